@@ -1,0 +1,63 @@
+/**
+ * Delivers invites, reminders and password links: by Slack DM when the address belongs to
+ * someone in the workspace, and by e-mail always. Each channel's failure is reported, not thrown.
+ */
+import type { Logger } from 'pino';
+import type { Delivery, DeliveryOutcome, OutgoingLink } from '../domain/delivery/delivery';
+import { formatWhen } from '../domain/format-when';
+import type { DirectMessages } from '../slack/slack-people';
+import type { Mailer } from './mailer';
+
+function subject(message: OutgoingLink): string {
+  switch (message.kind) {
+    case 'invite':
+      return `${message.fromName ?? 'An admin'} invited you`;
+    case 'invite-reminder':
+      return 'Reminder: your invitation is waiting';
+    case 'password-link':
+      return 'Set your password';
+  }
+}
+
+/** The message body, shared by the DM and the e-mail. */
+export function linkText(message: OutgoingLink): string {
+  const lines: string[] = [];
+  if (message.kind === 'password-link') {
+    lines.push('Use this link to set a new password. It works once.');
+  } else {
+    lines.push(`${message.fromName ?? 'An admin'} invited you to join the account. Open the link to choose your name and password, or to sign in with Google.`);
+  }
+  if (message.note) lines.push('', `Note from ${message.fromName ?? 'the admin'}: ${message.note}`);
+  lines.push('', message.link, '', `The link expires ${formatWhen(message.expiresAt)}. If it has expired, ask an admin for a new one.`);
+  return lines.join('\n');
+}
+
+export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; logger: Logger }): Delivery {
+  return {
+    async send(message): Promise<DeliveryOutcome> {
+      const outcome: DeliveryOutcome = { email: message.email, slack: 'not-in-workspace', mail: 'sent', problems: [] };
+      const text = linkText(message);
+      try {
+        outcome.slack = await deps.dm.toEmail(message.email, { text: `*${subject(message)}*\n${text}` });
+      } catch (error) {
+        outcome.slack = 'failed';
+        outcome.problems.push(`the Slack DM to ${message.email} failed (${describe(error)})`);
+        deps.logger.warn({ email: message.email, kind: message.kind, err: describe(error) }, 'slack delivery failed');
+      }
+      try {
+        await deps.mailer.send({ to: message.email, subject: subject(message), text });
+      } catch (error) {
+        outcome.mail = 'failed';
+        outcome.problems.push(`the e-mail to ${message.email} failed (${describe(error)})`);
+        deps.logger.warn({ email: message.email, kind: message.kind, err: describe(error) }, 'e-mail delivery failed');
+      }
+      return outcome;
+    },
+  };
+}
+
+/** A short, secret-free reason: Slack's error code or the error's message. */
+function describe(error: unknown): string {
+  const data = (error as { data?: { error?: string } }).data;
+  return data?.error ?? (error as Error).message ?? String(error);
+}

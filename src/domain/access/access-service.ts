@@ -1,0 +1,59 @@
+/**
+ * Slack user → directory user: by the remembered Slack ID, else by the e-mail of their
+ * Slack profile (then remembered). Only active directory users may act.
+ */
+import type { AuditSource, PrismaClient } from '../../store/generated/client';
+import { RosterError } from '../../errors';
+import { normaliseEmail } from '../email';
+import type { Actor } from './actor';
+import { effectivePermissions } from './effective-permissions';
+
+/** What the access service needs to know about Slack: the e-mail of a profile. */
+export interface SlackProfiles {
+  emailOf(slackUserId: string): Promise<string | null>;
+}
+
+export type AccessService = ReturnType<typeof createAccessService>;
+
+export function createAccessService(deps: { prisma: PrismaClient; accountId: string; profiles: SlackProfiles }) {
+  const { prisma, accountId } = deps;
+  const include = { roles: { include: { role: { select: { key: true, permissions: true } } } } } as const;
+
+  return {
+    /** The actor behind a Slack user, or a refusal that says why they cannot act. */
+    async actorForSlackUser(slackUserId: string, source: AuditSource): Promise<Actor> {
+      let user = await prisma.user.findUnique({ where: { accountId_slackUserId: { accountId, slackUserId } }, include });
+      if (!user) {
+        const email = await deps.profiles.emailOf(slackUserId);
+        if (email) {
+          user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: normaliseEmail(email) } }, include });
+          if (user && !user.slackUserId) {
+            // Conditional, so two first requests at once link once; a profile already linked elsewhere is left alone.
+            await prisma.user.updateMany({ where: { id: user.id, slackUserId: null }, data: { slackUserId } }).catch(() => undefined);
+          }
+        }
+      }
+      if (!user) {
+        throw new RosterError(
+          'not_in_directory',
+          'You are not in this account’s user directory, so Roster cannot act for you. Ask an Admin to invite the e-mail address of your Slack profile.',
+        );
+      }
+      if (user.status !== 'active') {
+        throw new RosterError('forbidden', `Your directory account is ${user.status}, so Roster cannot act for you. Ask an Admin.`);
+      }
+      return {
+        userId: user.id,
+        email: user.email,
+        name: user.name,
+        slackUserId,
+        roleKeys: user.roles.map(({ role }) => role.key),
+        permissions: effectivePermissions(
+          user.roles.map(({ role }) => role),
+          user.extraPermissions,
+        ),
+        source,
+      };
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The audit trail: every change and decision, with names kept as text so that it outlives
+ * the users it mentions.
+ */
+import type { Prisma } from '../../store/generated/client';
+import type { Db } from '../../store/tx';
+import type { Actor } from '../access/actor';
+import type { Clock } from '../clock';
+
+/** Whom a change was about, as it stood. */
+export interface AuditTarget {
+  id?: string | null;
+  email: string;
+  name?: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  target?: AuditTarget;
+  before?: Prisma.InputJsonValue;
+  after?: Prisma.InputJsonValue;
+}
+
+export interface AuditEventView {
+  at: Date;
+  action: string;
+  actorEmail: string | null;
+  actorSlackId: string | null;
+  targetEmail: string | null;
+  targetName: string | null;
+  before: unknown;
+  after: unknown;
+  source: string;
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;
+
+/** Records and reads audit events for one account. */
+export function createAuditService(deps: { db: Db; accountId: string; clock: Clock }) {
+  const { accountId, clock } = deps;
+
+  function toRow(actor: Actor, entry: AuditEntry): Prisma.AuditEventCreateManyInput {
+    return {
+      accountId,
+      at: clock.now(),
+      actorUserId: actor.userId,
+      actorEmail: actor.email,
+      actorSlackId: actor.slackUserId ?? null,
+      action: entry.action,
+      targetUserId: entry.target?.id ?? null,
+      targetEmail: entry.target?.email ?? null,
+      targetName: entry.target?.name ?? null,
+      before: entry.before,
+      after: entry.after,
+      source: actor.source,
+    };
+  }
+
+  return {
+    /** Records events inside the caller's transaction, so the trail and the change commit together. */
+    async record(db: Db, actor: Actor, ...entries: AuditEntry[]): Promise<void> {
+      if (entries.length === 0) return;
+      await db.auditEvent.createMany({ data: entries.map((entry) => toRow(actor, entry)) });
+    },
+
+    /** The newest events, optionally about one address. */
+    async list(options: { targetEmail?: string; limit: number }): Promise<AuditEventView[]> {
+      return deps.db.auditEvent.findMany({
+        where: { accountId, ...(options.targetEmail ? { targetEmail: options.targetEmail } : {}) },
+        orderBy: [{ at: 'desc' }, { id: 'desc' }],
+        take: options.limit,
+        select: {
+          at: true,
+          action: true,
+          actorEmail: true,
+          actorSlackId: true,
+          targetEmail: true,
+          targetName: true,
+          before: true,
+          after: true,
+          source: true,
+        },
+      });
+    },
+  };
+}

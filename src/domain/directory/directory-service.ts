@@ -1,0 +1,134 @@
+/**
+ * Reading the directory: finding a user by address or Slack ID, the paged list with its
+ * filters, the user card, and seat usage.
+ */
+import type { Prisma, PrismaClient, UserStatus } from '../../store/generated/client';
+import type { Db } from '../../store/tx';
+import { fail } from '../../errors';
+import type { Clock } from '../clock';
+import { normaliseEmail } from '../email';
+import { ALL_USERS_GROUP } from '../account/bootstrap';
+import {
+  summaryInclude,
+  type UserCard,
+  type UserRecord,
+  type UserSummary,
+  toCard,
+  toSummary,
+  userInclude,
+} from './user-view';
+
+/** A user as an admin names them: by e-mail, or by their linked Slack user. */
+export type Who = { email: string } | { slackUserId: string };
+
+export const PAGE_SIZE = 20;
+
+export interface ListFilter {
+  text?: string;
+  status?: UserStatus;
+  role?: string;
+  group?: string;
+  page: number;
+}
+
+export interface UserPage {
+  users: UserSummary[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+export interface Seats {
+  used: number;
+  limit: number;
+}
+
+/** Seats are taken by every user who is not revoked, pending invites included (SPEC §3). */
+export async function countSeats(db: Db, accountId: string): Promise<number> {
+  return db.user.count({ where: { accountId, status: { not: 'revoked' } } });
+}
+
+export type DirectoryService = ReturnType<typeof createDirectoryService>;
+
+export function createDirectoryService(deps: { prisma: PrismaClient; accountId: string; clock: Clock; seatLimit: number }) {
+  const { prisma, accountId, clock } = deps;
+
+  function describe(who: Who): string {
+    return 'email' in who ? who.email : `<@${who.slackUserId}>`;
+  }
+
+  async function ownerId(db: Db): Promise<string | null> {
+    const account = await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { ownerId: true } });
+    return account.ownerId;
+  }
+
+  async function findUser(who: Who, db: Db = prisma): Promise<UserRecord> {
+    const where: Prisma.UserWhereInput =
+      'email' in who ? { accountId, email: normaliseEmail(who.email) } : { accountId, slackUserId: who.slackUserId };
+    const user = await db.user.findFirst({ where, include: userInclude });
+    if (!user) {
+      throw fail.notFound(
+        'email' in who
+          ? `No user with the e-mail ${describe(who)} is in the directory. Check the address or use \`/users list\`.`
+          : `${describe(who)} is not linked to anyone in the directory. Use their e-mail address instead.`,
+      );
+    }
+    return user;
+  }
+
+  return {
+    findUser,
+    ownerId,
+
+    /** The user card, as `/users show` presents it. */
+    async card(who: Who): Promise<UserCard> {
+      const user = await findUser(who);
+      return toCard(user, clock.now(), await ownerId(prisma));
+    },
+
+    /** One page of the list, 20 rows, ordered by e-mail. */
+    async list(filter: ListFilter): Promise<UserPage> {
+      const where: Prisma.UserWhereInput = { accountId };
+      if (filter.status) where.status = filter.status;
+      if (filter.text) {
+        where.OR = [
+          { email: { contains: filter.text, mode: 'insensitive' } },
+          { name: { contains: filter.text, mode: 'insensitive' } },
+        ];
+      }
+      if (filter.role) {
+        const role = await prisma.role.findFirst({
+          where: { accountId, OR: [{ key: filter.role.toLowerCase() }, { name: { equals: filter.role, mode: 'insensitive' } }] },
+        });
+        if (!role) throw fail.notFound(`There is no role \`${filter.role}\`. Roles: ${await roleKeys()}.`, { field: 'role' });
+        where.roles = { some: { roleId: role.id } };
+      }
+      if (filter.group && filter.group.toLowerCase() !== ALL_USERS_GROUP.toLowerCase()) {
+        const group = await prisma.group.findFirst({ where: { accountId, name: { equals: filter.group, mode: 'insensitive' } } });
+        if (!group) throw fail.notFound(`There is no group \`${filter.group}\`. See \`/users group list\`.`, { field: 'group' });
+        where.groups = { some: { groupId: group.id } };
+      }
+      const total = await prisma.user.count({ where });
+      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      const page = Math.min(Math.max(1, filter.page), pages);
+      const users = await prisma.user.findMany({
+        where,
+        include: summaryInclude,
+        orderBy: { email: 'asc' },
+        skip: (page - 1) * PAGE_SIZE,
+        take: PAGE_SIZE,
+      });
+      const now = clock.now();
+      return { users: users.map((user) => toSummary(user, now)), page, pages, total };
+    },
+
+    async seats(db: Db = prisma): Promise<Seats> {
+      return { used: await countSeats(db, accountId), limit: deps.seatLimit };
+    },
+  };
+
+  async function roleKeys(): Promise<string> {
+    const roles = await prisma.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' }, select: { key: true } });
+    return roles.map((role) => `\`${role.key}\``).join(', ');
+  }
+}

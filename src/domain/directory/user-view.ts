@@ -1,0 +1,103 @@
+/**
+ * How a user reads outside the store: the list row and the full card (SPEC §3), with the
+ * primary role and passcode status worked out once here.
+ */
+import type { Prisma, UserStatus } from '../../store/generated/client';
+
+/** The relations a list row needs. */
+export const summaryInclude = {
+  roles: { include: { role: true } },
+  passcode: { select: { status: true, expiresAt: true, tenureDays: true } },
+} satisfies Prisma.UserInclude;
+
+/** The relations the full card needs. */
+export const userInclude = {
+  ...summaryInclude,
+  groups: { include: { group: true } },
+  apiKey: { select: { prefix: true, createdAt: true, lastUsedAt: true } },
+  properties: { orderBy: { key: 'asc' } },
+  invitedBy: { select: { email: true, name: true } },
+  invites: { where: { status: 'pending' }, orderBy: { createdAt: 'desc' }, take: 1 },
+} satisfies Prisma.UserInclude;
+
+export type SummaryRecord = Prisma.UserGetPayload<{ include: typeof summaryInclude }>;
+export type UserRecord = Prisma.UserGetPayload<{ include: typeof userInclude }>;
+
+export type PasscodeStatus = { state: 'none' } | { state: 'active'; expiresAt: Date } | { state: 'expired'; expiresAt: Date };
+
+export interface RoleView {
+  key: string;
+  name: string;
+  product: string | null;
+  scope: string | null;
+}
+
+/** One row of `/users list`. */
+export interface UserSummary {
+  id: string;
+  email: string;
+  name: string | null;
+  status: UserStatus;
+  primaryRole: RoleView | null;
+  lastLoginAt: Date | null;
+  passcode: PasscodeStatus;
+}
+
+/** Everything `/users show` tells about a user. */
+export interface UserCard extends UserSummary {
+  roles: RoleView[];
+  extraPermissions: string[];
+  groups: string[];
+  signInMethod: 'password' | 'google';
+  apiKeyPrefix: string | null;
+  properties: { key: string; value: string }[];
+  slackUserId: string | null;
+  invitedBy: string | null;
+  invitedAt: Date | null;
+  inviteExpiresAt: Date | null;
+  isOwner: boolean;
+  createdAt: Date;
+}
+
+/** Roles ordered by precedence, highest first; the first is the primary role. */
+export function rolesByPrecedence(user: Pick<SummaryRecord, 'roles'>): RoleView[] {
+  return [...user.roles]
+    .sort((a, b) => b.role.precedence - a.role.precedence || a.role.key.localeCompare(b.role.key))
+    .map(({ role, scope }) => ({ key: role.key, name: role.name, product: role.product, scope }));
+}
+
+export function passcodeStatus(passcode: SummaryRecord['passcode'], now: Date): PasscodeStatus {
+  if (!passcode || passcode.status === 'revoked') return { state: 'none' };
+  if (passcode.status === 'expired' || passcode.expiresAt <= now) return { state: 'expired', expiresAt: passcode.expiresAt };
+  return { state: 'active', expiresAt: passcode.expiresAt };
+}
+
+export function toSummary(user: SummaryRecord, now: Date): UserSummary {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    status: user.status,
+    primaryRole: rolesByPrecedence(user)[0] ?? null,
+    lastLoginAt: user.lastLoginAt,
+    passcode: passcodeStatus(user.passcode, now),
+  };
+}
+
+export function toCard(user: UserRecord, now: Date, ownerId: string | null): UserCard {
+  return {
+    ...toSummary(user, now),
+    roles: rolesByPrecedence(user),
+    extraPermissions: user.extraPermissions,
+    groups: user.groups.map((membership) => membership.group.name).sort(),
+    signInMethod: user.signInMethod,
+    apiKeyPrefix: user.apiKey?.prefix ?? null,
+    properties: user.properties.map(({ key, value }) => ({ key, value })),
+    slackUserId: user.slackUserId,
+    invitedBy: user.invitedBy ? (user.invitedBy.name ?? user.invitedBy.email) : null,
+    invitedAt: user.invitedAt,
+    inviteExpiresAt: user.invites[0]?.expiresAt ?? null,
+    isOwner: user.id === ownerId,
+    createdAt: user.createdAt,
+  };
+}

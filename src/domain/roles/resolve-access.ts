@@ -1,0 +1,129 @@
+/**
+ * Turns what an admin typed (a role, product levels, extra permissions) into role grants,
+ * enforcing the catalog's rules: known roles, one level per product, scopes for scoped roles,
+ * and `grantableTo` for extra permissions.
+ */
+import type { Role } from '../../store/generated/client';
+import type { Db } from '../../store/tx';
+import { fail, RosterError } from '../../errors';
+import { ADMIN_PLANE_PERMISSIONS } from './permissions';
+
+/** What an invite or a role edit asks for. `role` may carry a scope as `partner=acme`. */
+export interface AccessRequest {
+  role?: string;
+  /** product key → level (a role key or name of that product, or `none`). */
+  products?: Record<string, string>;
+  perms?: string[];
+}
+
+export interface RoleGrant {
+  role: Role;
+  scope: string | null;
+}
+
+export interface ResolvedAccess {
+  grants: RoleGrant[];
+  perms: string[];
+}
+
+export const NO_ACCESS = 'none';
+
+/** Finds a role by key or name, case-insensitively. */
+export function findRole(roles: Role[], text: string): Role | undefined {
+  const wanted = text.trim().toLowerCase();
+  return roles.find((role) => role.key === wanted || role.name.toLowerCase() === wanted);
+}
+
+function roleList(roles: Role[]): string {
+  return roles.map((role) => `\`${role.key}\``).join(', ');
+}
+
+/** Parses `key` or `key=scope` into a grant, refusing unknown roles and missing or stray scopes. */
+export function grantFor(roles: Role[], text: string, field = 'role'): RoleGrant {
+  const [name = '', scope] = text.split('=', 2).map((part) => part.trim());
+  const role = findRole(roles, name);
+  if (!role) {
+    throw fail.notFound(`There is no role \`${name}\`. Roles: ${roleList(roles.filter((r) => !r.product))}.`, { field });
+  }
+  if (role.product) {
+    throw fail.badInput(`\`${role.key}\` is a level of the product \`${role.product}\`; set it with --product ${role.product}=LEVEL.`, {
+      field,
+    });
+  }
+  if (role.scoped && !scope) {
+    throw fail.badInput(`The role \`${role.key}\` needs a scope, e.g. \`${role.key}=acme\`.`, { field });
+  }
+  if (!role.scoped && scope) {
+    throw fail.badInput(`The role \`${role.key}\` takes no scope; remove \`=${scope}\`.`, { field });
+  }
+  return { role, scope: scope || null };
+}
+
+/** Loads the account's roles once for a request. */
+export async function loadRoles(db: Db, accountId: string): Promise<Role[]> {
+  return db.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' } });
+}
+
+/**
+ * Resolves an access request. With no role and no product levels, the default is the general
+ * role of lowest precedence (Viewer in the standard preset).
+ */
+export async function resolveAccess(db: Db, accountId: string, request: AccessRequest): Promise<ResolvedAccess> {
+  const roles = await loadRoles(db, accountId);
+  const grants: RoleGrant[] = [];
+  if (request.role) grants.push(grantFor(roles, request.role));
+
+  const productKeys = [...new Set(roles.map((role) => role.product).filter((p): p is string => p !== null))];
+  for (const [product, level] of Object.entries(request.products ?? {})) {
+    if (!productKeys.includes(product)) {
+      throw fail.notFound(`There is no product \`${product}\`. Products: ${productKeys.map((p) => `\`${p}\``).join(', ') || 'none'}.`, {
+        field: 'products',
+      });
+    }
+    if (level.toLowerCase() === NO_ACCESS) continue;
+    const levels = roles.filter((role) => role.product === product);
+    const wanted = level.trim().toLowerCase();
+    const role = levels.find(
+      (r) => r.key === wanted || r.key === `${product}-${wanted}` || r.name.toLowerCase() === wanted || r.name.toLowerCase().endsWith(` ${wanted}`),
+    );
+    if (!role) {
+      throw fail.notFound(`\`${level}\` is not a level of \`${product}\`. Levels: ${roleList(levels)} or \`none\`.`, { field: 'products' });
+    }
+    grants.push({ role, scope: null });
+  }
+
+  if (grants.length === 0) {
+    if (productKeys.length > 0 && request.products && Object.keys(request.products).length > 0) {
+      throw fail.badInput('Every product is set to no access; give at least one product level or a role.', { field: 'products' });
+    }
+    const fallback = roles.filter((role) => !role.product && !role.scoped).at(-1);
+    if (!fallback || productKeys.length > 0) {
+      throw fail.badInput('Choose a role (--role) or product levels (--product PRODUCT=LEVEL).', { field: 'role' });
+    }
+    grants.push({ role: fallback, scope: null });
+  }
+
+  const perms = await checkGrantable(db, accountId, grants.map((grant) => grant.role.key), request.perms ?? []);
+  return { grants, perms };
+}
+
+/** Refuses unknown permissions and those whose `grantableTo` excludes every role the user holds. */
+export async function checkGrantable(db: Db, accountId: string, roleKeys: string[], perms: string[]): Promise<string[]> {
+  const unique = [...new Set(perms.map((perm) => perm.trim().toLowerCase()).filter(Boolean))];
+  if (unique.length === 0) return [];
+  const catalog = await db.permission.findMany({ where: { accountId, key: { in: unique } } });
+  for (const key of unique) {
+    const permission = catalog.find((p) => p.key === key);
+    const adminPlane = (ADMIN_PLANE_PERMISSIONS as readonly string[]).includes(key);
+    if (!permission && !adminPlane) throw fail.notFound(`There is no permission \`${key}\`.`, { field: 'perms' });
+    const allowed = permission?.grantableTo ?? [];
+    if (allowed.length > 0 && !roleKeys.some((roleKey) => allowed.includes(roleKey))) {
+      throw new RosterError(
+        'not_grantable',
+        `\`${key}\` can only be granted to ${allowed.map((r) => `\`${r}\``).join(', ')}; this user holds ${roleKeys.map((r) => `\`${r}\``).join(', ')}.`,
+        { field: 'perms' },
+      );
+    }
+  }
+  return unique;
+}

@@ -1,0 +1,166 @@
+/**
+ * The one composition root: reads the configuration, opens and migrates the store, builds every
+ * service over its narrow dependencies, and wires them to Slack, the web routes and the scheduler.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WebClient } from '@slack/web-api';
+import express from 'express';
+import type { Logger } from 'pino';
+import { type Config, loadConfig } from './config';
+import { createLinkDelivery } from './delivery/link-delivery';
+import { createMailer } from './delivery/mailer';
+import { createAccessService } from './domain/access/access-service';
+import { bootstrapAccount } from './domain/account/bootstrap';
+import { createAuditService } from './domain/audit/audit-service';
+import { type Clock, systemClock } from './domain/clock';
+import { createDirectoryService } from './domain/directory/directory-service';
+import { createInviteLinks } from './domain/invites/invite-links';
+import { createInviteService } from './domain/invites/invite-service';
+import { ConfigError } from './errors';
+import { createLogger } from './logger';
+import { createSlackApp } from './slack/app';
+import type { SlackServices } from './slack/services';
+import { slackClientOptions } from './slack/slack-client-options';
+import { createDirectMessages, createSlackProfiles } from './slack/slack-people';
+import { openDatabase } from './store/database';
+import { healthRoutes } from './web/health-routes';
+
+export interface RosterOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface Roster {
+  config: Config;
+  services: SlackServices;
+  prisma: Awaited<ReturnType<typeof openDatabase>>['prisma'];
+  accountId: string;
+  /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Builds Roster from a validated configuration; nothing listens until `start()`. */
+export async function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const { prisma } = database;
+
+  const { accountId, createdOwner } = await bootstrapAccount({
+    prisma,
+    catalog: config.catalog,
+    ownerEmail: config.ownerEmail,
+    clock,
+    audit: (id) => createAuditService({ db: prisma, accountId: id, clock }),
+  });
+  if (createdOwner) logger.info({ owner: createdOwner }, 'created the account owner');
+
+  const client = new WebClient(config.slack.botToken, slackClientOptions(config.slack.apiUrl));
+  const auth = await client.auth.test();
+  const teamId = auth.team_id ?? null;
+  if (teamId) {
+    await prisma.account.updateMany({ where: { id: accountId, slackTeamId: null }, data: { slackTeamId: teamId } });
+  }
+  const account = await prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+  if (teamId && account.slackTeamId && account.slackTeamId !== teamId) {
+    throw new ConfigError(
+      `Roster cannot start: this directory belongs to Slack workspace ${account.slackTeamId}, but SLACK_BOT_TOKEN is for ${teamId}.`,
+    );
+  }
+
+  const audit = createAuditService({ db: prisma, accountId, clock });
+  const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit });
+  const dm = createDirectMessages(client);
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: 'Roster <roster@localhost>' });
+  const delivery = createLinkDelivery({ dm, mailer, logger });
+  const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
+  const services: SlackServices = {
+    logger,
+    audit,
+    directory,
+    access: createAccessService({ prisma, accountId, profiles: createSlackProfiles(client) }),
+    invites: createInviteService({
+      prisma,
+      accountId,
+      clock,
+      audit,
+      directory,
+      delivery,
+      links,
+      seatLimit: config.seatLimit,
+      inviteTtlHours: config.inviteTtlHours,
+    }),
+  };
+
+  const web = express();
+  web.disable('x-powered-by');
+  web.use(healthRoutes({ ready: database.ping }));
+  const slack = createSlackApp({ config, services, web, teamId: () => account.slackTeamId ?? teamId });
+
+  // Socket Mode has no HTTP receiver, so the web routes get their own server.
+  let webServer: Server | null = null;
+  return {
+    config,
+    services,
+    prisma,
+    accountId,
+    async start() {
+      if (!config.slack.appToken) {
+        const server = (await slack.app.start(config.port)) as Server;
+        return (server.address() as AddressInfo).port;
+      }
+      await slack.app.start();
+      const server = web.listen(config.port);
+      webServer = server;
+      await new Promise((resolve) => server.once('listening', resolve));
+      return (server.address() as AddressInfo).port;
+    },
+    async stop() {
+      await slack.app.stop().catch((err: unknown) => logger.debug({ err }, 'the Slack receiver was not running'));
+      const server = webServer;
+      if (server) await new Promise((resolve) => server.close(resolve));
+      await database.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  try {
+    const roster = await buildRoster(config, { logger });
+    const port = await roster.start();
+    logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', store: config.databaseUrl ? 'postgres' : 'embedded' }, 'Roster is running');
+    const shutdown = async () => {
+      logger.info('shutting down');
+      await roster.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    logger.fatal({ err: error }, 'Roster could not start');
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  void main();
+}

@@ -1,0 +1,65 @@
+/**
+ * Button listeners: help shortcuts, list paging and Show, and the user card's actions.
+ * Each acknowledges, validates the button's value with zod, calls one service and answers.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { requirePermission } from '../../domain/access/actor';
+import { ACTIONS } from '../ids';
+import type { Reply } from '../reply';
+import { respondSafely } from '../respond-safely';
+import type { SlackServices } from '../services';
+import { newLinkMessage, resendMessage } from '../views/invite-result-message';
+import { userCardMessage } from '../views/user-card-message';
+import { userListMessage } from '../views/user-list-message';
+import { parseButtonEmail, parseListFilter } from './action-values';
+
+type ButtonArgs = Parameters<Parameters<App['action']>[1]>[0] & { body: BlockAction; action: ButtonAction };
+
+/** Registers a button listener with the shared acknowledge → actor → work → answer flow. */
+export function onButton(
+  app: App,
+  services: SlackServices,
+  actionId: string,
+  work: (args: ButtonArgs & { actor: Awaited<ReturnType<SlackServices['access']['actorForSlackUser']>>; reply: (r: Reply, replace?: boolean) => Promise<void> }) => Promise<void>,
+): void {
+  app.action<BlockAction<ButtonAction>>(actionId, async (args) => {
+    await args.ack();
+    const reply = async (message: Reply, replace = false) => {
+      await args.respond({ response_type: 'ephemeral', replace_original: replace, ...message } as Parameters<typeof args.respond>[0]);
+    };
+    await respondSafely(services.logger, reply, async () => {
+      const actor = await services.access.actorForSlackUser(args.body.user.id, 'command');
+      await work({ ...(args as ButtonArgs), actor, reply });
+    });
+  });
+}
+
+export function registerActions(app: App, services: SlackServices): void {
+  onButton(app, services, ACTIONS.helpList, async ({ actor, reply }) => {
+    requirePermission(actor, 'users:view');
+    const filter = { page: 1 };
+    await reply(userListMessage(await services.directory.list(filter), filter));
+  });
+
+  for (const actionId of [ACTIONS.listPrev, ACTIONS.listNext]) {
+    onButton(app, services, actionId, async ({ actor, action, reply }) => {
+      requirePermission(actor, 'users:view');
+      const filter = parseListFilter(action.value);
+      await reply(userListMessage(await services.directory.list(filter), filter), true);
+    });
+  }
+
+  onButton(app, services, ACTIONS.listShow, async ({ actor, action, reply }) => {
+    requirePermission(actor, 'users:view');
+    await reply(userCardMessage(await services.directory.card({ email: parseButtonEmail(action.value) })));
+  });
+
+  onButton(app, services, ACTIONS.cardResend, async ({ actor, action, reply }) => {
+    await reply(resendMessage(await services.invites.resend(actor, { email: parseButtonEmail(action.value) })));
+  });
+
+  onButton(app, services, ACTIONS.cardInviteLink, async ({ actor, action, reply }) => {
+    await reply(newLinkMessage(await services.invites.newLink(actor, { email: parseButtonEmail(action.value) })));
+  });
+}
+

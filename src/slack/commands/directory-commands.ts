@@ -1,0 +1,35 @@
+/** Read-only subcommands: help, list, show, seats. */
+import { helpText } from './usage';
+import type { CommandOf, UsersCommand } from './parse-users-command';
+import type { CommandHandler } from './command-context';
+import { requirePermission } from '../../domain/access/actor';
+import { helpMessage } from '../views/help-message';
+import { userListMessage } from '../views/user-list-message';
+import { userCardMessage } from '../views/user-card-message';
+import { seatsMessage } from '../views/seats-message';
+
+type Of<K extends UsersCommand['kind']> = CommandOf<K>;
+
+export const home: CommandHandler<Of<'home'>> = async (_command, { respond }) => {
+  await respond(helpMessage(helpText()));
+};
+
+export const help: CommandHandler<Of<'help'>> = async (command, { respond }) => {
+  await respond(command.subcommand ? { text: helpText(command.subcommand) } : helpMessage(helpText()));
+};
+
+export const list: CommandHandler<Of<'list'>> = async (command, { actor, services, respond }) => {
+  requirePermission(actor, 'users:view');
+  const filter = { text: command.text, status: command.status, role: command.role, group: command.group, page: command.page };
+  await respond(userListMessage(await services.directory.list(filter), filter));
+};
+
+export const show: CommandHandler<Of<'show'>> = async (command, { actor, services, respond }) => {
+  requirePermission(actor, 'users:view');
+  await respond(userCardMessage(await services.directory.card(command.who)));
+};
+
+export const seats: CommandHandler<Of<'seats'>> = async (_command, { actor, services, respond }) => {
+  requirePermission(actor, 'users:view');
+  await respond(seatsMessage(await services.directory.seats()));
+};

@@ -1,0 +1,54 @@
+/**
+ * Registers `/users`: acknowledge at once, parse the text with zod, resolve who is asking,
+ * run the subcommand's handler, and map any error to an ephemeral answer in one place.
+ */
+import type { App } from '@slack/bolt';
+import { respondSafely } from '../respond-safely';
+import type { Reply } from '../reply';
+import type { SlackServices } from '../services';
+import type { CommandContext, CommandHandler } from './command-context';
+import * as directory from './directory-commands';
+import * as invites from './invite-commands';
+import { type CommandOf, parseUsersCommand, type UsersCommand } from './parse-users-command';
+
+type Handlers = { [K in UsersCommand['kind']]?: CommandHandler<CommandOf<K>> };
+
+/** Subcommand kind → handler. Kinds without one are answered "not available". */
+export const COMMAND_HANDLERS: Handlers = {
+  home: directory.home,
+  help: directory.help,
+  list: directory.list,
+  show: directory.show,
+  seats: directory.seats,
+  invite: invites.invite,
+  resend: invites.resend,
+  'invite-link': invites.inviteLink,
+};
+
+export function registerCommands(app: App, services: SlackServices, handlers: Handlers = COMMAND_HANDLERS): void {
+  app.command('/users', async ({ ack, command, respond, client }) => {
+    await ack();
+    const reply = async (message: Reply) => {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...message } as Parameters<typeof respond>[0]);
+    };
+    await respondSafely(services.logger, reply, async () => {
+      const parsed = parseUsersCommand(command.text);
+      const actor = await services.access.actorForSlackUser(command.user_id, 'command');
+      const context: CommandContext = {
+        actor,
+        services,
+        client,
+        respond: reply,
+        triggerId: command.trigger_id,
+        slackUserId: command.user_id,
+        channelId: command.channel_id,
+      };
+      const handler = handlers[parsed.kind] as CommandHandler<UsersCommand> | undefined;
+      if (!handler) {
+        await reply({ text: `\`/users ${parsed.kind}\` is not available yet.` });
+        return;
+      }
+      await handler(parsed, context);
+    });
+  });
+}

@@ -1,0 +1,14 @@
+/** The services the Slack surface calls; built once in main.ts. */
+import type { Logger } from 'pino';
+import type { AccessService } from '../domain/access/access-service';
+import type { AuditService } from '../domain/audit/audit-service';
+import type { DirectoryService } from '../domain/directory/directory-service';
+import type { InviteService } from '../domain/invites/invite-service';
+
+export interface SlackServices {
+  logger: Logger;
+  access: AccessService;
+  directory: DirectoryService;
+  invites: InviteService;
+  audit: AuditService;
+}

@@ -1,0 +1,46 @@
+/**
+ * The Slack side of people: a profile's e-mail (for mapping Slack users to the directory) and
+ * direct messages to an address when it belongs to someone in the workspace.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { SlackProfiles } from '../domain/access/access-service';
+import type { Reply } from './reply';
+
+export function createSlackProfiles(client: WebClient): SlackProfiles {
+  return {
+    async emailOf(slackUserId) {
+      const result = await client.users.info({ user: slackUserId });
+      return result.user?.profile?.email ?? null;
+    },
+  };
+}
+
+export interface DirectMessages {
+  /** DMs the workspace member with this e-mail; `not-in-workspace` when there is none. */
+  toEmail(email: string, message: Reply): Promise<'sent' | 'not-in-workspace'>;
+  /** DMs a Slack user. */
+  toUser(slackUserId: string, message: Reply): Promise<void>;
+}
+
+export function createDirectMessages(client: WebClient): DirectMessages {
+  async function toUser(slackUserId: string, message: Reply) {
+    const opened = await client.conversations.open({ users: slackUserId });
+    const channel = opened.channel?.id ?? slackUserId;
+    await client.chat.postMessage({ channel, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) });
+  }
+  return {
+    toUser,
+    async toEmail(email, message) {
+      let slackUserId: string | undefined;
+      try {
+        slackUserId = (await client.users.lookupByEmail({ email })).user?.id;
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error === 'users_not_found') return 'not-in-workspace';
+        throw error;
+      }
+      if (!slackUserId) return 'not-in-workspace';
+      await toUser(slackUserId, message);
+      return 'sent';
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Applying `prisma/migrations` (recorded in `_prisma_migrations`, as `prisma migrate deploy`
+ * would) and comparing them with the schema, through the WebAssembly schema engine.
+ */
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { readFile } from 'node:fs/promises';
+import { NO_FILTERS, openSchemaEngine, readMigrations, SCHEMA_PATH } from './schema-engine';
+
+/** Applies every migration not yet applied; returns the names applied now. */
+export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const engine = await openSchemaEngine(factory);
+  try {
+    const result = await engine.applyMigrations({ migrationsList: await readMigrations(), filters: NO_FILTERS });
+    return result.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * The SQL that would take a database from the migrations (or from empty) to the schema.
+ * `-- This is an empty migration.` means the migrations and the schema agree.
+ */
+export async function diffSchema(factory: SqlMigrationAwareDriverAdapterFactory, from: 'empty' | 'migrations'): Promise<string> {
+  const engine = await openSchemaEngine(factory);
+  try {
+    const result = await engine.diff({
+      from: from === 'empty' ? { tag: 'empty' } : { tag: 'migrations', ...(await readMigrations()) },
+      to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: await readFile(SCHEMA_PATH, 'utf8') }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    });
+    return result.stdout ?? '';
+  } finally {
+    engine.free();
+  }
+}
+
+/** Whether a diff script changes nothing. */
+export function isEmptyMigration(sql: string): boolean {
+  return sql.replace(/--[^\n]*/g, '').trim() === '';
+}
