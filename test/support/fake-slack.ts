@@ -1,0 +1,213 @@
+/**
+ * A fake Slack Web API on loopback: records every call, answers as Slack does (including 429
+ * with Retry-After and `ok: false` errors on demand), accepts file uploads, and catches what
+ * the app posts to `response_url`s.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUser {
+  id: string;
+  email: string;
+  name?: string;
+  teamId?: string;
+  deleted?: boolean;
+}
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | null;
+}
+
+export interface RecordedResponse {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+type Fault = { error: string } | { status: number } | { rateLimited: number };
+
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'files', 'metadata'];
+
+export interface FakeSlack {
+  /** Base URL to pass as `slackApiUrl` (ends with `/api/`). */
+  url: string;
+  teamId: string;
+  calls: RecordedCall[];
+  responses: RecordedResponse[];
+  uploads: { fileId: string; bytes: Buffer }[];
+  callsTo(method: string): RecordedCall[];
+  addUser(user: FakeUser): void;
+  /** The next `times` calls to `method` fail as described. */
+  failNext(method: string, fault: Fault, times?: number): void;
+  /** A fresh response_url; what the app posts there lands in `responses`. */
+  responseUrl(id?: string): string;
+  /** Polls until `predicate` holds (the app answers after acknowledging). */
+  waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeSlack(options: { teamId?: string; users?: FakeUser[] } = {}): Promise<FakeSlack> {
+  const teamId = options.teamId ?? 'T0ROSTER';
+  const users = new Map<string, FakeUser>();
+  const faults = new Map<string, Fault[]>();
+  let ts = 1_700_000_000;
+  let responseCounter = 0;
+  let fileCounter = 0;
+
+  const fake: FakeSlack = {
+    url: '',
+    teamId,
+    calls: [],
+    responses: [],
+    uploads: [],
+    callsTo: (method) => fake.calls.filter((call) => call.method === method),
+    addUser(user) {
+      users.set(user.id, user);
+    },
+    failNext(method, fault, times = 1) {
+      faults.set(method, [...(faults.get(method) ?? []), ...Array.from({ length: times }, () => fault)]);
+    },
+    responseUrl(id) {
+      const name = id ?? `r${++responseCounter}`;
+      return `${base}/response/${name}`;
+    },
+    async waitFor(predicate, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = predicate();
+        if (value) return value as never;
+        if (Date.now() > deadline) throw new Error('fake Slack: timed out waiting for the expected calls');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    reset() {
+      fake.calls.length = 0;
+      fake.responses.length = 0;
+      fake.uploads.length = 0;
+      faults.clear();
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  for (const user of options.users ?? []) fake.addUser(user);
+
+  function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const user = (id: unknown) => users.get(String(id));
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://roster-test.slack.com/', team: 'Roster Test', team_id: teamId, user_id: 'UBOT', bot_id: 'BBOT', user: 'roster' };
+      case 'users.info': {
+        const found = user(args.user);
+        if (!found) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: {
+            id: found.id,
+            team_id: found.teamId ?? teamId,
+            name: found.name ?? found.email.split('@')[0],
+            real_name: found.name ?? '',
+            deleted: found.deleted ?? false,
+            profile: { email: found.email, real_name: found.name ?? '' },
+          },
+        };
+      }
+      case 'users.lookupByEmail': {
+        const found = [...users.values()].find((u) => u.email.toLowerCase() === String(args.email).toLowerCase() && !u.deleted);
+        if (!found) return { ok: false, error: 'users_not_found' };
+        return { ok: true, user: { id: found.id, team_id: found.teamId ?? teamId, profile: { email: found.email } } };
+      }
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
+      case 'chat.postMessage':
+        return { ok: true, channel: args.channel, ts: `${++ts}.000100`, message: { text: args.text } };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${++ts}.000200` };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'views.open':
+      case 'views.update':
+      case 'views.push':
+      case 'views.publish':
+        return { ok: true, view: { id: `V${++ts}`, ...(args.view as object) } };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${++fileCounter}`;
+        return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (args.files as { id: string }[]).map((file) => ({ id: file.id, title: file.id })) };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const body = await readBody(req);
+    const url = req.url ?? '/';
+    if (url.startsWith('/response/')) {
+      fake.responses.push({ id: url.slice('/response/'.length), body: JSON.parse(body.toString('utf8') || '{}') });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (url.startsWith('/upload/')) {
+      fake.uploads.push({ fileId: url.slice('/upload/'.length), bytes: body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - 1');
+      return;
+    }
+    const method = url.replace(/^\/api\//, '').split('?')[0] as string;
+    const args = parseArgs(req.headers['content-type'] ?? '', body);
+    const auth = req.headers.authorization;
+    fake.calls.push({ method, args, token: auth ? auth.replace(/^Bearer /, '') : null });
+    const queued = faults.get(method);
+    const fault = queued?.shift();
+    if (fault) {
+      if ('rateLimited' in fault) {
+        res.writeHead(429, { 'retry-after': String(fault.rateLimited), 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      if ('status' in fault) {
+        res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'internal_error' }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: fault.error }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.url = `${base}/api/`;
+  return fake;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseArgs(contentType: string, body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8');
+  let args: Record<string, unknown> = {};
+  if (contentType.includes('application/json')) args = text ? JSON.parse(text) : {};
+  else if (contentType.includes('application/x-www-form-urlencoded')) args = Object.fromEntries(new URLSearchParams(text));
+  for (const field of JSON_FIELDS) {
+    if (typeof args[field] === 'string') {
+      try {
+        args[field] = JSON.parse(args[field] as string);
+      } catch {
+        // leave as sent
+      }
+    }
+  }
+  return args;
+}

@@ -1,0 +1,77 @@
+/**
+ * Starts the real Roster (the composition root in src/main.ts) on a free port against a fresh
+ * store and a fake Slack, and gives a signed Slack client for it. Nothing of Roster is mocked.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { buildRoster, type Roster } from '../../src/main';
+import { type FakeSlack, startFakeSlack } from './fake-slack';
+import { createSlackClient, type SlackClient } from './slack-client';
+import { freshDatabaseUrl, type TargetName } from './test-database';
+import { type TestClock, testClock } from './test-clock';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const OWNER = { slackId: 'UOWNER', email: 'owner@example.com' };
+
+export interface Harness {
+  roster: Roster;
+  fake: FakeSlack;
+  slack: SlackClient;
+  clock: TestClock;
+  baseUrl: string;
+  dataDir: string;
+  /** Everything Roster logged, as text. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(target: TargetName = 'embedded', env: Record<string, string> = {}): Promise<Harness> {
+  const fake = await startFakeSlack({ users: [{ id: OWNER.slackId, email: OWNER.email, name: 'Olive Owner' }] });
+  const database = await freshDatabaseUrl(target);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-test-'));
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    PORT: '0',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    OWNER_EMAIL: OWNER.email,
+    PUBLIC_URL: 'http://roster.test',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const lines: string[] = [];
+  const logger = createLogger(
+    config.logLevel,
+    new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(String(chunk));
+        callback();
+      },
+    }),
+  );
+  const clock = testClock();
+  const roster = await buildRoster(config, { clock, logger });
+  const port = await roster.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const slack = createSlackClient({ appUrl: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
+  return {
+    roster,
+    fake,
+    slack,
+    clock,
+    baseUrl,
+    dataDir,
+    logs: () => lines.join(''),
+    async close() {
+      await roster.stop();
+      await fake.close();
+      await database.drop();
+    },
+  };
+}

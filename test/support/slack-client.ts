@@ -1,0 +1,160 @@
+/**
+ * Sends correctly signed Slack requests (slash commands, block actions, view submissions,
+ * events) to the real app over HTTP, as Slack would.
+ */
+import { createHmac } from 'node:crypto';
+import type { FakeSlack, RecordedResponse } from './fake-slack';
+
+export interface SlackHttpResult {
+  status: number;
+  body: string;
+  json?: Record<string, unknown>;
+}
+
+export interface SendOptions {
+  contentType?: string;
+  timestamp?: number;
+  signature?: string;
+}
+
+export function sign(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export type SlackClient = ReturnType<typeof createSlackClient>;
+
+export function createSlackClient(deps: { appUrl: string; signingSecret: string; teamId: string; fake: FakeSlack }) {
+  const { appUrl, signingSecret, teamId, fake } = deps;
+  let counter = 0;
+
+  async function send(body: string, options: SendOptions = {}): Promise<SlackHttpResult> {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const response = await fetch(appUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': options.signature ?? sign(signingSecret, timestamp, body),
+      },
+      body,
+    });
+    const text = await response.text();
+    let json: Record<string, unknown> | undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, body: text, json };
+  }
+
+  function interaction(payload: Record<string, unknown>): Promise<SlackHttpResult> {
+    return send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  }
+
+  const client = {
+    send,
+
+    /** A slash command; returns the HTTP answer and the response_url id it carries. */
+    async command(userId: string, text: string, options: { command?: string; channelId?: string } = {}) {
+      const responseId = `cmd${++counter}`;
+      const form = new URLSearchParams({
+        token: 'legacy',
+        team_id: teamId,
+        team_domain: 'roster-test',
+        channel_id: options.channelId ?? 'C0GENERAL',
+        channel_name: 'general',
+        user_id: userId,
+        user_name: userId.toLowerCase(),
+        command: options.command ?? '/users',
+        text,
+        api_app_id: 'A0ROSTER',
+        response_url: fake.responseUrl(responseId),
+        trigger_id: `trigger.${responseId}`,
+      });
+      const result = await send(form.toString());
+      return { ...result, responseId };
+    },
+
+    /** Sends a command and waits for the first answer posted to its response_url. */
+    async commandAndWait(userId: string, text: string, timeoutMs?: number): Promise<RecordedResponse['body']> {
+      const { status, responseId } = await client.command(userId, text);
+      if (status !== 200) throw new Error(`command was answered ${status}`);
+      const response = await fake.waitFor(() => fake.responses.find((r) => r.id === responseId), timeoutMs);
+      return response.body;
+    },
+
+    /** A button click on a message (with a response_url) or in a view. */
+    async blockAction(userId: string, action: { actionId: string; value?: string; blockId?: string; view?: Record<string, unknown> }) {
+      const responseId = `act${++counter}`;
+      const result = await interaction({
+        type: 'block_actions',
+        team: { id: teamId, domain: 'roster-test' },
+        user: { id: userId, team_id: teamId },
+        api_app_id: 'A0ROSTER',
+        trigger_id: `trigger.${responseId}`,
+        response_url: action.view ? undefined : fake.responseUrl(responseId),
+        container: action.view ? { type: 'view', view_id: action.view.id } : { type: 'message', message_ts: '1.1', channel_id: 'C0GENERAL', is_ephemeral: true },
+        channel: action.view ? undefined : { id: 'C0GENERAL', name: 'general' },
+        view: action.view,
+        actions: [
+          {
+            type: 'button',
+            action_id: action.actionId,
+            block_id: action.blockId ?? 'b',
+            value: action.value,
+            action_ts: String(Date.now() / 1000),
+            text: { type: 'plain_text', text: action.actionId },
+          },
+        ],
+      });
+      return { ...result, responseId };
+    },
+
+    /** Clicks a button and waits for the answer on its response_url. */
+    async blockActionAndWait(userId: string, action: { actionId: string; value?: string; blockId?: string }) {
+      const { status, responseId } = await client.blockAction(userId, action);
+      if (status !== 200) throw new Error(`action was answered ${status}`);
+      return (await fake.waitFor(() => fake.responses.find((r) => r.id === responseId))).body;
+    },
+
+    /** A modal submission; `values` has Slack's `state.values` shape. */
+    viewSubmission(userId: string, view: { callbackId: string; privateMetadata?: string; values: Record<string, Record<string, unknown>>; id?: string }) {
+      return interaction({
+        type: 'view_submission',
+        team: { id: teamId, domain: 'roster-test' },
+        user: { id: userId, team_id: teamId },
+        api_app_id: 'A0ROSTER',
+        trigger_id: `trigger.view${++counter}`,
+        view: {
+          id: view.id ?? `V${counter}`,
+          type: 'modal',
+          callback_id: view.callbackId,
+          private_metadata: view.privateMetadata ?? '',
+          state: { values: view.values },
+          hash: 'h',
+          team_id: teamId,
+          app_id: 'A0ROSTER',
+          bot_id: 'BBOT',
+        },
+      });
+    },
+
+    /** An Events API delivery, e.g. `app_home_opened`. */
+    event(event: Record<string, unknown>) {
+      return send(
+        JSON.stringify({
+          token: 'legacy',
+          team_id: teamId,
+          api_app_id: 'A0ROSTER',
+          type: 'event_callback',
+          event_id: `Ev${++counter}`,
+          event_time: Math.floor(Date.now() / 1000),
+          event,
+        }),
+        { contentType: 'application/json' },
+      );
+    },
+  };
+  return client;
+}
