@@ -19,37 +19,41 @@ const envSchema = z
     SLACK_SIGNING_SECRET: optional(z.string().min(8, 'the signing secret from Basic Information')),
     SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-\S+$/, 'an app-level token starting with xapp-')),
     SLACK_API_URL: optional(z.url('a URL such as https://slack.com/api/')),
-    PORT: z.coerce.number().int('a port number such as 3000').min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ error: 'a port number such as 3000' }).int('a port number such as 3000').min(0).max(65535).default(3000),
     DATABASE_URL: optional(
       z
         .string()
         .regex(/^(postgres(ql)?:\/\/.+|memory:\/\/)$/, 'postgres://…, postgresql://… or memory://'),
     ),
     DATA_DIR: z.string().min(1).default('./data'),
-    OWNER_EMAIL: optional(z.email('an e-mail address such as owner@example.com')),
+    OWNER_EMAIL: optional(z.string().trim().toLowerCase().pipe(z.email('an e-mail address such as owner@example.com'))),
     PUBLIC_URL: optional(z.url('a URL such as https://roster.example.com')),
     APPROVALS_CHANNEL: optional(channelId),
     NOTICES_CHANNEL: optional(channelId),
     ROSTER_CONFIG: optional(z.string().min(1)),
-    SEAT_LIMIT: z.coerce.number().int('a whole number of seats').positive('a positive number of seats').default(25),
-    INVITE_TTL_HOURS: z.coerce.number().positive('a positive number of hours').max(24 * 90).default(48),
+    SEAT_LIMIT: z.coerce.number({ error: 'a whole number of seats' }).int('a whole number of seats').positive('a positive number of seats').default(25),
+    INVITE_TTL_HOURS: z.coerce
+      .number({ error: 'a number of hours such as 48' })
+      .positive('a positive number of hours')
+      .max(24 * 90, 'at most 2160 hours (90 days)')
+      .default(48),
     CRON_SCHEDULE: z.string().default('*/5 * * * *'),
     SMTP_URL: optional(z.string().regex(/^smtps?:\/\/.+/, 'smtp://user:pass@host:port or smtps://…')),
     ROSTER_SECRET: optional(z.string().min(32, 'at least 32 random characters (e.g. openssl rand -hex 32)')),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-    if (!isValidCron(env.CRON_SCHEDULE)) {
-      ctx.addIssue({ code: 'custom', path: ['CRON_SCHEDULE'], message: 'a cron expression such as */5 * * * *' });
-    }
   });
+
+/** Rules across variables, checked even when other variables are bad so that one message names them all. */
+function crossChecks(env: NodeJS.ProcessEnv): { name: string; message: string }[] {
+  const issues: { name: string; message: string }[] = [];
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    issues.push({ name: 'SLACK_SIGNING_SECRET', message: 'required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
+  }
+  if (env.CRON_SCHEDULE && !isValidCron(env.CRON_SCHEDULE)) {
+    issues.push({ name: 'CRON_SCHEDULE', message: 'a cron expression such as */5 * * * *' });
+  }
+  return issues;
+}
 
 /** The validated configuration every part of Roster is built from. */
 export interface Config {
@@ -80,12 +84,12 @@ export interface Config {
 /** Parses the environment (and the catalog file it points at); throws one ConfigError for everything wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      const received = env[name] === undefined ? 'is missing' : 'is invalid';
-      return `  ${name} ${received}: expected ${issue.message}`;
-    });
+  const issues = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }))),
+    ...crossChecks(env),
+  ];
+  if (issues.length > 0 || !parsed.success) {
+    const lines = issues.map(({ name, message }) => `  ${name} ${env[name] ? 'is invalid' : 'is missing'}: expected ${message}`);
     throw new ConfigError(`Roster cannot start; fix these settings:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
@@ -100,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
-    ownerEmail: e.OWNER_EMAIL?.trim().toLowerCase(),
+    ownerEmail: e.OWNER_EMAIL,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     approvalsChannel: e.APPROVALS_CHANNEL,
     noticesChannel: e.NOTICES_CHANNEL,
