@@ -25,7 +25,7 @@ export function tokenize(raw: string): string[] {
   for (let i = 0; i < text.length; i++) {
     const char = text[i] as string;
     const closing = CLOSING[char];
-    const startsQuote = closing !== undefined && (!inToken || /[=]$/.test(current) || current === '');
+    const startsQuote = closing !== undefined && (!inToken || /(^[+-]|=)$/.test(current));
     if (startsQuote) {
       const end = text.indexOf(closing, i + 1);
       const altEnd = closing === '”' ? text.indexOf('"', i + 1) : closing === '’' ? text.indexOf("'", i + 1) : -1;

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { isRosterError } from '../../src/errors';
+import { parseUsersCommand } from '../../src/slack/commands/parse-users-command';
+import { tokenize } from '../../src/slack/commands/tokenize';
+
+function refusal(text: string): { message: string; hint?: string } {
+  try {
+    parseUsersCommand(text);
+  } catch (error) {
+    if (!isRosterError(error)) throw error;
+    expect(error.code).toBe('bad_input');
+    return { message: error.message, hint: error.hint };
+  }
+  throw new Error(`expected "${text}" to be refused`);
+}
+
+describe('tokenize', () => {
+  it.each([
+    ['a b  c', ['a', 'b', 'c']],
+    ['--note "hello world" x', ['--note', 'hello world', 'x']],
+    ["--note 'single quoted'", ['--note', 'single quoted']],
+    ['--name “Ann Lee” --note ‘hi there’', ['--name', 'Ann Lee', '--note', 'hi there']],
+    ['--name="Ann Lee"', ['--name=Ann Lee']],
+    ["O'Brien stays", ["O'Brien", 'stays']],
+    ['<@U123ABC|ann> <mailto:b@x.com|b@x.com>', ['@U123ABC', 'b@x.com']],
+    ['say &lt;hi&gt; &amp; bye', ['say', '<hi>', '&', 'bye']],
+  ])('%s', (text, tokens) => {
+    expect(tokenize(text)).toEqual(tokens);
+  });
+
+  it('refuses an unterminated quote', () => {
+    expect(() => tokenize('--note "never closed')).toThrow(/never closed/);
+  });
+});
+
+describe('parseUsersCommand', () => {
+  it.each([
+    ['', { kind: 'home' }],
+    ['help', { kind: 'help', subcommand: undefined }],
+    ['help invite', { kind: 'help', subcommand: 'invite' }],
+    ['list', { kind: 'list', page: 1 }],
+    ['list ann --status active --page 2 --role editor --group "Sales team"', { kind: 'list', text: 'ann', status: 'active', page: 2, role: 'editor', group: 'Sales team' }],
+    ['show Ann@X.com', { kind: 'show', who: { email: 'ann@x.com' } }],
+    ['show <@U0ANN|ann>', { kind: 'show', who: { slackUserId: 'U0ANN' } }],
+    ['invite', { kind: 'invite-modal' }],
+    [
+      'invite a@x.com, b@x.com c@x.com --group Default --role editor --perm content:publish --group Ops --note “Welcome!”',
+      { kind: 'invite', emails: ['a@x.com', 'b@x.com', 'c@x.com'], role: 'editor', products: {}, groups: ['Default', 'Ops'], perms: ['content:publish'], note: 'Welcome!' },
+    ],
+    ['invite a@x.com --product crm=editor --product analytics=none', { kind: 'invite', emails: ['a@x.com'], products: { crm: 'editor', analytics: 'none' }, groups: [], perms: [] }],
+    ['resend a@x.com', { kind: 'resend', who: { email: 'a@x.com' } }],
+    ['invite-link a@x.com', { kind: 'invite-link', who: { email: 'a@x.com' } }],
+    ['edit a@x.com', { kind: 'edit', who: { email: 'a@x.com' } }],
+    ['edit a@x.com --name "Ann Lee" --email=B@x.com', { kind: 'edit', who: { email: 'a@x.com' }, name: 'Ann Lee', email: 'b@x.com' }],
+    ['roles', { kind: 'bulk-roles' }],
+    ['roles a@x.com', { kind: 'roles', who: { email: 'a@x.com' }, add: [], remove: [] }],
+    ['roles a@x.com +editor -viewer', { kind: 'roles', who: { email: 'a@x.com' }, add: ['editor'], remove: ['viewer'] }],
+    ['perms a@x.com +audit:view', { kind: 'perms', who: { email: 'a@x.com' }, add: ['audit:view'], remove: [] }],
+    ['groups a@x.com -Default +"Sales team"', { kind: 'groups', who: { email: 'a@x.com' }, add: ['Sales team'], remove: ['Default'] }],
+    ['group list', { kind: 'group', action: 'list' }],
+    ['group rename Default "Everyone else"', { kind: 'group', action: 'rename', name: 'Default', newName: 'Everyone else' }],
+    ['delete a@x.com b@x.com --reason "left the company"', { kind: 'delete', who: [{ email: 'a@x.com' }, { email: 'b@x.com' }], reason: 'left the company' }],
+    ['passcode grant a@x.com 7d', { kind: 'passcode', action: 'grant', who: { email: 'a@x.com' }, tenureDays: 7 }],
+    ['passcode reset a@x.com', { kind: 'passcode', action: 'reset', who: { email: 'a@x.com' } }],
+    ['props a@x.com region=eu tier="gold plus" -old', { kind: 'props', who: { email: 'a@x.com' }, set: { region: 'eu', tier: 'gold plus' }, remove: ['old'] }],
+    ['signin a@x.com Google', { kind: 'signin', who: { email: 'a@x.com' }, method: 'google' }],
+    ['audit', { kind: 'audit', limit: 20 }],
+    ['audit a@x.com --limit 5', { kind: 'audit', who: { email: 'a@x.com' }, limit: 5 }],
+    ['seats', { kind: 'seats' }],
+    ['export', { kind: 'export' }],
+    ['approvals', { kind: 'approvals' }],
+  ])('%s', (text, expected) => {
+    expect(parseUsersCommand(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['frobnicate', 'Unknown command `frobnicate`'],
+    ['show', 'Say which user'],
+    ['show not-an-address', 'is not an e-mail address or an @mention'],
+    ['list --status sleeping', '`--status` must be one of'],
+    ['list --page 0', '`--page` must be a whole number from 1'],
+    ['list --colour red', '`--colour` is not an option of `/users list`'],
+    ['invite a@x.com --role', '`--role` needs a value'],
+    ['invite a@x.com --product crm', 'should look like `PRODUCT=LEVEL`'],
+    ['passcode grant a@x.com 2d', 'The tenure must be 1d, 7d, 30d or 90d; got `2d`'],
+    ['passcode revoke a@x.com', 'Say `grant` or `reset`'],
+    ['props a@x.com 9lives=x', '`9lives` is not a property key'],
+    ['props a@x.com', 'Say what to set'],
+    ['roles a@x.com editor', 'should be `+name` to add or `-name` to remove'],
+    ['signin a@x.com github', 'Say `google` or `password`'],
+    ['audit --limit 500', '`--limit` must be a whole number from 1 to 200'],
+    ['edit a@x.com --email nope', 'is not a valid e-mail address'],
+    ['seats now', 'Unexpected `now`'],
+  ])('refuses %s', (text, message) => {
+    const error = refusal(text);
+    expect(error.message).toContain(message);
+  });
+
+  it('puts the usage line of the subcommand meant in the hint', () => {
+    expect(refusal('passcode grant a@x.com').hint).toBe('Usage: `/users passcode grant <who> <1d|7d|30d|90d> | passcode reset <who>`');
+  });
+});
