@@ -6,7 +6,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver } from '@slack/bolt';
 import { OWNER, startHarness } from '../test/support/roster-harness';
-import { startFakeSlack } from '../test/support/fake-slack';
 import { createSlackClient } from '../test/support/slack-client';
 import { type BenchRow, percentile, ratio } from './bench-row';
 

@@ -23,7 +23,9 @@ async function main() {
   const table = [
     '| benchmark | measure | Roster | baseline | ratio (Roster / baseline) | notes |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.benchmark} | ${r.measure} | ${r.value} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.notes ?? ''} |`),
+    ...rows.map(
+      (r) => `| ${r.benchmark} | ${r.measure} | ${r.value} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.notes ?? ''} |`,
+    ),
   ].join('\n');
   const header = `# Roster benchmarks\n\nMeasured ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, embedded store unless noted.\n\n`;
   console.log(table);

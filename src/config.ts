@@ -13,35 +13,39 @@ const channelId = z.string().regex(/^[CGD][A-Z0-9]{6,}$/, 'a Slack channel ID su
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, 'a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'the signing secret from Basic Information')),
-    SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-\S+$/, 'an app-level token starting with xapp-')),
-    SLACK_API_URL: optional(z.url('a URL such as https://slack.com/api/')),
-    PORT: z.coerce.number({ error: 'a port number such as 3000' }).int('a port number such as 3000').min(0).max(65535).default(3000),
-    DATABASE_URL: optional(
-      z
-        .string()
-        .regex(/^(postgres(ql)?:\/\/.+|memory:\/\/)$/, 'postgres://…, postgresql://… or memory://'),
-    ),
-    DATA_DIR: z.string().min(1).default('./data'),
-    OWNER_EMAIL: optional(z.string().trim().toLowerCase().pipe(z.email('an e-mail address such as owner@example.com'))),
-    PUBLIC_URL: optional(z.url('a URL such as https://roster.example.com')),
-    APPROVALS_CHANNEL: optional(channelId),
-    NOTICES_CHANNEL: optional(channelId),
-    ROSTER_CONFIG: optional(z.string().min(1)),
-    SEAT_LIMIT: z.coerce.number({ error: 'a whole number of seats' }).int('a whole number of seats').positive('a positive number of seats').default(25),
-    INVITE_TTL_HOURS: z.coerce
-      .number({ error: 'a number of hours such as 48' })
-      .positive('a positive number of hours')
-      .max(24 * 90, 'at most 2160 hours (90 days)')
-      .default(48),
-    CRON_SCHEDULE: z.string().default('*/5 * * * *'),
-    SMTP_URL: optional(z.string().regex(/^smtps?:\/\/.+/, 'smtp://user:pass@host:port or smtps://…')),
-    ROSTER_SECRET: optional(z.string().min(32, 'at least 32 random characters (e.g. openssl rand -hex 32)')),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  });
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, 'a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: optional(z.string().min(8, 'the signing secret from Basic Information')),
+  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-\S+$/, 'an app-level token starting with xapp-')),
+  SLACK_API_URL: optional(z.url('a URL such as https://slack.com/api/')),
+  PORT: z.coerce
+    .number({ error: 'a port number such as 3000' })
+    .int('a port number such as 3000')
+    .min(0)
+    .max(65535)
+    .default(3000),
+  DATABASE_URL: optional(z.string().regex(/^(postgres(ql)?:\/\/.+|memory:\/\/)$/, 'postgres://…, postgresql://… or memory://')),
+  DATA_DIR: z.string().min(1).default('./data'),
+  OWNER_EMAIL: optional(z.string().trim().toLowerCase().pipe(z.email('an e-mail address such as owner@example.com'))),
+  PUBLIC_URL: optional(z.url('a URL such as https://roster.example.com')),
+  APPROVALS_CHANNEL: optional(channelId),
+  NOTICES_CHANNEL: optional(channelId),
+  ROSTER_CONFIG: optional(z.string().min(1)),
+  SEAT_LIMIT: z.coerce
+    .number({ error: 'a whole number of seats' })
+    .int('a whole number of seats')
+    .positive('a positive number of seats')
+    .default(25),
+  INVITE_TTL_HOURS: z.coerce
+    .number({ error: 'a number of hours such as 48' })
+    .positive('a positive number of hours')
+    .max(24 * 90, 'at most 2160 hours (90 days)')
+    .default(48),
+  CRON_SCHEDULE: z.string().default('*/5 * * * *'),
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\/.+/, 'smtp://user:pass@host:port or smtps://…')),
+  ROSTER_SECRET: optional(z.string().min(32, 'at least 32 random characters (e.g. openssl rand -hex 32)')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
 
 /** Rules across variables, checked even when other variables are bad so that one message names them all. */
 function crossChecks(env: NodeJS.ProcessEnv): { name: string; message: string }[] {
@@ -85,7 +89,9 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   const issues = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }))),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }))),
     ...crossChecks(env),
   ];
   if (issues.length > 0 || !parsed.success) {

@@ -75,7 +75,11 @@ export async function buildRoster(config: Config, options: RosterOptions = {}): 
   const audit = createAuditService({ db: prisma, accountId, clock });
   const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit });
   const dm = createDirectMessages(client);
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: 'Roster <roster@localhost>' });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    outboxDir: path.join(config.dataDir, 'outbox'),
+    from: 'Roster <roster@localhost>',
+  });
   const delivery = createLinkDelivery({ dm, mailer, logger });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   const services: SlackServices = {
@@ -143,7 +147,10 @@ async function main(): Promise<void> {
   try {
     const roster = await buildRoster(config, { logger });
     const port = await roster.start();
-    logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', store: config.databaseUrl ? 'postgres' : 'embedded' }, 'Roster is running');
+    logger.info(
+      { port, mode: config.slack.appToken ? 'socket' : 'http', store: config.databaseUrl ? 'postgres' : 'embedded' },
+      'Roster is running',
+    );
     const shutdown = async () => {
       logger.info('shutting down');
       await roster.stop();

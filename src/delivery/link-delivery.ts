@@ -25,10 +25,17 @@ export function linkText(message: OutgoingLink): string {
   if (message.kind === 'password-link') {
     lines.push('Use this link to set a new password. It works once.');
   } else {
-    lines.push(`${message.fromName ?? 'An admin'} invited you to join the account. Open the link to choose your name and password, or to sign in with Google.`);
+    lines.push(
+      `${message.fromName ?? 'An admin'} invited you to join the account. Open the link to choose your name and password, or to sign in with Google.`,
+    );
   }
   if (message.note) lines.push('', `Note from ${message.fromName ?? 'the admin'}: ${message.note}`);
-  lines.push('', message.link, '', `The link expires ${formatWhen(message.expiresAt)}. If it has expired, ask an admin for a new one.`);
+  lines.push(
+    '',
+    message.link,
+    '',
+    `The link expires ${formatWhen(message.expiresAt)}. If it has expired, ask an admin for a new one.`,
+  );
   return lines.join('\n');
 }
 

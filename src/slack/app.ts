@@ -17,7 +17,12 @@ export interface SlackApp {
   receiver: ExpressReceiver | SocketModeReceiver;
 }
 
-export function createSlackApp(deps: { config: Config; services: SlackServices; web: Express; teamId: () => string | null }): SlackApp {
+export function createSlackApp(deps: {
+  config: Config;
+  services: SlackServices;
+  web: Express;
+  teamId: () => string | null;
+}): SlackApp {
   const { config, services } = deps;
   const logger = boltLogger(services.logger);
   const clientOptions = slackClientOptions(config.slack.apiUrl);

@@ -1,5 +1,5 @@
 /** Bolt's Logger interface over Roster's pino logger, so Bolt's own messages are redacted and levelled alike. */
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
 
 export function boltLogger(logger: Logger): BoltLogger {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { isRosterError, RosterError } from '../errors';
+import { isRosterError, type RosterError } from '../errors';
 import type { Reply } from './reply';
 
 /** Text for an expected error, listing each problem on its own line. */
@@ -20,7 +20,9 @@ export function renderError(error: unknown, logger: Logger): Reply {
   if (isRosterError(error)) return { text: errorText(error) };
   const ref = randomBytes(4).toString('hex');
   logger.error({ err: error, ref }, 'unexpected error while handling a Slack request');
-  return { text: `:x: Something went wrong on Roster's side (reference ${ref}). Try again; if it keeps happening, give the reference to whoever runs Roster.` };
+  return {
+    text: `:x: Something went wrong on Roster's side (reference ${ref}). Try again; if it keeps happening, give the reference to whoever runs Roster.`,
+  };
 }
 
 /** Field errors for `response_action: errors`, when the error names a modal field. */

@@ -6,7 +6,11 @@ import type { Logger } from 'pino';
 import { renderError } from './render-error';
 import type { Reply } from './reply';
 
-export async function respondSafely(logger: Logger, reply: (message: Reply) => Promise<unknown>, work: () => Promise<void>): Promise<void> {
+export async function respondSafely(
+  logger: Logger,
+  reply: (message: Reply) => Promise<unknown>,
+  work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (error) {

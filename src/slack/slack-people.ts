@@ -26,7 +26,11 @@ export function createDirectMessages(client: WebClient): DirectMessages {
   async function toUser(slackUserId: string, message: Reply) {
     const opened = await client.conversations.open({ users: slackUserId });
     const channel = opened.channel?.id ?? slackUserId;
-    await client.chat.postMessage({ channel, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) });
+    await client.chat.postMessage({
+      channel,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks as never } : {}),
+    });
   }
   return {
     toUser,

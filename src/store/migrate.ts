@@ -2,8 +2,9 @@
  * Applying `prisma/migrations` (recorded in `_prisma_migrations`, as `prisma migrate deploy`
  * would) and comparing them with the schema, through the WebAssembly schema engine.
  */
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+
 import { readFile } from 'node:fs/promises';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { NO_FILTERS, openSchemaEngine, readMigrations, SCHEMA_PATH } from './schema-engine';
 
 /** Applies every migration not yet applied; returns the names applied now. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWNER, type Harness, startHarness } from '../support/roster-harness';
+import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { testTargets } from '../support/test-database';
 
 describe.each(testTargets())('/users invite, list, show (%s store)', (target) => {
@@ -16,7 +16,10 @@ describe.each(testTargets())('/users invite, list, show (%s store)', (target) =>
     const answer = await h.slack.commandAndWait(OWNER.slackId, 'invite Ann@Example.com --role editor --note "Welcome aboard"');
     expect(answer.text).toContain('Invited ann@example.com');
     expect(answer.response_type).toBe('ephemeral');
-    const user = await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'ann@example.com' }, include: { roles: { include: { role: true } }, invites: true } });
+    const user = await h.roster.prisma.user.findFirstOrThrow({
+      where: { email: 'ann@example.com' },
+      include: { roles: { include: { role: true } }, invites: true },
+    });
     expect(user.status).toBe('invited');
     expect(user.roles.map((r) => r.role.key)).toEqual(['editor']);
     expect(user.invites).toHaveLength(1);
@@ -40,7 +43,10 @@ describe.each(testTargets())('/users invite, list, show (%s store)', (target) =>
   });
 
   it('refuses the whole invite when one address is bad, listing each problem', async () => {
-    const answer = await h.slack.commandAndWait(OWNER.slackId, 'invite bob@example.com, not-an-email, bob@example.com ann@example.com');
+    const answer = await h.slack.commandAndWait(
+      OWNER.slackId,
+      'invite bob@example.com, not-an-email, bob@example.com ann@example.com',
+    );
     expect(answer.text).toContain('Nobody was invited');
     expect(answer.text).toContain('not-an-email — is not a valid e-mail address');
     expect(answer.text).toContain('bob@example.com — is listed more than once');
@@ -63,7 +69,12 @@ describe.each(testTargets())('/users invite, list, show (%s store)', (target) =>
 
   it('refuses a bad signature and a stale timestamp with 401 and writes nothing', async () => {
     const before = await h.roster.prisma.user.count();
-    const body = new URLSearchParams({ command: '/users', text: 'invite evil@example.com', user_id: OWNER.slackId, team_id: h.fake.teamId }).toString();
+    const body = new URLSearchParams({
+      command: '/users',
+      text: 'invite evil@example.com',
+      user_id: OWNER.slackId,
+      team_id: h.fake.teamId,
+    }).toString();
     const bad = await h.slack.send(body, { signature: 'v0=deadbeef' });
     expect(bad.status).toBe(401);
     const stale = await h.slack.send(body, { timestamp: Math.floor(Date.now() / 1000) - 600 });

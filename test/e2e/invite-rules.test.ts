@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWNER, type Harness, startHarness } from '../support/roster-harness';
+import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { testTargets } from '../support/test-database';
 
 describe.each(testTargets())('invite rules, resend, links, seats, help (%s store)', (target) => {
@@ -43,8 +43,12 @@ describe.each(testTargets())('invite rules, resend, links, seats, help (%s store
   });
 
   it('refuses an unknown role or group naming it', async () => {
-    expect((await h.slack.commandAndWait(OWNER.slackId, 'invite x@example.com --role wizard')).text).toContain('There is no role `wizard`');
-    expect((await h.slack.commandAndWait(OWNER.slackId, 'invite x@example.com --group Nope')).text).toContain('There is no group `Nope`');
+    expect((await h.slack.commandAndWait(OWNER.slackId, 'invite x@example.com --role wizard')).text).toContain(
+      'There is no role `wizard`',
+    );
+    expect((await h.slack.commandAndWait(OWNER.slackId, 'invite x@example.com --group Nope')).text).toContain(
+      'There is no group `Nope`',
+    );
     expect(await h.roster.prisma.user.count({ where: { email: 'x@example.com' } })).toBe(0);
   });
 
@@ -53,7 +57,12 @@ describe.each(testTargets())('invite rules, resend, links, seats, help (%s store
     const before = h.fake.callsTo('chat.postMessage').length;
     const resent = await h.slack.commandAndWait(OWNER.slackId, 'resend p1@example.com');
     expect(resent.text).toContain('Sent the invite to p1@example.com again');
-    const dm = await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').slice(before).find((c) => c.args.channel === 'DUP1'));
+    const dm = await h.fake.waitFor(() =>
+      h.fake
+        .callsTo('chat.postMessage')
+        .slice(before)
+        .find((c) => c.args.channel === 'DUP1'),
+    );
     const invite = await h.roster.prisma.invite.findFirstOrThrow({ where: { user: { email: 'p1@example.com' } } });
     const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(String(dm.args.text))?.[1] as string;
     const { hashToken } = await import('../../src/domain/secrets');
@@ -63,7 +72,10 @@ describe.each(testTargets())('invite rules, resend, links, seats, help (%s store
     expect(fresh.text).toContain('New invite link for p1@example.com');
     const newToken = /\/invite\/([A-Za-z0-9_-]+)/.exec(String(fresh.text))?.[1] as string;
     expect(newToken).not.toBe(token);
-    const invites = await h.roster.prisma.invite.findMany({ where: { user: { email: 'p1@example.com' } }, orderBy: { createdAt: 'asc' } });
+    const invites = await h.roster.prisma.invite.findMany({
+      where: { user: { email: 'p1@example.com' } },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(invites.map((i) => i.status).sort()).toEqual(['pending', 'superseded']);
     expect(invites.find((i) => i.status === 'pending')?.tokenHash).toBe(hashToken(newToken));
   });

@@ -2,7 +2,7 @@
  * Services over a real, migrated store without Slack: for service-tier tests. Delivery is
  * recorded instead of sent (it is a port; its Slack and e-mail adapters have their own tests).
  */
-import { systemActor, type Actor } from '../../src/domain/access/actor';
+import { type Actor, systemActor } from '../../src/domain/access/actor';
 import { effectivePermissions } from '../../src/domain/access/effective-permissions';
 import { bootstrapAccount } from '../../src/domain/account/bootstrap';
 import { createAuditService } from '../../src/domain/audit/audit-service';
@@ -12,8 +12,8 @@ import { createInviteLinks } from '../../src/domain/invites/invite-links';
 import { createInviteService } from '../../src/domain/invites/invite-service';
 import { loadCatalog } from '../../src/domain/roles/catalog';
 import { type Database, openDatabase } from '../../src/store/database';
-import { freshDatabaseUrl, type TargetName } from './test-database';
 import { type TestClock, testClock } from './test-clock';
+import { freshDatabaseUrl, type TargetName } from './test-database';
 
 export interface DomainHarness {
   db: Database;
@@ -46,7 +46,10 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
     email: ownerRow.email,
     name: null,
     roleKeys: ownerRow.roles.map((r) => r.role.key),
-    permissions: effectivePermissions(ownerRow.roles.map((r) => r.role), []),
+    permissions: effectivePermissions(
+      ownerRow.roles.map((r) => r.role),
+      [],
+    ),
     source: 'command',
   };
   const sent: OutgoingLink[] = [];

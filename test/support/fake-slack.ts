@@ -96,7 +96,15 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     const user = (id: unknown) => users.get(String(id));
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://roster-test.slack.com/', team: 'Roster Test', team_id: teamId, user_id: 'UBOT', bot_id: 'BBOT', user: 'roster' };
+        return {
+          ok: true,
+          url: 'https://roster-test.slack.com/',
+          team: 'Roster Test',
+          team_id: teamId,
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+          user: 'roster',
+        };
       case 'users.info': {
         const found = user(args.user);
         if (!found) return { ok: false, error: 'user_not_found' };
@@ -162,11 +170,15 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     const fault = queued?.shift();
     if (fault) {
       if ('rateLimited' in fault) {
-        res.writeHead(429, { 'retry-after': String(fault.rateLimited), 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        res
+          .writeHead(429, { 'retry-after': String(fault.rateLimited), 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
       if ('status' in fault) {
-        res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'internal_error' }));
+        res
+          .writeHead(fault.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: 'internal_error' }));
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: fault.error }));

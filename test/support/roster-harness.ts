@@ -11,8 +11,8 @@ import { createLogger } from '../../src/logger';
 import { buildRoster, type Roster } from '../../src/main';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { createSlackClient, type SlackClient } from './slack-client';
-import { freshDatabaseUrl, type TargetName } from './test-database';
 import { type TestClock, testClock } from './test-clock';
+import { freshDatabaseUrl, type TargetName } from './test-database';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const OWNER = { slackId: 'UOWNER', email: 'owner@example.com' };
@@ -59,7 +59,12 @@ export async function startHarness(target: TargetName = 'embedded', env: Record<
   const roster = await buildRoster(config, { clock, logger });
   const port = await roster.start();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const slack = createSlackClient({ appUrl: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
+  const slack = createSlackClient({
+    appUrl: `${baseUrl}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    teamId: fake.teamId,
+    fake,
+  });
   return {
     roster,
     fake,

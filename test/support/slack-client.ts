@@ -85,7 +85,10 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
     },
 
     /** A button click on a message (with a response_url) or in a view. */
-    async blockAction(userId: string, action: { actionId: string; value?: string; blockId?: string; view?: Record<string, unknown> }) {
+    async blockAction(
+      userId: string,
+      action: { actionId: string; value?: string; blockId?: string; view?: Record<string, unknown> },
+    ) {
       const responseId = `act${++counter}`;
       const result = await interaction({
         type: 'block_actions',
@@ -94,7 +97,9 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
         api_app_id: 'A0ROSTER',
         trigger_id: `trigger.${responseId}`,
         response_url: action.view ? undefined : fake.responseUrl(responseId),
-        container: action.view ? { type: 'view', view_id: action.view.id } : { type: 'message', message_ts: '1.1', channel_id: 'C0GENERAL', is_ephemeral: true },
+        container: action.view
+          ? { type: 'view', view_id: action.view.id }
+          : { type: 'message', message_ts: '1.1', channel_id: 'C0GENERAL', is_ephemeral: true },
         channel: action.view ? undefined : { id: 'C0GENERAL', name: 'general' },
         view: action.view,
         actions: [
@@ -119,7 +124,10 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
     },
 
     /** A modal submission; `values` has Slack's `state.values` shape. */
-    viewSubmission(userId: string, view: { callbackId: string; privateMetadata?: string; values: Record<string, Record<string, unknown>>; id?: string }) {
+    viewSubmission(
+      userId: string,
+      view: { callbackId: string; privateMetadata?: string; values: Record<string, Record<string, unknown>>; id?: string },
+    ) {
       return interaction({
         type: 'view_submission',
         team: { id: teamId, domain: 'roster-test' },

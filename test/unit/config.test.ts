@@ -47,7 +47,16 @@ describe('loadConfig', () => {
         OWNER_EMAIL: 'not-an-email',
       }),
     );
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT', 'DATABASE_URL', 'SEAT_LIMIT', 'APPROVALS_CHANNEL', 'CRON_SCHEDULE', 'OWNER_EMAIL']) {
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'PORT',
+      'DATABASE_URL',
+      'SEAT_LIMIT',
+      'APPROVALS_CHANNEL',
+      'CRON_SCHEDULE',
+      'OWNER_EMAIL',
+    ]) {
       expect(message).toContain(name);
     }
     expect(message).toContain('a bot token starting with xoxb-');

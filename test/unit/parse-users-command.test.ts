@@ -39,30 +39,56 @@ describe('parseUsersCommand', () => {
     ['help', { kind: 'help', subcommand: undefined }],
     ['help invite', { kind: 'help', subcommand: 'invite' }],
     ['list', { kind: 'list', page: 1 }],
-    ['list ann --status active --page 2 --role editor --group "Sales team"', { kind: 'list', text: 'ann', status: 'active', page: 2, role: 'editor', group: 'Sales team' }],
+    [
+      'list ann --status active --page 2 --role editor --group "Sales team"',
+      { kind: 'list', text: 'ann', status: 'active', page: 2, role: 'editor', group: 'Sales team' },
+    ],
     ['show Ann@X.com', { kind: 'show', who: { email: 'ann@x.com' } }],
     ['show <@U0ANN|ann>', { kind: 'show', who: { slackUserId: 'U0ANN' } }],
     ['invite', { kind: 'invite-modal' }],
     [
       'invite a@x.com, b@x.com c@x.com --group Default --role editor --perm content:publish --group Ops --note “Welcome!”',
-      { kind: 'invite', emails: ['a@x.com', 'b@x.com', 'c@x.com'], role: 'editor', products: {}, groups: ['Default', 'Ops'], perms: ['content:publish'], note: 'Welcome!' },
+      {
+        kind: 'invite',
+        emails: ['a@x.com', 'b@x.com', 'c@x.com'],
+        role: 'editor',
+        products: {},
+        groups: ['Default', 'Ops'],
+        perms: ['content:publish'],
+        note: 'Welcome!',
+      },
     ],
-    ['invite a@x.com --product crm=editor --product analytics=none', { kind: 'invite', emails: ['a@x.com'], products: { crm: 'editor', analytics: 'none' }, groups: [], perms: [] }],
+    [
+      'invite a@x.com --product crm=editor --product analytics=none',
+      { kind: 'invite', emails: ['a@x.com'], products: { crm: 'editor', analytics: 'none' }, groups: [], perms: [] },
+    ],
     ['resend a@x.com', { kind: 'resend', who: { email: 'a@x.com' } }],
     ['invite-link a@x.com', { kind: 'invite-link', who: { email: 'a@x.com' } }],
     ['edit a@x.com', { kind: 'edit', who: { email: 'a@x.com' } }],
-    ['edit a@x.com --name "Ann Lee" --email=B@x.com', { kind: 'edit', who: { email: 'a@x.com' }, name: 'Ann Lee', email: 'b@x.com' }],
+    [
+      'edit a@x.com --name "Ann Lee" --email=B@x.com',
+      { kind: 'edit', who: { email: 'a@x.com' }, name: 'Ann Lee', email: 'b@x.com' },
+    ],
     ['roles', { kind: 'bulk-roles' }],
     ['roles a@x.com', { kind: 'roles', who: { email: 'a@x.com' }, add: [], remove: [] }],
     ['roles a@x.com +editor -viewer', { kind: 'roles', who: { email: 'a@x.com' }, add: ['editor'], remove: ['viewer'] }],
     ['perms a@x.com +audit:view', { kind: 'perms', who: { email: 'a@x.com' }, add: ['audit:view'], remove: [] }],
-    ['groups a@x.com -Default +"Sales team"', { kind: 'groups', who: { email: 'a@x.com' }, add: ['Sales team'], remove: ['Default'] }],
+    [
+      'groups a@x.com -Default +"Sales team"',
+      { kind: 'groups', who: { email: 'a@x.com' }, add: ['Sales team'], remove: ['Default'] },
+    ],
     ['group list', { kind: 'group', action: 'list' }],
     ['group rename Default "Everyone else"', { kind: 'group', action: 'rename', name: 'Default', newName: 'Everyone else' }],
-    ['delete a@x.com b@x.com --reason "left the company"', { kind: 'delete', who: [{ email: 'a@x.com' }, { email: 'b@x.com' }], reason: 'left the company' }],
+    [
+      'delete a@x.com b@x.com --reason "left the company"',
+      { kind: 'delete', who: [{ email: 'a@x.com' }, { email: 'b@x.com' }], reason: 'left the company' },
+    ],
     ['passcode grant a@x.com 7d', { kind: 'passcode', action: 'grant', who: { email: 'a@x.com' }, tenureDays: 7 }],
     ['passcode reset a@x.com', { kind: 'passcode', action: 'reset', who: { email: 'a@x.com' } }],
-    ['props a@x.com region=eu tier="gold plus" -old', { kind: 'props', who: { email: 'a@x.com' }, set: { region: 'eu', tier: 'gold plus' }, remove: ['old'] }],
+    [
+      'props a@x.com region=eu tier="gold plus" -old',
+      { kind: 'props', who: { email: 'a@x.com' }, set: { region: 'eu', tier: 'gold plus' }, remove: ['old'] },
+    ],
     ['signin a@x.com Google', { kind: 'signin', who: { email: 'a@x.com' }, method: 'google' }],
     ['audit', { kind: 'audit', limit: 20 }],
     ['audit a@x.com --limit 5', { kind: 'audit', who: { email: 'a@x.com' }, limit: 5 }],
@@ -97,6 +123,8 @@ describe('parseUsersCommand', () => {
   });
 
   it('puts the usage line of the subcommand meant in the hint', () => {
-    expect(refusal('passcode grant a@x.com').hint).toBe('Usage: `/users passcode grant <who> <1d|7d|30d|90d> | passcode reset <who>`');
+    expect(refusal('passcode grant a@x.com').hint).toBe(
+      'Usage: `/users passcode grant <who> <1d|7d|30d|90d> | passcode reset <who>`',
+    );
   });
 });

@@ -2,8 +2,9 @@
  * Slack user → directory user: by the remembered Slack ID, else by the e-mail of their
  * Slack profile (then remembered). Only active directory users may act.
  */
-import type { AuditSource, PrismaClient } from '../../store/generated/client';
+
 import { RosterError } from '../../errors';
+import type { AuditSource, PrismaClient } from '../../store/generated/client';
 import { normaliseEmail } from '../email';
 import type { Actor } from './actor';
 import { effectivePermissions } from './effective-permissions';
@@ -26,10 +27,15 @@ export function createAccessService(deps: { prisma: PrismaClient; accountId: str
       if (!user) {
         const email = await deps.profiles.emailOf(slackUserId);
         if (email) {
-          user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: normaliseEmail(email) } }, include });
+          user = await prisma.user.findUnique({
+            where: { accountId_email: { accountId, email: normaliseEmail(email) } },
+            include,
+          });
           if (user && !user.slackUserId) {
             // Conditional, so two first requests at once link once; a profile already linked elsewhere is left alone.
-            await prisma.user.updateMany({ where: { id: user.id, slackUserId: null }, data: { slackUserId } }).catch(() => undefined);
+            await prisma.user
+              .updateMany({ where: { id: user.id, slackUserId: null }, data: { slackUserId } })
+              .catch(() => undefined);
           }
         }
       }
@@ -40,7 +46,10 @@ export function createAccessService(deps: { prisma: PrismaClient; accountId: str
         );
       }
       if (user.status !== 'active') {
-        throw new RosterError('forbidden', `Your directory account is ${user.status}, so Roster cannot act for you. Ask an Admin.`);
+        throw new RosterError(
+          'forbidden',
+          `Your directory account is ${user.status}, so Roster cannot act for you. Ask an Admin.`,
+        );
       }
       return {
         userId: user.id,

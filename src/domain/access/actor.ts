@@ -2,8 +2,9 @@
  * Who is acting: a directory user with the permissions their roles and extra grants give,
  * or Roster itself (the scheduler, the web pages) for changes nobody typed.
  */
-import { type AuditSource } from '../../store/generated/enums';
+
 import { fail } from '../../errors';
+import type { AuditSource } from '../../store/generated/enums';
 import { ALL_PERMISSIONS } from '../roles/catalog';
 import type { AdminPermission } from '../roles/permissions';
 

@@ -2,8 +2,9 @@
  * First start and every start: the account, its role catalog, the built-in groups, and
  * (when the directory is empty) the owner. Safe when several replicas start at once.
  */
-import type { PrismaClient } from '../../store/generated/client';
+
 import { ConfigError } from '../../errors';
+import type { PrismaClient } from '../../store/generated/client';
 import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
@@ -43,7 +44,11 @@ export async function bootstrapAccount(deps: {
         product: role.product ?? null,
         scoped: role.scoped,
       };
-      await tx.role.upsert({ where: { accountId_key: { accountId, key: role.key } }, create: { accountId, key: role.key, ...data }, update: data });
+      await tx.role.upsert({
+        where: { accountId_key: { accountId, key: role.key } },
+        create: { accountId, key: role.key, ...data },
+        update: data,
+      });
     }
     for (const permission of catalog.permissions) {
       const data = { description: permission.description, grantableTo: permission.grantableTo };

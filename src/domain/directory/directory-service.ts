@@ -2,21 +2,14 @@
  * Reading the directory: finding a user by address or Slack ID, the paged list with its
  * filters, the user card, and seat usage.
  */
+
+import { fail } from '../../errors';
 import type { Prisma, PrismaClient, UserStatus } from '../../store/generated/client';
 import type { Db } from '../../store/tx';
-import { fail } from '../../errors';
+import { ALL_USERS_GROUP } from '../account/bootstrap';
 import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
-import { ALL_USERS_GROUP } from '../account/bootstrap';
-import {
-  summaryInclude,
-  type UserCard,
-  type UserRecord,
-  type UserSummary,
-  toCard,
-  toSummary,
-  userInclude,
-} from './user-view';
+import { summaryInclude, toCard, toSummary, type UserCard, type UserRecord, type UserSummary, userInclude } from './user-view';
 
 /** A user as an admin names them: by e-mail, or by their linked Slack user. */
 export type Who = { email: string } | { slackUserId: string };

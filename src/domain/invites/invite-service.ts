@@ -4,17 +4,17 @@
  * new links.
  */
 import { randomUUID } from 'node:crypto';
+import { fail, type Problem, RosterError } from '../../errors';
 import type { PrismaClient } from '../../store/generated/client';
 import { lockAccount } from '../../store/tx';
-import { fail, type Problem, RosterError } from '../../errors';
 import { type Actor, requirePermission } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import { addHours, type Clock } from '../clock';
 import { type Delivery, type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import { countSeats, type DirectoryService, type Who } from '../directory/directory-service';
 import { isValidEmail, normaliseEmail } from '../email';
-import { type AccessRequest, resolveAccess } from '../roles/resolve-access';
 import { formatWhen } from '../format-when';
+import { type AccessRequest, resolveAccess } from '../roles/resolve-access';
 import type { InviteLinks } from './invite-links';
 
 export const MAX_INVITEES = 50;
@@ -79,9 +79,12 @@ export function createInviteService(deps: {
       const entries = request.emails.map((email) => email.trim()).filter(Boolean);
       if (entries.length === 0) throw fail.badInput('Give at least one e-mail address.', { field: 'emails' });
       if (entries.length > MAX_INVITEES) {
-        throw fail.badInput(`One invite takes at most ${MAX_INVITEES} addresses; this one has ${entries.length}. Split it in two.`, {
-          field: 'emails',
-        });
+        throw fail.badInput(
+          `One invite takes at most ${MAX_INVITEES} addresses; this one has ${entries.length}. Split it in two.`,
+          {
+            field: 'emails',
+          },
+        );
       }
       const { emails, problems } = checkAddresses(entries);
       const access = await resolveAccess(prisma, accountId, request);
@@ -110,10 +113,14 @@ export function createInviteService(deps: {
           }
         }
         if (problems.length > 0) {
-          throw new RosterError('bad_input', `Nobody was invited. Fix ${problems.length === 1 ? 'this address' : 'these addresses'} and try again:`, {
-            field: 'emails',
-            problems,
-          });
+          throw new RosterError(
+            'bad_input',
+            `Nobody was invited. Fix ${problems.length === 1 ? 'this address' : 'these addresses'} and try again:`,
+            {
+              field: 'emails',
+              problems,
+            },
+          );
         }
         const used = await countSeats(tx, accountId);
         const needed = emails.length - reinvites.filter((user) => user.status === 'expired').length;
@@ -128,19 +135,38 @@ export function createInviteService(deps: {
         const reinvited = new Map(reinvites.map((user) => [user.email, user]));
         const newUsers = emails
           .filter((email) => !reinvited.has(email))
-          .map((email) => ({ id: randomUUID(), accountId, email, status: 'invited' as const, invitedById: actor.userId, invitedAt: now, extraPermissions: access.perms }));
+          .map((email) => ({
+            id: randomUUID(),
+            accountId,
+            email,
+            status: 'invited' as const,
+            invitedById: actor.userId,
+            invitedAt: now,
+            extraPermissions: access.perms,
+          }));
         if (newUsers.length > 0) await tx.user.createMany({ data: newUsers });
         for (const user of reinvites) {
           await tx.user.update({
             where: { id: user.id },
-            data: { status: 'invited', invitedById: actor.userId, invitedAt: now, extraPermissions: access.perms, version: { increment: 1 } },
+            data: {
+              status: 'invited',
+              invitedById: actor.userId,
+              invitedAt: now,
+              extraPermissions: access.perms,
+              version: { increment: 1 },
+            },
           });
           await tx.userRole.deleteMany({ where: { userId: user.id } });
           await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
         }
-        const userIds = new Map([...newUsers.map((u) => [u.email, u.id] as const), ...reinvites.map((u) => [u.email, u.id] as const)]);
+        const userIds = new Map([
+          ...newUsers.map((u) => [u.email, u.id] as const),
+          ...reinvites.map((u) => [u.email, u.id] as const),
+        ]);
         const ids = emails.map((email) => userIds.get(email) as string);
-        await tx.userRole.createMany({ data: ids.flatMap((userId) => access.grants.map((grant) => ({ userId, roleId: grant.role.id, scope: grant.scope }))) });
+        await tx.userRole.createMany({
+          data: ids.flatMap((userId) => access.grants.map((grant) => ({ userId, roleId: grant.role.id, scope: grant.scope }))),
+        });
         if (groups.length > 0) {
           await tx.groupMembership.createMany({
             data: ids.flatMap((userId) => groups.map((group) => ({ userId, groupId: group.id }))),
@@ -237,9 +263,14 @@ export function createInviteService(deps: {
         await lockAccount(tx, accountId);
         const current = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
         if (current.status !== 'invited' && current.status !== 'expired') {
-          throw fail.invalidState(`${user.email} is ${current.status} now; invite links are only for people who have not accepted yet.`);
+          throw fail.invalidState(
+            `${user.email} is ${current.status} now; invite links are only for people who have not accepted yet.`,
+          );
         }
-        const previous = await tx.invite.findFirst({ where: { userId: user.id, status: { in: ['pending', 'expired'] } }, orderBy: { createdAt: 'desc' } });
+        const previous = await tx.invite.findFirst({
+          where: { userId: user.id, status: { in: ['pending', 'expired'] } },
+          orderBy: { createdAt: 'desc' },
+        });
         await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
         await tx.invite.create({
           data: {

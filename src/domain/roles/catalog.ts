@@ -45,10 +45,12 @@ const policySchema = z
   .object({
     approvals: z
       .object({
-        ttlHours: z.number().positive().max(24 * 30).default(24),
-        actions: z
-          .partialRecord(z.enum(APPROVAL_ACTIONS), approvalActionSchema)
-          .default(defaultApprovalActions),
+        ttlHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .default(24),
+        actions: z.partialRecord(z.enum(APPROVAL_ACTIONS), approvalActionSchema).default(defaultApprovalActions),
         passcodeMaxDays: z.number().int().positive().default(30),
         bulkThreshold: z.number().int().positive().default(10),
       })
@@ -60,7 +62,11 @@ const policySchema = z
         warnHours: z.number().positive().default(12),
       })
       .prefault({}),
-    passwordLinkTtlHours: z.number().positive().max(24 * 7).default(1),
+    passwordLinkTtlHours: z
+      .number()
+      .positive()
+      .max(24 * 7)
+      .default(1),
     passcodeWarnDays: z.number().positive().default(3),
   })
   .prefault({});

@@ -3,9 +3,10 @@
  * enforcing the catalog's rules: known roles, one level per product, scopes for scoped roles,
  * and `grantableTo` for extra permissions.
  */
+
+import { fail, RosterError } from '../../errors';
 import type { Role } from '../../store/generated/client';
 import type { Db } from '../../store/tx';
-import { fail, RosterError } from '../../errors';
 import { ADMIN_PLANE_PERMISSIONS } from './permissions';
 
 /** What an invite or a role edit asks for. `role` may carry a scope as `partner=acme`. */
@@ -46,9 +47,12 @@ export function grantFor(roles: Role[], text: string, field = 'role'): RoleGrant
     throw fail.notFound(`There is no role \`${name}\`. Roles: ${roleList(roles.filter((r) => !r.product))}.`, { field });
   }
   if (role.product) {
-    throw fail.badInput(`\`${role.key}\` is a level of the product \`${role.product}\`; set it with --product ${role.product}=LEVEL.`, {
-      field,
-    });
+    throw fail.badInput(
+      `\`${role.key}\` is a level of the product \`${role.product}\`; set it with --product ${role.product}=LEVEL.`,
+      {
+        field,
+      },
+    );
   }
   if (role.scoped && !scope) {
     throw fail.badInput(`The role \`${role.key}\` needs a scope, e.g. \`${role.key}=acme\`.`, { field });
@@ -76,18 +80,27 @@ export async function resolveAccess(db: Db, accountId: string, request: AccessRe
   const productKeys = [...new Set(roles.map((role) => role.product).filter((p): p is string => p !== null))];
   for (const [product, level] of Object.entries(request.products ?? {})) {
     if (!productKeys.includes(product)) {
-      throw fail.notFound(`There is no product \`${product}\`. Products: ${productKeys.map((p) => `\`${p}\``).join(', ') || 'none'}.`, {
-        field: 'products',
-      });
+      throw fail.notFound(
+        `There is no product \`${product}\`. Products: ${productKeys.map((p) => `\`${p}\``).join(', ') || 'none'}.`,
+        {
+          field: 'products',
+        },
+      );
     }
     if (level.toLowerCase() === NO_ACCESS) continue;
     const levels = roles.filter((role) => role.product === product);
     const wanted = level.trim().toLowerCase();
     const role = levels.find(
-      (r) => r.key === wanted || r.key === `${product}-${wanted}` || r.name.toLowerCase() === wanted || r.name.toLowerCase().endsWith(` ${wanted}`),
+      (r) =>
+        r.key === wanted ||
+        r.key === `${product}-${wanted}` ||
+        r.name.toLowerCase() === wanted ||
+        r.name.toLowerCase().endsWith(` ${wanted}`),
     );
     if (!role) {
-      throw fail.notFound(`\`${level}\` is not a level of \`${product}\`. Levels: ${roleList(levels)} or \`none\`.`, { field: 'products' });
+      throw fail.notFound(`\`${level}\` is not a level of \`${product}\`. Levels: ${roleList(levels)} or \`none\`.`, {
+        field: 'products',
+      });
     }
     grants.push({ role, scope: null });
   }
@@ -103,7 +116,12 @@ export async function resolveAccess(db: Db, accountId: string, request: AccessRe
     grants.push({ role: fallback, scope: null });
   }
 
-  const perms = await checkGrantable(db, accountId, grants.map((grant) => grant.role.key), request.perms ?? []);
+  const perms = await checkGrantable(
+    db,
+    accountId,
+    grants.map((grant) => grant.role.key),
+    request.perms ?? [],
+  );
   return { grants, perms };
 }
 

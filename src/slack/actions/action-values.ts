@@ -1,7 +1,7 @@
 /** zod schemas for the values Roster's own buttons carry; a tampered value is refused, not trusted. */
 import { z } from 'zod';
-import { fail } from '../../errors';
 import type { ListFilter } from '../../domain/directory/directory-service';
+import { fail } from '../../errors';
 
 const listFilterSchema = z.object({
   text: z.string().max(200).optional(),

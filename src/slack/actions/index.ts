@@ -20,12 +20,19 @@ export function onButton(
   app: App,
   services: SlackServices,
   actionId: string,
-  work: (args: ButtonArgs & { actor: Awaited<ReturnType<SlackServices['access']['actorForSlackUser']>>; reply: (r: Reply, replace?: boolean) => Promise<void> }) => Promise<void>,
+  work: (
+    args: ButtonArgs & {
+      actor: Awaited<ReturnType<SlackServices['access']['actorForSlackUser']>>;
+      reply: (r: Reply, replace?: boolean) => Promise<void>;
+    },
+  ) => Promise<void>,
 ): void {
   app.action<BlockAction<ButtonAction>>(actionId, async (args) => {
     await args.ack();
     const reply = async (message: Reply, replace = false) => {
-      await args.respond({ response_type: 'ephemeral', replace_original: replace, ...message } as Parameters<typeof args.respond>[0]);
+      await args.respond({ response_type: 'ephemeral', replace_original: replace, ...message } as Parameters<
+        typeof args.respond
+      >[0]);
     };
     await respondSafely(services.logger, reply, async () => {
       const actor = await services.access.actorForSlackUser(args.body.user.id, 'command');
@@ -62,4 +69,3 @@ export function registerActions(app: App, services: SlackServices): void {
     await reply(newLinkMessage(await services.invites.newLink(actor, { email: parseButtonEmail(action.value) })));
   });
 }
-

@@ -1,12 +1,13 @@
 /** Read-only subcommands: help, list, show, seats. */
-import { helpText } from './usage';
-import type { CommandOf, UsersCommand } from './parse-users-command';
-import type { CommandHandler } from './command-context';
+
 import { requirePermission } from '../../domain/access/actor';
 import { helpMessage } from '../views/help-message';
-import { userListMessage } from '../views/user-list-message';
-import { userCardMessage } from '../views/user-card-message';
 import { seatsMessage } from '../views/seats-message';
+import { userCardMessage } from '../views/user-card-message';
+import { userListMessage } from '../views/user-list-message';
+import type { CommandHandler } from './command-context';
+import type { CommandOf, UsersCommand } from './parse-users-command';
+import { helpText } from './usage';
 
 type Of<K extends UsersCommand['kind']> = CommandOf<K>;
 

@@ -3,8 +3,8 @@
  * run the subcommand's handler, and map any error to an ephemeral answer in one place.
  */
 import type { App } from '@slack/bolt';
-import { respondSafely } from '../respond-safely';
 import type { Reply } from '../reply';
+import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
 import type { CommandContext, CommandHandler } from './command-context';
 import * as directory from './directory-commands';

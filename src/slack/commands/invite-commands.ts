@@ -1,7 +1,8 @@
 /** Invite subcommands: invite (text form), resend, invite-link. */
-import type { CommandOf, UsersCommand } from './parse-users-command';
-import type { CommandHandler } from './command-context';
+
 import { inviteResultMessage, newLinkMessage, resendMessage } from '../views/invite-result-message';
+import type { CommandHandler } from './command-context';
+import type { CommandOf, UsersCommand } from './parse-users-command';
 
 type Of<K extends UsersCommand['kind']> = CommandOf<K>;
 

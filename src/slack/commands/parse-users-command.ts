@@ -18,7 +18,15 @@ export type UsersCommand =
   | { kind: 'list'; text?: string; status?: (typeof STATUSES)[number]; role?: string; group?: string; page: number }
   | { kind: 'show' | 'resend' | 'invite-link' | 'password-link' | 'disable' | 'enable' | 'revoke' | 'apikey' | 'owner'; who: Who }
   | { kind: 'invite-modal' }
-  | { kind: 'invite'; emails: string[]; role?: string; products: Record<string, string>; groups: string[]; perms: string[]; note?: string }
+  | {
+      kind: 'invite';
+      emails: string[];
+      role?: string;
+      products: Record<string, string>;
+      groups: string[];
+      perms: string[];
+      note?: string;
+    }
   | { kind: 'edit'; who: Who; name?: string; email?: string }
   | { kind: 'roles'; who: Who; add: string[]; remove: string[] }
   | { kind: 'bulk-roles' }
@@ -153,7 +161,10 @@ export function parseUsersCommand(text: string): UsersCommand {
     }
     case 'invite': {
       if (args.length === 0 && parsed.options.size === 0) return { kind: 'invite-modal' };
-      const emails = args.flatMap((arg) => arg.split(/[,;]/)).map((e) => e.trim().toLowerCase()).filter(Boolean);
+      const emails = args
+        .flatMap((arg) => arg.split(/[,;]/))
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean);
       if (emails.length === 0) throw usageError(sub, 'Give at least one e-mail address.');
       const products: Record<string, string> = {};
       for (const entry of parsed.options.get('product') ?? []) {
@@ -178,7 +189,8 @@ export function parseUsersCommand(text: string): UsersCommand {
       const who = parseWho(sub, args[0]);
       const name = single(sub, parsed, 'name');
       const email = single(sub, parsed, 'email');
-      if (name !== undefined && (name.length === 0 || name.length > 100)) throw usageError(sub, '`--name` must be 1 to 100 characters.');
+      if (name !== undefined && (name.length === 0 || name.length > 100))
+        throw usageError(sub, '`--name` must be 1 to 100 characters.');
       if (email !== undefined && !emailSchema.safeParse(email.toLowerCase()).success) {
         throw usageError(sub, `\`--email ${email}\` is not a valid e-mail address.`);
       }
@@ -252,7 +264,8 @@ export function parseUsersCommand(text: string): UsersCommand {
         } else if (arg.startsWith('-')) remove.push(key.toLowerCase());
         else throw usageError(sub, `\`${arg}\` should be \`key=value\` to set or \`-key\` to remove.`);
       }
-      if (Object.keys(set).length + remove.length === 0) throw usageError(sub, 'Say what to set (`key=value`) or remove (`-key`).');
+      if (Object.keys(set).length + remove.length === 0)
+        throw usageError(sub, 'Say what to set (`key=value`) or remove (`-key`).');
       return { kind: 'props', who, set, remove };
     }
     case 'signin': {
@@ -269,7 +282,11 @@ export function parseUsersCommand(text: string): UsersCommand {
       return { kind: sub };
     case 'audit': {
       noExtra(sub, args, 1);
-      return { kind: 'audit', who: args[0] ? parseWho(sub, args[0]) : undefined, limit: intOption(sub, parsed, 'limit', 1, 200, 20) };
+      return {
+        kind: 'audit',
+        who: args[0] ? parseWho(sub, args[0]) : undefined,
+        limit: intOption(sub, parsed, 'limit', 1, 200, 20),
+      };
     }
   }
   throw usageError(sub, 'Unexpected arguments.');

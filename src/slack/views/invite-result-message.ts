@@ -15,9 +15,12 @@ export function inviteResultMessage(result: InviteResult): Reply {
     `:white_check_mark: Invited ${count === 1 ? first?.email : `${count} people`}; the link${count === 1 ? '' : 's'} expire${count === 1 ? 's' : ''} ${first ? formatWhen(first.expiresAt) : ''}.`,
   ];
   const inSlack = result.deliveries.filter((d) => d.slack === 'sent').length;
-  lines.push(`Sent by e-mail${inSlack > 0 ? `, and by Slack DM to ${inSlack} who ${inSlack === 1 ? 'is' : 'are'} in this workspace` : ''}.`);
+  lines.push(
+    `Sent by e-mail${inSlack > 0 ? `, and by Slack DM to ${inSlack} who ${inSlack === 1 ? 'is' : 'are'} in this workspace` : ''}.`,
+  );
   const problems = deliveryProblems(result.deliveries);
-  if (problems.length > 0) lines.push('The invites are saved, but some deliveries failed:', ...problems, 'Use `/users resend <email>` to try again.');
+  if (problems.length > 0)
+    lines.push('The invites are saved, but some deliveries failed:', ...problems, 'Use `/users resend <email>` to try again.');
   return { text: lines.join('\n') };
 }
 

@@ -9,5 +9,7 @@ export function seatsMessage(seats: Seats): Reply {
     free > 0
       ? `${free} seat${free === 1 ? '' : 's'} free.`
       : 'No seats free: upgrade the plan or buy a seat top-up, or revoke people who no longer need access.';
-  return { text: `Seats: ${seatBar(seats.used, seats.limit)}\n${advice}\nEveryone who is not revoked takes a seat, pending invites included.` };
+  return {
+    text: `Seats: ${seatBar(seats.used, seats.limit)}\n${advice}\nEveryone who is not revoked takes a seat, pending invites included.`,
+  };
 }

@@ -49,7 +49,8 @@ export function cardActions(card: UserCard): CardAction[] {
 
 export function userCardMessage(card: UserCard): Reply {
   const title = `${escapeMrkdwn(card.name ?? card.email)}${card.isOwner ? ' (owner)' : ''}`;
-  const roles = card.roles.map((role) => (role.scope ? `${role.name} (${escapeMrkdwn(role.scope)})` : role.name)).join(', ') || 'none';
+  const roles =
+    card.roles.map((role) => (role.scope ? `${role.name} (${escapeMrkdwn(role.scope)})` : role.name)).join(', ') || 'none';
   const fields = [
     `*E-mail*\n${card.email}`,
     `*Status*\n${card.status}${card.status === 'invited' && card.inviteExpiresAt ? ` until ${formatWhen(card.inviteExpiresAt)}` : ''}`,
@@ -62,7 +63,9 @@ export function userCardMessage(card: UserCard): Reply {
     `*Passcode*\n${passcodeText(card.passcode)}`,
     `*Slack*\n${card.slackUserId ? `<@${card.slackUserId}>` : 'not linked'}`,
   ];
-  const invited = card.invitedAt ? `Invited by ${escapeMrkdwn(card.invitedBy ?? 'Roster')} on ${formatWhen(card.invitedAt)}` : `Added ${formatWhen(card.createdAt)}`;
+  const invited = card.invitedAt
+    ? `Invited by ${escapeMrkdwn(card.invitedBy ?? 'Roster')} on ${formatWhen(card.invitedAt)}`
+    : `Added ${formatWhen(card.createdAt)}`;
   const properties = card.properties.map((p) => `\`${p.key}\` = ${escapeMrkdwn(p.value)}`).join('\n');
   const actions = cardActions(card).map((action) => {
     const button = Elements.Button({ text: action.text, actionId: action.actionId, value: card.email });

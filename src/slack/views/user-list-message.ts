@@ -12,7 +12,9 @@ export function encodeListFilter(filter: ListFilter): string {
 
 export function userListMessage(page: UserPage, filter: ListFilter): Reply {
   const summary =
-    page.total === 0 ? 'No users match.' : `${page.total} user${page.total === 1 ? '' : 's'} — page ${page.page} of ${page.pages}`;
+    page.total === 0
+      ? 'No users match.'
+      : `${page.total} user${page.total === 1 ? '' : 's'} — page ${page.page} of ${page.pages}`;
   const rows = page.users.map((user) =>
     Blocks.Section({
       text: [
@@ -23,10 +25,18 @@ export function userListMessage(page: UserPage, filter: ListFilter): Reply {
   );
   const paging = [];
   if (page.page > 1) {
-    paging.push(Elements.Button({ text: 'Previous', actionId: ACTIONS.listPrev, value: encodeListFilter({ ...filter, page: page.page - 1 }) }));
+    paging.push(
+      Elements.Button({
+        text: 'Previous',
+        actionId: ACTIONS.listPrev,
+        value: encodeListFilter({ ...filter, page: page.page - 1 }),
+      }),
+    );
   }
   if (page.page < page.pages) {
-    paging.push(Elements.Button({ text: 'Next', actionId: ACTIONS.listNext, value: encodeListFilter({ ...filter, page: page.page + 1 }) }));
+    paging.push(
+      Elements.Button({ text: 'Next', actionId: ACTIONS.listNext, value: encodeListFilter({ ...filter, page: page.page + 1 }) }),
+    );
   }
   const message = Message()
     .text(summary)
