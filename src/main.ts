@@ -25,7 +25,7 @@ import { createSlackApp } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { slackClientOptions } from './slack/slack-client-options';
 import { createDirectMessages, createSlackProfiles } from './slack/slack-people';
-import { openDatabase } from './store/database';
+import { type Database, openDatabase } from './store/database';
 import { healthRoutes } from './web/health-routes';
 
 export interface RosterOptions {
@@ -36,7 +36,7 @@ export interface RosterOptions {
 export interface Roster {
   config: Config;
   services: SlackServices;
-  prisma: Awaited<ReturnType<typeof openDatabase>>['prisma'];
+  prisma: Database['prisma'];
   accountId: string;
   /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
   start(): Promise<number>;
@@ -45,9 +45,17 @@ export interface Roster {
 
 /** Builds Roster from a validated configuration; nothing listens until `start()`. */
 export async function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
-  const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  try {
+    return await assemble(config, database, options.clock ?? systemClock, logger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function assemble(config: Config, database: Database, clock: Clock, logger: Logger): Promise<Roster> {
   const { prisma } = database;
 
   const { accountId, createdOwner } = await bootstrapAccount({

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../src/store/database';
+import { diffSchema, isEmptyMigration } from '../../src/store/migrate';
+import { freshDatabaseUrl, type TargetName, type TestDatabaseUrl, testTargets } from '../support/test-database';
+
+describe.each(testTargets())('migrations through the wasm schema engine (%s store)', (target: TargetName) => {
+  let url: TestDatabaseUrl;
+  let db: Database;
+  beforeAll(async () => {
+    url = await freshDatabaseUrl(target);
+    db = await openDatabase({ databaseUrl: url.url, dataDir: '/tmp', migrate: false });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await url?.drop();
+  });
+
+  it('applies the migrations folder once and records it in _prisma_migrations', async () => {
+    const first = await db.migrate();
+    expect(first.length).toBeGreaterThan(0);
+    expect(await db.migrate()).toEqual([]);
+    const rows = await db.prisma.$queryRaw<{ migration_name: string; finished_at: Date | null }[]>`
+      SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name`;
+    expect(rows.map((r) => r.migration_name)).toEqual(first);
+    expect(rows.every((r) => r.finished_at !== null)).toBe(true);
+    expect(await db.ping()).toBe(true);
+  });
+
+  it('agrees with prisma/schema.prisma (no migration is missing)', async () => {
+    const sql = await diffSchema(db.factory, 'migrations');
+    expect(isEmptyMigration(sql)).toBe(true);
+  });
+
+  it('rolls a failed interactive transaction back', async () => {
+    const account = await db.prisma.account.create({ data: { name: 'tx test' } });
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await tx.group.create({ data: { accountId: account.id, name: 'will vanish' } });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db.prisma.group.count({ where: { accountId: account.id } })).toBe(0);
+  });
+});
+
+describe('diffSchema', () => {
+  it('sees a difference when there is one', async () => {
+    const url = await freshDatabaseUrl('embedded');
+    const db = await openDatabase({ databaseUrl: url.url, dataDir: '/tmp', migrate: false });
+    const sql = await diffSchema(db.factory, 'empty');
+    expect(sql).toContain('CREATE TABLE "User"');
+    expect(isEmptyMigration(sql)).toBe(false);
+    await db.close();
+  });
+});
