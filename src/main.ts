@@ -14,6 +14,7 @@ import { createLinkDelivery } from './delivery/link-delivery';
 import { createMailer } from './delivery/mailer';
 import { createAccessService } from './domain/access/access-service';
 import { bootstrapAccount } from './domain/account/bootstrap';
+import { createApprovalService } from './domain/approvals/approval-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { type Clock, systemClock } from './domain/clock';
 import { createDirectoryService } from './domain/directory/directory-service';
@@ -22,6 +23,7 @@ import { createInviteService } from './domain/invites/invite-service';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
 import { createSlackApp } from './slack/app';
+import { createApprovalChannel } from './slack/approval-channel';
 import type { SlackServices } from './slack/services';
 import { slackClientOptions } from './slack/slack-client-options';
 import { createDirectMessages, createSlackProfiles } from './slack/slack-people';
@@ -90,11 +92,25 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   });
   const delivery = createLinkDelivery({ dm, mailer, logger });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
+  const access = createAccessService({ prisma, accountId, profiles: createSlackProfiles(client) });
+  const approvals = createApprovalService({
+    prisma,
+    accountId,
+    clock,
+    audit,
+    policy: config.catalog.policy.approvals,
+    enabled: config.approvalsChannel !== undefined,
+    executors: {},
+    actorById: (userId) => access.actorForUserId(userId, 'approval'),
+  });
   const services: SlackServices = {
     logger,
     audit,
     directory,
-    access: createAccessService({ prisma, accountId, profiles: createSlackProfiles(client) }),
+    access,
+    dm,
+    approvals,
+    approvalChannel: createApprovalChannel({ client, channel: config.approvalsChannel, dm, logger }),
     invites: createInviteService({
       prisma,
       accountId,

@@ -6,10 +6,12 @@ import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Config } from '../config';
 import { registerActions } from './actions';
+import { registerApprovalActions } from './actions/approval-actions';
 import { boltLogger } from './bolt-logger';
 import { registerCommands } from './commands';
 import type { SlackServices } from './services';
 import { slackClientOptions } from './slack-client-options';
+import { registerApprovalViews } from './views/approval-submission';
 
 export interface SlackApp {
   app: App;
@@ -49,6 +51,8 @@ export function createSlackApp(deps: {
 
   registerCommands(app, services);
   registerActions(app, services);
+  registerApprovalActions(app, services);
+  registerApprovalViews(app, services);
 
   app.error(async (error) => {
     services.logger.error({ err: error }, 'unhandled error in a Slack listener');

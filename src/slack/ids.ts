@@ -48,4 +48,6 @@ export const BLOCKS = {
   listActions: 'list.actions',
   cardActions: 'card.actions',
   helpActions: 'help.actions',
+  approvalActions: 'approval.actions',
+  approvalReason: 'approval.reason',
 } as const;

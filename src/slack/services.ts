@@ -1,9 +1,12 @@
 /** The services the Slack surface calls; built once in main.ts. */
 import type { Logger } from 'pino';
 import type { AccessService } from '../domain/access/access-service';
+import type { ApprovalService } from '../domain/approvals/approval-service';
 import type { AuditService } from '../domain/audit/audit-service';
 import type { DirectoryService } from '../domain/directory/directory-service';
 import type { InviteService } from '../domain/invites/invite-service';
+import type { ApprovalChannel } from './approval-channel';
+import type { DirectMessages } from './slack-people';
 
 export interface SlackServices {
   logger: Logger;
@@ -11,4 +14,7 @@ export interface SlackServices {
   directory: DirectoryService;
   invites: InviteService;
   audit: AuditService;
+  approvals: ApprovalService;
+  approvalChannel: ApprovalChannel;
+  dm: DirectMessages;
 }

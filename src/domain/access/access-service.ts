@@ -20,17 +20,46 @@ export function createAccessService(deps: { prisma: PrismaClient; accountId: str
   const { prisma, accountId } = deps;
   const include = { roles: { include: { role: { select: { key: true, permissions: true } } } } } as const;
 
+  type ActorRow = NonNullable<Awaited<ReturnType<typeof findByEmail>>>;
+
+  function findByEmail(email: string) {
+    return prisma.user.findUnique({ where: { accountId_email: { accountId, email } }, include });
+  }
+
+  /** Only active users may act; the refusal says why. */
+  function toActor(user: ActorRow, slackUserId: string | undefined, source: AuditSource): Actor {
+    if (user.status !== 'active') {
+      throw new RosterError('forbidden', `Your directory account is ${user.status}, so Roster cannot act for you. Ask an Admin.`);
+    }
+    return {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      slackUserId: slackUserId ?? user.slackUserId ?? undefined,
+      roleKeys: user.roles.map(({ role }) => role.key),
+      permissions: effectivePermissions(
+        user.roles.map(({ role }) => role),
+        user.extraPermissions,
+      ),
+      source,
+    };
+  }
+
   return {
+    /** The actor for a directory user as they are now (e.g. a requester when their approval runs). */
+    async actorForUserId(userId: string, source: AuditSource): Promise<Actor> {
+      const user = await prisma.user.findFirst({ where: { id: userId, accountId }, include });
+      if (!user) throw new RosterError('not_found', 'The person who asked for this is no longer in the directory.');
+      return toActor(user, undefined, source);
+    },
+
     /** The actor behind a Slack user, or a refusal that says why they cannot act. */
     async actorForSlackUser(slackUserId: string, source: AuditSource): Promise<Actor> {
       let user = await prisma.user.findUnique({ where: { accountId_slackUserId: { accountId, slackUserId } }, include });
       if (!user) {
         const email = await deps.profiles.emailOf(slackUserId);
         if (email) {
-          user = await prisma.user.findUnique({
-            where: { accountId_email: { accountId, email: normaliseEmail(email) } },
-            include,
-          });
+          user = await findByEmail(normaliseEmail(email));
           if (user && !user.slackUserId) {
             // Conditional, so two first requests at once link once; a profile already linked elsewhere is left alone.
             await prisma.user
@@ -45,24 +74,7 @@ export function createAccessService(deps: { prisma: PrismaClient; accountId: str
           'You are not in this account’s user directory, so Roster cannot act for you. Ask an Admin to invite the e-mail address of your Slack profile.',
         );
       }
-      if (user.status !== 'active') {
-        throw new RosterError(
-          'forbidden',
-          `Your directory account is ${user.status}, so Roster cannot act for you. Ask an Admin.`,
-        );
-      }
-      return {
-        userId: user.id,
-        email: user.email,
-        name: user.name,
-        slackUserId,
-        roleKeys: user.roles.map(({ role }) => role.key),
-        permissions: effectivePermissions(
-          user.roles.map(({ role }) => role),
-          user.extraPermissions,
-        ),
-        source,
-      };
+      return toActor(user, slackUserId, source);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { App } from '@slack/bolt';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
+import * as approvalCommands from './approval-commands';
 import type { CommandContext, CommandHandler } from './command-context';
 import * as directory from './directory-commands';
 import * as invites from './invite-commands';
@@ -23,6 +24,7 @@ export const COMMAND_HANDLERS: Handlers = {
   invite: invites.invite,
   resend: invites.resend,
   'invite-link': invites.inviteLink,
+  approvals: approvalCommands.approvals,
 };
 
 export function registerCommands(app: App, services: SlackServices, handlers: Handlers = COMMAND_HANDLERS): void {

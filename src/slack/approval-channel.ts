@@ -1,0 +1,55 @@
+/**
+ * Posting approval requests to the approvals channel and keeping their message and the
+ * requester up to date. A failed Slack call is logged and never undoes a decision.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { ApprovalRequestView } from '../domain/approvals/approval-service';
+import type { DirectMessages } from './slack-people';
+import { approvalMessage, approvalOutcomeText } from './views/approval-message';
+
+export interface ApprovalChannel {
+  /** Posts a new request; returns where it went, or null when the post failed. */
+  post(request: ApprovalRequestView): Promise<{ channel: string; ts: string } | null>;
+  /** Updates the request's message and, once it is settled, DMs the requester. */
+  settle(request: ApprovalRequestView): Promise<void>;
+}
+
+export function createApprovalChannel(deps: {
+  client: WebClient;
+  channel?: string;
+  dm: DirectMessages;
+  logger: Logger;
+}): ApprovalChannel {
+  const { client, logger } = deps;
+  return {
+    async post(request) {
+      if (!deps.channel) return null;
+      try {
+        const message = approvalMessage(request);
+        const posted = await client.chat.postMessage({
+          channel: deps.channel,
+          text: message.text,
+          blocks: message.blocks as never,
+        });
+        return posted.ts ? { channel: posted.channel ?? deps.channel, ts: posted.ts } : null;
+      } catch (err) {
+        logger.warn({ err, request: request.id }, 'could not post an approval request');
+        return null;
+      }
+    },
+    async settle(request) {
+      if (request.channelId && request.messageTs) {
+        const message = approvalMessage(request);
+        await client.chat
+          .update({ channel: request.channelId, ts: request.messageTs, text: message.text, blocks: message.blocks as never })
+          .catch((err: unknown) => logger.warn({ err, request: request.id }, 'could not update an approval message'));
+      }
+      if (request.status !== 'pending' && request.requesterSlackId) {
+        await deps.dm
+          .toUser(request.requesterSlackId, { text: approvalOutcomeText(request) })
+          .catch((err: unknown) => logger.warn({ err, request: request.id }, 'could not tell the requester'));
+      }
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/** The modal an approver confirms a decision in; Reject requires a reason. */
+import { Blocks, Elements, Modal } from 'slack-block-builder';
+import type { ApprovalRequestView } from '../../domain/approvals/approval-service';
+import { formatWhen } from '../../domain/format-when';
+import { BLOCKS, VIEWS } from '../ids';
+import { escapeMrkdwn } from './format';
+
+export interface DecisionMetadata {
+  id: string;
+  approve: boolean;
+  channelId?: string;
+  messageTs?: string;
+}
+
+export function approvalModal(request: ApprovalRequestView, approve: boolean) {
+  const metadata: DecisionMetadata = { id: request.id, approve };
+  return Modal({
+    title: approve ? 'Approve change' : 'Reject change',
+    callbackId: VIEWS.approvalDecision,
+    submit: approve ? 'Approve' : 'Reject',
+    close: 'Cancel',
+    privateMetaData: JSON.stringify(metadata),
+  })
+    .blocks(
+      Blocks.Section({ text: `*What changes*\n${escapeMrkdwn(request.summary)}` }),
+      Blocks.Section({
+        text: `*Requested by* ${request.requesterEmail} at ${formatWhen(request.createdAt)}\n*Why* ${escapeMrkdwn(request.reason ?? 'no reason given')}`,
+      }),
+      Blocks.Input({ label: approve ? 'Note (optional)' : 'Why do you reject it?', blockId: BLOCKS.approvalReason })
+        .optional(approve)
+        .element(Elements.TextInput({ actionId: BLOCKS.approvalReason, maxLength: 500 }).multiline()),
+      approve
+        ? Blocks.Context().elements('The change runs as the requester, checked against the directory as it is now.')
+        : undefined,
+    )
+    .buildToObject();
+}
