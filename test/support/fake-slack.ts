@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 export interface FakeUser {
   id: string;
@@ -42,6 +43,10 @@ export interface FakeSlack {
   failNext(method: string, fault: Fault, times?: number): void;
   /** A fresh response_url; what the app posts there lands in `responses`. */
   responseUrl(id?: string): string;
+  /** Socket Mode: envelopes the app acknowledged over the WebSocket. */
+  socketAcks: { envelope_id: string; payload?: unknown }[];
+  /** Socket Mode: delivers an envelope (e.g. `{ type: 'slash_commands', payload }`) to the connected app. */
+  socketSend(envelope: { type: string; payload: unknown }): Promise<string>;
   /** Polls until `predicate` holds (the app answers after acknowledging). */
   waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   reset(): void;
@@ -62,6 +67,13 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     calls: [],
     responses: [],
     uploads: [],
+    socketAcks: [],
+    async socketSend(envelope) {
+      const socket = await fake.waitFor(() => sockets.find((ws) => ws.readyState === 1));
+      const envelopeId = `env${++ts}`;
+      socket.send(JSON.stringify({ envelope_id: envelopeId, accepts_response_payload: false, ...envelope }));
+      return envelopeId;
+    },
     callsTo: (method) => fake.calls.filter((call) => call.method === method),
     addUser(user) {
       users.set(user.id, user);
@@ -88,13 +100,20 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
       fake.uploads.length = 0;
       faults.clear();
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.terminate();
+        wss.close();
+        server.close(() => resolve());
+      }),
   };
   for (const user of options.users ?? []) fake.addUser(user);
 
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     const user = (id: unknown) => users.get(String(id));
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: `${base.replace('http', 'ws')}/socket` };
       case 'auth.test':
         return {
           ok: true,
@@ -191,6 +210,13 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     handle(req, res).catch((error) => {
       res.writeHead(500).end(String(error));
     });
+  });
+  const sockets: WebSocket[] = [];
+  const wss = new WebSocketServer({ server, path: '/socket' });
+  wss.on('connection', (socket) => {
+    sockets.push(socket);
+    socket.send(JSON.stringify({ type: 'hello', num_connections: 1 }));
+    socket.on('message', (data) => fake.socketAcks.push(JSON.parse(String(data))));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
