@@ -10,6 +10,7 @@ import type { BenchRow } from './bench-row';
 
 const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }> }[] = [
   { name: 'acknowledgement', load: () => import('./ack.bench') },
+  { name: 'invite', load: () => import('./invite.bench') },
 ];
 
 async function main() {
