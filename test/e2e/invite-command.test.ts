@@ -33,6 +33,16 @@ describe.each(testTargets())('/users invite, list, show (%s store)', (target) =>
     expect(audit.map((a) => a.targetEmail)).toContain('ann@example.com');
   });
 
+  it('keeps the invite when the Slack DM fails, and tells the admin', async () => {
+    h.fake.addUser({ id: 'UGONE', email: 'gone@example.com' });
+    h.fake.failNext('chat.postMessage', { error: 'account_inactive' });
+    const answer = await h.slack.commandAndWait(OWNER.slackId, 'invite gone@example.com');
+    expect(answer.text).toContain('Invited gone@example.com');
+    expect(answer.text).toContain('the Slack DM to gone@example.com failed (account_inactive)');
+    expect((await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'gone@example.com' } })).status).toBe('invited');
+    expect(h.logs()).toContain('slack delivery failed');
+  });
+
   it('lists users with paging and shows a card', async () => {
     const list = await h.slack.commandAndWait(OWNER.slackId, 'list');
     expect(JSON.stringify(list.blocks)).toContain('ann@example.com');
@@ -57,8 +67,8 @@ describe.each(testTargets())('/users invite, list, show (%s store)', (target) =>
   it('refuses over the seat limit with used / limit / needed', async () => {
     const emails = Array.from({ length: 10 }, (_, i) => `seat${i}@example.com`).join(' ');
     const answer = await h.slack.commandAndWait(OWNER.slackId, `invite ${emails}`);
-    expect(answer.text).toContain('2 of 10 are used and this invite needs 10');
-    expect(await h.roster.prisma.user.count()).toBe(2);
+    expect(answer.text).toContain('3 of 10 are used and this invite needs 10');
+    expect(await h.roster.prisma.user.count()).toBe(3);
   });
 
   it('refuses someone who is not in the directory', async () => {
