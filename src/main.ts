@@ -14,12 +14,17 @@ import { createLinkDelivery } from './delivery/link-delivery';
 import { createMailer } from './delivery/mailer';
 import { createAccessService } from './domain/access/access-service';
 import { bootstrapAccount } from './domain/account/bootstrap';
+import { createDirectoryExecutors } from './domain/approvals/approval-executors';
 import { createApprovalService } from './domain/approvals/approval-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { type Clock, systemClock } from './domain/clock';
 import { createDirectoryService } from './domain/directory/directory-service';
+import { createGroupService } from './domain/groups/group-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
+import { createRoleService } from './domain/users/role-service';
+import { createUserChanger } from './domain/users/user-change';
+import { createUserService } from './domain/users/user-service';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
 import { createSlackApp } from './slack/app';
@@ -93,6 +98,9 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   const delivery = createLinkDelivery({ dm, mailer, logger });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   const access = createAccessService({ prisma, accountId, profiles: createSlackProfiles(client) });
+  const changer = createUserChanger({ prisma, accountId, audit, directory });
+  const users = createUserService({ prisma, accountId, audit, directory, changer });
+  const roles = createRoleService({ prisma, accountId, audit, directory, changer });
   const approvals = createApprovalService({
     prisma,
     accountId,
@@ -100,7 +108,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     audit,
     policy: config.catalog.policy.approvals,
     enabled: config.approvalsChannel !== undefined,
-    executors: {},
+    executors: createDirectoryExecutors({ users, roles }),
     actorById: (userId) => access.actorForUserId(userId, 'approval'),
   });
   const services: SlackServices = {
@@ -109,6 +117,9 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     directory,
     access,
     dm,
+    users,
+    roles,
+    groups: createGroupService({ prisma, accountId, audit }),
     approvals,
     approvalChannel: createApprovalChannel({ client, channel: config.approvalsChannel, dm, logger }),
     invites: createInviteService({

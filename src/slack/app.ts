@@ -12,6 +12,7 @@ import { registerCommands } from './commands';
 import type { SlackServices } from './services';
 import { slackClientOptions } from './slack-client-options';
 import { registerApprovalViews } from './views/approval-submission';
+import { registerUserModalSubmissions } from './views/user-modal-submissions';
 
 export interface SlackApp {
   app: App;
@@ -53,6 +54,7 @@ export function createSlackApp(deps: {
   registerActions(app, services);
   registerApprovalActions(app, services);
   registerApprovalViews(app, services);
+  registerUserModalSubmissions(app, services);
 
   app.error(async (error) => {
     services.logger.error({ err: error }, 'unhandled error in a Slack listener');

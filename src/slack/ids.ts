@@ -49,5 +49,13 @@ export const BLOCKS = {
   cardActions: 'card.actions',
   helpActions: 'help.actions',
   approvalActions: 'approval.actions',
+  editName: 'edit.name',
+  editEmail: 'edit.email',
+  rolesGeneral: 'roles.general',
+  rolesScope: 'roles.scope',
+  rolesProductPrefix: 'roles.product.',
+  bulkUsers: 'bulk.users',
+  bulkAssign: 'bulk.assign',
+  bulkUnassign: 'bulk.unassign',
   approvalReason: 'approval.reason',
 } as const;

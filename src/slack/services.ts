@@ -4,7 +4,10 @@ import type { AccessService } from '../domain/access/access-service';
 import type { ApprovalService } from '../domain/approvals/approval-service';
 import type { AuditService } from '../domain/audit/audit-service';
 import type { DirectoryService } from '../domain/directory/directory-service';
+import type { GroupService } from '../domain/groups/group-service';
 import type { InviteService } from '../domain/invites/invite-service';
+import type { RoleService } from '../domain/users/role-service';
+import type { UserService } from '../domain/users/user-service';
 import type { ApprovalChannel } from './approval-channel';
 import type { DirectMessages } from './slack-people';
 
@@ -14,6 +17,9 @@ export interface SlackServices {
   directory: DirectoryService;
   invites: InviteService;
   audit: AuditService;
+  users: UserService;
+  roles: RoleService;
+  groups: GroupService;
   approvals: ApprovalService;
   approvalChannel: ApprovalChannel;
   dm: DirectMessages;

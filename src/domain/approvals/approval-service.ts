@@ -176,6 +176,10 @@ export function createApprovalService(deps: {
   return {
     view,
     approversOtherThan,
+    /** Bulk changes touching more users than this need approval (when `bulk` is in the policy). */
+    bulkThreshold: deps.policy.bulkThreshold,
+    /** Passcodes longer than this many days need approval (when `passcode-long` is in the policy). */
+    passcodeMaxDays: deps.policy.passcodeMaxDays,
 
     /** Whether an action must wait for approval (off without an approvals channel). */
     required(action: ApprovalAction): boolean {

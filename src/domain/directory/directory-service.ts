@@ -14,6 +14,9 @@ import { summaryInclude, toCard, toSummary, type UserCard, type UserRecord, type
 /** A user as an admin names them: by e-mail, or by their linked Slack user. */
 export type Who = { email: string } | { slackUserId: string };
 
+/** A user as Roster's own forms and buttons name them: by id, or as an admin would. */
+export type UserRef = Who | { id: string };
+
 export const PAGE_SIZE = 20;
 
 export interface ListFilter {
@@ -46,8 +49,8 @@ export type DirectoryService = ReturnType<typeof createDirectoryService>;
 export function createDirectoryService(deps: { prisma: PrismaClient; accountId: string; clock: Clock; seatLimit: number }) {
   const { prisma, accountId, clock } = deps;
 
-  function describe(who: Who): string {
-    return 'email' in who ? who.email : `<@${who.slackUserId}>`;
+  function describe(who: UserRef): string {
+    return 'email' in who ? who.email : 'slackUserId' in who ? `<@${who.slackUserId}>` : 'that user';
   }
 
   async function ownerId(db: Db): Promise<string | null> {
@@ -55,15 +58,21 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
     return account.ownerId;
   }
 
-  async function findUser(who: Who, db: Db = prisma): Promise<UserRecord> {
+  async function findUser(who: UserRef, db: Db = prisma): Promise<UserRecord> {
     const where: Prisma.UserWhereInput =
-      'email' in who ? { accountId, email: normaliseEmail(who.email) } : { accountId, slackUserId: who.slackUserId };
+      'email' in who
+        ? { accountId, email: normaliseEmail(who.email) }
+        : 'slackUserId' in who
+          ? { accountId, slackUserId: who.slackUserId }
+          : { accountId, id: who.id };
     const user = await db.user.findFirst({ where, include: userInclude });
     if (!user) {
       throw fail.notFound(
         'email' in who
           ? `No user with the e-mail ${describe(who)} is in the directory. Check the address or use \`/users list\`.`
-          : `${describe(who)} is not linked to anyone in the directory. Use their e-mail address instead.`,
+          : 'slackUserId' in who
+            ? `${describe(who)} is not linked to anyone in the directory. Use their e-mail address instead.`
+            : 'That user is no longer in the directory.',
       );
     }
     return user;
@@ -74,7 +83,7 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
     ownerId,
 
     /** The user card, as `/users show` presents it. */
-    async card(who: Who): Promise<UserCard> {
+    async card(who: UserRef): Promise<UserCard> {
       const user = await findUser(who);
       return toCard(user, clock.now(), await ownerId(prisma));
     },

@@ -4,6 +4,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { requirePermission } from '../../domain/access/actor';
+import { answerChanged, revokeWithApproval } from '../commands/user-commands';
 import { ACTIONS } from '../ids';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
@@ -11,6 +12,7 @@ import type { SlackServices } from '../services';
 import { newLinkMessage, resendMessage } from '../views/invite-result-message';
 import { userCardMessage } from '../views/user-card-message';
 import { userListMessage } from '../views/user-list-message';
+import { openBulkRolesModal, openEditModal, openRolesModal } from '../views/user-modals';
 import { parseButtonEmail, parseListFilter } from './action-values';
 
 type ButtonArgs = Parameters<Parameters<App['action']>[1]>[0] & { body: BlockAction; action: ButtonAction };
@@ -67,5 +69,37 @@ export function registerActions(app: App, services: SlackServices): void {
 
   onButton(app, services, ACTIONS.cardInviteLink, async ({ actor, action, reply }) => {
     await reply(newLinkMessage(await services.invites.newLink(actor, { email: parseButtonEmail(action.value) })));
+  });
+
+  onButton(app, services, ACTIONS.cardEdit, async ({ actor, action, body, client }) => {
+    await openEditModal(
+      { services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id },
+      { email: parseButtonEmail(action.value) },
+    );
+  });
+
+  onButton(app, services, ACTIONS.cardRoles, async ({ actor, action, body, client }) => {
+    await openRolesModal(
+      { services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id },
+      { email: parseButtonEmail(action.value) },
+    );
+  });
+
+  onButton(app, services, ACTIONS.helpBulkRoles, async ({ actor, body, client }) => {
+    await openBulkRolesModal({ services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id });
+  });
+
+  onButton(app, services, ACTIONS.cardDisable, async ({ actor, action, reply }) => {
+    const user = await services.users.disable(actor, { email: parseButtonEmail(action.value) });
+    await answerChanged({ services, respond: reply }, { id: user.id }, `Disabled ${user.email}.`);
+  });
+
+  onButton(app, services, ACTIONS.cardEnable, async ({ actor, action, reply }) => {
+    const user = await services.users.enable(actor, { email: parseButtonEmail(action.value) });
+    await answerChanged({ services, respond: reply }, { id: user.id }, `Enabled ${user.email}.`);
+  });
+
+  onButton(app, services, ACTIONS.cardRevoke, async ({ actor, action, reply }) => {
+    await revokeWithApproval({ actor, services, respond: reply }, { email: parseButtonEmail(action.value) });
   });
 }

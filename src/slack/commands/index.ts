@@ -9,8 +9,10 @@ import type { SlackServices } from '../services';
 import * as approvalCommands from './approval-commands';
 import type { CommandContext, CommandHandler } from './command-context';
 import * as directory from './directory-commands';
+import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
 import { type CommandOf, parseUsersCommand, type UsersCommand } from './parse-users-command';
+import * as userCommands from './user-commands';
 
 type Handlers = { [K in UsersCommand['kind']]?: CommandHandler<CommandOf<K>> };
 
@@ -25,6 +27,17 @@ export const COMMAND_HANDLERS: Handlers = {
   resend: invites.resend,
   'invite-link': invites.inviteLink,
   approvals: approvalCommands.approvals,
+  edit: userCommands.edit,
+  roles: userCommands.roles,
+  'bulk-roles': userCommands.bulkRoles,
+  perms: userCommands.perms,
+  groups: userCommands.groups,
+  props: userCommands.props,
+  disable: userCommands.disable,
+  enable: userCommands.enable,
+  revoke: userCommands.revoke,
+  owner: userCommands.owner,
+  group: groupCommands.group,
 };
 
 export function registerCommands(app: App, services: SlackServices, handlers: Handlers = COMMAND_HANDLERS): void {

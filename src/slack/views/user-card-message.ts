@@ -47,7 +47,8 @@ export function cardActions(card: UserCard): CardAction[] {
   return actions;
 }
 
-export function userCardMessage(card: UserCard): Reply {
+/** The card; `notice` (what just changed) goes first when given. */
+export function userCardMessage(card: UserCard, notice?: string): Reply {
   const title = `${escapeMrkdwn(card.name ?? card.email)}${card.isOwner ? ' (owner)' : ''}`;
   const roles =
     card.roles.map((role) => (role.scope ? `${role.name} (${escapeMrkdwn(role.scope)})` : role.name)).join(', ') || 'none';
@@ -74,11 +75,12 @@ export function userCardMessage(card: UserCard): Reply {
   const message = Message()
     .text(`${card.name ?? card.email} (${card.status})`)
     .blocks(
+      notice ? Blocks.Section({ text: notice }) : undefined,
       Blocks.Header({ text: (card.name ?? card.email).slice(0, 150) }),
       Blocks.Section({ text: `*${title}*` }).fields(...fields),
       properties ? Blocks.Section({ text: `*Properties*\n${properties}` }) : undefined,
       Blocks.Context().elements(invited),
       actions.length > 0 ? Blocks.Actions({ blockId: BLOCKS.cardActions }).elements(...actions) : undefined,
     );
-  return { text: `${card.name ?? card.email} (${card.status})`, blocks: message.getBlocks() };
+  return { text: notice ?? `${card.name ?? card.email} (${card.status})`, blocks: message.getBlocks() };
 }

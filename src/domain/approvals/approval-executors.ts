@@ -1,0 +1,72 @@
+/**
+ * The changes that can wait for approval, each as "check now" (a dry run under the directory's
+ * rules, rolled back) and "run later as the requester". Inputs are re-validated on the way back
+ * out of the database.
+ */
+import { z } from 'zod';
+import type { Prisma } from '../../store/generated/client';
+import type { ApprovalAction } from '../roles/catalog';
+import type { RoleService } from '../users/role-service';
+import type { UserService } from '../users/user-service';
+import type { ApprovalExecutor } from './approval-service';
+
+const emailInput = z.object({ email: z.email() });
+const roleInput = z.object({ email: z.email(), add: z.array(z.string()), remove: z.array(z.string()) });
+const bulkInput = z.object({ emails: z.array(z.email()).min(1), add: z.array(z.string()), remove: z.array(z.string()) });
+
+/** Extra executors contributed by other services (delete, passcodes). */
+export type ExecutorMap = Partial<Record<ApprovalAction, ApprovalExecutor>>;
+
+export function parseInput<T>(schema: z.ZodType<T>, input: Prisma.InputJsonValue): T {
+  return schema.parse(input);
+}
+
+export function createDirectoryExecutors(deps: { users: UserService; roles: RoleService }): ExecutorMap {
+  const { users, roles } = deps;
+  return {
+    revoke: {
+      async check(requester, input) {
+        const { email } = parseInput(emailInput, input);
+        const before = await users.revoke(requester, { email }, { dryRun: true });
+        return {
+          summary: `Revoke ${before.email}: status → revoked; their API key, passcode, password and pending links stop working.`,
+          targetUserIds: [before.id],
+        };
+      },
+      async run(requester, input) {
+        const { email } = parseInput(emailInput, input);
+        const user = await users.revoke(requester, { email });
+        return `Revoked ${user.email}.`;
+      },
+    },
+    'grant-admin': {
+      async check(requester, input) {
+        const { email, add, remove } = parseInput(roleInput, input);
+        const user = await roles.changeRoles(requester, { email }, { add, remove }, { dryRun: true });
+        const after = user.roles.map((h) => h.role.key).join(', ');
+        return { summary: `Roles of ${user.email} → ${after} (grants Admin).`, targetUserIds: [user.id] };
+      },
+      async run(requester, input) {
+        const { email, add, remove } = parseInput(roleInput, input);
+        const user = await roles.changeRoles(requester, { email }, { add, remove });
+        return `Roles of ${user.email} are now ${user.roles.map((h) => h.role.key).join(', ')}.`;
+      },
+    },
+    bulk: {
+      async check(requester, input) {
+        const { emails, add, remove } = parseInput(bulkInput, input);
+        const previews = await roles.bulk(requester, emails, { add, remove }, { dryRun: true });
+        const changed = previews.filter((p) => p.before.join() !== p.after.join());
+        const lines = changed.slice(0, 20).map((p) => `${p.email}: ${p.before.join(', ')} → ${p.after.join(', ')}`);
+        const more = changed.length > 20 ? `\n…and ${changed.length - 20} more` : '';
+        const ids = await roles.userIds(emails);
+        return { summary: `Roles of ${changed.length} users change:\n${lines.join('\n')}${more}`, targetUserIds: ids };
+      },
+      async run(requester, input) {
+        const { emails, add, remove } = parseInput(bulkInput, input);
+        const previews = await roles.bulk(requester, emails, { add, remove });
+        return `Roles of ${previews.filter((p) => p.before.join() !== p.after.join()).length} users changed.`;
+      },
+    },
+  };
+}

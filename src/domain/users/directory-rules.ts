@@ -1,0 +1,61 @@
+/**
+ * The directory's standing rules, checked inside the transaction of any change, after it is
+ * applied and under the account lock, so that whichever path a change takes (command, modal,
+ * bulk, button, approval) and however many replicas race, a broken rule rolls the change back.
+ */
+
+import { RosterError } from '../../errors';
+import type { Prisma } from '../../store/generated/client';
+import { ADMIN_ROLE } from '../roles/catalog';
+
+type Tx = Prisma.TransactionClient;
+
+/** At least one active Admin always. */
+export async function assertActiveAdminRemains(tx: Tx, accountId: string): Promise<void> {
+  const admins = await tx.user.count({
+    where: { accountId, status: 'active', roles: { some: { role: { key: ADMIN_ROLE } } } },
+  });
+  if (admins === 0) {
+    throw new RosterError(
+      'last_admin',
+      'That would leave no active Admin, so nobody could manage the directory. Make someone else an Admin first.',
+    );
+  }
+}
+
+/** The owner stays an active Admin until ownership is transferred (`/users owner <email>`). */
+export async function assertOwnerIntact(tx: Tx, accountId: string): Promise<void> {
+  const account = await tx.account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { owner: { select: { email: true, status: true, roles: { select: { role: { select: { key: true } } } } } } },
+  });
+  const owner = account.owner;
+  if (!owner) return;
+  if (owner.status !== 'active' || !owner.roles.some(({ role }) => role.key === ADMIN_ROLE)) {
+    throw new RosterError(
+      'owner_protected',
+      `${owner.email} owns the account and must stay an active Admin. Transfer ownership first with \`/users owner <email>\`.`,
+    );
+  }
+}
+
+/** Every user keeps at least one role. */
+export async function assertEveryoneHasARole(tx: Tx, userIds: string[]): Promise<void> {
+  const roleless = await tx.user.findMany({
+    where: { id: { in: userIds }, roles: { none: {} } },
+    select: { email: true },
+  });
+  if (roleless.length > 0) {
+    throw new RosterError(
+      'last_role',
+      `Every user needs at least one role; ${roleless.map((u) => u.email).join(', ')} would have none. Add another role first.`,
+    );
+  }
+}
+
+/** All of the above, for a change to `userIds`. */
+export async function assertDirectoryRules(tx: Tx, accountId: string, userIds: string[]): Promise<void> {
+  await assertEveryoneHasARole(tx, userIds);
+  await assertOwnerIntact(tx, accountId);
+  await assertActiveAdminRemains(tx, accountId);
+}

@@ -1,0 +1,198 @@
+/**
+ * Submissions of the edit, roles and bulk-roles modals. Each validates with zod, calls one
+ * service, and answers a field error with `response_action: errors` on the block at fault.
+ */
+import type { AckFn, App, ViewOutput, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Actor } from '../../domain/access/actor';
+import { splitEmailList } from '../../domain/email';
+import { fail, isRosterError } from '../../errors';
+import { runOrRequestApproval } from '../commands/approval-gate';
+import { BLOCKS, VIEWS } from '../ids';
+import { errorText, fieldErrors } from '../render-error';
+import type { Reply } from '../reply';
+import type { SlackServices } from '../services';
+import { userCardMessage } from './user-card-message';
+import { bulkRolesReview, type ModalMetadata } from './user-modals';
+
+const metadataSchema = z.object({
+  userId: z.uuid().optional(),
+  channelId: z.string().max(30).optional(),
+  emails: z.array(z.email()).max(500).optional(),
+  assign: z.array(z.string().max(60)).max(50).optional(),
+  unassign: z.array(z.string().max(60)).max(50).optional(),
+});
+
+type Values = ViewOutput['state']['values'];
+
+function text(values: Values, block: string): string | undefined {
+  const value = values[block]?.[block];
+  return (value?.value ?? undefined)?.trim() || undefined;
+}
+
+function selected(values: Values, block: string): string | undefined {
+  return values[block]?.[block]?.selected_option?.value ?? undefined;
+}
+
+function selectedMany(values: Values, block: string): string[] {
+  return (values[block]?.[block]?.selected_options ?? []).map((o) => o.value);
+}
+
+function parseMetadata(raw: string): ModalMetadata {
+  try {
+    return metadataSchema.parse(JSON.parse(raw));
+  } catch {
+    return {};
+  }
+}
+
+/** Tells the person who submitted, in the channel they came from or by DM. */
+async function tell(services: SlackServices, client: WebClient, actor: Actor, channelId: string | undefined, reply: Reply) {
+  const user = actor.slackUserId as string;
+  const send = channelId
+    ? client.chat.postEphemeral({ channel: channelId, user, text: reply.text, blocks: reply.blocks as never })
+    : services.dm.toUser(user, reply);
+  await Promise.resolve(send).catch((err: unknown) => services.logger.warn({ err }, 'could not report a modal result'));
+}
+
+/** Runs a submission: errors on a known field go back to the modal; others close it and are reported. */
+async function submit(
+  services: SlackServices,
+  args: { ack: AckFn<ViewResponseAction>; body: { user: { id: string } }; client: WebClient },
+  fields: Record<string, string>,
+  channelId: string | undefined,
+  work: (actor: Actor) => Promise<Reply | { update: object }>,
+): Promise<void> {
+  let actor: Actor | undefined;
+  try {
+    actor = await services.access.actorForSlackUser(args.body.user.id, 'modal');
+    const result = await work(actor);
+    if ('update' in result) {
+      await args.ack({ response_action: 'update', view: result.update as never });
+      return;
+    }
+    await args.ack();
+    await tell(services, args.client, actor, channelId, result);
+  } catch (error) {
+    const errors = fieldErrors(error, fields);
+    if (errors) {
+      await args.ack({ response_action: 'errors', errors });
+      return;
+    }
+    await args.ack();
+    if (!isRosterError(error)) services.logger.error({ err: error }, 'a modal submission failed');
+    const reply = { text: isRosterError(error) ? errorText(error) : ':x: That did not work; nothing was changed. Try again.' };
+    if (actor) await tell(services, args.client, actor, channelId, reply);
+    else await services.dm.toUser(args.body.user.id, reply).catch(() => undefined);
+  }
+}
+
+export function registerUserModalSubmissions(app: App, services: SlackServices): void {
+  app.view<ViewSubmitAction>(VIEWS.edit, async ({ ack, body, view, client }) => {
+    const metadata = parseMetadata(view.private_metadata);
+    await submit(
+      services,
+      { ack, body, client },
+      { name: BLOCKS.editName, email: BLOCKS.editEmail },
+      metadata.channelId,
+      async (actor) => {
+        const values = view.state.values;
+        const user = await services.users.edit(
+          actor,
+          { id: metadata.userId ?? '' },
+          { name: text(values, BLOCKS.editName), email: text(values, BLOCKS.editEmail) },
+        );
+        return userCardMessage(await services.directory.card({ id: user.id }), `:white_check_mark: Updated ${user.email}.`);
+      },
+    );
+  });
+
+  app.view<ViewSubmitAction>(VIEWS.roles, async ({ ack, body, view, client }) => {
+    const metadata = parseMetadata(view.private_metadata);
+    const values = view.state.values;
+    const productBlocks = Object.keys(values).filter((block) => block.startsWith(BLOCKS.rolesProductPrefix));
+    const fields = {
+      roles: BLOCKS.rolesGeneral,
+      role: BLOCKS.rolesGeneral,
+      products: productBlocks[0] ?? BLOCKS.rolesGeneral,
+      perms: BLOCKS.rolesGeneral,
+    };
+    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
+      const general = selected(values, BLOCKS.rolesGeneral);
+      const scope = text(values, BLOCKS.rolesScope);
+      const products = Object.fromEntries(
+        productBlocks.map((block) => [block.slice(BLOCKS.rolesProductPrefix.length), selected(values, block) ?? 'none']),
+      );
+      const desired = { role: general && scope ? `${general}=${scope}` : general, products };
+      const target = { id: metadata.userId ?? '' };
+      const user = await services.directory.findUser(target);
+      const addsAdmin = desired.role?.split('=')[0] === 'admin' && !user.roles.some((h) => h.role.key === 'admin');
+      let reply: Reply = { text: '' };
+      const run = async () => {
+        const updated = await services.roles.setRoles(actor, target, desired);
+        reply = userCardMessage(
+          await services.directory.card({ id: updated.id }),
+          `:white_check_mark: Roles of ${updated.email} saved.`,
+        );
+      };
+      if (!addsAdmin) {
+        await run();
+        return reply;
+      }
+      await runOrRequestApproval(
+        { actor, services, respond: async (r) => void (reply = r) },
+        { action: 'grant-admin', input: { email: user.email, add: ['admin'], remove: [] } },
+        run,
+      );
+      return reply;
+    });
+  });
+
+  app.view<ViewSubmitAction>(VIEWS.bulkRoles, async ({ ack, body, view, client }) => {
+    const metadata = parseMetadata(view.private_metadata);
+    const values = view.state.values;
+    const fields = { users: BLOCKS.bulkUsers, roles: BLOCKS.bulkAssign };
+    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
+      const emails = [...new Set(splitEmailList(text(values, BLOCKS.bulkUsers) ?? ''))];
+      const invalid = emails.filter((email) => !z.email().safeParse(email).success);
+      if (emails.length === 0) throw fail.badInput('Give at least one e-mail address.', { field: 'users' });
+      if (invalid.length > 0) throw fail.badInput(`Not e-mail addresses: ${invalid.join(', ')}.`, { field: 'users' });
+      if (emails.length > 500) throw fail.badInput('At most 500 users at once.', { field: 'users' });
+      const changes = { add: selectedMany(values, BLOCKS.bulkAssign), remove: selectedMany(values, BLOCKS.bulkUnassign) };
+      const previews = await services.roles.bulk(actor, emails, changes, { dryRun: true });
+      const next: ModalMetadata = { channelId: metadata.channelId, emails, assign: changes.add, unassign: changes.remove };
+      return {
+        update: bulkRolesReview(
+          previews,
+          next,
+          services.approvals.required('bulk') && emails.length > services.approvals.bulkThreshold,
+        ),
+      };
+    });
+  });
+
+  app.view<ViewSubmitAction>(VIEWS.bulkRolesReview, async ({ ack, body, view, client }) => {
+    const metadata = parseMetadata(view.private_metadata);
+    await submit(services, { ack, body, client }, {}, metadata.channelId, async (actor) => {
+      const emails = metadata.emails ?? [];
+      const changes = { add: metadata.assign ?? [], remove: metadata.unassign ?? [] };
+      let reply: Reply = { text: '' };
+      const run = async () => {
+        const previews = await services.roles.bulk(actor, emails, changes);
+        const changed = previews.filter((p) => p.before.join() !== p.after.join()).length;
+        reply = { text: `:white_check_mark: Saved: roles of ${changed} of ${previews.length} users changed.` };
+      };
+      if (emails.length <= services.approvals.bulkThreshold) {
+        await run();
+        return reply;
+      }
+      await runOrRequestApproval(
+        { actor, services, respond: async (r) => void (reply = r) },
+        { action: 'bulk', input: { emails, ...changes } },
+        run,
+      );
+      return reply;
+    });
+  });
+}

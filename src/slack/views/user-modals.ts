@@ -1,0 +1,177 @@
+/**
+ * The edit, roles and bulk-roles modals: builders, and the openers commands and buttons call
+ * with their trigger_id. Submissions are handled in user-modal-submissions.ts.
+ */
+import type { WebClient } from '@slack/web-api';
+import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
+import type { Who } from '../../domain/directory/directory-service';
+import type { UserRecord } from '../../domain/directory/user-view';
+import type { RolePreview } from '../../domain/users/role-service';
+import type { Role } from '../../store/generated/client';
+import { BLOCKS, VIEWS } from '../ids';
+import type { SlackServices } from '../services';
+import { escapeMrkdwn } from './format';
+
+/** What a modal remembers between opening and submission. */
+export interface ModalMetadata {
+  userId?: string;
+  channelId?: string;
+  emails?: string[];
+  assign?: string[];
+  unassign?: string[];
+}
+
+interface OpenContext {
+  services: SlackServices;
+  client: WebClient;
+  triggerId: string;
+  channelId?: string;
+  actor: { userId: string | null };
+}
+
+const NO_ACCESS = 'none';
+
+function option(text: string, value: string) {
+  return Bits.Option({ text: text.slice(0, 75), value });
+}
+
+export function editModal(user: UserRecord, metadata: ModalMetadata) {
+  const pending = user.status === 'invited' || user.status === 'expired';
+  return Modal({
+    title: 'Edit user',
+    callbackId: VIEWS.edit,
+    submit: 'Save',
+    close: 'Cancel',
+    privateMetaData: JSON.stringify(metadata),
+  })
+    .blocks(
+      Blocks.Section({ text: `*${user.email}* (${user.status})` }),
+      Blocks.Input({ label: 'Name', blockId: BLOCKS.editName })
+        .optional(true)
+        .element(Elements.TextInput({ actionId: BLOCKS.editName, initialValue: user.name ?? undefined, maxLength: 100 })),
+      pending
+        ? Blocks.Input({ label: 'E-mail', blockId: BLOCKS.editEmail, hint: 'Can change until the invite is accepted.' }).element(
+            Elements.EmailInput({ actionId: BLOCKS.editEmail, initialValue: user.email }),
+          )
+        : Blocks.Context().elements('The e-mail of someone who has accepted their invite cannot be changed here.'),
+    )
+    .buildToObject();
+}
+
+export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetadata) {
+  const general = roles.filter((r) => !r.product);
+  const products = [...new Set(roles.map((r) => r.product).filter((p): p is string => p !== null))];
+  const held = (role: Role) => user.roles.some((h) => h.roleId === role.id);
+  const currentGeneral = general.find(held);
+  const generalSelect = Elements.StaticSelect({ actionId: BLOCKS.rolesGeneral, placeholder: 'Choose a role' }).options(
+    ...general.map((r) => option(r.scoped ? `${r.name} (scoped)` : r.name, r.key)),
+  );
+  if (currentGeneral)
+    generalSelect.initialOption(
+      option(currentGeneral.scoped ? `${currentGeneral.name} (scoped)` : currentGeneral.name, currentGeneral.key),
+    );
+  const currentScope = user.roles.find((h) => h.scope)?.scope ?? undefined;
+  return Modal({
+    title: 'Roles',
+    callbackId: VIEWS.roles,
+    submit: 'Save',
+    close: 'Cancel',
+    privateMetaData: JSON.stringify(metadata),
+  })
+    .blocks(
+      Blocks.Section({ text: `Roles of *${user.email}*. The primary role is the one of highest precedence.` }),
+      Blocks.Input({ label: products.length > 0 ? 'Directory role (optional)' : 'Role', blockId: BLOCKS.rolesGeneral })
+        .optional(products.length > 0)
+        .element(generalSelect),
+      general.some((r) => r.scoped)
+        ? Blocks.Input({ label: 'Scope (for a scoped role)', blockId: BLOCKS.rolesScope })
+            .optional(true)
+            .element(Elements.TextInput({ actionId: BLOCKS.rolesScope, initialValue: currentScope, maxLength: 60 }))
+        : undefined,
+      ...products.map((product) => {
+        const levels = roles.filter((r) => r.product === product);
+        const current = levels.find(held);
+        const select = Elements.StaticSelect({ actionId: `${BLOCKS.rolesProductPrefix}${product}` }).options(
+          option('No access', NO_ACCESS),
+          ...levels.map((r) => option(r.name, r.key)),
+        );
+        select.initialOption(current ? option(current.name, current.key) : option('No access', NO_ACCESS));
+        return Blocks.Input({ label: product, blockId: `${BLOCKS.rolesProductPrefix}${product}` }).element(select);
+      }),
+    )
+    .buildToObject();
+}
+
+export function bulkRolesModal(roles: Role[], metadata: ModalMetadata) {
+  const roleOptions = roles.map((r) => option(r.name, r.key));
+  return Modal({
+    title: 'Bulk roles',
+    callbackId: VIEWS.bulkRoles,
+    submit: 'Review',
+    close: 'Cancel',
+    privateMetaData: JSON.stringify(metadata),
+  })
+    .blocks(
+      Blocks.Input({
+        label: 'Users (e-mail addresses)',
+        blockId: BLOCKS.bulkUsers,
+        hint: 'Separate them with commas, spaces or new lines.',
+      }).element(Elements.TextInput({ actionId: BLOCKS.bulkUsers, maxLength: 3000 }).multiline()),
+      Blocks.Input({ label: 'Assign', blockId: BLOCKS.bulkAssign })
+        .optional(true)
+        .element(
+          Elements.StaticMultiSelect({ actionId: BLOCKS.bulkAssign, placeholder: 'Roles to add' }).options(...roleOptions),
+        ),
+      Blocks.Input({ label: 'Unassign', blockId: BLOCKS.bulkUnassign })
+        .optional(true)
+        .element(
+          Elements.StaticMultiSelect({ actionId: BLOCKS.bulkUnassign, placeholder: 'Roles to remove' }).options(...roleOptions),
+        ),
+    )
+    .buildToObject();
+}
+
+/** The review step: every change that saving will make. */
+export function bulkRolesReview(previews: RolePreview[], metadata: ModalMetadata, needsApproval: boolean) {
+  const changed = previews.filter((p) => p.before.join() !== p.after.join());
+  const lines = changed.map((p) => `• ${escapeMrkdwn(p.email)}: ${p.before.join(', ') || '—'} → *${p.after.join(', ') || '—'}*`);
+  const text = lines.length > 0 ? lines.join('\n').slice(0, 2900) : 'Nothing would change.';
+  return Modal({
+    title: 'Review',
+    callbackId: VIEWS.bulkRolesReview,
+    submit: needsApproval ? 'Ask for approval' : 'Save',
+    close: 'Cancel',
+    privateMetaData: JSON.stringify(metadata),
+  })
+    .blocks(
+      Blocks.Section({ text: `*${changed.length} of ${previews.length} users change:*` }),
+      Blocks.Section({ text }),
+      needsApproval ? Blocks.Context().elements('This touches many users, so it waits for an approver.') : undefined,
+    )
+    .buildToObject();
+}
+
+export async function openEditModal(context: OpenContext, who: Who): Promise<void> {
+  const user = await context.services.directory.findUser(who);
+  await context.client.views.open({
+    trigger_id: context.triggerId,
+    view: editModal(user, { userId: user.id, channelId: context.channelId }) as never,
+  });
+}
+
+export async function openRolesModal(context: OpenContext, who: Who): Promise<void> {
+  const user = await context.services.directory.findUser(who);
+  const roles = await context.services.roles.catalogRoles();
+  await context.client.views.open({
+    trigger_id: context.triggerId,
+    view: rolesModal(user, roles, { userId: user.id, channelId: context.channelId }) as never,
+  });
+}
+
+export async function openBulkRolesModal(context: OpenContext): Promise<void> {
+  const roles = await context.services.roles.catalogRoles();
+  await context.client.views.open({
+    trigger_id: context.triggerId,
+    view: bulkRolesModal(roles, { channelId: context.channelId }) as never,
+  });
+}
