@@ -141,7 +141,13 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
         return reply;
       }
       await runOrRequestApproval(
-        { actor, services, respond: async (r) => void (reply = r) },
+        {
+          actor,
+          services,
+          respond: async (r) => {
+            reply = r;
+          },
+        },
         { action: 'grant-admin', input: { email: user.email, add: ['admin'], remove: [] } },
         run,
       );
@@ -188,7 +194,13 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
         return reply;
       }
       await runOrRequestApproval(
-        { actor, services, respond: async (r) => void (reply = r) },
+        {
+          actor,
+          services,
+          respond: async (r) => {
+            reply = r;
+          },
+        },
         { action: 'bulk', input: { emails, ...changes } },
         run,
       );
