@@ -201,13 +201,14 @@ export function createApprovalService(deps: {
         );
       }
       const now = clock.now();
+      const targetVersions = await versionsOf(preview.targetUserIds);
       const created = await prisma.$transaction(async (tx) => {
         const request = await tx.approvalRequest.create({
           data: {
             accountId,
             action,
             payload: input,
-            targetVersions: await versionsOf(preview.targetUserIds),
+            targetVersions,
             summary: preview.summary,
             reason,
             requesterId: requester.userId as string,

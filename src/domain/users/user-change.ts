@@ -40,8 +40,10 @@ export interface ChangeOptions {
 }
 
 /** Thrown inside a dry run's transaction to roll it back with the would-be result. */
-class RolledBack<T> {
-  constructor(readonly result: T) {}
+class RolledBack<T> extends Error {
+  constructor(readonly result: T) {
+    super('dry run rolled back');
+  }
 }
 
 /** Runs `work` in a transaction that is rolled back when `dryRun` is set, returning its result either way. */
