@@ -96,13 +96,24 @@ describe.each(testTargets())('approval decisions (%s store)', (target) => {
     h = await startDomainHarness(target);
     const { approvals, admin, prisma } = await setup(h, { revoke: { approvals: 2 } });
     const [a, b] = [await admin('a@example.com'), await admin('b@example.com')];
-    const { request } = await approvals.request(h.owner, 'revoke', { email: 'target@example.com' }, null);
-    const results = await Promise.all([
-      approvals.decide(a, request.id, { approve: true }),
-      approvals.decide(b, request.id, { approve: true }),
-    ]);
-    expect(results.map((r) => r.kind).sort()).toEqual(['executed', 'waiting']);
-    expect(await prisma.auditEvent.count({ where: { action: 'user.revoked' } })).toBe(1);
+    for (let round = 0; round < 8; round++) {
+      const email = `race${round}@example.com`;
+      await prisma.user.create({
+        data: {
+          accountId: h.accountId,
+          email,
+          status: 'active',
+          roles: { create: { role: { connect: { accountId_key: { accountId: h.accountId, key: 'viewer' } } } } },
+        },
+      });
+      const { request } = await approvals.request(h.owner, 'revoke', { email }, null);
+      const results = await Promise.all([
+        approvals.decide(a, request.id, { approve: true }),
+        approvals.decide(b, request.id, { approve: true }),
+      ]);
+      expect(results.map((r) => r.kind).sort()).toEqual(['executed', 'waiting']);
+    }
+    expect(await prisma.auditEvent.count({ where: { action: 'user.revoked' } })).toBe(8);
   });
 
   it('refuses a request nobody else could approve, and expires old ones', async () => {
