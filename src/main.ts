@@ -14,10 +14,13 @@ import { createLinkDelivery } from './delivery/link-delivery';
 import { createMailer } from './delivery/mailer';
 import { createAccessService } from './domain/access/access-service';
 import { bootstrapAccount } from './domain/account/bootstrap';
-import { createDirectoryExecutors } from './domain/approvals/approval-executors';
+import { createCredentialExecutors, createDirectoryExecutors } from './domain/approvals/approval-executors';
 import { createApprovalService } from './domain/approvals/approval-service';
+import { createAssetService } from './domain/assets/asset-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { type Clock, systemClock } from './domain/clock';
+import { createCredentialService } from './domain/credentials/credential-service';
+import { createSignInService } from './domain/credentials/sign-in-service';
 import { createDirectoryService } from './domain/directory/directory-service';
 import { createGroupService } from './domain/groups/group-service';
 import { createInviteLinks } from './domain/invites/invite-links';
@@ -31,9 +34,13 @@ import { createSlackApp } from './slack/app';
 import { createApprovalChannel } from './slack/approval-channel';
 import type { SlackServices } from './slack/services';
 import { slackClientOptions } from './slack/slack-client-options';
-import { createDirectMessages, createSlackProfiles } from './slack/slack-people';
+import { createDirectMessages, createHolderMessenger, createSlackProfiles } from './slack/slack-people';
 import { type Database, openDatabase } from './store/database';
+import { apiRoutes } from './web/api-routes';
+import { createCsrf } from './web/csrf';
 import { healthRoutes } from './web/health-routes';
+import { createRateLimit } from './web/rate-limit';
+import { webPages } from './web/web-pages';
 
 export interface RosterOptions {
   clock?: Clock;
@@ -101,6 +108,17 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   const changer = createUserChanger({ prisma, accountId, audit, directory });
   const users = createUserService({ prisma, accountId, audit, directory, changer });
   const roles = createRoleService({ prisma, accountId, audit, directory, changer });
+  const credentials = createCredentialService({
+    prisma,
+    accountId,
+    clock,
+    audit,
+    directory,
+    messenger: createHolderMessenger(dm),
+    delivery,
+    publicUrl: config.publicUrl,
+    passwordLinkTtlHours: config.catalog.policy.passwordLinkTtlHours,
+  });
   const approvals = createApprovalService({
     prisma,
     accountId,
@@ -108,7 +126,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     audit,
     policy: config.catalog.policy.approvals,
     enabled: config.approvalsChannel !== undefined,
-    executors: createDirectoryExecutors({ users, roles }),
+    executors: { ...createDirectoryExecutors({ users, roles }), ...createCredentialExecutors({ credentials }) },
     actorById: (userId) => access.actorForUserId(userId, 'approval'),
   });
   const services: SlackServices = {
@@ -120,6 +138,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     users,
     roles,
     groups: createGroupService({ prisma, accountId, audit }),
+    credentials,
     approvals,
     approvalChannel: createApprovalChannel({ client, channel: config.approvalsChannel, dm, logger }),
     invites: createInviteService({
@@ -138,6 +157,16 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   const web = express();
   web.disable('x-powered-by');
   web.use(healthRoutes({ ready: database.ping }));
+  const signIn = createSignInService({ prisma, accountId, clock, audit });
+  web.use(webPages({ signIn, csrf: createCsrf(config.linkSecret), logger }));
+  web.use(
+    apiRoutes({
+      signIn,
+      assets: createAssetService({ prisma, accountId, audit }),
+      rateLimit: createRateLimit({ prisma, clock }),
+      logger,
+    }),
+  );
   const slack = createSlackApp({ config, services, web, teamId: () => account.slackTeamId ?? teamId });
 
   // Socket Mode has no HTTP receiver, so the web routes get their own server.

@@ -49,6 +49,7 @@ export const BLOCKS = {
   cardActions: 'card.actions',
   helpActions: 'help.actions',
   approvalActions: 'approval.actions',
+  passcodeTenure: 'passcode.tenure',
   editName: 'edit.name',
   editEmail: 'edit.email',
   rolesGeneral: 'roles.general',

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AccessService } from '../domain/access/access-service';
 import type { ApprovalService } from '../domain/approvals/approval-service';
 import type { AuditService } from '../domain/audit/audit-service';
+import type { CredentialService } from '../domain/credentials/credential-service';
 import type { DirectoryService } from '../domain/directory/directory-service';
 import type { GroupService } from '../domain/groups/group-service';
 import type { InviteService } from '../domain/invites/invite-service';
@@ -20,6 +21,7 @@ export interface SlackServices {
   users: UserService;
   roles: RoleService;
   groups: GroupService;
+  credentials: CredentialService;
   approvals: ApprovalService;
   approvalChannel: ApprovalChannel;
   dm: DirectMessages;

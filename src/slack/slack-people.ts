@@ -4,6 +4,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { SlackProfiles } from '../domain/access/access-service';
+import type { HolderMessenger } from '../domain/credentials/credential-service';
 import type { Reply } from './reply';
 
 export function createSlackProfiles(client: WebClient): SlackProfiles {
@@ -45,6 +46,19 @@ export function createDirectMessages(client: WebClient): DirectMessages {
       if (!slackUserId) return 'not-in-workspace';
       await toUser(slackUserId, message);
       return 'sent';
+    },
+  };
+}
+
+/** Secrets go to their holder only: by their linked Slack user, else the workspace member with their e-mail. */
+export function createHolderMessenger(dm: DirectMessages): HolderMessenger {
+  return {
+    async send(holder, text) {
+      if (holder.slackUserId) {
+        await dm.toUser(holder.slackUserId, { text });
+        return true;
+      }
+      return (await dm.toEmail(holder.email, { text })) === 'sent';
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Prisma } from '../../store/generated/client';
+import type { CredentialService } from '../credentials/credential-service';
 import type { ApprovalAction } from '../roles/catalog';
 import type { RoleService } from '../users/role-service';
 import type { UserService } from '../users/user-service';
@@ -66,6 +67,28 @@ export function createDirectoryExecutors(deps: { users: UserService; roles: Role
         const { emails, add, remove } = parseInput(bulkInput, input);
         const previews = await roles.bulk(requester, emails, { add, remove });
         return `Roles of ${previews.filter((p) => p.before.join() !== p.after.join()).length} users changed.`;
+      },
+    },
+  };
+}
+
+const passcodeInput = z.object({ email: z.email(), tenureDays: z.number().int() });
+
+/** Long passcodes. */
+export function createCredentialExecutors(deps: { credentials: CredentialService }): ExecutorMap {
+  return {
+    'passcode-long': {
+      async check(requester, input) {
+        const { email, tenureDays } = parseInput(passcodeInput, input);
+        const user = await deps.credentials.checkGrant(requester, { email }, tenureDays);
+        return { summary: `A ${tenureDays}-day API passcode for ${user.email}.`, targetUserIds: [user.id] };
+      },
+      async run(requester, input) {
+        const { email, tenureDays } = parseInput(passcodeInput, input);
+        const issued = await deps.credentials.grantPasscode(requester, { email }, tenureDays);
+        return issued.delivered
+          ? `${tenureDays}-day passcode sent to ${issued.email} by DM.`
+          : `${tenureDays}-day passcode saved, but ${issued.problem}.`;
       },
     },
   };

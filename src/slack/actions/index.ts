@@ -4,12 +4,15 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { requirePermission } from '../../domain/access/actor';
+import type { CommandContext } from '../commands/command-context';
+import * as credentialCommands from '../commands/credential-commands';
 import { answerChanged, revokeWithApproval } from '../commands/user-commands';
 import { ACTIONS } from '../ids';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
 import { newLinkMessage, resendMessage } from '../views/invite-result-message';
+import { passcodeModal } from '../views/passcode-modal';
 import { userCardMessage } from '../views/user-card-message';
 import { userListMessage } from '../views/user-list-message';
 import { openBulkRolesModal, openEditModal, openRolesModal } from '../views/user-modals';
@@ -97,6 +100,31 @@ export function registerActions(app: App, services: SlackServices): void {
   onButton(app, services, ACTIONS.cardEnable, async ({ actor, action, reply }) => {
     const user = await services.users.enable(actor, { email: parseButtonEmail(action.value) });
     await answerChanged({ services, respond: reply }, { id: user.id }, `Enabled ${user.email}.`);
+  });
+
+  onButton(app, services, ACTIONS.cardApiKey, async ({ actor, action, reply }) => {
+    await credentialCommands.apikey({ kind: 'apikey', who: { email: parseButtonEmail(action.value) } }, {
+      actor,
+      services,
+      respond: reply,
+    } as CommandContext);
+  });
+
+  onButton(app, services, ACTIONS.cardPasswordLink, async ({ actor, action, reply }) => {
+    await credentialCommands.passwordLink({ kind: 'password-link', who: { email: parseButtonEmail(action.value) } }, {
+      actor,
+      services,
+      respond: reply,
+    } as CommandContext);
+  });
+
+  onButton(app, services, ACTIONS.cardPasscode, async ({ actor, action, body, client }) => {
+    requirePermission(actor, 'credentials:manage');
+    const user = await services.directory.findUser({ email: parseButtonEmail(action.value) });
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id }) as never,
+    });
   });
 
   onButton(app, services, ACTIONS.cardRevoke, async ({ actor, action, reply }) => {

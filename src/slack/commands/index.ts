@@ -8,6 +8,7 @@ import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
 import * as approvalCommands from './approval-commands';
 import type { CommandContext, CommandHandler } from './command-context';
+import * as credentialCommands from './credential-commands';
 import * as directory from './directory-commands';
 import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
@@ -38,6 +39,10 @@ export const COMMAND_HANDLERS: Handlers = {
   revoke: userCommands.revoke,
   owner: userCommands.owner,
   group: groupCommands.group,
+  apikey: credentialCommands.apikey,
+  passcode: credentialCommands.passcode,
+  'password-link': credentialCommands.passwordLink,
+  signin: credentialCommands.signin,
 };
 
 export function registerCommands(app: App, services: SlackServices, handlers: Handlers = COMMAND_HANDLERS): void {

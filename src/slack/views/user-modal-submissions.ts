@@ -9,6 +9,7 @@ import type { Actor } from '../../domain/access/actor';
 import { splitEmailList } from '../../domain/email';
 import { fail, isRosterError } from '../../errors';
 import { runOrRequestApproval } from '../commands/approval-gate';
+import { grantPasscode } from '../commands/credential-commands';
 import { BLOCKS, VIEWS } from '../ids';
 import { errorText, fieldErrors } from '../render-error';
 import type { Reply } from '../reply';
@@ -150,6 +151,27 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
         },
         { action: 'grant-admin', input: { email: user.email, add: ['admin'], remove: [] } },
         run,
+      );
+      return reply;
+    });
+  });
+
+  app.view<ViewSubmitAction>(VIEWS.passcode, async ({ ack, body, view, client }) => {
+    const metadata = parseMetadata(view.private_metadata);
+    await submit(services, { ack, body, client }, { tenure: BLOCKS.passcodeTenure }, metadata.channelId, async (actor) => {
+      const tenure = z.coerce.number().int().safeParse(selected(view.state.values, BLOCKS.passcodeTenure));
+      if (!tenure.success) throw fail.badInput('Choose how long the passcode is valid.', { field: 'tenure' });
+      let reply: Reply = { text: '' };
+      await grantPasscode(
+        {
+          actor,
+          services,
+          respond: async (r) => {
+            reply = r;
+          },
+        },
+        { id: metadata.userId ?? '' },
+        tenure.data,
       );
       return reply;
     });

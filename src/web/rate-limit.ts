@@ -1,0 +1,39 @@
+/**
+ * Fixed-window counters in the database (RateLimitBucket), shared by every replica: one atomic
+ * upsert per hit that starts a new window when the old one has passed.
+ */
+
+import type { Clock } from '../domain/clock';
+import type { PrismaClient } from '../store/generated/client';
+
+export interface RateLimit {
+  /** Counts a hit on `key`; returns seconds to wait when over `limit` in the window, else 0. */
+  hit(key: string, limit: number, windowSeconds: number): Promise<number>;
+  /** Hits so far in the current window (without counting one). */
+  count(key: string, windowSeconds: number): Promise<number>;
+}
+
+export function createRateLimit(deps: { prisma: PrismaClient; clock: Clock }): RateLimit {
+  const { prisma, clock } = deps;
+  return {
+    async hit(key, limit, windowSeconds) {
+      const now = clock.now();
+      const windowStart = new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
+      const rows = await prisma.$queryRaw<{ count: number }[]>`
+        INSERT INTO "RateLimitBucket" ("key", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
+        ON CONFLICT ("key") DO UPDATE SET
+          "count" = CASE WHEN "RateLimitBucket"."windowStart" = EXCLUDED."windowStart" THEN "RateLimitBucket"."count" + 1 ELSE 1 END,
+          "windowStart" = EXCLUDED."windowStart"
+        RETURNING "count"`;
+      const count = Number(rows[0]?.count ?? 0);
+      if (count <= limit) return 0;
+      return Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
+    },
+    async count(key, windowSeconds) {
+      const now = clock.now();
+      const windowStart = new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
+      const bucket = await prisma.rateLimitBucket.findUnique({ where: { key } });
+      return bucket && bucket.windowStart.getTime() === windowStart.getTime() ? bucket.count : 0;
+    },
+  };
+}
