@@ -1,0 +1,84 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { createBrowser, csrfOf } from '../support/web-client';
+
+/** An SMTP server on loopback that keeps every message, or rejects every recipient. */
+async function startSmtp(reject = false) {
+  const messages: { to: string[]; raw: string }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(_address, _session, callback) {
+      callback(reject ? new Error('mailbox unavailable') : undefined);
+    },
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => {
+        raw += chunk.toString('utf8');
+      });
+      stream.on('end', () => {
+        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    messages,
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('delivery by SMTP', () => {
+  let h: Harness;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    h = await startHarness('embedded', { SMTP_URL: smtp.url });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await smtp?.close();
+  });
+
+  it('e-mails the invite with the note, and the link in it works', async () => {
+    await h.slack.commandAndWait(OWNER.slackId, 'invite mail@example.com --note "See you Monday"');
+    const message = await h.fake.waitFor(() => smtp.messages.find((m) => m.to.includes('mail@example.com')));
+    const text = message.raw.replace(/=\r?\n/g, '');
+    expect(text).toContain('See you Monday');
+    const link = (/http:\/\/roster\.test\/invite\/[A-Za-z0-9_-]+/.exec(text)?.[0] as string).replace(
+      'http://roster.test',
+      h.baseUrl,
+    );
+    const browser = createBrowser();
+    const form = await browser.get(link);
+    const done = await browser.post(link, { csrf: csrfOf(form.body), name: 'Mai', method: 'google' });
+    expect(done.body).toContain('Sign in with Google from now on');
+    expect(await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'mail@example.com' } })).toMatchObject({
+      status: 'active',
+      signInMethod: 'google',
+    });
+  });
+});
+
+describe('a failing SMTP server', () => {
+  it('keeps the invite and tells the admin which e-mail failed', async () => {
+    const smtp = await startSmtp(true);
+    const h = await startHarness('embedded', { SMTP_URL: smtp.url });
+    try {
+      const answer = await h.slack.commandAndWait(OWNER.slackId, 'invite bounce@example.com', 15_000);
+      expect(answer.text).toContain('Invited bounce@example.com');
+      expect(answer.text).toContain('the e-mail to bounce@example.com failed');
+      expect((await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'bounce@example.com' } })).status).toBe('invited');
+      expect(h.logs()).toContain('e-mail delivery failed');
+    } finally {
+      await h.close();
+      await smtp.close();
+    }
+  });
+});
