@@ -14,14 +14,20 @@ import { createLinkDelivery } from './delivery/link-delivery';
 import { createMailer } from './delivery/mailer';
 import { createAccessService } from './domain/access/access-service';
 import { bootstrapAccount } from './domain/account/bootstrap';
-import { createCredentialExecutors, createDirectoryExecutors } from './domain/approvals/approval-executors';
+import {
+  createCredentialExecutors,
+  createDeletionExecutors,
+  createDirectoryExecutors,
+} from './domain/approvals/approval-executors';
 import { createApprovalService } from './domain/approvals/approval-service';
 import { createAssetService } from './domain/assets/asset-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { type Clock, systemClock } from './domain/clock';
 import { createCredentialService } from './domain/credentials/credential-service';
 import { createSignInService } from './domain/credentials/sign-in-service';
+import { createDeletionService } from './domain/deletion/deletion-service';
 import { createDirectoryService } from './domain/directory/directory-service';
+import { createExportService } from './domain/export/export-service';
 import { createGroupService } from './domain/groups/group-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
@@ -108,6 +114,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   const changer = createUserChanger({ prisma, accountId, audit, directory });
   const users = createUserService({ prisma, accountId, audit, directory, changer });
   const roles = createRoleService({ prisma, accountId, audit, directory, changer });
+  const deletion = createDeletionService({ prisma, accountId, audit, directory });
   const credentials = createCredentialService({
     prisma,
     accountId,
@@ -126,7 +133,11 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     audit,
     policy: config.catalog.policy.approvals,
     enabled: config.approvalsChannel !== undefined,
-    executors: { ...createDirectoryExecutors({ users, roles }), ...createCredentialExecutors({ credentials }) },
+    executors: {
+      ...createDirectoryExecutors({ users, roles }),
+      ...createCredentialExecutors({ credentials }),
+      ...createDeletionExecutors({ deletion }),
+    },
     actorById: (userId) => access.actorForUserId(userId, 'approval'),
   });
   const services: SlackServices = {
@@ -139,6 +150,8 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     roles,
     groups: createGroupService({ prisma, accountId, audit }),
     credentials,
+    deletion,
+    exports: createExportService({ prisma, accountId, clock, audit }),
     approvals,
     approvalChannel: createApprovalChannel({ client, channel: config.approvalsChannel, dm, logger }),
     invites: createInviteService({

@@ -50,6 +50,7 @@ export const BLOCKS = {
   helpActions: 'help.actions',
   approvalActions: 'approval.actions',
   passcodeTenure: 'passcode.tenure',
+  deleteReason: 'delete.reason',
   editName: 'edit.name',
   editEmail: 'edit.email',
   rolesGeneral: 'roles.general',

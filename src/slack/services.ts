@@ -4,7 +4,9 @@ import type { AccessService } from '../domain/access/access-service';
 import type { ApprovalService } from '../domain/approvals/approval-service';
 import type { AuditService } from '../domain/audit/audit-service';
 import type { CredentialService } from '../domain/credentials/credential-service';
+import type { DeletionService } from '../domain/deletion/deletion-service';
 import type { DirectoryService } from '../domain/directory/directory-service';
+import type { ExportService } from '../domain/export/export-service';
 import type { GroupService } from '../domain/groups/group-service';
 import type { InviteService } from '../domain/invites/invite-service';
 import type { RoleService } from '../domain/users/role-service';
@@ -22,6 +24,8 @@ export interface SlackServices {
   roles: RoleService;
   groups: GroupService;
   credentials: CredentialService;
+  deletion: DeletionService;
+  exports: ExportService;
   approvals: ApprovalService;
   approvalChannel: ApprovalChannel;
   dm: DirectMessages;

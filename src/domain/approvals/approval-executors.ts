@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../../store/generated/client';
 import type { CredentialService } from '../credentials/credential-service';
+import type { DeletionService } from '../deletion/deletion-service';
 import type { ApprovalAction } from '../roles/catalog';
 import type { RoleService } from '../users/role-service';
 import type { UserService } from '../users/user-service';
@@ -89,6 +90,33 @@ export function createCredentialExecutors(deps: { credentials: CredentialService
         return issued.delivered
           ? `${tenureDays}-day passcode sent to ${issued.email} by DM.`
           : `${tenureDays}-day passcode saved, but ${issued.problem}.`;
+      },
+    },
+  };
+}
+
+const deleteInput = z.object({ userIds: z.array(z.uuid()).min(1), reason: z.string().nullable() });
+
+/** Deleting users. */
+export function createDeletionExecutors(deps: { deletion: DeletionService }): ExecutorMap {
+  return {
+    delete: {
+      async check(requester, input) {
+        const { userIds, reason } = parseInput(deleteInput, input);
+        const preview = await deps.deletion.preview(
+          requester,
+          userIds.map((id) => ({ id })),
+        );
+        await deps.deletion.deleteUsers(requester, userIds, reason, { dryRun: true });
+        return {
+          summary: `Delete ${preview.users.map((u) => u.email).join(', ')}; ${preview.transferable} asset(s) move to ${preview.ownerEmail}, ${preview.nonTransferable} non-transferable one(s) will need reconfiguring.`,
+          targetUserIds: userIds,
+        };
+      },
+      async run(requester, input) {
+        const { userIds, reason } = parseInput(deleteInput, input);
+        const result = await deps.deletion.deleteUsers(requester, userIds, reason);
+        return `Deleted ${result.deleted.join(', ')}; ${result.transferable} asset(s) moved to ${result.ownerEmail}, ${result.nonTransferable} flagged for reconfiguration.`;
       },
     },
   };

@@ -6,6 +6,8 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { requirePermission } from '../../domain/access/actor';
 import type { CommandContext } from '../commands/command-context';
 import * as credentialCommands from '../commands/credential-commands';
+import { openDeleteModal } from '../commands/delete-commands';
+import { exportToDm } from '../commands/export-commands';
 import { answerChanged, revokeWithApproval } from '../commands/user-commands';
 import { ACTIONS } from '../ids';
 import type { Reply } from '../reply';
@@ -125,6 +127,16 @@ export function registerActions(app: App, services: SlackServices): void {
       trigger_id: body.trigger_id,
       view: passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id }) as never,
     });
+  });
+
+  onButton(app, services, ACTIONS.cardDelete, async ({ actor, action, body, client }) => {
+    await openDeleteModal({ actor, services, client, triggerId: body.trigger_id, channelId: body.channel?.id }, [
+      { email: parseButtonEmail(action.value) },
+    ]);
+  });
+
+  onButton(app, services, ACTIONS.helpExport, async ({ actor, body, client, reply }) => {
+    await exportToDm({ actor, services, client, respond: reply, slackUserId: body.user.id });
   });
 
   onButton(app, services, ACTIONS.cardRevoke, async ({ actor, action, reply }) => {

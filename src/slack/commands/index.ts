@@ -7,9 +7,12 @@ import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
 import * as approvalCommands from './approval-commands';
+import * as auditCommands from './audit-commands';
 import type { CommandContext, CommandHandler } from './command-context';
 import * as credentialCommands from './credential-commands';
+import * as deleteCommands from './delete-commands';
 import * as directory from './directory-commands';
+import * as exportCommands from './export-commands';
 import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
 import { type CommandOf, parseUsersCommand, type UsersCommand } from './parse-users-command';
@@ -43,6 +46,9 @@ export const COMMAND_HANDLERS: Handlers = {
   passcode: credentialCommands.passcode,
   'password-link': credentialCommands.passwordLink,
   signin: credentialCommands.signin,
+  delete: deleteCommands.deleteUsers,
+  export: exportCommands.exportUsers,
+  audit: auditCommands.audit,
 };
 
 export function registerCommands(app: App, services: SlackServices, handlers: Handlers = COMMAND_HANDLERS): void {

@@ -14,11 +14,13 @@ import { BLOCKS, VIEWS } from '../ids';
 import { errorText, fieldErrors } from '../render-error';
 import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
+import { deletionMessage } from './deletion-message';
 import { userCardMessage } from './user-card-message';
 import { bulkRolesReview, type ModalMetadata } from './user-modals';
 
 const metadataSchema = z.object({
   userId: z.uuid().optional(),
+  userIds: z.array(z.uuid()).max(100).optional(),
   channelId: z.string().max(30).optional(),
   emails: z.array(z.email()).max(500).optional(),
   assign: z.array(z.string().max(60)).max(50).optional(),
@@ -173,6 +175,28 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
         { id: metadata.userId ?? '' },
         tenure.data,
       );
+      return reply;
+    });
+  });
+
+  app.view<ViewSubmitAction>(VIEWS.deleteConfirm, async ({ ack, body, view, client }) => {
+    const metadata = parseMetadata(view.private_metadata);
+    await submit(services, { ack, body, client }, { reason: BLOCKS.deleteReason }, metadata.channelId, async (actor) => {
+      const userIds = metadata.userIds ?? [];
+      const reason = text(view.state.values, BLOCKS.deleteReason) ?? null;
+      let reply: Reply = { text: '' };
+      const respond = async (r: Reply) => {
+        reply = r;
+      };
+      const run = async () => {
+        await respond(deletionMessage(await services.deletion.deleteUsers(actor, userIds, reason)));
+      };
+      if (!services.approvals.required('delete')) {
+        await run();
+        return reply;
+      }
+      await services.deletion.deleteUsers(actor, userIds, reason, { dryRun: true });
+      await runOrRequestApproval({ actor, services, respond }, { action: 'delete', input: { userIds, reason } }, run);
       return reply;
     });
   });

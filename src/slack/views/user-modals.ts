@@ -15,6 +15,7 @@ import { escapeMrkdwn } from './format';
 /** What a modal remembers between opening and submission. */
 export interface ModalMetadata {
   userId?: string;
+  userIds?: string[];
   channelId?: string;
   emails?: string[];
   assign?: string[];

@@ -1,0 +1,20 @@
+/** `/users delete <who>... [--reason]`: opens the confirmation modal; the submission deletes (or asks for approval). */
+import type { UserRef } from '../../domain/directory/directory-service';
+import { deleteModal } from '../views/delete-modal';
+import type { CommandContext, CommandHandler } from './command-context';
+import type { CommandOf } from './parse-users-command';
+
+/** Opens the confirmation for these users (command and card button alike). */
+export async function openDeleteModal(
+  context: Pick<CommandContext, 'actor' | 'services' | 'client' | 'triggerId'> & { channelId?: string },
+  who: UserRef[],
+  reason?: string,
+): Promise<void> {
+  const preview = await context.services.deletion.preview(context.actor, who);
+  const view = deleteModal(preview, { userIds: preview.users.map((u) => u.id), channelId: context.channelId }, reason);
+  await context.client.views.open({ trigger_id: context.triggerId, view: view as never });
+}
+
+export const deleteUsers: CommandHandler<CommandOf<'delete'>> = async (command, context) => {
+  await openDeleteModal(context, command.who, command.reason);
+};
