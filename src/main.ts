@@ -29,6 +29,7 @@ import { createDeletionService } from './domain/deletion/deletion-service';
 import { createDirectoryService } from './domain/directory/directory-service';
 import { createExportService } from './domain/export/export-service';
 import { createGroupService } from './domain/groups/group-service';
+import { createHomeService } from './domain/home/home-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
 import { createRoleService } from './domain/users/role-service';
@@ -152,6 +153,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     credentials,
     deletion,
     exports: createExportService({ prisma, accountId, clock, audit }),
+    home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
     approvals,
     approvalChannel: createApprovalChannel({ client, channel: config.approvalsChannel, dm, logger }),
     invites: createInviteService({

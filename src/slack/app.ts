@@ -9,6 +9,7 @@ import { registerActions } from './actions';
 import { registerApprovalActions } from './actions/approval-actions';
 import { boltLogger } from './bolt-logger';
 import { registerCommands } from './commands';
+import { registerEvents } from './events';
 import type { SlackServices } from './services';
 import { slackClientOptions } from './slack-client-options';
 import { registerApprovalViews } from './views/approval-submission';
@@ -55,6 +56,7 @@ export function createSlackApp(deps: {
   registerApprovalActions(app, services);
   registerApprovalViews(app, services);
   registerUserModalSubmissions(app, services);
+  registerEvents(app, services);
 
   app.error(async (error) => {
     services.logger.error({ err: error }, 'unhandled error in a Slack listener');

@@ -8,6 +8,7 @@ import type { DeletionService } from '../domain/deletion/deletion-service';
 import type { DirectoryService } from '../domain/directory/directory-service';
 import type { ExportService } from '../domain/export/export-service';
 import type { GroupService } from '../domain/groups/group-service';
+import type { HomeService } from '../domain/home/home-service';
 import type { InviteService } from '../domain/invites/invite-service';
 import type { RoleService } from '../domain/users/role-service';
 import type { UserService } from '../domain/users/user-service';
@@ -26,6 +27,7 @@ export interface SlackServices {
   credentials: CredentialService;
   deletion: DeletionService;
   exports: ExportService;
+  home: HomeService;
   approvals: ApprovalService;
   approvalChannel: ApprovalChannel;
   dm: DirectMessages;

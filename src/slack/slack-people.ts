@@ -10,8 +10,13 @@ import type { Reply } from './reply';
 export function createSlackProfiles(client: WebClient): SlackProfiles {
   return {
     async emailOf(slackUserId) {
-      const result = await client.users.info({ user: slackUserId });
-      return result.user?.profile?.email ?? null;
+      try {
+        const result = await client.users.info({ user: slackUserId });
+        return result.user?.deleted ? null : (result.user?.profile?.email ?? null);
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') return null;
+        throw error;
+      }
     },
   };
 }

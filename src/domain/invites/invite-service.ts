@@ -73,6 +73,20 @@ export function createInviteService(deps: {
   }
 
   return {
+    /** What the invite form offers: roles, groups (not All Users) and grantable extra permissions. */
+    async formOptions() {
+      const [roles, groups, permissions] = await Promise.all([
+        prisma.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' } }),
+        prisma.group.findMany({
+          where: { accountId, kind: { not: 'all_users' } },
+          orderBy: { name: 'asc' },
+          select: { name: true },
+        }),
+        prisma.permission.findMany({ where: { accountId }, orderBy: { key: 'asc' }, select: { key: true, description: true } }),
+      ]);
+      return { roles, groups: groups.map((g) => g.name), permissions };
+    },
+
     /** Invites every address or none; reports each problem address and why. */
     async invite(actor: Actor, request: InviteRequest): Promise<InviteResult> {
       requirePermission(actor, 'users:manage');

@@ -8,6 +8,7 @@ import type { CommandContext } from '../commands/command-context';
 import * as credentialCommands from '../commands/credential-commands';
 import { openDeleteModal } from '../commands/delete-commands';
 import { exportToDm } from '../commands/export-commands';
+import { openInviteModal } from '../commands/invite-commands';
 import { answerChanged, revokeWithApproval } from '../commands/user-commands';
 import { ACTIONS } from '../ids';
 import type { Reply } from '../reply';
@@ -36,7 +37,12 @@ export function onButton(
 ): void {
   app.action<BlockAction<ButtonAction>>(actionId, async (args) => {
     await args.ack();
+    // Buttons on messages answer in place; buttons in App Home have no response_url, so they answer by DM.
     const reply = async (message: Reply, replace = false) => {
+      if (!args.body.response_url) {
+        await services.dm.toUser(args.body.user.id, message);
+        return;
+      }
       await args.respond({ response_type: 'ephemeral', replace_original: replace, ...message } as Parameters<
         typeof args.respond
       >[0]);
@@ -137,6 +143,10 @@ export function registerActions(app: App, services: SlackServices): void {
 
   onButton(app, services, ACTIONS.helpExport, async ({ actor, body, client, reply }) => {
     await exportToDm({ actor, services, client, respond: reply, slackUserId: body.user.id });
+  });
+
+  onButton(app, services, ACTIONS.helpInvite, async ({ actor, body, client }) => {
+    await openInviteModal({ actor, services, client, triggerId: body.trigger_id, channelId: body.channel?.id });
   });
 
   onButton(app, services, ACTIONS.cardRevoke, async ({ actor, action, reply }) => {

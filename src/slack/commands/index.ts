@@ -3,6 +3,7 @@
  * run the subcommand's handler, and map any error to an ephemeral answer in one place.
  */
 import type { App } from '@slack/bolt';
+import { publishHome } from '../events';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
@@ -28,6 +29,7 @@ export const COMMAND_HANDLERS: Handlers = {
   show: directory.show,
   seats: directory.seats,
   invite: invites.invite,
+  'invite-modal': invites.inviteModalCommand,
   resend: invites.resend,
   'invite-link': invites.inviteLink,
   approvals: approvalCommands.approvals,
@@ -50,6 +52,20 @@ export const COMMAND_HANDLERS: Handlers = {
   export: exportCommands.exportUsers,
   audit: auditCommands.audit,
 };
+
+/** Subcommands that change nothing, so App Home needs no refresh after them. */
+const READ_ONLY = new Set<UsersCommand['kind']>([
+  'home',
+  'help',
+  'list',
+  'show',
+  'seats',
+  'audit',
+  'approvals',
+  'export',
+  'invite-modal',
+  'bulk-roles',
+]);
 
 export function registerCommands(app: App, services: SlackServices, handlers: Handlers = COMMAND_HANDLERS): void {
   app.command('/users', async ({ ack, command, respond, client }) => {
@@ -75,6 +91,7 @@ export function registerCommands(app: App, services: SlackServices, handlers: Ha
         return;
       }
       await handler(parsed, context);
+      if (!READ_ONLY.has(parsed.kind)) void publishHome(services, client, command.user_id);
     });
   });
 }

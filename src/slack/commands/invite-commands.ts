@@ -1,7 +1,9 @@
 /** Invite subcommands: invite (text form), resend, invite-link. */
 
+import { requirePermission } from '../../domain/access/actor';
+import { inviteModal } from '../views/invite-modal';
 import { inviteResultMessage, newLinkMessage, resendMessage } from '../views/invite-result-message';
-import type { CommandHandler } from './command-context';
+import type { CommandContext, CommandHandler } from './command-context';
 import type { CommandOf, UsersCommand } from './parse-users-command';
 
 type Of<K extends UsersCommand['kind']> = CommandOf<K>;
@@ -24,4 +26,20 @@ export const resend: CommandHandler<Of<'resend'>> = async (command, { actor, ser
 
 export const inviteLink: CommandHandler<Of<'invite-link'>> = async (command, { actor, services, respond }) => {
   await respond(newLinkMessage(await services.invites.newLink(actor, command.who)));
+};
+
+/** Opens the invite modal (command without addresses, and the Invite buttons). */
+export async function openInviteModal(
+  context: Pick<CommandContext, 'actor' | 'services' | 'client' | 'triggerId'> & { channelId?: string },
+) {
+  requirePermission(context.actor, 'users:manage');
+  const options = await context.services.invites.formOptions();
+  await context.client.views.open({
+    trigger_id: context.triggerId,
+    view: inviteModal({ ...options, channelId: context.channelId }) as never,
+  });
+}
+
+export const inviteModalCommand: CommandHandler<Of<'invite-modal'>> = async (_command, context) => {
+  await openInviteModal(context);
 };

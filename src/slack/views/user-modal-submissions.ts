@@ -10,11 +10,13 @@ import { splitEmailList } from '../../domain/email';
 import { fail, isRosterError } from '../../errors';
 import { runOrRequestApproval } from '../commands/approval-gate';
 import { grantPasscode } from '../commands/credential-commands';
+import { publishHome } from '../events';
 import { BLOCKS, VIEWS } from '../ids';
 import { errorText, fieldErrors } from '../render-error';
 import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
 import { deletionMessage } from './deletion-message';
+import { inviteResultMessage } from './invite-result-message';
 import { userCardMessage } from './user-card-message';
 import { bulkRolesReview, type ModalMetadata } from './user-modals';
 
@@ -77,6 +79,7 @@ async function submit(
     }
     await args.ack();
     await tell(services, args.client, actor, channelId, result);
+    void publishHome(services, args.client, args.body.user.id);
   } catch (error) {
     const errors = fieldErrors(error, fields);
     if (errors) {
@@ -176,6 +179,33 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
         tenure.data,
       );
       return reply;
+    });
+  });
+
+  app.view<ViewSubmitAction>(VIEWS.invite, async ({ ack, body, view, client }) => {
+    const metadata = parseMetadata(view.private_metadata);
+    const values = view.state.values;
+    const productBlocks = Object.keys(values).filter((block) => block.startsWith(BLOCKS.inviteProductPrefix));
+    const fields = {
+      emails: BLOCKS.inviteEmails,
+      role: BLOCKS.inviteRole,
+      products: productBlocks[0] ?? BLOCKS.inviteRole,
+      groups: BLOCKS.inviteGroups,
+      perms: BLOCKS.invitePerms,
+      note: BLOCKS.inviteNote,
+    };
+    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
+      const result = await services.invites.invite(actor, {
+        emails: splitEmailList(text(values, BLOCKS.inviteEmails) ?? ''),
+        role: selected(values, BLOCKS.inviteRole),
+        products: Object.fromEntries(
+          productBlocks.map((block) => [block.slice(BLOCKS.inviteProductPrefix.length), selected(values, block) ?? 'none']),
+        ),
+        groups: selectedMany(values, BLOCKS.inviteGroups),
+        perms: selectedMany(values, BLOCKS.invitePerms),
+        note: text(values, BLOCKS.inviteNote),
+      });
+      return inviteResultMessage(result);
     });
   });
 

@@ -1,0 +1,35 @@
+/** Events: App Home is published when opened, and refreshed after the viewer changes something. */
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { isRosterError } from '../../errors';
+import { ACTIONS } from '../ids';
+import type { SlackServices } from '../services';
+import { appHomeView, strangerHomeView } from '../views/app-home-view';
+
+/** Publishes the viewer's App Home; failures are logged, never shown (it is a background refresh). */
+export async function publishHome(services: SlackServices, client: WebClient, slackUserId: string): Promise<void> {
+  try {
+    let view: object;
+    try {
+      const viewer = await services.access.actorForSlackUser(slackUserId, 'command');
+      view = appHomeView(await services.home.summary(viewer));
+    } catch (error) {
+      if (!isRosterError(error)) throw error;
+      view = strangerHomeView(error.message);
+    }
+    await client.views.publish({ user_id: slackUserId, view: view as never });
+  } catch (err) {
+    services.logger.warn({ err }, 'could not publish App Home');
+  }
+}
+
+export function registerEvents(app: App, services: SlackServices): void {
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    await publishHome(services, client, event.user);
+  });
+  app.action(ACTIONS.homeRefresh, async ({ ack, body, client }) => {
+    await ack();
+    await publishHome(services, client, body.user.id);
+  });
+}

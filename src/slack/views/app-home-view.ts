@@ -1,0 +1,51 @@
+/** App Home: seats as a bar, invites expiring in 24 h, approvals waiting, recent changes, quick actions. */
+import { Blocks, Elements, HomeTab } from 'slack-block-builder';
+import { formatWhen } from '../../domain/format-when';
+import type { HomeSummary } from '../../domain/home/home-service';
+import { ACTIONS } from '../ids';
+import { auditLine } from './audit-message';
+import { escapeMrkdwn, seatBar } from './format';
+
+export function appHomeView(summary: HomeSummary) {
+  const invites = summary.expiringInvites.map((i) => `• ${i.email} — expires ${formatWhen(i.expiresAt)}`).join('\n');
+  const approvals = summary.approvals
+    .map((a) => `• ${escapeMrkdwn(a.summary).slice(0, 200)} — asked by ${a.requesterEmail}`)
+    .join('\n');
+  return HomeTab()
+    .blocks(
+      Blocks.Header({ text: 'Roster' }),
+      Blocks.Section({ text: `*Seats*\n\`${seatBar(summary.seats.used, summary.seats.limit)}\`` }),
+      summary.activeAdmins === 1
+        ? Blocks.Section({
+            text: ':warning: Only one active Admin is left. Make a second person an Admin so the account is never locked out.',
+          })
+        : undefined,
+      Blocks.Actions().elements(
+        Elements.Button({ text: 'Invite', actionId: ACTIONS.helpInvite }).primary(),
+        Elements.Button({ text: 'List', actionId: ACTIONS.helpList }),
+        Elements.Button({ text: 'Export', actionId: ACTIONS.helpExport }),
+        Elements.Button({ text: 'Refresh', actionId: ACTIONS.homeRefresh }),
+      ),
+      Blocks.Divider(),
+      Blocks.Section({ text: `*Invites expiring in the next 24 hours*\n${invites || 'None.'}` }),
+      Blocks.Section({
+        text: `*Approvals waiting for you*\n${approvals || 'None.'}${summary.approvals.length > 0 ? '\nDecide in the approvals channel or with `/users approvals`.' : ''}`,
+      }),
+      Blocks.Section({
+        text: `*Recent changes*\n${
+          summary.recent
+            .map((e) => `• ${auditLine(e)}`)
+            .join('\n')
+            .slice(0, 2900) || 'None yet.'
+        }`,
+      }),
+    )
+    .buildToObject();
+}
+
+/** What someone outside the directory sees. */
+export function strangerHomeView(message: string) {
+  return HomeTab()
+    .blocks(Blocks.Header({ text: 'Roster' }), Blocks.Section({ text: message }))
+    .buildToObject();
+}
