@@ -32,13 +32,16 @@ import { createGroupService } from './domain/groups/group-service';
 import { createHomeService } from './domain/home/home-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
+import { createNoticeOutbox } from './domain/notices/notice-outbox';
 import { createRoleService } from './domain/users/role-service';
 import { createUserChanger } from './domain/users/user-change';
 import { createUserService } from './domain/users/user-service';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
+import { createScheduler, type Scheduler } from './scheduler/scheduler';
 import { createSlackApp } from './slack/app';
 import { createApprovalChannel } from './slack/approval-channel';
+import { createSchedulerNotifier } from './slack/scheduler-notifier';
 import type { SlackServices } from './slack/services';
 import { slackClientOptions } from './slack/slack-client-options';
 import { createDirectMessages, createHolderMessenger, createSlackProfiles } from './slack/slack-people';
@@ -57,6 +60,7 @@ export interface RosterOptions {
 export interface Roster {
   config: Config;
   services: SlackServices;
+  scheduler: Scheduler;
   prisma: Database['prisma'];
   accountId: string;
   /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
@@ -183,15 +187,37 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     }),
   );
   const slack = createSlackApp({ config, services, web, teamId: () => account.slackTeamId ?? teamId });
+  const outbox = createNoticeOutbox({ prisma, accountId, clock });
+  const scheduler = createScheduler({
+    due: { prisma, accountId, clock, outbox, policy: config.catalog.policy },
+    send: {
+      prisma,
+      outbox,
+      delivery,
+      links,
+      approvals,
+      logger,
+      notifier: createSchedulerNotifier({
+        client,
+        dm,
+        approvalChannel: services.approvalChannel,
+        noticesChannel: config.noticesChannel,
+      }),
+    },
+    logger,
+    cronSchedule: config.cronSchedule,
+  });
 
   // Socket Mode has no HTTP receiver, so the web routes get their own server.
   let webServer: Server | null = null;
   return {
     config,
     services,
+    scheduler,
     prisma,
     accountId,
     async start() {
+      scheduler.start();
       if (!config.slack.appToken) {
         const server = (await slack.app.start(config.port)) as Server;
         return (server.address() as AddressInfo).port;
@@ -203,6 +229,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
       return (server.address() as AddressInfo).port;
     },
     async stop() {
+      await scheduler.stop();
       await slack.app.stop().catch((err: unknown) => logger.debug({ err }, 'the Slack receiver was not running'));
       const server = webServer;
       if (server) await new Promise((resolve) => server.close(resolve));

@@ -11,7 +11,7 @@ import { type Actor, requirePermission } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import { addHours, type Clock } from '../clock';
 import { type Delivery, type DeliveryOutcome, sendAll } from '../delivery/delivery';
-import { countSeats, type DirectoryService, type Who } from '../directory/directory-service';
+import { countSeats, type DirectoryService, type UserRef } from '../directory/directory-service';
 import { isValidEmail, normaliseEmail } from '../email';
 import { formatWhen } from '../format-when';
 import { type AccessRequest, resolveAccess } from '../roles/resolve-access';
@@ -72,7 +72,7 @@ export function createInviteService(deps: {
     return groups;
   }
 
-  return {
+  const service = {
     /** What the invite form offers: roles, groups (not All Users) and grantable extra permissions. */
     async formOptions() {
       const [roles, groups, permissions] = await Promise.all([
@@ -241,7 +241,7 @@ export function createInviteService(deps: {
     },
 
     /** Sends the same link again to someone still invited. */
-    async resend(actor: Actor, who: Who): Promise<{ email: string; expiresAt: Date; delivery: DeliveryOutcome }> {
+    async resend(actor: Actor, who: UserRef): Promise<{ email: string; expiresAt: Date; delivery: DeliveryOutcome }> {
       requirePermission(actor, 'users:manage');
       const user = await deps.directory.findUser(who);
       const invite = await pendingInvite(user.id, user.email, user.status);
@@ -264,7 +264,7 @@ export function createInviteService(deps: {
     },
 
     /** Issues a new link (the old one stops working) for the admin to pass on; nothing is sent. */
-    async newLink(actor: Actor, who: Who): Promise<{ email: string; link: string; expiresAt: Date }> {
+    async newLink(actor: Actor, who: UserRef): Promise<{ email: string; link: string; expiresAt: Date }> {
       requirePermission(actor, 'users:manage');
       const user = await deps.directory.findUser(who);
       if (user.status !== 'invited' && user.status !== 'expired') {
@@ -309,7 +309,25 @@ export function createInviteService(deps: {
       });
       return { email: user.email, link: links.url(link.token), expiresAt };
     },
+
+    reinvite: (actor: Actor, who: UserRef) => reinvite(actor, who),
   };
+  return service;
+
+  /** A new link, delivered to the invitee (the Re-invite button of the expiry digest). */
+  async function reinvite(actor: Actor, who: UserRef): Promise<{ email: string; expiresAt: Date; delivery: DeliveryOutcome }> {
+    const issued = await service.newLink(actor, who);
+    const [delivery] = await sendAll(deps.delivery, [
+      {
+        kind: 'invite',
+        email: issued.email,
+        link: issued.link,
+        expiresAt: issued.expiresAt,
+        fromName: actor.name ?? actor.email,
+      },
+    ]);
+    return { email: issued.email, expiresAt: issued.expiresAt, delivery: delivery as DeliveryOutcome };
+  }
 
   async function pendingInvite(userId: string, email: string, status: string) {
     if (status === 'expired') {

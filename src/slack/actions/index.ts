@@ -149,6 +149,11 @@ export function registerActions(app: App, services: SlackServices): void {
     await openInviteModal({ actor, services, client, triggerId: body.trigger_id, channelId: body.channel?.id });
   });
 
+  onButton(app, services, ACTIONS.noticeReinvite, async ({ actor, action, reply }) => {
+    const result = await services.invites.reinvite(actor, { email: parseButtonEmail(action.value) });
+    await reply(resendMessage(result));
+  });
+
   onButton(app, services, ACTIONS.cardRevoke, async ({ actor, action, reply }) => {
     await revokeWithApproval({ actor, services, respond: reply }, { email: parseButtonEmail(action.value) });
   });

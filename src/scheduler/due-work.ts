@@ -1,0 +1,144 @@
+/**
+ * The scheduler's state changes, each a set-based statement in batches that locks what it takes
+ * (`FOR UPDATE SKIP LOCKED`) and queues its notices in the same transaction, so that two passes
+ * — or two replicas — never do the same work and a crash between batches loses nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../domain/clock';
+import { addHours, DAY_MS } from '../domain/clock';
+import type { NoticeOutbox } from '../domain/notices/notice-outbox';
+import type { Policy } from '../domain/roles/catalog';
+import type { PrismaClient } from '../store/generated/client';
+
+export const BATCH = 500;
+
+export interface DueWorkDeps {
+  /** Rows changed per statement (default 500): bounds memory and lock time. */
+  batchSize?: number;
+  prisma: PrismaClient;
+  accountId: string;
+  clock: Clock;
+  outbox: NoticeOutbox;
+  policy: Policy;
+}
+
+/** Invites sent `remindAfterHours` ago and reminded fewer than `maxResends` times: one batch. */
+export async function queueReminders(deps: DueWorkDeps): Promise<number> {
+  const { prisma, accountId, clock, policy } = deps;
+  const now = clock.now();
+  const sentBefore = addHours(now, -policy.invites.remindAfterHours);
+  const rows = await prisma.$queryRaw<{ queued: number }[]>`
+    WITH due AS (
+      SELECT "id" FROM "Invite"
+      WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "resendCount" < ${policy.invites.maxResends}
+        AND "lastSentAt" <= ${sentBefore} AND "expiresAt" > ${now}
+      ORDER BY "id" LIMIT ${deps.batchSize ?? BATCH} FOR UPDATE SKIP LOCKED
+    ), bumped AS (
+      UPDATE "Invite" AS i SET "resendCount" = i."resendCount" + 1, "lastSentAt" = ${now}
+      FROM due WHERE i."id" = due."id"
+      RETURNING i."id", i."resendCount"
+    ), queued AS (
+      INSERT INTO "SentNotice" ("id", "accountId", "dedupeKey", "rule", "subjectId", "status", "claimedAt")
+      SELECT gen_random_uuid()::text, ${accountId}, 'reminder:' || "id" || ':' || "resendCount", 'reminder', "id", 'queued'::"NoticeStatus", ${now}
+      FROM bumped
+      ON CONFLICT ("accountId", "dedupeKey") DO NOTHING
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM bumped)::int AS "queued"`;
+  return rows[0]?.queued ?? 0;
+}
+
+/** Invites past their expiry: invite and user become `expired`, audited; DM and digest queued. One batch. */
+export async function expireInvites(deps: DueWorkDeps): Promise<number> {
+  const { prisma, accountId, clock, outbox } = deps;
+  const now = clock.now();
+  return prisma.$transaction(async (tx) => {
+    const expired = await tx.$queryRaw<{ id: string; userId: string; invitedById: string | null }[]>`
+      WITH due AS (
+        SELECT "id" FROM "Invite"
+        WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "expiresAt" <= ${now}
+        ORDER BY "id" LIMIT ${deps.batchSize ?? BATCH} FOR UPDATE SKIP LOCKED
+      )
+      UPDATE "Invite" AS i SET "status" = 'expired' FROM due WHERE i."id" = due."id"
+      RETURNING i."id", i."userId", i."invitedById"`;
+    if (expired.length === 0) return 0;
+    const userIds = expired.map((e) => e.userId);
+    const users = await tx.user.findMany({
+      where: { id: { in: userIds }, status: 'invited', invites: { none: { status: 'pending' } } },
+      select: { id: true, email: true, name: true },
+    });
+    await tx.user.updateMany({
+      where: { id: { in: users.map((u) => u.id) } },
+      data: { status: 'expired', version: { increment: 1 } },
+    });
+    await tx.auditEvent.createMany({
+      data: users.map((user) => ({
+        id: randomUUID(),
+        accountId,
+        at: now,
+        actorEmail: 'roster',
+        action: 'invite.expired',
+        targetUserId: user.id,
+        targetEmail: user.email,
+        targetName: user.name,
+        before: { status: 'invited' },
+        after: { status: 'expired' },
+        source: 'scheduler' as const,
+      })),
+    });
+    await outbox.queue(tx, [
+      ...expired.map((e) => ({ rule: 'expiry-digest', subjectId: e.id })),
+      ...expired.filter((e) => e.invitedById).map((e) => ({ rule: 'expiry-dm', subjectId: e.id })),
+    ]);
+    return expired.length;
+  });
+}
+
+/** Invites expiring within `warnHours` are queued for the warning digest, each once ever. */
+export async function queueExpiringSoon(deps: DueWorkDeps): Promise<number> {
+  const { prisma, accountId, clock, policy } = deps;
+  const now = clock.now();
+  return prisma.$executeRaw`
+    INSERT INTO "SentNotice" ("id", "accountId", "dedupeKey", "rule", "subjectId", "status", "claimedAt")
+    SELECT gen_random_uuid()::text, ${accountId}, 'expiring-soon:' || "id", 'expiring-soon', "id", 'queued'::"NoticeStatus", ${now}
+    FROM "Invite"
+    WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "expiresAt" > ${now} AND "expiresAt" <= ${addHours(now, policy.invites.warnHours)}
+    ON CONFLICT ("accountId", "dedupeKey") DO NOTHING`;
+}
+
+/** Passcodes: a warning DM queued `passcodeWarnDays` before expiry (once), and expiry itself. */
+export async function passcodeWork(deps: DueWorkDeps): Promise<{ warned: number; expired: number }> {
+  const { prisma, accountId, clock, policy } = deps;
+  const now = clock.now();
+  const warnBefore = new Date(now.getTime() + policy.passcodeWarnDays * DAY_MS);
+  const warned = await prisma.$executeRaw`
+    INSERT INTO "SentNotice" ("id", "accountId", "dedupeKey", "rule", "subjectId", "status", "claimedAt")
+    SELECT gen_random_uuid()::text, ${accountId}, 'passcode-warning:' || "id" || ':' || floor(extract(epoch FROM "expiresAt"))::text, 'passcode-warning', "id", 'queued'::"NoticeStatus", ${now}
+    FROM "Passcode"
+    WHERE "accountId" = ${accountId} AND "status" = 'active' AND "expiresAt" > ${now} AND "expiresAt" <= ${warnBefore}
+    ON CONFLICT ("accountId", "dedupeKey") DO NOTHING`;
+  const expired = await prisma.passcode.updateMany({
+    where: { accountId, status: 'active', expiresAt: { lte: now } },
+    data: { status: 'expired' },
+  });
+  return { warned, expired: expired.count };
+}
+
+/** Approval requests past their TTL: expired, and their channel message queued for an update. */
+export async function expireApprovals(deps: DueWorkDeps): Promise<number> {
+  const { prisma, accountId, clock, outbox } = deps;
+  const now = clock.now();
+  return prisma.$transaction(async (tx) => {
+    const expired = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE "ApprovalRequest" SET "status" = 'expired', "decidedAt" = ${now}, "outcome" = 'Expired without a decision.'
+      WHERE "id" IN (
+        SELECT "id" FROM "ApprovalRequest" WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "expiresAt" <= ${now}
+        ORDER BY "id" LIMIT ${deps.batchSize ?? BATCH} FOR UPDATE SKIP LOCKED)
+      RETURNING "id"`;
+    await outbox.queue(
+      tx,
+      expired.map((e) => ({ rule: 'approval-expired', subjectId: e.id })),
+    );
+    return expired.length;
+  });
+}
