@@ -17,6 +17,8 @@ import { freshDatabaseUrl, type TargetName } from './test-database';
 
 export interface DomainHarness {
   db: Database;
+  /** The store's URL, so a test can open a second connection (another replica). */
+  url: string;
   accountId: string;
   clock: TestClock;
   sent: OutgoingLink[];
@@ -61,6 +63,7 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
   };
   return {
     db,
+    url: database.url,
     accountId,
     clock,
     sent,
