@@ -11,6 +11,8 @@ import type { BenchRow } from './bench-row';
 const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }> }[] = [
   { name: 'acknowledgement', load: () => import('./ack.bench') },
   { name: 'invite', load: () => import('./invite.bench') },
+  { name: 'export', load: () => import('./export.bench') },
+  { name: 'scheduler', load: () => import('./scheduler.bench') },
 ];
 
 async function main() {

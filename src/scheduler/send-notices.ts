@@ -47,19 +47,30 @@ function isRefusal(error: unknown): string | null {
   return data && data.ok === false ? (data.error ?? 'refused') : null;
 }
 
+/** Notices sent at once; Slack's per-method limits are enforced by the Web API client (429 → wait, retry). */
+export const SEND_CONCURRENCY = 8;
+
 /** Sends each claimed notice with `send`, settling it as sent, failed (refused) or left for retry. */
 async function settle(deps: SendDeps, claimed: ClaimedNotice[], send: (notice: ClaimedNotice) => Promise<void>): Promise<number> {
   const sent: string[] = [];
-  for (const notice of claimed) {
-    try {
-      await send(notice);
-      sent.push(notice.id);
-    } catch (error) {
-      const refusal = isRefusal(error);
-      deps.logger.warn({ notice: notice.dedupeKey, err: refusal ?? (error as Error).message }, 'a scheduled notice was not sent');
-      if (refusal) await deps.outbox.markFailed([notice.id], refusal);
+  let next = 0;
+  async function worker() {
+    while (next < claimed.length) {
+      const notice = claimed[next++] as ClaimedNotice;
+      try {
+        await send(notice);
+        sent.push(notice.id);
+      } catch (error) {
+        const refusal = isRefusal(error);
+        deps.logger.warn(
+          { notice: notice.dedupeKey, err: refusal ?? (error as Error).message },
+          'a scheduled notice was not sent',
+        );
+        if (refusal) await deps.outbox.markFailed([notice.id], refusal);
+      }
     }
   }
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, claimed.length) }, worker));
   await deps.outbox.markSent(sent);
   return sent.length;
 }

@@ -1,0 +1,41 @@
+/** Bulk test data for benchmarks: many users (and their invites) inserted in large statements. */
+import { randomUUID } from 'node:crypto';
+import type { Roster } from '../src/main';
+
+export async function seedUsers(
+  roster: Pick<Roster, 'prisma' | 'accountId'>,
+  count: number,
+  options: { status?: 'active' | 'invited'; invite?: (i: number) => { sentAt: Date; expiresAt: Date } } = {},
+): Promise<void> {
+  const roleId = (await roster.prisma.role.findFirstOrThrow({ where: { accountId: roster.accountId, key: 'viewer' } })).id;
+  const owner = await roster.prisma.account.findUniqueOrThrow({ where: { id: roster.accountId } });
+  for (let start = 0; start < count; start += 2000) {
+    const users = Array.from({ length: Math.min(2000, count - start) }, (_, j) => ({
+      id: randomUUID(),
+      accountId: roster.accountId,
+      email: `bench${start + j}@example.com`,
+      name: `Bench, "User" ${start + j}`,
+      status: options.status ?? ('active' as const),
+      invitedById: owner.ownerId,
+    }));
+    await roster.prisma.user.createMany({ data: users });
+    await roster.prisma.userRole.createMany({ data: users.map((u) => ({ userId: u.id, roleId })) });
+    if (options.invite) {
+      await roster.prisma.invite.createMany({
+        data: users.map((u, j) => {
+          const { sentAt, expiresAt } = options.invite?.(start + j) as { sentAt: Date; expiresAt: Date };
+          return {
+            accountId: roster.accountId,
+            userId: u.id,
+            tokenHash: randomUUID(),
+            tokenNonce: randomUUID(),
+            sentAt,
+            lastSentAt: sentAt,
+            expiresAt,
+            invitedById: owner.ownerId,
+          };
+        }),
+      });
+    }
+  }
+}
