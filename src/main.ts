@@ -41,6 +41,7 @@ import { createLogger } from './logger';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
 import { createSlackApp } from './slack/app';
 import { createApprovalChannel } from './slack/approval-channel';
+import { boltLogger } from './slack/bolt-logger';
 import { createSchedulerNotifier } from './slack/scheduler-notifier';
 import type { SlackServices } from './slack/services';
 import { slackClientOptions } from './slack/slack-client-options';
@@ -92,7 +93,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   });
   if (createdOwner) logger.info({ owner: createdOwner }, 'created the account owner');
 
-  const client = new WebClient(config.slack.botToken, slackClientOptions(config.slack.apiUrl));
+  const client = new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(logger) });
   const auth = await client.auth.test();
   const teamId = auth.team_id ?? null;
   if (teamId) {
