@@ -64,7 +64,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     kind,
     factory,
     async migrate() {
-      const applied = await applyMigrations(factory);
+      // On PostgreSQL the engine gets connections of its own, closed when it is done.
+      const applied = isPostgresUrl(options.databaseUrl)
+        ? await applyMigrations(new PrismaPg({ connectionString: options.databaseUrl, max: 1 }), { dispose: true })
+        : await applyMigrations(factory);
       if (applied.length > 0) options.logger?.info({ applied }, 'applied migrations');
       return applied;
     },

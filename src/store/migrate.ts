@@ -7,14 +7,38 @@ import { readFile } from 'node:fs/promises';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { NO_FILTERS, openSchemaEngine, readMigrations, SCHEMA_PATH } from './schema-engine';
 
-/** Applies every migration not yet applied; returns the names applied now. */
-export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
-  const engine = await openSchemaEngine(factory);
+/**
+ * Applies every migration not yet applied; returns the names applied now. With `dispose`, the
+ * connections the engine opened are closed afterwards: on PostgreSQL the engine holds a session
+ * advisory lock on its connection, and a pooled connection would keep it (and make the next
+ * replica's start wait for it).
+ */
+export async function applyMigrations(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  options: { dispose?: boolean } = {},
+): Promise<string[]> {
+  const opened: { dispose(): Promise<void> }[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
+  const engine = await openSchemaEngine(tracked);
   try {
     const result = await engine.applyMigrations({ migrationsList: await readMigrations(), filters: NO_FILTERS });
     return result.appliedMigrationNames;
   } finally {
     engine.free();
+    if (options.dispose) await Promise.all(opened.map((adapter) => adapter.dispose()));
   }
 }
 
