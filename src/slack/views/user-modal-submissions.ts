@@ -44,6 +44,12 @@ function selectedMany(values: Values, block: string): string[] {
   return (values[block]?.[block]?.selected_options ?? []).map((o) => o.value);
 }
 
+/** Per-product level selects (one block per product, ids `<prefix><product>`): product → level, and the blocks. */
+function productLevels(values: Values, prefix: string): { blocks: string[]; levels: Record<string, string> } {
+  const blocks = Object.keys(values).filter((block) => block.startsWith(prefix));
+  return { blocks, levels: Object.fromEntries(blocks.map((block) => [block.slice(prefix.length), selected(values, block) ?? 'none'])) };
+}
+
 function parseMetadata(raw: string): ModalMetadata {
   try {
     return metadataSchema.parse(JSON.parse(raw));
@@ -117,7 +123,7 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
   app.view<ViewSubmitAction>(VIEWS.roles, async ({ ack, body, view, client }) => {
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
-    const productBlocks = Object.keys(values).filter((block) => block.startsWith(BLOCKS.rolesProductPrefix));
+    const { blocks: productBlocks, levels: products } = productLevels(values, BLOCKS.rolesProductPrefix);
     const fields = {
       roles: BLOCKS.rolesGeneral,
       role: BLOCKS.rolesGeneral,
@@ -127,9 +133,6 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
     await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
       const general = selected(values, BLOCKS.rolesGeneral);
       const scope = text(values, BLOCKS.rolesScope);
-      const products = Object.fromEntries(
-        productBlocks.map((block) => [block.slice(BLOCKS.rolesProductPrefix.length), selected(values, block) ?? 'none']),
-      );
       const desired = { role: general && scope ? `${general}=${scope}` : general, products };
       const target = { id: metadata.userId ?? '' };
       const user = await services.directory.findUser(target);
@@ -185,7 +188,7 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
   app.view<ViewSubmitAction>(VIEWS.invite, async ({ ack, body, view, client }) => {
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
-    const productBlocks = Object.keys(values).filter((block) => block.startsWith(BLOCKS.inviteProductPrefix));
+    const { blocks: productBlocks, levels: products } = productLevels(values, BLOCKS.inviteProductPrefix);
     const fields = {
       emails: BLOCKS.inviteEmails,
       role: BLOCKS.inviteRole,
@@ -198,9 +201,7 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
       const result = await services.invites.invite(actor, {
         emails: splitEmailList(text(values, BLOCKS.inviteEmails) ?? ''),
         role: selected(values, BLOCKS.inviteRole),
-        products: Object.fromEntries(
-          productBlocks.map((block) => [block.slice(BLOCKS.inviteProductPrefix.length), selected(values, block) ?? 'none']),
-        ),
+        products,
         groups: selectedMany(values, BLOCKS.inviteGroups),
         perms: selectedMany(values, BLOCKS.invitePerms),
         note: text(values, BLOCKS.inviteNote),
