@@ -51,7 +51,10 @@ const envSchema = z.object({
 function crossChecks(env: NodeJS.ProcessEnv): { name: string; message: string }[] {
   const issues: { name: string; message: string }[] = [];
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-    issues.push({ name: 'SLACK_SIGNING_SECRET', message: 'required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
+    issues.push({
+      name: 'SLACK_SIGNING_SECRET',
+      message: 'the signing secret from Basic Information (needed in HTTP mode; or set SLACK_APP_TOKEN for Socket Mode)',
+    });
   }
   if (env.CRON_SCHEDULE && !isValidCron(env.CRON_SCHEDULE)) {
     issues.push({ name: 'CRON_SCHEDULE', message: 'a cron expression such as */5 * * * *' });

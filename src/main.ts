@@ -94,7 +94,12 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   if (createdOwner) logger.info({ owner: createdOwner }, 'created the account owner');
 
   const client = new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(logger) });
-  const auth = await client.auth.test();
+  const auth = await client.auth.test().catch((error: unknown) => {
+    const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    throw new ConfigError(
+      `Roster cannot start: Slack refused or did not answer auth.test (${reason}). Check SLACK_BOT_TOKEN and SLACK_API_URL.`,
+    );
+  });
   const teamId = auth.team_id ?? null;
   if (teamId) {
     await prisma.account.updateMany({ where: { id: accountId, slackTeamId: null }, data: { slackTeamId: teamId } });

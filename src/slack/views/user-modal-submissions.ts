@@ -47,7 +47,10 @@ function selectedMany(values: Values, block: string): string[] {
 /** Per-product level selects (one block per product, ids `<prefix><product>`): product → level, and the blocks. */
 function productLevels(values: Values, prefix: string): { blocks: string[]; levels: Record<string, string> } {
   const blocks = Object.keys(values).filter((block) => block.startsWith(prefix));
-  return { blocks, levels: Object.fromEntries(blocks.map((block) => [block.slice(prefix.length), selected(values, block) ?? 'none'])) };
+  return {
+    blocks,
+    levels: Object.fromEntries(blocks.map((block) => [block.slice(prefix.length), selected(values, block) ?? 'none'])),
+  };
 }
 
 function parseMetadata(raw: string): ModalMetadata {
