@@ -20,10 +20,11 @@ export async function seedUsers(
     }));
     await roster.prisma.user.createMany({ data: users });
     await roster.prisma.userRole.createMany({ data: users.map((u) => ({ userId: u.id, roleId })) });
-    if (options.invite) {
+    const invite = options.invite;
+    if (invite) {
       await roster.prisma.invite.createMany({
         data: users.map((u, j) => {
-          const { sentAt, expiresAt } = options.invite?.(start + j) as { sentAt: Date; expiresAt: Date };
+          const { sentAt, expiresAt } = invite(start + j);
           return {
             accountId: roster.accountId,
             userId: u.id,

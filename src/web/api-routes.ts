@@ -46,7 +46,7 @@ function client(req: Request): string {
 export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; rateLimit: RateLimit; logger: Logger }): Router {
   const { signIn, assets, rateLimit, logger } = deps;
   const router = Router();
-  router.use('/api/v1', express.json({ limit: '16kb' }), (req, res, next) => {
+  router.use('/api/v1', express.json({ limit: '16kb' }), (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
