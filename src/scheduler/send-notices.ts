@@ -79,7 +79,7 @@ export async function sendReminders(deps: SendDeps, limit: number): Promise<numb
   const claimed = await deps.outbox.claim('reminder', limit);
   return settle(deps, claimed, async (notice) => {
     const invite = await deps.prisma.invite.findUnique({ where: { id: notice.subjectId }, include: { user: true } });
-    if (!invite || invite.status !== 'pending') return; // accepted or replaced meanwhile: nothing to remind
+    if (invite?.status !== 'pending') return; // accepted or replaced meanwhile: nothing to remind
     const inviter = invite.invitedById ? await deps.prisma.user.findUnique({ where: { id: invite.invitedById } }) : null;
     const outcome = await deps.delivery.send({
       kind: 'invite-reminder',
@@ -147,7 +147,7 @@ export async function sendPasscodeWarnings(deps: SendDeps, limit: number): Promi
   const claimed = await deps.outbox.claim('passcode-warning', limit);
   return settle(deps, claimed, async (notice) => {
     const passcode = await deps.prisma.passcode.findUnique({ where: { id: notice.subjectId }, include: { user: true } });
-    if (!passcode || passcode.status !== 'active' || passcode.user.status !== 'active') return;
+    if (passcode?.status !== 'active' || passcode.user.status !== 'active') return;
     await deps.notifier.dm(
       passcode.user,
       `Your API passcode expires ${formatWhen(passcode.expiresAt)}. Ask an admin to reset it if you still need it.`,
