@@ -106,22 +106,51 @@ export async function queueExpiringSoon(deps: DueWorkDeps): Promise<number> {
     ON CONFLICT ("accountId", "dedupeKey") DO NOTHING`;
 }
 
-/** Passcodes: a warning DM queued `passcodeWarnDays` before expiry (once), and expiry itself. */
-export async function passcodeWork(deps: DueWorkDeps): Promise<{ warned: number; expired: number }> {
+/** Passcodes expiring within `passcodeWarnDays` get a warning DM queued, once per passcode and expiry. */
+export async function queuePasscodeWarnings(deps: DueWorkDeps): Promise<number> {
   const { prisma, accountId, clock, policy } = deps;
   const now = clock.now();
   const warnBefore = new Date(now.getTime() + policy.passcodeWarnDays * DAY_MS);
-  const warned = await prisma.$executeRaw`
+  return prisma.$executeRaw`
     INSERT INTO "SentNotice" ("id", "accountId", "dedupeKey", "rule", "subjectId", "status", "claimedAt")
     SELECT gen_random_uuid()::text, ${accountId}, 'passcode-warning:' || "id" || ':' || floor(extract(epoch FROM "expiresAt"))::text, 'passcode-warning', "id", 'queued'::"NoticeStatus", ${now}
     FROM "Passcode"
     WHERE "accountId" = ${accountId} AND "status" = 'active' AND "expiresAt" > ${now} AND "expiresAt" <= ${warnBefore}
     ON CONFLICT ("accountId", "dedupeKey") DO NOTHING`;
-  const expired = await prisma.passcode.updateMany({
-    where: { accountId, status: 'active', expiresAt: { lte: now } },
-    data: { status: 'expired' },
+}
+
+/** Passcodes past their expiry are marked expired and audited. One batch. */
+export async function expirePasscodes(deps: DueWorkDeps): Promise<number> {
+  const { prisma, accountId, clock } = deps;
+  const now = clock.now();
+  return prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ userId: string; expiresAt: Date }[]>`
+      UPDATE "Passcode" SET "status" = 'expired'
+      WHERE "id" IN (
+        SELECT "id" FROM "Passcode" WHERE "accountId" = ${accountId} AND "status" = 'active' AND "expiresAt" <= ${now}
+        ORDER BY "id" LIMIT ${deps.batchSize ?? BATCH} FOR UPDATE SKIP LOCKED)
+      RETURNING "userId", "expiresAt"`;
+    const holders = await tx.user.findMany({
+      where: { id: { in: rows.map((r) => r.userId) } },
+      select: { id: true, email: true, name: true },
+    });
+    await tx.auditEvent.createMany({
+      data: holders.map((user) => ({
+        id: randomUUID(),
+        accountId,
+        at: now,
+        actorEmail: 'roster',
+        action: 'passcode.expired',
+        targetUserId: user.id,
+        targetEmail: user.email,
+        targetName: user.name,
+        before: { passcode: 'active' },
+        after: { passcode: 'expired' },
+        source: 'scheduler' as const,
+      })),
+    });
+    return rows.length;
   });
-  return { warned, expired: expired.count };
 }
 
 /** Approval requests past their TTL: expired, and their channel message queued for an update. */

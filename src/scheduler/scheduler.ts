@@ -4,7 +4,15 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import { type DueWorkDeps, expireApprovals, expireInvites, passcodeWork, queueExpiringSoon, queueReminders } from './due-work';
+import {
+  type DueWorkDeps,
+  expireApprovals,
+  expireInvites,
+  expirePasscodes,
+  queueExpiringSoon,
+  queuePasscodeWarnings,
+  queueReminders,
+} from './due-work';
 import {
   type SendDeps,
   sendApprovalExpiries,
@@ -59,11 +67,8 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
     report.expired = await drain(signal, () => expireInvites(deps.due));
     report.reminded = await drain(signal, () => queueReminders(deps.due));
     if (!signal?.aborted) report.expiringSoon = await queueExpiringSoon(deps.due);
-    if (!signal?.aborted) {
-      const passcodes = await passcodeWork(deps.due);
-      report.passcodesWarned = passcodes.warned;
-      report.passcodesExpired = passcodes.expired;
-    }
+    if (!signal?.aborted) report.passcodesWarned = await queuePasscodeWarnings(deps.due);
+    report.passcodesExpired = await drain(signal, () => expirePasscodes(deps.due));
     report.approvalsExpired = await drain(signal, () => expireApprovals(deps.due));
     report.sent += await drain(signal, () => sendReminders(deps.send, SEND_BATCH));
     report.sent += await drain(signal, () => sendExpiryDms(deps.send, SEND_BATCH));
