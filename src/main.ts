@@ -117,7 +117,8 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
     outboxDir: path.join(config.dataDir, 'outbox'),
-    from: 'Roster <roster@localhost>',
+    // No variable of its own: mail comes from roster@ the host of PUBLIC_URL.
+    from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
   });
   const delivery = createLinkDelivery({ dm, mailer, logger });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
