@@ -140,10 +140,45 @@ describe('approvals (embedded store)', () => {
     expect(await h.roster.prisma.auditEvent.count({ where: { action: 'user.revoked', targetEmail: 't4@example.com' } })).toBe(1);
   });
 
+  it('a bulk change that grants Admin waits for approval, however few users it touches', async () => {
+    await h.slack.command(OWNER.slackId, 'roles');
+    const pick = await h.fake.waitFor(() =>
+      h.fake
+        .callsTo('views.open')
+        .map((c) => c.args.view as { callback_id: string; private_metadata: string })
+        .find((v) => v.callback_id === 'bulk-roles.modal'),
+    );
+    const review = await h.slack.viewSubmission(OWNER.slackId, {
+      callbackId: 'bulk-roles.modal',
+      privateMetadata: pick.private_metadata,
+      values: {
+        'bulk.users': { 'bulk.users': { type: 'plain_text_input', value: 't2@example.com' } },
+        'bulk.assign': { 'bulk.assign': { type: 'multi_static_select', selected_options: [{ value: 'admin' }] } },
+      },
+    });
+    const view = (review.json as { view: { private_metadata: string } }).view;
+    expect(JSON.stringify(view)).toContain('Ask for approval');
+    await h.slack.viewSubmission(OWNER.slackId, {
+      callbackId: 'bulk-roles.review',
+      privateMetadata: view.private_metadata,
+      values: {},
+    });
+    await h.fake.waitFor(() =>
+      h.fake.callsTo('chat.postEphemeral').find((c) => String(c.args.text).includes('This needs approval')),
+    );
+    const request = await h.roster.prisma.approvalRequest.findFirstOrThrow({ where: { action: 'grant-admin' } });
+    expect(request.summary).toContain('t2@example.com: viewer → viewer, admin');
+    const roles = await h.roster.prisma.userRole.findMany({
+      where: { user: { email: 't2@example.com' } },
+      include: { role: true },
+    });
+    expect(roles.map((r) => r.role.key)).toEqual(['viewer']);
+  });
+
   it('lists pending requests for an approver', async () => {
     await h.slack.commandAndWait(OWNER.slackId, 'revoke ada@example.com');
     const list = await h.slack.commandAndWait('UBOB', 'approvals');
-    expect(list.text).toContain('1 approval request waiting');
+    expect(list.text).toContain('2 approval requests waiting');
     expect((await h.slack.commandAndWait('UVIC', 'approvals')).text).toContain('approvals:approve');
   });
 });

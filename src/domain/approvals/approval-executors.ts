@@ -25,6 +25,23 @@ export function parseInput<T>(schema: z.ZodType<T>, input: Prisma.InputJsonValue
 
 export function createDirectoryExecutors(deps: { users: UserService; roles: RoleService }): ExecutorMap {
   const { users, roles } = deps;
+  const bulk: ApprovalExecutor = {
+    async check(requester, input) {
+      const { emails, add, remove } = parseInput(bulkInput, input);
+      const previews = await roles.bulk(requester, emails, { add, remove }, { dryRun: true });
+      const changed = previews.filter((p) => p.before.join() !== p.after.join());
+      const lines = changed.slice(0, 20).map((p) => `${p.email}: ${p.before.join(', ')} → ${p.after.join(', ')}`);
+      const more = changed.length > 20 ? `\n…and ${changed.length - 20} more` : '';
+      const ids = await roles.userIds(emails);
+      return { summary: `Roles of ${changed.length} users change:\n${lines.join('\n')}${more}`, targetUserIds: ids };
+    },
+    async run(requester, input) {
+      const { emails, add, remove } = parseInput(bulkInput, input);
+      const previews = await roles.bulk(requester, emails, { add, remove });
+      return `Roles of ${previews.filter((p) => p.before.join() !== p.after.join()).length} users changed.`;
+    },
+  };
+  const isBulk = (input: Prisma.InputJsonValue) => typeof input === 'object' && input !== null && 'emails' in input;
   return {
     revoke: {
       async check(requester, input) {
@@ -43,33 +60,21 @@ export function createDirectoryExecutors(deps: { users: UserService; roles: Role
     },
     'grant-admin': {
       async check(requester, input) {
+        if (isBulk(input)) return bulk.check(requester, input);
         const { email, add, remove } = parseInput(roleInput, input);
         const user = await roles.changeRoles(requester, { email }, { add, remove }, { dryRun: true });
         const after = user.roles.map((h) => h.role.key).join(', ');
         return { summary: `Roles of ${user.email} → ${after} (grants Admin).`, targetUserIds: [user.id] };
       },
       async run(requester, input) {
+        if (isBulk(input)) return bulk.run(requester, input);
         const { email, add, remove } = parseInput(roleInput, input);
         const user = await roles.changeRoles(requester, { email }, { add, remove });
         return `Roles of ${user.email} are now ${user.roles.map((h) => h.role.key).join(', ')}.`;
       },
     },
-    bulk: {
-      async check(requester, input) {
-        const { emails, add, remove } = parseInput(bulkInput, input);
-        const previews = await roles.bulk(requester, emails, { add, remove }, { dryRun: true });
-        const changed = previews.filter((p) => p.before.join() !== p.after.join());
-        const lines = changed.slice(0, 20).map((p) => `${p.email}: ${p.before.join(', ')} → ${p.after.join(', ')}`);
-        const more = changed.length > 20 ? `\n…and ${changed.length - 20} more` : '';
-        const ids = await roles.userIds(emails);
-        return { summary: `Roles of ${changed.length} users change:\n${lines.join('\n')}${more}`, targetUserIds: ids };
-      },
-      async run(requester, input) {
-        const { emails, add, remove } = parseInput(bulkInput, input);
-        const previews = await roles.bulk(requester, emails, { add, remove });
-        return `Roles of ${previews.filter((p) => p.before.join() !== p.after.join()).length} users changed.`;
-      },
-    },
+    // A bulk change that grants Admin waits as `grant-admin`, with the same input as `bulk`.
+    bulk,
   };
 }
 

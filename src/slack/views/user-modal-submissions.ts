@@ -44,6 +44,13 @@ function selectedMany(values: Values, block: string): string[] {
   return (values[block]?.[block]?.selected_options ?? []).map((o) => o.value);
 }
 
+/** Whether a bulk role change waits for approval, and as which policy action: granting Admin, or touching many users. */
+function bulkApprovalAction(services: SlackServices, users: number, adding: string[]): 'grant-admin' | 'bulk' | null {
+  if (services.approvals.required('grant-admin') && services.roles.addsAdmin({ add: adding, remove: [] })) return 'grant-admin';
+  if (services.approvals.required('bulk') && users > services.approvals.bulkThreshold) return 'bulk';
+  return null;
+}
+
 /** Per-product level selects (one block per product, ids `<prefix><product>`): product → level, and the blocks. */
 function productLevels(values: Values, prefix: string): { blocks: string[]; levels: Record<string, string> } {
   const blocks = Object.keys(values).filter((block) => block.startsWith(prefix));
@@ -248,13 +255,7 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
       const changes = { add: selectedMany(values, BLOCKS.bulkAssign), remove: selectedMany(values, BLOCKS.bulkUnassign) };
       const previews = await services.roles.bulk(actor, emails, changes, { dryRun: true });
       const next: ModalMetadata = { channelId: metadata.channelId, emails, assign: changes.add, unassign: changes.remove };
-      return {
-        update: bulkRolesReview(
-          previews,
-          next,
-          services.approvals.required('bulk') && emails.length > services.approvals.bulkThreshold,
-        ),
-      };
+      return { update: bulkRolesReview(previews, next, bulkApprovalAction(services, emails.length, changes.add) !== null) };
     });
   });
 
@@ -269,7 +270,8 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
         const changed = previews.filter((p) => p.before.join() !== p.after.join()).length;
         reply = { text: `:white_check_mark: Saved: roles of ${changed} of ${previews.length} users changed.` };
       };
-      if (emails.length <= services.approvals.bulkThreshold) {
+      const action = bulkApprovalAction(services, emails.length, changes.add);
+      if (!action) {
         await run();
         return reply;
       }
@@ -281,7 +283,7 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
             reply = r;
           },
         },
-        { action: 'bulk', input: { emails, ...changes } },
+        { action, input: { emails, ...changes } },
         run,
       );
       return reply;
