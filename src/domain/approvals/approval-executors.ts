@@ -33,7 +33,10 @@ export function createDirectoryExecutors(deps: { users: UserService; roles: Role
       const lines = changed.slice(0, 20).map((p) => `${p.email}: ${p.before.join(', ')} → ${p.after.join(', ')}`);
       const more = changed.length > 20 ? `\n…and ${changed.length - 20} more` : '';
       const ids = await roles.userIds(emails);
-      return { summary: `Roles of ${changed.length} users change:\n${lines.join('\n')}${more}`, targetUserIds: ids };
+      return {
+        summary: `Roles of ${changed.length} user${changed.length === 1 ? '' : 's'} change:\n${lines.join('\n')}${more}`,
+        targetUserIds: ids,
+      };
     },
     async run(requester, input) {
       const { emails, add, remove } = parseInput(bulkInput, input);
