@@ -4,8 +4,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { requirePermission } from '../../domain/access/actor';
-import type { CommandContext } from '../commands/command-context';
-import * as credentialCommands from '../commands/credential-commands';
+import { sendApiKey, sendPasswordLink } from '../commands/credential-commands';
 import { openDeleteModal } from '../commands/delete-commands';
 import { exportToDm } from '../commands/export-commands';
 import { openInviteModal } from '../commands/invite-commands';
@@ -111,19 +110,11 @@ export function registerActions(app: App, services: SlackServices): void {
   });
 
   onButton(app, services, ACTIONS.cardApiKey, async ({ actor, action, reply }) => {
-    await credentialCommands.apikey({ kind: 'apikey', who: { email: parseButtonEmail(action.value) } }, {
-      actor,
-      services,
-      respond: reply,
-    } as CommandContext);
+    await sendApiKey({ actor, services, respond: reply }, { email: parseButtonEmail(action.value) });
   });
 
   onButton(app, services, ACTIONS.cardPasswordLink, async ({ actor, action, reply }) => {
-    await credentialCommands.passwordLink({ kind: 'password-link', who: { email: parseButtonEmail(action.value) } }, {
-      actor,
-      services,
-      respond: reply,
-    } as CommandContext);
+    await sendPasswordLink({ actor, services, respond: reply }, { email: parseButtonEmail(action.value) });
   });
 
   onButton(app, services, ACTIONS.cardPasscode, async ({ actor, action, body, client }) => {

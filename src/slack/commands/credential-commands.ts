@@ -15,9 +15,16 @@ export function issuedText(what: string, issued: IssuedSecret): string {
   return `:warning: ${what} for ${issued.email} is saved, but ${issued.problem}. Nobody has seen it: issue a new one once they can be reached.`;
 }
 
-export const apikey: CommandHandler<CommandOf<'apikey'>> = async (command, { actor, services, respond }) => {
-  const issued = await services.credentials.generateApiKey(actor, command.who);
+type Answering = Pick<CommandContext, 'actor' | 'services' | 'respond'>;
+
+/** Generates a key for `who` and says where it went (command and card button alike). */
+export async function sendApiKey({ actor, services, respond }: Answering, who: UserRef): Promise<void> {
+  const issued = await services.credentials.generateApiKey(actor, who);
   await respond({ text: `${issuedText(`New API key \`${issued.prefix}…\``, issued)} The previous key no longer works.` });
+}
+
+export const apikey: CommandHandler<CommandOf<'apikey'>> = async (command, context) => {
+  await sendApiKey(context, command.who);
 };
 
 /** Grants a passcode, through approval when its tenure is over the policy's limit. */
@@ -54,15 +61,20 @@ export const passcode: CommandHandler<CommandOf<'passcode'>> = async (command, c
   await respond(passcodeReply(await services.credentials.resetPasscode(actor, command.who)));
 };
 
-export const passwordLink: CommandHandler<CommandOf<'password-link'>> = async (command, { actor, services, respond }) => {
-  const result = await services.credentials.sendPasswordLink(actor, command.who);
+export const passwordLink: CommandHandler<CommandOf<'password-link'>> = async (command, context) => {
+  await sendPasswordLink(context, command.who);
+};
+
+/** Sends `who` a password link and reports each delivery problem (command and card button alike). */
+export async function sendPasswordLink({ actor, services, respond }: Answering, who: UserRef): Promise<void> {
+  const result = await services.credentials.sendPasswordLink(actor, who);
   const problems = result.delivery.problems.map((p) => `• ${p}`);
   await respond({
     text: [`:envelope: Sent ${result.email} a password link, valid until ${formatWhen(result.expiresAt)}.`, ...problems].join(
       '\n',
     ),
   });
-};
+}
 
 export const signin: CommandHandler<CommandOf<'signin'>> = async (command, { actor, services, respond }) => {
   const result = await services.credentials.setSignInMethod(actor, command.who, command.method);
