@@ -31,7 +31,7 @@ export function createSlackApp(deps: {
   const logger = boltLogger(services.logger);
   const clientOptions = slackClientOptions(config.slack.apiUrl);
   const receiver = config.slack.appToken
-    ? new SocketModeReceiver({ appToken: config.slack.appToken, logger, installerOptions: { clientOptions } as never })
+    ? new SocketModeReceiver({ appToken: config.slack.appToken, logger, installerOptions: { clientOptions } })
     : new ExpressReceiver({
         signingSecret: config.slack.signingSecret as string,
         app: deps.web,

@@ -2,9 +2,11 @@
  * Posting approval requests to the approvals channel and keeping their message and the
  * requester up to date. A failed Slack call is logged and never undoes a decision.
  */
+
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { ApprovalRequestView } from '../domain/approvals/approval-service';
+import { asBlocks } from './block-kit';
 import type { DirectMessages } from './slack-people';
 import { approvalMessage, approvalOutcomeText } from './views/approval-message';
 
@@ -30,7 +32,7 @@ export function createApprovalChannel(deps: {
         const posted = await client.chat.postMessage({
           channel: deps.channel,
           text: message.text,
-          blocks: message.blocks as never,
+          blocks: asBlocks(message.blocks),
         });
         return posted.ts ? { channel: posted.channel ?? deps.channel, ts: posted.ts } : null;
       } catch (err) {
@@ -42,7 +44,7 @@ export function createApprovalChannel(deps: {
       if (request.channelId && request.messageTs) {
         const message = approvalMessage(request);
         await client.chat
-          .update({ channel: request.channelId, ts: request.messageTs, text: message.text, blocks: message.blocks as never })
+          .update({ channel: request.channelId, ts: request.messageTs, text: message.text, blocks: asBlocks(message.blocks) })
           .catch((err: unknown) => logger.warn({ err, request: request.id }, 'could not update an approval message'));
       }
       if (request.status !== 'pending' && request.requesterSlackId) {

@@ -1,7 +1,9 @@
 /** The scheduler's notifier over Slack: DMs, digests in the notices channel, approval message updates. */
+
 import type { WebClient } from '@slack/web-api';
 import type { SchedulerNotifier } from '../scheduler/send-notices';
 import type { ApprovalChannel } from './approval-channel';
+import { asBlocks } from './block-kit';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
 
@@ -22,7 +24,7 @@ export function createSchedulerNotifier(deps: {
     async digest(kind, entries) {
       if (!deps.noticesChannel) return false;
       const message = digestMessage(kind, entries);
-      await deps.client.chat.postMessage({ channel: deps.noticesChannel, text: message.text, blocks: message.blocks as never });
+      await deps.client.chat.postMessage({ channel: deps.noticesChannel, text: message.text, blocks: asBlocks(message.blocks) });
       return true;
     },
     approvalSettled: (request) => deps.approvalChannel.settle(request),

@@ -2,9 +2,11 @@
  * The Slack side of people: a profile's e-mail (for mapping Slack users to the directory) and
  * direct messages to an address when it belongs to someone in the workspace.
  */
+
 import type { WebClient } from '@slack/web-api';
 import type { SlackProfiles } from '../domain/access/access-service';
 import type { HolderMessenger } from '../domain/credentials/credential-service';
+import { asBlocks } from './block-kit';
 import type { Reply } from './reply';
 
 export function createSlackProfiles(client: WebClient): SlackProfiles {
@@ -35,7 +37,7 @@ export function createDirectMessages(client: WebClient): DirectMessages {
     await client.chat.postMessage({
       channel,
       text: message.text,
-      ...(message.blocks ? { blocks: message.blocks as never } : {}),
+      ...(message.blocks ? { blocks: asBlocks(message.blocks) } : {}),
     });
   }
   return {

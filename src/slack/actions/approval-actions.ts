@@ -1,7 +1,9 @@
 /** Approve / Reject on an approval message: checked first, then the decision modal opens. */
+
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { fail } from '../../errors';
+import { asView } from '../block-kit';
 import { ACTIONS } from '../ids';
 import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
@@ -25,7 +27,7 @@ export function registerApprovalActions(app: App, services: SlackServices): void
         if (!id.success) throw fail.badInput('That button is out of date; see `/users approvals`.');
         const approver = await services.access.actorForSlackUser(body.user.id, 'approval');
         const request = await services.approvals.prepareDecision(approver, id.data);
-        await client.views.open({ trigger_id: body.trigger_id, view: approvalModal(request, approve) as never });
+        await client.views.open({ trigger_id: body.trigger_id, view: asView(approvalModal(request, approve)) });
       });
     });
   }

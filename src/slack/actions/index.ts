@@ -2,8 +2,10 @@
  * Button listeners: help shortcuts, list paging and Show, and the user card's actions.
  * Each acknowledges, validates the button's value with zod, calls one service and answers.
  */
+
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { requirePermission } from '../../domain/access/actor';
+import { asView } from '../block-kit';
 import { sendApiKey, sendPasswordLink } from '../commands/credential-commands';
 import { openDeleteModal } from '../commands/delete-commands';
 import { exportToDm } from '../commands/export-commands';
@@ -122,7 +124,7 @@ export function registerActions(app: App, services: SlackServices): void {
     const user = await services.directory.findUser({ email: parseButtonEmail(action.value) });
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id }) as never,
+      view: asView(passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id })),
     });
   });
 

@@ -1,5 +1,7 @@
 /** `/users delete <who>... [--reason]`: opens the confirmation modal; the submission deletes (or asks for approval). */
+
 import type { UserRef } from '../../domain/directory/directory-service';
+import { asView } from '../block-kit';
 import { deleteModal } from '../views/delete-modal';
 import type { CommandContext, CommandHandler } from './command-context';
 import type { CommandOf } from './parse-users-command';
@@ -12,7 +14,7 @@ export async function openDeleteModal(
 ): Promise<void> {
   const preview = await context.services.deletion.preview(context.actor, who);
   const view = deleteModal(preview, { userIds: preview.users.map((u) => u.id), channelId: context.channelId }, reason);
-  await context.client.views.open({ trigger_id: context.triggerId, view: view as never });
+  await context.client.views.open({ trigger_id: context.triggerId, view: asView(view) });
 }
 
 export const deleteUsers: CommandHandler<CommandOf<'delete'>> = async (command, context) => {

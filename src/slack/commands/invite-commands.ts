@@ -1,6 +1,7 @@
 /** Invite subcommands: invite (text form), resend, invite-link. */
 
 import { requirePermission } from '../../domain/access/actor';
+import { asView } from '../block-kit';
 import { inviteModal } from '../views/invite-modal';
 import { inviteResultMessage, newLinkMessage, resendMessage } from '../views/invite-result-message';
 import type { CommandContext, CommandHandler } from './command-context';
@@ -36,7 +37,7 @@ export async function openInviteModal(
   const options = await context.services.invites.formOptions();
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: inviteModal({ ...options, channelId: context.channelId }) as never,
+    view: asView(inviteModal({ ...options, channelId: context.channelId })),
   });
 }
 

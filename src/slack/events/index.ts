@@ -1,7 +1,9 @@
 /** Events: App Home is published when opened, and refreshed after the viewer changes something. */
+
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isRosterError } from '../../errors';
+import { asView } from '../block-kit';
 import { ACTIONS } from '../ids';
 import type { SlackServices } from '../services';
 import { appHomeView, strangerHomeView } from '../views/app-home-view';
@@ -17,7 +19,7 @@ export async function publishHome(services: SlackServices, client: WebClient, sl
       if (!isRosterError(error)) throw error;
       view = strangerHomeView(error.message);
     }
-    await client.views.publish({ user_id: slackUserId, view: view as never });
+    await client.views.publish({ user_id: slackUserId, view: asView(view) });
   } catch (err) {
     services.logger.warn({ err }, 'could not publish App Home');
   }

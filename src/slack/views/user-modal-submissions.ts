@@ -2,12 +2,14 @@
  * Submissions of the edit, roles and bulk-roles modals. Each validates with zod, calls one
  * service, and answers a field error with `response_action: errors` on the block at fault.
  */
+
 import type { AckFn, App, ViewOutput, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Actor } from '../../domain/access/actor';
 import { splitEmailList } from '../../domain/email';
 import { fail, isRosterError } from '../../errors';
+import { asBlocks, asView } from '../block-kit';
 import { runOrRequestApproval } from '../commands/approval-gate';
 import { grantPasscode } from '../commands/credential-commands';
 import { publishHome } from '../events';
@@ -72,7 +74,7 @@ function parseMetadata(raw: string): ModalMetadata {
 async function tell(services: SlackServices, client: WebClient, actor: Actor, channelId: string | undefined, reply: Reply) {
   const user = actor.slackUserId as string;
   const send = channelId
-    ? client.chat.postEphemeral({ channel: channelId, user, text: reply.text, blocks: reply.blocks as never })
+    ? client.chat.postEphemeral({ channel: channelId, user, text: reply.text, blocks: asBlocks(reply.blocks) })
     : services.dm.toUser(user, reply);
   await Promise.resolve(send).catch((err: unknown) => services.logger.warn({ err }, 'could not report a modal result'));
 }
@@ -90,7 +92,7 @@ async function submit(
     actor = await services.access.actorForSlackUser(args.body.user.id, 'modal');
     const result = await work(actor);
     if ('update' in result) {
-      await args.ack({ response_action: 'update', view: result.update as never });
+      await args.ack({ response_action: 'update', view: asView(result.update) });
       return;
     }
     await args.ack();

@@ -2,12 +2,14 @@
  * The edit, roles and bulk-roles modals: builders, and the openers commands and buttons call
  * with their trigger_id. Submissions are handled in user-modal-submissions.ts.
  */
+
 import type { WebClient } from '@slack/web-api';
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import type { Who } from '../../domain/directory/directory-service';
 import type { UserRecord } from '../../domain/directory/user-view';
 import type { RolePreview } from '../../domain/users/role-service';
 import type { Role } from '../../store/generated/client';
+import { asView } from '../block-kit';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
 import { escapeMrkdwn } from './format';
@@ -156,7 +158,7 @@ export async function openEditModal(context: OpenContext, who: Who): Promise<voi
   const user = await context.services.directory.findUser(who);
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: editModal(user, { userId: user.id, channelId: context.channelId }) as never,
+    view: asView(editModal(user, { userId: user.id, channelId: context.channelId })),
   });
 }
 
@@ -165,7 +167,7 @@ export async function openRolesModal(context: OpenContext, who: Who): Promise<vo
   const roles = await context.services.roles.catalogRoles();
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: rolesModal(user, roles, { userId: user.id, channelId: context.channelId }) as never,
+    view: asView(rolesModal(user, roles, { userId: user.id, channelId: context.channelId })),
   });
 }
 
@@ -173,6 +175,6 @@ export async function openBulkRolesModal(context: OpenContext): Promise<void> {
   const roles = await context.services.roles.catalogRoles();
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: bulkRolesModal(roles, { channelId: context.channelId }) as never,
+    view: asView(bulkRolesModal(roles, { channelId: context.channelId })),
   });
 }
