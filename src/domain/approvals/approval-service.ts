@@ -10,7 +10,7 @@ import { type Actor, can, requirePermission } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import { addHours, type Clock } from '../clock';
 import { formatWhen } from '../format-when';
-import { ADMIN_ROLE, ALL_PERMISSIONS, type ApprovalAction, type Policy } from '../roles/catalog';
+import { ALL_PERMISSIONS, type ApprovalAction, type Policy } from '../roles/catalog';
 
 /** A change that can wait for approval: how to check it now and how to run it later. */
 export interface ApprovalExecutor {
@@ -336,9 +336,4 @@ export function createApprovalService(deps: {
       return expired;
     },
   };
-}
-
-/** Whether a role change grants Admin (an approval action by default). */
-export function grantsAdmin(addedRoleKeys: string[]): boolean {
-  return addedRoleKeys.includes(ADMIN_ROLE);
 }

@@ -155,8 +155,3 @@ export function loadCatalog(file?: string): { catalog: Catalog; source: string }
   }
   return { catalog: parsed.data, source };
 }
-
-/** Validates a catalog given as data (tests, and future admin tooling). */
-export function parseCatalog(raw: unknown): Catalog {
-  return catalogSchema.parse(raw);
-}
