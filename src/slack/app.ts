@@ -13,6 +13,8 @@ import { registerEvents } from './events';
 import type { SlackServices } from './services';
 import { slackClientOptions } from './slack-client-options';
 import { registerApprovalViews } from './views/approval-submission';
+import { registerBulkRolesSubmissions } from './views/bulk-roles-submissions';
+import { registerInviteSubmission } from './views/invite-submission';
 import { registerUserModalSubmissions } from './views/user-modal-submissions';
 
 export interface SlackApp {
@@ -56,6 +58,8 @@ export function createSlackApp(deps: {
   registerApprovalActions(app, services);
   registerApprovalViews(app, services);
   registerUserModalSubmissions(app, services);
+  registerInviteSubmission(app, services);
+  registerBulkRolesSubmissions(app, services);
   registerEvents(app, services);
 
   app.error(async (error) => {

@@ -1,0 +1,34 @@
+/** Submission of the invite modal: the same invite service as the command, errors on the field at fault. */
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import { splitEmailList } from '../../domain/email';
+import { BLOCKS, VIEWS } from '../ids';
+import type { SlackServices } from '../services';
+import { inviteResultMessage } from './invite-result-message';
+import { parseMetadata, productLevels, selected, selectedMany, submit, text } from './modal-submission';
+
+export function registerInviteSubmission(app: App, services: SlackServices): void {
+  app.view<ViewSubmitAction>(VIEWS.invite, async ({ ack, body, view, client }) => {
+    const metadata = parseMetadata(view.private_metadata);
+    const values = view.state.values;
+    const { blocks: productBlocks, levels: products } = productLevels(values, BLOCKS.inviteProductPrefix);
+    const fields = {
+      emails: BLOCKS.inviteEmails,
+      role: BLOCKS.inviteRole,
+      products: productBlocks[0] ?? BLOCKS.inviteRole,
+      groups: BLOCKS.inviteGroups,
+      perms: BLOCKS.invitePerms,
+      note: BLOCKS.inviteNote,
+    };
+    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
+      const result = await services.invites.invite(actor, {
+        emails: splitEmailList(text(values, BLOCKS.inviteEmails) ?? ''),
+        role: selected(values, BLOCKS.inviteRole),
+        products,
+        groups: selectedMany(values, BLOCKS.inviteGroups),
+        perms: selectedMany(values, BLOCKS.invitePerms),
+        note: text(values, BLOCKS.inviteNote),
+      });
+      return inviteResultMessage(result);
+    });
+  });
+}
