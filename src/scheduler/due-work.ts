@@ -171,3 +171,11 @@ export async function expireApprovals(deps: DueWorkDeps): Promise<number> {
     return expired.length;
   });
 }
+
+/** Rate-limit windows older than an hour are of no use to anyone; the table would otherwise only grow. */
+export async function pruneRateLimits(deps: DueWorkDeps): Promise<number> {
+  const { count } = await deps.prisma.rateLimitBucket.deleteMany({
+    where: { windowStart: { lt: addHours(deps.clock.now(), -1) } },
+  });
+  return count;
+}

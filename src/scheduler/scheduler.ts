@@ -9,6 +9,7 @@ import {
   expireApprovals,
   expireInvites,
   expirePasscodes,
+  pruneRateLimits,
   queueExpiringSoon,
   queuePasscodeWarnings,
   queueReminders,
@@ -70,6 +71,7 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
     if (!signal?.aborted) report.passcodesWarned = await queuePasscodeWarnings(deps.due);
     report.passcodesExpired = await drain(signal, () => expirePasscodes(deps.due));
     report.approvalsExpired = await drain(signal, () => expireApprovals(deps.due));
+    if (!signal?.aborted) await pruneRateLimits(deps.due);
     report.sent += await drain(signal, () => sendReminders(deps.send, SEND_BATCH));
     report.sent += await drain(signal, () => sendExpiryDms(deps.send, SEND_BATCH));
     report.sent += await drain(signal, () => sendDigest(deps.send, 'expiry-digest'));

@@ -218,5 +218,11 @@ describe.each(testTargets())('invite and password pages, the API (%s store)', (t
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
     h.clock.advanceHours(1);
     expect((await api('/api/v1/auth/verify', { apiKey: 'rk_wrong' })).status).toBe(401);
+    // Old windows are pruned by the scheduler.
+    const failures = { key: { startsWith: 'fail:verify:' } };
+    expect(await h.roster.prisma.rateLimitBucket.count({ where: failures })).toBe(1);
+    h.clock.advanceHours(2);
+    await h.roster.scheduler.runOnce();
+    expect(await h.roster.prisma.rateLimitBucket.count({ where: failures })).toBe(0);
   });
 });
