@@ -196,7 +196,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   const slack = createSlackApp({ config, services, web, teamId: () => account.slackTeamId ?? teamId });
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
   const scheduler = createScheduler({
-    due: { prisma, accountId, clock, outbox, policy: config.catalog.policy },
+    due: { prisma, audit, accountId, clock, outbox, policy: config.catalog.policy },
     send: {
       prisma,
       outbox,

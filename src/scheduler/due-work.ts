@@ -3,7 +3,8 @@
  * (`FOR UPDATE SKIP LOCKED`) and queues its notices in the same transaction, so that two passes
  * — or two replicas — never do the same work and a crash between batches loses nothing.
  */
-import { randomUUID } from 'node:crypto';
+import { systemActor } from '../domain/access/actor';
+import type { AuditService } from '../domain/audit/audit-service';
 import type { Clock } from '../domain/clock';
 import { addHours, DAY_MS } from '../domain/clock';
 import type { NoticeOutbox } from '../domain/notices/notice-outbox';
@@ -12,10 +13,13 @@ import type { PrismaClient } from '../store/generated/client';
 
 export const BATCH = 500;
 
+const SCHEDULER = systemActor('scheduler');
+
 export interface DueWorkDeps {
   /** Rows changed per statement (default 500): bounds memory and lock time. */
   batchSize?: number;
   prisma: PrismaClient;
+  audit: AuditService;
   accountId: string;
   clock: Clock;
   outbox: NoticeOutbox;
@@ -71,21 +75,16 @@ export async function expireInvites(deps: DueWorkDeps): Promise<number> {
       where: { id: { in: users.map((u) => u.id) } },
       data: { status: 'expired', version: { increment: 1 } },
     });
-    await tx.auditEvent.createMany({
-      data: users.map((user) => ({
-        id: randomUUID(),
-        accountId,
-        at: now,
-        actorEmail: 'roster',
+    await deps.audit.record(
+      tx,
+      SCHEDULER,
+      ...users.map((user) => ({
         action: 'invite.expired',
-        targetUserId: user.id,
-        targetEmail: user.email,
-        targetName: user.name,
+        target: user,
         before: { status: 'invited' },
         after: { status: 'expired' },
-        source: 'scheduler' as const,
       })),
-    });
+    );
     await outbox.queue(tx, [
       ...expired.map((e) => ({ rule: 'expiry-digest', subjectId: e.id })),
       ...expired.filter((e) => e.invitedById).map((e) => ({ rule: 'expiry-dm', subjectId: e.id })),
@@ -134,21 +133,16 @@ export async function expirePasscodes(deps: DueWorkDeps): Promise<number> {
       where: { id: { in: rows.map((r) => r.userId) } },
       select: { id: true, email: true, name: true },
     });
-    await tx.auditEvent.createMany({
-      data: holders.map((user) => ({
-        id: randomUUID(),
-        accountId,
-        at: now,
-        actorEmail: 'roster',
+    await deps.audit.record(
+      tx,
+      SCHEDULER,
+      ...holders.map((user) => ({
         action: 'passcode.expired',
-        targetUserId: user.id,
-        targetEmail: user.email,
-        targetName: user.name,
+        target: user,
         before: { passcode: 'active' },
         after: { passcode: 'expired' },
-        source: 'scheduler' as const,
       })),
-    });
+    );
     return rows.length;
   });
 }

@@ -56,7 +56,7 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
   };
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
   return createScheduler({
-    due: { prisma, accountId, clock, outbox, policy, batchSize },
+    due: { prisma, audit, accountId, clock, outbox, policy, batchSize },
     send: {
       prisma,
       outbox,
@@ -127,7 +127,15 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     const outbox = createNoticeOutbox({ prisma: h.db.prisma, accountId: h.accountId, clock: h.clock });
     const policy = loadCatalog().catalog.policy;
     expect(
-      await queueReminders({ prisma: h.db.prisma, accountId: h.accountId, clock: h.clock, outbox, policy, batchSize: 10 }),
+      await queueReminders({
+        prisma: h.db.prisma,
+        audit: createAuditService({ db: h.db.prisma, accountId: h.accountId, clock: h.clock }),
+        accountId: h.accountId,
+        clock: h.clock,
+        outbox,
+        policy,
+        batchSize: 10,
+      }),
     ).toBe(10);
     // …and a claim whose sender died before sending: its lease has to run out first.
     const claimed = await outbox.claim('reminder', 5);

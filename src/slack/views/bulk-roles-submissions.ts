@@ -5,9 +5,8 @@ import { splitEmailList } from '../../domain/email';
 import { fail } from '../../errors';
 import { runOrRequestApproval } from '../commands/approval-gate';
 import { BLOCKS, VIEWS } from '../ids';
-import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
-import { parseMetadata, selectedMany, submit, text } from './modal-submission';
+import { captureReply, parseMetadata, selectedMany, submit, text } from './modal-submission';
 import { bulkRolesReview, type ModalMetadata } from './user-modals';
 
 /** Whether a bulk role change waits for approval, and as which policy action: granting Admin, or touching many users. */
@@ -40,29 +39,16 @@ export function registerBulkRolesSubmissions(app: App, services: SlackServices):
     await submit(services, { ack, body, client }, {}, metadata.channelId, async (actor) => {
       const emails = metadata.emails ?? [];
       const changes = { add: metadata.assign ?? [], remove: metadata.unassign ?? [] };
-      let reply: Reply = { text: '' };
-      const run = async () => {
-        const previews = await services.roles.bulk(actor, emails, changes);
-        const changed = previews.filter((p) => p.before.join() !== p.after.join()).length;
-        reply = { text: `:white_check_mark: Saved: roles of ${changed} of ${previews.length} users changed.` };
-      };
-      const action = bulkApprovalAction(services, emails.length, changes.add);
-      if (!action) {
-        await run();
-        return reply;
-      }
-      await runOrRequestApproval(
-        {
-          actor,
-          services,
-          respond: async (r) => {
-            reply = r;
-          },
-        },
-        { action, input: { emails, ...changes } },
-        run,
-      );
-      return reply;
+      return captureReply(async (respond) => {
+        const run = async () => {
+          const previews = await services.roles.bulk(actor, emails, changes);
+          const changed = previews.filter((p) => p.before.join() !== p.after.join()).length;
+          await respond({ text: `:white_check_mark: Saved: roles of ${changed} of ${previews.length} users changed.` });
+        };
+        const action = bulkApprovalAction(services, emails.length, changes.add);
+        if (!action) return run();
+        await runOrRequestApproval({ actor, services, respond }, { action, input: { emails, ...changes } }, run);
+      });
     });
   });
 }

@@ -96,3 +96,12 @@ export async function submit(
     else await services.dm.toUser(args.body.user.id, reply).catch(() => undefined);
   }
 }
+
+/** Runs code written for commands (it answers through `respond`) and returns its answer, for a modal to report. */
+export async function captureReply(work: (respond: (reply: Reply) => Promise<void>) => Promise<void>): Promise<Reply> {
+  let answer: Reply = { text: '' };
+  await work(async (reply) => {
+    answer = reply;
+  });
+  return answer;
+}

@@ -8,10 +8,9 @@ import { fail } from '../../errors';
 import { runOrRequestApproval } from '../commands/approval-gate';
 import { grantPasscode } from '../commands/credential-commands';
 import { BLOCKS, VIEWS } from '../ids';
-import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
 import { deletionMessage } from './deletion-message';
-import { parseMetadata, productLevels, selected, submit, text } from './modal-submission';
+import { captureReply, parseMetadata, productLevels, selected, submit, text } from './modal-submission';
 import { userCardMessage } from './user-card-message';
 
 export function registerUserModalSubmissions(app: App, services: SlackServices): void {
@@ -51,30 +50,23 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
       const target = { id: metadata.userId ?? '' };
       const user = await services.directory.findUser(target);
       const addsAdmin = desired.role?.split('=')[0] === 'admin' && !user.roles.some((h) => h.role.key === 'admin');
-      let reply: Reply = { text: '' };
-      const run = async () => {
-        const updated = await services.roles.setRoles(actor, target, desired);
-        reply = userCardMessage(
-          await services.directory.card({ id: updated.id }),
-          `:white_check_mark: Roles of ${updated.email} saved.`,
+      return captureReply(async (respond) => {
+        const run = async () => {
+          const updated = await services.roles.setRoles(actor, target, desired);
+          await respond(
+            userCardMessage(
+              await services.directory.card({ id: updated.id }),
+              `:white_check_mark: Roles of ${updated.email} saved.`,
+            ),
+          );
+        };
+        if (!addsAdmin) return run();
+        await runOrRequestApproval(
+          { actor, services, respond },
+          { action: 'grant-admin', input: { email: user.email, add: ['admin'], remove: [] } },
+          run,
         );
-      };
-      if (!addsAdmin) {
-        await run();
-        return reply;
-      }
-      await runOrRequestApproval(
-        {
-          actor,
-          services,
-          respond: async (r) => {
-            reply = r;
-          },
-        },
-        { action: 'grant-admin', input: { email: user.email, add: ['admin'], remove: [] } },
-        run,
-      );
-      return reply;
+      });
     });
   });
 
@@ -83,19 +75,7 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
     await submit(services, { ack, body, client }, { tenure: BLOCKS.passcodeTenure }, metadata.channelId, async (actor) => {
       const tenure = z.coerce.number().int().safeParse(selected(view.state.values, BLOCKS.passcodeTenure));
       if (!tenure.success) throw fail.badInput('Choose how long the passcode is valid.', { field: 'tenure' });
-      let reply: Reply = { text: '' };
-      await grantPasscode(
-        {
-          actor,
-          services,
-          respond: async (r) => {
-            reply = r;
-          },
-        },
-        { id: metadata.userId ?? '' },
-        tenure.data,
-      );
-      return reply;
+      return captureReply((respond) => grantPasscode({ actor, services, respond }, { id: metadata.userId ?? '' }, tenure.data));
     });
   });
 
@@ -104,20 +84,12 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
     await submit(services, { ack, body, client }, { reason: BLOCKS.deleteReason }, metadata.channelId, async (actor) => {
       const userIds = metadata.userIds ?? [];
       const reason = text(view.state.values, BLOCKS.deleteReason) ?? null;
-      let reply: Reply = { text: '' };
-      const respond = async (r: Reply) => {
-        reply = r;
-      };
-      const run = async () => {
-        await respond(deletionMessage(await services.deletion.deleteUsers(actor, userIds, reason)));
-      };
-      if (!services.approvals.required('delete')) {
-        await run();
-        return reply;
-      }
-      await services.deletion.deleteUsers(actor, userIds, reason, { dryRun: true });
-      await runOrRequestApproval({ actor, services, respond }, { action: 'delete', input: { userIds, reason } }, run);
-      return reply;
+      // With approvals on, the request is checked by a dry run of the deletion before it is posted.
+      return captureReply((respond) =>
+        runOrRequestApproval({ actor, services, respond }, { action: 'delete', input: { userIds, reason } }, async () => {
+          await respond(deletionMessage(await services.deletion.deleteUsers(actor, userIds, reason)));
+        }),
+      );
     });
   });
 }
