@@ -105,6 +105,7 @@ describe.each(testTargets())('invite rules, resend, links, seats, help (%s store
     const page2 = await h.slack.blockActionAndWait(OWNER.slackId, { actionId: 'list.next', value: next?.value });
     expect(page2.text).toContain('page 2 of 3');
     expect(page2.replace_original).toBe(true);
+    expect((await h.slack.commandAndWait(OWNER.slackId, 'list --status invited --page 99')).text).toContain('page 3 of 3');
     const owner = await h.slack.commandAndWait(OWNER.slackId, 'list owner --group "All Users"');
     expect(owner.text).toContain('1 user — page 1 of 1');
     const tampered = await h.slack.blockActionAndWait(OWNER.slackId, { actionId: 'list.next', value: '{"page":-4}' });

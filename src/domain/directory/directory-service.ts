@@ -110,16 +110,20 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
         if (!group) throw fail.notFound(`There is no group \`${filter.group}\`. See \`/users group list\`.`, { field: 'group' });
         where.groups = { some: { groupId: group.id } };
       }
-      const total = await prisma.user.count({ where });
+      const fetch = (page: number) =>
+        prisma.user.findMany({
+          where,
+          include: summaryInclude,
+          orderBy: { email: 'asc' },
+          skip: (page - 1) * PAGE_SIZE,
+          take: PAGE_SIZE,
+        });
+      // A first page that is not full is the whole list: no count needed (the common case of `/users list`).
+      const first = filter.page <= 1 ? await fetch(1) : null;
+      const total = first && first.length < PAGE_SIZE ? first.length : await prisma.user.count({ where });
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const page = Math.min(Math.max(1, filter.page), pages);
-      const users = await prisma.user.findMany({
-        where,
-        include: summaryInclude,
-        orderBy: { email: 'asc' },
-        skip: (page - 1) * PAGE_SIZE,
-        take: PAGE_SIZE,
-      });
+      const users = first && page === 1 ? first : await fetch(page);
       const now = clock.now();
       return { users: users.map((user) => toSummary(user, now)), page, pages, total };
     },
