@@ -32,8 +32,11 @@ async function main() {
   ].join('\n');
   const header = `# Roster benchmarks\n\nMeasured ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, embedded store unless noted.\n\n`;
   console.log(table);
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.md');
-  await writeFile(file, `${header}${table}\n`);
+  // Only a full run is recorded, so results.md always holds measures taken together.
+  if (only.length === 0) {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.md');
+    await writeFile(file, `${header}${table}\n`);
+  }
   process.exit(0);
 }
 
