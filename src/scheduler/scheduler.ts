@@ -42,6 +42,8 @@ export type Scheduler = ReturnType<typeof createScheduler>;
 export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger: Logger; cronSchedule: string }) {
   let task: ScheduledTask | null = null;
   let running: Promise<PassReport> | null = null;
+  // Stopping the process stops a pass between batches; what it did is committed, the next pass goes on.
+  const shutdown = new AbortController();
 
   /** Repeats a batch until it finds nothing (or the pass is stopped); returns the total. */
   async function drain(signal: AbortSignal | undefined, batch: () => Promise<number>): Promise<number> {
@@ -85,7 +87,7 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
   return {
     /** Runs one pass; a pass already running in this process is joined rather than doubled. */
     async runOnce(signal?: AbortSignal): Promise<PassReport> {
-      running ??= pass(signal).finally(() => {
+      running ??= pass(signal ? AbortSignal.any([signal, shutdown.signal]) : shutdown.signal).finally(() => {
         running = null;
       });
       const report = await running;
@@ -101,6 +103,7 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
     },
 
     async stop(): Promise<void> {
+      shutdown.abort();
       await task?.stop();
       task = null;
       await running?.catch(() => undefined);

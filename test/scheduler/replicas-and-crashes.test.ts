@@ -111,6 +111,22 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     expect(await h.db.prisma.user.count({ where: { status: 'expired' } })).toBe(120);
   });
 
+  it('stopping the scheduler stops a running pass between batches; another replica finishes the work', async () => {
+    h = await startDomainHarness(target);
+    await inviteMany(40);
+    const recorder: Recorder = { deliveries: [], dms: [], digests: [] };
+    const stopping = replica(h, h.db, recorder, 10);
+    h.clock.advanceHours(24.5);
+    const pass = stopping.runOnce();
+    await stopping.stop();
+    const report = await pass;
+    expect(report.stopped).toBe(true);
+    expect(report.reminded).toBeLessThan(40);
+    await replica(h, h.db, recorder, 10).runOnce();
+    expect(recorder.deliveries).toHaveLength(40);
+    expect(new Set(recorder.deliveries.map((d) => d.email)).size).toBe(40);
+  });
+
   it('a pass stopped between batches loses nothing and doubles nothing', async () => {
     h = await startDomainHarness(target);
     await inviteMany(60);
