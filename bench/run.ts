@@ -13,6 +13,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }
   { name: 'invite', load: () => import('./invite.bench') },
   { name: 'export', load: () => import('./export.bench') },
   { name: 'scheduler', load: () => import('./scheduler.bench') },
+  { name: 'load', load: () => import('./load.bench') },
 ];
 
 async function main() {

@@ -5,7 +5,12 @@ import type { Roster } from '../src/main';
 export async function seedUsers(
   roster: Pick<Roster, 'prisma' | 'accountId'>,
   count: number,
-  options: { status?: 'active' | 'invited'; invite?: (i: number) => { sentAt: Date; expiresAt: Date } } = {},
+  options: {
+    status?: 'active' | 'invited';
+    invite?: (i: number) => { sentAt: Date; expiresAt: Date };
+    /** Distinguishes the addresses of several seedings of one account. */
+    prefix?: string;
+  } = {},
 ): Promise<void> {
   const roleId = (await roster.prisma.role.findFirstOrThrow({ where: { accountId: roster.accountId, key: 'viewer' } })).id;
   const owner = await roster.prisma.account.findUniqueOrThrow({ where: { id: roster.accountId } });
@@ -13,7 +18,7 @@ export async function seedUsers(
     const users = Array.from({ length: Math.min(2000, count - start) }, (_, j) => ({
       id: randomUUID(),
       accountId: roster.accountId,
-      email: `bench${start + j}@example.com`,
+      email: `${options.prefix ?? 'bench'}${start + j}@example.com`,
       name: `Bench, "User" ${start + j}`,
       status: options.status ?? ('active' as const),
       invitedById: owner.ownerId,

@@ -3,6 +3,7 @@
  * A bad environment stops start-up with one message naming every bad variable.
  */
 import { createHmac } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
@@ -44,22 +45,119 @@ const envSchema = z.object({
   CRON_SCHEDULE: z.string().default('*/5 * * * *'),
   SMTP_URL: optional(z.string().regex(/^smtps?:\/\/.+/, 'smtp://user:pass@host:port or smtps://…')),
   ROSTER_SECRET: optional(z.string().min(32, 'at least 32 random characters (e.g. openssl rand -hex 32)')),
+  TRUST_PROXY: optional(
+    z
+      .string()
+      .refine(isTrustProxy, 'a hop count such as 1, loopback, or a comma-separated list of addresses/CIDRs such as 10.0.0.0/8')
+      .transform(parseTrustProxy),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** Rules across variables, checked even when other variables are bad so that one message names them all. */
-function crossChecks(env: NodeJS.ProcessEnv): { name: string; message: string }[] {
-  const issues: { name: string; message: string }[] = [];
-  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-    issues.push({
-      name: 'SLACK_SIGNING_SECRET',
-      message: 'the signing secret from Basic Information (needed in HTTP mode; or set SLACK_APP_TOKEN for Socket Mode)',
-    });
-  }
-  if (env.CRON_SCHEDULE && !isValidCron(env.CRON_SCHEDULE)) {
-    issues.push({ name: 'CRON_SCHEDULE', message: 'a cron expression such as */5 * * * *' });
-  }
-  return issues;
+function crossChecks(env: NodeJS.ProcessEnv): string[] {
+  const names: string[] = [];
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) names.push('SLACK_SIGNING_SECRET');
+  if (env.CRON_SCHEDULE && !isValidCron(env.CRON_SCHEDULE)) names.push('CRON_SCHEDULE');
+  return names;
+}
+
+const SLACK_APPS = 'https://api.slack.com/apps';
+const CHANNEL_ID_WHERE = "In Slack, open the channel's name: the ID is at the bottom of About";
+
+/**
+ * What each variable must look like and where its value comes from, for the start-up message.
+ * A variable missing here (a new one) falls back to its zod message.
+ */
+const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
+  SLACK_BOT_TOKEN: {
+    must: 'the Bot User OAuth Token (xoxb-…)',
+    where: `Find it under OAuth & Permissions in your Slack app at ${SLACK_APPS}`,
+  },
+  SLACK_SIGNING_SECRET: {
+    must: "the app's Signing Secret",
+    where:
+      'Find it under Basic Information → App Credentials. Only HTTP mode needs it: set SLACK_APP_TOKEN instead for Socket Mode',
+  },
+  SLACK_APP_TOKEN: {
+    must: 'an app-level token (xapp-…) with the connections:write scope',
+    where: 'Create it under Basic Information → App-Level Tokens, or leave it unset for HTTP mode',
+  },
+  SLACK_API_URL: {
+    must: 'a URL such as https://slack.com/api/',
+    where: "Leave it unset to use Slack's own",
+  },
+  PORT: { must: 'a port number from 0 to 65535, such as 3000', where: 'Leave it unset for 3000' },
+  DATABASE_URL: {
+    must: 'postgresql://user:password@host:5432/database (or postgres://…), or memory://',
+    where: 'Your PostgreSQL provider gives it; leave it unset for the embedded store in DATA_DIR',
+  },
+  DATA_DIR: { must: 'a directory path such as ./data', where: 'Roster creates it; leave it unset for ./data' },
+  OWNER_EMAIL: {
+    must: 'an e-mail address such as you@example.com',
+    where: 'Use the e-mail of your Slack profile: that user becomes the account owner',
+  },
+  PUBLIC_URL: {
+    must: 'a URL such as https://roster.example.com',
+    where: 'It is where invitees open their links; leave it unset for http://localhost:PORT',
+  },
+  APPROVALS_CHANNEL: {
+    must: 'a Slack channel ID such as C0123456789',
+    where: `${CHANNEL_ID_WHERE}; leave it unset to turn approvals off`,
+  },
+  NOTICES_CHANNEL: {
+    must: 'a Slack channel ID such as C0123456789',
+    where: `${CHANNEL_ID_WHERE}; leave it unset to show notices only in App Home`,
+  },
+  ROSTER_CONFIG: {
+    must: 'the path of a YAML or JSON role catalog, such as config/presets/products.yaml',
+    where: 'Leave it unset for the standard catalog',
+  },
+  SEAT_LIMIT: { must: 'a whole number above 0, such as 25', where: "Use your plan's number of seats" },
+  INVITE_TTL_HOURS: {
+    must: 'a number of hours above 0 and at most 2160 (90 days), such as 48',
+    where: 'Leave it unset for 48',
+  },
+  CRON_SCHEDULE: {
+    must: 'a cron expression such as */5 * * * * (every 5 minutes)',
+    where: 'Leave it unset for every 5 minutes',
+  },
+  SMTP_URL: {
+    must: 'smtp://user:password@host:587 or smtps://user:password@host:465',
+    where: 'Your mail provider gives it; leave it unset to write e-mails to DATA_DIR/outbox',
+  },
+  ROSTER_SECRET: {
+    must: 'at least 32 random characters',
+    where: 'Make one with `openssl rand -hex 32` and set the same value on every replica',
+  },
+  LOG_LEVEL: { must: 'one of fatal, error, warn, info, debug, trace or silent', where: 'Leave it unset for info' },
+};
+
+/** One plain sentence about a bad variable: its name, what it must look like, where to find it. */
+export function describeVariable(name: string, state: 'missing' | 'empty' | 'not valid', fallback = ''): string {
+  const help = VARIABLE_HELP[name];
+  const must = help?.must ?? fallback;
+  return `${name} is ${state}${must ? `: it must be ${must}.` : '.'}${help ? ` ${help.where}.` : ''}`;
+}
+
+/** How to get going from nothing, printed when there is no bot token yet. */
+export const GETTING_STARTED = `New here? Two steps get Roster going:
+  1. Create the Slack app from manifest.yml at https://api.slack.com/apps?new_app=1 (From a manifest), then install it to your workspace.
+  2. Then either:
+     - Socket Mode (no public URL needed): set SLACK_APP_TOKEN to an app-level token (xapp-…) with connections:write;
+     - or HTTP mode: set SLACK_SIGNING_SECRET, and in manifest.yml turn socket_mode_enabled off and put Roster's public URL in place of https://roster.example.com.
+  For example: SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… OWNER_EMAIL=you@example.com npm start
+  README.md ("Creating the Slack app") has the details.`;
+
+/** The start-up refusal: one line per bad variable, and optionally how to get going from nothing. */
+export function configErrorMessage(lines: string[], gettingStarted = false): string {
+  const message = `Roster cannot start. Fix these settings (environment variables):\n${lines.map((line) => `  ${line}`).join('\n')}`;
+  return gettingStarted ? `${message}\n\n${GETTING_STARTED}` : message;
+}
+
+function stateOf(value: string | undefined): 'missing' | 'empty' | 'not valid' {
+  if (value === undefined) return 'missing';
+  return value.trim() === '' ? 'empty' : 'not valid';
 }
 
 /** The validated configuration every part of Roster is built from. */
@@ -82,6 +180,8 @@ export interface Config {
   cronSchedule: string;
   smtpUrl?: string;
   logLevel: string;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For decides the client address; false trusts none. */
+  trustProxy: number | string[] | false;
   /** Key that derives invite links from their stored salt, so a resend can send the same link. */
   linkSecret: string;
   catalog: Catalog;
@@ -91,15 +191,20 @@ export interface Config {
 /** Parses the environment (and the catalog file it points at); throws one ConfigError for everything wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  const issues = [
-    ...(parsed.success
-      ? []
-      : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }))),
-    ...crossChecks(env),
-  ];
-  if (issues.length > 0 || !parsed.success) {
-    const lines = issues.map(({ name, message }) => `  ${name} ${env[name] ? 'is invalid' : 'is missing'}: expected ${message}`);
-    throw new ConfigError(`Roster cannot start; fix these settings:\n${lines.join('\n')}`);
+  const fallbacks = new Map<string, string>();
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const name = String(issue.path[0] ?? 'environment');
+    if (!fallbacks.has(name)) fallbacks.set(name, issue.message);
+  }
+  for (const name of crossChecks(env)) if (!fallbacks.has(name)) fallbacks.set(name, '');
+  if (fallbacks.size > 0 || !parsed.success) {
+    const order = Object.keys(VARIABLE_HELP);
+    const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const lines = [...fallbacks]
+      .sort(([a], [b]) => rank(a) - rank(b))
+      .map(([name, fallback]) => describeVariable(name, stateOf(env[name]), fallback));
+    // No bot token yet means the Slack app is not set up: say how to begin.
+    throw new ConfigError(configErrorMessage(lines, !env.SLACK_BOT_TOKEN?.trim()));
   }
   const e = parsed.data;
   const { catalog, source } = loadCatalog(e.ROSTER_CONFIG);
@@ -122,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cronSchedule: e.CRON_SCHEDULE,
     smtpUrl: e.SMTP_URL,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY ?? false,
     linkSecret: e.ROSTER_SECRET ?? deriveLinkSecret(e.SLACK_SIGNING_SECRET ?? e.SLACK_APP_TOKEN ?? e.SLACK_BOT_TOKEN),
     catalog,
     catalogSource: source,
@@ -135,4 +241,23 @@ function withTrailingSlash(url: string): string {
 /** Without ROSTER_SECRET, a key is derived from a Slack secret every replica already shares. */
 function deriveLinkSecret(sharedSecret: string): string {
   return createHmac('sha256', sharedSecret).update('roster invite links v1').digest('hex');
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** A hop count, or a list of names Express knows, addresses and CIDRs (a typo would silently trust nobody). */
+function isTrustProxy(value: string): boolean {
+  if (/^\d{1,2}$/.test(value.trim())) return true;
+  return value.split(',').every((part) => {
+    const item = part.trim();
+    if (PROXY_NAMES.has(item)) return true;
+    const [address = '', bits, extra] = item.split('/');
+    const version = isIP(address);
+    if (version === 0 || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+  });
+}
+
+function parseTrustProxy(value: string): number | string[] {
+  return /^\d+$/.test(value.trim()) ? Number(value.trim()) : value.split(',').map((part) => part.trim());
 }

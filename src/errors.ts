@@ -64,6 +64,13 @@ export const fail = {
   invalidState: (message: string, options?: RosterErrorOptions) => new RosterError('invalid_state', message, options),
 };
 
+/** The short reason an external call failed: the Slack Web API's error code (`data.error`), else the message. */
+export function reasonOf(error: unknown): string {
+  const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function isRosterError(error: unknown): error is RosterError {
   return error instanceof RosterError;
 }

@@ -10,32 +10,14 @@ import { WebClient } from '@slack/web-api';
 import express from 'express';
 import type { Logger } from 'pino';
 import { type Config, loadConfig } from './config';
+import { createServices } from './create-services';
 import { createLinkDelivery } from './delivery/link-delivery';
 import { createMailer } from './delivery/mailer';
-import { createAccessService } from './domain/access/access-service';
 import { bootstrapAccount } from './domain/account/bootstrap';
-import {
-  createCredentialExecutors,
-  createDeletionExecutors,
-  createDirectoryExecutors,
-} from './domain/approvals/approval-executors';
-import { createApprovalService } from './domain/approvals/approval-service';
 import { createAssetService } from './domain/assets/asset-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { type Clock, systemClock } from './domain/clock';
-import { createCredentialService } from './domain/credentials/credential-service';
-import { createSignInService } from './domain/credentials/sign-in-service';
-import { createDeletionService } from './domain/deletion/deletion-service';
-import { createDirectoryService } from './domain/directory/directory-service';
-import { createExportService } from './domain/export/export-service';
-import { createGroupService } from './domain/groups/group-service';
-import { createHomeService } from './domain/home/home-service';
-import { createInviteLinks } from './domain/invites/invite-links';
-import { createInviteService } from './domain/invites/invite-service';
 import { createNoticeOutbox } from './domain/notices/notice-outbox';
-import { createRoleService } from './domain/users/role-service';
-import { createUserChanger } from './domain/users/user-change';
-import { createUserService } from './domain/users/user-service';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
@@ -45,17 +27,21 @@ import { boltLogger } from './slack/bolt-logger';
 import { createSchedulerNotifier } from './slack/scheduler-notifier';
 import type { SlackServices } from './slack/services';
 import { slackClientOptions } from './slack/slack-client-options';
+import { slackIdentity } from './slack/slack-identity';
 import { createDirectMessages, createHolderMessenger, createSlackProfiles } from './slack/slack-people';
+import { createViewStateStore } from './slack/views/view-state';
 import { type Database, openDatabase } from './store/database';
 import { apiRoutes } from './web/api-routes';
 import { createCsrf } from './web/csrf';
 import { healthRoutes } from './web/health-routes';
 import { createRateLimit } from './web/rate-limit';
-import { webPages } from './web/web-pages';
+import { lastResortErrors, webPages } from './web/web-pages';
 
 export interface RosterOptions {
   clock?: Clock;
   logger?: Logger;
+  /** How an embedded store on disk is opened: `own` (the server) or `reach` its owner (CLIs). */
+  share?: 'own' | 'reach';
 }
 
 export interface Roster {
@@ -63,6 +49,8 @@ export interface Roster {
   services: SlackServices;
   scheduler: Scheduler;
   prisma: Database['prisma'];
+  /** The store, for operational reads (its kind, the embedded store's statistics). */
+  database: Database;
   accountId: string;
   /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
   start(): Promise<number>;
@@ -72,7 +60,12 @@ export interface Roster {
 /** Builds Roster from a validated configuration; nothing listens until `start()`. */
 export async function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+    share: options.share,
+  });
   try {
     return await assemble(config, database, options.clock ?? systemClock, logger);
   } catch (error) {
@@ -94,15 +87,24 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   if (createdOwner) logger.info({ owner: createdOwner }, 'created the account owner');
 
   const client = new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(logger) });
-  const auth = await client.auth.test().catch((error: unknown) => {
-    const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-    throw new ConfigError(
-      `Roster cannot start: Slack refused or did not answer auth.test (${reason}). Check SLACK_BOT_TOKEN and SLACK_API_URL.`,
-    );
-  });
-  const teamId = auth.team_id ?? null;
+  // Its own quiet client: a failure is reported in one line, not as one warning per retry.
+  const identity = await slackIdentity(
+    new WebClient(config.slack.botToken, {
+      ...slackClientOptions(config.slack.apiUrl),
+      logger: boltLogger(logger.child({}, { level: 'silent' })),
+    }),
+    config.slack.apiUrl,
+  );
+  const teamId = identity.teamId;
   if (teamId) {
     await prisma.account.updateMany({ where: { id: accountId, slackTeamId: null }, data: { slackTeamId: teamId } });
+  }
+  // The account is named after its workspace (shown on invite and password pages); a rename follows on the next start.
+  if (identity.teamName) {
+    await prisma.account.updateMany({
+      where: { id: accountId, slackTeamId: teamId, name: { not: identity.teamName } },
+      data: { name: identity.teamName },
+    });
   }
   const account = await prisma.account.findUniqueOrThrow({ where: { id: accountId } });
   if (teamId && account.slackTeamId && account.slackTeamId !== teamId) {
@@ -112,7 +114,6 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   }
 
   const audit = createAuditService({ db: prisma, accountId, clock });
-  const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit });
   const dm = createDirectMessages(client);
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -121,69 +122,28 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
   });
   const delivery = createLinkDelivery({ dm, mailer, logger });
-  const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
-  const access = createAccessService({ prisma, accountId, profiles: createSlackProfiles(client) });
-  const changer = createUserChanger({ prisma, accountId, audit, directory });
-  const users = createUserService({ prisma, accountId, audit, directory, changer });
-  const roles = createRoleService({ prisma, accountId, audit, directory, changer });
-  const deletion = createDeletionService({ prisma, accountId, audit, directory });
-  const credentials = createCredentialService({
+  const domain = createServices(config, {
     prisma,
     accountId,
     clock,
-    audit,
-    directory,
+    logger,
+    profiles: createSlackProfiles(client),
     messenger: createHolderMessenger(dm),
     delivery,
-    publicUrl: config.publicUrl,
-    passwordLinkTtlHours: config.catalog.policy.passwordLinkTtlHours,
   });
-  const approvals = createApprovalService({
-    prisma,
-    accountId,
-    clock,
-    audit,
-    policy: config.catalog.policy.approvals,
-    enabled: config.approvalsChannel !== undefined,
-    executors: {
-      ...createDirectoryExecutors({ users, roles }),
-      ...createCredentialExecutors({ credentials }),
-      ...createDeletionExecutors({ deletion }),
-    },
-    actorById: (userId) => access.actorForUserId(userId, 'approval'),
-  });
+  const { links, approvals, signIn } = domain;
   const services: SlackServices = {
-    logger,
-    audit,
-    directory,
-    access,
+    ...domain,
     dm,
-    users,
-    roles,
-    groups: createGroupService({ prisma, accountId, audit }),
-    credentials,
-    deletion,
-    exports: createExportService({ prisma, accountId, clock, audit }),
-    home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
-    approvals,
     approvalChannel: createApprovalChannel({ client, channel: config.approvalsChannel, dm, logger }),
-    invites: createInviteService({
-      prisma,
-      accountId,
-      clock,
-      audit,
-      directory,
-      delivery,
-      links,
-      seatLimit: config.seatLimit,
-      inviteTtlHours: config.inviteTtlHours,
-    }),
+    viewState: createViewStateStore({ prisma, accountId, clock }),
   };
 
   const web = express();
   web.disable('x-powered-by');
+  // Decides req.ip, which every rate limit and the audit trail use; false (the default) trusts no proxy.
+  web.set('trust proxy', config.trustProxy);
   web.use(healthRoutes({ ready: database.ping }));
-  const signIn = createSignInService({ prisma, accountId, clock, audit });
   web.use(webPages({ signIn, csrf: createCsrf(config.linkSecret), logger }));
   web.use(
     apiRoutes({
@@ -194,6 +154,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     }),
   );
   const slack = createSlackApp({ config, services, web, teamId: () => account.slackTeamId ?? teamId });
+  web.use(lastResortErrors(logger));
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
   const scheduler = createScheduler({
     due: { prisma, audit, accountId, clock, outbox, policy: config.catalog.policy },
@@ -222,15 +183,16 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     services,
     scheduler,
     prisma,
+    database,
     accountId,
     async start() {
       scheduler.start();
       if (!config.slack.appToken) {
-        const server = (await slack.app.start(config.port)) as Server;
+        const server = keepConnectionsLonger((await slack.app.start(config.port)) as Server);
         return (server.address() as AddressInfo).port;
       }
       await slack.app.start();
-      const server = web.listen(config.port);
+      const server = keepConnectionsLonger(web.listen(config.port));
       webServer = server;
       await new Promise((resolve) => server.once('listening', resolve));
       return (server.address() as AddressInfo).port;
@@ -243,6 +205,17 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
       await database.close();
     },
   };
+}
+
+/**
+ * Idle keep-alive connections outlive the clients' and load balancers' own idle timeouts (60 s on
+ * the common ones), so a client never sends a request on a connection Roster is closing at that
+ * moment (ECONNRESET; a 502 behind a balancer). Node's default is 5 s.
+ */
+function keepConnectionsLonger(server: Server): Server {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 async function main(): Promise<void> {

@@ -5,7 +5,9 @@
 import type { Logger } from 'pino';
 import type { Delivery, DeliveryOutcome, OutgoingLink } from '../domain/delivery/delivery';
 import { formatWhen } from '../domain/format-when';
+import { reasonOf } from '../errors';
 import type { DirectMessages } from '../slack/slack-people';
+import { escapeMrkdwn } from '../slack/views/format';
 import type { Mailer } from './mailer';
 
 function subject(message: OutgoingLink): string {
@@ -44,27 +46,27 @@ export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; l
     async send(message): Promise<DeliveryOutcome> {
       const outcome: DeliveryOutcome = { email: message.email, slack: 'not-in-workspace', mail: 'sent', problems: [] };
       const text = linkText(message);
+      // The DM is mrkdwn: what the inviter typed must not mention @channel or disguise a link.
+      const forSlack = {
+        ...message,
+        fromName: message.fromName ? escapeMrkdwn(message.fromName) : message.fromName,
+        note: message.note ? escapeMrkdwn(message.note) : message.note,
+      };
       try {
-        outcome.slack = await deps.dm.toEmail(message.email, { text: `*${subject(message)}*\n${text}` });
+        outcome.slack = await deps.dm.toEmail(message.email, { text: `*${subject(forSlack)}*\n${linkText(forSlack)}` });
       } catch (error) {
         outcome.slack = 'failed';
-        outcome.problems.push(`the Slack DM to ${message.email} failed (${describe(error)})`);
-        deps.logger.warn({ email: message.email, kind: message.kind, err: describe(error) }, 'slack delivery failed');
+        outcome.problems.push(`the Slack DM to ${message.email} failed (${reasonOf(error)})`);
+        deps.logger.warn({ email: message.email, kind: message.kind, err: reasonOf(error) }, 'slack delivery failed');
       }
       try {
         await deps.mailer.send({ to: message.email, subject: subject(message), text });
       } catch (error) {
         outcome.mail = 'failed';
-        outcome.problems.push(`the e-mail to ${message.email} failed (${describe(error)})`);
-        deps.logger.warn({ email: message.email, kind: message.kind, err: describe(error) }, 'e-mail delivery failed');
+        outcome.problems.push(`the e-mail to ${message.email} failed (${reasonOf(error)})`);
+        deps.logger.warn({ email: message.email, kind: message.kind, err: reasonOf(error) }, 'e-mail delivery failed');
       }
       return outcome;
     },
   };
-}
-
-/** A short, secret-free reason: Slack's error code or the error's message. */
-function describe(error: unknown): string {
-  const data = (error as { data?: { error?: string } }).data;
-  return data?.error ?? (error as Error).message ?? String(error);
 }

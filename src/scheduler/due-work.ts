@@ -87,10 +87,26 @@ export async function expireInvites(deps: DueWorkDeps): Promise<number> {
     );
     await outbox.queue(tx, [
       ...expired.map((e) => ({ rule: 'expiry-digest', subjectId: e.id })),
-      ...expired.filter((e) => e.invitedById).map((e) => ({ rule: 'expiry-dm', subjectId: e.id })),
+      // One notice per invite, grouped by inviter: the inviter gets one DM listing them (send-notices.ts).
+      ...expired.flatMap((e) => (e.invitedById ? [{ rule: 'expiry-dm', subjectId: e.id, groupKey: e.invitedById }] : [])),
     ]);
     return expired.length;
   });
+}
+
+/**
+ * Waits until no other pass is still expiring invites that were due at `dueAt` (their rows are locked
+ * until that pass commits), so that the inviter DMs sent next list all of them, not some now and the
+ * rest in another DM.
+ */
+export async function awaitExpiriesInFlight(deps: DueWorkDeps, dueAt: Date): Promise<void> {
+  const { prisma, accountId } = deps;
+  await prisma.$queryRaw`
+    SELECT count(*)::int AS "left" FROM (
+      SELECT "id" FROM "Invite"
+      WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "expiresAt" <= ${dueAt}
+      ORDER BY "id"
+      FOR UPDATE) AS "inFlight"`;
 }
 
 /** Invites expiring within `warnHours` are queued for the warning digest, each once ever. */
@@ -166,10 +182,15 @@ export async function expireApprovals(deps: DueWorkDeps): Promise<number> {
   });
 }
 
-/** Rate-limit windows older than an hour are of no use to anyone; the table would otherwise only grow. */
+/**
+ * Rate-limit windows older than an hour are of no use to anyone; the table would otherwise only grow.
+ * Sign-in throttles without a failure for a day and no lockout running are forgotten too.
+ */
 export async function pruneRateLimits(deps: DueWorkDeps): Promise<number> {
-  const { count } = await deps.prisma.rateLimitBucket.deleteMany({
-    where: { windowStart: { lt: addHours(deps.clock.now(), -1) } },
+  const now = deps.clock.now();
+  const { count } = await deps.prisma.rateLimitBucket.deleteMany({ where: { windowStart: { lt: addHours(now, -1) } } });
+  const throttles = await deps.prisma.signInThrottle.deleteMany({
+    where: { lastFailureAt: { lt: addHours(now, -24) }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
   });
-  return count;
+  return count + throttles.count;
 }

@@ -5,6 +5,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import {
+  awaitExpiriesInFlight,
   type DueWorkDeps,
   expireApprovals,
   expireInvites,
@@ -67,6 +68,7 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
       sent: 0,
       stopped: false,
     };
+    const startedAt = deps.due.clock.now();
     report.expired = await drain(signal, () => expireInvites(deps.due));
     report.reminded = await drain(signal, () => queueReminders(deps.due));
     if (!signal?.aborted) report.expiringSoon = await queueExpiringSoon(deps.due);
@@ -75,7 +77,8 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
     report.approvalsExpired = await drain(signal, () => expireApprovals(deps.due));
     if (!signal?.aborted) await pruneRateLimits(deps.due);
     report.sent += await drain(signal, () => sendReminders(deps.send, SEND_BATCH));
-    report.sent += await drain(signal, () => sendExpiryDms(deps.send, SEND_BATCH));
+    if (!signal?.aborted) await awaitExpiriesInFlight(deps.due, startedAt);
+    report.sent += await drain(signal, () => sendExpiryDms(deps.send));
     report.sent += await drain(signal, () => sendDigest(deps.send, 'expiry-digest'));
     report.sent += await drain(signal, () => sendDigest(deps.send, 'expiring-soon'));
     report.sent += await drain(signal, () => sendPasscodeWarnings(deps.send, SEND_BATCH));

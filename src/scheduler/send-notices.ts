@@ -1,6 +1,7 @@
 /**
- * Sends what the outbox holds: invite reminders, the inviter's DM and the channel digests on
- * expiry, the expiring-soon digest, passcode warnings, and updates of expired approval messages.
+ * Sends what the outbox holds: invite reminders, the inviter's DM (one per inviter, listing their
+ * expired invites) and the channel digests on expiry, the expiring-soon digest, passcode warnings,
+ * and updates of expired approval messages.
  * Each claim is small; a refusal from Slack marks the notice failed, anything else is retried
  * by a later pass once the lease runs out.
  */
@@ -9,7 +10,7 @@ import type { ApprovalService } from '../domain/approvals/approval-service';
 import type { Delivery } from '../domain/delivery/delivery';
 import { formatWhen } from '../domain/format-when';
 import type { InviteLinks } from '../domain/invites/invite-links';
-import type { ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
+import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { PrismaClient } from '../store/generated/client';
 
 /** The largest digest message (SPEC: at most 50 invites a message). */
@@ -21,10 +22,24 @@ export interface DigestEntry {
   invitedBy: string | null;
 }
 
+/** An invite that expired, as its inviter's DM lists it. */
+export interface ExpiredInvite {
+  email: string;
+  expiresAt: Date;
+}
+
+/** A directory user the scheduler DMs: by their Slack link, else the workspace member with their e-mail. */
+export interface DmRecipient {
+  email: string;
+  slackUserId: string | null;
+}
+
 /** How the scheduler reaches people; the composition root wires it to Slack. */
 export interface SchedulerNotifier {
-  /** DMs a directory user (by their Slack link or e-mail); false when they are not in the workspace. */
-  dm(person: { email: string; slackUserId: string | null }, text: string): Promise<boolean>;
+  /** DMs a directory user; false when they are not in the workspace. */
+  dm(person: DmRecipient, text: string): Promise<boolean>;
+  /** DMs an inviter up to 50 of their invites that expired; `more` of them follow in further messages. */
+  expiredInvites(inviter: DmRecipient, invites: ExpiredInvite[], more: number): Promise<boolean>;
   /** Posts a digest to the notices channel; false when there is no channel. */
   digest(kind: 'expired' | 'expiring-soon', entries: DigestEntry[]): Promise<boolean>;
   /** Updates an approval request's message and tells its requester. */
@@ -94,17 +109,48 @@ export async function sendReminders(deps: SendDeps, limit: number): Promise<numb
   });
 }
 
-export async function sendExpiryDms(deps: SendDeps, limit: number): Promise<number> {
-  const claimed = await deps.outbox.claim('expiry-dm', limit);
-  return settle(deps, claimed, async (notice) => {
-    const invite = await deps.prisma.invite.findUnique({ where: { id: notice.subjectId }, include: { user: true } });
-    const inviter = invite?.invitedById ? await deps.prisma.user.findUnique({ where: { id: invite.invitedById } }) : null;
-    if (!invite || !inviter || inviter.status !== 'active') return;
-    await deps.notifier.dm(
-      inviter,
-      `The invite you sent to ${invite.user.email} expired ${formatWhen(invite.expiresAt)} without being accepted. Send a new one with \`/users invite-link ${invite.user.email}\` or the Re-invite button in the notices channel.`,
+/**
+ * The inviter's DM: each worker claims one inviter's expired invites (at most 50) and sends them in one
+ * message; an inviter with more gets continuation messages from the next calls, one after another.
+ */
+export async function sendExpiryDms(deps: SendDeps): Promise<number> {
+  const sent = await Promise.all(Array.from({ length: SEND_CONCURRENCY }, () => sendOneExpiryDm(deps)));
+  return sent.reduce((sum, n) => sum + n, 0);
+}
+
+async function sendOneExpiryDm(deps: SendDeps): Promise<number> {
+  const group = await deps.outbox.claimGroup('expiry-dm', DIGEST_SIZE);
+  if (!group) return 0;
+  const ids = group.notices.map((n) => n.id);
+  try {
+    await dmInviter(deps, group);
+    await deps.outbox.markSent(ids);
+    return ids.length;
+  } catch (error) {
+    const refusal = isRefusal(error);
+    deps.logger.warn(
+      { notice: 'expiry-dm', inviter: group.groupKey, invites: ids.length, err: refusal ?? (error as Error).message },
+      'a scheduled notice was not sent',
     );
+    if (refusal) await deps.outbox.markFailed(ids, refusal);
+    return 0;
+  }
+}
+
+async function dmInviter(deps: SendDeps, group: ClaimedGroup): Promise<void> {
+  const inviter = await deps.prisma.user.findUnique({ where: { id: group.groupKey } });
+  if (inviter?.status !== 'active') return; // nobody to tell
+  const invites = await deps.prisma.invite.findMany({
+    where: { id: { in: group.notices.map((n) => n.subjectId) } },
+    select: { expiresAt: true, user: { select: { email: true } } },
+    orderBy: [{ expiresAt: 'asc' }, { user: { email: 'asc' } }],
   });
+  if (invites.length === 0) return; // deleted meanwhile
+  await deps.notifier.expiredInvites(
+    inviter,
+    invites.map((i) => ({ email: i.user.email, expiresAt: i.expiresAt })),
+    group.more,
+  );
 }
 
 /** One digest message per claimed chunk of at most 50 invites. */

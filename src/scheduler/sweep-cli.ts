@@ -7,7 +7,8 @@ import { buildRoster } from '../main';
 async function sweep(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const roster = await buildRoster(config, { logger });
+  // A running Roster keeps its embedded store; the pass goes through it.
+  const roster = await buildRoster(config, { logger, share: 'reach' });
   try {
     const report = await roster.scheduler.runOnce();
     console.log(JSON.stringify(report));

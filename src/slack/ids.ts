@@ -21,6 +21,7 @@ export const ACTIONS = {
   cardApiKey: 'card.apikey',
   cardPasscode: 'card.passcode',
   cardPasswordLink: 'card.password-link',
+  cardClearLockout: 'card.clear-lockout',
   noticeReinvite: 'notice.reinvite',
   approvalApprove: 'approval.approve',
   approvalReject: 'approval.reject',

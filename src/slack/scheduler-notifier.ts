@@ -1,11 +1,13 @@
 /** The scheduler's notifier over Slack: DMs, digests in the notices channel, approval message updates. */
 
 import type { WebClient } from '@slack/web-api';
-import type { SchedulerNotifier } from '../scheduler/send-notices';
+import type { DmRecipient, SchedulerNotifier } from '../scheduler/send-notices';
 import type { ApprovalChannel } from './approval-channel';
 import { asBlocks } from './block-kit';
+import type { Reply } from './reply';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
+import { expiredInvitesDm } from './views/expired-invites-dm';
 
 export function createSchedulerNotifier(deps: {
   client: WebClient;
@@ -13,14 +15,16 @@ export function createSchedulerNotifier(deps: {
   approvalChannel: ApprovalChannel;
   noticesChannel?: string;
 }): SchedulerNotifier {
+  async function dm(person: DmRecipient, message: Reply): Promise<boolean> {
+    if (person.slackUserId) {
+      await deps.dm.toUser(person.slackUserId, message);
+      return true;
+    }
+    return (await deps.dm.toEmail(person.email, message)) === 'sent';
+  }
   return {
-    async dm(person, text) {
-      if (person.slackUserId) {
-        await deps.dm.toUser(person.slackUserId, { text });
-        return true;
-      }
-      return (await deps.dm.toEmail(person.email, { text })) === 'sent';
-    },
+    dm: (person, text) => dm(person, { text }),
+    expiredInvites: (inviter, invites, more) => dm(inviter, expiredInvitesDm(invites, more)),
     async digest(kind, entries) {
       if (!deps.noticesChannel) return false;
       const message = digestMessage(kind, entries);

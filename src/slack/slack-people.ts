@@ -6,6 +6,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackProfiles } from '../domain/access/access-service';
 import type { HolderMessenger } from '../domain/credentials/credential-service';
+import { reasonOf } from '../errors';
 import { asBlocks } from './block-kit';
 import type { Reply } from './reply';
 
@@ -16,7 +17,7 @@ export function createSlackProfiles(client: WebClient): SlackProfiles {
         const result = await client.users.info({ user: slackUserId });
         return result.user?.deleted ? null : (result.user?.profile?.email ?? null);
       } catch (error) {
-        if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') return null;
+        if (reasonOf(error) === 'user_not_found') return null;
         throw error;
       }
     },
@@ -47,7 +48,7 @@ export function createDirectMessages(client: WebClient): DirectMessages {
       try {
         slackUserId = (await client.users.lookupByEmail({ email })).user?.id;
       } catch (error) {
-        if ((error as { data?: { error?: string } }).data?.error === 'users_not_found') return 'not-in-workspace';
+        if (reasonOf(error) === 'users_not_found') return 'not-in-workspace';
         throw error;
       }
       if (!slackUserId) return 'not-in-workspace';

@@ -1,14 +1,12 @@
 /**
  * Opening the store: PostgreSQL through @prisma/adapter-pg when `DATABASE_URL` says so,
- * otherwise embedded PGlite (in memory for `memory://`, else persisted under `DATA_DIR`).
+ * otherwise embedded PGlite (in memory for `memory://`, else persisted under `DATA_DIR`), which
+ * runs in a thread of its own and is reached through the same `pg` driver over a Unix socket.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Logger } from 'pino';
+import { type EmbeddedStore, reachOrOwn, startOwner } from './embedded/embedded-store';
 import { PrismaClient } from './generated/client';
 import { applyMigrations } from './migrate';
 
@@ -17,6 +15,8 @@ export interface Database {
   kind: 'embedded' | 'postgres';
   /** The adapter factory, for the schema engine (migrations, schema checks). */
   factory: SqlMigrationAwareDriverAdapterFactory;
+  /** The embedded store behind this database, if it is embedded. */
+  embedded?: EmbeddedStore;
   migrate(): Promise<string[]>;
   /** Readiness: the store answers. */
   ping(): Promise<boolean>;
@@ -29,46 +29,55 @@ export interface OpenOptions {
   logger?: Logger;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /**
+   * For the embedded store on disk: `own` (Roster itself) opens it and refuses a directory another
+   * process holds; `reach` (CLIs) goes through the running owner, or owns it when none runs.
+   */
+  share?: 'own' | 'reach';
 }
+
+/** Connections to the embedded store: one backend serves them in turn, so a few suffice. */
+const EMBEDDED_POOL = 8;
+
+/**
+ * On the embedded store a transaction starts when the one backend is free, after the units queued
+ * before it (an export page, a scheduler batch): wait for that rather than fail after Prisma's
+ * default 2 s. PostgreSQL keeps Prisma's defaults.
+ */
+const EMBEDDED_TRANSACTIONS = { maxWait: 15_000, timeout: 30_000 };
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//.test(url);
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  let factory: SqlMigrationAwareDriverAdapterFactory;
-  let closeDriver: () => Promise<void>;
-  let kind: Database['kind'];
+  let connectionString: string | undefined;
+  let embedded: EmbeddedStore | undefined;
   if (isPostgresUrl(options.databaseUrl)) {
-    const pg = new PrismaPg({ connectionString: options.databaseUrl, max: 10 });
-    factory = pg;
-    closeDriver = async () => undefined;
-    kind = 'postgres';
+    connectionString = options.databaseUrl;
+  } else if (options.databaseUrl === 'memory://') {
+    embedded = await startOwner({ dataDir: null });
   } else {
-    let pglite: PGlite;
-    if (options.databaseUrl === 'memory://') {
-      pglite = new PGlite();
-    } else {
-      const dir = path.join(options.dataDir, 'pglite');
-      await mkdir(dir, { recursive: true });
-      pglite = new PGlite(dir);
-    }
-    await pglite.waitReady;
-    factory = new PrismaPGlite(pglite);
-    closeDriver = () => pglite.close();
-    kind = 'embedded';
+    embedded = options.share === 'reach' ? await reachOrOwn(options.dataDir) : await startOwner({ dataDir: options.dataDir });
   }
+  const connection = (max: number) =>
+    embedded
+      ? new PrismaPg({ host: embedded.socketDir, user: 'postgres', database: 'postgres', max })
+      : new PrismaPg({ connectionString, max });
+  const factory = connection(embedded ? EMBEDDED_POOL : 10);
+  const kind: Database['kind'] = embedded ? 'embedded' : 'postgres';
 
   const database: Database = {
-    prisma: new PrismaClient({ adapter: factory }),
+    prisma: new PrismaClient({ adapter: factory, ...(embedded ? { transactionOptions: EMBEDDED_TRANSACTIONS } : {}) }),
     kind,
     factory,
+    embedded,
     async migrate() {
-      // On PostgreSQL the engine gets connections of its own, closed when it is done.
-      const applied = isPostgresUrl(options.databaseUrl)
-        ? await applyMigrations(new PrismaPg({ connectionString: options.databaseUrl, max: 1 }), { dispose: true })
-        : await applyMigrations(factory);
+      // The engine gets connections of its own, closed when it is done (see applyMigrations).
+      const applied = await applyMigrations(connection(1), { dispose: true });
       if (applied.length > 0) options.logger?.info({ applied }, 'applied migrations');
+      // Other processes reach an embedded store only once it has its tables.
+      await embedded?.publish();
       return applied;
     },
     async ping() {
@@ -77,9 +86,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     },
     async close() {
       await database.prisma.$disconnect();
-      await closeDriver();
+      await embedded?.close();
     },
   };
-  if (options.migrate !== false) await database.migrate();
+  try {
+    // A store reached through its owner was migrated by the owner when it opened.
+    if (options.migrate !== false && embedded?.owned !== false) await database.migrate();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   return database;
 }

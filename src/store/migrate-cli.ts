@@ -5,17 +5,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { openDatabase } from './database';
-import { diffSchema, isEmptyMigration } from './migrate';
+import { diffOnScratch, isEmptyMigration } from './migrate';
 import { MIGRATIONS_DIR } from './schema-engine';
 
 async function create(name: string): Promise<void> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error('The migration name is lower-case letters, digits and _.');
-  const scratch = new PGlite();
-  const sql = await diffSchema(new PrismaPGlite(scratch), 'migrations');
-  await scratch.close();
+  const sql = await diffOnScratch('migrations');
   if (isEmptyMigration(sql)) {
     console.log('The schema and the migrations agree; nothing to create.');
     return;
@@ -32,6 +28,7 @@ async function apply(): Promise<void> {
     databaseUrl: process.env.DATABASE_URL,
     dataDir: process.env.DATA_DIR ?? './data',
     migrate: false,
+    share: 'reach',
   });
   try {
     const applied = await database.migrate();

@@ -4,7 +4,9 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { NO_FILTERS, openSchemaEngine, readMigrations, SCHEMA_PATH } from './schema-engine';
 
 /**
@@ -59,6 +61,20 @@ export async function diffSchema(factory: SqlMigrationAwareDriverAdapterFactory,
     return result.stdout ?? '';
   } finally {
     engine.free();
+  }
+}
+
+/**
+ * `diffSchema` on a scratch in-memory PGlite reached directly through its own adapter: the engine
+ * needs a shadow database it may create freely, and it reads catalog columns (`"char"`) that the
+ * `pg` adapter does not decode.
+ */
+export async function diffOnScratch(from: 'empty' | 'migrations'): Promise<string> {
+  const scratch = new PGlite();
+  try {
+    return await diffSchema(new PrismaPGlite(scratch), from);
+  } finally {
+    await scratch.close();
   }
 }
 

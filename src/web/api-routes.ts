@@ -6,7 +6,7 @@ import express, { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AssetService } from '../domain/assets/asset-service';
-import type { SignInService } from '../domain/credentials/sign-in-service';
+import type { SignInService, VerifiedHolder } from '../domain/credentials/sign-in-service';
 import { isRosterError } from '../errors';
 import type { RateLimit } from './rate-limit';
 
@@ -15,7 +15,8 @@ export const REQUESTS_PER_MINUTE_PER_KEY = 600;
 
 const verifyBody = z.union([
   z.strictObject({ apiKey: z.string().min(1).max(200) }),
-  z.strictObject({ passcode: z.string().min(1).max(200) }),
+  // With `email`, the passcode must be that user's and failures count against the address (like logins).
+  z.strictObject({ passcode: z.string().min(1).max(200), email: z.string().max(254).optional() }),
 ]);
 const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1000) });
 const assetBody = z.strictObject({
@@ -31,16 +32,20 @@ function badRequest(res: Response, error: z.ZodError) {
   const field = issue?.path.join('.') || 'body';
   const message =
     issue?.code === 'invalid_union'
-      ? 'Send exactly one of "apiKey" or "passcode" as a string.'
+      ? 'Send exactly one of "apiKey" or "passcode" as a string (a passcode may come with its holder\'s "email").'
       : issue?.code === 'unrecognized_keys'
         ? `Unexpected field(s): ${issue.keys.join(', ')}.`
         : `"${field}" is invalid: ${issue?.message ?? 'expected a JSON body'}.`;
   res.status(400).json({ error: 'bad_request', field, message });
 }
 
-/** The client a failure counts against: its address (behind a proxy, set Express's `trust proxy`). */
-function client(req: Request): string {
+/** The client a failure counts against: its address, as TRUST_PROXY (Express's `trust proxy`) decides. */
+export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+function tooMany(res: Response, seconds: number, message: string) {
+  res.set('Retry-After', String(seconds)).status(429).json({ error: 'rate_limited', message });
 }
 
 export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; rateLimit: RateLimit; logger: Logger }): Router {
@@ -51,20 +56,27 @@ export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; r
     next();
   });
 
-  /** 429 when this client failed too often this minute. */
-  async function blocked(req: Request, res: Response, scope: string): Promise<boolean> {
-    const failures = await rateLimit.count(`fail:${scope}:${client(req)}`, 60);
-    if (failures < FAILURES_PER_MINUTE) return false;
-    res
-      .set('Retry-After', '60')
-      .status(429)
-      .json({ error: 'rate_limited', message: 'Too many failed attempts; try again in a minute.' });
-    return true;
+  /**
+   * Counts an attempt from this client against its failure limit before checking it (check and count
+   * in one atomic step, so parallel requests cannot race past the limit); 429 once the limit is used up.
+   * The count is given back when the attempt turns out not to be a failure.
+   */
+  async function admitted(req: Request, res: Response, scope: string): Promise<(() => Promise<void>) | null> {
+    const key = `fail:${scope}:${clientAddress(req)}`;
+    const wait = await rateLimit.reserve(key, FAILURES_PER_MINUTE, 60);
+    if (wait > 0) {
+      tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
+      return null;
+    }
+    return () => rateLimit.refund(key, 60);
   }
 
-  async function failed(req: Request, res: Response, scope: string) {
-    await rateLimit.hit(`fail:${scope}:${client(req)}`, Number.MAX_SAFE_INTEGER, 60);
+  function unauthorized(res: Response) {
     res.status(401).json({ error: 'unauthorized', message: 'The credential is not valid.' });
+  }
+
+  function locked(res: Response, seconds: number) {
+    tooMany(res, seconds, 'Too many failed sign-in attempts for this account; try again later.');
   }
 
   const safely = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
@@ -72,7 +84,8 @@ export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; r
       await fn(req, res);
     } catch (error) {
       if (isRosterError(error)) {
-        const status = error.code === 'forbidden' ? 403 : error.code === 'not_found' ? 404 : 400;
+        const status =
+          error.code === 'forbidden' ? 403 : error.code === 'not_found' ? 404 : error.code === 'conflict' ? 409 : 400;
         res.status(status).json({ error: error.code, field: error.field, message: error.message });
         return;
       }
@@ -84,20 +97,27 @@ export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; r
   router.post(
     '/api/v1/auth/verify',
     safely(async (req, res) => {
-      if (await blocked(req, res, 'verify')) return;
       const body = verifyBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);
-      const holder = await signIn.verify(body.data);
-      if (!holder) return failed(req, res, 'verify');
-      const kind = 'apiKey' in body.data ? 'apikey' : 'passcode';
-      const wait = await rateLimit.hit(`use:${kind}:${holder.user.id}`, REQUESTS_PER_MINUTE_PER_KEY, 60);
-      if (wait > 0) {
-        res
-          .set('Retry-After', String(wait))
-          .status(429)
-          .json({ error: 'rate_limited', message: 'Too many requests with this credential.' });
-        return;
+      const refund = await admitted(req, res, 'verify');
+      if (!refund) return;
+      const credential = body.data;
+      let holder: VerifiedHolder | null;
+      if ('passcode' in credential && credential.email !== undefined) {
+        const result = await signIn.verifyPasscodeFor(credential.email, credential.passcode, clientAddress(req));
+        if (!result.ok && result.locked) {
+          await refund();
+          return locked(res, result.locked);
+        }
+        holder = result.ok ? result.holder : null;
+      } else {
+        holder = await signIn.verify('apiKey' in credential ? { apiKey: credential.apiKey } : { passcode: credential.passcode });
       }
+      if (!holder) return unauthorized(res);
+      await refund();
+      const kind = 'apiKey' in credential ? 'apikey' : 'passcode';
+      const wait = await rateLimit.hit(`use:${kind}:${holder.user.id}`, REQUESTS_PER_MINUTE_PER_KEY, 60);
+      if (wait > 0) return tooMany(res, wait, 'Too many requests with this credential.');
       res.json(holder);
     }),
   );
@@ -105,38 +125,63 @@ export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; r
   router.post(
     '/api/v1/login',
     safely(async (req, res) => {
-      if (await blocked(req, res, 'login')) return;
       const body = loginBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);
-      const holder = await signIn.login(body.data.email, body.data.password);
-      if (!holder) return failed(req, res, 'login');
-      res.json(holder);
+      const refund = await admitted(req, res, 'login');
+      if (!refund) return;
+      const result = await signIn.login(body.data.email, body.data.password, clientAddress(req));
+      if (!result.ok && !result.locked) return unauthorized(res);
+      await refund();
+      if (!result.ok) return locked(res, result.locked as number);
+      res.json(result.holder);
     }),
   );
 
   router.post(
     '/api/v1/assets',
     safely(async (req, res) => {
-      if (await blocked(req, res, 'assets')) return;
+      const refund = await admitted(req, res, 'assets');
+      if (!refund) return;
       const auth = /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '');
       const holder = auth?.[1] ? await signIn.verify({ apiKey: auth[1] }) : null;
-      if (!holder) return failed(req, res, 'assets');
+      if (!holder) return unauthorized(res);
+      await refund();
       const body = assetBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);
-      const asset = await assets.register(holder, body.data);
+      const asset = await assets.register(holder, body.data, clientAddress(req));
       res
         .status(201)
         .json({ id: asset.id, kind: asset.kind, name: asset.name, ownerId: asset.ownerId, transferable: asset.transferable });
     }),
   );
 
-  // Malformed JSON: express.json's error, answered as a 400 naming the body.
-  router.use('/api/v1', (error: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
-    if ((error as { type?: string }).type === 'entity.parse.failed') {
+  router.use('/api/v1', (_req: Request, res: Response) => {
+    res.status(404).json({ error: 'not_found', message: 'There is no such API route.' });
+  });
+  // Body parser errors (bad JSON, too large, unsupported charset) and anything unexpected: JSON that
+  // names the problem, never Express's default page with a stack trace.
+  router.use('/api/v1', (error: unknown, _req: Request, res: Response, _next: (err?: unknown) => void) => {
+    res.set('Cache-Control', 'no-store');
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.parse.failed') {
       res.status(400).json({ error: 'bad_request', field: 'body', message: 'The body must be valid JSON.' });
       return;
     }
-    next(error);
+    if (type === 'entity.too.large') {
+      res.status(413).json({ error: 'too_large', field: 'body', message: 'The body is too large (at most 16 kB).' });
+      return;
+    }
+    if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+      res.status(415).json({ error: 'unsupported_media_type', field: 'content-type', message: 'Send the body as UTF-8 JSON.' });
+      return;
+    }
+    const status = (error as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ error: 'bad_request', field: 'body', message: 'The request could not be read.' });
+      return;
+    }
+    logger.error({ err: error }, 'api request failed');
+    res.status(500).json({ error: 'internal', message: 'Something went wrong; try again.' });
   });
   return router;
 }

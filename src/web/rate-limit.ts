@@ -11,11 +11,41 @@ export interface RateLimit {
   hit(key: string, limit: number, windowSeconds: number): Promise<number>;
   /** Hits so far in the current window (without counting one). */
   count(key: string, windowSeconds: number): Promise<number>;
+  /**
+   * Check and count in one atomic step: counts a hit only while fewer than `limit` were counted in the
+   * window, so parallel requests cannot race past it. Returns 0 when counted, else seconds to wait.
+   */
+  reserve(key: string, limit: number, windowSeconds: number): Promise<number>;
+  /** Gives back a hit `reserve` counted in the current window (the attempt turned out not to be a failure). */
+  refund(key: string, windowSeconds: number): Promise<void>;
 }
 
 export function createRateLimit(deps: { prisma: PrismaClient; clock: Clock }): RateLimit {
   const { prisma, clock } = deps;
+  const windowOf = (now: Date, windowSeconds: number) =>
+    new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
+  const secondsLeft = (windowStart: Date, windowSeconds: number, now: Date) =>
+    Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
   return {
+    async reserve(key, limit, windowSeconds) {
+      const now = clock.now();
+      const windowStart = windowOf(now, windowSeconds);
+      // ON CONFLICT … WHERE: the row is locked, the condition re-read and the count raised in one statement.
+      const rows = await prisma.$queryRaw<{ count: number }[]>`
+        INSERT INTO "RateLimitBucket" AS b ("key", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
+        ON CONFLICT ("key") DO UPDATE SET
+          "count" = CASE WHEN b."windowStart" = EXCLUDED."windowStart" THEN b."count" + 1 ELSE 1 END,
+          "windowStart" = EXCLUDED."windowStart"
+        WHERE b."windowStart" <> EXCLUDED."windowStart" OR b."count" < ${limit}
+        RETURNING "count"`;
+      return rows.length > 0 ? 0 : secondsLeft(windowStart, windowSeconds, now);
+    },
+    async refund(key, windowSeconds) {
+      const windowStart = windowOf(clock.now(), windowSeconds);
+      await prisma.$executeRaw`
+        UPDATE "RateLimitBucket" SET "count" = "count" - 1
+        WHERE "key" = ${key} AND "windowStart" = ${windowStart} AND "count" > 0`;
+    },
     async hit(key, limit, windowSeconds) {
       const now = clock.now();
       const windowStart = new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);

@@ -5,9 +5,11 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { SignInService } from '../domain/credentials/sign-in-service';
+import type { InviteDetails, SignInService } from '../domain/credentials/sign-in-service';
 import { PASSWORD_MIN } from '../domain/credentials/sign-in-service';
+import { formatWhen } from '../domain/format-when';
 import { isRosterError } from '../errors';
+import { clientAddress } from './api-routes';
 import type { Csrf } from './csrf';
 import { CSRF_FIELD } from './csrf';
 import { CONTENT_SECURITY_POLICY, html, page } from './html';
@@ -20,12 +22,38 @@ const inviteForm = z.object({
 });
 const passwordForm = z.object({ password: z.string().max(1000).default(''), confirm: z.string().max(1000).default('') });
 
+/** A message for the form and the field it is about, if any. */
+interface FormProblem {
+  message: string;
+  field?: string;
+}
+
+type PasswordLinkDetails = Awaited<ReturnType<SignInService['inspectPasswordLink']>>;
+
 function send(res: Response, status: number, title: string, body: ReturnType<typeof html>) {
   res.status(status).type('html').send(page(title, body));
 }
 
-function notice(res: Response, status: number, title: string, message: string) {
-  send(res, status, title, html`<h1>${title}</h1><p>${message}</p>`);
+function notice(res: Response, status: number, title: string, message: string, next?: string) {
+  send(res, status, title, html`<h1>${title}</h1><p>${message}</p>${next ? html`<p>${next}</p>` : ''}`);
+}
+
+/** A form error, placed just before the field at fault and announced by screen readers as the page loads. */
+function fieldError(message: string) {
+  return html`<p class="error" id="form-error" role="alert">${message}</p>`;
+}
+
+/** A field's description (its hint, and the error when it is at fault); the field at fault also gets the cursor. */
+function described(fault: boolean, hint?: string) {
+  const ids = [hint, fault ? 'form-error' : undefined].filter(Boolean).join(' ');
+  return html`${ids ? html` aria-describedby="${ids}"` : ''}${fault ? html` aria-invalid="true" autofocus` : ''}`;
+}
+
+/** "in 47 hours", "in 3 days": how long an invitee has left. */
+function timeLeft(hours: number): string {
+  if (hours < 1) return 'in less than an hour';
+  if (hours < 48) return `in ${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+  return `in ${Math.floor(hours / 24)} days`;
 }
 
 /** Security headers on every page: no framing, no caching, no referrer, a strict CSP. */
@@ -46,113 +74,182 @@ export function webPages(deps: { signIn: SignInService; csrf: Csrf; logger: Logg
   router.use(['/invite', '/password'], pageHeaders, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }));
 
   /** Runs a page handler; a RosterError becomes a page that says what happened, anything else a plain apology. */
-  const handle = (fn: (req: Request, res: Response, token: string) => Promise<void>) => async (req: Request, res: Response) => {
-    const token = tokenSchema.safeParse(req.params.token);
-    if (!token.success) return notice(res, 404, 'Link not valid', 'This link is not valid. Ask an admin for a new one.');
-    try {
-      await fn(req, res, token.data);
-    } catch (error) {
-      if (isRosterError(error)) return notice(res, error.code === 'not_found' ? 404 : 410, 'Link cannot be used', error.message);
-      logger.error({ err: error }, 'web page failed');
-      notice(res, 500, 'Something went wrong', 'Something went wrong on our side. Try again in a minute.');
-    }
-  };
+  const handle =
+    (kind: 'Invite' | 'Password', fn: (req: Request, res: Response, token: string) => Promise<void>) =>
+    async (req: Request, res: Response) => {
+      const token = tokenSchema.safeParse(req.params.token);
+      if (!token.success)
+        return notice(
+          res,
+          404,
+          `${kind} link not valid`,
+          `This ${kind.toLowerCase()} link is not valid. Check that you copied all of it, or ask an admin for a new one.`,
+        );
+      try {
+        await fn(req, res, token.data);
+      } catch (error) {
+        if (isRosterError(error)) {
+          const known = error.code !== 'not_found';
+          return notice(res, known ? 410 : 404, `${kind} link ${known ? 'cannot be used' : 'not valid'}`, error.message);
+        }
+        logger.error({ err: error }, 'web page failed');
+        notice(res, 500, 'Something went wrong', 'Something went wrong on our side. Try again in a minute.');
+      }
+    };
 
-  function inviteFormPage(
-    req: Request,
-    res: Response,
-    who: { email: string; name: string | null },
-    error?: string,
-    status = 200,
-  ) {
+  function inviteFormPage(req: Request, res: Response, invite: InviteDetails, problem?: FormProblem, status = 200) {
     const token = csrf.issue(req, res);
+    const at = (field?: string) => (problem && problem.field === field ? fieldError(problem.message) : '');
+    const from = invite.invitedBy;
+    const inviter = from ? (from.name ? `${from.name} (${from.email})` : from.email) : 'An admin';
     send(
       res,
       status,
-      'Accept your invite',
-      html`<h1>Welcome</h1>
-<p>You were invited as <strong>${who.email}</strong>. Choose how you will sign in.</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" autocomplete="off">
+      `Join ${invite.accountName}`,
+      html`<h1>Join ${invite.accountName}</h1>
+<p>${inviter} invited <strong>${invite.email}</strong> to ${invite.accountName}.</p>
+<dl>
+<dt>${invite.roles.length > 1 ? 'Your roles' : 'Your role'}</dt>
+${invite.roles.map((role) => html`<dd><strong>${role.name}</strong>${role.description ? html` · ${role.description}` : ''}</dd>`)}
+<dt>This link expires</dt><dd><time datetime="${invite.expiresAt.toISOString()}">${formatWhen(invite.expiresAt)}</time> (${timeLeft(invite.hoursLeft)})</dd>
+</dl>
+${invite.note ? html`<figure class="note"><figcaption>Note from ${from?.name ?? from?.email ?? 'the admin'}</figcaption><blockquote>${invite.note}</blockquote></figure>` : ''}
+<form method="post">
 <input type="hidden" name="${CSRF_FIELD}" value="${token}">
-<label for="name">Your name</label><input type="text" id="name" name="name" maxlength="100" required value="${who.name ?? ''}">
-<fieldset><label><input type="radio" name="method" value="password" checked> A password</label>
-<label for="password">Password (at least ${PASSWORD_MIN} characters)</label><input type="password" id="password" name="password" minlength="${PASSWORD_MIN}" autocomplete="new-password">
-<label><input type="radio" name="method" value="google"> Sign in with Google instead</label></fieldset>
-<button type="submit">Accept invite</button></form>`,
+${problem && problem.field !== 'name' && problem.field !== 'password' ? fieldError(problem.message) : ''}
+<label for="name">Your name</label>
+${at('name')}<input type="text" id="name" name="name" maxlength="100" required autocomplete="name" value="${invite.name ?? ''}"${described(problem?.field === 'name')}>
+<h2>Sign in with a password</h2>
+<label for="password">Choose a password</label>
+<p class="hint" id="password-hint">At least ${PASSWORD_MIN} characters.</p>
+${at('password')}<input type="password" id="password" name="password" minlength="${PASSWORD_MIN}" required autocomplete="new-password"${described(problem?.field === 'password', 'password-hint')}>
+<button type="submit" name="method" value="password">Accept and set password</button>
+<h2>Or sign in with Google</h2>
+<p class="hint" id="google-hint">You set no password here. From now on you sign in to ${invite.accountName} with Google, using the Google account for ${invite.email}.</p>
+<button type="submit" name="method" value="google" class="secondary" formnovalidate aria-describedby="google-hint">Accept and use Google</button>
+</form>`,
     );
   }
 
   router.get(
     '/invite/:token',
-    handle(async (req, res, token) => inviteFormPage(req, res, await signIn.inspectInvite(token))),
+    handle('Invite', async (req, res, token) => inviteFormPage(req, res, await signIn.inspectInvite(token))),
   );
 
   router.post(
     '/invite/:token',
-    handle(async (req, res, token) => {
+    handle('Invite', async (req, res, token) => {
       if (!csrf.verify(req)) return notice(res, 403, 'Form expired', 'This form has expired. Open your invite link again.');
       const form = inviteForm.safeParse(req.body);
       const who = await signIn.inspectInvite(token);
-      if (!form.success) return inviteFormPage(req, res, who, 'Fill in your name and a password.', 400);
+      if (!form.success) return inviteFormPage(req, res, who, { message: 'Fill in your name and a password.' }, 400);
       try {
-        await signIn.acceptInvite(token, {
-          name: form.data.name,
-          password: form.data.password,
-          google: form.data.method === 'google',
-        });
+        await signIn.acceptInvite(
+          token,
+          { name: form.data.name, password: form.data.password, google: form.data.method === 'google' },
+          clientAddress(req),
+        );
       } catch (error) {
         if (isRosterError(error) && error.code === 'bad_input')
-          return inviteFormPage(req, res, { ...who, name: form.data.name }, error.message, 400);
+          return inviteFormPage(req, res, { ...who, name: form.data.name }, { message: error.message, field: error.field }, 400);
         throw error;
       }
       notice(
         res,
         200,
         'You are in',
+        `Your ${who.accountName} account is active.`,
         form.data.method === 'google'
-          ? 'Your account is active. Sign in with Google from now on.'
-          : 'Your account is active. You can sign in with your e-mail and password.',
+          ? `Sign in with Google from now on, using the Google account for ${who.email}.`
+          : `Sign in with ${who.email} and the password you chose.`,
       );
     }),
   );
 
-  function passwordFormPage(req: Request, res: Response, email: string, error?: string, status = 200) {
+  function passwordFormPage(req: Request, res: Response, link: PasswordLinkDetails, problem?: FormProblem, status = 200) {
     const token = csrf.issue(req, res);
+    const at = (field: string) => (problem?.field === field ? fieldError(problem.message) : '');
     send(
       res,
       status,
-      'Set your password',
-      html`<h1>Set your password</h1><p>For <strong>${email}</strong>.</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" autocomplete="off"><input type="hidden" name="${CSRF_FIELD}" value="${token}">
-<label for="password">New password (at least ${PASSWORD_MIN} characters)</label><input type="password" id="password" name="password" minlength="${PASSWORD_MIN}" required autocomplete="new-password">
-<label for="confirm">Repeat it</label><input type="password" id="confirm" name="confirm" required autocomplete="new-password">
+      `Set your password for ${link.accountName}`,
+      html`<h1>Set your password</h1>
+<p>For <strong>${link.email}</strong> on ${link.accountName}.</p>
+<form method="post"><input type="hidden" name="${CSRF_FIELD}" value="${token}">
+${problem && problem.field !== 'password' && problem.field !== 'confirm' ? fieldError(problem.message) : ''}
+<label for="password">New password</label>
+<p class="hint" id="password-hint">At least ${PASSWORD_MIN} characters.</p>
+${at('password')}<input type="password" id="password" name="password" minlength="${PASSWORD_MIN}" required autocomplete="new-password"${described(problem?.field === 'password', 'password-hint')}>
+<label for="confirm">Repeat the new password</label>
+${at('confirm')}<input type="password" id="confirm" name="confirm" required autocomplete="new-password"${described(problem?.field === 'confirm')}>
 <button type="submit">Save password</button></form>`,
     );
   }
 
   router.get(
     '/password/:token',
-    handle(async (req, res, token) => passwordFormPage(req, res, (await signIn.inspectPasswordLink(token)).email)),
+    handle('Password', async (req, res, token) => passwordFormPage(req, res, await signIn.inspectPasswordLink(token))),
   );
 
   router.post(
     '/password/:token',
-    handle(async (req, res, token) => {
+    handle('Password', async (req, res, token) => {
       if (!csrf.verify(req)) return notice(res, 403, 'Form expired', 'This form has expired. Open your password link again.');
-      const { email } = await signIn.inspectPasswordLink(token);
+      const link = await signIn.inspectPasswordLink(token);
       const form = passwordForm.safeParse(req.body);
       if (!form.success || form.data.password !== form.data.confirm)
-        return passwordFormPage(req, res, email, 'The two passwords differ.', 400);
+        return passwordFormPage(
+          req,
+          res,
+          link,
+          { message: 'The two passwords differ. Type the same one twice.', field: 'confirm' },
+          400,
+        );
       try {
-        await signIn.setPassword(token, form.data.password);
+        await signIn.setPassword(token, form.data.password, clientAddress(req));
       } catch (error) {
-        if (isRosterError(error) && error.code === 'bad_input') return passwordFormPage(req, res, email, error.message, 400);
+        if (isRosterError(error) && error.code === 'bad_input')
+          return passwordFormPage(req, res, link, { message: error.message, field: error.field }, 400);
         throw error;
       }
-      notice(res, 200, 'Password saved', 'Your new password is saved. You can sign in with it now.');
+      notice(
+        res,
+        200,
+        'Password saved',
+        `Your new password for ${link.accountName} is saved.`,
+        `Sign in with ${link.email} and the new password.`,
+      );
     }),
   );
   return router;
+}
+
+/**
+ * The last error handler of the whole Express app: whatever reaches it (a form too large, a body that
+ * cannot be read, a bug) is answered with a short page, or JSON under /api, and never with Express's
+ * default page, which shows the stack trace unless NODE_ENV is production.
+ */
+export function lastResortErrors(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: number }).status;
+    const known = typeof status === 'number' && status >= 400 && status < 500;
+    if (!known) logger.error({ err: error }, 'web request failed');
+    const code = known ? status : 500;
+    res.set({ 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cache-Control': 'no-store' });
+    if (req.path.startsWith('/api/')) {
+      res.status(code).json({
+        error: known ? 'bad_request' : 'internal',
+        message: known ? 'The request could not be read.' : 'Something went wrong; try again.',
+      });
+      return;
+    }
+    const message =
+      code === 413
+        ? 'What you sent is too large. Go back and shorten it.'
+        : known
+          ? 'The request could not be read. Go back and try again.'
+          : 'Something went wrong on our side. Try again in a minute.';
+    notice(res, code, code === 500 ? 'Something went wrong' : 'Request not accepted', message);
+  };
 }

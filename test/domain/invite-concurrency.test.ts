@@ -11,9 +11,9 @@ describe.each(testTargets())('invites under concurrency (%s store)', (target) =>
 
   it('20 concurrent invites of one address make one user; the others are told it is already invited', async () => {
     h = await startDomainHarness(target);
-    const { invites } = h.services();
+    const { changes } = h.services();
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => invites.invite(h.owner, { emails: ['same@example.com'], role: 'viewer' })),
+      Array.from({ length: 20 }, () => changes.submit(h.owner, { kind: 'invite', emails: ['same@example.com'], role: 'viewer' })),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -30,16 +30,18 @@ describe.each(testTargets())('invites under concurrency (%s store)', (target) =>
 
   it('concurrent invites racing the seat limit never exceed it', async () => {
     h = await startDomainHarness(target);
-    const { invites, directory } = h.services({ seatLimit: 10 });
+    const { changes, directory } = h.services({ seatLimit: 10 });
     // 1 seat is the owner's; 12 invites of 2 addresses each race for the 9 left.
     const results = await Promise.allSettled(
-      Array.from({ length: 12 }, (_, i) => invites.invite(h.owner, { emails: [`a${i}@example.com`, `b${i}@example.com`] })),
+      Array.from({ length: 12 }, (_, i) =>
+        changes.submit(h.owner, { kind: 'invite', emails: [`a${i}@example.com`, `b${i}@example.com`] }),
+      ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(ok).toBe(4);
     for (const r of refused) expect(r.reason.code).toBe('seat_limit');
-    const seats = await directory.seats();
+    const seats = await directory.seats(h.owner);
     expect(seats.used).toBe(9);
     expect(seats.used).toBeLessThanOrEqual(seats.limit);
   });

@@ -77,6 +77,8 @@ describe('the app: health, Slack wiring, workspace, bootstrap', () => {
       DATABASE_URL: 'memory://',
       LOG_LEVEL: 'silent',
     });
-    await expect(buildRoster(config)).rejects.toThrow('OWNER_EMAIL is missing');
+    await expect(buildRoster(config)).rejects.toThrow(
+      'OWNER_EMAIL is missing: it must be an e-mail address such as you@example.com.',
+    );
   });
 });

@@ -75,18 +75,33 @@ describe('the scheduler through the real app (embedded store, clock moved by han
     expect((await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'rita@example.com' } })).status).toBe('invited');
   });
 
-  it('puts at most 50 invites in a digest message', async () => {
+  it('puts at most 50 invites in a digest message, and in an inviter DM', async () => {
     const emails = Array.from({ length: 120 }, (_, i) => `many${i}@example.com`);
     for (let i = 0; i < emails.length; i += 50)
       await h.slack.commandAndWait(OWNER.slackId, `invite ${emails.slice(i, i + 50).join(' ')}`, 20_000);
     h.clock.advanceHours(49);
     const before = channelPosts().length;
+    const ownerDms = () => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${OWNER.slackId}`);
+    const dmsBefore = ownerDms().length;
     const report = await h.roster.scheduler.runOnce();
     expect(report.expired).toBe(121);
     const digests = channelPosts()
       .slice(before)
       .filter((c) => String(c.args.text).includes('expired without being accepted'));
-    expect(digests.map((d) => (d.args.blocks as unknown[]).length - 1).sort((a, b) => a - b)).toEqual([21, 50, 50]);
+    const invites = (blocks: unknown) => JSON.stringify(blocks).match(/notice\.reinvite/g)?.length ?? 0;
+    expect(digests.map((d) => invites(d.args.blocks)).sort((a, b) => a - b)).toEqual([21, 50, 50]);
+    // The inviter: one DM of 50 addresses, then continuations (rita's re-invite expired in this pass too).
+    const dms = ownerDms().slice(dmsBefore);
+    const listed = (c: (typeof dms)[number]) => JSON.stringify(c.args.blocks).match(/many\d+@example\.com/g) ?? [];
+    expect(dms.map((c) => String(c.args.text))).toEqual([
+      '50 invites you sent expired without being accepted. 71 more follow in further messages.',
+      '50 invites you sent expired without being accepted. 21 more follow in the next message.',
+      '21 invites you sent expired without being accepted.',
+    ]);
+    expect(new Set(dms.flatMap(listed)).size).toBe(120);
+    await h.roster.scheduler.runOnce();
+    expect(ownerDms().length).toBe(dmsBefore + 3);
+    expect(h.fake.rejected).toEqual([]);
   });
 
   it('warns a passcode holder 3 days before expiry, once, then expires it', async () => {

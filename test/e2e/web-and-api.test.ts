@@ -54,7 +54,7 @@ describe.each(testTargets())('invite and password pages, the API (%s store)', (t
       password: 'correct horse battery',
     });
     expect(done.status).toBe(200);
-    expect(done.body).toContain('Your account is active');
+    expect(done.body).toContain('Your Roster Test account is active.');
     expect(done.body).not.toContain(link.split('/').at(-1));
     const user = await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'nina@example.com' } });
     expect(user).toMatchObject({ status: 'active', name: 'Nina <b>N</b>', signInMethod: 'password' });

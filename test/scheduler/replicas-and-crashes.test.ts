@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAccessService } from '../../src/domain/access/access-service';
 import { createApprovalService } from '../../src/domain/approvals/approval-service';
 import { createAuditService } from '../../src/domain/audit/audit-service';
 import type { Delivery, OutgoingLink } from '../../src/domain/delivery/delivery';
 import { createInviteLinks } from '../../src/domain/invites/invite-links';
 import { createNoticeOutbox } from '../../src/domain/notices/notice-outbox';
 import { loadCatalog } from '../../src/domain/roles/catalog';
+import { expireInvites } from '../../src/scheduler/due-work';
 import { createScheduler } from '../../src/scheduler/scheduler';
 import type { DigestEntry, SchedulerNotifier } from '../../src/scheduler/send-notices';
 import { type Database, openDatabase } from '../../src/store/database';
@@ -16,7 +17,13 @@ import { testTargets } from '../support/test-database';
 interface Recorder {
   deliveries: OutgoingLink[];
   dms: string[];
+  /** The inviters' DMs on expiry: to whom, the addresses listed, and how many were said to follow. */
+  expiryDms: { to: string; emails: string[]; more: number }[];
   digests: DigestEntry[][];
+}
+
+function newRecorder(): Recorder {
+  return { deliveries: [], dms: [], expiryDms: [], digests: [] };
 }
 
 /** A scheduler as one replica would build it, on its own connection to the store. */
@@ -25,17 +32,14 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
   const accountId = h.accountId;
   const clock = h.clock;
   const audit = createAuditService({ db: prisma, accountId, clock });
-  const access = createAccessService({ prisma, accountId, profiles: { emailOf: async () => null } });
   const policy = loadCatalog().catalog.policy;
   const approvals = createApprovalService({
     prisma,
     accountId,
     clock,
     audit,
-    policy: policy.approvals,
-    enabled: true,
-    executors: {},
-    actorById: (id) => access.actorForUserId(id, 'approval'),
+    ttlHours: policy.approvals.ttlHours,
+    run: async () => ({ outcome: 'not used here' }),
   });
   const delivery: Delivery = {
     async send(message) {
@@ -46,6 +50,10 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
   const notifier: SchedulerNotifier = {
     async dm(person, text) {
       recorder.dms.push(`${person.email}: ${text}`);
+      return true;
+    },
+    async expiredInvites(inviter, invites, more) {
+      recorder.expiryDms.push({ to: inviter.email, emails: invites.map((i) => i.email), more });
       return true;
     },
     async digest(_kind, entries) {
@@ -80,12 +88,126 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   async function inviteMany(n: number) {
-    const { invites } = h.services({ seatLimit: 10_000 });
+    const { changes } = h.services({ seatLimit: 10_000 });
     for (let i = 0; i < n; i += 50) {
       const emails = Array.from({ length: Math.min(50, n - i) }, (_, j) => `p${i + j}@example.com`);
-      await invites.invite(h.owner, { emails });
+      await changes.submit(h.owner, { kind: 'invite', emails });
     }
   }
+
+  /** `n` invites from `inviterId` written straight to the store, already reminded, expiring in an hour. */
+  async function expiringInvites(inviterId: string, prefix: string, n: number) {
+    const now = h.clock.now();
+    const hours = (x: number) => new Date(now.getTime() + x * 3_600_000);
+    const emails = Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}@example.com`);
+    await h.db.prisma.user.createMany({
+      data: emails.map((email) => ({ accountId: h.accountId, email, status: 'invited' as const, invitedById: inviterId })),
+    });
+    const users = await h.db.prisma.user.findMany({ where: { email: { in: emails } }, select: { id: true } });
+    await h.db.prisma.invite.createMany({
+      data: users.map((u) => ({
+        accountId: h.accountId,
+        userId: u.id,
+        tokenHash: randomUUID(),
+        tokenNonce: randomUUID(),
+        invitedById: inviterId,
+        sentAt: hours(-47),
+        lastSentAt: hours(-23),
+        resendCount: 1,
+        expiresAt: hours(1),
+      })),
+    });
+    return emails;
+  }
+
+  async function secondInviter(): Promise<string> {
+    const ivy = await h.db.prisma.user.create({ data: { accountId: h.accountId, email: 'ivy@example.com', status: 'active' } });
+    return ivy.id;
+  }
+
+  const sizesTo = (r: Recorder, to: string) => r.expiryDms.filter((d) => d.to === to).map((d) => d.emails.length);
+
+  it('an inviter whose 120 invites expire in one pass gets 3 DMs (50, 50, 20), and nothing more later', async () => {
+    h = await startDomainHarness(target);
+    const emails = await expiringInvites(h.owner.userId as string, 'x', 120);
+    const recorder = newRecorder();
+    const scheduler = replica(h, h.db, recorder, 25);
+    h.clock.advanceHours(2);
+    expect((await scheduler.runOnce()).expired).toBe(120);
+    expect(sizesTo(recorder, 'owner@example.com')).toEqual([50, 50, 20]);
+    expect(recorder.expiryDms.map((d) => d.more)).toEqual([70, 20, 0]);
+    expect(recorder.expiryDms.flatMap((d) => d.emails).sort()).toEqual(emails);
+    expect(recorder.dms).toEqual([]);
+    await scheduler.runOnce();
+    h.clock.advanceHours(1); // past any lease
+    await scheduler.runOnce();
+    expect(recorder.expiryDms).toHaveLength(3);
+    expect(await h.db.prisma.sentNotice.count({ where: { rule: 'expiry-dm', status: { not: 'sent' } } })).toBe(0);
+  });
+
+  it('two inviters each get their own DMs, listing only their invites', async () => {
+    h = await startDomainHarness(target);
+    const ivyId = await secondInviter();
+    const owners = await expiringInvites(h.owner.userId as string, 'o', 60);
+    const ivys = await expiringInvites(ivyId, 'i', 7);
+    const recorder = newRecorder();
+    h.clock.advanceHours(2);
+    await replica(h, h.db, recorder, 25).runOnce();
+    expect(sizesTo(recorder, 'owner@example.com')).toEqual([50, 10]);
+    expect(sizesTo(recorder, 'ivy@example.com')).toEqual([7]);
+    const listedTo = (to: string) => recorder.expiryDms.filter((d) => d.to === to).flatMap((d) => d.emails);
+    expect(listedTo('owner@example.com').sort()).toEqual(owners);
+    expect(listedTo('ivy@example.com').sort()).toEqual(ivys);
+  });
+
+  it('two replicas passing at once send each inviter one set of DMs', async () => {
+    h = await startDomainHarness(target);
+    const ivyId = await secondInviter();
+    const owners = await expiringInvites(h.owner.userId as string, 'o', 120);
+    const ivys = await expiringInvites(ivyId, 'i', 30);
+    const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
+    if (second !== h.db) extra.push(second);
+    const recorder = newRecorder();
+    const a = replica(h, h.db, recorder, 25);
+    const b = replica(h, second, recorder, 25);
+    h.clock.advanceHours(2);
+    const reports = await Promise.all([a.runOnce(), b.runOnce()]);
+    expect(reports[0].expired + reports[1].expired).toBe(150);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    h.clock.advanceHours(1);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    expect(sizesTo(recorder, 'owner@example.com').sort()).toEqual([20, 50, 50]);
+    expect(sizesTo(recorder, 'ivy@example.com')).toEqual([30]);
+    const listed = recorder.expiryDms.flatMap((d) => d.emails);
+    expect(listed).toHaveLength(150);
+    expect([...new Set(listed)].sort()).toEqual([...owners, ...ivys].sort());
+  });
+
+  it('a pass that dies after claiming an inviter DM: it goes out after the lease, once, with the rest', async () => {
+    h = await startDomainHarness(target);
+    const emails = await expiringInvites(h.owner.userId as string, 'x', 120);
+    const recorder = newRecorder();
+    const scheduler = replica(h, h.db, recorder, 25);
+    h.clock.advanceHours(2);
+    // The crashed pass: expired and queued everything, claimed the first DM, then died before sending it.
+    const outbox = createNoticeOutbox({ prisma: h.db.prisma, accountId: h.accountId, clock: h.clock });
+    const policy = loadCatalog().catalog.policy;
+    const audit = createAuditService({ db: h.db.prisma, accountId: h.accountId, clock: h.clock });
+    const due = { prisma: h.db.prisma, audit, accountId: h.accountId, clock: h.clock, outbox, policy };
+    expect(await expireInvites(due)).toBe(120);
+    expect((await outbox.claimGroup('expiry-dm', 50))?.notices).toHaveLength(50);
+    // Within the lease the inviter's DMs wait (the continuation must not go out before the first message)…
+    h.clock.advanceHours(0.1);
+    await scheduler.runOnce();
+    expect(recorder.expiryDms).toEqual([]);
+    // …and after it, all of them go out, each address once.
+    h.clock.advanceHours(0.1);
+    await scheduler.runOnce();
+    expect(sizesTo(recorder, 'owner@example.com')).toEqual([50, 50, 20]);
+    expect(recorder.expiryDms.flatMap((d) => d.emails).sort()).toEqual(emails);
+    await scheduler.runOnce();
+    expect(recorder.expiryDms).toHaveLength(3);
+  });
 
   it('two passes at the same time send each reminder and each notice once', async () => {
     h = await startDomainHarness(target);
@@ -93,7 +215,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     // On PostgreSQL each replica has its own connection pool; PGlite is one connection by nature.
     const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
     if (second !== h.db) extra.push(second);
-    const recorder: Recorder = { deliveries: [], dms: [], digests: [] };
+    const recorder = newRecorder();
     const a = replica(h, h.db, recorder, 25);
     const b = replica(h, second, recorder, 25);
     h.sent.length = 0;
@@ -107,14 +229,17 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     // 120 in the expiring-soon digest (at 36 h) is not reached here; the expiry digest lists each once.
     expect(listed.filter((e) => e.startsWith('p'))).toHaveLength(120);
     expect(new Set(listed).size).toBe(120);
-    expect(recorder.dms).toHaveLength(120);
+    // All 120 were the owner's: one DM of 50, then continuations of 50 and 20, each address once.
+    expect(recorder.expiryDms.map((d) => d.emails.length).sort()).toEqual([20, 50, 50]);
+    expect(new Set(recorder.expiryDms.flatMap((d) => d.emails)).size).toBe(120);
+    expect(recorder.dms).toEqual([]);
     expect(await h.db.prisma.user.count({ where: { status: 'expired' } })).toBe(120);
   });
 
   it('stopping the scheduler stops a running pass between batches; another replica finishes the work', async () => {
     h = await startDomainHarness(target);
     await inviteMany(40);
-    const recorder: Recorder = { deliveries: [], dms: [], digests: [] };
+    const recorder = newRecorder();
     const stopping = replica(h, h.db, recorder, 10);
     h.clock.advanceHours(24.5);
     const pass = stopping.runOnce();
@@ -130,7 +255,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   it('a pass stopped between batches loses nothing and doubles nothing', async () => {
     h = await startDomainHarness(target);
     await inviteMany(60);
-    const recorder: Recorder = { deliveries: [], dms: [], digests: [] };
+    const recorder = newRecorder();
     const scheduler = replica(h, h.db, recorder, 10);
     h.clock.advanceHours(24.5);
     const stop = new AbortController();

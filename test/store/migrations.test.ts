@@ -1,6 +1,7 @@
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/store/database';
-import { diffSchema, isEmptyMigration } from '../../src/store/migrate';
+import { diffOnScratch, isEmptyMigration } from '../../src/store/migrate';
 import { freshDatabaseUrl, type TargetName, type TestDatabaseUrl, testTargets } from '../support/test-database';
 
 describe.each(testTargets())('migrations through the wasm schema engine (%s store)', (target: TargetName) => {
@@ -33,7 +34,10 @@ describe.each(testTargets())('migrations through the wasm schema engine (%s stor
       openDatabase({ databaseUrl: shared.url, dataDir: '/tmp' }),
     ]);
     const rows = await a.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "_prisma_migrations"`;
-    expect(rows[0]?.n).toBe((await a.migrate()).length + 2);
+    // Every migration folder is recorded once, by whichever replica applied it.
+    const migrations = new URL('../../prisma/migrations/', import.meta.url);
+    const folders = (await readdir(migrations, { withFileTypes: true })).filter((e) => e.isDirectory()).length;
+    expect(rows[0]?.n).toBe((await a.migrate()).length + folders);
     expect(await b.migrate()).toEqual([]);
     await a.close();
     await b.close();
@@ -54,19 +58,13 @@ describe.each(testTargets())('migrations through the wasm schema engine (%s stor
 
 describe('diffSchema (on a scratch embedded store: the engine needs a shadow database it may create freely)', () => {
   it('agrees with prisma/schema.prisma (no migration is missing)', async () => {
-    const url = await freshDatabaseUrl('embedded');
-    const db = await openDatabase({ databaseUrl: url.url, dataDir: '/tmp', migrate: false });
-    const sql = await diffSchema(db.factory, 'migrations');
+    const sql = await diffOnScratch('migrations');
     expect(isEmptyMigration(sql)).toBe(true);
-    await db.close();
   });
 
   it('sees a difference when there is one', async () => {
-    const url = await freshDatabaseUrl('embedded');
-    const db = await openDatabase({ databaseUrl: url.url, dataDir: '/tmp', migrate: false });
-    const sql = await diffSchema(db.factory, 'empty');
+    const sql = await diffOnScratch('empty');
     expect(sql).toContain('CREATE TABLE "User"');
     expect(isEmptyMigration(sql)).toBe(false);
-    await db.close();
   });
 });

@@ -2,15 +2,14 @@
  * Services over a real, migrated store without Slack: for service-tier tests. Delivery is
  * recorded instead of sent (it is a port; its Slack and e-mail adapters have their own tests).
  */
+import pino from 'pino';
+import { createServices, type Services } from '../../src/create-services';
 import { type Actor, systemActor } from '../../src/domain/access/actor';
 import { effectivePermissions } from '../../src/domain/access/effective-permissions';
 import { bootstrapAccount } from '../../src/domain/account/bootstrap';
 import { createAuditService } from '../../src/domain/audit/audit-service';
 import type { Delivery, OutgoingLink } from '../../src/domain/delivery/delivery';
-import { createDirectoryService } from '../../src/domain/directory/directory-service';
-import { createInviteLinks } from '../../src/domain/invites/invite-links';
-import { createInviteService } from '../../src/domain/invites/invite-service';
-import { loadCatalog } from '../../src/domain/roles/catalog';
+import { loadCatalog, type Policy } from '../../src/domain/roles/catalog';
 import { type Database, openDatabase } from '../../src/store/database';
 import { type TestClock, testClock } from './test-clock';
 import { freshDatabaseUrl, type TargetName } from './test-database';
@@ -23,10 +22,8 @@ export interface DomainHarness {
   clock: TestClock;
   sent: OutgoingLink[];
   owner: Actor;
-  services(options?: { seatLimit?: number }): {
-    directory: ReturnType<typeof createDirectoryService>;
-    invites: ReturnType<typeof createInviteService>;
-  };
+  /** Every service, wired by the same `createServices` as main.ts; approvals on when `approvals` names actions. */
+  services(options?: { seatLimit?: number; approvals?: Policy['approvals']['actions'] }): Services;
   close(): Promise<void>;
 }
 
@@ -69,21 +66,28 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
     sent,
     owner,
     services(options = {}) {
-      const audit = createAuditService({ db: db.prisma, accountId, clock });
-      const seatLimit = options.seatLimit ?? 25;
-      const directory = createDirectoryService({ prisma: db.prisma, accountId, clock, seatLimit });
-      const invites = createInviteService({
-        prisma: db.prisma,
-        accountId,
-        clock,
-        audit,
-        directory,
-        delivery,
-        links: createInviteLinks({ secret: 'x'.repeat(32), publicUrl: 'http://roster.test' }),
-        seatLimit,
-        inviteTtlHours: 48,
-      });
-      return { directory, invites };
+      return createServices(
+        {
+          catalog: {
+            ...catalog,
+            policy: { ...catalog.policy, approvals: { ...catalog.policy.approvals, actions: options.approvals ?? {} } },
+          },
+          seatLimit: options.seatLimit ?? 25,
+          inviteTtlHours: 48,
+          publicUrl: 'http://roster.test',
+          linkSecret: 'x'.repeat(32),
+          approvalsChannel: options.approvals ? 'C0APPROVALS' : undefined,
+        },
+        {
+          prisma: db.prisma,
+          accountId,
+          clock,
+          logger: pino({ level: 'silent' }),
+          profiles: { emailOf: async () => null },
+          messenger: { send: async () => false },
+          delivery,
+        },
+      );
     },
     async close() {
       await db.close();

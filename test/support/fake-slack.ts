@@ -1,11 +1,13 @@
 /**
  * A fake Slack Web API on loopback: records every call, answers as Slack does (including 429
  * with Retry-After and `ok: false` errors on demand), accepts file uploads, and catches what
- * the app posts to `response_url`s.
+ * the app posts to `response_url`s. Blocks and views past Slack's limits are refused as Slack
+ * refuses them (`invalid_blocks`, `invalid_arguments`), and listed in `rejected`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { blockProblems, viewProblems } from './block-kit-limits';
 
 export interface FakeUser {
   id: string;
@@ -37,10 +39,14 @@ export interface FakeSlack {
   calls: RecordedCall[];
   responses: RecordedResponse[];
   uploads: { fileId: string; bytes: Buffer }[];
+  /** Messages and views refused for breaking Block Kit's limits, with Slack's reasons. */
+  rejected: { method: string; problems: string[] }[];
   callsTo(method: string): RecordedCall[];
   addUser(user: FakeUser): void;
   /** The next `times` calls to `method` fail as described. */
   failNext(method: string, fault: Fault, times?: number): void;
+  /** Every call to `method` answers only after `ms` (a slow Slack); 0 turns it off. */
+  slow(method: string, ms: number): void;
   /** A fresh response_url; what the app posts there lands in `responses`. */
   responseUrl(id?: string): string;
   /** Socket Mode: envelopes the app acknowledged over the WebSocket. */
@@ -57,6 +63,7 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
   const teamId = options.teamId ?? 'T0ROSTER';
   const users = new Map<string, FakeUser>();
   const faults = new Map<string, Fault[]>();
+  const delays = new Map<string, number>();
   let ts = 1_700_000_000;
   let responseCounter = 0;
   let fileCounter = 0;
@@ -67,6 +74,7 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     calls: [],
     responses: [],
     uploads: [],
+    rejected: [],
     socketAcks: [],
     async socketSend(envelope) {
       const socket = await fake.waitFor(() => sockets.find((ws) => ws.readyState === 1));
@@ -77,6 +85,9 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     callsTo: (method) => fake.calls.filter((call) => call.method === method),
     addUser(user) {
       users.set(user.id, user);
+    },
+    slow(method, ms) {
+      delays.set(method, ms);
     },
     failNext(method, fault, times = 1) {
       faults.set(method, [...(faults.get(method) ?? []), ...Array.from({ length: times }, () => fault)]);
@@ -98,7 +109,9 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
       fake.calls.length = 0;
       fake.responses.length = 0;
       fake.uploads.length = 0;
+      fake.rejected.length = 0;
       faults.clear();
+      delays.clear();
     },
     close: () =>
       new Promise((resolve) => {
@@ -109,7 +122,22 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
   };
   for (const user of options.users ?? []) fake.addUser(user);
 
+  /** Slack's own refusal of blocks or a view past Block Kit's limits, or null. */
+  function refusal(method: string, args: Record<string, unknown>): Record<string, unknown> | null {
+    const isView = method.startsWith('views.');
+    if (!isView && !method.startsWith('chat.')) return null;
+    const problems = isView ? viewProblems(args.view) : args.blocks ? blockProblems(args.blocks, 'message') : [];
+    if (problems.length === 0) return null;
+    fake.rejected.push({ method, problems });
+    const messages = problems.map((problem) => `[ERROR] ${problem}`);
+    return isView
+      ? { ok: false, error: 'invalid_arguments', response_metadata: { messages } }
+      : { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages } };
+  }
+
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const refused = refusal(method, args);
+    if (refused) return refused;
     const user = (id: unknown) => users.get(String(id));
     switch (method) {
       case 'apps.connections.open':
@@ -172,7 +200,15 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     const body = await readBody(req);
     const url = req.url ?? '/';
     if (url.startsWith('/response/')) {
-      fake.responses.push({ id: url.slice('/response/'.length), body: JSON.parse(body.toString('utf8') || '{}') });
+      const posted = JSON.parse(body.toString('utf8') || '{}');
+      const problems = posted.blocks ? blockProblems(posted.blocks, 'message') : [];
+      if (problems.length > 0) {
+        // Slack answers a response_url post with bad blocks 400 and shows nothing.
+        fake.rejected.push({ method: 'response_url', problems });
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_blocks');
+        return;
+      }
+      fake.responses.push({ id: url.slice('/response/'.length), body: posted });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
@@ -185,6 +221,8 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     const args = parseArgs(req.headers['content-type'] ?? '', body);
     const auth = req.headers.authorization;
     fake.calls.push({ method, args, token: auth ? auth.replace(/^Bearer /, '') : null });
+    const delay = delays.get(method) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const queued = faults.get(method);
     const fault = queued?.shift();
     if (fault) {

@@ -29,7 +29,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(target: TargetName = 'embedded', env: Record<string, string> = {}): Promise<Harness> {
+/** `onDisk`: the embedded store in the harness's DATA_DIR (owned by this process) instead of in memory. */
+export async function startHarness(
+  target: TargetName = 'embedded',
+  env: Record<string, string> = {},
+  options: { onDisk?: boolean } = {},
+): Promise<Harness> {
   const fake = await startFakeSlack({ users: [{ id: OWNER.slackId, email: OWNER.email, name: 'Olive Owner' }] });
   const database = await freshDatabaseUrl(target);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-test-'));
@@ -38,7 +43,7 @@ export async function startHarness(target: TargetName = 'embedded', env: Record<
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.url,
     PORT: '0',
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.onDisk ? undefined : database.url,
     DATA_DIR: dataDir,
     OWNER_EMAIL: OWNER.email,
     PUBLIC_URL: 'http://roster.test',

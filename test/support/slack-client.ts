@@ -3,6 +3,7 @@
  * events) to the real app over HTTP, as Slack would.
  */
 import { createHmac } from 'node:crypto';
+import { viewProblems } from './block-kit-limits';
 import type { FakeSlack, RecordedResponse } from './fake-slack';
 
 export interface SlackHttpResult {
@@ -123,12 +124,15 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
       return (await fake.waitFor(() => fake.responses.find((r) => r.id === responseId))).body;
     },
 
-    /** A modal submission; `values` has Slack's `state.values` shape. */
-    viewSubmission(
+    /**
+     * A modal submission; `values` has Slack's `state.values` shape. A view the app answers with
+     * (`response_action: update | push`) past Block Kit's limits is refused, as Slack refuses it.
+     */
+    async viewSubmission(
       userId: string,
       view: { callbackId: string; privateMetadata?: string; values: Record<string, Record<string, unknown>>; id?: string },
     ) {
-      return interaction({
+      const result = await interaction({
         type: 'view_submission',
         team: { id: teamId, domain: 'roster-test' },
         user: { id: userId, team_id: teamId },
@@ -146,6 +150,15 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
           bot_id: 'BBOT',
         },
       });
+      const action = result.json?.response_action;
+      if (action === 'update' || action === 'push') {
+        const problems = viewProblems(result.json?.view);
+        if (problems.length > 0) {
+          fake.rejected.push({ method: `view_submission:${action}`, problems });
+          throw new Error(`Slack would refuse this view: ${problems.join('; ')}`);
+        }
+      }
+      return result;
     },
 
     /** An Events API delivery, e.g. `app_home_opened`. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
+import { describeVariable, GETTING_STARTED, loadConfig } from '../../src/config';
 import { loadCatalog, PRESETS, presetPath } from '../../src/domain/roles/catalog';
 import { ConfigError } from '../../src/errors';
 
@@ -59,8 +59,83 @@ describe('loadConfig', () => {
     ]) {
       expect(message).toContain(name);
     }
-    expect(message).toContain('a bot token starting with xoxb-');
+    expect(message).toContain('SLACK_BOT_TOKEN is not valid: it must be the Bot User OAuth Token (xoxb-…)');
     expect(message.split('\n')).toHaveLength(9);
+    expect(message).not.toContain('expected');
+  });
+
+  // Each bad variable gets one sentence: its name, what it must look like, and where to find it.
+  it.each([
+    ['SLACK_BOT_TOKEN', 'xoxp-user-token', 'the Bot User OAuth Token (xoxb-…)', 'under OAuth & Permissions'],
+    ['SLACK_SIGNING_SECRET', 'short', "the app's Signing Secret", 'under Basic Information → App Credentials'],
+    ['SLACK_APP_TOKEN', 'xoxb-1', 'an app-level token (xapp-…)', 'under Basic Information → App-Level Tokens'],
+    ['SLACK_API_URL', 'slack.com/api', 'a URL such as https://slack.com/api/', "unset to use Slack's own"],
+    ['PORT', 'eighty', 'a port number from 0 to 65535', 'unset for 3000'],
+    ['DATABASE_URL', 'mysql://db', 'postgresql://user:password@host:5432/database', 'embedded store'],
+    ['DATA_DIR', '', 'a directory path such as ./data', 'unset for ./data'],
+    ['OWNER_EMAIL', 'owner-at-example.com', 'an e-mail address such as you@example.com', 'your Slack profile'],
+    ['PUBLIC_URL', 'roster.example.com', 'a URL such as https://roster.example.com', 'invitees open their links'],
+    ['APPROVALS_CHANNEL', '#approvals', 'a Slack channel ID such as C0123456789', 'bottom of About'],
+    ['NOTICES_CHANNEL', 'general', 'a Slack channel ID such as C0123456789', 'bottom of About'],
+    ['SEAT_LIMIT', '-3', 'a whole number above 0', "your plan's number of seats"],
+    ['INVITE_TTL_HOURS', '5000', 'at most 2160 (90 days)', 'unset for 48'],
+    ['CRON_SCHEDULE', 'hourly', 'a cron expression such as */5 * * * *', 'unset for every 5 minutes'],
+    ['SMTP_URL', 'mail.example.com', 'smtp://user:password@host:587', 'Your mail provider'],
+    ['ROSTER_SECRET', 'too-short', 'at least 32 random characters', 'openssl rand -hex 32'],
+    ['LOG_LEVEL', 'loud', 'one of fatal, error, warn, info, debug, trace or silent', 'unset for info'],
+  ])('explains a malformed %s', (name, value, must, where) => {
+    const lines = errorOf(() => loadConfig({ ...good, [name]: value })).split('\n');
+    const state = value === '' ? 'empty' : 'not valid';
+    expect(lines).toEqual([
+      'Roster cannot start. Fix these settings (environment variables):',
+      expect.stringMatching(new RegExp(`^  ${name} is ${state}: it must be .+\\. .+\\.$`)),
+    ]);
+    expect(lines[1]).toContain(must);
+    expect(lines[1]).toContain(where);
+    // Never echo the value: it may be a secret in the wrong variable.
+    if (value) expect(lines[1]).not.toContain(` ${value}`);
+  });
+
+  it('needs the Slack variables and otherwise uses the defaults when variables are missing', () => {
+    const missingToken = errorOf(() => loadConfig({ SLACK_SIGNING_SECRET: 'secret-secret' })).split('\n');
+    expect(missingToken[1]).toBe(
+      '  SLACK_BOT_TOKEN is missing: it must be the Bot User OAuth Token (xoxb-…). Find it under OAuth & Permissions in your Slack app at https://api.slack.com/apps.',
+    );
+    expect(missingToken.join('\n')).toContain(GETTING_STARTED);
+    const missingSecret = errorOf(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' }));
+    expect(missingSecret.split('\n')[1]).toBe(
+      "  SLACK_SIGNING_SECRET is missing: it must be the app's Signing Secret. Find it under Basic Information → App Credentials. Only HTTP mode needs it: set SLACK_APP_TOKEN instead for Socket Mode.",
+    );
+    // With a bot token the app exists, so the getting-started steps would only be noise.
+    expect(missingSecret).not.toContain(GETTING_STARTED);
+    expect(errorOf(() => loadConfig({ ...good, SLACK_BOT_TOKEN: ' ' }))).toContain('SLACK_BOT_TOKEN is empty: it must be');
+    // Every other variable is optional: missing or empty, it takes its default.
+    const blank = Object.fromEntries(
+      [
+        'SLACK_APP_TOKEN',
+        'SLACK_API_URL',
+        'DATABASE_URL',
+        'PUBLIC_URL',
+        'APPROVALS_CHANNEL',
+        'NOTICES_CHANNEL',
+        'SMTP_URL',
+        'ROSTER_SECRET',
+        'ROSTER_CONFIG',
+      ].map((name) => [name, '']),
+    );
+    expect(loadConfig({ ...good, ...blank })).toMatchObject({ databaseUrl: undefined, publicUrl: 'http://localhost:3000' });
+  });
+
+  it('names OWNER_EMAIL the same way when the first start needs it', () => {
+    expect(describeVariable('OWNER_EMAIL', 'missing')).toBe(
+      'OWNER_EMAIL is missing: it must be an e-mail address such as you@example.com. Use the e-mail of your Slack profile: that user becomes the account owner.',
+    );
+  });
+
+  it('falls back to the zod message for a variable without its own explanation', () => {
+    expect(describeVariable('SOMETHING_NEW', 'not valid', 'true or false')).toBe(
+      'SOMETHING_NEW is not valid: it must be true or false.',
+    );
   });
 
   it('needs no signing secret in Socket Mode, and keeps SLACK_API_URL for the client', () => {

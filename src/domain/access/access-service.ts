@@ -5,6 +5,7 @@
 
 import { RosterError } from '../../errors';
 import type { AuditSource, PrismaClient } from '../../store/generated/client';
+import type { Db } from '../../store/tx';
 import { normaliseEmail } from '../email';
 import type { Actor } from './actor';
 import { effectivePermissions } from './effective-permissions';
@@ -47,8 +48,8 @@ export function createAccessService(deps: { prisma: PrismaClient; accountId: str
 
   return {
     /** The actor for a directory user as they are now (e.g. a requester when their approval runs). */
-    async actorForUserId(userId: string, source: AuditSource): Promise<Actor> {
-      const user = await prisma.user.findFirst({ where: { id: userId, accountId }, include });
+    async actorForUserId(userId: string, source: AuditSource, db: Db = prisma): Promise<Actor> {
+      const user = await db.user.findFirst({ where: { id: userId, accountId }, include });
       if (!user) throw new RosterError('not_found', 'The person who asked for this is no longer in the directory.');
       return toActor(user, undefined, source);
     },
@@ -60,7 +61,8 @@ export function createAccessService(deps: { prisma: PrismaClient; accountId: str
         const email = await deps.profiles.emailOf(slackUserId);
         if (email) {
           user = await findByEmail(normaliseEmail(email));
-          if (user && !user.slackUserId) {
+          // Only active users are remembered: an invitee's address may still change (then so may its owner).
+          if (user && !user.slackUserId && user.status === 'active') {
             // Conditional, so two first requests at once link once; a profile already linked elsewhere is left alone.
             await prisma.user
               .updateMany({ where: { id: user.id, slackUserId: null }, data: { slackUserId } })

@@ -3,6 +3,7 @@
  * (when the directory is empty) the owner. Safe when several replicas start at once.
  */
 
+import { configErrorMessage, describeVariable } from '../../config';
 import { ConfigError } from '../../errors';
 import type { PrismaClient } from '../../store/generated/client';
 import { systemActor } from '../access/actor';
@@ -68,7 +69,7 @@ export async function bootstrapAccount(deps: {
     if ((await tx.user.count({ where: { accountId } })) > 0) return { accountId, createdOwner: null };
     if (!ownerEmail) {
       throw new ConfigError(
-        'Roster cannot start; fix these settings:\n  OWNER_EMAIL is missing: expected the e-mail of the account owner (required on first start)',
+        configErrorMessage([`${describeVariable('OWNER_EMAIL', 'missing')} The first start needs it to create the owner.`]),
       );
     }
     const adminRole = await tx.role.findUniqueOrThrow({ where: { accountId_key: { accountId, key: ADMIN_ROLE } } });

@@ -8,24 +8,36 @@ import { fail, RosterError } from '../../errors';
 import type { Prisma, PrismaClient } from '../../store/generated/client';
 import { type Actor, can, requirePermission } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
+import { CHANGE_TRANSACTION } from '../changes/change-service';
 import { addHours, type Clock } from '../clock';
 import { formatWhen } from '../format-when';
-import { ALL_PERMISSIONS, type ApprovalAction, type Policy } from '../roles/catalog';
+import { ALL_PERMISSIONS, type ApprovalAction } from '../roles/catalog';
 
-/** A change that can wait for approval: how to check it now and how to run it later. */
-export interface ApprovalExecutor {
-  /** Refuses (throws a RosterError) if the change would fail now; otherwise describes it. */
-  check(requester: Actor, input: Prisma.InputJsonValue): Promise<ChangePreview>;
-  /** Runs the change as the requester; returns the sentence that reports the result. */
-  run(requester: Actor, input: Prisma.InputJsonValue): Promise<string>;
+/** Someone who may decide a request, and how to mention them. */
+export interface Approver {
+  email: string;
+  slackUserId: string | null;
 }
 
-/** What an approver reads: what changes (before → after) and whom it touches. */
-export interface ChangePreview {
+/** A validated change to store as a request: what it is, what the approver reads, whom it touches. */
+export interface NewRequest {
+  action: ApprovalAction;
+  requiredApprovals: number;
+  payload: Prisma.InputJsonValue;
   summary: string;
   /** Users the change touches; a change to any of them before the decision makes the request stale. */
   targetUserIds: string[];
+  /** Users who may not decide it: the requester, and the targets of a grant of admin permissions. */
+  excludedApprovers: string[];
+  reason: string | null;
 }
+
+/** Runs an approved change inside the decision's transaction; `deliver` runs after the commit. */
+export type ApprovedChangeRunner = (
+  tx: Prisma.TransactionClient,
+  requesterId: string,
+  payload: unknown,
+) => Promise<{ outcome: string; deliver?: () => Promise<unknown> }>;
 
 export interface ApprovalRequestView {
   id: string;
@@ -59,21 +71,12 @@ export function createApprovalService(deps: {
   accountId: string;
   clock: Clock;
   audit: AuditService;
-  policy: Policy['approvals'];
-  /** Approvals are off without a channel. */
-  enabled: boolean;
-  executors: Partial<Record<ApprovalAction, ApprovalExecutor>>;
-  /** Re-resolves the requester as the directory has them now. */
-  actorById: (userId: string) => Promise<Actor>;
+  ttlHours: number;
+  /** Replays the stored change as the requester (the change layer). */
+  run: ApprovedChangeRunner;
 }) {
   const { prisma, accountId, clock, audit } = deps;
   const include = { decisions: { orderBy: { createdAt: 'asc' } } } as const;
-
-  function executor(action: string): ApprovalExecutor {
-    const found = deps.executors[action as ApprovalAction];
-    if (!found) throw fail.invalidState(`Roster cannot run \`${action}\` approvals.`);
-    return found;
-  }
 
   async function view(id: string): Promise<ApprovalRequestView> {
     const request = await prisma.approvalRequest.findFirst({ where: { id, accountId }, include });
@@ -98,10 +101,10 @@ export function createApprovalService(deps: {
     };
   }
 
-  /** Active users other than `exceptUserId` who hold approvals:approve. */
-  async function approversOtherThan(exceptUserId: string | null): Promise<{ email: string; slackUserId: string | null }[]> {
+  /** Active users other than `except` who hold approvals:approve. */
+  async function approversOtherThan(except: string[]): Promise<Approver[]> {
     const candidates = await prisma.user.findMany({
-      where: { accountId, status: 'active', ...(exceptUserId ? { id: { not: exceptUserId } } : {}) },
+      where: { accountId, status: 'active', id: { notIn: except } },
       select: {
         email: true,
         slackUserId: true,
@@ -118,6 +121,15 @@ export function createApprovalService(deps: {
           ),
       )
       .map(({ email, slackUserId }) => ({ email, slackUserId }));
+  }
+
+  /** Whether `userId` may not decide the request: its requester, or a user a grant of admin permissions empowers. */
+  function excludes(
+    request: { requesterId: string; action: string; targetVersions: Prisma.JsonValue },
+    userId: string | null,
+  ): boolean {
+    if (!userId || request.requesterId === userId) return true;
+    return request.action === 'grant-admin' && userId in (request.targetVersions as Record<string, number>);
   }
 
   async function alreadyDecided(id: string): Promise<RosterError> {
@@ -146,81 +158,48 @@ export function createApprovalService(deps: {
       throw fail.forbidden('You asked for this change, so someone else must decide on it.');
     }
     if (request.status !== 'pending') throw await alreadyDecided(id);
+    if (request.requesterId !== approver.userId && excludes(request, approver.userId)) {
+      throw fail.forbidden('This request grants you admin permissions, so someone else must decide on it.');
+    }
     if (request.decisions.some((d) => d.approverId === approver.userId)) {
       throw new RosterError('already_decided', 'You already approved this request; it is waiting for another approver.');
     }
     return view(id);
   }
 
-  async function execute(requestId: string): Promise<DecisionResult> {
-    const request = await prisma.approvalRequest.findUniqueOrThrow({ where: { id: requestId } });
-    let outcome: string;
-    let status: 'approved' | 'failed';
-    try {
-      const requester = await deps.actorById(request.requesterId);
-      outcome = await executor(request.action).run(
-        { ...requester, source: 'approval' },
-        request.payload as Prisma.InputJsonValue,
-      );
-      status = 'approved';
-    } catch (error) {
-      outcome = error instanceof RosterError ? error.message : 'The change failed unexpectedly; nothing was changed.';
-      status = 'failed';
-    }
-    await prisma.approvalRequest.update({ where: { id: requestId }, data: { status, outcome } });
-    return status === 'approved'
-      ? { kind: 'executed', request: await view(requestId), outcome }
-      : { kind: 'failed', request: await view(requestId), outcome };
-  }
-
   return {
     view,
     approversOtherThan,
-    /** Bulk changes touching more users than this need approval (when `bulk` is in the policy). */
-    bulkThreshold: deps.policy.bulkThreshold,
-    /** Passcodes longer than this many days need approval (when `passcode-long` is in the policy). */
-    passcodeMaxDays: deps.policy.passcodeMaxDays,
-
-    /** Whether an action must wait for approval (off without an approvals channel). */
-    required(action: ApprovalAction): boolean {
-      return deps.enabled && deps.policy.actions[action] !== undefined;
-    },
-
-    /** Checks the change now, then stores it as a pending request; the caller posts it to the channel. */
-    async request(
-      requester: Actor,
-      action: ApprovalAction,
-      input: Prisma.InputJsonValue,
-      reason: string | null,
-    ): Promise<{ request: ApprovalRequestView; approvers: { email: string; slackUserId: string | null }[] }> {
-      const preview = await executor(action).check(requester, input);
-      const approvers = await approversOtherThan(requester.userId);
-      if (approvers.length === 0) {
+    /** Stores a validated change as a pending request; the caller posts it to the channel. */
+    async request(requester: Actor, input: NewRequest): Promise<{ request: ApprovalRequestView; approvers: Approver[] }> {
+      const approvers = await approversOtherThan(input.excludedApprovers);
+      if (approvers.length < input.requiredApprovals) {
         throw fail.forbidden(
           'This change needs approval, but nobody else may approve it. Ask an Admin to grant `approvals:approve` to a second person.',
         );
       }
+      const { action, summary, reason } = input;
       const now = clock.now();
-      const targetVersions = await versionsOf(preview.targetUserIds);
+      const targetVersions = await versionsOf(input.targetUserIds);
       const created = await prisma.$transaction(async (tx) => {
         const request = await tx.approvalRequest.create({
           data: {
             accountId,
             action,
-            payload: input,
+            payload: input.payload,
             targetVersions,
-            summary: preview.summary,
+            summary,
             reason,
             requesterId: requester.userId as string,
             requesterSlackId: requester.slackUserId ?? null,
-            requiredApprovals: deps.policy.actions[action]?.approvals ?? 1,
+            requiredApprovals: input.requiredApprovals,
             createdAt: now,
-            expiresAt: addHours(now, deps.policy.ttlHours),
+            expiresAt: addHours(now, deps.ttlHours),
           },
         });
         await audit.record(tx, requester, {
           action: 'approval.requested',
-          after: { request: request.id, action, summary: preview.summary, reason },
+          after: { request: request.id, action, summary, reason },
         });
         return request;
       });
@@ -285,22 +264,45 @@ export function createApprovalService(deps: {
         });
         const stale =
           current.length !== Object.keys(versions).length || current.some((user) => versions[user.id] !== user.version);
-        const claimed = await tx.approvalRequest.updateMany({
-          where: { id, status: 'pending' },
-          data: stale
-            ? { status: 'stale', decidedAt: now, outcome: 'The users it touches changed after the request; nothing was run.' }
-            : { status: 'approved', decidedAt: now },
-        });
-        if (claimed.count === 0) return 'lost' as const;
-        return stale ? ('stale' as const) : ('approved' as const);
-      });
+        if (stale) {
+          await tx.approvalRequest.update({
+            where: { id },
+            data: {
+              status: 'stale',
+              decidedAt: now,
+              outcome: 'The users it touches changed after the request; nothing was run.',
+            },
+          });
+          return 'stale' as const;
+        }
+        // The change runs in this transaction: approved and executed commit together, or neither does.
+        // A refusal rolls back to the savepoint and leaves the request failed with the reason.
+        await tx.$executeRawUnsafe('SAVEPOINT approved_change');
+        try {
+          const run = await deps.run(tx, request.requesterId, request.payload);
+          await tx.approvalRequest.update({ where: { id }, data: { status: 'approved', decidedAt: now, outcome: run.outcome } });
+          return { deliver: run.deliver };
+        } catch (error) {
+          if (!(error instanceof RosterError)) throw error;
+          await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT approved_change');
+          await tx.approvalRequest.update({ where: { id }, data: { status: 'failed', decidedAt: now, outcome: error.message } });
+          return 'failed' as const;
+        }
+      }, CHANGE_TRANSACTION);
 
       if (settled === 'expired' || settled === 'lost') throw await alreadyDecided(id);
       if (settled === 'duplicate') throw new RosterError('already_decided', 'You already decided on this request.');
       if (settled === 'waiting') return { kind: 'waiting', request: await view(id) };
       if (settled === 'rejected') return { kind: 'rejected', request: await view(id) };
       if (settled === 'stale') return { kind: 'stale', request: await view(id) };
-      return execute(id);
+      if (settled === 'failed') {
+        const request = await view(id);
+        return { kind: 'failed', request, outcome: request.outcome ?? '' };
+      }
+      // Deliveries (a passcode's DM) happen after the commit and never undo it.
+      await settled.deliver?.().catch(() => undefined);
+      const request = await view(id);
+      return { kind: 'executed', request, outcome: request.outcome ?? '' };
     },
 
     /** Pending requests, newest first; with `approver`, only those they may decide. */
@@ -309,31 +311,10 @@ export function createApprovalService(deps: {
         where: { accountId, status: 'pending', expiresAt: { gt: clock.now() } },
         orderBy: { createdAt: 'desc' },
         take: 50,
-        select: { id: true, requesterId: true },
+        select: { id: true, requesterId: true, action: true, targetVersions: true },
       });
-      const visible = approver
-        ? rows.filter((r) => r.requesterId !== approver.userId && can(approver, 'approvals:approve'))
-        : rows;
+      const visible = approver ? rows.filter((r) => can(approver, 'approvals:approve') && !excludes(r, approver.userId)) : rows;
       return Promise.all(visible.map((r) => view(r.id)));
-    },
-
-    /** Marks requests past their TTL expired, a batch at a time; returns them so their messages can be updated. */
-    async expireDue(limit = 100): Promise<ApprovalRequestView[]> {
-      const now = clock.now();
-      const due = await prisma.approvalRequest.findMany({
-        where: { accountId, status: 'pending', expiresAt: { lte: now } },
-        select: { id: true },
-        take: limit,
-      });
-      const expired: ApprovalRequestView[] = [];
-      for (const { id } of due) {
-        const claimed = await prisma.approvalRequest.updateMany({
-          where: { id, status: 'pending' },
-          data: { status: 'expired', decidedAt: now, outcome: 'Expired without a decision.' },
-        });
-        if (claimed.count === 1) expired.push(await view(id));
-      }
-      return expired;
     },
   };
 }

@@ -25,9 +25,10 @@ export function createAssetService(deps: { prisma: PrismaClient; accountId: stri
   return {
     /**
      * Registers (or, with the same kind and externalId, updates) an asset. It belongs to the key's
-     * holder unless `ownerEmail` names someone else, which needs a key with `users:manage`.
+     * holder unless `ownerEmail` names someone else, which needs a key with `users:manage`. An existing
+     * asset may be changed only by its owner or such an integration key.
      */
-    async register(caller: VerifiedHolder, input: AssetInput) {
+    async register(caller: VerifiedHolder, input: AssetInput, clientAddress?: string) {
       const ownerEmail = normaliseEmail(input.ownerEmail ?? caller.user.email);
       if (ownerEmail !== caller.user.email && !caller.permissions.includes('users:manage')) {
         throw fail.forbidden('Only a key with users:manage may register assets for someone else.', { field: 'ownerEmail' });
@@ -36,21 +37,45 @@ export function createAssetService(deps: { prisma: PrismaClient; accountId: stri
       if (!owner || owner.status === 'revoked')
         throw fail.notFound(`No active user has the e-mail ${ownerEmail}.`, { field: 'ownerEmail' });
       const data = { kind: input.kind, name: input.name, ownerId: owner.id, transferable: input.transferable ?? true };
+      const integration = caller.permissions.includes('users:manage');
       return prisma.$transaction(async (tx) => {
-        const asset = input.externalId
-          ? await tx.asset.upsert({
-              where: { accountId_kind_externalId: { accountId, kind: input.kind, externalId: input.externalId } },
-              create: { accountId, externalId: input.externalId, ...data },
-              update: data,
-            })
-          : await tx.asset.create({ data: { accountId, ...data } });
+        // The existing asset, locked: only its owner or an integration key may change it.
+        const [existing] = input.externalId
+          ? await tx.$queryRaw<{ id: string; ownerId: string }[]>`
+              SELECT "id", "ownerId" FROM "Asset"
+              WHERE "accountId" = ${accountId} AND "kind" = ${input.kind} AND "externalId" = ${input.externalId}
+              FOR UPDATE`
+          : [];
+        if (existing && existing.ownerId !== caller.user.id && !integration) {
+          throw fail.forbidden('This asset belongs to someone else; only its owner or a key with users:manage may change it.', {
+            field: 'externalId',
+          });
+        }
+        const asset = existing
+          ? await tx.asset.update({ where: { id: existing.id }, data })
+          : await tx.asset.create({ data: { accountId, externalId: input.externalId, ...data } }).catch((error: unknown) => {
+              // Two first registrations of one externalId at once: the loser is told to retry (then it updates).
+              if ((error as { code?: string }).code === 'P2002')
+                throw fail.conflict('This asset was registered at the same moment; send the request again.', {
+                  field: 'externalId',
+                });
+              throw error;
+            });
         await audit.record(
           tx,
           { ...systemActor('api'), email: caller.user.email, userId: caller.user.id },
           {
             action: 'asset.registered',
             target: { id: owner.id, email: owner.email, name: owner.name },
-            after: { asset: asset.id, kind: asset.kind, name: asset.name, transferable: asset.transferable },
+            before: existing ? { owner: existing.ownerId } : undefined,
+            after: {
+              asset: asset.id,
+              kind: asset.kind,
+              name: asset.name,
+              transferable: asset.transferable,
+              owner: asset.ownerId,
+            },
+            clientAddress,
           },
         );
         return asset;

@@ -4,7 +4,7 @@
  */
 import type { Prisma } from '../../store/generated/client';
 import type { Db } from '../../store/tx';
-import type { Actor } from '../access/actor';
+import { type Actor, requirePermission } from '../access/actor';
 import type { Clock } from '../clock';
 
 /** Whom a change was about, as it stood. */
@@ -19,6 +19,8 @@ export interface AuditEntry {
   target?: AuditTarget;
   before?: Prisma.InputJsonValue;
   after?: Prisma.InputJsonValue;
+  /** The client address of the HTTP request behind the change (web pages and the API). */
+  clientAddress?: string;
 }
 
 export interface AuditEventView {
@@ -53,6 +55,7 @@ export function createAuditService(deps: { db: Db; accountId: string; clock: Clo
       before: entry.before,
       after: entry.after,
       source: actor.source,
+      clientAddress: entry.clientAddress ?? null,
     };
   }
 
@@ -64,7 +67,8 @@ export function createAuditService(deps: { db: Db; accountId: string; clock: Clo
     },
 
     /** The newest events, optionally about one address. */
-    async list(options: { targetEmail?: string; limit: number }): Promise<AuditEventView[]> {
+    async list(reader: Actor, options: { targetEmail?: string; limit: number }): Promise<AuditEventView[]> {
+      requirePermission(reader, 'audit:view');
       return deps.db.auditEvent.findMany({
         where: { accountId, ...(options.targetEmail ? { targetEmail: options.targetEmail } : {}) },
         orderBy: [{ at: 'desc' }, { id: 'desc' }],

@@ -3,19 +3,33 @@
  * password from a link, sign in, and have an API key or passcode verified.
  */
 
+import { dictionary } from '@zxcvbn-ts/language-common';
 import { fail, RosterError } from '../../errors';
 import type { PrismaClient } from '../../store/generated/client';
-import type { Actor } from '../access/actor';
+import { type Actor, requirePermission, systemActor } from '../access/actor';
 import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
 import { ALL_PERMISSIONS } from '../roles/catalog';
 import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
-import { hashPassword, hashToken, sameSecret, verifyPassword } from '../secrets';
+import { hashPassword, hashToken, randomToken, sameSecret, verifyPassword } from '../secrets';
+import type { HolderMessenger } from './credential-service';
+import type { LockoutView, NewLockout, SignInThrottle } from './sign-in-throttle';
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 200;
+
+/** The ~49 000 most common passwords, shipped inside @zxcvbn-ts/language-common (nothing downloaded). */
+const COMMON_PASSWORDS = new Set(dictionary.passwords.map((p) => p.toLowerCase()));
+
+/** Whether a password is in the common-password list (case does not make it less common). */
+export function isCommonPassword(password: string): boolean {
+  return COMMON_PASSWORDS.has(password.normalize('NFKC').toLowerCase());
+}
+
+/** The outcome of a sign-in attempt; `locked` carries the seconds to wait. */
+export type SignInResult = { ok: true; holder: VerifiedHolder } | { ok: false; locked?: number };
 
 /** What the managed product learns about a verified credential's holder. */
 export interface VerifiedHolder {
@@ -24,10 +38,35 @@ export interface VerifiedHolder {
   permissions: string[];
 }
 
+/** What the invite page tells the invitee before they accept. */
+export interface InviteDetails {
+  email: string;
+  name: string | null;
+  accountName: string;
+  /** The admin who sent the invite, when still in the directory. */
+  invitedBy: { name: string | null; email: string } | null;
+  roles: { name: string; description: string }[];
+  note: string | null;
+  expiresAt: Date;
+  /** Whole hours left until the link expires (at least 0). */
+  hoursLeft: number;
+}
+
 export type SignInService = ReturnType<typeof createSignInService>;
 
-export function createSignInService(deps: { prisma: PrismaClient; accountId: string; clock: Clock; audit: AuditService }) {
-  const { prisma, accountId, clock, audit } = deps;
+export function createSignInService(deps: {
+  prisma: PrismaClient;
+  accountId: string;
+  clock: Clock;
+  audit: AuditService;
+  throttle: SignInThrottle;
+  messenger: HolderMessenger;
+  /** Where a lockout notice that could not be sent is reported (never with a secret). */
+  onNoticeError: (error: unknown) => void;
+}) {
+  const { prisma, accountId, clock, audit, throttle } = deps;
+  // Unknown addresses are checked against this, so they take as long as a wrong password.
+  const dummyHash = hashPassword(randomToken());
 
   function self(user: { id: string; email: string; name: string | null }): Actor {
     return { userId: user.id, email: user.email, name: user.name, roleKeys: [], permissions: new Set(), source: 'web' };
@@ -38,6 +77,57 @@ export function createSignInService(deps: { prisma: PrismaClient; accountId: str
       throw fail.badInput(`Choose a password of at least ${PASSWORD_MIN} characters.`, { field: 'password' });
     if (password.length > PASSWORD_MAX)
       throw fail.badInput(`A password can have at most ${PASSWORD_MAX} characters.`, { field: 'password' });
+    if (isCommonPassword(password))
+      throw fail.badInput('This password is on a list of common passwords that attackers try first. Choose another.', {
+        field: 'password',
+      });
+  }
+
+  /** Audits a lockout and tells the holder by DM, once per lockout; never delays or fails the answer. */
+  function reportLockout(lockout: NewLockout, kind: 'login' | 'passcode') {
+    void (async () => {
+      const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: lockout.email } } });
+      if (!user) return;
+      await audit.record(prisma, systemActor('api'), {
+        action: 'signin.locked',
+        target: { id: user.id, email: user.email, name: user.name },
+        after: {
+          until: lockout.until.toISOString(),
+          minutes: lockout.minutes,
+          failures: lockout.failures,
+          kind,
+          addresses: lockout.addresses,
+        },
+        clientAddress: lockout.addresses.at(-1),
+      });
+      if (user.status !== 'active') return;
+      await deps.messenger.send(
+        user,
+        `:lock: After ${lockout.failures} failed sign-in attempts (from ${lockout.addresses.join(', ')}), signing in to your account is paused for ${lockout.minutes} minute${lockout.minutes === 1 ? '' : 's'}. If that was not you, tell an admin.`,
+      );
+    })().catch(deps.onNoticeError);
+  }
+
+  /** Runs one throttled attempt for an address: refused while locked, counted, and cleared by a success. */
+  async function throttled(
+    email: string,
+    clientAddress: string,
+    kind: 'login' | 'passcode',
+    attempt: () => Promise<VerifiedHolder | null>,
+  ): Promise<SignInResult> {
+    const wait = await throttle.reserve(email, clientAddress);
+    if (wait > 0) return { ok: false, locked: wait };
+    let result: VerifiedHolder | null = null;
+    try {
+      result = await attempt();
+    } finally {
+      if (result) await throttle.succeeded(email);
+      else {
+        const lockout = await throttle.failed(email);
+        if (lockout) reportLockout(lockout, kind);
+      }
+    }
+    return result ? { ok: true, holder: result } : { ok: false };
   }
 
   /** The pending invite behind a link, or a refusal that says what happened. */
@@ -75,6 +165,10 @@ export function createSignInService(deps: { prisma: PrismaClient; accountId: str
     return link;
   }
 
+  async function accountName(): Promise<string> {
+    return (await prisma.account.findUniqueOrThrow({ where: { id: accountId }, select: { name: true } })).name;
+  }
+
   async function holder(userId: string): Promise<VerifiedHolder> {
     const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, include: { roles: { include: { role: true } } } });
     const granted = effectivePermissions(
@@ -91,15 +185,55 @@ export function createSignInService(deps: { prisma: PrismaClient; accountId: str
     };
   }
 
+  /** Verifies an API key or passcode: only an active holder's, unexpired; records its last use. */
+  async function verifyCredential(credential: { apiKey: string } | { passcode: string }): Promise<VerifiedHolder | null> {
+    const now = clock.now();
+    if ('apiKey' in credential) {
+      const keyHash = hashToken(credential.apiKey);
+      const key = await prisma.apiKey.findUnique({ where: { keyHash }, include: { user: { select: { status: true } } } });
+      if (!key || key.accountId !== accountId || !sameSecret(key.keyHash, keyHash) || key.user.status !== 'active') return null;
+      await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
+      return holder(key.userId);
+    }
+    const codeHash = hashToken(credential.passcode);
+    const code = await prisma.passcode.findUnique({ where: { codeHash }, include: { user: { select: { status: true } } } });
+    if (!code || code.accountId !== accountId || !sameSecret(code.codeHash, codeHash)) return null;
+    if (code.status !== 'active' || code.expiresAt <= now || code.user.status !== 'active') return null;
+    await prisma.passcode.update({ where: { id: code.id }, data: { lastUsedAt: now } });
+    return holder(code.userId);
+  }
+
   return {
-    /** Who a valid invite link is for (the page greets them). */
-    async inspectInvite(token: string): Promise<{ email: string; name: string | null }> {
+    /** What a valid invite link offers: to whom, into which account, from whom, with which roles, until when. */
+    async inspectInvite(token: string): Promise<InviteDetails> {
       const invite = await findInvite(token);
-      return { email: invite.user.email, name: invite.user.name };
+      const [account, inviter, roles] = await Promise.all([
+        accountName(),
+        invite.invitedById
+          ? prisma.user.findUnique({ where: { id: invite.invitedById }, select: { name: true, email: true } })
+          : null,
+        prisma.userRole.findMany({ where: { userId: invite.userId }, include: { role: true } }),
+      ]);
+      return {
+        email: invite.user.email,
+        name: invite.user.name,
+        accountName: account,
+        invitedBy: inviter,
+        roles: roles
+          .sort((a, b) => b.role.precedence - a.role.precedence)
+          .map(({ role, scope }) => ({ name: scope ? `${role.name} (${scope})` : role.name, description: role.description })),
+        note: invite.note,
+        expiresAt: invite.expiresAt,
+        hoursLeft: Math.max(0, Math.floor((invite.expiresAt.getTime() - clock.now().getTime()) / 3_600_000)),
+      };
     },
 
     /** Accepts an invite once: the user becomes active with a password or Google sign-in. */
-    async acceptInvite(token: string, input: { name: string; password?: string; google: boolean }): Promise<{ email: string }> {
+    async acceptInvite(
+      token: string,
+      input: { name: string; password?: string; google: boolean },
+      clientAddress?: string,
+    ): Promise<{ email: string }> {
       const invite = await findInvite(token);
       const name = input.name.trim();
       if (name.length === 0 || name.length > 100)
@@ -131,18 +265,20 @@ export function createSignInService(deps: { prisma: PrismaClient; accountId: str
           target: { id: invite.userId, email: invite.user.email, name },
           before: { status: 'invited' },
           after: { status: 'active', signIn: input.google ? 'google' : 'password' },
+          clientAddress,
         });
       });
       return { email: invite.user.email };
     },
 
-    /** Who a valid password link is for. */
-    async inspectPasswordLink(token: string): Promise<{ email: string }> {
-      return { email: (await findPasswordLink(token)).user.email };
+    /** Who a valid password link is for, and in which account. */
+    async inspectPasswordLink(token: string): Promise<{ email: string; accountName: string }> {
+      const link = await findPasswordLink(token);
+      return { email: link.user.email, accountName: await accountName() };
     },
 
     /** Sets a new password from a single-use link. */
-    async setPassword(token: string, password: string): Promise<{ email: string }> {
+    async setPassword(token: string, password: string, clientAddress?: string): Promise<{ email: string }> {
       const link = await findPasswordLink(token);
       checkPassword(password);
       const passwordHash = await hashPassword(password);
@@ -155,41 +291,61 @@ export function createSignInService(deps: { prisma: PrismaClient; accountId: str
         await audit.record(tx, self(link.user), {
           action: 'password.set',
           target: { id: link.userId, email: link.user.email, name: link.user.name },
+          clientAddress,
         });
       });
       return { email: link.user.email };
     },
 
-    /** Checks an e-mail and password; records the login. Null for any failure (the caller says the same thing). */
-    async login(email: string, password: string): Promise<VerifiedHolder | null> {
-      const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: normaliseEmail(email) } } });
-      const ok =
-        !!user &&
-        user.status === 'active' &&
-        user.signInMethod === 'password' &&
-        !!user.passwordHash &&
-        (await verifyPassword(password, user.passwordHash));
-      if (!ok || !user) return null;
-      await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: clock.now() } });
-      return holder(user.id);
+    /**
+     * Checks an e-mail and password, throttled per address; records the login. Every failure looks the
+     * same: unknown, inactive and Google users are checked against a dummy hash so they take as long.
+     */
+    async login(email: string, password: string, clientAddress: string): Promise<SignInResult> {
+      const address = normaliseEmail(email);
+      return throttled(address, clientAddress, 'login', async () => {
+        const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
+        const usable = !!user && user.status === 'active' && user.signInMethod === 'password' && !!user.passwordHash;
+        const matches = await verifyPassword(password, (usable && user?.passwordHash) || (await dummyHash));
+        if (!usable || !matches || !user) return null;
+        await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: clock.now() } });
+        return holder(user.id);
+      });
+    },
+
+    /**
+     * Verifies a passcode sent with its holder's e-mail: it must be that holder's, and failures count
+     * against the address like failed logins (a lockout refuses even the right passcode).
+     */
+    async verifyPasscodeFor(email: string, passcode: string, clientAddress: string): Promise<SignInResult> {
+      const address = normaliseEmail(email);
+      return throttled(address, clientAddress, 'passcode', async () => {
+        const verified = await verifyCredential({ passcode });
+        return verified && verified.user.email === address ? verified : null;
+      });
     },
 
     /** Verifies an API key or passcode: only an active holder's, unexpired; records its last use. */
-    async verify(credential: { apiKey: string } | { passcode: string }): Promise<VerifiedHolder | null> {
-      const now = clock.now();
-      if ('apiKey' in credential) {
-        const keyHash = hashToken(credential.apiKey);
-        const key = await prisma.apiKey.findUnique({ where: { keyHash }, include: { user: { select: { status: true } } } });
-        if (!key || key.accountId !== accountId || !sameSecret(key.keyHash, keyHash) || key.user.status !== 'active') return null;
-        await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
-        return holder(key.userId);
-      }
-      const codeHash = hashToken(credential.passcode);
-      const code = await prisma.passcode.findUnique({ where: { codeHash }, include: { user: { select: { status: true } } } });
-      if (!code || code.accountId !== accountId || !sameSecret(code.codeHash, codeHash)) return null;
-      if (code.status !== 'active' || code.expiresAt <= now || code.user.status !== 'active') return null;
-      await prisma.passcode.update({ where: { id: code.id }, data: { lastUsedAt: now } });
-      return holder(code.userId);
+    verify: verifyCredential,
+
+    /** The current sign-in lockout of a user's address, if any (for the user card). */
+    lockoutOf(email: string): Promise<LockoutView | null> {
+      return throttle.current(email);
+    },
+
+    /** An admin lifts a user's sign-in lockout; audited. */
+    async clearLockout(actor: Actor, email: string): Promise<{ email: string }> {
+      requirePermission(actor, 'credentials:manage');
+      const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: normaliseEmail(email) } } });
+      if (!user) throw fail.notFound(`There is no user ${normaliseEmail(email)}.`, { field: 'email' });
+      const cleared = await throttle.clear(user.email);
+      if (!cleared) throw fail.invalidState(`Sign-in for ${user.email} is not locked.`);
+      await audit.record(prisma, actor, {
+        action: 'signin.unlocked',
+        target: { id: user.id, email: user.email, name: user.name },
+        before: { lockedUntil: cleared.until.toISOString(), addresses: cleared.addresses },
+      });
+      return { email: user.email };
     },
   };
 }

@@ -6,9 +6,11 @@
 import { fail } from '../../errors';
 import type { Prisma, PrismaClient, UserStatus } from '../../store/generated/client';
 import type { Db } from '../../store/tx';
+import { type Actor, requirePermission } from '../access/actor';
 import { ALL_USERS_GROUP } from '../account/bootstrap';
 import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
+import type { AdminPermission } from '../roles/permissions';
 import { summaryInclude, toCard, toSummary, type UserCard, type UserRecord, type UserSummary, userInclude } from './user-view';
 
 /** A user as an admin names them: by e-mail, or by their linked Slack user. */
@@ -82,14 +84,27 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
     findUser,
     ownerId,
 
+    /** A user for a form that changes them: the permission is checked before the lookup, so nobody learns who exists. */
+    async userFor(actor: Actor, permission: AdminPermission, who: UserRef): Promise<UserRecord> {
+      requirePermission(actor, permission);
+      return findUser(who);
+    },
+
     /** The user card, as `/users show` presents it. */
-    async card(who: UserRef): Promise<UserCard> {
+    async card(actor: Actor, who: UserRef): Promise<UserCard> {
+      requirePermission(actor, 'users:view');
       const user = await findUser(who);
-      return toCard(user, clock.now(), await ownerId(prisma));
+      const now = clock.now();
+      const lock = await prisma.signInThrottle.findFirst({ where: { accountId, email: user.email, lockedUntil: { gt: now } } });
+      return {
+        ...toCard(user, now, await ownerId(prisma)),
+        signInLock: lock?.lockedUntil ? { until: lock.lockedUntil, addresses: lock.addresses } : null,
+      };
     },
 
     /** One page of the list, 20 rows, ordered by e-mail. */
-    async list(filter: ListFilter): Promise<UserPage> {
+    async list(actor: Actor, filter: ListFilter): Promise<UserPage> {
+      requirePermission(actor, 'users:view');
       const where: Prisma.UserWhereInput = { accountId };
       if (filter.status) where.status = filter.status;
       if (filter.text) {
@@ -128,8 +143,15 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
       return { users: users.map((user) => toSummary(user, now)), page, pages, total };
     },
 
-    async seats(db: Db = prisma): Promise<Seats> {
-      return { used: await countSeats(db, accountId), limit: deps.seatLimit };
+    /** Seats used and the plan's limit, for `/users seats`. */
+    async seats(actor: Actor): Promise<Seats> {
+      requirePermission(actor, 'users:view');
+      return { used: await countSeats(prisma, accountId), limit: deps.seatLimit };
+    },
+
+    /** Seats used and the limit, for App Home's bar, which every directory user sees. */
+    async seatUsage(): Promise<Seats> {
+      return { used: await countSeats(prisma, accountId), limit: deps.seatLimit };
     },
   };
 

@@ -57,6 +57,8 @@ export interface UserCard extends UserSummary {
   inviteExpiresAt: Date | null;
   isOwner: boolean;
   createdAt: Date;
+  /** A current sign-in lockout (too many failed attempts) and the client addresses behind it. */
+  signInLock?: { until: Date; addresses: string[] } | null;
 }
 
 /** Roles ordered by precedence, highest first; the first is the primary role. */

@@ -32,7 +32,7 @@ export function createHomeService(deps: {
       const now = clock.now();
       const canView = can(viewer, 'users:view');
       const [seats, expiring, approvals, recent, activeAdmins] = await Promise.all([
-        deps.directory.seats(),
+        deps.directory.seatUsage(),
         canView
           ? prisma.invite.findMany({
               where: { accountId, status: 'pending', expiresAt: { gt: now, lte: addHours(now, 24) } },
@@ -42,7 +42,7 @@ export function createHomeService(deps: {
             })
           : [],
         can(viewer, 'approvals:approve') ? deps.approvals.pending(viewer) : [],
-        can(viewer, 'audit:view') ? deps.audit.list({ limit: 8 }) : [],
+        can(viewer, 'audit:view') ? deps.audit.list(viewer, { limit: 8 }) : [],
         prisma.user.count({ where: { accountId, status: 'active', roles: { some: { role: { key: ADMIN_ROLE } } } } }),
       ]);
       return {

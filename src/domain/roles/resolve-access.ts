@@ -7,7 +7,7 @@
 import { fail, RosterError } from '../../errors';
 import type { Role } from '../../store/generated/client';
 import type { Db } from '../../store/tx';
-import { ADMIN_PLANE_PERMISSIONS } from './permissions';
+import { isAdminPlane } from './admin-power';
 
 /** What an invite or a role edit asks for. `role` may carry a scope as `partner=acme`. */
 export interface AccessRequest {
@@ -33,6 +33,23 @@ export const NO_ACCESS = 'none';
 export function findRole(roles: Role[], text: string): Role | undefined {
   const wanted = text.trim().toLowerCase();
   return roles.find((role) => role.key === wanted || role.name.toLowerCase() === wanted);
+}
+
+/** The level of `product` named by key (`crm-editor`), short key (`editor`) or name; refuses any other. */
+export function productLevel(roles: Role[], product: string, level: string, field: string): Role {
+  const levels = roles.filter((role) => role.product === product);
+  const wanted = level.trim().toLowerCase();
+  const role = levels.find(
+    (r) =>
+      r.key === wanted ||
+      r.key === `${product}-${wanted}` ||
+      r.name.toLowerCase() === wanted ||
+      r.name.toLowerCase().endsWith(` ${wanted}`),
+  );
+  if (!role) {
+    throw fail.notFound(`\`${level}\` is not a level of \`${product}\`. Levels: ${roleList(levels)} or \`none\`.`, { field });
+  }
+  return role;
 }
 
 function roleList(roles: Role[]): string {
@@ -88,21 +105,7 @@ export async function resolveAccess(db: Db, accountId: string, request: AccessRe
       );
     }
     if (level.toLowerCase() === NO_ACCESS) continue;
-    const levels = roles.filter((role) => role.product === product);
-    const wanted = level.trim().toLowerCase();
-    const role = levels.find(
-      (r) =>
-        r.key === wanted ||
-        r.key === `${product}-${wanted}` ||
-        r.name.toLowerCase() === wanted ||
-        r.name.toLowerCase().endsWith(` ${wanted}`),
-    );
-    if (!role) {
-      throw fail.notFound(`\`${level}\` is not a level of \`${product}\`. Levels: ${roleList(levels)} or \`none\`.`, {
-        field: 'products',
-      });
-    }
-    grants.push({ role, scope: null });
+    grants.push({ role: productLevel(roles, product, level, 'products'), scope: null });
   }
 
   if (grants.length === 0) {
@@ -125,16 +128,32 @@ export async function resolveAccess(db: Db, accountId: string, request: AccessRe
   return { grants, perms };
 }
 
-/** Refuses unknown permissions and those whose `grantableTo` excludes every role the user holds. */
-export async function checkGrantable(db: Db, accountId: string, roleKeys: string[], perms: string[]): Promise<string[]> {
+/**
+ * Refuses unknown permissions and those whose `grantableTo` excludes every role the user holds.
+ * With `held`, the permissions are ones the user already has: only `grantableTo` is re-checked.
+ */
+export async function checkGrantable(
+  db: Db,
+  accountId: string,
+  roleKeys: string[],
+  perms: string[],
+  options: { held?: boolean } = {},
+): Promise<string[]> {
   const unique = [...new Set(perms.map((perm) => perm.trim().toLowerCase()).filter(Boolean))];
   if (unique.length === 0) return [];
   const catalog = await db.permission.findMany({ where: { accountId, key: { in: unique } } });
   for (const key of unique) {
     const permission = catalog.find((p) => p.key === key);
-    const adminPlane = (ADMIN_PLANE_PERMISSIONS as readonly string[]).includes(key);
-    if (!permission && !adminPlane) throw fail.notFound(`There is no permission \`${key}\`.`, { field: 'perms' });
-    const allowed = permission?.grantableTo ?? [];
+    if (!permission && options.held) continue;
+    if (!permission) {
+      // Roster's own permissions are grantable as extras only where the catalog lists them.
+      throw isAdminPlane(key)
+        ? new RosterError('not_grantable', `\`${key}\` cannot be granted as an extra permission here; it comes with a role.`, {
+            field: 'perms',
+          })
+        : fail.notFound(`There is no permission \`${key}\`.`, { field: 'perms' });
+    }
+    const allowed = permission.grantableTo;
     if (allowed.length > 0 && !roleKeys.some((roleKey) => allowed.includes(roleKey))) {
       throw new RosterError(
         'not_grantable',

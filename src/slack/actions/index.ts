@@ -4,17 +4,17 @@
  */
 
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { requirePermission } from '../../domain/access/actor';
 import { asView } from '../block-kit';
 import { sendApiKey, sendPasswordLink } from '../commands/credential-commands';
 import { openDeleteModal } from '../commands/delete-commands';
 import { exportToDm } from '../commands/export-commands';
 import { openInviteModal } from '../commands/invite-commands';
-import { answerChanged, revokeWithApproval } from '../commands/user-commands';
 import { ACTIONS } from '../ids';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
+import { submitChange } from '../submit-change';
+import { changedCard, revokedCard } from '../views/change-replies';
 import { newLinkMessage, resendMessage } from '../views/invite-result-message';
 import { passcodeModal } from '../views/passcode-modal';
 import { userCardMessage } from '../views/user-card-message';
@@ -57,30 +57,29 @@ export function onButton(
 
 export function registerActions(app: App, services: SlackServices): void {
   onButton(app, services, ACTIONS.helpList, async ({ actor, reply }) => {
-    requirePermission(actor, 'users:view');
     const filter = { page: 1 };
-    await reply(userListMessage(await services.directory.list(filter), filter));
+    await reply(userListMessage(await services.directory.list(actor, filter), filter));
   });
 
   for (const actionId of [ACTIONS.listPrev, ACTIONS.listNext]) {
     onButton(app, services, actionId, async ({ actor, action, reply }) => {
-      requirePermission(actor, 'users:view');
       const filter = parseListFilter(action.value);
-      await reply(userListMessage(await services.directory.list(filter), filter), true);
+      await reply(userListMessage(await services.directory.list(actor, filter), filter), true);
     });
   }
 
   onButton(app, services, ACTIONS.listShow, async ({ actor, action, reply }) => {
-    requirePermission(actor, 'users:view');
-    await reply(userCardMessage(await services.directory.card({ email: parseButtonEmail(action.value) })));
+    await reply(userCardMessage(await services.directory.card(actor, { email: parseButtonEmail(action.value) })));
   });
 
   onButton(app, services, ACTIONS.cardResend, async ({ actor, action, reply }) => {
-    await reply(resendMessage(await services.invites.resend(actor, { email: parseButtonEmail(action.value) })));
+    const change = { kind: 'resend' as const, user: { email: parseButtonEmail(action.value) } };
+    await reply(await submitChange(services, actor, change, resendMessage));
   });
 
   onButton(app, services, ACTIONS.cardInviteLink, async ({ actor, action, reply }) => {
-    await reply(newLinkMessage(await services.invites.newLink(actor, { email: parseButtonEmail(action.value) })));
+    const change = { kind: 'invite-link' as const, user: { email: parseButtonEmail(action.value) } };
+    await reply(await submitChange(services, actor, change, newLinkMessage));
   });
 
   onButton(app, services, ACTIONS.cardEdit, async ({ actor, action, body, client }) => {
@@ -102,26 +101,45 @@ export function registerActions(app: App, services: SlackServices): void {
   });
 
   onButton(app, services, ACTIONS.cardDisable, async ({ actor, action, reply }) => {
-    const user = await services.users.disable(actor, { email: parseButtonEmail(action.value) });
-    await answerChanged({ services, respond: reply }, { id: user.id }, `Disabled ${user.email}.`);
+    const change = { kind: 'disable' as const, user: { email: parseButtonEmail(action.value) } };
+    await reply(
+      await submitChange(
+        services,
+        actor,
+        change,
+        changedCard((card) => `Disabled ${card.email}.`),
+      ),
+    );
   });
 
   onButton(app, services, ACTIONS.cardEnable, async ({ actor, action, reply }) => {
-    const user = await services.users.enable(actor, { email: parseButtonEmail(action.value) });
-    await answerChanged({ services, respond: reply }, { id: user.id }, `Enabled ${user.email}.`);
+    const change = { kind: 'enable' as const, user: { email: parseButtonEmail(action.value) } };
+    await reply(
+      await submitChange(
+        services,
+        actor,
+        change,
+        changedCard((card) => `Enabled ${card.email}.`),
+      ),
+    );
   });
 
   onButton(app, services, ACTIONS.cardApiKey, async ({ actor, action, reply }) => {
-    await sendApiKey({ actor, services, respond: reply }, { email: parseButtonEmail(action.value) });
+    await reply(await sendApiKey(services, actor, { email: parseButtonEmail(action.value) }));
   });
 
   onButton(app, services, ACTIONS.cardPasswordLink, async ({ actor, action, reply }) => {
-    await sendPasswordLink({ actor, services, respond: reply }, { email: parseButtonEmail(action.value) });
+    await reply(await sendPasswordLink(services, actor, { email: parseButtonEmail(action.value) }));
+  });
+
+  onButton(app, services, ACTIONS.cardClearLockout, async ({ actor, action, reply }) => {
+    const { email } = await services.signIn.clearLockout(actor, parseButtonEmail(action.value));
+    const card = await services.directory.card(actor, { email });
+    await reply(changedCard((c) => `Cleared the sign-in lockout of ${c.email}.`)(card));
   });
 
   onButton(app, services, ACTIONS.cardPasscode, async ({ actor, action, body, client }) => {
-    requirePermission(actor, 'credentials:manage');
-    const user = await services.directory.findUser({ email: parseButtonEmail(action.value) });
+    const user = await services.directory.userFor(actor, 'credentials:manage', { email: parseButtonEmail(action.value) });
     await client.views.open({
       trigger_id: body.trigger_id,
       view: asView(passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id })),
@@ -143,11 +161,12 @@ export function registerActions(app: App, services: SlackServices): void {
   });
 
   onButton(app, services, ACTIONS.noticeReinvite, async ({ actor, action, reply }) => {
-    const result = await services.invites.reinvite(actor, { email: parseButtonEmail(action.value) });
-    await reply(resendMessage(result));
+    const change = { kind: 'reinvite' as const, user: { email: parseButtonEmail(action.value) } };
+    await reply(await submitChange(services, actor, change, resendMessage));
   });
 
   onButton(app, services, ACTIONS.cardRevoke, async ({ actor, action, reply }) => {
-    await revokeWithApproval({ actor, services, respond: reply }, { email: parseButtonEmail(action.value) });
+    const change = { kind: 'revoke' as const, user: { email: parseButtonEmail(action.value) } };
+    await reply(await submitChange(services, actor, change, revokedCard));
   });
 }

@@ -3,6 +3,7 @@
 import type { UserRef } from '../../domain/directory/directory-service';
 import { asView } from '../block-kit';
 import { deleteModal } from '../views/delete-modal';
+import { packMetadata } from '../views/modal-submission';
 import type { CommandContext, CommandHandler } from './command-context';
 import type { CommandOf } from './parse-users-command';
 
@@ -13,7 +14,11 @@ export async function openDeleteModal(
   reason?: string,
 ): Promise<void> {
   const preview = await context.services.deletion.preview(context.actor, who);
-  const view = deleteModal(preview, { userIds: preview.users.map((u) => u.id), channelId: context.channelId }, reason);
+  const metadata = await packMetadata(context.services, context.actor, {
+    userIds: preview.users.map((u) => u.id),
+    channelId: context.channelId,
+  });
+  const view = deleteModal(preview, metadata, reason);
   await context.client.views.open({ trigger_id: context.triggerId, view: asView(view) });
 }
 

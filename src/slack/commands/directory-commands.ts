@@ -1,6 +1,5 @@
 /** Read-only subcommands: help, list, show, seats. */
 
-import { requirePermission } from '../../domain/access/actor';
 import { helpMessage } from '../views/help-message';
 import { seatsMessage } from '../views/seats-message';
 import { userCardMessage } from '../views/user-card-message';
@@ -20,17 +19,14 @@ export const help: CommandHandler<Of<'help'>> = async (command, { respond }) => 
 };
 
 export const list: CommandHandler<Of<'list'>> = async (command, { actor, services, respond }) => {
-  requirePermission(actor, 'users:view');
   const filter = { text: command.text, status: command.status, role: command.role, group: command.group, page: command.page };
-  await respond(userListMessage(await services.directory.list(filter), filter));
+  await respond(userListMessage(await services.directory.list(actor, filter), filter));
 };
 
 export const show: CommandHandler<Of<'show'>> = async (command, { actor, services, respond }) => {
-  requirePermission(actor, 'users:view');
-  await respond(userCardMessage(await services.directory.card(command.who)));
+  await respond(userCardMessage(await services.directory.card(actor, command.who)));
 };
 
 export const seats: CommandHandler<Of<'seats'>> = async (_command, { actor, services, respond }) => {
-  requirePermission(actor, 'users:view');
-  await respond(seatsMessage(await services.directory.seats()));
+  await respond(seatsMessage(await services.directory.seats(actor)));
 };

@@ -4,6 +4,7 @@ import type { ApprovalRequestView } from '../../domain/approvals/approval-servic
 import { formatWhen } from '../../domain/format-when';
 import { ACTIONS, BLOCKS } from '../ids';
 import type { Reply } from '../reply';
+import { fitText, LIMITS } from './block-limits';
 import { escapeMrkdwn } from './format';
 
 const TITLES: Record<string, string> = {
@@ -40,14 +41,19 @@ export function approvalMessage(request: ApprovalRequestView): Reply {
     .text(`Approval request: ${title}`)
     .blocks(
       Blocks.Header({ text: (TITLES[request.action] ?? 'Approval request').slice(0, 150) }),
+      // Each text gets a section of its own, cut to fit: a refused post would leave the request unseen.
       Blocks.Section({
-        text: [
-          `*Requested by* ${request.requesterSlackId ? `<@${request.requesterSlackId}>` : request.requesterEmail}`,
-          `*What changes*\n${escapeMrkdwn(request.summary)}`,
-          `*Why*\n${escapeMrkdwn(request.reason ?? 'no reason given')}`,
-        ].join('\n'),
+        text: fitText(
+          [
+            `*Requested by* ${request.requesterSlackId ? `<@${request.requesterSlackId}>` : request.requesterEmail}`,
+            `*What changes*`,
+            escapeMrkdwn(request.summary),
+          ].join('\n'),
+          LIMITS.sectionText,
+        ),
       }),
-      Blocks.Context().elements(statusLine(request)),
+      Blocks.Section({ text: fitText(`*Why*\n${escapeMrkdwn(request.reason ?? 'no reason given')}`, LIMITS.sectionText) }),
+      Blocks.Context().elements(fitText(statusLine(request), LIMITS.sectionText)),
       request.status === 'pending'
         ? Blocks.Actions({ blockId: BLOCKS.approvalActions }).elements(
             Elements.Button({ text: 'Approve', actionId: ACTIONS.approvalApprove, value: request.id }).primary(),

@@ -3,6 +3,7 @@ import { Blocks, Elements, Modal } from 'slack-block-builder';
 import type { ApprovalRequestView } from '../../domain/approvals/approval-service';
 import { formatWhen } from '../../domain/format-when';
 import { BLOCKS, VIEWS } from '../ids';
+import { fitText, LIMITS } from './block-limits';
 import { escapeMrkdwn } from './format';
 
 export interface DecisionMetadata {
@@ -22,9 +23,12 @@ export function approvalModal(request: ApprovalRequestView, approve: boolean) {
     privateMetaData: JSON.stringify(metadata),
   })
     .blocks(
-      Blocks.Section({ text: `*What changes*\n${escapeMrkdwn(request.summary)}` }),
+      Blocks.Section({ text: fitText(`*What changes*\n${escapeMrkdwn(request.summary)}`, LIMITS.sectionText) }),
       Blocks.Section({
-        text: `*Requested by* ${request.requesterEmail} at ${formatWhen(request.createdAt)}\n*Why* ${escapeMrkdwn(request.reason ?? 'no reason given')}`,
+        text: fitText(
+          `*Requested by* ${request.requesterEmail} at ${formatWhen(request.createdAt)}\n*Why* ${escapeMrkdwn(request.reason ?? 'no reason given')}`,
+          LIMITS.sectionText,
+        ),
       }),
       Blocks.Input({ label: approve ? 'Note (optional)' : 'Why do you reject it?', blockId: BLOCKS.approvalReason })
         .optional(approve)

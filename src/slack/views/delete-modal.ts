@@ -2,10 +2,17 @@
 import { Blocks, Elements, Modal } from 'slack-block-builder';
 import type { DeletionPreview } from '../../domain/deletion/deletion-service';
 import { BLOCKS, VIEWS } from '../ids';
+import { fitList, LIMITS } from './block-limits';
 import { escapeMrkdwn } from './format';
+import type { ModalMetadata } from './user-modals';
 
-export function deleteModal(preview: DeletionPreview, metadata: { userIds: string[]; channelId?: string }, reason?: string) {
-  const names = preview.users.map((u) => `• ${escapeMrkdwn(u.name ? `${u.name} (${u.email})` : u.email)}`).join('\n');
+/** `metadata` carries the users (or, for long lists, the id of their stored copy: see view-state.ts). */
+export function deleteModal(preview: DeletionPreview, metadata: ModalMetadata, reason?: string) {
+  const title = `*Delete ${preview.users.length} user${preview.users.length === 1 ? '' : 's'} for good?*`;
+  const names = fitList(
+    preview.users.map((u) => `• ${escapeMrkdwn(u.name ? `${u.name} (${u.email})` : u.email)}`),
+    LIMITS.sectionText - title.length - 1,
+  );
   const assets =
     preview.transferable + preview.nonTransferable === 0
       ? 'They own no assets.'
@@ -19,7 +26,7 @@ export function deleteModal(preview: DeletionPreview, metadata: { userIds: strin
   })
     .blocks(
       Blocks.Section({
-        text: `*Delete ${preview.users.length} user${preview.users.length === 1 ? '' : 's'} for good?*\n${names}`.slice(0, 2900),
+        text: `${title}\n${names}`,
       }),
       Blocks.Section({ text: assets }),
       Blocks.Input({

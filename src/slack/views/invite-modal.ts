@@ -2,6 +2,7 @@
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import type { Role } from '../../store/generated/client';
 import { BLOCKS, VIEWS } from '../ids';
+import { withOptions } from './block-limits';
 
 export interface InviteModalOptions {
   roles: Role[];
@@ -55,8 +56,9 @@ export function inviteModal(options: InviteModalOptions) {
         ? Blocks.Input({ label: 'Groups', blockId: BLOCKS.inviteGroups })
             .optional(true)
             .element(
-              Elements.StaticMultiSelect({ actionId: BLOCKS.inviteGroups, placeholder: 'All Users only' }).options(
-                ...options.groups.map((g) => option(g, g)),
+              withOptions(
+                Elements.StaticMultiSelect({ actionId: BLOCKS.inviteGroups, placeholder: 'All Users only' }),
+                options.groups.map((g) => ({ text: g, value: g })),
               ),
             )
         : undefined,
@@ -64,10 +66,9 @@ export function inviteModal(options: InviteModalOptions) {
         ? Blocks.Input({ label: 'Extra permissions', blockId: BLOCKS.invitePerms })
             .optional(true)
             .element(
-              Elements.StaticMultiSelect({ actionId: BLOCKS.invitePerms, placeholder: 'None' }).options(
-                ...options.permissions
-                  .slice(0, 100)
-                  .map((p) => option(p.description ? `${p.key} — ${p.description}` : p.key, p.key)),
+              withOptions(
+                Elements.StaticMultiSelect({ actionId: BLOCKS.invitePerms, placeholder: 'None' }),
+                options.permissions.map((p) => ({ text: p.description ? `${p.key} — ${p.description}` : p.key, value: p.key })),
               ),
             )
         : undefined,

@@ -36,3 +36,12 @@ export function newLinkMessage(result: { email: string; link: string; expiresAt:
     text: `:link: New invite link for ${result.email} (the old one no longer works), valid until ${formatWhen(result.expiresAt)}. Only you can see it; pass it on privately:\n${result.link}`,
   };
 }
+
+/** After a pending invitee's e-mail changed: where the new link went, and any delivery that failed. */
+export function reissuedLinkText(email: string, invite: { expiresAt: Date; delivery: DeliveryOutcome }): string {
+  const problems = deliveryProblems([invite.delivery]);
+  return [
+    `A new invite link went to ${email} (valid until ${formatWhen(invite.expiresAt)}); the old one no longer works.`,
+    ...(problems.length > 0 ? ['Some deliveries failed:', ...problems] : []),
+  ].join('\n');
+}

@@ -3,6 +3,7 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { splitEmailList } from '../../domain/email';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
+import { submitChange } from '../submit-change';
 import { inviteResultMessage } from './invite-result-message';
 import { parseMetadata, productLevels, selected, selectedMany, submit, text } from './modal-submission';
 
@@ -19,16 +20,17 @@ export function registerInviteSubmission(app: App, services: SlackServices): voi
       perms: BLOCKS.invitePerms,
       note: BLOCKS.inviteNote,
     };
-    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
-      const result = await services.invites.invite(actor, {
+    await submit(services, { ack, body, client }, fields, metadata.channelId, (actor) => {
+      const change = {
+        kind: 'invite' as const,
         emails: splitEmailList(text(values, BLOCKS.inviteEmails) ?? ''),
         role: selected(values, BLOCKS.inviteRole),
         products,
         groups: selectedMany(values, BLOCKS.inviteGroups),
         perms: selectedMany(values, BLOCKS.invitePerms),
         note: text(values, BLOCKS.inviteNote),
-      });
-      return inviteResultMessage(result);
+      };
+      return submitChange(services, actor, change, inviteResultMessage);
     });
   });
 }

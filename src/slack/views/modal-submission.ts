@@ -6,12 +6,13 @@ import type { AckFn, ViewOutput, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Actor } from '../../domain/access/actor';
-import { isRosterError } from '../../errors';
+import { fail, isRosterError } from '../../errors';
 import { asBlocks, asView } from '../block-kit';
 import { publishHome } from '../events';
 import { errorText, fieldErrors } from '../render-error';
 import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
+import { LIMITS } from './block-limits';
 import type { ModalMetadata } from './user-modals';
 
 const metadataSchema = z.object({
@@ -21,6 +22,7 @@ const metadataSchema = z.object({
   emails: z.array(z.email()).max(500).optional(),
   assign: z.array(z.string().max(60)).max(50).optional(),
   unassign: z.array(z.string().max(60)).max(50).optional(),
+  stateId: z.uuid().optional(),
 });
 
 export type Values = ViewOutput['state']['values'];
@@ -55,16 +57,54 @@ export function parseMetadata(raw: string): ModalMetadata {
   }
 }
 
+/** How long a submission may work before it is acknowledged anyway (Slack waits 3 s, the network takes some). */
+export const ACK_BUDGET_MS = 2000;
+
+/** Metadata as a modal carries it: itself when it fits in private_metadata, else the id of a stored copy. */
+export async function packMetadata(
+  services: Pick<SlackServices, 'viewState'>,
+  actor: Pick<Actor, 'userId'>,
+  metadata: ModalMetadata,
+): Promise<ModalMetadata> {
+  if (JSON.stringify(metadata).length <= LIMITS.privateMetadata || !actor.userId) return metadata;
+  const { channelId, ...lists } = metadata;
+  return { channelId, stateId: await services.viewState.save(actor.userId, lists) };
+}
+
+/** The metadata a modal was opened with, read back from its stored copy when it carries only the id. */
+export async function unpackMetadata(
+  services: Pick<SlackServices, 'viewState'>,
+  actor: Pick<Actor, 'userId'>,
+  metadata: ModalMetadata,
+): Promise<ModalMetadata> {
+  if (!metadata.stateId) return metadata;
+  const stored = actor.userId ? await services.viewState.load(metadata.stateId, actor.userId) : null;
+  const parsed = metadataSchema.omit({ stateId: true }).safeParse(stored);
+  if (!parsed.success) throw fail.invalidState('This form has expired; nothing was changed. Start again.');
+  return { ...parsed.data, channelId: metadata.channelId };
+}
+
 /** Tells the person who submitted, in the channel they came from or by DM. */
-async function tell(services: SlackServices, client: WebClient, actor: Actor, channelId: string | undefined, reply: Reply) {
-  const user = actor.slackUserId as string;
+async function tell(services: SlackServices, client: WebClient, user: string, channelId: string | undefined, reply: Reply) {
   const send = channelId
     ? client.chat.postEphemeral({ channel: channelId, user, text: reply.text, blocks: asBlocks(reply.blocks) })
     : services.dm.toUser(user, reply);
   await Promise.resolve(send).catch((err: unknown) => services.logger.warn({ err }, 'could not report a modal result'));
 }
 
-/** Runs a submission: errors on a known field go back to the modal; others close it and are reported. */
+function failureReply(services: SlackServices, error: unknown): Reply {
+  if (isRosterError(error)) return { text: errorText(error) };
+  services.logger.error({ err: error }, 'a modal submission failed');
+  return { text: ':x: That did not work; nothing was changed. Try again.' };
+}
+
+type Outcome = { ok: Reply | { update: object } } | { error: unknown };
+
+/**
+ * Runs a submission and acknowledges it within `ACK_BUDGET_MS`: an outcome ready by then is answered
+ * in the modal (field errors, the next view) or closes it and is reported; a slower one closes the
+ * modal at the deadline and is reported by ephemeral message or DM when it is done, failures included.
+ */
 export async function submit(
   services: SlackServices,
   args: { ack: AckFn<ViewResponseAction>; body: { user: { id: string } }; client: WebClient },
@@ -72,36 +112,38 @@ export async function submit(
   channelId: string | undefined,
   work: (actor: Actor) => Promise<Reply | { update: object }>,
 ): Promise<void> {
-  let actor: Actor | undefined;
-  try {
-    actor = await services.access.actorForSlackUser(args.body.user.id, 'modal');
-    const result = await work(actor);
-    if ('update' in result) {
-      await args.ack({ response_action: 'update', view: asView(result.update) });
-      return;
-    }
-    await args.ack();
-    await tell(services, args.client, actor, channelId, result);
-    void publishHome(services, args.client, args.body.user.id);
-  } catch (error) {
-    const errors = fieldErrors(error, fields);
+  const slackUserId = args.body.user.id;
+  const running: Promise<Outcome> = services.access
+    .actorForSlackUser(slackUserId, 'modal')
+    .then(work)
+    .then(
+      (ok) => ({ ok }),
+      (error: unknown) => ({ error }),
+    );
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ACK_BUDGET_MS);
+  });
+  const early = await Promise.race([running, deadline]);
+  clearTimeout(timer);
+  if (early && 'error' in early) {
+    const errors = fieldErrors(early.error, fields);
     if (errors) {
       await args.ack({ response_action: 'errors', errors });
       return;
     }
-    await args.ack();
-    if (!isRosterError(error)) services.logger.error({ err: error }, 'a modal submission failed');
-    const reply = { text: isRosterError(error) ? errorText(error) : ':x: That did not work; nothing was changed. Try again.' };
-    if (actor) await tell(services, args.client, actor, channelId, reply);
-    else await services.dm.toUser(args.body.user.id, reply).catch(() => undefined);
   }
-}
-
-/** Runs code written for commands (it answers through `respond`) and returns its answer, for a modal to report. */
-export async function captureReply(work: (respond: (reply: Reply) => Promise<void>) => Promise<void>): Promise<Reply> {
-  let answer: Reply = { text: '' };
-  await work(async (reply) => {
-    answer = reply;
-  });
-  return answer;
+  if (early && 'ok' in early && 'update' in early.ok) {
+    await args.ack({ response_action: 'update', view: asView(early.ok.update) });
+    return;
+  }
+  await args.ack();
+  const outcome = early ?? (await running);
+  if ('error' in outcome) {
+    await tell(services, args.client, slackUserId, channelId, failureReply(services, outcome.error));
+    return;
+  }
+  const reply = 'update' in outcome.ok ? { text: 'That took too long to review; open the form again.' } : outcome.ok;
+  await tell(services, args.client, slackUserId, channelId, reply);
+  void publishHome(services, args.client, slackUserId);
 }

@@ -4,6 +4,7 @@ import type { UserCard } from '../../domain/directory/user-view';
 import { formatWhen } from '../../domain/format-when';
 import { ACTIONS, BLOCKS } from '../ids';
 import type { Reply } from '../reply';
+import { chunkLines, fitList, fitText, LIMITS } from './block-limits';
 import { escapeMrkdwn, passcodeText, whenOrNever } from './format';
 
 type CardAction = { actionId: string; text: string; style?: 'primary' | 'danger' };
@@ -43,6 +44,7 @@ export function cardActions(card: UserCard): CardAction[] {
       add(ACTIONS.cardInviteLink, 'New invite link', 'primary');
       break;
   }
+  if (card.signInLock) add(ACTIONS.cardClearLockout, 'Clear sign-in lockout');
   if (!card.isOwner) add(ACTIONS.cardDelete, 'Delete', 'danger');
   return actions;
 }
@@ -50,24 +52,35 @@ export function cardActions(card: UserCard): CardAction[] {
 /** The card; `notice` (what just changed) goes first when given. */
 export function userCardMessage(card: UserCard, notice?: string): Reply {
   const title = `${escapeMrkdwn(card.name ?? card.email)}${card.isOwner ? ' (owner)' : ''}`;
-  const roles =
-    card.roles.map((role) => (role.scope ? `${role.name} (${escapeMrkdwn(role.scope)})` : role.name)).join(', ') || 'none';
+  // A field holds 2 000 characters: long lists end with "…and N more".
+  const list = (items: string[]) => fitList(items, LIMITS.fieldText - 30, ', ');
+  const roles = list(card.roles.map((role) => (role.scope ? `${role.name} (${escapeMrkdwn(role.scope)})` : role.name))) || 'none';
   const fields = [
     `*E-mail*\n${card.email}`,
     `*Status*\n${card.status}${card.status === 'invited' && card.inviteExpiresAt ? ` until ${formatWhen(card.inviteExpiresAt)}` : ''}`,
     `*Roles*\n${roles}`,
-    `*Extra permissions*\n${card.extraPermissions.join(', ') || 'none'}`,
-    `*Groups*\nAll Users${card.groups.length ? `, ${card.groups.map(escapeMrkdwn).join(', ')}` : ''}`,
+    `*Extra permissions*\n${list(card.extraPermissions) || 'none'}`,
+    `*Groups*\n${list(['All Users', ...card.groups.map(escapeMrkdwn)])}`,
     `*Sign-in*\n${card.signInMethod === 'google' ? 'Google' : 'password'}`,
     `*Last login*\n${whenOrNever(card.lastLoginAt)}`,
     `*API key*\n${card.apiKeyPrefix ? `\`${card.apiKeyPrefix}…\`` : 'none'}`,
     `*Passcode*\n${passcodeText(card.passcode)}`,
     `*Slack*\n${card.slackUserId ? `<@${card.slackUserId}>` : 'not linked'}`,
   ];
+  // A section takes at most 10 fields, and the card has 10: a lockout gets a section of its own.
+  const lock = card.signInLock
+    ? `:lock: *Sign-in locked* until ${formatWhen(card.signInLock.until)} after failed attempts from ${fitList(card.signInLock.addresses.map(escapeMrkdwn), LIMITS.sectionText - 200, ', ')}`
+    : undefined;
   const invited = card.invitedAt
     ? `Invited by ${escapeMrkdwn(card.invitedBy ?? 'Roster')} on ${formatWhen(card.invitedAt)}`
     : `Added ${formatWhen(card.createdAt)}`;
-  const properties = card.properties.map((p) => `\`${p.key}\` = ${escapeMrkdwn(p.value)}`).join('\n');
+  // Properties take as many sections of 3 000 characters as they need: up to 40, as the rest of the card
+  // takes at most 7 of the 50 blocks a message may have.
+  const properties = chunkLines(
+    card.properties.map((p) => `\`${p.key}\` = ${escapeMrkdwn(p.value)}`),
+    LIMITS.sectionText - 20,
+    40,
+  );
   const actions = cardActions(card).map((action) => {
     const button = Elements.Button({ text: action.text, actionId: action.actionId, value: card.email });
     return action.style === 'primary' ? button.primary() : action.style === 'danger' ? button.danger() : button;
@@ -75,10 +88,11 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
   const message = Message()
     .text(`${card.name ?? card.email} (${card.status})`)
     .blocks(
-      notice ? Blocks.Section({ text: notice }) : undefined,
+      notice ? Blocks.Section({ text: fitText(notice, LIMITS.sectionText) }) : undefined,
       Blocks.Header({ text: (card.name ?? card.email).slice(0, 150) }),
       Blocks.Section({ text: `*${title}*` }).fields(...fields),
-      properties ? Blocks.Section({ text: `*Properties*\n${properties}` }) : undefined,
+      lock ? Blocks.Section({ text: lock }) : undefined,
+      ...properties.map((text, i) => Blocks.Section({ text: i === 0 ? `*Properties*\n${text}` : text })),
       Blocks.Context().elements(invited),
       actions.length > 0 ? Blocks.Actions({ blockId: BLOCKS.cardActions }).elements(...actions) : undefined,
     );

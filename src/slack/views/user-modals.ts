@@ -5,6 +5,7 @@
 
 import type { WebClient } from '@slack/web-api';
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
+import { type Actor, requirePermission } from '../../domain/access/actor';
 import type { Who } from '../../domain/directory/directory-service';
 import type { UserRecord } from '../../domain/directory/user-view';
 import type { RolePreview } from '../../domain/users/role-service';
@@ -12,6 +13,7 @@ import type { Role } from '../../store/generated/client';
 import { asView } from '../block-kit';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
+import { fitList, LIMITS } from './block-limits';
 import { escapeMrkdwn } from './format';
 
 /** What a modal remembers between opening and submission. */
@@ -22,6 +24,8 @@ export interface ModalMetadata {
   emails?: string[];
   assign?: string[];
   unassign?: string[];
+  /** Set instead of the lists above when they are too long for private_metadata (see view-state.ts). */
+  stateId?: string;
 }
 
 interface OpenContext {
@@ -29,7 +33,7 @@ interface OpenContext {
   client: WebClient;
   triggerId: string;
   channelId?: string;
-  actor: { userId: string | null };
+  actor: Actor;
 }
 
 const NO_ACCESS = 'none';
@@ -138,7 +142,7 @@ export function bulkRolesModal(roles: Role[], metadata: ModalMetadata) {
 export function bulkRolesReview(previews: RolePreview[], metadata: ModalMetadata, needsApproval: boolean) {
   const changed = previews.filter((p) => p.before.join() !== p.after.join());
   const lines = changed.map((p) => `• ${escapeMrkdwn(p.email)}: ${p.before.join(', ') || '—'} → *${p.after.join(', ') || '—'}*`);
-  const text = lines.length > 0 ? lines.join('\n').slice(0, 2900) : 'Nothing would change.';
+  const text = lines.length > 0 ? fitList(lines, LIMITS.sectionText) : 'Nothing would change.';
   return Modal({
     title: 'Review',
     callbackId: VIEWS.bulkRolesReview,
@@ -155,7 +159,7 @@ export function bulkRolesReview(previews: RolePreview[], metadata: ModalMetadata
 }
 
 export async function openEditModal(context: OpenContext, who: Who): Promise<void> {
-  const user = await context.services.directory.findUser(who);
+  const user = await context.services.directory.userFor(context.actor, 'users:manage', who);
   await context.client.views.open({
     trigger_id: context.triggerId,
     view: asView(editModal(user, { userId: user.id, channelId: context.channelId })),
@@ -163,7 +167,7 @@ export async function openEditModal(context: OpenContext, who: Who): Promise<voi
 }
 
 export async function openRolesModal(context: OpenContext, who: Who): Promise<void> {
-  const user = await context.services.directory.findUser(who);
+  const user = await context.services.directory.userFor(context.actor, 'roles:manage', who);
   const roles = await context.services.roles.catalogRoles();
   await context.client.views.open({
     trigger_id: context.triggerId,
@@ -172,6 +176,7 @@ export async function openRolesModal(context: OpenContext, who: Who): Promise<vo
 }
 
 export async function openBulkRolesModal(context: OpenContext): Promise<void> {
+  requirePermission(context.actor, 'roles:manage');
   const roles = await context.services.roles.catalogRoles();
   await context.client.views.open({
     trigger_id: context.triggerId,

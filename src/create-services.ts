@@ -1,0 +1,105 @@
+/**
+ * Builds every domain service once, over the store and the ports the caller supplies (Slack
+ * profiles, DMs, delivery): used by main.ts and by the test setups, so both wire the same graph.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createAccessService, type SlackProfiles } from './domain/access/access-service';
+import { createApprovalService } from './domain/approvals/approval-service';
+import { createAuditService } from './domain/audit/audit-service';
+import { createChangeService } from './domain/changes/change-service';
+import type { Clock } from './domain/clock';
+import type { HolderMessenger } from './domain/credentials/credential-service';
+import { createSignInService } from './domain/credentials/sign-in-service';
+import { createSignInThrottle } from './domain/credentials/sign-in-throttle';
+import { createDeletionService } from './domain/deletion/deletion-service';
+import type { Delivery } from './domain/delivery/delivery';
+import { createDirectoryService } from './domain/directory/directory-service';
+import { createExportService } from './domain/export/export-service';
+import { createGroupService } from './domain/groups/group-service';
+import { createHomeService } from './domain/home/home-service';
+import { createInviteLinks } from './domain/invites/invite-links';
+import { createInviteService } from './domain/invites/invite-service';
+import { createRoleService } from './domain/users/role-service';
+import type { PrismaClient } from './store/generated/client';
+
+/** The parts of the configuration the services read. */
+export type ServicesConfig = Pick<
+  Config,
+  'catalog' | 'seatLimit' | 'inviteTtlHours' | 'publicUrl' | 'linkSecret' | 'approvalsChannel'
+>;
+
+/** Every domain service of one account. */
+export type Services = ReturnType<typeof createServices>;
+
+/** Wires the services of one account over the store and the given ports. */
+export function createServices(
+  config: ServicesConfig,
+  deps: {
+    prisma: PrismaClient;
+    accountId: string;
+    clock: Clock;
+    logger: Logger;
+    profiles: SlackProfiles;
+    messenger: HolderMessenger;
+    delivery: Delivery;
+  },
+) {
+  const { prisma, accountId, clock } = deps;
+  const audit = createAuditService({ db: prisma, accountId, clock });
+  const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit });
+  const access = createAccessService({ prisma, accountId, profiles: deps.profiles });
+  const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
+  const policy = config.catalog.policy;
+  const changes = createChangeService({
+    prisma,
+    accountId,
+    clock,
+    audit,
+    directory,
+    links,
+    delivery: deps.delivery,
+    messenger: deps.messenger,
+    seatLimit: config.seatLimit,
+    inviteTtlHours: config.inviteTtlHours,
+    publicUrl: config.publicUrl,
+    passwordLinkTtlHours: policy.passwordLinkTtlHours,
+    policy: policy.approvals,
+    approvalsEnabled: config.approvalsChannel !== undefined,
+    approvals: () => approvals,
+    actorById: (userId, db) => access.actorForUserId(userId, 'approval', db),
+  });
+  const approvals = createApprovalService({
+    prisma,
+    accountId,
+    clock,
+    audit,
+    ttlHours: policy.approvals.ttlHours,
+    run: (tx, requesterId, payload) => changes.runApproved(tx, requesterId, payload),
+  });
+  return {
+    logger: deps.logger,
+    audit,
+    directory,
+    access,
+    links,
+    changes,
+    approvals,
+    roles: createRoleService({ prisma, accountId }),
+    groups: createGroupService({ prisma, accountId, audit }),
+    deletion: createDeletionService({ prisma, accountId, directory }),
+    exports: createExportService({ prisma, accountId, clock, audit }),
+    home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
+    invites: createInviteService({ prisma, accountId }),
+    // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.
+    signIn: createSignInService({
+      prisma,
+      accountId,
+      clock,
+      audit,
+      throttle: createSignInThrottle({ prisma, accountId, clock }),
+      messenger: deps.messenger,
+      onNoticeError: (err) => deps.logger.warn({ err }, 'could not report a sign-in lockout'),
+    }),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * What one kind of change is to the change layer: the permissions it needs (known from the change
+ * alone, so they are checked before any user is looked up) and how it applies inside the
+ * transaction that holds the account lock.
+ */
+import type { Prisma } from '../../store/generated/client';
+import type { Actor } from '../access/actor';
+import type { AuditEntry } from '../audit/audit-service';
+import type { Clock } from '../clock';
+import type { HolderMessenger } from '../credentials/credential-service';
+import type { Delivery } from '../delivery/delivery';
+import type { DirectoryService } from '../directory/directory-service';
+import type { InviteLinks } from '../invites/invite-links';
+import type { AdminPermission } from '../roles/permissions';
+import type { ChangeFacts } from './approval-policy';
+import type { ChangeKind, ChangeOf, DirectoryChange } from './directory-change';
+
+/** What handlers may use besides the transaction: built once by the change service. */
+export interface ChangeEnv {
+  accountId: string;
+  clock: Clock;
+  directory: DirectoryService;
+  links: InviteLinks;
+  delivery: Delivery;
+  messenger: HolderMessenger;
+  seatLimit: number;
+  inviteTtlHours: number;
+  publicUrl: string;
+  passwordLinkTtlHours: number;
+}
+
+/** A handler's view of one run: the open transaction and who is acting. */
+export interface ChangeContext extends ChangeEnv {
+  tx: Prisma.TransactionClient;
+  actor: Actor;
+}
+
+/** A user who gains admin-plane permissions through the change. */
+export interface PowerGain {
+  userId: string;
+  email: string;
+  added: string[];
+}
+
+/** What applying a change did, for the change layer to check, record, and report. */
+export interface Applied<R> {
+  result: R;
+  /** The change with every user named by id: what an approval request stores and replays. */
+  stored: DirectoryChange;
+  /** What an approver reads: what changes, before → after. */
+  summary: string;
+  /** The sentence that reports the change once an approval ran it. */
+  outcome: string;
+  /** Users whose `version` the change bumps and whose rules are checked. */
+  touched: string[];
+  /** Users who existed before the change; a change to any of them makes a request for it stale. */
+  targets: string[];
+  gains: PowerGain[];
+  facts: Pick<ChangeFacts, 'users' | 'tenureDays'>;
+  audit: AuditEntry[];
+  /** Slack and e-mail work, after the commit (never inside the transaction). */
+  deliver?(result: R): Promise<R>;
+}
+
+/** One kind of change. */
+export interface ChangeHandler<K extends ChangeKind, R> {
+  permissions(change: ChangeOf<K>): AdminPermission[];
+  apply(context: ChangeContext, change: ChangeOf<K>): Promise<Applied<R>>;
+}

@@ -1,0 +1,36 @@
+/** Every kind of change and its handler: the table the change layer dispatches on. */
+import type { ChangeHandler } from './change-handler';
+import { apiKey, grantPasscode, passwordLink, resetPasscode, signIn } from './credential-changes';
+import { deleteUsers } from './delete-change';
+import type { ChangeKind } from './directory-change';
+import { invite, inviteLink, reinvite, resend } from './invite-changes';
+import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
+import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
+
+/** Handler of each kind; the compiler checks none is missing. */
+export const CHANGE_HANDLERS = {
+  invite,
+  resend,
+  'invite-link': inviteLink,
+  reinvite,
+  edit,
+  'set-roles': setRoles,
+  'change-roles': changeRoles,
+  'bulk-roles': bulkRoles,
+  perms: changePerms,
+  groups,
+  props,
+  disable,
+  enable,
+  revoke,
+  owner,
+  delete: deleteUsers,
+  'api-key': apiKey,
+  'grant-passcode': grantPasscode,
+  'reset-passcode': resetPasscode,
+  'password-link': passwordLink,
+  'sign-in': signIn,
+} satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
+
+/** What a change of kind `K` returns once done. */
+export type ChangeResult<K extends ChangeKind> = (typeof CHANGE_HANDLERS)[K] extends ChangeHandler<K, infer R> ? R : never;

@@ -1,0 +1,171 @@
+/**
+ * The one path every directory change takes, from any entry point: the permission check (before
+ * any lookup), then in one transaction under the account lock the change itself, the directory's
+ * rules, the version bump and the audit trail; then the approval policy decides whether it commits
+ * now or is rolled back and stored as a request that an approver replays through the same path.
+ */
+import { fail } from '../../errors';
+import type { Prisma, PrismaClient } from '../../store/generated/client';
+import { lockAccount } from '../../store/tx';
+import { type Actor, requirePermission } from '../access/actor';
+import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
+import type { AuditService } from '../audit/audit-service';
+import type { Policy } from '../roles/catalog';
+import { assertDirectoryRules } from '../users/directory-rules';
+import { type RequiredApproval, requiredApproval } from './approval-policy';
+import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
+import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
+import { type ChangeKind, type ChangeOf, type DirectoryChange, directoryChangeSchema } from './directory-change';
+
+/**
+ * Transaction limits for changes: they queue on the account lock, so under a burst (20 invites at
+ * once on PostgreSQL) the last waits for all the others; Prisma's defaults (2 s / 5 s) would abort it.
+ */
+export const CHANGE_TRANSACTION = { maxWait: 15_000, timeout: 30_000 } as const;
+
+/** What submitting a change came to: done (with its result), or waiting for approval. */
+export type Submission<R> =
+  | { status: 'done'; result: R }
+  | { status: 'awaiting'; request: ApprovalRequestView; approvers: Approver[] };
+
+/** A change an approval ran inside its decision's transaction; `deliver` runs after the commit. */
+export interface ApprovedRun {
+  outcome: string;
+  deliver?: () => Promise<unknown>;
+}
+
+/** Thrown inside a transaction to roll it back while keeping what was applied. */
+class RolledBack extends Error {
+  constructor(
+    readonly applied: Applied<unknown>,
+    readonly approval: RequiredApproval | null,
+  ) {
+    super('rolled back');
+  }
+}
+
+export type ChangeService = ReturnType<typeof createChangeService>;
+
+/** Builds the change layer over the store, the audit trail, the approval service and the handlers' ports. */
+export function createChangeService(
+  deps: ChangeEnv & {
+    prisma: PrismaClient;
+    audit: AuditService;
+    policy: Policy['approvals'];
+    /** Approvals are off without an approvals channel. */
+    approvalsEnabled: boolean;
+    approvals: () => ApprovalService;
+    /** The requester as the directory has them now, read inside the decision's transaction. */
+    actorById: (userId: string, db: Prisma.TransactionClient) => Promise<Actor>;
+  },
+) {
+  const { prisma, accountId, audit } = deps;
+
+  function handlerOf(kind: ChangeKind): ChangeHandler<ChangeKind, unknown> {
+    return CHANGE_HANDLERS[kind] as unknown as ChangeHandler<ChangeKind, unknown>;
+  }
+
+  /** Checks permissions, then applies, checks, bumps and records inside `tx`. */
+  async function applyIn(tx: Prisma.TransactionClient, actor: Actor, change: DirectoryChange): Promise<Applied<unknown>> {
+    const handler = handlerOf(change.kind);
+    await lockAccount(tx, accountId);
+    const applied = await handler.apply({ ...deps, tx, actor }, change as ChangeOf<ChangeKind>);
+    const self = applied.gains.find((gain) => gain.userId === actor.userId);
+    if (self) {
+      throw fail.forbidden(
+        `You cannot give yourself ${self.added.map((p) => `\`${p}\``).join(', ')}; another admin must grant it.`,
+      );
+    }
+    if (applied.touched.length > 0) {
+      await tx.user.updateMany({ where: { id: { in: applied.touched } }, data: { version: { increment: 1 } } });
+    }
+    await assertDirectoryRules(tx, accountId, applied.touched);
+    await audit.record(tx, actor, ...applied.audit);
+    return applied;
+  }
+
+  function permitted(actor: Actor, change: DirectoryChange): void {
+    for (const permission of handlerOf(change.kind).permissions(change as ChangeOf<ChangeKind>)) {
+      requirePermission(actor, permission);
+    }
+  }
+
+  function approvalFor(change: DirectoryChange, applied: Applied<unknown>): RequiredApproval | null {
+    if (!deps.approvalsEnabled) return null;
+    return requiredApproval(deps.policy, { kind: change.kind, grantsAdmin: applied.gains.length > 0, ...applied.facts });
+  }
+
+  /** Runs `work` in a transaction that commits, or rolls back keeping the would-be result. */
+  async function attempt(
+    work: (tx: Prisma.TransactionClient) => Promise<Applied<unknown>>,
+    rollBack: (applied: Applied<unknown>) => RequiredApproval | null | false,
+  ): Promise<{ applied: Applied<unknown>; approval: RequiredApproval | null; committed: boolean }> {
+    try {
+      const applied = await prisma.$transaction(async (tx) => {
+        const applied = await work(tx);
+        const approval = rollBack(applied);
+        if (approval !== false) throw new RolledBack(applied, approval);
+        return applied;
+      }, CHANGE_TRANSACTION);
+      return { applied, approval: null, committed: true };
+    } catch (error) {
+      if (error instanceof RolledBack) return { applied: error.applied, approval: error.approval, committed: false };
+      throw error;
+    }
+  }
+
+  return {
+    /** Submits a change: done now, or stored as an approval request when the policy says so. */
+    async submit<K extends ChangeKind>(
+      actor: Actor,
+      input: ChangeOf<K>,
+      options: { reason?: string | null } = {},
+    ): Promise<Submission<ChangeResult<K>>> {
+      const change = directoryChangeSchema.parse(input);
+      permitted(actor, change);
+      const { applied, approval, committed } = await attempt(
+        (tx) => applyIn(tx, actor, change),
+        (applied) => approvalFor(change, applied) ?? false,
+      );
+      if (committed || !approval) {
+        const result = applied.deliver ? await applied.deliver(applied.result) : applied.result;
+        return { status: 'done', result: result as ChangeResult<K> };
+      }
+      const excluded = [actor.userId, ...(approval.action === 'grant-admin' ? applied.targets : [])];
+      const created = await deps.approvals().request(actor, {
+        action: approval.action,
+        requiredApprovals: approval.approvals,
+        payload: applied.stored as Prisma.InputJsonValue,
+        summary: applied.summary,
+        targetUserIds: applied.targets,
+        excludedApprovers: excluded.filter((id): id is string => id !== null),
+        reason: options.reason?.trim() || null,
+      });
+      return { status: 'awaiting', ...created };
+    },
+
+    /** Applies a change and rolls it back: what it would do now, and whether it would wait for approval. */
+    async preview<K extends ChangeKind>(
+      actor: Actor,
+      input: ChangeOf<K>,
+    ): Promise<{ result: ChangeResult<K>; approval: RequiredApproval | null }> {
+      const change = directoryChangeSchema.parse(input);
+      permitted(actor, change);
+      const { applied } = await attempt(
+        (tx) => applyIn(tx, actor, change),
+        () => null,
+      );
+      return { result: applied.result as ChangeResult<K>, approval: approvalFor(change, applied) };
+    },
+
+    /** Replays a stored change as its requester inside an approval decision's transaction. */
+    async runApproved(tx: Prisma.TransactionClient, requesterId: string, payload: unknown): Promise<ApprovedRun> {
+      const requester = { ...(await deps.actorById(requesterId, tx)), source: 'approval' as const };
+      const change = directoryChangeSchema.parse(payload);
+      permitted(requester, change);
+      const applied = await applyIn(tx, requester, change);
+      const deliver = applied.deliver;
+      return { outcome: applied.outcome, deliver: deliver ? () => deliver(applied.result) : undefined };
+    },
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * Credential changes: API keys, time-limited passcodes, password links and the sign-in method.
+ * Secrets are random, stored only as SHA-256 hashes, and shown once, to their holder, by DM,
+ * after the transaction commits.
+ */
+import { fail, reasonOf } from '../../errors';
+import { addHours, DAY_MS } from '../clock';
+import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURES } from '../credentials/credential-service';
+import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
+import type { UserRef } from '../directory/directory-service';
+import type { UserRecord } from '../directory/user-view';
+import { formatWhen } from '../format-when';
+import { hashToken, randomToken } from '../secrets';
+import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
+import { findUser } from './user-change';
+
+/** A password link as sent. */
+export interface PasswordLinkResult {
+  email: string;
+  expiresAt: Date;
+  delivery: DeliveryOutcome;
+}
+
+/** A sign-in method change, and the password link sent when it is back to passwords. */
+export interface SignInResult {
+  email: string;
+  method: 'google' | 'password';
+  link: PasswordLinkResult | null;
+}
+
+async function activeUser(context: ChangeContext, who: UserRef): Promise<UserRecord> {
+  const user = await findUser(context, who);
+  if (user.status !== 'active') throw fail.invalidState(`${user.email} is ${user.status}; only active users get credentials.`);
+  return user;
+}
+
+async function tellHolder(
+  context: ChangeContext,
+  user: UserRecord,
+  text: string,
+): Promise<Pick<IssuedSecret, 'delivered' | 'problem'>> {
+  try {
+    const delivered = await context.messenger.send({ email: user.email, slackUserId: user.slackUserId }, text);
+    return delivered
+      ? { delivered }
+      : { delivered, problem: `${user.email} is not in this Slack workspace, so the secret could not be sent` };
+  } catch (error) {
+    return { delivered: false, problem: `the DM to ${user.email} failed (${reasonOf(error)})` };
+  }
+}
+
+function base<R>(user: UserRecord, result: R, stored: Applied<R>['stored']) {
+  return { result, stored, touched: [user.id], targets: [user.id], gains: [], facts: { users: 1 } };
+}
+
+async function issuePasscode(
+  context: ChangeContext,
+  user: UserRecord,
+  tenureDays: number,
+  action: string,
+  stored: Applied<IssuedSecret>['stored'],
+): Promise<Applied<IssuedSecret>> {
+  if (!(TENURES as readonly number[]).includes(tenureDays))
+    throw fail.badInput('The tenure must be 1d, 7d, 30d or 90d.', { field: 'tenure' });
+  const code = randomToken(PASSCODE_PREFIX);
+  const now = context.clock.now();
+  const expiresAt = new Date(now.getTime() + tenureDays * DAY_MS);
+  const data = { codeHash: hashToken(code), tenureDays, status: 'active' as const, expiresAt, createdAt: now, lastUsedAt: null };
+  await context.tx.passcode.upsert({
+    where: { userId: user.id },
+    create: { accountId: context.accountId, userId: user.id, ...data },
+    update: data,
+  });
+  const text = `Your API passcode (valid ${tenureDays} day${tenureDays === 1 ? '' : 's'}, until ${formatWhen(expiresAt)}). It is shown only this once:\n\`${code}\``;
+  return {
+    ...base(user, { email: user.email, expiresAt, delivered: false } as IssuedSecret, stored),
+    summary: `A ${tenureDays}-day API passcode for ${user.email}.`,
+    outcome: `${tenureDays}-day passcode issued to ${user.email}.`,
+    facts: { users: 1, tenureDays },
+    audit: [
+      {
+        action,
+        target: { id: user.id, email: user.email, name: user.name },
+        after: { tenureDays, expiresAt: expiresAt.toISOString() },
+      },
+    ],
+    deliver: async (result) => ({ ...result, ...(await tellHolder(context, user, text)) }),
+  };
+}
+
+/** A new API key; the old one stops working at once. */
+export const apiKey: ChangeHandler<'api-key', IssuedSecret> = {
+  permissions: () => ['credentials:manage'],
+  async apply(context, change) {
+    const user = await activeUser(context, change.user);
+    const key = randomToken(API_KEY_PREFIX);
+    const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
+    const data = { prefix, keyHash: hashToken(key), createdAt: context.clock.now(), lastUsedAt: null };
+    await context.tx.apiKey.upsert({
+      where: { userId: user.id },
+      create: { accountId: context.accountId, userId: user.id, ...data },
+      update: data,
+    });
+    const text = `Your new API key (the previous one no longer works). It is shown only this once:\n\`${key}\``;
+    return {
+      ...base(user, { email: user.email, prefix, delivered: false } as IssuedSecret, { ...change, user: { id: user.id } }),
+      summary: `A new API key for ${user.email}.`,
+      outcome: `New API key issued to ${user.email}.`,
+      audit: [
+        {
+          action: 'apikey.generated',
+          target: { id: user.id, email: user.email, name: user.name },
+          before: { prefix: user.apiKey?.prefix ?? null },
+          after: { prefix },
+        },
+      ],
+      deliver: async (result) => ({ ...result, ...(await tellHolder(context, user, text)) }),
+    };
+  },
+};
+
+/** A time-limited passcode of 1, 7, 30 or 90 days. */
+export const grantPasscode: ChangeHandler<'grant-passcode', IssuedSecret> = {
+  permissions: () => ['credentials:manage'],
+  async apply(context, change) {
+    const user = await activeUser(context, change.user);
+    return issuePasscode(context, user, change.tenureDays, 'passcode.granted', { ...change, user: { id: user.id } });
+  },
+};
+
+/** A fresh passcode with the same tenure as the current one (a long one waits for approval like a grant). */
+export const resetPasscode: ChangeHandler<'reset-passcode', IssuedSecret> = {
+  permissions: () => ['credentials:manage'],
+  async apply(context, change) {
+    const user = await activeUser(context, change.user);
+    if (!user.passcode)
+      throw fail.invalidState(`${user.email} has no passcode to reset; grant one with \`/users passcode grant\`.`);
+    return issuePasscode(context, user, user.passcode.tenureDays, 'passcode.reset', { ...change, user: { id: user.id } });
+  },
+};
+
+async function issuePasswordLink(context: ChangeContext, user: UserRecord) {
+  const token = randomToken();
+  const expiresAt = addHours(context.clock.now(), context.passwordLinkTtlHours);
+  await context.tx.passwordLink.deleteMany({ where: { userId: user.id, usedAt: null } });
+  await context.tx.passwordLink.create({
+    data: { accountId: context.accountId, userId: user.id, tokenHash: hashToken(token), expiresAt },
+  });
+  const actor = context.actor;
+  return {
+    expiresAt,
+    audit: {
+      action: 'password-link.sent',
+      target: { id: user.id, email: user.email, name: user.name },
+      after: { expiresAt: expiresAt.toISOString() },
+    },
+    async send(): Promise<PasswordLinkResult> {
+      const [delivery] = await sendAll(context.delivery, [
+        {
+          kind: 'password-link',
+          email: user.email,
+          name: user.name,
+          link: `${context.publicUrl}/password/${token}`,
+          expiresAt,
+          fromName: actor.name ?? actor.email,
+        },
+      ]);
+      return { email: user.email, expiresAt, delivery: delivery as DeliveryOutcome };
+    },
+  };
+}
+
+/** A single-use link to set a new password, sent by DM and e-mail. */
+export const passwordLink: ChangeHandler<'password-link', PasswordLinkResult> = {
+  permissions: () => ['credentials:manage'],
+  async apply(context, change) {
+    const user = await activeUser(context, change.user);
+    if (user.signInMethod === 'google') {
+      throw fail.invalidState(
+        `${user.email} signs in with Google, so password links are refused. Switch with \`/users signin ${user.email} password\`.`,
+      );
+    }
+    const link = await issuePasswordLink(context, user);
+    const pending: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
+    return {
+      ...base(user, { email: user.email, expiresAt: link.expiresAt, delivery: pending }, { ...change, user: { id: user.id } }),
+      touched: [],
+      summary: `A password link for ${user.email}.`,
+      outcome: `Password link sent to ${user.email}.`,
+      audit: [link.audit],
+      deliver: () => link.send(),
+    };
+  },
+};
+
+/** Google sign-in (password cleared, password links refused) or back to a password (a link is sent). */
+export const signIn: ChangeHandler<'sign-in', SignInResult> = {
+  permissions: () => ['credentials:manage'],
+  async apply(context, change) {
+    const { tx } = context;
+    const user = await activeUser(context, change.user);
+    const method = change.method;
+    if (user.signInMethod === method)
+      throw fail.invalidState(`${user.email} already signs in with ${method === 'google' ? 'Google' : 'a password'}.`);
+    await tx.user.update({
+      where: { id: user.id },
+      data: { signInMethod: method, ...(method === 'google' ? { passwordHash: null } : {}) },
+    });
+    if (method === 'google') await tx.passwordLink.deleteMany({ where: { userId: user.id } });
+    const link = method === 'password' ? await issuePasswordLink(context, user) : null;
+    return {
+      ...base(user, { email: user.email, method, link: null } as SignInResult, { ...change, user: { id: user.id } }),
+      summary: `${user.email} signs in with ${method}.`,
+      outcome: `${user.email} now signs in with ${method}.`,
+      audit: [
+        {
+          action: 'user.signin-changed',
+          target: { id: user.id, email: user.email, name: user.name },
+          before: { signIn: user.signInMethod },
+          after: { signIn: method },
+        },
+        ...(link ? [link.audit] : []),
+      ],
+      deliver: async (result) => (link ? { ...result, link: await link.send() } : result),
+    };
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * Every change Roster can make to the directory, as one discriminated union with its zod schema.
+ * The same schema validates what entry points submit and what an approval request stores, so an
+ * approved change is exactly the change that was submitted.
+ */
+import { z } from 'zod';
+
+const email = z.string().trim().min(1).max(320);
+
+/** A user as an entry point names them; stored requests always name them by id. */
+export const userRefSchema = z.union([
+  z.object({ id: z.uuid() }).strict(),
+  z.object({ email }).strict(),
+  z.object({ slackUserId: z.string().min(1).max(30) }).strict(),
+]);
+
+const names = z.array(z.string().trim().min(1).max(100)).max(100);
+const user = userRefSchema;
+
+/** The schema of every directory change, keyed by `kind`. */
+export const directoryChangeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('invite'),
+    emails: z.array(z.string().max(320)).max(500),
+    role: z.string().max(120).optional(),
+    products: z.record(z.string().max(60), z.string().max(60)).optional(),
+    groups: names.optional(),
+    perms: names.optional(),
+    note: z.string().max(2000).optional(),
+  }),
+  z.object({ kind: z.literal('resend'), user }),
+  z.object({ kind: z.literal('invite-link'), user }),
+  z.object({ kind: z.literal('reinvite'), user }),
+  z.object({ kind: z.literal('edit'), user, name: z.string().max(200).optional(), email: z.string().max(320).optional() }),
+  z.object({
+    kind: z.literal('set-roles'),
+    user,
+    role: z.string().max(120).optional(),
+    products: z.record(z.string().max(60), z.string().max(60)).optional(),
+  }),
+  z.object({ kind: z.literal('change-roles'), user, add: names, remove: names }),
+  z.object({ kind: z.literal('bulk-roles'), emails: z.array(z.string().max(320)).max(500), add: names, remove: names }),
+  z.object({ kind: z.literal('perms'), user, add: names, remove: names }),
+  z.object({ kind: z.literal('groups'), user, add: names, remove: names }),
+  z.object({
+    kind: z.literal('props'),
+    user,
+    set: z.record(z.string().max(64), z.string().max(2000)),
+    remove: z.array(z.string().max(64)).max(100),
+  }),
+  z.object({ kind: z.literal('disable'), user }),
+  z.object({ kind: z.literal('enable'), user }),
+  z.object({ kind: z.literal('revoke'), user }),
+  z.object({ kind: z.literal('owner'), user }),
+  z.object({ kind: z.literal('delete'), users: z.array(user).max(100), reason: z.string().max(2000).nullable() }),
+  z.object({ kind: z.literal('api-key'), user }),
+  z.object({ kind: z.literal('grant-passcode'), user, tenureDays: z.number().int() }),
+  z.object({ kind: z.literal('reset-passcode'), user }),
+  z.object({ kind: z.literal('password-link'), user }),
+  z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
+]);
+
+/** One change to the directory. */
+export type DirectoryChange = z.infer<typeof directoryChangeSchema>;
+
+/** The kinds of change. */
+export type ChangeKind = DirectoryChange['kind'];
+
+/** The change of one kind. */
+export type ChangeOf<K extends ChangeKind> = Extract<DirectoryChange, { kind: K }>;

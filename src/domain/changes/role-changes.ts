@@ -1,0 +1,152 @@
+/**
+ * Role and extra-permission changes: `+role`/`-role` on one user, the roles modal's replacement,
+ * a bulk change over many users, and `+perm`/`-perm` kept to the catalog's `grantableTo`.
+ */
+import { fail } from '../../errors';
+import { type UserRecord, userInclude } from '../directory/user-view';
+import { checkGrantable, findRole, loadRoles } from '../roles/resolve-access';
+import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
+import type { ChangeContext, ChangeHandler } from './change-handler';
+import { changeOneUser, diff, powerGain, roleLabels, snapshot } from './user-change';
+
+/** One user's roles before and after a (bulk) change, for the review step. */
+export interface RolePreview {
+  email: string;
+  before: string[];
+  after: string[];
+}
+
+async function writeHoldings(context: ChangeContext, user: UserRecord, next: Holding[]): Promise<void> {
+  const { tx, accountId } = context;
+  await tx.userRole.deleteMany({ where: { userId: user.id } });
+  if (next.length > 0) {
+    await tx.userRole.createMany({ data: next.map((h) => ({ userId: user.id, roleId: h.role.id, scope: h.scope })) });
+  }
+  await checkGrantable(
+    tx,
+    accountId,
+    next.map((h) => h.role.key),
+    user.extraPermissions,
+    { held: true },
+  );
+}
+
+const rolesSummary = (before: UserRecord, after: UserRecord) =>
+  `Roles of ${after.email}: ${roleLabels(before).join(', ')} → ${roleLabels(after).join(', ')}.`;
+
+/** `+role` / `-role` on one user. */
+export const changeRoles: ChangeHandler<'change-roles', Awaited<ReturnType<typeof changeOneUser>>['result']> = {
+  permissions: () => ['roles:manage'],
+  async apply(context, change) {
+    if (change.add.length + change.remove.length === 0) throw fail.badInput('Say which roles to add or remove.');
+    return changeOneUser(context, change.user, {
+      action: 'user.roles-changed',
+      async mutate(user) {
+        const roles = await loadRoles(context.tx, context.accountId);
+        await writeHoldings(context, user, applyRoleChanges(roles, user.roles, change));
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: rolesSummary,
+      outcome: (after) => `Roles of ${after.email} are now ${roleLabels(after).join(', ')}.`,
+    });
+  },
+};
+
+/** Replaces one user's roles (the roles modal): a general role plus one level per product. */
+export const setRoles: ChangeHandler<'set-roles', Awaited<ReturnType<typeof changeOneUser>>['result']> = {
+  permissions: () => ['roles:manage'],
+  async apply(context, change) {
+    return changeOneUser(context, change.user, {
+      action: 'user.roles-changed',
+      async mutate(user) {
+        const roles = await loadRoles(context.tx, context.accountId);
+        await writeHoldings(context, user, desiredHoldings(roles, user.roles, change));
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: rolesSummary,
+      outcome: (after) => `Roles of ${after.email} are now ${roleLabels(after).join(', ')}.`,
+    });
+  },
+};
+
+/** `+perm` / `-perm`: extra permissions, kept to what the user's roles may receive. */
+export const changePerms: ChangeHandler<'perms', Awaited<ReturnType<typeof changeOneUser>>['result']> = {
+  permissions: () => ['roles:manage'],
+  async apply(context, change) {
+    return changeOneUser(context, change.user, {
+      action: 'user.perms-changed',
+      async mutate(user) {
+        const removing = new Set(change.remove.map((p) => p.trim().toLowerCase()));
+        for (const perm of removing) {
+          if (!user.extraPermissions.includes(perm))
+            throw fail.badInput(`${user.email} has no extra permission \`${perm}\`.`, { field: 'perms' });
+        }
+        const kept = user.extraPermissions.filter((p) => !removing.has(p));
+        const added = await checkGrantable(
+          context.tx,
+          context.accountId,
+          user.roles.map((h) => h.role.key),
+          change.add,
+        );
+        await context.tx.user.update({
+          where: { id: user.id },
+          data: { extraPermissions: [...new Set([...kept, ...added])].sort() },
+        });
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: (before, after) =>
+        `Extra permissions of ${after.email}: ${before.extraPermissions.join(', ') || 'none'} → ${after.extraPermissions.join(', ') || 'none'}.`,
+      outcome: (after) => `Extra permissions of ${after.email}: ${after.extraPermissions.join(', ') || 'none'}.`,
+    });
+  },
+};
+
+/** The same `+role` / `-role` on many users, all or none; removing a role someone lacks skips them. */
+export const bulkRoles: ChangeHandler<'bulk-roles', RolePreview[]> = {
+  permissions: () => ['roles:manage'],
+  async apply(context, change) {
+    const { tx, accountId } = context;
+    const emails = [...new Set(change.emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+    if (emails.length === 0) throw fail.badInput('Pick at least one user.', { field: 'users' });
+    const roles = await loadRoles(tx, accountId);
+    const users = await tx.user.findMany({ where: { accountId, email: { in: emails } }, include: userInclude });
+    const missing = emails.filter((email) => !users.some((u) => u.email === email));
+    if (missing.length > 0) throw fail.notFound(`Not in the directory: ${missing.join(', ')}.`, { field: 'users' });
+    const previews: RolePreview[] = [];
+    const applied = { audit: [] as ReturnType<typeof auditOf>[], gains: [] as ReturnType<typeof powerGain> };
+    for (const user of users) {
+      const next = applyRoleChanges(roles, user.roles, {
+        add: change.add,
+        remove: change.remove.filter((r) => user.roles.some((h) => h.role.key === (findRole(roles, r)?.key ?? r))),
+      });
+      await writeHoldings(context, user, next);
+      const after = await tx.user.findUniqueOrThrow({ where: { id: user.id }, include: userInclude });
+      applied.audit.push(auditOf(user, after));
+      applied.gains.push(...powerGain(user, after));
+      previews.push({ email: user.email, before: user.roles.map(holdingLabel), after: next.map(holdingLabel) });
+    }
+    const changed = previews.filter((p) => p.before.join() !== p.after.join());
+    const lines = changed.slice(0, 20).map((p) => `${p.email}: ${p.before.join(', ')} → ${p.after.join(', ')}`);
+    const more = changed.length > 20 ? `\n…and ${changed.length - 20} more` : '';
+    const ids = users.map((u) => u.id);
+    return {
+      result: previews,
+      stored: { ...change, emails },
+      summary: `Roles of ${changed.length} user${changed.length === 1 ? '' : 's'} change:\n${lines.join('\n')}${more}`,
+      outcome: `Roles of ${changed.length} user${changed.length === 1 ? '' : 's'} changed.`,
+      touched: ids,
+      targets: ids,
+      gains: applied.gains,
+      facts: { users: users.length },
+      audit: applied.audit,
+    };
+  },
+};
+
+function auditOf(before: UserRecord, after: UserRecord) {
+  return {
+    action: 'user.roles-changed',
+    target: { id: before.id, email: before.email, name: before.name },
+    ...diff({ roles: snapshot(before).roles }, { roles: snapshot(after).roles }),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The shared steps of a change to one user: find them inside the transaction, apply the mutation,
+ * read them back, and describe before → after for the audit trail and the approver.
+ */
+import type { Prisma } from '../../store/generated/client';
+import type { AuditEntry } from '../audit/audit-service';
+import type { UserRef } from '../directory/directory-service';
+import { rolesByPrecedence, toCard, type UserCard, type UserRecord, userInclude } from '../directory/user-view';
+import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
+import type { Applied, ChangeContext, PowerGain } from './change-handler';
+import type { DirectoryChange } from './directory-change';
+
+/** The parts of a user an audit event compares. */
+export function snapshot(user: UserRecord): Record<string, Prisma.InputJsonValue | null> {
+  return {
+    name: user.name,
+    email: user.email,
+    status: user.status,
+    roles: rolesByPrecedence(user).map((role) => (role.scope ? `${role.key}=${role.scope}` : role.key)),
+    perms: user.extraPermissions,
+    groups: user.groups.map((m) => m.group.name).sort(),
+    properties: Object.fromEntries(user.properties.map((p) => [p.key, p.value])),
+    signIn: user.signInMethod,
+  };
+}
+
+/** Only what differs between two snapshots, so the trail reads as the change itself. */
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const keys = Object.keys(after).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+  return {
+    before: Object.fromEntries(keys.map((k) => [k, before[k]])) as Record<string, Prisma.InputJsonValue>,
+    after: Object.fromEntries(keys.map((k) => [k, after[k]])) as Record<string, Prisma.InputJsonValue>,
+  };
+}
+
+/** The admin-plane permissions `after` holds that `before` (null: a new user) did not. */
+export function powerGain(before: UserRecord | null, after: UserRecord): PowerGain[] {
+  const power = (user: UserRecord) =>
+    adminPowerOf(
+      user.roles.map((h) => h.role),
+      user.extraPermissions,
+    );
+  const added = addedAdminPower(before ? power(before) : new Set(), power(after));
+  return added.length > 0 ? [{ userId: after.id, email: after.email, added }] : [];
+}
+
+/** Finds a user inside the change's transaction. */
+export function findUser(context: ChangeContext, who: UserRef): Promise<UserRecord> {
+  return context.directory.findUser(who, context.tx);
+}
+
+/** The user's card as it stands inside the transaction. */
+export async function cardOf(context: ChangeContext, user: UserRecord): Promise<UserCard> {
+  return toCard(user, context.clock.now(), await context.directory.ownerId(context.tx));
+}
+
+/** A change to one user: `mutate` writes, and the result is their card afterwards. */
+export async function changeOneUser(
+  context: ChangeContext,
+  who: UserRef,
+  options: {
+    action: string;
+    mutate: (user: UserRecord) => Promise<void>;
+    stored: (id: string) => DirectoryChange;
+    summary: (before: UserRecord, after: UserRecord) => string;
+    outcome: (after: UserRecord) => string;
+  },
+): Promise<Applied<UserCard>> {
+  const before = await findUser(context, who);
+  await options.mutate(before);
+  const after = await context.tx.user.findUniqueOrThrow({ where: { id: before.id }, include: userInclude });
+  const entry: AuditEntry = {
+    action: options.action,
+    target: { id: after.id, email: after.email, name: after.name },
+    ...diff(snapshot(before), snapshot(after)),
+  };
+  return {
+    result: await cardOf(context, after),
+    stored: options.stored(before.id),
+    summary: options.summary(before, after),
+    outcome: options.outcome(after),
+    touched: [before.id],
+    targets: [before.id],
+    gains: powerGain(before, after),
+    facts: { users: 1 },
+    audit: [entry],
+  };
+}
+
+/** Roles as `key` or `key=scope`, highest precedence first. */
+export function roleLabels(user: UserRecord): string[] {
+  return rolesByPrecedence(user).map((role) => (role.scope ? `${role.key}=${role.scope}` : role.key));
+}

@@ -1,0 +1,274 @@
+/**
+ * Changes to one user's record: name and e-mail, groups, custom properties, disable / enable,
+ * revoke (every credential and pending link stops working), and ownership transfer.
+ */
+import { fail, RosterError } from '../../errors';
+import { addHours } from '../clock';
+import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
+import type { UserCard } from '../directory/user-view';
+import { isValidEmail, normaliseEmail } from '../email';
+import type { IssuedLink } from '../invites/invite-links';
+import { ADMIN_ROLE } from '../roles/catalog';
+import type { Applied, ChangeHandler } from './change-handler';
+import { cardOf, changeOneUser, findUser } from './user-change';
+
+/** A user can have at most this many custom properties. */
+export const MAX_PROPERTIES = 50;
+
+/** A user's card after an edit, and the new invite link when the edit changed a pending invitee's e-mail. */
+export type EditResult = UserCard & { reissued?: { expiresAt: Date; delivery: DeliveryOutcome } };
+
+/**
+ * Name for anyone; e-mail only for people who have not accepted their invite yet. A new e-mail
+ * supersedes the pending invite (the old link stops working), issues a new link for the new
+ * address, delivered after the commit, and drops any Slack link made with the old address.
+ */
+export const edit: ChangeHandler<'edit', EditResult> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    if (change.name === undefined && change.email === undefined) throw fail.badInput('Say what to change: --name or --email.');
+    const { tx, accountId } = context;
+    let reissued: { link: IssuedLink; expiresAt: Date; note: string | null } | undefined;
+    const applied: Applied<EditResult> = await changeOneUser(context, change.user, {
+      action: 'user.edited',
+      async mutate(user) {
+        const data: { name?: string; email?: string; slackUserId?: null } = {};
+        if (change.name !== undefined) {
+          const name = change.name.trim();
+          if (name.length === 0 || name.length > 100) throw fail.badInput('A name is 1 to 100 characters.', { field: 'name' });
+          data.name = name;
+        }
+        if (change.email !== undefined && normaliseEmail(change.email) !== user.email) {
+          const email = normaliseEmail(change.email);
+          if (!isValidEmail(email)) throw fail.badInput(`${change.email} is not a valid e-mail address.`, { field: 'email' });
+          if (user.status !== 'invited' && user.status !== 'expired') {
+            throw fail.invalidState(`${user.email} has accepted their invite, so their e-mail can no longer be changed here.`, {
+              field: 'email',
+            });
+          }
+          if (await tx.user.findUnique({ where: { accountId_email: { accountId, email } } })) {
+            throw fail.conflict(`${email} is already in use by another user.`, { field: 'email' });
+          }
+          data.email = email;
+          data.slackUserId = null;
+          const pending = await tx.invite.findFirst({
+            where: { userId: user.id, status: 'pending' },
+            orderBy: { createdAt: 'desc' },
+          });
+          await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
+          if (user.status === 'invited') {
+            const now = context.clock.now();
+            reissued = {
+              link: context.links.issue(),
+              expiresAt: addHours(now, context.inviteTtlHours),
+              note: pending?.note ?? null,
+            };
+            await tx.invite.create({
+              data: {
+                accountId,
+                userId: user.id,
+                tokenHash: reissued.link.tokenHash,
+                tokenNonce: reissued.link.nonce,
+                note: reissued.note,
+                invitedById: context.actor.userId,
+                sentAt: now,
+                lastSentAt: now,
+                expiresAt: reissued.expiresAt,
+              },
+            });
+          }
+        }
+        await tx.user.update({ where: { id: user.id }, data });
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: (before, after) => `Edit ${before.email}: ${before.name ?? '—'} → ${after.name ?? '—'}, ${after.email}.`,
+      outcome: (after) => `Updated ${after.email}.`,
+    });
+    const link = reissued;
+    if (!link) return applied;
+    const fromName = context.actor.name ?? context.actor.email;
+    return {
+      ...applied,
+      deliver: async (card) => {
+        const [delivery] = await sendAll(context.delivery, [
+          {
+            kind: 'invite',
+            email: card.email,
+            name: card.name,
+            link: context.links.url(link.link.token),
+            expiresAt: link.expiresAt,
+            fromName,
+            note: link.note,
+          },
+        ]);
+        return { ...card, reissued: { expiresAt: link.expiresAt, delivery: delivery as DeliveryOutcome } };
+      },
+    };
+  },
+};
+
+/** `+group` / `-group`; All Users is implicit and cannot be edited by hand. */
+export const groups: ChangeHandler<'groups', UserCard> = {
+  permissions: () => ['groups:manage'],
+  async apply(context, change) {
+    const { tx, accountId } = context;
+    return changeOneUser(context, change.user, {
+      action: 'user.groups-changed',
+      async mutate(user) {
+        const all = await tx.group.findMany({ where: { accountId } });
+        const find = (name: string) => {
+          const group = all.find((g) => g.name.toLowerCase() === name.trim().toLowerCase());
+          if (!group) throw fail.notFound(`There is no group \`${name}\`. See \`/users group list\`.`, { field: 'groups' });
+          if (group.kind === 'all_users') {
+            throw fail.badInput('Everyone is in All Users; its members cannot be added or removed by hand.', { field: 'groups' });
+          }
+          return group;
+        };
+        for (const name of change.remove) {
+          const group = find(name);
+          const removed = await tx.groupMembership.deleteMany({ where: { userId: user.id, groupId: group.id } });
+          if (removed.count === 0) throw fail.badInput(`${user.email} is not in ${group.name}.`, { field: 'groups' });
+        }
+        for (const name of change.add) {
+          await tx.groupMembership.createMany({ data: [{ userId: user.id, groupId: find(name).id }], skipDuplicates: true });
+        }
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: (_before, after) => `Groups of ${after.email} change.`,
+      outcome: (after) => `Groups of ${after.email} changed.`,
+    });
+  },
+};
+
+/** Sets `key=value` properties and removes `-key` ones. */
+export const props: ChangeHandler<'props', UserCard> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    const { tx } = context;
+    return changeOneUser(context, change.user, {
+      action: 'user.properties-changed',
+      async mutate(user) {
+        for (const key of change.remove) {
+          const removed = await tx.userProperty.deleteMany({ where: { userId: user.id, key } });
+          if (removed.count === 0) throw fail.badInput(`${user.email} has no property \`${key}\`.`, { field: 'props' });
+        }
+        for (const [key, value] of Object.entries(change.set)) {
+          await tx.userProperty.upsert({
+            where: { userId_key: { userId: user.id, key } },
+            create: { userId: user.id, key, value },
+            update: { value },
+          });
+        }
+        if ((await tx.userProperty.count({ where: { userId: user.id } })) > MAX_PROPERTIES) {
+          throw fail.badInput(`A user can have at most ${MAX_PROPERTIES} properties.`, { field: 'props' });
+        }
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: (_before, after) => `Properties of ${after.email} change.`,
+      outcome: (after) => `Properties of ${after.email} changed.`,
+    });
+  },
+};
+
+/** Blocks an active user; credentials are kept but refused. */
+export const disable: ChangeHandler<'disable', UserCard> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    return changeOneUser(context, change.user, {
+      action: 'user.disabled',
+      async mutate(user) {
+        if (user.status !== 'active')
+          throw fail.invalidState(`${user.email} is ${user.status}; only active users can be disabled.`);
+        await context.tx.user.update({ where: { id: user.id }, data: { status: 'disabled' } });
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: (before) => `Disable ${before.email}.`,
+      outcome: (after) => `Disabled ${after.email}.`,
+    });
+  },
+};
+
+/** Lets a disabled user in again; an invited user must accept first (the hint offers a resend). */
+export const enable: ChangeHandler<'enable', UserCard> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    return changeOneUser(context, change.user, {
+      action: 'user.enabled',
+      async mutate(user) {
+        if (user.status === 'invited') {
+          throw new RosterError('invalid_state', `${user.email} must accept the invite first.`, {
+            hint: `Send it again with \`/users resend ${user.email}\`.`,
+          });
+        }
+        if (user.status !== 'disabled')
+          throw fail.invalidState(`${user.email} is ${user.status}; only disabled users can be enabled.`);
+        await context.tx.user.update({ where: { id: user.id }, data: { status: 'active' } });
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: (before) => `Enable ${before.email}.`,
+      outcome: (after) => `Enabled ${after.email}.`,
+    });
+  },
+};
+
+/** Removes access: API key, passcode, password and pending links stop working at once. */
+export const revoke: ChangeHandler<'revoke', UserCard> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    const { tx } = context;
+    return changeOneUser(context, change.user, {
+      action: 'user.revoked',
+      async mutate(user) {
+        if (user.status !== 'active' && user.status !== 'disabled') {
+          throw fail.invalidState(`${user.email} is ${user.status}; only active or disabled users can be revoked.`);
+        }
+        await tx.user.update({ where: { id: user.id }, data: { status: 'revoked', passwordHash: null } });
+        await tx.apiKey.deleteMany({ where: { userId: user.id } });
+        await tx.passcode.updateMany({ where: { userId: user.id }, data: { status: 'revoked' } });
+        await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'revoked' } });
+        await tx.passwordLink.deleteMany({ where: { userId: user.id } });
+      },
+      stored: (id) => ({ ...change, user: { id } }),
+      summary: (before) =>
+        `Revoke ${before.email}: status → revoked; their API key, passcode, password and pending links stop working.`,
+      outcome: (after) => `Revoked ${after.email}.`,
+    });
+  },
+};
+
+/** Hands ownership to another active Admin; only the current owner may, and the target is read under the lock. */
+export const owner: ChangeHandler<'owner', UserCard> = {
+  permissions: () => [],
+  async apply(context, change) {
+    const { tx, accountId, actor } = context;
+    const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
+    if (account.ownerId !== actor.userId) {
+      throw fail.forbidden(`Only the owner (${account.owner?.email ?? 'nobody'}) can transfer ownership.`);
+    }
+    const target = await findUser(context, change.user);
+    if (target.id === actor.userId) throw fail.badInput('You already own the account.');
+    if (target.status !== 'active' || !target.roles.some((h) => h.role.key === ADMIN_ROLE)) {
+      throw fail.invalidState(`${target.email} must be an active Admin to own the account. Make them an Admin first.`);
+    }
+    await tx.account.update({ where: { id: accountId }, data: { ownerId: target.id } });
+    const touched = [target.id, ...(account.ownerId ? [account.ownerId] : [])];
+    return {
+      result: await cardOf(context, target),
+      stored: { ...change, user: { id: target.id } },
+      summary: `Ownership: ${account.owner?.email ?? 'nobody'} → ${target.email}.`,
+      outcome: `${target.email} now owns the account.`,
+      touched,
+      targets: touched,
+      gains: [],
+      facts: { users: 1 },
+      audit: [
+        {
+          action: 'account.owner-transferred',
+          target: { id: target.id, email: target.email, name: target.name },
+          before: { owner: account.owner?.email ?? null },
+          after: { owner: target.email },
+        },
+      ],
+    };
+  },
+};

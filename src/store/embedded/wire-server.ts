@@ -1,0 +1,215 @@
+/**
+ * Serves one PGlite instance over PostgreSQL's wire protocol on a Unix socket, so that Roster's
+ * main thread and other processes (CLIs) reach the embedded store with the same `pg` driver as
+ * PostgreSQL.
+ *
+ * PGlite is a single backend. Several client connections share it safely only if each client's
+ * unit of work runs whole: a simple query, or an extended-protocol run up to its Sync, and, once a
+ * transaction is open, every unit of that connection until the transaction ends. This server
+ * queues whole units per connection and hands the backend to one connection at a time; the
+ * multiplexer of `@electric-sql/pglite-socket` 0.2 queues single messages instead, and under ten
+ * concurrent `pg` connections interleaved other clients' Parse/Bind between them ("portal does not
+ * exist"), which is why Roster does not use it.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+import { createMutex, type Mutex } from './mutex';
+
+const SSL_REQUEST = 80877103;
+const GSS_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+const PROTOCOL_3 = 196608;
+
+/** A running wire server. */
+export interface WireServer {
+  /** Also serves on the Unix socket `socketPath` (one backend, one queue for every socket). */
+  listen(socketPath: string): Promise<void>;
+  /**
+   * Stops accepting connections and waits (up to `graceMs`) for the clients still connected (other
+   * processes going through this owner) to finish, then closes the rest, rolling back their work.
+   */
+  close(graceMs?: number): Promise<void>;
+  /** Runs `work` while no client holds the backend (between units, outside transactions). */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** How long single units of work held the backend, since the start or the last reset. */
+  stats(reset?: boolean): UnitStats;
+}
+
+/** How long single units of work (a statement, or an extended-protocol run to its Sync) held the backend. */
+export interface UnitStats {
+  units: number;
+  longestMs: number;
+  over200Ms: number;
+  /** The start of the SQL of the longest unit. */
+  longestSql: string;
+}
+
+/** Starts serving `db` on the Unix socket `socketPath`. */
+export async function serveWire(db: PGlite, socketPath: string): Promise<WireServer> {
+  const backend = createMutex();
+  const stats: UnitStats = { units: 0, longestMs: 0, over200Ms: 0, longestSql: '' };
+  const connections = new Set<Socket>();
+  const servers: Server[] = [];
+  const wire: WireServer = {
+    async listen(path) {
+      const server = createServer((socket) => {
+        connections.add(socket);
+        socket.on('close', () => connections.delete(socket));
+        handleConnection(db, backend, socket, stats);
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      servers.push(server);
+    },
+    async close(graceMs = 30_000) {
+      const stopped = Promise.all(servers.map(closeServer));
+      const deadline = Date.now() + graceMs;
+      while (connections.size > 0 && Date.now() < deadline) await sleep(50);
+      for (const socket of connections) socket.destroy();
+      await stopped;
+    },
+    exclusive: (work) => backend.run(work),
+    stats(reset = false) {
+      const copy = { ...stats };
+      if (reset) Object.assign(stats, { units: 0, longestMs: 0, over200Ms: 0, longestSql: '' });
+      return copy;
+    },
+  };
+  await wire.listen(socketPath);
+  return wire;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** The SQL text a unit carries (a simple Query or the first Parse), for statistics. */
+function sqlOf(unit: Buffer): string {
+  const type = unit[0];
+  // Q: type, length, text. P: type, length, statement name, text.
+  let start = 5;
+  if (type === 0x50) start = unit.indexOf(0, 5) + 1;
+  else if (type !== 0x51) return '';
+  const end = unit.indexOf(0, start);
+  return unit
+    .subarray(start, end < 0 ? undefined : end)
+    .toString('utf8')
+    .replace(/\s+/g, ' ')
+    .slice(0, 160);
+}
+
+/** One client connection: reassembles messages, groups them into units and runs each whole. */
+function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: UnitStats): void {
+  let buffer: Buffer = Buffer.alloc(0);
+  let started = false;
+  let pending: Buffer[] = [];
+  /** Set while this connection holds the backend between units (an open transaction). */
+  let release: (() => void) | undefined;
+  let chain = Promise.resolve();
+  let closed = false;
+
+  const run = (unit: Buffer) => {
+    chain = chain
+      .then(() => execute(unit))
+      .catch(() => {
+        socket.destroy();
+      });
+  };
+
+  const execute = async (unit: Buffer) => {
+    if (closed) return;
+    if (!release) release = await backend.hold();
+    let tail: Buffer = Buffer.alloc(0);
+    const started = performance.now();
+    await db.runExclusive(() =>
+      db.execProtocolRawStream(new Uint8Array(unit.buffer, unit.byteOffset, unit.byteLength), {
+        onRawData: (data) => {
+          if (data.length === 0) return;
+          const chunk = Buffer.from(data);
+          tail = Buffer.concat([tail, chunk]).subarray(-6);
+          if (!closed) socket.write(chunk);
+        },
+      }),
+    );
+    const heldMs = performance.now() - started;
+    stats.units++;
+    if (heldMs > stats.longestMs) {
+      stats.longestMs = heldMs;
+      stats.longestSql = sqlOf(unit);
+    }
+    if (heldMs > 200) stats.over200Ms++;
+    // The unit ends with ReadyForQuery ('Z', length 5, status): 'I' idle lets others in;
+    // 'T' or 'E' (a transaction, maybe failed) keeps the backend for this connection.
+    const idle = tail.length === 6 && tail[0] === 0x5a && tail[5] === 0x49;
+    if (idle) {
+      release();
+      release = undefined;
+    }
+  };
+
+  const onClose = () => {
+    if (closed) return;
+    closed = true;
+    chain = chain.then(async () => {
+      if (!release) return;
+      if (db.isInTransaction()) await db.exec('ROLLBACK').catch(() => undefined);
+      release();
+      release = undefined;
+    });
+  };
+  socket.on('close', onClose);
+  socket.on('error', () => socket.destroy());
+
+  socket.on('data', (data: Buffer) => {
+    buffer = buffer.length === 0 ? data : Buffer.concat([buffer, data]);
+    while (true) {
+      if (!started) {
+        if (buffer.length < 8) return;
+        const length = buffer.readInt32BE(0);
+        const code = buffer.readInt32BE(4);
+        if (buffer.length < length) return;
+        const message = buffer.subarray(0, length);
+        buffer = buffer.subarray(length);
+        if (code === SSL_REQUEST || code === GSS_REQUEST) {
+          socket.write('N');
+        } else if (code === CANCEL_REQUEST) {
+          socket.end();
+          return;
+        } else if (code === PROTOCOL_3) {
+          started = true;
+          run(Buffer.from(message));
+        } else {
+          socket.destroy();
+          return;
+        }
+        continue;
+      }
+      if (buffer.length < 5) return;
+      const length = 1 + buffer.readInt32BE(1);
+      if (buffer.length < length) return;
+      const type = buffer[0];
+      const message = Buffer.from(buffer.subarray(0, length));
+      buffer = buffer.subarray(length);
+      if (type === 0x58 /* X: terminate */) {
+        socket.end();
+        return;
+      }
+      pending.push(message);
+      // Q (simple query) and S (sync) end a unit; H (flush) asks for what is done so far.
+      if (type === 0x51 || type === 0x53 || type === 0x48) {
+        const unit = Buffer.concat(pending);
+        pending = [];
+        run(unit);
+      }
+    }
+  });
+}

@@ -1,0 +1,283 @@
+/**
+ * Issue 13: the auth API behind a load balancer. Client addresses come from TRUST_PROXY; failures
+ * count per address and per account, atomically; lockouts grow, are DMed once, audited, shown on the
+ * card and cleared by an admin; every failed login looks and takes the same.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/domain/secrets';
+import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { seedUser } from '../support/seed';
+import { testTargets } from '../support/test-database';
+import { createBrowser, csrfOf, outboxLinks, postJson } from '../support/web-client';
+
+const PASSWORD = 'a long and unusual passphrase';
+let addressCounter = 0;
+/** A fresh client address (TEST-NET-2), so per-address limits stay out of the way. */
+const freshAddress = () => `198.51.100.${++addressCounter % 250}`;
+
+/** Polls the store until a lockout's audit event (written after the answer) is there. */
+async function eventually<T>(read: () => Promise<T | null>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await read();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the store never had it');
+}
+
+async function seedWithPassword(h: Harness, email: string, slackUserId?: string, status?: 'active' | 'disabled' | 'revoked') {
+  const user = await seedUser(h.roster, { email, slackUserId, status });
+  await h.roster.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(PASSWORD) } });
+  return user;
+}
+
+describe.each(testTargets())('auth API throttling behind a proxy (%s store)', (target) => {
+  let h: Harness;
+  const login = (email: string, password: string, from?: string) =>
+    postJson(`${h.baseUrl}/api/v1/login`, { email, password }, from ? { 'x-forwarded-for': from } : {});
+  const verify = (body: unknown, from?: string) =>
+    postJson(`${h.baseUrl}/api/v1/auth/verify`, body, from ? { 'x-forwarded-for': from } : {});
+
+  beforeAll(async () => {
+    h = await startHarness(target, { TRUST_PROXY: 'loopback' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('limits the noisy client behind the proxy, not the others', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await verify({ apiKey: `rk_wrong${i}` }, '203.0.113.10')).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    const limited = await verify({ apiKey: 'rk_wrong' }, '203.0.113.10');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await verify({ apiKey: 'rk_wrong' }, '203.0.113.11')).status).toBe(401);
+    expect(await h.roster.prisma.rateLimitBucket.count({ where: { key: 'fail:verify:203.0.113.10' } })).toBe(1);
+    h.clock.advanceHours(1);
+  });
+
+  it('answers at most the limit’s worth of 401s to 40 parallel bad attempts from one address', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => verify({ apiKey: `rk_parallel${i}` }, '203.0.113.20')),
+    );
+    const count = (status: number) => answers.filter((a) => a.status === status).length;
+    expect(count(401)).toBeLessThanOrEqual(10);
+    expect(count(401)).toBeGreaterThan(0);
+    expect(count(401) + count(429)).toBe(40);
+    h.clock.advanceHours(1);
+  });
+
+  it('answers at most the account’s threshold of 401s to 40 parallel bad logins for one account from many addresses', async () => {
+    await seedWithPassword(h, 'racer@example.com');
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login('racer@example.com', `wrong guess ${i}`, `192.0.2.${i + 1}`)),
+    );
+    const count = (status: number) => answers.filter((a) => a.status === status).length;
+    expect(count(401)).toBeLessThanOrEqual(5);
+    expect(count(401) + count(429)).toBe(40);
+    expect((await login('racer@example.com', PASSWORD, freshAddress())).status).toBe(429);
+    await eventually(() =>
+      h.roster.prisma.auditEvent.findFirst({ where: { action: 'signin.locked', targetEmail: 'racer@example.com' } }),
+    );
+    expect(await h.roster.prisma.auditEvent.count({ where: { action: 'signin.locked', targetEmail: 'racer@example.com' } })).toBe(
+      1,
+    );
+  });
+
+  it('locks an account after five failures from any addresses, refuses the right password, DMs once, audits, and grows the wait', async () => {
+    await seedWithPassword(h, 'pat@example.com', 'UPAT');
+    const from = ['203.0.113.31', '203.0.113.32', '203.0.113.33', '203.0.113.34', '203.0.113.35'];
+    for (const address of from) expect((await login('pat@example.com', 'not my password', address)).status).toBe(401);
+    const locked = await login('pat@example.com', PASSWORD, '203.0.113.36');
+    expect(locked.status).toBe(429);
+    expect(locked.json).toMatchObject({ error: 'rate_limited' });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+
+    const dm = await h.fake.waitFor(() =>
+      h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'DUPAT' && String(c.args.text).includes('paused')),
+    );
+    expect(String(dm.args.text)).toContain('203.0.113.35');
+    expect(String(dm.args.text)).not.toContain(PASSWORD);
+    const event = await eventually(() =>
+      h.roster.prisma.auditEvent.findFirst({ where: { action: 'signin.locked', targetEmail: 'pat@example.com' } }),
+    );
+    expect(event.source).toBe('api');
+    expect(event.clientAddress).toBe('203.0.113.35');
+    expect((event.after as { addresses: string[] }).addresses).toEqual(from);
+
+    for (let i = 0; i < 3; i++) expect((await login('pat@example.com', 'still wrong!!', freshAddress())).status).toBe(429);
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUPAT')).toHaveLength(1);
+
+    // The lock passes after a minute; five more failures lock it for two.
+    h.clock.advanceHours(61 / 3600);
+    for (let i = 0; i < 5; i++) expect((await login('pat@example.com', 'wrong again!!', freshAddress())).status).toBe(401);
+    const longer = await login('pat@example.com', PASSWORD, freshAddress());
+    expect(longer.status).toBe(429);
+    expect(Number(longer.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect(Number(longer.headers.get('retry-after'))).toBeLessThanOrEqual(120);
+    await h.fake.waitFor(() =>
+      h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUPAT').length === 2 ? true : undefined,
+    );
+
+    h.clock.advanceHours(121 / 3600);
+    const ok = await login('pat@example.com', PASSWORD, freshAddress());
+    expect(ok.status).toBe(200);
+    expect(ok.json.user).toMatchObject({ email: 'pat@example.com' });
+    // A success starts afresh: the next lockout is a one-minute one again.
+    for (let i = 0; i < 5; i++) await login('pat@example.com', 'wrong once more', freshAddress());
+    const fresh = await login('pat@example.com', PASSWORD, freshAddress());
+    expect(Number(fresh.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    h.clock.advanceHours(1);
+  });
+
+  it('shows a lockout on the user card; an admin clears it and the holder can sign in', async () => {
+    await seedWithPassword(h, 'quinn@example.com', 'UQUINN');
+    await seedUser(h.roster, { email: 'viewer@example.com', slackUserId: 'UVIEWER', roles: ['viewer'] });
+    for (let i = 0; i < 5; i++) await login('quinn@example.com', 'bad password!', '203.0.113.40');
+    expect((await login('quinn@example.com', PASSWORD, freshAddress())).status).toBe(429);
+
+    const shown = await h.slack.commandAndWait(OWNER.slackId, 'show quinn@example.com');
+    expect(shown.text).not.toContain('went wrong');
+    const card = JSON.stringify(shown.blocks);
+    expect(card).toContain('Sign-in locked');
+    expect(card).toContain('203.0.113.40');
+    expect(card).toContain('card.clear-lockout');
+
+    const refused = await h.slack.blockActionAndWait('UVIEWER', { actionId: 'card.clear-lockout', value: 'quinn@example.com' });
+    expect(refused.text).toContain('credentials:manage');
+    expect((await login('quinn@example.com', PASSWORD, freshAddress())).status).toBe(429);
+
+    const cleared = await h.slack.blockActionAndWait(OWNER.slackId, {
+      actionId: 'card.clear-lockout',
+      value: 'quinn@example.com',
+    });
+    expect(cleared.text).toContain('Cleared the sign-in lockout of quinn@example.com');
+    expect(JSON.stringify(cleared.blocks)).not.toContain('Sign-in locked');
+    expect(
+      await h.roster.prisma.auditEvent.count({ where: { action: 'signin.unlocked', targetEmail: 'quinn@example.com' } }),
+    ).toBe(1);
+    const again = await h.slack.blockActionAndWait(OWNER.slackId, { actionId: 'card.clear-lockout', value: 'quinn@example.com' });
+    expect(again.text).toContain('not locked');
+    expect((await login('quinn@example.com', PASSWORD, freshAddress())).status).toBe(200);
+    const unlocked = JSON.stringify((await h.slack.commandAndWait(OWNER.slackId, 'show quinn@example.com')).blocks);
+    expect(unlocked).not.toContain('card.clear-lockout');
+  });
+
+  it('locks unknown addresses the same way, so a lockout reveals nothing', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await login('ghost@example.com', 'whatever you say', freshAddress())).status);
+    expect(answers).toEqual([401, 401, 401, 401, 401, 429]);
+    // A day later the scheduler forgets the address (the table does not only grow).
+    const ghost = { email: 'ghost@example.com' };
+    expect(await h.roster.prisma.signInThrottle.count({ where: ghost })).toBe(1);
+    await h.roster.scheduler.runOnce();
+    expect(await h.roster.prisma.signInThrottle.count({ where: ghost })).toBe(1);
+    h.clock.advanceHours(25);
+    await h.roster.scheduler.runOnce();
+    expect(await h.roster.prisma.signInThrottle.count({ where: ghost })).toBe(0);
+    h.clock.advanceHours(-25);
+    expect(await h.roster.prisma.auditEvent.count({ where: { action: 'signin.locked', targetEmail: 'ghost@example.com' } })).toBe(
+      0,
+    );
+  });
+
+  it('throttles passcodes sent with their holder’s e-mail per account', async () => {
+    await seedUser(h.roster, { email: 'rae@example.com', slackUserId: 'URAE' });
+    await h.slack.commandAndWait(OWNER.slackId, 'passcode grant rae@example.com 7d');
+    const dm = await h.fake.waitFor(() =>
+      h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'DURAE' && String(c.args.text).includes('rp_')),
+    );
+    const code = (/(rp_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    expect((await verify({ passcode: code, email: 'RAE@example.com' }, freshAddress())).status).toBe(200);
+    expect((await verify({ passcode: code, email: 'other@example.com' }, freshAddress())).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await verify({ passcode: `rp_guess${i}`, email: 'rae@example.com' }, freshAddress())).status).toBe(401);
+    const locked = await verify({ passcode: code, email: 'rae@example.com' }, freshAddress());
+    expect(locked.status).toBe(429);
+    const event = await eventually(() =>
+      h.roster.prisma.auditEvent.findFirst({ where: { action: 'signin.locked', targetEmail: 'rae@example.com' } }),
+    );
+    expect((event.after as { kind: string }).kind).toBe('passcode');
+    expect((await verify({ passcode: code, email: 'not an address' }, freshAddress())).status).toBe(401);
+  });
+
+  it('answers unknown, wrong, disabled and revoked alike, in indistinguishable time', async () => {
+    await seedWithPassword(h, 'right@example.com');
+    await seedWithPassword(h, 'off@example.com', undefined, 'disabled');
+    await seedWithPassword(h, 'gone@example.com', undefined, 'revoked');
+    const cases = {
+      unknown: () => login('nobody-here@example.com', PASSWORD, freshAddress()),
+      wrong: () => login('right@example.com', 'not the password', freshAddress()),
+      disabled: () => login('off@example.com', PASSWORD, freshAddress()),
+      revoked: () => login('gone@example.com', PASSWORD, freshAddress()),
+    };
+    const bodies = new Set<string>();
+    const times: Record<string, number[]> = { unknown: [], wrong: [], disabled: [], revoked: [] };
+    for (let round = 0; round < 20; round++) {
+      for (const [name, attempt] of Object.entries(cases)) {
+        const started = performance.now();
+        const answer = await attempt();
+        (times[name] as number[]).push(performance.now() - started);
+        expect(answer.status).toBe(401);
+        bodies.add(JSON.stringify(answer.json));
+      }
+      // Failures older than 15 minutes are forgotten, so no account locks during the measurement.
+      h.clock.advanceHours(1);
+    }
+    expect(bodies.size).toBe(1);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    const medians = Object.values(times).map(median);
+    // Without the dummy hash the inactive and unknown cases skip scrypt and run several times faster.
+    expect(Math.max(...medians) / Math.min(...medians)).toBeLessThan(1.8);
+  });
+
+  it('refuses common passwords on the invite page, saying why', async () => {
+    await h.slack.commandAndWait(OWNER.slackId, 'invite common@example.com');
+    const link = ((await outboxLinks(h.dataDir, 'invite')).at(-1) as string).replace('http://roster.test', h.baseUrl);
+    const browser = createBrowser();
+    const form = await browser.get(link);
+    const common = await browser.post(link, {
+      csrf: csrfOf(form.body),
+      name: 'Cy',
+      method: 'password',
+      password: 'Qwerty123456',
+    });
+    expect(common.status).toBe(400);
+    expect(common.body).toContain('common passwords');
+    const fine = await browser.post(link, { csrf: csrfOf(common.body), name: 'Cy', method: 'password', password: PASSWORD });
+    expect(fine.status).toBe(200);
+    const accepted = await h.roster.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'invite.accepted', targetEmail: 'common@example.com' },
+    });
+    expect(accepted.clientAddress).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+  });
+});
+
+describe('auth API without TRUST_PROXY (embedded store)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('embedded');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('ignores a forged X-Forwarded-For', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const answer = await postJson(
+        `${h.baseUrl}/api/v1/auth/verify`,
+        { apiKey: `rk_x${i}` },
+        { 'x-forwarded-for': `203.0.113.${i}` },
+      );
+      statuses.push(answer.status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    expect(await h.roster.prisma.rateLimitBucket.findMany({ select: { key: true } })).toEqual([
+      { key: expect.stringMatching(/^fail:verify:(::ffff:)?127\.0\.0\.1$/) },
+    ]);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * `npm start` as a newcomer meets it: the real entry point in a child process, read from its
+ * stderr and exit code. Nothing configured, a Slack API that cannot be reached, a refused token.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startFakeSlack } from '../support/fake-slack';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Runs `tsx src/main.ts` (what `npm start` runs) with exactly this environment. */
+function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const timer = setTimeout(() => child.kill(), 80_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const configured = {
+  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_APP_TOKEN: 'xapp-test-token',
+  DATABASE_URL: 'memory://',
+  OWNER_EMAIL: 'owner@example.com',
+  PORT: '0',
+};
+
+describe('npm start', () => {
+  it('with nothing configured names the missing variables and the two ways to get going', async () => {
+    const { code, stderr, stdout } = await start({});
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toBe('Roster cannot start. Fix these settings (environment variables):');
+    expect(lines[1]).toMatch(
+      /^ {2}SLACK_BOT_TOKEN is missing: it must be the Bot User OAuth Token \(xoxb-…\)\. Find it under OAuth/,
+    );
+    expect(lines[2]).toMatch(
+      /^ {2}SLACK_SIGNING_SECRET is missing: .*Basic Information.*set SLACK_APP_TOKEN instead for Socket Mode/,
+    );
+    // One line creates the app from the manifest; then Socket Mode or HTTP mode.
+    expect(lines.filter((line) => line.includes('https://api.slack.com/apps?new_app=1'))).toEqual([
+      expect.stringContaining('manifest.yml'),
+    ]);
+    expect(stderr).toMatch(/Socket Mode.*SLACK_APP_TOKEN/);
+    expect(stderr).toMatch(/HTTP mode.*SLACK_SIGNING_SECRET/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 90_000);
+
+  it('with SLACK_API_URL unreachable says so in one line, without a stack trace', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/api/`;
+    const { code, stderr, stdout } = await start({ ...configured, SLACK_API_URL: url });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      `Roster cannot start: Slack's Web API at ${url} cannot be reached (ECONNREFUSED). Check SLACK_API_URL (leave it unset for Slack's own) and this machine's network.`,
+    );
+    // The retries are not logged one by one either.
+    expect(stdout).not.toContain('http request failed');
+  }, 90_000);
+
+  it('with a bot token Slack refuses says which variable to fix', async () => {
+    const fake = await startFakeSlack();
+    try {
+      fake.failNext('auth.test', { error: 'invalid_auth' });
+      const { code, stderr } = await start({ ...configured, SLACK_API_URL: fake.url });
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
+    } finally {
+      await fake.close();
+    }
+  }, 90_000);
+});

@@ -1,0 +1,86 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database';
+import { PrismaClient } from '../../src/store/generated/client';
+import { applyMigrations } from '../../src/store/migrate';
+import { startChild } from '../support/child-process';
+
+const WRITER = 'test/support/children/store-writer.ts';
+const HOLDER = 'test/support/children/store-holder.ts';
+
+function tempDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'roster-store-'));
+}
+
+describe('the embedded store on disk: one owner, everyone else through it', () => {
+  it('refuses a second owner of a data directory, naming the process that holds it, and frees it on close', async () => {
+    const dir = await tempDir();
+    const first = await openDatabase({ dataDir: dir });
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(`is in use by process ${process.pid}`);
+    await first.close();
+    const again = await openDatabase({ dataDir: dir });
+    await again.close();
+  });
+
+  it('leaves nothing behind when its owner is killed with SIGKILL: the next start opens at once, with the data', async () => {
+    const dir = await tempDir();
+    const seeded = await openDatabase({ dataDir: dir });
+    await seeded.prisma.account.create({ data: { name: 'before the crash' } });
+    await seeded.close();
+
+    const holder = startChild(HOLDER, [dir]);
+    await holder.waitForOutput('ready');
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(`is in use by process ${holder.process.pid}`);
+    holder.process.kill('SIGKILL');
+    await holder.exited;
+
+    const reopened = await openDatabase({ dataDir: dir });
+    expect(await reopened.prisma.account.findMany({ select: { name: true } })).toEqual([{ name: 'before the crash' }]);
+    await reopened.close();
+  });
+
+  it('lets other processes write through the running owner, and loses none of their writes', async () => {
+    const dir = await tempDir();
+    const owner = await openDatabase({ dataDir: dir });
+    const writers = [startChild(WRITER, [dir, '300', 'a']), startChild(WRITER, [dir, '300', 'b'])];
+    for (let i = 0; i < 300; i++) await owner.prisma.account.create({ data: { name: `owner-${i}` } });
+    expect(await Promise.all(writers.map((w) => w.exited))).toEqual([0, 0]);
+    for (const writer of writers) expect(JSON.parse(writer.stdout())).toEqual({ owned: false });
+    expect(await owner.prisma.account.count()).toBe(900);
+    await owner.close();
+
+    const reopened = await openDatabase({ dataDir: dir });
+    expect(await reopened.prisma.account.count()).toBe(900);
+    await reopened.close();
+  });
+
+  it('with no owner running, two commands at once: one owns the store, the other goes through it', async () => {
+    const dir = await tempDir();
+    const writers = [startChild(WRITER, [dir, '300', 'a']), startChild(WRITER, [dir, '300', 'b'])];
+    expect(await Promise.all(writers.map((w) => w.exited))).toEqual([0, 0]);
+    const owned = writers.map((w) => (JSON.parse(w.stdout()) as { owned: boolean }).owned);
+    expect(owned.filter(Boolean)).toHaveLength(1);
+    const reopened = await openDatabase({ dataDir: dir });
+    expect(await reopened.prisma.account.count()).toBe(600);
+    await reopened.close();
+  });
+
+  it('opens a data directory written by the previous release (PGlite in-process, same layout)', async () => {
+    const dir = await tempDir();
+    const pglite = new PGlite(path.join(dir, 'pglite'));
+    const factory = new PrismaPGlite(pglite);
+    await applyMigrations(factory);
+    const old = new PrismaClient({ adapter: factory });
+    await old.account.create({ data: { name: 'written by 0.1' } });
+    await old.$disconnect();
+    await pglite.close();
+
+    const database = await openDatabase({ dataDir: dir });
+    expect(await database.prisma.account.findMany({ select: { name: true } })).toEqual([{ name: 'written by 0.1' }]);
+    await database.close();
+  });
+});

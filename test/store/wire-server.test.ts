@@ -1,0 +1,81 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveWire, type WireServer } from '../../src/store/embedded/wire-server';
+
+describe('the wire server: one PGlite backend shared by many pg connections', () => {
+  let db: PGlite;
+  let wire: WireServer;
+  let pool: pg.Pool;
+  let socketDir: string;
+  beforeAll(async () => {
+    db = await PGlite.create();
+    socketDir = await mkdtemp(path.join(tmpdir(), 'roster-wire-'));
+    wire = await serveWire(db, path.join(socketDir, '.s.PGSQL.5432'));
+    pool = new pg.Pool({ host: socketDir, user: 'postgres', database: 'postgres', max: 10 });
+    await pool.query('CREATE TABLE t (id serial PRIMARY KEY, a int NOT NULL, b text NOT NULL)');
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await wire?.close();
+    await db?.close();
+  });
+
+  it('keeps each connection’s extended-protocol messages and transactions whole under concurrency', async () => {
+    const problems: string[] = [];
+    await Promise.all(
+      Array.from({ length: 400 }, async (_, i) => {
+        if (i % 4 === 0) {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            await client.query('INSERT INTO t (a, b) VALUES ($1, $2)', [i, `tx${i}`]);
+            const seen = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM t WHERE a = $1', [i]);
+            if (seen.rows[0]?.n !== 1) problems.push(`transaction ${i} saw ${seen.rows[0]?.n}`);
+            await client.query('INSERT INTO t (a, b) VALUES ($1, $2)', [100_000 + i, `tx${i}`]);
+            // Half the transactions roll back: a statement of another connection let into one would vanish with it.
+            await client.query(i % 8 === 0 ? 'COMMIT' : 'ROLLBACK');
+          } finally {
+            client.release();
+          }
+        } else if (i % 4 === 1) {
+          const echoed = await pool.query<{ x: number; y: string }>('SELECT $1::int AS x, $2::text AS y', [i, `s${i}`]);
+          if (echoed.rows[0]?.x !== i || echoed.rows[0]?.y !== `s${i}`)
+            problems.push(`query ${i} got ${JSON.stringify(echoed.rows[0])}`);
+        } else {
+          await pool.query('INSERT INTO t (a, b) VALUES ($1, $2)', [i, `p${i}`]);
+        }
+      }),
+    );
+    expect(problems).toEqual([]);
+    expect((await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]?.n).toBe(50 * 2 + 200);
+  });
+
+  it('rolls back the transaction of a client that disconnects, and serves the others meanwhile', async () => {
+    const quitter = new pg.Client({ host: socketDir, user: 'postgres', database: 'postgres' });
+    quitter.on('error', () => undefined);
+    await quitter.connect();
+    await quitter.query('BEGIN');
+    await quitter.query('INSERT INTO t (a, b) VALUES (-1, $1)', ['never committed']);
+    const waiting = pool.query<{ n: number }>('SELECT count(*)::int AS n FROM t WHERE a = -1');
+    (quitter as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    expect((await waiting).rows[0]?.n).toBe(0);
+  });
+
+  it('gives the backend to work outside transactions (a backup) only between units', async () => {
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    await client.query('INSERT INTO t (a, b) VALUES (-2, $1)', ['in flight']);
+    let ranInside = true;
+    const exclusive = wire.exclusive(async () => {
+      ranInside = db.isInTransaction();
+    });
+    await client.query('COMMIT');
+    client.release();
+    await exclusive;
+    expect(ranInside).toBe(false);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { requiredApproval } from '../../src/domain/changes/approval-policy';
+import { loadCatalog, presetPath } from '../../src/domain/roles/catalog';
+
+const standard = loadCatalog().catalog.policy.approvals;
+const partners = loadCatalog(presetPath('partners')).catalog.policy.approvals;
+const facts = { grantsAdmin: false, users: 1 };
+
+describe('the approval policy', () => {
+  it('names delete and revoke by their kind', () => {
+    expect(requiredApproval(standard, { ...facts, kind: 'delete' })).toEqual({ action: 'delete', approvals: 1 });
+    expect(requiredApproval(standard, { ...facts, kind: 'revoke' })).toEqual({ action: 'revoke', approvals: 1 });
+    expect(requiredApproval(standard, { ...facts, kind: 'disable' })).toBeNull();
+  });
+
+  it('treats any change that grants admin-plane permissions as grant-admin, whatever its kind', () => {
+    for (const kind of ['invite', 'set-roles', 'change-roles', 'bulk-roles', 'perms'] as const) {
+      expect(requiredApproval(standard, { kind, grantsAdmin: true, users: 1 })?.action).toBe('grant-admin');
+    }
+    expect(requiredApproval(standard, { kind: 'invite', grantsAdmin: false, users: 50 })).toBeNull();
+  });
+
+  it('asks for passcodes longer than passcodeMaxDays, granted or reset', () => {
+    expect(requiredApproval(standard, { ...facts, kind: 'grant-passcode', tenureDays: 30 })).toBeNull();
+    expect(requiredApproval(standard, { ...facts, kind: 'grant-passcode', tenureDays: 90 })?.action).toBe('passcode-long');
+    expect(requiredApproval(standard, { ...facts, kind: 'reset-passcode', tenureDays: 90 })?.action).toBe('passcode-long');
+  });
+
+  it('asks for bulk changes over the threshold only', () => {
+    expect(requiredApproval(standard, { kind: 'bulk-roles', grantsAdmin: false, users: 10 })).toBeNull();
+    expect(requiredApproval(standard, { kind: 'bulk-roles', grantsAdmin: false, users: 11 })?.action).toBe('bulk');
+  });
+
+  it('with several candidates picks the one needing most approvers (two for Admin in the partners preset)', () => {
+    expect(requiredApproval(partners, { kind: 'bulk-roles', grantsAdmin: true, users: 40 })).toEqual({
+      action: 'grant-admin',
+      approvals: 2,
+    });
+  });
+
+  it('needs nothing for actions the policy leaves out', () => {
+    const none = { ...standard, actions: {} };
+    expect(requiredApproval(none, { kind: 'delete', grantsAdmin: true, users: 100, tenureDays: 90 })).toBeNull();
+  });
+});
