@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -60,9 +60,14 @@ describe('the embedded store on disk: one owner, everyone else through it', () =
 
   it('with no owner running, two commands at once: one owns the store, the other goes through it', async () => {
     const dir = await tempDir();
-    const writers = [startChild(WRITER, [dir, '300', 'a']), startChild(WRITER, [dir, '300', 'b'])];
-    expect(await Promise.all(writers.map((w) => w.exited))).toEqual([0, 0]);
-    const owned = writers.map((w) => (JSON.parse(w.stdout()) as { owned: boolean }).owned);
+    const go = path.join(dir, 'go');
+    const writers = [startChild(WRITER, [dir, '300', 'a', go]), startChild(WRITER, [dir, '300', 'b', go])];
+    // Both have opened the store before either writes or closes: they overlap for certain.
+    await Promise.all(writers.map((w) => w.waitForOutput('opened')));
+    await writeFile(go, '');
+    const codes = await Promise.all(writers.map((w) => w.exited));
+    expect(codes, writers.map((w) => w.stderr()).join('\n')).toEqual([0, 0]);
+    const owned = writers.map((w) => (JSON.parse(w.stdout().trim().split('\n').at(-1) ?? '') as { owned: boolean }).owned);
     expect(owned.filter(Boolean)).toHaveLength(1);
     const reopened = await openDatabase({ dataDir: dir });
     expect(await reopened.prisma.account.count()).toBe(600);

@@ -148,9 +148,10 @@ function answers(socketPath: string): Promise<boolean> {
  * Reaches the owner of `dataDir` or, when nothing owns it, becomes the owner (for CLIs: a running
  * Roster keeps its store and the CLI goes through it).
  */
-export async function reachOrOwn(dataDir: string): Promise<EmbeddedStore> {
-  // An owner that is closing still holds the lock for a moment and no longer answers: try again.
-  for (let attempt = 0; attempt < 50; attempt++) {
+export async function reachOrOwn(dataDir: string, patienceMs = 60_000): Promise<EmbeddedStore> {
+  // An owner that is still migrating, or closing, holds the lock without serving: try again.
+  const deadline = Date.now() + patienceMs;
+  while (Date.now() < deadline) {
     const reached = await reachOwner(dataDir);
     if (reached) return reached;
     try {
