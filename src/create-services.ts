@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { createAccessService, type SlackProfiles } from './domain/access/access-service';
 import { createApprovalService } from './domain/approvals/approval-service';
 import { createAuditService } from './domain/audit/audit-service';
+import { requiredApproval } from './domain/changes/approval-policy';
 import { createChangeService } from './domain/changes/change-service';
 import type { Clock } from './domain/clock';
 import type { HolderMessenger } from './domain/credentials/credential-service';
@@ -79,6 +80,10 @@ export function createServices(
   });
   return {
     logger: deps.logger,
+    /** Whether a passcode of `days` waits for an approver, as the modal says beforehand. */
+    passcodeNeedsApproval: (days: number) =>
+      config.approvalsChannel !== undefined &&
+      requiredApproval(policy.approvals, { kind: 'grant-passcode', grantsAdmin: false, users: 1, tenureDays: days }) !== null,
     audit,
     directory,
     access,

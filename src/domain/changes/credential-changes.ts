@@ -5,7 +5,7 @@
  */
 import { fail, reasonOf } from '../../errors';
 import { addHours, DAY_MS } from '../clock';
-import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURES } from '../credentials/credential-service';
+import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURE_RULE, TENURES } from '../credentials/credential-service';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserRef } from '../directory/directory-service';
 import type { UserRecord } from '../directory/user-view';
@@ -60,8 +60,7 @@ async function issuePasscode(
   action: string,
   stored: Applied<IssuedSecret>['stored'],
 ): Promise<Applied<IssuedSecret>> {
-  if (!(TENURES as readonly number[]).includes(tenureDays))
-    throw fail.badInput('The tenure must be 1d, 7d, 30d or 90d.', { field: 'tenure' });
+  if (!(TENURES as readonly number[]).includes(tenureDays)) throw fail.badInput(`${TENURE_RULE}.`, { field: 'tenure' });
   const code = randomToken(PASSCODE_PREFIX);
   const now = context.clock.now();
   const expiresAt = new Date(now.getTime() + tenureDays * DAY_MS);

@@ -3,6 +3,7 @@
  * one random link each (stored as a hash), delivered after the commit; resends, new links and
  * re-invites. The roles and extra permissions an invite grants need what granting them later needs.
  */
+
 import { randomUUID } from 'node:crypto';
 import { fail, type Problem, RosterError } from '../../errors';
 import type { Group } from '../../store/generated/client';
@@ -17,6 +18,7 @@ import type { InviteResult } from '../invites/invite-service';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
 import { resolveAccess } from '../roles/resolve-access';
+import { holdingLabel } from '../roles/role-grants';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
 import { findUser } from './user-change';
@@ -171,7 +173,7 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         };
       }),
     });
-    const roles = access.grants.map((grant) => (grant.scope ? `${grant.role.key}=${grant.scope}` : grant.role.key));
+    const roles = access.grants.map(holdingLabel);
     const after = {
       status: 'invited',
       roles,

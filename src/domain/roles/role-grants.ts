@@ -61,7 +61,12 @@ export function desiredHoldings(
   return next;
 }
 
+/** A role as the directory writes it: `key`, or `key=scope` when it is scoped. */
+export function roleLabel(key: string, scope: string | null | undefined): string {
+  return scope ? `${key}=${scope}` : key;
+}
+
 /** A holding as `key` or `key=scope`. */
 export function holdingLabel(holding: Holding): string {
-  return holding.scope ? `${holding.role.key}=${holding.scope}` : holding.role.key;
+  return roleLabel(holding.role.key, holding.scope);
 }

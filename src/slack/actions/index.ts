@@ -142,7 +142,9 @@ export function registerActions(app: App, services: SlackServices): void {
     const user = await services.directory.userFor(actor, 'credentials:manage', { email: parseButtonEmail(action.value) });
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: asView(passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id })),
+      view: asView(
+        passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id }, services.passcodeNeedsApproval),
+      ),
     });
   });
 

@@ -3,13 +3,13 @@
  * A malformed command is refused with the usage line of the subcommand that was meant.
  */
 import { z } from 'zod';
+import { TENURE_RULE, tenureFromWord } from '../../domain/credentials/credential-service';
 import type { Who } from '../../domain/directory/directory-service';
 import { fail } from '../../errors';
 import { tokenize } from './tokenize';
 import { isSubcommand, type Subcommand, USAGE } from './usage';
 
 const STATUSES = ['invited', 'expired', 'active', 'disabled', 'revoked'] as const;
-const TENURES = { '1d': 1, '7d': 7, '30d': 30, '90d': 90 } as const;
 export const PROPERTY_KEY = /^[a-z][a-z0-9_]{0,31}$/i;
 
 export type UsersCommand =
@@ -235,11 +235,11 @@ export function parseUsersCommand(text: string): UsersCommand {
       if (action === 'grant') {
         noExtra(sub, args, 3);
         const who = parseWho(sub, args[1]);
-        const tenure = args[2]?.toLowerCase();
-        if (!tenure || !Object.hasOwn(TENURES, tenure)) {
-          throw usageError(sub, `The tenure must be 1d, 7d, 30d or 90d${tenure ? `; got \`${args[2]}\`` : ''}.`);
+        const tenureDays = args[2] ? tenureFromWord(args[2]) : undefined;
+        if (tenureDays === undefined) {
+          throw usageError(sub, `${TENURE_RULE}${args[2] ? `; got \`${args[2]}\`` : ''}.`);
         }
-        return { kind: 'passcode', action, who, tenureDays: TENURES[tenure as keyof typeof TENURES] };
+        return { kind: 'passcode', action, who, tenureDays };
       }
       if (action === 'reset') {
         noExtra(sub, args, 2);

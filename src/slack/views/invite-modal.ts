@@ -1,5 +1,7 @@
 /** The invite modal: up to 50 addresses, a role or one level per product, groups, extra permissions, a note. */
+
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
+import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import type { Role } from '../../store/generated/client';
 import { BLOCKS, VIEWS } from '../ids';
 import { withOptions } from './block-limits';
@@ -46,10 +48,10 @@ export function inviteModal(options: InviteModalOptions) {
         Blocks.Input({ label: `${product} access`, blockId: `${BLOCKS.inviteProductPrefix}${product}` }).element(
           Elements.StaticSelect({ actionId: `${BLOCKS.inviteProductPrefix}${product}` })
             .options(
-              option('No access', 'none'),
+              option('No access', NO_ACCESS),
               ...options.roles.filter((r) => r.product === product).map((r) => option(r.name, r.key)),
             )
-            .initialOption(option('No access', 'none')),
+            .initialOption(option('No access', NO_ACCESS)),
         ),
       ),
       options.groups.length > 0

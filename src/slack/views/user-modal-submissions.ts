@@ -2,9 +2,11 @@
  * Submissions of the edit, roles, passcode and delete modals. Each reads the form into a change and
  * submits it; a field error goes back to the block at fault with `response_action: errors`.
  */
+
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { EditResult } from '../../domain/changes/user-changes';
+import { roleLabel } from '../../domain/roles/role-grants';
 import { fail } from '../../errors';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
@@ -53,7 +55,7 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
       const change = {
         kind: 'set-roles' as const,
         user: { id: metadata.userId ?? '' },
-        role: general && scope ? `${general}=${scope}` : general,
+        role: general && roleLabel(general, scope),
         products,
       };
       return submitChange(

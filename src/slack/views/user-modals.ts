@@ -8,6 +8,7 @@ import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import { type Actor, requirePermission } from '../../domain/access/actor';
 import type { Who } from '../../domain/directory/directory-service';
 import type { UserRecord } from '../../domain/directory/user-view';
+import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import type { RolePreview } from '../../domain/users/role-service';
 import type { Role } from '../../store/generated/client';
 import { asView } from '../block-kit';
@@ -35,8 +36,6 @@ interface OpenContext {
   channelId?: string;
   actor: Actor;
 }
-
-const NO_ACCESS = 'none';
 
 function option(text: string, value: string) {
   return Bits.Option({ text: text.slice(0, 75), value });
