@@ -102,6 +102,7 @@ export function createServices(
       accountId,
       clock,
       audit,
+      changes,
       throttle: createSignInThrottle({ prisma, accountId, clock }),
       messenger: deps.messenger,
       onNoticeError: (err) => deps.logger.warn({ err }, 'could not report a sign-in lockout'),

@@ -9,7 +9,7 @@ import type { Prisma, PrismaClient } from '../../store/generated/client';
 import { lockAccount } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
-import type { AuditService } from '../audit/audit-service';
+import type { AuditEntry, AuditService } from '../audit/audit-service';
 import type { Policy } from '../roles/catalog';
 import { assertDirectoryRules } from '../users/directory-rules';
 import { type RequiredApproval, requiredApproval } from './approval-policy';
@@ -156,6 +156,24 @@ export function createChangeService(
         () => null,
       );
       return { result: applied.result as ChangeResult<K>, approval: approvalFor(change, applied) };
+    },
+
+    /**
+     * A change people make to their own record with a single-use link (accepting an invite, setting a
+     * password): the link is the authority, so no permission or approval, but the same transaction,
+     * account lock, directory rules, version bump and audit as every other change.
+     */
+    async ownChange(
+      actor: Actor,
+      work: (tx: Prisma.TransactionClient) => Promise<{ touched: string[]; audit: AuditEntry[] }>,
+    ): Promise<void> {
+      await prisma.$transaction(async (tx) => {
+        await lockAccount(tx, accountId);
+        const { touched, audit: entries } = await work(tx);
+        await tx.user.updateMany({ where: { id: { in: touched } }, data: { version: { increment: 1 } } });
+        await assertDirectoryRules(tx, accountId, touched);
+        await audit.record(tx, actor, ...entries);
+      }, CHANGE_TRANSACTION);
     },
 
     /** Replays a stored change as its requester inside an approval decision's transaction. */
