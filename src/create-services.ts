@@ -10,6 +10,7 @@ import { createAuditService } from './domain/audit/audit-service';
 import { createChangeService } from './domain/changes/change-service';
 import type { Clock } from './domain/clock';
 import type { HolderMessenger } from './domain/credentials/credential-service';
+import { createPasswordReset } from './domain/credentials/password-reset';
 import { createSignInService } from './domain/credentials/sign-in-service';
 import { createSignInThrottle } from './domain/credentials/sign-in-throttle';
 import { createDeletionService } from './domain/deletion/deletion-service';
@@ -91,6 +92,16 @@ export function createServices(
     exports: createExportService({ prisma, accountId, clock, audit }),
     home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
     invites: createInviteService({ prisma, accountId }),
+    // The forgot-password page's link: the same kind of password link an admin sends.
+    passwordReset: createPasswordReset({
+      prisma,
+      accountId,
+      clock,
+      audit,
+      delivery: deps.delivery,
+      publicUrl: config.publicUrl,
+      ttlHours: policy.passwordLinkTtlHours,
+    }),
     // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.
     signIn: createSignInService({
       prisma,

@@ -18,6 +18,8 @@ function subject(message: OutgoingLink): string {
       return 'Reminder: your invitation is waiting';
     case 'password-link':
       return 'Set your password';
+    case 'password-reset':
+      return 'Reset your password';
   }
 }
 
@@ -26,6 +28,11 @@ export function linkText(message: OutgoingLink): string {
   const lines: string[] = [];
   if (message.kind === 'password-link') {
     lines.push('Use this link to set a new password. It works once.');
+  } else if (message.kind === 'password-reset') {
+    lines.push(
+      `Someone asked for a link to set a new password for ${message.email}. Use this link to set one; it works once.`,
+      'If you did not ask, ignore this message: your password stays as it is.',
+    );
   } else {
     lines.push(
       `${message.fromName ?? 'An admin'} invited you to join the account. Open the link to choose your name and password, or to sign in with Google.`,

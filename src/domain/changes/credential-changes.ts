@@ -4,8 +4,9 @@
  * after the transaction commits.
  */
 import { fail, reasonOf } from '../../errors';
-import { addHours, DAY_MS } from '../clock';
+import { DAY_MS } from '../clock';
 import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURES } from '../credentials/credential-service';
+import { passwordLinkUrl, storePasswordLink } from '../credentials/password-links';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserRef } from '../directory/directory-service';
 import type { UserRecord } from '../directory/user-view';
@@ -19,6 +20,8 @@ export interface PasswordLinkResult {
   email: string;
   expiresAt: Date;
   delivery: DeliveryOutcome;
+  /** Whether the current password was ended with it (it stopped working at once). */
+  passwordEnded?: boolean;
 }
 
 /** A sign-in method change, and the password link sent when it is back to passwords. */
@@ -140,11 +143,11 @@ export const resetPasscode: ChangeHandler<'reset-passcode', IssuedSecret> = {
 };
 
 async function issuePasswordLink(context: ChangeContext, user: UserRecord) {
-  const token = randomToken();
-  const expiresAt = addHours(context.clock.now(), context.passwordLinkTtlHours);
-  await context.tx.passwordLink.deleteMany({ where: { userId: user.id, usedAt: null } });
-  await context.tx.passwordLink.create({
-    data: { accountId: context.accountId, userId: user.id, tokenHash: hashToken(token), expiresAt },
+  const { token, expiresAt } = await storePasswordLink(context.tx, {
+    accountId: context.accountId,
+    userId: user.id,
+    now: context.clock.now(),
+    ttlHours: context.passwordLinkTtlHours,
   });
   const actor = context.actor;
   return {
@@ -160,7 +163,7 @@ async function issuePasswordLink(context: ChangeContext, user: UserRecord) {
           kind: 'password-link',
           email: user.email,
           name: user.name,
-          link: `${context.publicUrl}/password/${token}`,
+          link: passwordLinkUrl(context.publicUrl, token),
           expiresAt,
           fromName: actor.name ?? actor.email,
         },
@@ -180,15 +183,34 @@ export const passwordLink: ChangeHandler<'password-link', PasswordLinkResult> = 
         `${user.email} signs in with Google, so password links are refused. Switch with \`/users signin ${user.email} password\`.`,
       );
     }
+    const endPassword = change.endPassword === true;
+    if (endPassword) await context.tx.user.update({ where: { id: user.id }, data: { passwordHash: null } });
     const link = await issuePasswordLink(context, user);
     const pending: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
+    const target = { id: user.id, email: user.email, name: user.name };
     return {
-      ...base(user, { email: user.email, expiresAt: link.expiresAt, delivery: pending }, { ...change, user: { id: user.id } }),
-      touched: [],
-      summary: `A password link for ${user.email}.`,
-      outcome: `Password link sent to ${user.email}.`,
-      audit: [link.audit],
-      deliver: () => link.send(),
+      ...base(
+        user,
+        { email: user.email, expiresAt: link.expiresAt, delivery: pending, passwordEnded: endPassword },
+        { ...change, user: { id: user.id } },
+      ),
+      touched: endPassword ? [user.id] : [],
+      summary: `A password link for ${user.email}${endPassword ? ', ending their current password now' : ''}.`,
+      outcome: `Password link sent to ${user.email}${endPassword ? '; their old password no longer works' : ''}.`,
+      audit: [
+        ...(endPassword
+          ? [
+              {
+                action: 'password.ended',
+                target,
+                before: { password: user.passwordHash ? 'set' : 'none' },
+                after: { password: 'none' },
+              },
+            ]
+          : []),
+        link.audit,
+      ],
+      deliver: async () => ({ ...(await link.send()), passwordEnded: endPassword }),
     };
   },
 };

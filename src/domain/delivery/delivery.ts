@@ -3,9 +3,9 @@
  * to a Slack DM (when the address is in the workspace) and an e-mail (always).
  */
 
-/** An invite, a reminder of one, or a password link, as the recipient should read it. */
+/** An invite, a reminder of one, or a password link (sent by an admin, or asked for), as the recipient should read it. */
 export interface OutgoingLink {
-  kind: 'invite' | 'invite-reminder' | 'password-link';
+  kind: 'invite' | 'invite-reminder' | 'password-link' | 'password-reset';
   email: string;
   name?: string | null;
   link: string;
