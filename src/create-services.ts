@@ -9,6 +9,7 @@ import { createApprovalService } from './domain/approvals/approval-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { createChangeService } from './domain/changes/change-service';
 import type { Clock } from './domain/clock';
+import { createCredentialHandoff } from './domain/credentials/credential-handoff';
 import type { HolderMessenger } from './domain/credentials/credential-service';
 import { createPasswordReset } from './domain/credentials/password-reset';
 import { createSignInService } from './domain/credentials/sign-in-service';
@@ -52,6 +53,15 @@ export function createServices(
   const access = createAccessService({ prisma, accountId, profiles: deps.profiles });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   const policy = config.catalog.policy;
+  const handoff = createCredentialHandoff({
+    prisma,
+    accountId,
+    clock,
+    audit,
+    messenger: deps.messenger,
+    delivery: deps.delivery,
+    publicUrl: config.publicUrl,
+  });
   const changes = createChangeService({
     prisma,
     accountId,
@@ -61,6 +71,7 @@ export function createServices(
     links,
     delivery: deps.delivery,
     messenger: deps.messenger,
+    handoff,
     seatLimit: config.seatLimit,
     inviteTtlHours: config.inviteTtlHours,
     publicUrl: config.publicUrl,
@@ -85,6 +96,8 @@ export function createServices(
     access,
     links,
     changes,
+    // The web page that shows an e-mailed credential once.
+    handoff,
     approvals,
     roles: createRoleService({ prisma, accountId }),
     groups: createGroupService({ prisma, accountId, audit }),

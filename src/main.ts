@@ -131,7 +131,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     messenger: createHolderMessenger(dm),
     delivery,
   });
-  const { links, approvals, signIn, passwordReset } = domain;
+  const { links, approvals, signIn, passwordReset, handoff } = domain;
   const services: SlackServices = {
     ...domain,
     dm,
@@ -145,7 +145,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   web.set('trust proxy', config.trustProxy);
   web.use(healthRoutes({ ready: database.ping }));
   const rateLimit = createRateLimit({ prisma, clock });
-  web.use(webPages({ signIn, passwordReset, rateLimit, csrf: createCsrf(config.linkSecret), logger }));
+  web.use(webPages({ signIn, passwordReset, handoff, rateLimit, csrf: createCsrf(config.linkSecret), logger }));
   web.use(
     apiRoutes({
       signIn,

@@ -5,6 +5,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { CredentialHandoff } from '../domain/credentials/credential-handoff';
 import type { PasswordReset } from '../domain/credentials/password-reset';
 import type { InviteDetails, SignInService } from '../domain/credentials/sign-in-service';
 import { PASSWORD_MIN } from '../domain/credentials/sign-in-service';
@@ -82,17 +83,22 @@ const askForLink = html`<a href="${FORGOT_PATH}">Ask for a new password link</a>
 export function webPages(deps: {
   signIn: SignInService;
   passwordReset: PasswordReset;
+  handoff: CredentialHandoff;
   rateLimit: RateLimit;
   csrf: Csrf;
   logger: Logger;
 }): Router {
-  const { signIn, passwordReset, rateLimit, csrf, logger } = deps;
+  const { signIn, passwordReset, handoff, rateLimit, csrf, logger } = deps;
   const router = Router();
-  router.use(['/invite', '/password'], pageHeaders, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }));
+  router.use(
+    ['/invite', '/password', '/reveal'],
+    pageHeaders,
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }),
+  );
 
   /** Runs a page handler; a RosterError becomes a page that says what happened, anything else a plain apology. */
   const handle =
-    (kind: 'Invite' | 'Password', fn: (req: Request, res: Response, token: string) => Promise<void>) =>
+    (kind: 'Invite' | 'Password' | 'Credential', fn: (req: Request, res: Response, token: string) => Promise<void>) =>
     async (req: Request, res: Response) => {
       const token = tokenSchema.safeParse(req.params.token);
       const next = kind === 'Password' ? askForLink : undefined;
@@ -303,6 +309,40 @@ ${at('confirm')}<input type="password" id="confirm" name="confirm" required auto
         'Password saved',
         `Your new password for ${link.accountName} is saved.`,
         `Sign in with ${link.email} and the new password.`,
+      );
+    }),
+  );
+  router.get(
+    '/reveal/:token',
+    handle('Credential', async (req, res, token) => {
+      const link = await handoff.inspect(token);
+      send(
+        res,
+        200,
+        `Your new ${link.name}`,
+        html`<h1>Your new ${link.name}</h1>
+<p>For <strong>${link.email}</strong> on ${link.accountName}.</p>
+<p>It is shown once, on the next page; after that this link no longer works. Have somewhere safe to keep it, like a password manager.</p>
+<form method="post"><input type="hidden" name="${CSRF_FIELD}" value="${csrf.issue(req, res)}">
+<button type="submit">Show my ${link.name}</button></form>
+<p class="hint">This link works until <time datetime="${link.expiresAt.toISOString()}">${formatWhen(link.expiresAt)}</time>.</p>`,
+      );
+    }),
+  );
+
+  router.post(
+    '/reveal/:token',
+    handle('Credential', async (req, res, token) => {
+      if (!csrf.verify(req))
+        return notice(res, 403, 'Form expired', 'This form has expired. Open the link from your e-mail again.');
+      const shown = await handoff.reveal(token, clientAddress(req));
+      send(
+        res,
+        200,
+        `Your new ${shown.name}`,
+        html`<h1>Your new ${shown.name}</h1>
+<p>For <strong>${shown.email}</strong>. Copy it now: it is not shown again, and this link no longer works.</p>
+<p><code id="secret">${shown.secret}</code></p>`,
       );
     }),
   );

@@ -1,9 +1,9 @@
 /**
  * Credential changes: API keys, time-limited passcodes, password links and the sign-in method.
- * Secrets are random, stored only as SHA-256 hashes, and shown once, to their holder, by DM,
- * after the transaction commits.
+ * Secrets are random, stored only as SHA-256 hashes, and shown once, to their holder, by DM (or an
+ * e-mailed reveal link for holders outside Slack), after the transaction commits.
  */
-import { fail, reasonOf } from '../../errors';
+import { fail } from '../../errors';
 import { DAY_MS } from '../clock';
 import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURES } from '../credentials/credential-service';
 import { passwordLinkUrl, storePasswordLink } from '../credentials/password-links';
@@ -11,7 +11,7 @@ import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserRef } from '../directory/directory-service';
 import type { UserRecord } from '../directory/user-view';
 import { formatWhen } from '../format-when';
-import { hashToken, randomToken } from '../secrets';
+import { randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import { findUser } from './user-change';
 
@@ -37,21 +37,6 @@ async function activeUser(context: ChangeContext, who: UserRef): Promise<UserRec
   return user;
 }
 
-async function tellHolder(
-  context: ChangeContext,
-  user: UserRecord,
-  text: string,
-): Promise<Pick<IssuedSecret, 'delivered' | 'problem'>> {
-  try {
-    const delivered = await context.messenger.send({ email: user.email, slackUserId: user.slackUserId }, text);
-    return delivered
-      ? { delivered }
-      : { delivered, problem: `${user.email} is not in this Slack workspace, so the secret could not be sent` };
-  } catch (error) {
-    return { delivered: false, problem: `the DM to ${user.email} failed (${reasonOf(error)})` };
-  }
-}
-
 function base<R>(user: UserRecord, result: R, stored: Applied<R>['stored']) {
   return { result, stored, touched: [user.id], targets: [user.id], gains: [], facts: { users: 1 } };
 }
@@ -68,11 +53,12 @@ async function issuePasscode(
   const code = randomToken(PASSCODE_PREFIX);
   const now = context.clock.now();
   const expiresAt = new Date(now.getTime() + tenureDays * DAY_MS);
-  const data = { codeHash: hashToken(code), tenureDays, status: 'active' as const, expiresAt, createdAt: now, lastUsedAt: null };
-  await context.tx.passcode.upsert({
-    where: { userId: user.id },
-    create: { accountId: context.accountId, userId: user.id, ...data },
-    update: data,
+  const pendingId = await context.handoff.hold(context.tx, {
+    userId: user.id,
+    kind: 'passcode',
+    secret: code,
+    tenureDays,
+    expiresAt,
   });
   const text = `Your API passcode (valid ${tenureDays} day${tenureDays === 1 ? '' : 's'}, until ${formatWhen(expiresAt)}). It is shown only this once:\n\`${code}\``;
   return {
@@ -87,23 +73,29 @@ async function issuePasscode(
         after: { tenureDays, expiresAt: expiresAt.toISOString() },
       },
     ],
-    deliver: async (result) => ({ ...result, ...(await tellHolder(context, user, text)) }),
+    deliver: async (result) => ({
+      ...result,
+      ...(await context.handoff.deliver({
+        pendingId,
+        kind: 'passcode',
+        secret: code,
+        holder: user,
+        dmText: text,
+        actor: context.actor,
+      })),
+    }),
   };
 }
 
-/** A new API key; the old one stops working at once. */
+/** A new API key; the old one stops working once the new one has been delivered. */
 export const apiKey: ChangeHandler<'api-key', IssuedSecret> = {
   permissions: () => ['credentials:manage'],
   async apply(context, change) {
     const user = await activeUser(context, change.user);
     const key = randomToken(API_KEY_PREFIX);
     const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
-    const data = { prefix, keyHash: hashToken(key), createdAt: context.clock.now(), lastUsedAt: null };
-    await context.tx.apiKey.upsert({
-      where: { userId: user.id },
-      create: { accountId: context.accountId, userId: user.id, ...data },
-      update: data,
-    });
+    // The current key keeps working until the new one has reached its holder (credential-handoff.ts).
+    const pendingId = await context.handoff.hold(context.tx, { userId: user.id, kind: 'api-key', secret: key, prefix });
     const text = `Your new API key (the previous one no longer works). It is shown only this once:\n\`${key}\``;
     return {
       ...base(user, { email: user.email, prefix, delivered: false } as IssuedSecret, { ...change, user: { id: user.id } }),
@@ -117,7 +109,17 @@ export const apiKey: ChangeHandler<'api-key', IssuedSecret> = {
           after: { prefix },
         },
       ],
-      deliver: async (result) => ({ ...result, ...(await tellHolder(context, user, text)) }),
+      deliver: async (result) => ({
+        ...result,
+        ...(await context.handoff.deliver({
+          pendingId,
+          kind: 'api-key',
+          secret: key,
+          holder: user,
+          dmText: text,
+          actor: context.actor,
+        })),
+      }),
     };
   },
 };

@@ -13,7 +13,7 @@ import type { CommandOf } from './parse-users-command';
 /** A new API key for `who`, and where it went (command and card button alike). */
 export function sendApiKey(services: SlackServices, actor: Actor, who: UserRef): Promise<Reply> {
   return submitChange(services, actor, { kind: 'api-key', user: who }, (issued) => ({
-    text: `${issuedText(`New API key \`${issued.prefix}…\``, issued)} The previous key no longer works.`,
+    text: issuedText(`New API key \`${issued.prefix}…\``, issued, 'The previous key no longer works.'),
   }));
 }
 

@@ -45,7 +45,8 @@ const SUMMARY: Record<Subcommand, string> = {
   enable: 'Let a disabled user in again.',
   revoke: 'Remove access: API key, passcode, password and pending links stop working.',
   delete: 'Delete users for good; their assets move to the owner.',
-  apikey: 'Generate a new API key (the old one stops working); sent to the holder by DM.',
+  apikey:
+    'Generate a new API key, sent to the holder by DM (or e-mailed as a show-once link); the old one stops working once it is sent.',
   passcode: 'Grant or reset a time-limited API passcode.',
   props: 'Set or remove custom properties.',
   signin: 'Switch a user to Google sign-in or back to a password.',
