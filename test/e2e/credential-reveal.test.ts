@@ -182,6 +182,29 @@ describe.each(testTargets())('credentials for holders outside Slack (%s store)',
     expect(row.sealed).toBeNull();
   });
 
+  it('a scheduler pass erases the sealed copy of an expired, unopened link and drops a stranded pending key', async () => {
+    const user = await outsider('nell@example.com');
+    await h.slack.commandAndWait(OWNER.slackId, 'apikey nell@example.com');
+    await mailedReveal('nell@example.com');
+    await h.roster.prisma.pendingCredential.create({
+      data: {
+        accountId: h.roster.accountId,
+        userId: user.id,
+        kind: 'api-key',
+        secretHash: hashToken('rk_stranded'),
+        createdAt: h.clock.now(),
+        prefix: 'rk_stran',
+      },
+    });
+    await h.roster.scheduler.runOnce();
+    expect(await h.roster.prisma.secretReveal.count({ where: { userId: user.id, sealed: { not: null } } })).toBe(1);
+    expect(await h.roster.prisma.pendingCredential.count({ where: { userId: user.id } })).toBe(1);
+    h.clock.advanceHours(24.1);
+    await h.roster.scheduler.runOnce();
+    expect(await h.roster.prisma.secretReveal.count({ where: { userId: user.id, sealed: { not: null } } })).toBe(0);
+    expect(await h.roster.prisma.pendingCredential.count({ where: { userId: user.id } })).toBe(0);
+  });
+
   it('a newer key, or a revoke, kills an unused link; a form without its CSRF token reveals nothing', async () => {
     await outsider('ron@example.com');
     await h.slack.commandAndWait(OWNER.slackId, 'apikey ron@example.com');

@@ -143,7 +143,9 @@ export function createCredentialHandoff(deps: {
       },
     ): Promise<string> {
       const { secret, ...rest } = credential;
-      const pending = await tx.pendingCredential.create({ data: { accountId, ...rest, secretHash: hashToken(secret) } });
+      const pending = await tx.pendingCredential.create({
+        data: { accountId, ...rest, secretHash: hashToken(secret), createdAt: clock.now() },
+      });
       return pending.id;
     },
 
