@@ -222,8 +222,11 @@ export function createCredentialHandoff(deps: {
         where: { id: reveal.id, revealedAt: null, expiresAt: { gt: now } },
         data: { revealedAt: now, sealed: null },
       });
-      if (claimed.count === 0 || secret === null) await findReveal(token);
-      if (secret === null) throw fail.notFound('This link is not valid. Ask an admin for a new one.');
+      if (claimed.count === 0 || secret === null) {
+        // Another request used it first (or it just expired): say which, as opening it again would.
+        await findReveal(token);
+        throw fail.notFound('This link is not valid. Ask an admin for a new one.');
+      }
       const user = reveal.user;
       await audit.record(
         prisma,
