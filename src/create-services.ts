@@ -10,7 +10,9 @@ import { createAuditService } from './domain/audit/audit-service';
 import { requiredApproval } from './domain/changes/approval-policy';
 import { createChangeService } from './domain/changes/change-service';
 import type { Clock } from './domain/clock';
+import { createCredentialHandoff } from './domain/credentials/credential-handoff';
 import type { HolderMessenger } from './domain/credentials/credential-service';
+import { createPasswordReset } from './domain/credentials/password-reset';
 import { createSignInService } from './domain/credentials/sign-in-service';
 import { createSignInThrottle } from './domain/credentials/sign-in-throttle';
 import { createDeletionService } from './domain/deletion/deletion-service';
@@ -52,6 +54,15 @@ export function createServices(
   const access = createAccessService({ prisma, accountId, profiles: deps.profiles });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   const policy = config.catalog.policy;
+  const handoff = createCredentialHandoff({
+    prisma,
+    accountId,
+    clock,
+    audit,
+    messenger: deps.messenger,
+    delivery: deps.delivery,
+    publicUrl: config.publicUrl,
+  });
   const changes = createChangeService({
     prisma,
     accountId,
@@ -61,6 +72,7 @@ export function createServices(
     links,
     delivery: deps.delivery,
     messenger: deps.messenger,
+    handoff,
     seatLimit: config.seatLimit,
     inviteTtlHours: config.inviteTtlHours,
     publicUrl: config.publicUrl,
@@ -89,6 +101,8 @@ export function createServices(
     access,
     links,
     changes,
+    // The web page that shows an e-mailed credential once.
+    handoff,
     approvals,
     roles: createRoleService({ prisma, accountId }),
     groups: createGroupService({ prisma, accountId, audit }),
@@ -96,6 +110,16 @@ export function createServices(
     exports: createExportService({ prisma, accountId, clock, audit }),
     home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
     invites: createInviteService({ prisma, accountId }),
+    // The forgot-password page's link: the same kind of password link an admin sends.
+    passwordReset: createPasswordReset({
+      prisma,
+      accountId,
+      clock,
+      audit,
+      delivery: deps.delivery,
+      publicUrl: config.publicUrl,
+      ttlHours: policy.passwordLinkTtlHours,
+    }),
     // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.
     signIn: createSignInService({
       prisma,

@@ -128,3 +128,23 @@ describe('parseUsersCommand', () => {
     );
   });
 });
+
+describe('password-link --end-password', () => {
+  it('is off unless given, in any position and case', () => {
+    expect(parseUsersCommand('password-link a@x.com')).toEqual({
+      kind: 'password-link',
+      who: { email: 'a@x.com' },
+      endPassword: false,
+    });
+    expect(parseUsersCommand('password-link --END-PASSWORD a@x.com')).toEqual({
+      kind: 'password-link',
+      who: { email: 'a@x.com' },
+      endPassword: true,
+    });
+  });
+
+  it('takes no value, and belongs to password-link only', () => {
+    expect(refusal('password-link a@x.com --end-password yes').message).toBe('Unexpected `yes`.');
+    expect(refusal('disable a@x.com --end-password').message).toContain('`--end-password` is not an option of `/users disable`');
+  });
+});

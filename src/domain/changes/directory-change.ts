@@ -56,7 +56,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('api-key'), user }),
   z.object({ kind: z.literal('grant-passcode'), user, tenureDays: z.number().int() }),
   z.object({ kind: z.literal('reset-passcode'), user }),
-  z.object({ kind: z.literal('password-link'), user }),
+  // `endPassword`: the current password stops working at once, not only once a new one is set.
+  z.object({ kind: z.literal('password-link'), user, endPassword: z.boolean().optional() }),
   z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
 ]);
 

@@ -30,8 +30,11 @@ export interface HolderMessenger {
 
 export interface IssuedSecret {
   email: string;
-  /** Whether the holder got it by DM; if not, the secret is not shown anywhere and should be issued again. */
+  /** Whether the holder was sent it (and it replaced their current one); if not, their current one still works. */
   delivered: boolean;
+  /** By Slack DM, or by e-mail as a single-use reveal link (until `revealExpiresAt`). */
+  via?: 'slack' | 'email';
+  revealExpiresAt?: Date;
   problem?: string;
   prefix?: string;
   expiresAt?: Date;

@@ -4,9 +4,14 @@
  */
 import { forEachLimited } from '../for-each-limited';
 
-/** An invite, a reminder of one, or a password link, as the recipient should read it. */
+/**
+ * An invite, a reminder of one, a password link (sent by an admin, or asked for), or a link that shows
+ * a new credential once (e-mail only), as the recipient should read it.
+ */
 export interface OutgoingLink {
-  kind: 'invite' | 'invite-reminder' | 'password-link';
+  kind: 'invite' | 'invite-reminder' | 'password-link' | 'password-reset' | 'credential-reveal';
+  /** For `credential-reveal`: which credential the link shows. */
+  credential?: 'api-key' | 'passcode';
   email: string;
   name?: string | null;
   link: string;

@@ -16,7 +16,8 @@ export type UsersCommand =
   | { kind: 'home' }
   | { kind: 'help'; subcommand?: string }
   | { kind: 'list'; text?: string; status?: (typeof STATUSES)[number]; role?: string; group?: string; page: number }
-  | { kind: 'show' | 'resend' | 'invite-link' | 'password-link' | 'disable' | 'enable' | 'revoke' | 'apikey' | 'owner'; who: Who }
+  | { kind: 'show' | 'resend' | 'invite-link' | 'disable' | 'enable' | 'revoke' | 'apikey' | 'owner'; who: Who }
+  | { kind: 'password-link'; who: Who; endPassword: boolean }
   | { kind: 'invite-modal' }
   | {
       kind: 'invite';
@@ -123,7 +124,10 @@ function plusMinus(sub: Subcommand, args: string[]): { add: string[]; remove: st
   return { add, remove };
 }
 
-const SIMPLE_WHO = ['show', 'resend', 'invite-link', 'password-link', 'disable', 'enable', 'revoke', 'apikey', 'owner'] as const;
+const SIMPLE_WHO = ['show', 'resend', 'invite-link', 'disable', 'enable', 'revoke', 'apikey', 'owner'] as const;
+
+/** Flags without a value, per subcommand. */
+const FLAGS: Partial<Record<Subcommand, readonly string[]>> = { 'password-link': ['end-password'] };
 
 /** Parses the text after `/users`. */
 export function parseUsersCommand(text: string): UsersCommand {
@@ -135,7 +139,16 @@ export function parseUsersCommand(text: string): UsersCommand {
     throw fail.badInput(`Unknown command \`${first}\`.`, { hint: 'Type `/users help` to see what Roster can do.' });
   }
   const known = OPTIONS[sub] ?? [];
-  const parsed = splitOptions(rest, sub, known);
+  const flags = new Set<string>();
+  const parsed = splitOptions(
+    rest.filter((token) => {
+      const flag = (FLAGS[sub] ?? []).find((f) => token.toLowerCase() === `--${f}`);
+      if (flag) flags.add(flag);
+      return !flag;
+    }),
+    sub,
+    known,
+  );
   const { args } = parsed;
 
   if ((SIMPLE_WHO as readonly string[]).includes(sub)) {
@@ -143,6 +156,9 @@ export function parseUsersCommand(text: string): UsersCommand {
     return { kind: sub as (typeof SIMPLE_WHO)[number], who: parseWho(sub, args[0]) };
   }
   switch (sub) {
+    case 'password-link':
+      noExtra(sub, args, 1);
+      return { kind: 'password-link', who: parseWho(sub, args[0]), endPassword: flags.has('end-password') };
     case 'help':
       noExtra(sub, args, 1);
       return { kind: 'help', subcommand: args[0]?.toLowerCase() };
