@@ -27,6 +27,11 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     groups: names.optional(),
     perms: names.optional(),
     note: z.string().max(2000).optional(),
+    /** Addresses with their own access (`editor`, `partner=acme`, `crm=editor`) or groups instead of the invite's. */
+    people: z
+      .array(z.object({ email: z.string().max(320), access: names.optional(), groups: names.optional() }))
+      .max(500)
+      .optional(),
   }),
   z.object({ kind: z.literal('resend'), user }),
   z.object({ kind: z.literal('invite-link'), user }),

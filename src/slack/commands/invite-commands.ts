@@ -18,6 +18,7 @@ export const invite: CommandHandler<Of<'invite'>> = async (command, { actor, ser
     groups: command.groups,
     perms: command.perms,
     note: command.note,
+    people: command.people,
   };
   await respond(await submitChange(services, actor, change, inviteResultMessage));
 };

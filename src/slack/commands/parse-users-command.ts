@@ -26,6 +26,8 @@ export type UsersCommand =
       groups: string[];
       perms: string[];
       note?: string;
+      /** Addresses given their own access (`ann@x.com:editor`) or groups. */
+      people?: InvitePerson[];
     }
   | { kind: 'edit'; who: Who; name?: string; email?: string }
   | { kind: 'roles'; who: Who; add: string[]; remove: string[] }
@@ -41,6 +43,50 @@ export type UsersCommand =
   | { kind: 'signin'; who: Who; method: 'google' | 'password' }
   | { kind: 'seats' | 'export' | 'approvals' }
   | { kind: 'audit'; who?: Who; limit: number };
+
+/** One address of an invite with its own access (`editor`, `partner=acme`, `crm=editor`) or groups. */
+export interface InvitePerson {
+  email: string;
+  access?: string[];
+  groups?: string[];
+}
+
+/**
+ * The addresses of an invite as typed: `ann@x.com` takes the invite's role and groups,
+ * `ann@x.com:editor` or `ann@x.com:normal+partner=acme` its own access. On a line, text after `|` is
+ * a comma-separated list of groups for every address of that line (the invite modal's rows).
+ */
+export function parseInvitees(text: string): { emails: string[]; people: InvitePerson[] } {
+  const emails: string[] = [];
+  const people: InvitePerson[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const bar = line.indexOf('|');
+    const addresses = bar === -1 ? line : line.slice(0, bar);
+    const groups =
+      bar === -1
+        ? undefined
+        : line
+            .slice(bar + 1)
+            .split(',')
+            .map((g) => g.trim())
+            .filter(Boolean);
+    for (const token of addresses.split(/[\s,;]+/).filter(Boolean)) {
+      const colon = token.indexOf(':');
+      const email = (colon === -1 ? token : token.slice(0, colon)).trim().toLowerCase();
+      const access =
+        colon === -1
+          ? []
+          : token
+              .slice(colon + 1)
+              .split('+')
+              .map((a) => a.trim())
+              .filter(Boolean);
+      if (access.length === 0 && groups === undefined) emails.push(email);
+      else people.push({ email, ...(access.length > 0 ? { access } : {}), ...(groups ? { groups } : {}) });
+    }
+  }
+  return { emails, people };
+}
 
 /** The command shape of one kind, also for kinds that share a variant (e.g. `show` and `revoke`). */
 export type CommandOf<K extends UsersCommand['kind']> = UsersCommand extends infer C
@@ -161,11 +207,8 @@ export function parseUsersCommand(text: string): UsersCommand {
     }
     case 'invite': {
       if (args.length === 0 && parsed.options.size === 0) return { kind: 'invite-modal' };
-      const emails = args
-        .flatMap((arg) => arg.split(/[,;]/))
-        .map((e) => e.trim().toLowerCase())
-        .filter(Boolean);
-      if (emails.length === 0) throw usageError(sub, 'Give at least one e-mail address.');
+      const { emails, people } = parseInvitees(args.join(' '));
+      if (emails.length + people.length === 0) throw usageError(sub, 'Give at least one e-mail address.');
       const products: Record<string, string> = {};
       for (const entry of parsed.options.get('product') ?? []) {
         const match = /^([a-z][a-z0-9:_-]*)=(.+)$/i.exec(entry);
@@ -182,6 +225,7 @@ export function parseUsersCommand(text: string): UsersCommand {
         groups: parsed.options.get('group') ?? [],
         perms: parsed.options.get('perm') ?? [],
         note,
+        people: people.length > 0 ? people : undefined,
       };
     }
     case 'edit': {

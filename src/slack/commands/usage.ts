@@ -32,7 +32,7 @@ export type Subcommand = keyof typeof USAGE;
 const SUMMARY: Record<Subcommand, string> = {
   list: 'List users, 20 a page, filtered by text, status, role or group.',
   show: 'Show a user card with the actions their status allows.',
-  invite: 'Invite 1–50 people (no arguments opens the invite form).',
+  invite: 'Invite 1–50 people; `ann@x.com:editor` gives one address its own role (no arguments opens the invite form).',
   resend: 'Send a pending invite again (same link).',
   'invite-link': 'Issue a new invite link, shown only to you; the old link stops working.',
   'password-link': 'Send an active user a link to set a new password.',

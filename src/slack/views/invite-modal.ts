@@ -1,4 +1,8 @@
-/** The invite modal: up to 50 addresses, a role or one level per product, groups, extra permissions, a note. */
+/**
+ * The invite modal: up to 50 addresses, a role or one level per product, groups, extra permissions, a note.
+ * Block Kit has no repeating rows, so an address gets its own role and groups on its own line of the
+ * addresses field (`ann@x.com:editor | Sales`), the same `address:role` form as the command.
+ */
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import type { Role } from '../../store/generated/client';
 import { BLOCKS, VIEWS } from '../ids';
@@ -26,7 +30,7 @@ export function inviteModal(options: InviteModalOptions) {
       Blocks.Input({
         label: 'E-mail addresses',
         blockId: BLOCKS.inviteEmails,
-        hint: 'Up to 50, separated by commas, spaces or new lines.',
+        hint: 'Up to 50, separated by commas, spaces or new lines; they get the role and groups below. To give someone their own, one per line: ann@example.com:editor | Sales, Ops (role after the colon, groups after the bar).',
       }).element(
         Elements.TextInput({
           actionId: BLOCKS.inviteEmails,
