@@ -20,6 +20,7 @@ import { createGroupService } from './domain/groups/group-service';
 import { createHomeService } from './domain/home/home-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
+import { createPartnerService } from './domain/partners/partners';
 import { createRoleService } from './domain/users/role-service';
 import type { PrismaClient } from './store/generated/client';
 
@@ -91,6 +92,7 @@ export function createServices(
     exports: createExportService({ prisma, accountId, clock, audit }),
     home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
     invites: createInviteService({ prisma, accountId }),
+    partners: createPartnerService({ prisma, accountId }),
     // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.
     signIn: createSignInService({
       prisma,

@@ -32,6 +32,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
       .array(z.object({ email: z.string().max(320), access: names.optional(), groups: names.optional() }))
       .max(500)
       .optional(),
+    /** Partners the invite's scoped role covers (the modal's partner field, `--partner`). */
+    partners: names.optional(),
   }),
   z.object({ kind: z.literal('resend'), user }),
   z.object({ kind: z.literal('invite-link'), user }),
@@ -63,6 +65,7 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reset-passcode'), user }),
   z.object({ kind: z.literal('password-link'), user }),
   z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
+  z.object({ kind: z.literal('partner-add'), name: z.string().max(200) }),
 ]);
 
 /** One change to the directory. */

@@ -14,10 +14,12 @@ import { isValidEmail, normaliseEmail } from '../email';
 import { formatWhen } from '../format-when';
 import { findGroup } from '../groups/find-group';
 import type { InviteResult } from '../invites/invite-service';
+import { checkScopes, scopeKey } from '../partners/partners';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
 import {
   checkGrantable,
+  findRole,
   loadRoles,
   NO_ACCESS,
   type ResolvedAccess,
@@ -123,6 +125,35 @@ function rowGrants(roles: Role[], access: string[]): RoleGrant[] {
   return grants;
 }
 
+/**
+ * The invite's own access: its role or product levels, and the partners its scoped role covers. With
+ * partners and no role (or the scoped role itself), the scoped role is held once per partner; with a
+ * general role, the scoped role comes besides it.
+ */
+async function defaultAccess(context: ChangeContext, roles: Role[], change: ChangeOf<'invite'>): Promise<ResolvedAccess> {
+  const { tx, accountId } = context;
+  const partners = [...new Set((change.partners ?? []).map((p) => p.trim()).filter(Boolean))];
+  if (partners.length === 0) {
+    const access = await resolveAccess(tx, accountId, change);
+    return { ...access, grants: await checkScopes(tx, accountId, access.grants, 'role') };
+  }
+  const scopedRoles = roles.filter((role) => role.scoped && !role.product);
+  const chosen = change.role ? findRole(roles, change.role.split('=')[0] ?? '') : undefined;
+  const scopedRole = chosen?.scoped ? chosen : scopedRoles.length === 1 ? scopedRoles[0] : undefined;
+  if (!scopedRole) {
+    throw fail.badInput('No role here is scoped to a partner; leave the partner field empty.', { field: 'partners' });
+  }
+  const general = change.role && !chosen?.scoped ? await resolveAccess(tx, accountId, change) : null;
+  const grants = [...(general?.grants ?? []), ...partners.map((scope) => ({ role: scopedRole, scope }))];
+  const perms = await checkGrantable(
+    tx,
+    accountId,
+    grants.map((g) => g.role.key),
+    change.perms ?? [],
+  );
+  return { grants: await checkScopes(tx, accountId, grants), perms };
+}
+
 /** Resolves each row's access and groups; a row of its own that cannot be resolved becomes a problem naming its address. */
 async function planRows(
   context: ChangeContext,
@@ -133,7 +164,7 @@ async function planRows(
   const { tx, accountId } = context;
   const roles = await loadRoles(tx, accountId);
   // The invite's own role and levels are resolved (and refused on their field) only when some address takes them.
-  const defaults = rows.some((row) => !row.access) ? await resolveAccess(tx, accountId, change) : null;
+  const defaults = rows.some((row) => !row.access) ? await defaultAccess(context, roles, change) : null;
   const perms = defaults?.perms ?? [...new Set((change.perms ?? []).map((p) => p.trim().toLowerCase()).filter(Boolean))];
   const defaultGroups = await groupsNamed(context, change.groups ?? []);
   const planned: PlannedRow[] = [];
@@ -143,7 +174,9 @@ async function planRows(
       continue;
     }
     try {
-      const grants = row.access ? rowGrants(roles, row.access) : (defaults as ResolvedAccess).grants;
+      const grants = row.access
+        ? await checkScopes(tx, accountId, rowGrants(roles, row.access))
+        : (defaults as ResolvedAccess).grants;
       const keys = grants.map((g) => g.role.key);
       if (row.access) await checkGrantable(tx, accountId, keys, perms);
       const groups = row.groups ? await groupsNamed(context, row.groups) : defaultGroups;
@@ -256,7 +289,12 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
     const idOf = (email: string) => userIds.get(email) as string;
     await tx.userRole.createMany({
       data: planned.flatMap((row) =>
-        row.grants.map((grant) => ({ userId: idOf(row.email), roleId: grant.role.id, scope: grant.scope })),
+        row.grants.map((grant) => ({
+          userId: idOf(row.email),
+          roleId: grant.role.id,
+          scope: grant.scope,
+          scopeKey: scopeKey(grant.scope),
+        })),
       ),
     });
     const memberships = planned.flatMap((row) => row.groups.map((group) => ({ userId: idOf(row.email), groupId: group.id })));

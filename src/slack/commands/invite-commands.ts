@@ -19,6 +19,7 @@ export const invite: CommandHandler<Of<'invite'>> = async (command, { actor, ser
     perms: command.perms,
     note: command.note,
     people: command.people,
+    partners: command.partners,
   };
   await respond(await submitChange(services, actor, change, inviteResultMessage));
 };

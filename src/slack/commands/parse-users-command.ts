@@ -28,6 +28,8 @@ export type UsersCommand =
       note?: string;
       /** Addresses given their own access (`ann@x.com:editor`) or groups. */
       people?: InvitePerson[];
+      /** Partners the scoped role covers (`--partner`). */
+      partners?: string[];
     }
   | { kind: 'edit'; who: Who; name?: string; email?: string }
   | { kind: 'roles'; who: Who; add: string[]; remove: string[] }
@@ -36,6 +38,8 @@ export type UsersCommand =
   | { kind: 'group'; action: 'list' }
   | { kind: 'group'; action: 'create' | 'delete'; name: string }
   | { kind: 'group'; action: 'rename'; name: string; newName: string }
+  | { kind: 'partner'; action: 'list' }
+  | { kind: 'partner'; action: 'add'; name: string }
   | { kind: 'delete'; who: Who[]; reason?: string }
   | { kind: 'passcode'; action: 'grant'; who: Who; tenureDays: number }
   | { kind: 'passcode'; action: 'reset'; who: Who }
@@ -226,6 +230,7 @@ export function parseUsersCommand(text: string): UsersCommand {
         perms: parsed.options.get('perm') ?? [],
         note,
         people: people.length > 0 ? people : undefined,
+        partners: parsed.options.get('partner'),
       };
     }
     case 'edit': {
@@ -268,6 +273,21 @@ export function parseUsersCommand(text: string): UsersCommand {
         return { kind: 'group', action, name: args[1], newName: groupName(sub, args[2]) };
       }
       throw usageError(sub, 'Say `list`, `create`, `rename` or `delete`.');
+    }
+    case 'partner': {
+      const action = args[0]?.toLowerCase();
+      if (action === 'list') {
+        noExtra(sub, args, 1);
+        return { kind: 'partner', action };
+      }
+      if (action === 'add') {
+        noExtra(sub, args, 2);
+        const name = args[1]?.trim().replace(/\s+/g, ' ');
+        if (!name || name.length > 60)
+          throw usageError(sub, 'Give the partner’s name, 1 to 60 characters (quote it if it has spaces).');
+        return { kind: 'partner', action, name };
+      }
+      throw usageError(sub, 'Say `list` or `add`.');
     }
     case 'delete': {
       if (args.length === 0) throw usageError(sub, 'Say which users to delete.');
@@ -344,7 +364,7 @@ function groupName(sub: Subcommand, name: string): string {
 
 const OPTIONS: Partial<Record<Subcommand, readonly string[]>> = {
   list: ['status', 'role', 'group', 'page'],
-  invite: ['role', 'product', 'group', 'perm', 'note'],
+  invite: ['role', 'product', 'group', 'perm', 'note', 'partner'],
   edit: ['name', 'email'],
   delete: ['reason'],
   audit: ['limit'],

@@ -12,6 +12,7 @@ export interface InviteModalOptions {
   roles: Role[];
   groups: string[];
   permissions: { key: string; description: string }[];
+  partners: string[];
   channelId?: string;
 }
 
@@ -66,6 +67,7 @@ export function inviteModal(options: InviteModalOptions) {
               ),
             )
         : undefined,
+      ...partnerField(options),
       options.permissions.length > 0
         ? Blocks.Input({ label: 'Extra permissions', blockId: BLOCKS.invitePerms })
             .optional(true)
@@ -81,4 +83,27 @@ export function inviteModal(options: InviteModalOptions) {
         .element(Elements.TextInput({ actionId: BLOCKS.inviteNote, maxLength: 1000 }).multiline()),
     )
     .buildToObject();
+}
+
+/** The partners a scoped role covers, chosen from the account's list; shown only when the catalog has a scoped role. */
+function partnerField(options: InviteModalOptions) {
+  const scoped = options.roles.find((r) => r.scoped && !r.product);
+  if (!scoped) return [];
+  if (options.partners.length === 0) {
+    return [Blocks.Context().elements(`No partners yet: an Admin adds one with /users partner add <name>.`)];
+  }
+  return [
+    Blocks.Input({
+      label: 'Partners',
+      blockId: BLOCKS.invitePartners,
+      hint: `For the ${scoped.name} role: one partner. With a general role as well, as many as they cover.`,
+    })
+      .optional(true)
+      .element(
+        withOptions(
+          Elements.StaticMultiSelect({ actionId: BLOCKS.invitePartners, placeholder: 'None' }),
+          options.partners.map((name) => ({ text: name, value: name })),
+        ),
+      ),
+  ];
 }

@@ -19,6 +19,7 @@ export function registerInviteSubmission(app: App, services: SlackServices): voi
       groups: BLOCKS.inviteGroups,
       perms: BLOCKS.invitePerms,
       note: BLOCKS.inviteNote,
+      partners: BLOCKS.invitePartners,
     };
     await submit(services, { ack, body, client }, fields, metadata.channelId, (actor) => {
       const { emails, people } = parseInvitees(text(values, BLOCKS.inviteEmails) ?? '');
@@ -31,6 +32,7 @@ export function registerInviteSubmission(app: App, services: SlackServices): voi
         groups: selectedMany(values, BLOCKS.inviteGroups),
         perms: selectedMany(values, BLOCKS.invitePerms),
         note: text(values, BLOCKS.inviteNote),
+        partners: selectedMany(values, BLOCKS.invitePartners),
       };
       return submitChange(services, actor, change, inviteResultMessage);
     });
