@@ -23,6 +23,7 @@ import { createGroupService } from './domain/groups/group-service';
 import { createHomeService } from './domain/home/home-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
+import { createPartnerService } from './domain/partners/partners';
 import { createRoleService } from './domain/users/role-service';
 import type { PrismaClient } from './store/generated/client';
 
@@ -120,6 +121,7 @@ export function createServices(
       publicUrl: config.publicUrl,
       ttlHours: policy.passwordLinkTtlHours,
     }),
+    partners: createPartnerService({ prisma, accountId }),
     // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.
     signIn: createSignInService({
       prisma,

@@ -46,6 +46,7 @@ export const BLOCKS = {
   inviteGroups: 'invite.groups',
   invitePerms: 'invite.perms',
   inviteNote: 'invite.note',
+  invitePartners: 'invite.partners',
   listActions: 'list.actions',
   cardActions: 'card.actions',
   helpActions: 'help.actions',

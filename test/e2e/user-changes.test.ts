@@ -19,7 +19,13 @@ describe.each(testTargets())('changing users from Slack (%s store)', (target) =>
     h = await startHarness(target, { ROSTER_CONFIG: 'config/presets/partners.yaml' });
     await seedUser(h.roster, { email: 'ann@example.com', roles: ['normal'], name: 'Ann' });
     await seedUser(h.roster, { email: 'pat@example.com', roles: ['partner'] });
-    await h.roster.prisma.userRole.updateMany({ where: { user: { email: 'pat@example.com' } }, data: { scope: 'acme' } });
+    await h.roster.prisma.userRole.updateMany({
+      where: { user: { email: 'pat@example.com' } },
+      data: { scope: 'acme', scopeKey: 'acme' },
+    });
+    await h.roster.prisma.partner.createMany({
+      data: ['acme', 'globex', 'x'].map((name) => ({ accountId: h.roster.accountId, name, nameKey: name })),
+    });
     await seedUser(h.roster, { email: 'ivy@example.com', roles: ['normal'], status: 'invited' });
     await seedUser(h.roster, {
       email: 'vera@example.com',

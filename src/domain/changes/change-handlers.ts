@@ -4,6 +4,7 @@ import { apiKey, grantPasscode, passwordLink, resetPasscode, signIn } from './cr
 import { deleteUsers } from './delete-change';
 import type { ChangeKind } from './directory-change';
 import { invite, inviteLink, reinvite, resend } from './invite-changes';
+import { addPartner } from './partner-changes';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
 
@@ -30,6 +31,7 @@ export const CHANGE_HANDLERS = {
   'reset-passcode': resetPasscode,
   'password-link': passwordLink,
   'sign-in': signIn,
+  'partner-add': addPartner,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */

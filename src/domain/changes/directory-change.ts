@@ -27,6 +27,13 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     groups: names.optional(),
     perms: names.optional(),
     note: z.string().max(2000).optional(),
+    /** Addresses with their own access (`editor`, `partner=acme`, `crm=editor`) or groups instead of the invite's. */
+    people: z
+      .array(z.object({ email: z.string().max(320), access: names.optional(), groups: names.optional() }))
+      .max(500)
+      .optional(),
+    /** Partners the invite's scoped role covers (the modal's partner field, `--partner`). */
+    partners: names.optional(),
   }),
   z.object({ kind: z.literal('resend'), user }),
   z.object({ kind: z.literal('invite-link'), user }),
@@ -59,6 +66,7 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   // `endPassword`: the current password stops working at once, not only once a new one is set.
   z.object({ kind: z.literal('password-link'), user, endPassword: z.boolean().optional() }),
   z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
+  z.object({ kind: z.literal('partner-add'), name: z.string().max(200) }),
 ]);
 
 /** One change to the directory. */

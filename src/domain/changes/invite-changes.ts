@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { fail, type Problem, RosterError } from '../../errors';
-import type { Group } from '../../store/generated/client';
+import type { Group, Role } from '../../store/generated/client';
 import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import { countSeats } from '../directory/directory-service';
@@ -15,10 +15,19 @@ import { isValidEmail, normaliseEmail } from '../email';
 import { formatWhen } from '../format-when';
 import { findGroup } from '../groups/find-group';
 import type { InviteResult } from '../invites/invite-service';
+import { checkScopes, scopeKey } from '../partners/partners';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
-import { resolveAccess } from '../roles/resolve-access';
-import { holdingLabel } from '../roles/role-grants';
+import {
+  checkGrantable,
+  findRole,
+  loadRoles,
+  NO_ACCESS,
+  type ResolvedAccess,
+  type RoleGrant,
+  resolveAccess,
+} from '../roles/resolve-access';
+import { resolveGrant } from '../roles/role-grants';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
 import { findUser } from './user-change';
@@ -40,26 +49,161 @@ export interface NewLinkResult {
   expiresAt: Date;
 }
 
+/** One address of an invite, with its own access or groups when it does not take the invite's. */
+interface InviteRow {
+  entry: string;
+  access?: string[];
+  groups?: string[];
+}
+
+/** What one invitee will get. */
+interface PlannedRow {
+  email: string;
+  grants: RoleGrant[];
+  groups: Group[];
+}
+
 /** Address-level problems that need no database: syntax and duplicates. */
-function checkAddresses(raw: string[]): { emails: string[]; problems: Problem[] } {
+function checkAddresses(raw: InviteRow[]): { rows: (InviteRow & { email: string })[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  const emails: string[] = [];
-  for (const entry of raw) {
-    const email = normaliseEmail(entry);
+  const rows: (InviteRow & { email: string })[] = [];
+  for (const row of raw) {
+    const email = normaliseEmail(row.entry);
     if (!email) continue;
-    if (!isValidEmail(email)) problems.push({ subject: entry.trim(), reason: 'is not a valid e-mail address' });
+    if (!isValidEmail(email)) problems.push({ subject: row.entry.trim(), reason: 'is not a valid e-mail address' });
     else if (seen.has(email)) problems.push({ subject: email, reason: 'is listed more than once' });
-    else emails.push(email);
+    else rows.push({ ...row, email });
     seen.add(email);
   }
-  return { emails, problems };
+  return { rows, problems };
 }
 
 /** Granting a role, product level or extra permission needs `roles:manage`, as it does after the invite. */
 function invitePermissions(change: ChangeOf<'invite'>): AdminPermission[] {
-  const grants = Boolean(change.role) || Object.keys(change.products ?? {}).length > 0 || (change.perms ?? []).length > 0;
+  const grants =
+    Boolean(change.role) ||
+    Object.keys(change.products ?? {}).length > 0 ||
+    (change.perms ?? []).length > 0 ||
+    (change.people ?? []).some((person) => (person.access ?? []).length > 0);
   return grants ? ['users:manage', 'roles:manage'] : ['users:manage'];
+}
+
+/** Every address of the invite, those with their own access or groups included. */
+function rowsOf(change: ChangeOf<'invite'>): InviteRow[] {
+  const people = (change.people ?? []).map((person) => ({
+    entry: person.email,
+    access: person.access?.length ? person.access : undefined,
+    groups: person.groups,
+  }));
+  return [...change.emails.map((entry) => ({ entry })), ...people].filter((row) => row.entry.trim().length > 0);
+}
+
+/** The account's groups named in `names` (All Users left out: everyone is in it already). */
+async function groupsNamed(context: ChangeContext, names: string[]): Promise<Group[]> {
+  const groups: Group[] = [];
+  for (const name of new Set(names.map((n) => n.trim()).filter(Boolean))) {
+    const group = await findGroup(context.tx, context.accountId, name, 'groups');
+    if (group.kind !== 'all_users') groups.push(group);
+  }
+  return groups;
+}
+
+/** The grants of one address's own access, `role`, `role=scope` or `product=level` (`none`: no access). */
+function rowGrants(roles: Role[], access: string[]): RoleGrant[] {
+  const products = new Set(roles.map((r) => r.product).filter(Boolean));
+  const grants: RoleGrant[] = [];
+  for (const text of access) {
+    const [left = '', right] = text.split('=', 2).map((part) => part.trim().toLowerCase());
+    if (right === NO_ACCESS && products.has(left)) continue;
+    const grant = resolveGrant(roles, text);
+    const clash = grants.find((g) => g.role.product && g.role.product === grant.role.product);
+    if (clash) throw fail.badInput(`gives two levels of \`${grant.role.product}\`; give one.`);
+    if (grants.some((g) => g.role.id === grant.role.id && g.scope === grant.scope)) continue;
+    grants.push(grant);
+  }
+  if (grants.length === 0) throw fail.badInput('needs a role or a product level.');
+  return grants;
+}
+
+/**
+ * The invite's own access: its role or product levels, and the partners its scoped role covers. With
+ * partners and no role (or the scoped role itself), the scoped role is held once per partner; with a
+ * general role, the scoped role comes besides it.
+ */
+async function defaultAccess(context: ChangeContext, roles: Role[], change: ChangeOf<'invite'>): Promise<ResolvedAccess> {
+  const { tx, accountId } = context;
+  const partners = [...new Set((change.partners ?? []).map((p) => p.trim()).filter(Boolean))];
+  if (partners.length === 0) {
+    const access = await resolveAccess(tx, accountId, change);
+    return { ...access, grants: await checkScopes(tx, accountId, access.grants, 'role') };
+  }
+  const scopedRoles = roles.filter((role) => role.scoped && !role.product);
+  const chosen = change.role ? findRole(roles, change.role.split('=')[0] ?? '') : undefined;
+  const scopedRole = chosen?.scoped ? chosen : scopedRoles.length === 1 ? scopedRoles[0] : undefined;
+  if (!scopedRole) {
+    throw fail.badInput('No role here is scoped to a partner; leave the partner field empty.', { field: 'partners' });
+  }
+  const general = change.role && !chosen?.scoped ? await resolveAccess(tx, accountId, change) : null;
+  const grants = [...(general?.grants ?? []), ...partners.map((scope) => ({ role: scopedRole, scope }))];
+  const perms = await checkGrantable(
+    tx,
+    accountId,
+    grants.map((g) => g.role.key),
+    change.perms ?? [],
+  );
+  return { grants: await checkScopes(tx, accountId, grants), perms };
+}
+
+/** Resolves each row's access and groups; a row of its own that cannot be resolved becomes a problem naming its address. */
+async function planRows(
+  context: ChangeContext,
+  change: ChangeOf<'invite'>,
+  rows: (InviteRow & { email: string })[],
+  problems: Problem[],
+): Promise<{ planned: PlannedRow[]; perms: string[] }> {
+  const { tx, accountId } = context;
+  const roles = await loadRoles(tx, accountId);
+  // The invite's own role and levels are resolved (and refused on their field) only when some address takes them.
+  const defaults = rows.some((row) => !row.access) ? await defaultAccess(context, roles, change) : null;
+  const perms = defaults?.perms ?? [...new Set((change.perms ?? []).map((p) => p.trim().toLowerCase()).filter(Boolean))];
+  const defaultGroups = await groupsNamed(context, change.groups ?? []);
+  const planned: PlannedRow[] = [];
+  for (const row of rows) {
+    if (!row.access && !row.groups) {
+      planned.push({ email: row.email, grants: (defaults as ResolvedAccess).grants, groups: defaultGroups });
+      continue;
+    }
+    try {
+      const grants = row.access
+        ? await checkScopes(tx, accountId, rowGrants(roles, row.access))
+        : (defaults as ResolvedAccess).grants;
+      const keys = grants.map((g) => g.role.key);
+      if (row.access) await checkGrantable(tx, accountId, keys, perms);
+      const groups = row.groups ? await groupsNamed(context, row.groups) : defaultGroups;
+      planned.push({ email: row.email, grants, groups });
+    } catch (error) {
+      if (!(error instanceof RosterError)) throw error;
+      problems.push({ subject: row.email, reason: lowerFirst(error.message) });
+    }
+  }
+  return { planned, perms };
+}
+
+function lowerFirst(message: string): string {
+  return /^[A-Z][a-z]/.test(message) ? message[0]?.toLowerCase() + message.slice(1) : message;
+}
+
+const grantLabel = (grant: RoleGrant) => (grant.scope ? `${grant.role.key}=${grant.scope}` : grant.role.key);
+
+/** `a, b as editor; c as admin`: the addresses grouped by what they get. */
+function describeRows(planned: PlannedRow[]): string {
+  const byAccess = new Map<string, string[]>();
+  for (const row of planned) {
+    const label = row.grants.map(grantLabel).join(', ');
+    byAccess.set(label, [...(byAccess.get(label) ?? []), row.email]);
+  }
+  return [...byAccess].map(([label, emails]) => `${emails.join(', ')} as ${label}`).join('; ');
 }
 
 /** Invites every address or none; reports each problem address and why. */
@@ -67,7 +211,7 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
   permissions: invitePermissions,
   async apply(context, change) {
     const { tx, accountId, actor, links } = context;
-    const entries = change.emails.map((email) => email.trim()).filter(Boolean);
+    const entries = rowsOf(change);
     if (entries.length === 0) throw fail.badInput('Give at least one e-mail address.', { field: 'emails' });
     if (entries.length > MAX_INVITEES) {
       throw fail.badInput(
@@ -77,13 +221,9 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         },
       );
     }
-    const { emails, problems } = checkAddresses(entries);
-    const access = await resolveAccess(tx, accountId, change);
-    const groups: Group[] = [];
-    for (const name of new Set((change.groups ?? []).map((n) => n.trim()).filter(Boolean))) {
-      const group = await findGroup(tx, accountId, name, 'groups');
-      if (group.kind !== 'all_users') groups.push(group); // everyone is in All Users already
-    }
+    const { rows, problems } = checkAddresses(entries);
+    const { planned, perms } = await planRows(context, change, rows, problems);
+    const emails = rows.map((row) => row.email);
     const note = change.note?.trim() || null;
     const now = context.clock.now();
     const expiresAt = addHours(now, context.inviteTtlHours);
@@ -132,13 +272,13 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         status: 'invited' as const,
         invitedById: actor.userId,
         invitedAt: now,
-        extraPermissions: access.perms,
+        extraPermissions: perms,
       }));
     if (newUsers.length > 0) await tx.user.createMany({ data: newUsers });
     for (const user of reinvites) {
       await tx.user.update({
         where: { id: user.id },
-        data: { status: 'invited', invitedById: actor.userId, invitedAt: now, extraPermissions: access.perms },
+        data: { status: 'invited', invitedById: actor.userId, invitedAt: now, extraPermissions: perms },
       });
       await tx.userRole.deleteMany({ where: { userId: user.id } });
       await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
@@ -147,22 +287,25 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
       ...newUsers.map((u) => [u.email, u.id] as const),
       ...reinvites.map((u) => [u.email, u.id] as const),
     ]);
-    const ids = emails.map((email) => userIds.get(email) as string);
+    const idOf = (email: string) => userIds.get(email) as string;
     await tx.userRole.createMany({
-      data: ids.flatMap((userId) => access.grants.map((grant) => ({ userId, roleId: grant.role.id, scope: grant.scope }))),
+      data: planned.flatMap((row) =>
+        row.grants.map((grant) => ({
+          userId: idOf(row.email),
+          roleId: grant.role.id,
+          scope: grant.scope,
+          scopeKey: scopeKey(grant.scope),
+        })),
+      ),
     });
-    if (groups.length > 0) {
-      await tx.groupMembership.createMany({
-        data: ids.flatMap((userId) => groups.map((group) => ({ userId, groupId: group.id }))),
-        skipDuplicates: true,
-      });
-    }
+    const memberships = planned.flatMap((row) => row.groups.map((group) => ({ userId: idOf(row.email), groupId: group.id })));
+    if (memberships.length > 0) await tx.groupMembership.createMany({ data: memberships, skipDuplicates: true });
     await tx.invite.createMany({
       data: emails.map((email) => {
         const link = issued.get(email) as ReturnType<typeof links.issue>;
         return {
           accountId,
-          userId: userIds.get(email) as string,
+          userId: idOf(email),
           tokenHash: link.tokenHash,
           tokenNonce: link.nonce,
           note,
@@ -173,39 +316,40 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         };
       }),
     });
-    const roles = access.grants.map(holdingLabel);
-    const after = {
-      status: 'invited',
-      roles,
-      groups: groups.map((group) => group.name),
-      perms: access.perms,
-      expiresAt: expiresAt.toISOString(),
-    };
     // An invitee starts with no power (a revoked or expired user holds none), so everything admin-plane is a gain.
-    const added = addedAdminPower(
-      new Set(),
-      adminPowerOf(
-        access.grants.map((g) => g.role),
-        access.perms,
-      ),
-    );
+    const gains = planned.flatMap((row) => {
+      const added = addedAdminPower(
+        new Set(),
+        adminPowerOf(
+          row.grants.map((g) => g.role),
+          perms,
+        ),
+      );
+      return added.length > 0 ? [{ userId: idOf(row.email), email: row.email, added }] : [];
+    });
     const fromName = actor.name ?? actor.email;
     return {
       result: { invited: emails.map((email) => ({ email, expiresAt, reinvited: reinvited.has(email) })), deliveries: [] },
       stored: change,
-      summary: `Invite ${emails.join(', ')} as ${[...roles, ...access.perms].join(', ')}.`,
+      summary: `Invite ${describeRows(planned)}${perms.length > 0 ? `, with ${perms.join(', ')}` : ''}.`,
       outcome: `Invited ${emails.join(', ')}.`,
       touched: reinvites.map((u) => u.id),
       targets: reinvites.map((u) => u.id),
-      gains: added.length > 0 ? ids.map((userId, i) => ({ userId, email: emails[i] as string, added })) : [],
+      gains,
       facts: { users: emails.length },
-      audit: emails.map((email) => {
-        const previous = reinvited.get(email);
+      audit: planned.map((row) => {
+        const previous = reinvited.get(row.email);
         return {
           action: previous ? 'user.reinvited' : 'user.invited',
-          target: { id: userIds.get(email), email },
+          target: { id: idOf(row.email), email: row.email },
           before: previous ? { status: previous.status } : undefined,
-          after,
+          after: {
+            status: 'invited',
+            roles: row.grants.map(grantLabel),
+            groups: row.groups.map((group) => group.name),
+            perms,
+            expiresAt: expiresAt.toISOString(),
+          },
         };
       }),
       deliver: async (result) => ({

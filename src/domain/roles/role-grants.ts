@@ -27,19 +27,31 @@ export function resolveGrant(roles: Role[], text: string): RoleGrant {
   return grantFor(roles, text, 'roles');
 }
 
-/** Applies changes to a set of holdings: product levels replace, scopes update, removing what is not held is refused. */
+/**
+ * Applies changes to a set of holdings: product levels replace, `-role=scope` removes one scope and
+ * `-role` all of them, removing what is not held is refused. A scoped role's new scope is added to
+ * the ones held when the user has a general role that is not scoped (a Normal user over several
+ * partners), and replaces it otherwise (a Partner sees one partner).
+ */
 export function applyRoleChanges(roles: Role[], holdings: Holding[], changes: RoleChanges): Holding[] {
   let next = [...holdings];
+  const sameScope = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
   for (const text of changes.remove) {
-    const role = findRole(roles, text.split('=')[0] ?? '');
+    const [name = '', scope] = text.split('=', 2).map((part) => part.trim());
+    const role = findRole(roles, name);
     if (!role) throw fail.notFound(`There is no role \`${text}\`.`, { field: 'roles' });
-    if (!next.some((h) => h.role.id === role.id))
-      throw fail.badInput(`The user does not hold \`${role.key}\`.`, { field: 'roles' });
-    next = next.filter((h) => h.role.id !== role.id);
+    const removed = (h: Holding) => h.role.id === role.id && (!scope || sameScope(h.scope, scope));
+    if (!next.some(removed)) throw fail.badInput(`The user does not hold \`${text}\`.`, { field: 'roles' });
+    next = next.filter((h) => !removed(h));
   }
   for (const text of changes.add) {
     const grant = resolveGrant(roles, text);
-    next = next.filter((h) => h.role.id !== grant.role.id && !(grant.role.product && h.role.product === grant.role.product));
+    const several = grant.role.scoped && next.some((h) => !h.role.product && !h.role.scoped && h.role.id !== grant.role.id);
+    next = next.filter(
+      (h) =>
+        !(h.role.id === grant.role.id && (!several || sameScope(h.scope, grant.scope))) &&
+        !(grant.role.product && h.role.product === grant.role.product),
+    );
     next.push(grant);
   }
   return next;

@@ -27,6 +27,10 @@ export type UsersCommand =
       groups: string[];
       perms: string[];
       note?: string;
+      /** Addresses given their own access (`ann@x.com:editor`) or groups. */
+      people?: InvitePerson[];
+      /** Partners the scoped role covers (`--partner`). */
+      partners?: string[];
     }
   | { kind: 'edit'; who: Who; name?: string; email?: string }
   | { kind: 'roles'; who: Who; add: string[]; remove: string[] }
@@ -35,6 +39,8 @@ export type UsersCommand =
   | { kind: 'group'; action: 'list' }
   | { kind: 'group'; action: 'create' | 'delete'; name: string }
   | { kind: 'group'; action: 'rename'; name: string; newName: string }
+  | { kind: 'partner'; action: 'list' }
+  | { kind: 'partner'; action: 'add'; name: string }
   | { kind: 'delete'; who: Who[]; reason?: string }
   | { kind: 'passcode'; action: 'grant'; who: Who; tenureDays: number }
   | { kind: 'passcode'; action: 'reset'; who: Who }
@@ -42,6 +48,50 @@ export type UsersCommand =
   | { kind: 'signin'; who: Who; method: 'google' | 'password' }
   | { kind: 'seats' | 'export' | 'approvals' }
   | { kind: 'audit'; who?: Who; limit: number };
+
+/** One address of an invite with its own access (`editor`, `partner=acme`, `crm=editor`) or groups. */
+export interface InvitePerson {
+  email: string;
+  access?: string[];
+  groups?: string[];
+}
+
+/**
+ * The addresses of an invite as typed: `ann@x.com` takes the invite's role and groups,
+ * `ann@x.com:editor` or `ann@x.com:normal+partner=acme` its own access. On a line, text after `|` is
+ * a comma-separated list of groups for every address of that line (the invite modal's rows).
+ */
+export function parseInvitees(text: string): { emails: string[]; people: InvitePerson[] } {
+  const emails: string[] = [];
+  const people: InvitePerson[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const bar = line.indexOf('|');
+    const addresses = bar === -1 ? line : line.slice(0, bar);
+    const groups =
+      bar === -1
+        ? undefined
+        : line
+            .slice(bar + 1)
+            .split(',')
+            .map((g) => g.trim())
+            .filter(Boolean);
+    for (const token of addresses.split(/[\s,;]+/).filter(Boolean)) {
+      const colon = token.indexOf(':');
+      const email = (colon === -1 ? token : token.slice(0, colon)).trim().toLowerCase();
+      const access =
+        colon === -1
+          ? []
+          : token
+              .slice(colon + 1)
+              .split('+')
+              .map((a) => a.trim())
+              .filter(Boolean);
+      if (access.length === 0 && groups === undefined) emails.push(email);
+      else people.push({ email, ...(access.length > 0 ? { access } : {}), ...(groups ? { groups } : {}) });
+    }
+  }
+  return { emails, people };
+}
 
 /** The command shape of one kind, also for kinds that share a variant (e.g. `show` and `revoke`). */
 export type CommandOf<K extends UsersCommand['kind']> = UsersCommand extends infer C
@@ -177,11 +227,8 @@ export function parseUsersCommand(text: string): UsersCommand {
     }
     case 'invite': {
       if (args.length === 0 && parsed.options.size === 0) return { kind: 'invite-modal' };
-      const emails = args
-        .flatMap((arg) => arg.split(/[,;]/))
-        .map((e) => e.trim().toLowerCase())
-        .filter(Boolean);
-      if (emails.length === 0) throw usageError(sub, 'Give at least one e-mail address.');
+      const { emails, people } = parseInvitees(args.join(' '));
+      if (emails.length + people.length === 0) throw usageError(sub, 'Give at least one e-mail address.');
       const products: Record<string, string> = {};
       for (const entry of parsed.options.get('product') ?? []) {
         const match = /^([a-z][a-z0-9:_-]*)=(.+)$/i.exec(entry);
@@ -198,6 +245,8 @@ export function parseUsersCommand(text: string): UsersCommand {
         groups: parsed.options.get('group') ?? [],
         perms: parsed.options.get('perm') ?? [],
         note,
+        people: people.length > 0 ? people : undefined,
+        partners: parsed.options.get('partner'),
       };
     }
     case 'edit': {
@@ -240,6 +289,21 @@ export function parseUsersCommand(text: string): UsersCommand {
         return { kind: 'group', action, name: args[1], newName: groupName(sub, args[2]) };
       }
       throw usageError(sub, 'Say `list`, `create`, `rename` or `delete`.');
+    }
+    case 'partner': {
+      const action = args[0]?.toLowerCase();
+      if (action === 'list') {
+        noExtra(sub, args, 1);
+        return { kind: 'partner', action };
+      }
+      if (action === 'add') {
+        noExtra(sub, args, 2);
+        const name = args[1]?.trim().replace(/\s+/g, ' ');
+        if (!name || name.length > 60)
+          throw usageError(sub, 'Give the partner’s name, 1 to 60 characters (quote it if it has spaces).');
+        return { kind: 'partner', action, name };
+      }
+      throw usageError(sub, 'Say `list` or `add`.');
     }
     case 'delete': {
       if (args.length === 0) throw usageError(sub, 'Say which users to delete.');
@@ -316,7 +380,7 @@ function groupName(sub: Subcommand, name: string): string {
 
 const OPTIONS: Partial<Record<Subcommand, readonly string[]>> = {
   list: ['status', 'role', 'group', 'page'],
-  invite: ['role', 'product', 'group', 'perm', 'note'],
+  invite: ['role', 'product', 'group', 'perm', 'note', 'partner'],
   edit: ['name', 'email'],
   delete: ['reason'],
   audit: ['limit'],

@@ -2,7 +2,8 @@
 export const USAGE = {
   list: '/users list [text] [--status S] [--role R] [--group G] [--page N]',
   show: '/users show <who>',
-  invite: '/users invite <emails> [--role R] [--product P=LEVEL]... [--group G]... [--perm P]... [--note "…"]',
+  invite:
+    '/users invite <emails> [--role R] [--product P=LEVEL]... [--group G]... [--perm P]... [--partner NAME]... [--note "…"]',
   resend: '/users resend <who>',
   'invite-link': '/users invite-link <who>',
   'password-link': '/users password-link <who> [--end-password]',
@@ -11,6 +12,7 @@ export const USAGE = {
   perms: '/users perms <who> [+perm]... [-perm]...',
   groups: '/users groups <who> [+group]... [-group]...',
   group: '/users group list | create <name> | rename <old> <new> | delete <name>',
+  partner: '/users partner list | add <name>',
   disable: '/users disable <who>',
   enable: '/users enable <who>',
   revoke: '/users revoke <who>',
@@ -32,7 +34,7 @@ export type Subcommand = keyof typeof USAGE;
 const SUMMARY: Record<Subcommand, string> = {
   list: 'List users, 20 a page, filtered by text, status, role or group.',
   show: 'Show a user card with the actions their status allows.',
-  invite: 'Invite 1–50 people (no arguments opens the invite form).',
+  invite: 'Invite 1–50 people; `ann@x.com:editor` gives one address its own role (no arguments opens the invite form).',
   resend: 'Send a pending invite again (same link).',
   'invite-link': 'Issue a new invite link, shown only to you; the old link stops working.',
   'password-link': 'Send an active user a link to set a new password (`--end-password`: the old one stops working now).',
@@ -41,6 +43,7 @@ const SUMMARY: Record<Subcommand, string> = {
   perms: 'Grant or remove extra permissions.',
   groups: 'Add a user to groups or remove them.',
   group: 'List, create, rename or delete groups.',
+  partner: 'List the account’s partners, or add one (the scopes a Partner role can take).',
   disable: 'Block a user for now; their credentials are kept but refused.',
   enable: 'Let a disabled user in again.',
   revoke: 'Remove access: API key, passcode, password and pending links stop working.',
