@@ -183,6 +183,18 @@ describe('re-inviting follows the policy of an invite', () => {
     const request = await h.roster.prisma.approvalRequest.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
     expect(request.action).toBe('grant-admin');
     expect(await h.roster.prisma.invite.count({ where: { user: { email: 'old.admin@example.com' } } })).toBe(0);
+
+    // Once approved, it runs as the requester: a fresh link, delivered.
+    const decided = await h.slack.viewSubmission('UADA', {
+      callbackId: 'approval.modal',
+      privateMetadata: JSON.stringify({ id: request.id, approve: true }),
+      values: { 'approval.reason': { 'approval.reason': { type: 'plain_text_input', value: '' } } },
+    });
+    expect(decided.status).toBe(200);
+    await h.fake.waitFor(() => h.fake.callsTo('chat.update').length > 0);
+    expect((await user('old.admin@example.com')).status).toBe('invited');
+    const invites = await h.roster.prisma.invite.findMany({ where: { user: { email: 'old.admin@example.com' } } });
+    expect(invites.map((i) => i.status)).toEqual(['pending']);
   });
 
   it('giving back roles beyond the default one needs roles:manage, as an invite does', async () => {
