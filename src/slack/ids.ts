@@ -26,6 +26,7 @@ export const ACTIONS = {
   approvalApprove: 'approval.approve',
   approvalReject: 'approval.reject',
   homeRefresh: 'home.refresh',
+  homeReinvite: 'home.reinvite',
 } as const;
 
 export const VIEWS = {

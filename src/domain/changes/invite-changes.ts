@@ -6,7 +6,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { fail, type Problem, RosterError } from '../../errors';
-import type { Group, Role } from '../../store/generated/client';
+import type { Group, Role, UserStatus } from '../../store/generated/client';
+import { can } from '../access/actor';
 import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import { countSeats } from '../directory/directory-service';
@@ -20,6 +21,7 @@ import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
 import {
   checkGrantable,
+  defaultRole,
   findRole,
   loadRoles,
   NO_ACCESS,
@@ -27,10 +29,10 @@ import {
   type RoleGrant,
   resolveAccess,
 } from '../roles/resolve-access';
-import { resolveGrant } from '../roles/role-grants';
-import type { ChangeContext, ChangeHandler } from './change-handler';
+import { holdingLabel, resolveGrant } from '../roles/role-grants';
+import type { Applied, ChangeContext, ChangeHandler, PowerGain } from './change-handler';
 import type { ChangeOf } from './directory-change';
-import { findUser } from './user-change';
+import { findUser, powerGain, roleLabels } from './user-change';
 
 /** One invite takes at most this many addresses. */
 export const MAX_INVITEES = 50;
@@ -40,6 +42,8 @@ export interface ResendResult {
   email: string;
   expiresAt: Date;
   delivery: DeliveryOutcome;
+  /** A new link was issued (the previous one had lapsed, expired or been revoked). */
+  fresh: boolean;
 }
 
 /** A new link for the admin to pass on. */
@@ -194,16 +198,26 @@ function lowerFirst(message: string): string {
   return /^[A-Z][a-z]/.test(message) ? message[0]?.toLowerCase() + message.slice(1) : message;
 }
 
-const grantLabel = (grant: RoleGrant) => (grant.scope ? `${grant.role.key}=${grant.scope}` : grant.role.key);
-
 /** `a, b as editor; c as admin`: the addresses grouped by what they get. */
 function describeRows(planned: PlannedRow[]): string {
   const byAccess = new Map<string, string[]>();
   for (const row of planned) {
-    const label = row.grants.map(grantLabel).join(', ');
+    const label = row.grants.map(holdingLabel).join(', ');
     byAccess.set(label, [...(byAccess.get(label) ?? []), row.email]);
   }
   return [...byAccess].map(([label, emails]) => `${emails.join(', ')} as ${label}`).join('; ');
+}
+
+/** Refuses a change that needs `needed` more seats than the plan has left (checked under the account lock). */
+async function assertSeats(context: ChangeContext, needed: number): Promise<void> {
+  const used = await countSeats(context.tx, context.accountId);
+  if (used + needed > context.seatLimit) {
+    throw new RosterError(
+      'seat_limit',
+      `Not enough seats: ${used} of ${context.seatLimit} are used and this invite needs ${needed}. Upgrade the plan or buy a seat top-up (raise SEAT_LIMIT), or revoke people who no longer need access.`,
+      { field: 'emails' },
+    );
+  }
 }
 
 /** Invites every address or none; reports each problem address and why. */
@@ -252,15 +266,7 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         { field: 'emails', problems },
       );
     }
-    const used = await countSeats(tx, accountId);
-    const needed = emails.length - reinvites.filter((user) => user.status === 'expired').length;
-    if (used + needed > context.seatLimit) {
-      throw new RosterError(
-        'seat_limit',
-        `Not enough seats: ${used} of ${context.seatLimit} are used and this invite needs ${needed}. Upgrade the plan or buy a seat top-up (raise SEAT_LIMIT), or revoke people who no longer need access.`,
-        { field: 'emails' },
-      );
-    }
+    await assertSeats(context, emails.length - reinvites.filter((user) => user.status === 'expired').length);
 
     const reinvited = new Map(reinvites.map((user) => [user.email, user]));
     const newUsers = emails
@@ -345,7 +351,7 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
           before: previous ? { status: previous.status } : undefined,
           after: {
             status: 'invited',
-            roles: row.grants.map(grantLabel),
+            roles: row.grants.map(holdingLabel),
             groups: row.groups.map((group) => group.name),
             perms,
             expiresAt: expiresAt.toISOString(),
@@ -370,65 +376,44 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
   },
 };
 
-function assertNotAccepted(user: UserRecord, now = user.status): void {
-  if (now !== 'invited' && now !== 'expired') {
-    throw fail.invalidState(`${user.email} is ${now}; invite links are only for people who have not accepted yet.`);
+/** Statuses an invite link can be issued for: not accepted yet, lapsed, or revoked (SPEC §3 state table). */
+export const INVITABLE_STATUSES: readonly UserStatus[] = ['invited', 'expired', 'revoked'];
+
+function assertInvitable(user: UserRecord): void {
+  if (!INVITABLE_STATUSES.includes(user.status)) {
+    throw fail.invalidState(
+      `${user.email} is ${user.status}; invites are only for people who have not accepted one yet, whose invite expired, or who were revoked.`,
+    );
   }
 }
 
-/** Sends the same link again to someone still invited. */
-export const resend: ChangeHandler<'resend', ResendResult> = {
-  permissions: () => ['users:manage'],
-  async apply(context, change) {
-    const { tx, links, actor } = context;
-    const user = await findUser(context, change.user);
-    const expired = `The invite of ${user.email} has expired. Issue a new one with \`/users invite-link ${user.email}\`.`;
-    if (user.status === 'expired') throw fail.invalidState(expired);
-    if (user.status !== 'invited') {
-      throw fail.invalidState(`${user.email} is ${user.status}; only people who have not accepted an invite can get it again.`);
-    }
-    const invite = await tx.invite.findFirst({ where: { userId: user.id, status: 'pending' }, orderBy: { createdAt: 'desc' } });
-    if (!invite || invite.expiresAt <= context.clock.now()) throw fail.invalidState(expired);
-    await tx.invite.update({ where: { id: invite.id }, data: { lastSentAt: context.clock.now() } });
-    const pending: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
-    return {
-      result: { email: user.email, expiresAt: invite.expiresAt, delivery: pending },
-      stored: { ...change, user: { id: user.id } },
-      summary: `Send ${user.email} their invite again.`,
-      outcome: `Sent ${user.email} their invite again.`,
-      touched: [],
-      targets: [user.id],
-      gains: [],
-      facts: { users: 1 },
-      audit: [{ action: 'invite.resent', target: { id: user.id, email: user.email, name: user.name } }],
-      deliver: async (result) => {
-        const [delivery] = await sendAll(context.delivery, [
-          {
-            kind: 'invite',
-            email: user.email,
-            name: user.name,
-            link: links.url(links.tokenFor(invite.tokenNonce)),
-            expiresAt: invite.expiresAt,
-            fromName: actor.name ?? actor.email,
-            note: invite.note,
-          },
-        ]);
-        return { ...result, delivery: delivery as DeliveryOutcome };
-      },
-    };
-  },
-};
+/**
+ * The checks an invite makes, for bringing an expired or revoked user back to `invited`: giving back
+ * roles beyond the default one needs `roles:manage`, a revoked user needs a free seat again, and the
+ * admin-plane power their roles carry counts as granted (an invitee holds none until they accept).
+ */
+async function reinviteChecks(context: ChangeContext, user: UserRecord): Promise<PowerGain[]> {
+  if (user.status === 'invited') return [];
+  const fallback = defaultRole(await loadRoles(context.tx, context.accountId));
+  const grants = user.extraPermissions.length > 0 || user.roles.some((held) => held.roleId !== fallback?.id);
+  if (grants && !can(context.actor, 'roles:manage')) {
+    throw fail.forbidden(
+      `Re-inviting ${user.email} gives back ${[...roleLabels(user), ...user.extraPermissions].join(', ')}, which needs the \`roles:manage\` permission. Ask an Admin who has it, or invite them again with the default role: \`/users invite ${user.email}\`.`,
+    );
+  }
+  if (user.status === 'revoked') await assertSeats(context, 1);
+  return powerGain(null, user);
+}
 
+/** A fresh link for `user` (the previous one stops working), valid `INVITE_TTL_HOURS` from now. */
 async function issueNewLink(context: ChangeContext, user: UserRecord) {
   const { tx, accountId, actor, links } = context;
-  assertNotAccepted(user);
+  assertInvitable(user);
+  const gains = await reinviteChecks(context, user);
   const now = context.clock.now();
   const expiresAt = addHours(now, context.inviteTtlHours);
   const link = links.issue();
-  const previous = await tx.invite.findFirst({
-    where: { userId: user.id, status: { in: ['pending', 'expired'] } },
-    orderBy: { createdAt: 'desc' },
-  });
+  const previous = await tx.invite.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
   await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
   await tx.invite.create({
     data: {
@@ -443,16 +428,21 @@ async function issueNewLink(context: ChangeContext, user: UserRecord) {
       expiresAt,
     },
   });
-  await tx.user.update({ where: { id: user.id }, data: { status: 'invited' } });
+  const reinvited = user.status !== 'invited';
+  if (reinvited) {
+    await tx.user.update({ where: { id: user.id }, data: { status: 'invited', invitedById: actor.userId, invitedAt: now } });
+  }
   return {
-    result: { email: user.email, link: links.url(link.token), expiresAt },
+    url: links.url(link.token),
+    expiresAt,
+    note: previous?.note ?? null,
     touched: [user.id],
     targets: [user.id],
-    gains: [],
+    gains,
     facts: { users: 1 },
     audit: [
       {
-        action: 'invite.link-reissued',
+        action: reinvited ? 'user.reinvited' : 'invite.link-reissued',
         target: { id: user.id, email: user.email, name: user.name },
         before: { status: user.status },
         after: { status: 'invited', expiresAt: expiresAt.toISOString() },
@@ -461,13 +451,81 @@ async function issueNewLink(context: ChangeContext, user: UserRecord) {
   };
 }
 
+/**
+ * Gets `user` a working invite by DM and e-mail: the same link again while it is still valid,
+ * otherwise (lapsed, expired, revoked) a fresh one with a new expiry, the old link staying dead.
+ */
+async function sendInvite(context: ChangeContext, user: UserRecord) {
+  const { tx, actor, links } = context;
+  assertInvitable(user);
+  const now = context.clock.now();
+  const pending =
+    user.status === 'invited'
+      ? await tx.invite.findFirst({ where: { userId: user.id, status: 'pending' }, orderBy: { createdAt: 'desc' } })
+      : null;
+  let sent: Pick<Applied<ResendResult>, 'touched' | 'targets' | 'gains' | 'facts' | 'audit'>;
+  let link: { url: string; expiresAt: Date; note: string | null; fresh: boolean };
+  if (pending && pending.expiresAt > now) {
+    await tx.invite.update({ where: { id: pending.id }, data: { lastSentAt: now } });
+    link = { url: links.url(links.tokenFor(pending.tokenNonce)), expiresAt: pending.expiresAt, note: pending.note, fresh: false };
+    sent = {
+      touched: [],
+      targets: [user.id],
+      gains: [],
+      facts: { users: 1 },
+      audit: [{ action: 'invite.resent', target: { id: user.id, email: user.email, name: user.name } }],
+    };
+  } else {
+    const { url, expiresAt, note, ...rest } = await issueNewLink(context, user);
+    link = { url, expiresAt, note, fresh: true };
+    sent = rest;
+  }
+  const undelivered: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
+  const result: ResendResult = { email: user.email, expiresAt: link.expiresAt, delivery: undelivered, fresh: link.fresh };
+  return {
+    ...sent,
+    result,
+    deliver: async (result: ResendResult) => {
+      const [delivery] = await sendAll(context.delivery, [
+        {
+          kind: 'invite',
+          email: user.email,
+          name: user.name,
+          link: link.url,
+          expiresAt: link.expiresAt,
+          fromName: actor.name ?? actor.email,
+          note: link.note,
+        },
+      ]);
+      return { ...result, delivery: delivery as DeliveryOutcome };
+    },
+  };
+}
+
+/** `/users resend` and the card's Resend invite / Re-invite: the same link while valid, else a fresh one. */
+export const resend: ChangeHandler<'resend', ResendResult> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    const user = await findUser(context, change.user);
+    const sent = await sendInvite(context, user);
+    return {
+      ...sent,
+      stored: { ...change, user: { id: user.id } },
+      summary: sent.result.fresh ? `Re-invite ${user.email} with a new link.` : `Send ${user.email} their invite again.`,
+      outcome: sent.result.fresh ? `Re-invited ${user.email}.` : `Sent ${user.email} their invite again.`,
+    };
+  },
+};
+
 /** Issues a new link (the old one stops working) for the admin to pass on; nothing is sent. */
 export const inviteLink: ChangeHandler<'invite-link', NewLinkResult> = {
   permissions: () => ['users:manage'],
   async apply(context, change) {
     const user = await findUser(context, change.user);
+    const { url, expiresAt, note: _note, ...issued } = await issueNewLink(context, user);
     return {
-      ...(await issueNewLink(context, user)),
+      ...issued,
+      result: { email: user.email, link: url, expiresAt },
       stored: { ...change, user: { id: user.id } },
       summary: `A new invite link for ${user.email}.`,
       outcome: `New invite link issued for ${user.email}.`,
@@ -475,25 +533,20 @@ export const inviteLink: ChangeHandler<'invite-link', NewLinkResult> = {
   },
 };
 
-/** A new link, delivered to the invitee (the Re-invite button of the expiry digest). */
+/**
+ * The Re-invite button (expiry digest, App Home): as `resend`, so a second click, or one after
+ * another admin re-invited, sends the live link again instead of killing the one just delivered.
+ */
 export const reinvite: ChangeHandler<'reinvite', ResendResult> = {
   permissions: () => ['users:manage'],
   async apply(context, change) {
     const user = await findUser(context, change.user);
-    const issued = await issueNewLink(context, user);
-    const { link, expiresAt } = issued.result;
-    const pending: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
-    const fromName = context.actor.name ?? context.actor.email;
+    const sent = await sendInvite(context, user);
     return {
-      ...issued,
-      result: { email: user.email, expiresAt, delivery: pending },
+      ...sent,
       stored: { ...change, user: { id: user.id } },
       summary: `Re-invite ${user.email}.`,
-      outcome: `Re-invited ${user.email}.`,
-      deliver: async (result) => {
-        const [delivery] = await sendAll(context.delivery, [{ kind: 'invite', email: user.email, link, expiresAt, fromName }]);
-        return { ...result, delivery: delivery as DeliveryOutcome };
-      },
+      outcome: sent.result.fresh ? `Re-invited ${user.email}.` : `Sent ${user.email} their invite again.`,
     };
   },
 };

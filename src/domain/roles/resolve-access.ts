@@ -85,6 +85,11 @@ export async function loadRoles(db: Db, accountId: string): Promise<Role[]> {
   return db.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' } });
 }
 
+/** The role an invite gives when it names none: the general role of lowest precedence (`roles` by precedence, highest first). */
+export function defaultRole(roles: Role[]): Role | undefined {
+  return roles.filter((role) => !role.product && !role.scoped).at(-1);
+}
+
 /**
  * Resolves an access request. With no role and no product levels, the default is the general
  * role of lowest precedence (Viewer in the standard preset).
@@ -112,7 +117,7 @@ export async function resolveAccess(db: Db, accountId: string, request: AccessRe
     if (productKeys.length > 0 && request.products && Object.keys(request.products).length > 0) {
       throw fail.badInput('Every product is set to no access; give at least one product level or a role.', { field: 'products' });
     }
-    const fallback = roles.filter((role) => !role.product && !role.scoped).at(-1);
+    const fallback = defaultRole(roles);
     if (!fallback || productKeys.length > 0) {
       throw fail.badInput('Choose a role (--role) or product levels (--product PRODUCT=LEVEL).', { field: 'role' });
     }

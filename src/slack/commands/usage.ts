@@ -35,7 +35,7 @@ const SUMMARY: Record<Subcommand, string> = {
   list: 'List users, 20 a page, filtered by text, status, role or group.',
   show: 'Show a user card with the actions their status allows.',
   invite: 'Invite 1–50 people; `ann@x.com:editor` gives one address its own role (no arguments opens the invite form).',
-  resend: 'Send a pending invite again (same link).',
+  resend: 'Send the invite again: the same link while valid, else a fresh one (also for expired and revoked users).',
   'invite-link': 'Issue a new invite link, shown only to you; the old link stops working.',
   'password-link': 'Send an active user a link to set a new password (`--end-password`: the old one stops working now).',
   edit: 'Change a name, or the e-mail of someone who has not accepted yet.',
