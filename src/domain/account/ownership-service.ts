@@ -4,7 +4,7 @@
  */
 import type { PrismaClient } from '../../store/generated/client';
 import type { SlackProfiles } from '../access/access-service';
-import type { Actor } from '../access/actor';
+import { type Actor, requirePermission } from '../access/actor';
 import type { Clock } from '../clock';
 
 export type OwnershipService = ReturnType<typeof createOwnershipService>;
@@ -32,7 +32,9 @@ export function createOwnershipService(deps: { prisma: PrismaClient; accountId: 
      * the directory (no version bump, no audit), like remembering a Slack user ID. When Slack cannot
      * answer, the last answer stands: an unreachable Slack is no evidence that the owner left.
      */
-    async refreshOwnerPresence(): Promise<void> {
+    async refreshOwnerPresence(actor: Actor): Promise<void> {
+      // Only for someone who may ask for a recovery at all: nobody else makes Roster ask Slack.
+      requirePermission(actor, 'users:manage');
       const current = await owner();
       if (current?.status !== 'active') return;
       let present: boolean;

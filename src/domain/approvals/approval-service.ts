@@ -8,7 +8,7 @@ import { fail, RosterError } from '../../errors';
 import type { Prisma, PrismaClient } from '../../store/generated/client';
 import { type Actor, can, requirePermission } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
-import { onlyAdminsDecide } from '../changes/approval-policy';
+import { onlyAdminsDecide, targetsMayNotDecide } from '../changes/approval-policy';
 import { CHANGE_TRANSACTION } from '../changes/change-service';
 import { addHours, type Clock } from '../clock';
 import { formatWhen } from '../format-when';
@@ -135,7 +135,7 @@ export function createApprovalService(deps: {
     userId: string | null,
   ): boolean {
     if (!userId || request.requesterId === userId) return true;
-    return request.action === 'grant-admin' && userId in (request.targetVersions as Record<string, number>);
+    return targetsMayNotDecide(request.action) && userId in (request.targetVersions as Record<string, number>);
   }
 
   async function alreadyDecided(id: string): Promise<RosterError> {
@@ -165,7 +165,11 @@ export function createApprovalService(deps: {
     }
     if (request.status !== 'pending') throw await alreadyDecided(id);
     if (request.requesterId !== approver.userId && excludes(request, approver.userId)) {
-      throw fail.forbidden('This request grants you admin permissions, so someone else must decide on it.');
+      throw fail.forbidden(
+        request.action === 'grant-admin'
+          ? 'This request grants you admin permissions, so someone else must decide on it.'
+          : 'This request changes who owns the account, and you are one of the two owners, so someone else must decide on it.',
+      );
     }
     if (onlyAdminsDecide(request.action) && !approver.roleKeys.includes(ADMIN_ROLE)) {
       throw fail.forbidden('Only an Admin can decide on this request.');

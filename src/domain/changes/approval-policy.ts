@@ -35,6 +35,11 @@ export function isMandatory(approval: RequiredApproval): boolean {
   return MANDATORY.includes(approval.action);
 }
 
+/** Whether the users a request touches may not decide it: those a grant empowers, and both owners in a recovery. */
+export function targetsMayNotDecide(action: string): boolean {
+  return action === 'grant-admin' || action === 'recover-owner';
+}
+
 /** Whether only Admins (the role, not any holder of `approvals:approve`) may decide requests for `action`. */
 export function onlyAdminsDecide(action: string): boolean {
   return action === 'recover-owner';

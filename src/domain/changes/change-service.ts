@@ -12,7 +12,7 @@ import type { ApprovalRequestView, ApprovalService, Approver } from '../approval
 import type { AuditService } from '../audit/audit-service';
 import type { Policy } from '../roles/catalog';
 import { assertDirectoryRules } from '../users/directory-rules';
-import { isMandatory, type RequiredApproval, requiredApproval } from './approval-policy';
+import { isMandatory, type RequiredApproval, requiredApproval, targetsMayNotDecide } from './approval-policy';
 import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
 import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
 import { type ChangeKind, type ChangeOf, type DirectoryChange, directoryChangeSchema } from './directory-change';
@@ -143,7 +143,7 @@ export function createChangeService(
         const result = applied.deliver ? await applied.deliver(applied.result) : applied.result;
         return { status: 'done', result: result as ChangeResult<K> };
       }
-      const excluded = [actor.userId, ...(approval.action === 'grant-admin' ? applied.targets : [])];
+      const excluded = [actor.userId, ...(targetsMayNotDecide(approval.action) ? applied.targets : [])];
       const created = await deps.approvals().request(actor, {
         action: approval.action,
         requiredApprovals: approval.approvals,

@@ -58,19 +58,17 @@ export const recoverOwner: ChangeHandler<'recover-owner', OwnerRecovery> = {
       );
     if (account.ownerId !== from) throw changedMeanwhile();
     const target = await findUser(context, change.user);
+    if (!fromConsole && previous && stateOf(previous) === 'active') {
+      throw fail.forbidden(
+        `Only the owner (${previous.email}) can transfer ownership while they are active and in Slack: ask them to run \`/users owner ${target.email}\`.`,
+      );
+    }
     if (target.id === account.ownerId) throw fail.badInput(`${target.email} already owns the account.`);
     if (target.status !== 'active') {
       throw fail.invalidState(`${target.email} is ${target.status}; only an active user can own the account.`);
     }
-    if (!fromConsole) {
-      if (previous && stateOf(previous) === 'active') {
-        throw fail.invalidState(
-          `${previous.email} owns the account and is active, so only they can hand it on: ask them to run \`/users owner ${target.email}\`.`,
-        );
-      }
-      if (!isAdmin(target)) {
-        throw fail.invalidState(`${target.email} must be an active Admin to own the account. Make them an Admin first.`);
-      }
+    if (!fromConsole && !isAdmin(target)) {
+      throw fail.invalidState(`${target.email} must be an active Admin to own the account. Make them an Admin first.`);
     }
     const madeAdmin = !isAdmin(target);
     if (madeAdmin) {

@@ -125,7 +125,7 @@ export const owner: CommandHandler<CommandOf<'owner'>> = async (command, context
     );
     return;
   }
-  await services.ownership.refreshOwnerPresence();
+  await services.ownership.refreshOwnerPresence(actor);
   await context.respond(
     await submitChange(services, actor, { kind: 'recover-owner', user: command.who }, (recovery) =>
       changedCard(() => `${recovery.card.email} now owns the account.`)(recovery.card),
