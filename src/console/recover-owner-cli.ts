@@ -34,7 +34,8 @@ function readArguments(argv: string[]): { email: string; yes: boolean } {
   try {
     ({ values } = parseArgs({ args: argv, options: { email: { type: 'string' }, yes: { type: 'boolean' } }, strict: true }));
   } catch (error) {
-    throw new Refusal(`${(error as Error).message.split('\n')[0]} ${USAGE}`);
+    // Node's own sentence (e.g. "Unknown option '--force'"), without its advice on positionals.
+    throw new Refusal(`${(error as Error).message.split('. ')[0]}. ${USAGE}`);
   }
   if (!values.email?.trim()) throw new Refusal(`Say whom to make the owner with --email. ${USAGE}`);
   const email = normaliseEmail(values.email);

@@ -89,6 +89,15 @@ describe.each(testTargets())('/users owner when the owner is gone (%s store)', (
     );
   });
 
+  it('notices when the owner is back in Slack, and refuses again', async () => {
+    const leftAt = async () => (await h.roster.prisma.user.findFirstOrThrow({ where: { email: OWNER.email } })).slackLeftAt;
+    expect(await leftAt()).not.toBeNull();
+    h.fake.addUser({ id: OWNER.slackId, email: OWNER.email });
+    expect(await refused('UADA', 'owner ada@example.com')).toContain(`Only the owner (${OWNER.email})`);
+    expect(await leftAt()).toBeNull();
+    h.fake.addUser({ id: OWNER.slackId, email: OWNER.email, deleted: true });
+  });
+
   it('refuses a target who is not an active Admin', async () => {
     await seedUser(h.roster, { email: 'bob@example.com', roles: ['admin'], slackUserId: 'UBOB' });
     h.fake.addUser({ id: 'UBOB', email: 'bob@example.com' });

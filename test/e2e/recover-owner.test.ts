@@ -96,14 +96,16 @@ describe.each(testTargets())('npm run recover-owner next to a running Roster (%s
       recoverOwner(env, ['--email', 'off@example.com', '--yes']),
       recoverOwner(env, ['--email', OWNER.email, '--yes']),
       recoverOwner(env, ['--yes']),
+      recoverOwner(env, ['--email', 'bob@example.com', '--force']),
     ]);
-    expect(runs.map((run) => run.code)).toEqual([1, 1, 1, 1, 1]);
+    expect(runs.map((run) => run.code)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(runs.map((run) => run.stderr.trim())).toEqual([
       'not-an-address is not a valid e-mail address.',
       expect.stringContaining('No user with the e-mail nobody@example.com is in the directory.'),
       'off@example.com is disabled; only an active user can own the account.',
       `${OWNER.email} already owns the account.`,
       'Say whom to make the owner with --email. Usage: npm run recover-owner -- --email <address> [--yes]',
+      "Unknown option '--force'. Usage: npm run recover-owner -- --email <address> [--yes]",
     ]);
     for (const run of runs) expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(await directoryState(h.roster)).toBe(before);
