@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createAccessService, type SlackProfiles } from './domain/access/access-service';
+import { createOwnershipService } from './domain/account/ownership-service';
 import { createApprovalService } from './domain/approvals/approval-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { requiredApproval } from './domain/changes/approval-policy';
@@ -105,6 +106,7 @@ export function createServices(
     // The web page that shows an e-mailed credential once.
     handoff,
     approvals,
+    ownership: createOwnershipService({ prisma, accountId, clock, profiles: deps.profiles }),
     roles: createRoleService({ prisma, accountId }),
     groups: createGroupService({ prisma, accountId, audit }),
     deletion: createDeletionService({ prisma, accountId, directory }),

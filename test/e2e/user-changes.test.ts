@@ -169,6 +169,8 @@ describe.each(testTargets())('changing users from Slack (%s store)', (target) =>
     await ask('owner second-admin@example.com');
     const account = await h.roster.prisma.account.findFirstOrThrow({ include: { owner: true } });
     expect(account.owner?.email).toBe('second-admin@example.com');
+    // The new owner is in Slack and active, so nobody else can take ownership from them.
+    h.fake.addUser({ id: 'USECOND', email: 'second-admin@example.com' });
     expect(await refused('owner owner@example.com')).toContain('Only the owner (second-admin@example.com)');
     // The former owner can now be demoted, the new one cannot.
     await ask(`roles ${OWNER.email} +normal -admin`);

@@ -59,6 +59,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('enable'), user }),
   z.object({ kind: z.literal('revoke'), user }),
   z.object({ kind: z.literal('owner'), user }),
+  /** Ownership taken from an owner who is gone; `from` is the owner it was decided against (filled in when absent). */
+  z.object({ kind: z.literal('recover-owner'), user, from: z.uuid().nullable().optional() }),
   z.object({ kind: z.literal('delete'), users: z.array(user).max(100), reason: z.string().max(2000).nullable() }),
   z.object({ kind: z.literal('api-key'), user }),
   z.object({ kind: z.literal('grant-passcode'), user, tenureDays: z.number().int() }),

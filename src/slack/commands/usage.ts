@@ -53,7 +53,7 @@ const SUMMARY: Record<Subcommand, string> = {
   passcode: 'Grant or reset a time-limited API passcode.',
   props: 'Set or remove custom properties.',
   signin: 'Switch a user to Google sign-in or back to a password.',
-  owner: 'Transfer account ownership.',
+  owner: 'Transfer account ownership; when the owner is disabled or left Slack, an Admin asks and a second Admin approves.',
   seats: 'Seats used and the plan limit.',
   export: 'Get the directory as a CSV file in a DM.',
   audit: 'Recent changes, optionally about one user.',
