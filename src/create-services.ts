@@ -47,10 +47,11 @@ export function createServices(
 ) {
   const { prisma, accountId, clock } = deps;
   const audit = createAuditService({ db: prisma, accountId, clock });
-  const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit });
-  const access = createAccessService({ prisma, accountId, profiles: deps.profiles });
-  const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   const policy = config.catalog.policy;
+  const { multipleRoles } = policy;
+  const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit, multipleRoles });
+  const access = createAccessService({ prisma, accountId, profiles: deps.profiles, multipleRoles });
+  const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   const changes = createChangeService({
     prisma,
     accountId,
@@ -64,6 +65,7 @@ export function createServices(
     inviteTtlHours: config.inviteTtlHours,
     publicUrl: config.publicUrl,
     passwordLinkTtlHours: policy.passwordLinkTtlHours,
+    multipleRoles,
     policy: policy.approvals,
     approvalsEnabled: config.approvalsChannel !== undefined,
     approvals: () => approvals,
@@ -75,6 +77,7 @@ export function createServices(
     clock,
     audit,
     ttlHours: policy.approvals.ttlHours,
+    multipleRoles,
     run: (tx, requesterId, payload) => changes.runApproved(tx, requesterId, payload),
   });
   return {
@@ -85,7 +88,7 @@ export function createServices(
     links,
     changes,
     approvals,
-    roles: createRoleService({ prisma, accountId }),
+    roles: createRoleService({ prisma, accountId, multipleRoles }),
     groups: createGroupService({ prisma, accountId, audit }),
     deletion: createDeletionService({ prisma, accountId, directory }),
     exports: createExportService({ prisma, accountId, clock, audit }),
@@ -99,6 +102,7 @@ export function createServices(
       audit,
       throttle: createSignInThrottle({ prisma, accountId, clock }),
       messenger: deps.messenger,
+      multipleRoles,
       onNoticeError: (err) => deps.logger.warn({ err }, 'could not report a sign-in lockout'),
     }),
   };

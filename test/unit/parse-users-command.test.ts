@@ -51,7 +51,7 @@ describe('parseUsersCommand', () => {
       {
         kind: 'invite',
         emails: ['a@x.com', 'b@x.com', 'c@x.com'],
-        role: 'editor',
+        roles: ['editor'],
         products: {},
         groups: ['Default', 'Ops'],
         perms: ['content:publish'],
@@ -60,7 +60,11 @@ describe('parseUsersCommand', () => {
     ],
     [
       'invite a@x.com --product crm=editor --product analytics=none',
-      { kind: 'invite', emails: ['a@x.com'], products: { crm: 'editor', analytics: 'none' }, groups: [], perms: [] },
+      { kind: 'invite', emails: ['a@x.com'], roles: [], products: { crm: 'editor', analytics: 'none' }, groups: [], perms: [] },
+    ],
+    [
+      'invite a@x.com --role editor --role partner=acme',
+      { kind: 'invite', emails: ['a@x.com'], roles: ['editor', 'partner=acme'], products: {}, groups: [], perms: [] },
     ],
     ['resend a@x.com', { kind: 'resend', who: { email: 'a@x.com' } }],
     ['invite-link a@x.com', { kind: 'invite-link', who: { email: 'a@x.com' } }],

@@ -16,7 +16,8 @@ import { findGroup } from '../groups/find-group';
 import type { InviteResult } from '../invites/invite-service';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
-import { resolveAccess } from '../roles/resolve-access';
+import { holdingsInForce } from '../roles/precedence';
+import { requestedRoles, resolveAccess } from '../roles/resolve-access';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
 import { findUser } from './user-change';
@@ -56,7 +57,8 @@ function checkAddresses(raw: string[]): { emails: string[]; problems: Problem[] 
 
 /** Granting a role, product level or extra permission needs `roles:manage`, as it does after the invite. */
 function invitePermissions(change: ChangeOf<'invite'>): AdminPermission[] {
-  const grants = Boolean(change.role) || Object.keys(change.products ?? {}).length > 0 || (change.perms ?? []).length > 0;
+  const grants =
+    requestedRoles(change).length > 0 || Object.keys(change.products ?? {}).length > 0 || (change.perms ?? []).length > 0;
   return grants ? ['users:manage', 'roles:manage'] : ['users:manage'];
 }
 
@@ -183,7 +185,7 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
     const added = addedAdminPower(
       new Set(),
       adminPowerOf(
-        access.grants.map((g) => g.role),
+        holdingsInForce(access.grants, context.multipleRoles).effective.map((g) => g.role),
         access.perms,
       ),
     );

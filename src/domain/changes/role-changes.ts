@@ -122,7 +122,7 @@ export const bulkRoles: ChangeHandler<'bulk-roles', RolePreview[]> = {
       await writeHoldings(context, user, next);
       const after = await tx.user.findUniqueOrThrow({ where: { id: user.id }, include: userInclude });
       applied.audit.push(auditOf(user, after));
-      applied.gains.push(...powerGain(user, after));
+      applied.gains.push(...powerGain(user, after, context.multipleRoles));
       previews.push({ email: user.email, before: user.roles.map(holdingLabel), after: next.map(holdingLabel) });
     }
     const changed = previews.filter((p) => p.before.join() !== p.after.join());

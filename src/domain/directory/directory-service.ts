@@ -11,6 +11,7 @@ import { ALL_USERS_GROUP } from '../account/bootstrap';
 import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
 import type { AdminPermission } from '../roles/permissions';
+import type { MultipleRoles } from '../roles/precedence';
 import { summaryInclude, toCard, toSummary, type UserCard, type UserRecord, type UserSummary, userInclude } from './user-view';
 
 /** A user as an admin names them: by e-mail, or by their linked Slack user. */
@@ -48,7 +49,13 @@ export async function countSeats(db: Db, accountId: string): Promise<number> {
 
 export type DirectoryService = ReturnType<typeof createDirectoryService>;
 
-export function createDirectoryService(deps: { prisma: PrismaClient; accountId: string; clock: Clock; seatLimit: number }) {
+export function createDirectoryService(deps: {
+  prisma: PrismaClient;
+  accountId: string;
+  clock: Clock;
+  seatLimit: number;
+  multipleRoles: MultipleRoles;
+}) {
   const { prisma, accountId, clock } = deps;
 
   function describe(who: UserRef): string {
@@ -83,6 +90,7 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
   return {
     findUser,
     ownerId,
+    multipleRoles: deps.multipleRoles,
 
     /** A user for a form that changes them: the permission is checked before the lookup, so nobody learns who exists. */
     async userFor(actor: Actor, permission: AdminPermission, who: UserRef): Promise<UserRecord> {
@@ -97,7 +105,7 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
       const now = clock.now();
       const lock = await prisma.signInThrottle.findFirst({ where: { accountId, email: user.email, lockedUntil: { gt: now } } });
       return {
-        ...toCard(user, now, await ownerId(prisma)),
+        ...toCard(user, now, await ownerId(prisma), deps.multipleRoles),
         signInLock: lock?.lockedUntil ? { until: lock.lockedUntil, addresses: lock.addresses } : null,
       };
     },

@@ -21,7 +21,7 @@ export type UsersCommand =
   | {
       kind: 'invite';
       emails: string[];
-      role?: string;
+      roles: string[];
       products: Record<string, string>;
       groups: string[];
       perms: string[];
@@ -177,7 +177,7 @@ export function parseUsersCommand(text: string): UsersCommand {
       return {
         kind: 'invite',
         emails,
-        role: single(sub, parsed, 'role'),
+        roles: parsed.options.get('role') ?? [],
         products,
         groups: parsed.options.get('group') ?? [],
         perms: parsed.options.get('perm') ?? [],

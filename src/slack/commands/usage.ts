@@ -2,7 +2,7 @@
 export const USAGE = {
   list: '/users list [text] [--status S] [--role R] [--group G] [--page N]',
   show: '/users show <who>',
-  invite: '/users invite <emails> [--role R] [--product P=LEVEL]... [--group G]... [--perm P]... [--note "…"]',
+  invite: '/users invite <emails> [--role R]... [--product P=LEVEL]... [--group G]... [--perm P]... [--note "…"]',
   resend: '/users resend <who>',
   'invite-link': '/users invite-link <who>',
   'password-link': '/users password-link <who>',

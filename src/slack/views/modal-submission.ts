@@ -40,6 +40,15 @@ export function selectedMany(values: Values, block: string): string[] {
   return (values[block]?.[block]?.selected_options ?? []).map((o) => o.value);
 }
 
+/**
+ * The values of a select that is now a multi-select: a form opened before an upgrade still sends
+ * the single `selected_option`, so both shapes are read.
+ */
+export function selectedOneOrMany(values: Values, block: string): string[] {
+  const single = selected(values, block);
+  return [...selectedMany(values, block), ...(single ? [single] : [])];
+}
+
 /** Per-product level selects (one block per product, ids `<prefix><product>`): product → level, and the blocks. */
 export function productLevels(values: Values, prefix: string): { blocks: string[]; levels: Record<string, string> } {
   const blocks = Object.keys(values).filter((block) => block.startsWith(prefix));

@@ -12,7 +12,7 @@ import { submitChange } from '../submit-change';
 import { changedCard, passcodeReply } from './change-replies';
 import { deletionMessage } from './deletion-message';
 import { reissuedLinkText } from './invite-result-message';
-import { parseMetadata, productLevels, selected, submit, text, unpackMetadata } from './modal-submission';
+import { parseMetadata, productLevels, selected, selectedOneOrMany, submit, text, unpackMetadata } from './modal-submission';
 
 export function registerUserModalSubmissions(app: App, services: SlackServices): void {
   app.view<ViewSubmitAction>(VIEWS.edit, async ({ ack, body, view, client }) => {
@@ -47,13 +47,14 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
       products: productBlocks[0] ?? BLOCKS.rolesGeneral,
       perms: BLOCKS.rolesGeneral,
     };
-    await submit(services, { ack, body, client }, fields, metadata.channelId, (actor) => {
-      const general = selected(values, BLOCKS.rolesGeneral);
+    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
       const scope = text(values, BLOCKS.rolesScope);
+      // The one scope field applies to the scoped roles chosen.
+      const scoped = new Set((await services.roles.catalogRoles()).filter((r) => r.scoped).map((r) => r.key));
       const change = {
         kind: 'set-roles' as const,
         user: { id: metadata.userId ?? '' },
-        role: general && scope ? `${general}=${scope}` : general,
+        roles: selectedOneOrMany(values, BLOCKS.rolesGeneral).map((key) => (scope && scoped.has(key) ? `${key}=${scope}` : key)),
         products,
       };
       return submitChange(

@@ -8,6 +8,7 @@ import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import { type Actor, requirePermission } from '../../domain/access/actor';
 import type { Who } from '../../domain/directory/directory-service';
 import type { UserRecord } from '../../domain/directory/user-view';
+import type { MultipleRoles } from '../../domain/roles/precedence';
 import type { RolePreview } from '../../domain/users/role-service';
 import type { Role } from '../../store/generated/client';
 import { asView } from '../block-kit';
@@ -15,6 +16,7 @@ import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
 import { fitList, LIMITS } from './block-limits';
 import { escapeMrkdwn } from './format';
+import { roleHint, roleLine, roleOption } from './role-options';
 
 /** What a modal remembers between opening and submission. */
 export interface ModalMetadata {
@@ -65,19 +67,17 @@ export function editModal(user: UserRecord, metadata: ModalMetadata) {
     .buildToObject();
 }
 
-export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetadata) {
+export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetadata, multipleRoles: MultipleRoles) {
   const general = roles.filter((r) => !r.product);
   const products = [...new Set(roles.map((r) => r.product).filter((p): p is string => p !== null))];
   const held = (role: Role) => user.roles.some((h) => h.roleId === role.id);
-  const currentGeneral = general.find(held);
-  const generalSelect = Elements.StaticSelect({ actionId: BLOCKS.rolesGeneral, placeholder: 'Choose a role' }).options(
-    ...general.map((r) => option(r.scoped ? `${r.name} (scoped)` : r.name, r.key)),
+  const currentGeneral = general.filter(held);
+  const generalSelect = Elements.StaticMultiSelect({ actionId: BLOCKS.rolesGeneral, placeholder: 'Choose roles' }).options(
+    ...general.map(roleOption),
   );
-  if (currentGeneral)
-    generalSelect.initialOption(
-      option(currentGeneral.scoped ? `${currentGeneral.name} (scoped)` : currentGeneral.name, currentGeneral.key),
-    );
+  if (currentGeneral.length > 0) generalSelect.initialOptions(...currentGeneral.map(roleOption));
   const currentScope = user.roles.find((h) => h.scope)?.scope ?? undefined;
+  const catalog = fitList(general.map(roleLine), LIMITS.sectionText);
   return Modal({
     title: 'Roles',
     callbackId: VIEWS.roles,
@@ -86,8 +86,8 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
     privateMetaData: JSON.stringify(metadata),
   })
     .blocks(
-      Blocks.Section({ text: `Roles of *${user.email}*. The primary role is the one of highest precedence.` }),
-      Blocks.Input({ label: products.length > 0 ? 'Directory role (optional)' : 'Role', blockId: BLOCKS.rolesGeneral })
+      Blocks.Section({ text: `Roles of *${escapeMrkdwn(user.email)}*. ${roleHint(multipleRoles)}` }),
+      Blocks.Input({ label: products.length > 0 ? 'Directory roles (optional)' : 'Roles', blockId: BLOCKS.rolesGeneral })
         .optional(products.length > 0)
         .element(generalSelect),
       general.some((r) => r.scoped)
@@ -100,11 +100,12 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
         const current = levels.find(held);
         const select = Elements.StaticSelect({ actionId: `${BLOCKS.rolesProductPrefix}${product}` }).options(
           option('No access', NO_ACCESS),
-          ...levels.map((r) => option(r.name, r.key)),
+          ...levels.map(roleOption),
         );
-        select.initialOption(current ? option(current.name, current.key) : option('No access', NO_ACCESS));
+        select.initialOption(current ? roleOption(current) : option('No access', NO_ACCESS));
         return Blocks.Input({ label: product, blockId: `${BLOCKS.rolesProductPrefix}${product}` }).element(select);
       }),
+      Blocks.Context({ blockId: BLOCKS.rolesCatalog }).elements(catalog),
     )
     .buildToObject();
 }
@@ -171,7 +172,9 @@ export async function openRolesModal(context: OpenContext, who: Who): Promise<vo
   const roles = await context.services.roles.catalogRoles();
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: asView(rolesModal(user, roles, { userId: user.id, channelId: context.channelId })),
+    view: asView(
+      rolesModal(user, roles, { userId: user.id, channelId: context.channelId }, context.services.roles.multipleRoles),
+    ),
   });
 }
 
