@@ -31,6 +31,15 @@ async function catalogFile(multipleRoles: 'highest' | 'union' | undefined, extra
   return file;
 }
 
+/** Polls `check` until it holds (the fake's waitFor takes only synchronous predicates). */
+async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function rolesOf(h: Harness, email: string): Promise<string[]> {
   const held = await h.roster.prisma.userRole.findMany({ where: { user: { email } }, include: { role: true } });
   return held.map((r) => r.role.key).sort();
@@ -146,7 +155,7 @@ describe.each(testTargets())('several roles: the highest precedence wins (%s sto
         },
       },
     });
-    await h.fake.waitFor(async () => (await rolesOf(h, 'modal-multi@example.com')).length === 2 || undefined);
+    await until(async () => (await rolesOf(h, 'modal-multi@example.com')).length === 2);
     expect(await rolesOf(h, 'modal-multi@example.com')).toEqual(['contributor', 'viewer']);
   });
 
@@ -172,7 +181,7 @@ describe.each(testTargets())('several roles: the highest precedence wins (%s sto
         },
       },
     });
-    await h.fake.waitFor(async () => (await rolesOf(h, 'kim@example.com')).join() === 'contributor,viewer' || undefined);
+    await until(async () => (await rolesOf(h, 'kim@example.com')).join() === 'contributor,viewer');
   });
 
   it('`/users help roles` lists every role with its precedence and description', async () => {

@@ -22,12 +22,37 @@ export type UserRef = Who | { id: string };
 
 export const PAGE_SIZE = 20;
 
-export interface ListFilter {
+/** `/users list`'s filters, also the target of bulk actions on "everyone matching". */
+export interface UserFilter {
   text?: string;
   status?: UserStatus;
   role?: string;
   group?: string;
+}
+
+export interface ListFilter extends UserFilter {
   page: number;
+}
+
+/** A bulk action on a filter covers at most this many users. */
+export const MAX_MATCHING = 500;
+
+/** A user a filter matched. */
+export interface MatchedUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+/** A filter as people read it: `status active, role viewer, group “Sales”, text “ann”`. */
+export function describeFilter(filter: UserFilter): string {
+  const parts = [
+    filter.status ? `status ${filter.status}` : '',
+    filter.role ? `role ${filter.role}` : '',
+    filter.group ? `group “${filter.group}”` : '',
+    filter.text ? `text “${filter.text}”` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'no filter (everyone)';
 }
 
 export interface UserPage {
@@ -87,10 +112,61 @@ export function createDirectoryService(deps: {
     return user;
   }
 
+  /**
+   * The `where` of `/users list`'s filters (text in e-mail or name, status, a held role, a group), shared
+   * by the list and by bulk actions on a filter, so "everyone matching" means what the list shows.
+   */
+  async function filterWhere(filter: UserFilter, db: Db = prisma): Promise<Prisma.UserWhereInput> {
+    const where: Prisma.UserWhereInput = { accountId };
+    if (filter.status) where.status = filter.status;
+    if (filter.text) {
+      where.OR = [
+        { email: { contains: filter.text, mode: 'insensitive' } },
+        { name: { contains: filter.text, mode: 'insensitive' } },
+      ];
+    }
+    if (filter.role) {
+      const role = await db.role.findFirst({
+        where: { accountId, OR: [{ key: filter.role.toLowerCase() }, { name: { equals: filter.role, mode: 'insensitive' } }] },
+      });
+      if (!role) throw fail.notFound(`There is no role \`${filter.role}\`. Roles: ${await roleKeys()}.`, { field: 'role' });
+      where.roles = { some: { roleId: role.id } };
+    }
+    if (filter.group && filter.group.toLowerCase() !== ALL_USERS_GROUP.toLowerCase()) {
+      const group = await db.group.findFirst({ where: { accountId, name: { equals: filter.group, mode: 'insensitive' } } });
+      if (!group) throw fail.notFound(`There is no group \`${filter.group}\`. See \`/users group list\`.`, { field: 'group' });
+      where.groups = { some: { groupId: group.id } };
+    }
+    return where;
+  }
+
   return {
     findUser,
     ownerId,
+    filterWhere,
     multipleRoles: deps.multipleRoles,
+
+    /**
+     * Everyone matching a filter, for a bulk action that needs `permission`: ordered by e-mail, at most
+     * `MAX_MATCHING` (more is refused, so an action never silently covers part of what was asked).
+     */
+    async matching(actor: Actor, permission: AdminPermission, filter: UserFilter): Promise<MatchedUser[]> {
+      requirePermission(actor, permission);
+      const users = await prisma.user.findMany({
+        where: await filterWhere(filter),
+        select: { id: true, email: true, name: true },
+        orderBy: { email: 'asc' },
+        take: MAX_MATCHING + 1,
+      });
+      if (users.length === 0) throw fail.notFound(`Nobody matches ${describeFilter(filter)}.`, { field: 'users' });
+      if (users.length > MAX_MATCHING) {
+        throw fail.badInput(
+          `More than ${MAX_MATCHING} users match ${describeFilter(filter)}; narrow the filter (at most ${MAX_MATCHING} at once).`,
+          { field: 'users' },
+        );
+      }
+      return users;
+    },
 
     /** A user for a form that changes them: the permission is checked before the lookup, so nobody learns who exists. */
     async userFor(actor: Actor, permission: AdminPermission, who: UserRef): Promise<UserRecord> {
@@ -113,26 +189,7 @@ export function createDirectoryService(deps: {
     /** One page of the list, 20 rows, ordered by e-mail. */
     async list(actor: Actor, filter: ListFilter): Promise<UserPage> {
       requirePermission(actor, 'users:view');
-      const where: Prisma.UserWhereInput = { accountId };
-      if (filter.status) where.status = filter.status;
-      if (filter.text) {
-        where.OR = [
-          { email: { contains: filter.text, mode: 'insensitive' } },
-          { name: { contains: filter.text, mode: 'insensitive' } },
-        ];
-      }
-      if (filter.role) {
-        const role = await prisma.role.findFirst({
-          where: { accountId, OR: [{ key: filter.role.toLowerCase() }, { name: { equals: filter.role, mode: 'insensitive' } }] },
-        });
-        if (!role) throw fail.notFound(`There is no role \`${filter.role}\`. Roles: ${await roleKeys()}.`, { field: 'role' });
-        where.roles = { some: { roleId: role.id } };
-      }
-      if (filter.group && filter.group.toLowerCase() !== ALL_USERS_GROUP.toLowerCase()) {
-        const group = await prisma.group.findFirst({ where: { accountId, name: { equals: filter.group, mode: 'insensitive' } } });
-        if (!group) throw fail.notFound(`There is no group \`${filter.group}\`. See \`/users group list\`.`, { field: 'group' });
-        where.groups = { some: { groupId: group.id } };
-      }
+      const where = await filterWhere(filter);
       const fetch = (page: number) =>
         prisma.user.findMany({
           where,

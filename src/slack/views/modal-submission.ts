@@ -6,6 +6,7 @@ import type { AckFn, ViewOutput, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Actor } from '../../domain/access/actor';
+import { userFilterSchema } from '../../domain/changes/directory-change';
 import { fail, isRosterError } from '../../errors';
 import { asBlocks, asView } from '../block-kit';
 import { publishHome } from '../events';
@@ -17,8 +18,9 @@ import type { ModalMetadata } from './user-modals';
 
 const metadataSchema = z.object({
   userId: z.uuid().optional(),
-  userIds: z.array(z.uuid()).max(100).optional(),
+  userIds: z.array(z.uuid()).max(500).optional(),
   channelId: z.string().max(30).optional(),
+  filter: userFilterSchema.optional(),
   emails: z.array(z.email()).max(500).optional(),
   assign: z.array(z.string().max(60)).max(50).optional(),
   unassign: z.array(z.string().max(60)).max(50).optional(),
@@ -77,7 +79,8 @@ export async function packMetadata(
 ): Promise<ModalMetadata> {
   if (JSON.stringify(metadata).length <= LIMITS.privateMetadata || !actor.userId) return metadata;
   const { channelId, ...lists } = metadata;
-  return { channelId, stateId: await services.viewState.save(actor.userId, lists) };
+  // Plain JSON: the lists and the filter's strings.
+  return { channelId, stateId: await services.viewState.save(actor.userId, lists as Record<string, string[] | string>) };
 }
 
 /** The metadata a modal was opened with, read back from its stored copy when it carries only the id. */

@@ -79,9 +79,10 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
   app.view<ViewSubmitAction>(VIEWS.deleteConfirm, async ({ ack, body, view, client }) => {
     const metadata = parseMetadata(view.private_metadata);
     await submit(services, { ack, body, client }, { reason: BLOCKS.deleteReason }, metadata.channelId, async (actor) => {
-      const userIds = (await unpackMetadata(services, actor, metadata)).userIds ?? [];
+      const unpacked = await unpackMetadata(services, actor, metadata);
       const reason = text(view.state.values, BLOCKS.deleteReason) ?? null;
-      const change = { kind: 'delete' as const, users: userIds.map((id) => ({ id })), reason };
+      const users = (unpacked.userIds ?? []).map((id) => ({ id }));
+      const change = { kind: 'delete' as const, users, reason, ...(unpacked.filter ? { filter: unpacked.filter } : {}) };
       return submitChange(services, actor, change, deletionMessage, { reason });
     });
   });

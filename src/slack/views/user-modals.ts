@@ -6,7 +6,7 @@
 import type { WebClient } from '@slack/web-api';
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import { type Actor, requirePermission } from '../../domain/access/actor';
-import type { Who } from '../../domain/directory/directory-service';
+import { describeFilter, type UserFilter, type Who } from '../../domain/directory/directory-service';
 import type { UserRecord } from '../../domain/directory/user-view';
 import type { MultipleRoles } from '../../domain/roles/precedence';
 import type { RolePreview } from '../../domain/users/role-service';
@@ -26,6 +26,8 @@ export interface ModalMetadata {
   emails?: string[];
   assign?: string[];
   unassign?: string[];
+  /** A bulk action on everyone matching these filters (with `userIds`: those listed at review time). */
+  filter?: UserFilter;
   /** Set instead of the lists above when they are too long for private_metadata (see view-state.ts). */
   stateId?: string;
 }
@@ -110,8 +112,20 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
     .buildToObject();
 }
 
-export function bulkRolesModal(roles: Role[], metadata: ModalMetadata) {
+/** Picks users (typed, or everyone matching `metadata.filter`) and the roles to assign and unassign. */
+export function bulkRolesModal(
+  roles: Role[],
+  metadata: ModalMetadata,
+  initial: { assign?: string[]; unassign?: string[]; matching?: number } = {},
+) {
   const roleOptions = roles.map((r) => option(r.name, r.key));
+  const initialOf = (keys: string[] | undefined) =>
+    roles.filter((r) => keys?.some((k) => k.toLowerCase() === r.key || k.toLowerCase() === r.name.toLowerCase()));
+  const select = (actionId: string, placeholder: string, keys: string[] | undefined) => {
+    const element = Elements.StaticMultiSelect({ actionId, placeholder }).options(...roleOptions);
+    const chosen = initialOf(keys);
+    return chosen.length > 0 ? element.initialOptions(...chosen.map((r) => option(r.name, r.key))) : element;
+  };
   return Modal({
     title: 'Bulk roles',
     callbackId: VIEWS.bulkRoles,
@@ -120,30 +134,38 @@ export function bulkRolesModal(roles: Role[], metadata: ModalMetadata) {
     privateMetaData: JSON.stringify(metadata),
   })
     .blocks(
-      Blocks.Input({
-        label: 'Users (e-mail addresses)',
-        blockId: BLOCKS.bulkUsers,
-        hint: 'Separate them with commas, spaces or new lines.',
-      }).element(Elements.TextInput({ actionId: BLOCKS.bulkUsers, maxLength: 3000 }).multiline()),
+      metadata.filter
+        ? Blocks.Section({
+            blockId: BLOCKS.bulkUsers,
+            text: `*Everyone matching* ${escapeMrkdwn(describeFilter(metadata.filter))}: ${initial.matching ?? 0} user${initial.matching === 1 ? '' : 's'} now. The review lists who is changed.`,
+          })
+        : Blocks.Input({
+            label: 'Users (e-mail addresses)',
+            blockId: BLOCKS.bulkUsers,
+            hint: 'Separate them with commas, spaces or new lines.',
+          }).element(Elements.TextInput({ actionId: BLOCKS.bulkUsers, maxLength: 3000 }).multiline()),
       Blocks.Input({ label: 'Assign', blockId: BLOCKS.bulkAssign })
         .optional(true)
-        .element(
-          Elements.StaticMultiSelect({ actionId: BLOCKS.bulkAssign, placeholder: 'Roles to add' }).options(...roleOptions),
-        ),
+        .element(select(BLOCKS.bulkAssign, 'Roles to add', initial.assign)),
       Blocks.Input({ label: 'Unassign', blockId: BLOCKS.bulkUnassign })
         .optional(true)
-        .element(
-          Elements.StaticMultiSelect({ actionId: BLOCKS.bulkUnassign, placeholder: 'Roles to remove' }).options(...roleOptions),
-        ),
+        .element(select(BLOCKS.bulkUnassign, 'Roles to remove', initial.unassign)),
     )
     .buildToObject();
 }
 
-/** The review step: every change that saving will make. */
+/** How many users a review lists by name; the rest are counted. */
+export const REVIEW_LISTED = 20;
+
+/** The review step: the count, and the first 20 changes that saving will make. */
 export function bulkRolesReview(previews: RolePreview[], metadata: ModalMetadata, needsApproval: boolean) {
   const changed = previews.filter((p) => p.before.join() !== p.after.join());
-  const lines = changed.map((p) => `• ${escapeMrkdwn(p.email)}: ${p.before.join(', ') || '—'} → *${p.after.join(', ') || '—'}*`);
+  const lines = changed
+    .slice(0, REVIEW_LISTED)
+    .map((p) => `• ${escapeMrkdwn(p.email)}: ${p.before.join(', ') || '—'} → *${p.after.join(', ') || '—'}*`);
+  if (changed.length > REVIEW_LISTED) lines.push(`…and ${changed.length - REVIEW_LISTED} more`);
   const text = lines.length > 0 ? fitList(lines, LIMITS.sectionText) : 'Nothing would change.';
+  const on = metadata.filter ? ` (everyone matching ${escapeMrkdwn(describeFilter(metadata.filter))})` : '';
   return Modal({
     title: 'Review',
     callbackId: VIEWS.bulkRolesReview,
@@ -152,8 +174,13 @@ export function bulkRolesReview(previews: RolePreview[], metadata: ModalMetadata
     privateMetaData: JSON.stringify(metadata),
   })
     .blocks(
-      Blocks.Section({ text: `*${changed.length} of ${previews.length} users change:*` }),
+      Blocks.Section({ text: `*${changed.length} of ${previews.length} users change${on}:*` }),
       Blocks.Section({ text }),
+      metadata.filter
+        ? Blocks.Context().elements(
+            'Saving acts on exactly these users; anyone who no longer matches by then is skipped and reported.',
+          )
+        : undefined,
       needsApproval ? Blocks.Context().elements('This touches many users, so it waits for an approver.') : undefined,
     )
     .buildToObject();
@@ -178,11 +205,17 @@ export async function openRolesModal(context: OpenContext, who: Who): Promise<vo
   });
 }
 
-export async function openBulkRolesModal(context: OpenContext): Promise<void> {
+/** Opens bulk roles: on typed addresses, or on everyone matching `filter` (counted now, listed at review). */
+export async function openBulkRolesModal(
+  context: OpenContext,
+  options: { filter?: UserFilter; assign?: string[]; unassign?: string[] } = {},
+): Promise<void> {
   requirePermission(context.actor, 'roles:manage');
   const roles = await context.services.roles.catalogRoles();
+  const { filter, assign, unassign } = options;
+  const matching = filter ? (await context.services.directory.matching(context.actor, 'roles:manage', filter)).length : undefined;
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: asView(bulkRolesModal(roles, { channelId: context.channelId })),
+    view: asView(bulkRolesModal(roles, { channelId: context.channelId, filter }, { assign, unassign, matching })),
   });
 }
