@@ -5,11 +5,15 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createAccessService, type SlackProfiles } from './domain/access/access-service';
+import { createOwnershipService } from './domain/account/ownership-service';
 import { createApprovalService } from './domain/approvals/approval-service';
 import { createAuditService } from './domain/audit/audit-service';
+import { requiredApproval } from './domain/changes/approval-policy';
 import { createChangeService } from './domain/changes/change-service';
 import type { Clock } from './domain/clock';
+import { createCredentialHandoff } from './domain/credentials/credential-handoff';
 import type { HolderMessenger } from './domain/credentials/credential-service';
+import { createPasswordReset } from './domain/credentials/password-reset';
 import { createSignInService } from './domain/credentials/sign-in-service';
 import { createSignInThrottle } from './domain/credentials/sign-in-throttle';
 import { createDeletionService } from './domain/deletion/deletion-service';
@@ -20,6 +24,7 @@ import { createGroupService } from './domain/groups/group-service';
 import { createHomeService } from './domain/home/home-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
+import { createPartnerService } from './domain/partners/partners';
 import { createRoleService } from './domain/users/role-service';
 import type { PrismaClient } from './store/generated/client';
 
@@ -52,6 +57,15 @@ export function createServices(
   const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit, multipleRoles });
   const access = createAccessService({ prisma, accountId, profiles: deps.profiles, multipleRoles });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
+  const handoff = createCredentialHandoff({
+    prisma,
+    accountId,
+    clock,
+    audit,
+    messenger: deps.messenger,
+    delivery: deps.delivery,
+    publicUrl: config.publicUrl,
+  });
   const changes = createChangeService({
     prisma,
     accountId,
@@ -61,6 +75,7 @@ export function createServices(
     links,
     delivery: deps.delivery,
     messenger: deps.messenger,
+    handoff,
     seatLimit: config.seatLimit,
     inviteTtlHours: config.inviteTtlHours,
     publicUrl: config.publicUrl,
@@ -82,24 +97,43 @@ export function createServices(
   });
   return {
     logger: deps.logger,
+    /** Whether a passcode of `days` waits for an approver, as the modal says beforehand. */
+    passcodeNeedsApproval: (days: number) =>
+      config.approvalsChannel !== undefined &&
+      requiredApproval(policy.approvals, { kind: 'grant-passcode', grantsAdmin: false, users: 1, tenureDays: days }) !== null,
     audit,
     directory,
     access,
     links,
     changes,
+    // The web page that shows an e-mailed credential once.
+    handoff,
     approvals,
+    ownership: createOwnershipService({ prisma, accountId, clock, profiles: deps.profiles }),
     roles: createRoleService({ prisma, accountId, multipleRoles }),
     groups: createGroupService({ prisma, accountId, audit }),
     deletion: createDeletionService({ prisma, accountId, directory }),
     exports: createExportService({ prisma, accountId, clock, audit }),
     home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
     invites: createInviteService({ prisma, accountId }),
+    // The forgot-password page's link: the same kind of password link an admin sends.
+    passwordReset: createPasswordReset({
+      prisma,
+      accountId,
+      clock,
+      audit,
+      delivery: deps.delivery,
+      publicUrl: config.publicUrl,
+      ttlHours: policy.passwordLinkTtlHours,
+    }),
+    partners: createPartnerService({ prisma, accountId }),
     // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.
     signIn: createSignInService({
       prisma,
       accountId,
       clock,
       audit,
+      changes,
       throttle: createSignInThrottle({ prisma, accountId, clock }),
       messenger: deps.messenger,
       multipleRoles,

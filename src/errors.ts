@@ -19,8 +19,7 @@ export type ErrorCode =
   | 'not_grantable'
   | 'already_decided'
   | 'stale'
-  | 'rate_limited'
-  | 'unavailable';
+  | 'rate_limited';
 
 /** A problem the user can act on, e.g. one address of an invite and why it was refused. */
 export interface Problem {

@@ -131,7 +131,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     messenger: createHolderMessenger(dm),
     delivery,
   });
-  const { links, approvals, signIn } = domain;
+  const { links, approvals, signIn, passwordReset, handoff } = domain;
   const services: SlackServices = {
     ...domain,
     dm,
@@ -144,12 +144,13 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   // Decides req.ip, which every rate limit and the audit trail use; false (the default) trusts no proxy.
   web.set('trust proxy', config.trustProxy);
   web.use(healthRoutes({ ready: database.ping }));
-  web.use(webPages({ signIn, csrf: createCsrf(config.linkSecret), logger }));
+  const rateLimit = createRateLimit({ prisma, clock });
+  web.use(webPages({ signIn, passwordReset, handoff, rateLimit, csrf: createCsrf(config.linkSecret), logger }));
   web.use(
     apiRoutes({
       signIn,
       assets: createAssetService({ prisma, accountId, audit }),
-      rateLimit: createRateLimit({ prisma, clock }),
+      rateLimit,
       logger,
     }),
   );

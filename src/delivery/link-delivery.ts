@@ -18,7 +18,15 @@ function subject(message: OutgoingLink): string {
       return 'Reminder: your invitation is waiting';
     case 'password-link':
       return 'Set your password';
+    case 'password-reset':
+      return 'Reset your password';
+    case 'credential-reveal':
+      return `Your new ${credentialName(message)}`;
   }
+}
+
+function credentialName(message: OutgoingLink): string {
+  return message.credential === 'passcode' ? 'API passcode' : 'API key';
 }
 
 /** The message body, shared by the DM and the e-mail. */
@@ -26,6 +34,15 @@ export function linkText(message: OutgoingLink): string {
   const lines: string[] = [];
   if (message.kind === 'password-link') {
     lines.push('Use this link to set a new password. It works once.');
+  } else if (message.kind === 'credential-reveal') {
+    lines.push(
+      `${message.fromName ?? 'An admin'} issued you a new ${credentialName(message)}. For safety it is not in this message: open the link to see it. The link works once and shows it once, so have somewhere safe to keep it, like a password manager.`,
+    );
+  } else if (message.kind === 'password-reset') {
+    lines.push(
+      `Someone asked for a link to set a new password for ${message.email}. Use this link to set one; it works once.`,
+      'If you did not ask, ignore this message: your password stays as it is.',
+    );
   } else {
     lines.push(
       `${message.fromName ?? 'An admin'} invited you to join the account. Open the link to choose your name and password, or to sign in with Google.`,
@@ -53,7 +70,9 @@ export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; l
         note: message.note ? escapeMrkdwn(message.note) : message.note,
       };
       try {
-        outcome.slack = await deps.dm.toEmail(message.email, { text: `*${subject(forSlack)}*\n${linkText(forSlack)}` });
+        // A reveal link goes to holders outside the workspace (or whose DM just failed): e-mail only.
+        if (message.kind !== 'credential-reveal')
+          outcome.slack = await deps.dm.toEmail(message.email, { text: `*${subject(forSlack)}*\n${linkText(forSlack)}` });
       } catch (error) {
         outcome.slack = 'failed';
         outcome.problems.push(`the Slack DM to ${message.email} failed (${reasonOf(error)})`);

@@ -194,3 +194,20 @@ export async function pruneRateLimits(deps: DueWorkDeps): Promise<number> {
   });
   return count + throttles.count;
 }
+
+/**
+ * Reveal links past their expiry lose their sealed secret (nobody can be shown it any more), and a
+ * pending credential older than an hour is one whose delivery never finished (the process stopped):
+ * its holder's current credential stays, as after a failed delivery.
+ */
+export async function pruneCredentialHandoffs(deps: DueWorkDeps): Promise<number> {
+  const now = deps.clock.now();
+  const erased = await deps.prisma.secretReveal.updateMany({
+    where: { accountId: deps.accountId, expiresAt: { lte: now }, sealed: { not: null } },
+    data: { sealed: null },
+  });
+  const stranded = await deps.prisma.pendingCredential.deleteMany({
+    where: { accountId: deps.accountId, createdAt: { lt: addHours(now, -1) } },
+  });
+  return erased.count + stranded.count;
+}

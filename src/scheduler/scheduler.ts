@@ -10,6 +10,7 @@ import {
   expireApprovals,
   expireInvites,
   expirePasscodes,
+  pruneCredentialHandoffs,
   pruneRateLimits,
   queueExpiringSoon,
   queuePasscodeWarnings,
@@ -76,6 +77,7 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
     report.passcodesExpired = await drain(signal, () => expirePasscodes(deps.due));
     report.approvalsExpired = await drain(signal, () => expireApprovals(deps.due));
     if (!signal?.aborted) await pruneRateLimits(deps.due);
+    if (!signal?.aborted) await pruneCredentialHandoffs(deps.due);
     report.sent += await drain(signal, () => sendReminders(deps.send, SEND_BATCH));
     if (!signal?.aborted) await awaitExpiriesInFlight(deps.due, startedAt);
     report.sent += await drain(signal, () => sendExpiryDms(deps.send));

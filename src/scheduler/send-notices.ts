@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { ApprovalService } from '../domain/approvals/approval-service';
 import type { Delivery } from '../domain/delivery/delivery';
+import { forEachLimited } from '../domain/for-each-limited';
 import { formatWhen } from '../domain/format-when';
 import type { InviteLinks } from '../domain/invites/invite-links';
 import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
@@ -68,24 +69,16 @@ export const SEND_CONCURRENCY = 8;
 /** Sends each claimed notice with `send`, settling it as sent, failed (refused) or left for retry. */
 async function settle(deps: SendDeps, claimed: ClaimedNotice[], send: (notice: ClaimedNotice) => Promise<void>): Promise<number> {
   const sent: string[] = [];
-  let next = 0;
-  async function worker() {
-    while (next < claimed.length) {
-      const notice = claimed[next++] as ClaimedNotice;
-      try {
-        await send(notice);
-        sent.push(notice.id);
-      } catch (error) {
-        const refusal = isRefusal(error);
-        deps.logger.warn(
-          { notice: notice.dedupeKey, err: refusal ?? (error as Error).message },
-          'a scheduled notice was not sent',
-        );
-        if (refusal) await deps.outbox.markFailed([notice.id], refusal);
-      }
+  await forEachLimited(claimed, SEND_CONCURRENCY, async (notice) => {
+    try {
+      await send(notice);
+      sent.push(notice.id);
+    } catch (error) {
+      const refusal = isRefusal(error);
+      deps.logger.warn({ notice: notice.dedupeKey, err: refusal ?? (error as Error).message }, 'a scheduled notice was not sent');
+      if (refusal) await deps.outbox.markFailed([notice.id], refusal);
     }
-  }
-  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, claimed.length) }, worker));
+  });
   await deps.outbox.markSent(sent);
   return sent.length;
 }

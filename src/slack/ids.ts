@@ -26,6 +26,7 @@ export const ACTIONS = {
   approvalApprove: 'approval.approve',
   approvalReject: 'approval.reject',
   homeRefresh: 'home.refresh',
+  homeReinvite: 'home.reinvite',
 } as const;
 
 export const VIEWS = {
@@ -46,6 +47,7 @@ export const BLOCKS = {
   inviteGroups: 'invite.groups',
   invitePerms: 'invite.perms',
   inviteNote: 'invite.note',
+  invitePartners: 'invite.partners',
   listActions: 'list.actions',
   cardActions: 'card.actions',
   helpActions: 'help.actions',

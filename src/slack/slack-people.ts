@@ -21,6 +21,18 @@ export function createSlackProfiles(client: WebClient): SlackProfiles {
         throw error;
       }
     },
+    async inWorkspace({ email, slackUserId }) {
+      try {
+        const found = slackUserId
+          ? (await client.users.info({ user: slackUserId })).user
+          : (await client.users.lookupByEmail({ email })).user;
+        return !!found && !found.deleted;
+      } catch (error) {
+        const reason = reasonOf(error);
+        if (reason === 'user_not_found' || reason === 'users_not_found') return false;
+        throw error;
+      }
+    },
   };
 }
 

@@ -2,12 +2,14 @@
  * The managed product's API: verify an API key or passcode, sign in with a password, register
  * assets. Bodies are validated by zod (400 naming the field); failures are rate-limited per client.
  */
+
 import express, { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AssetService } from '../domain/assets/asset-service';
 import type { SignInService, VerifiedHolder } from '../domain/credentials/sign-in-service';
 import { isRosterError } from '../errors';
+import { httpStatusOf } from './http-status';
 import type { RateLimit } from './rate-limit';
 
 export const FAILURES_PER_MINUTE = 10;
@@ -84,9 +86,7 @@ export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; r
       await fn(req, res);
     } catch (error) {
       if (isRosterError(error)) {
-        const status =
-          error.code === 'forbidden' ? 403 : error.code === 'not_found' ? 404 : error.code === 'conflict' ? 409 : 400;
-        res.status(status).json({ error: error.code, field: error.field, message: error.message });
+        res.status(httpStatusOf(error.code)).json({ error: error.code, field: error.field, message: error.message });
         return;
       }
       logger.error({ err: error }, 'api request failed');

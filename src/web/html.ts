@@ -30,9 +30,10 @@ main{max-width:32rem;margin:0 auto;padding:2rem 1rem 3rem}h1{font-size:1.5rem;li
 p{margin:0 0 1rem}dl{margin:0 0 1rem;padding:.75rem 1rem;background:#f4f4f4;border-radius:6px}dt{font-weight:600;font-size:.9rem;color:#454245}dd{margin:0 0 .5rem}dd:last-child{margin:0}
 .note{margin:0 0 1rem;padding:.75rem 1rem;border-left:4px solid #1264a3;background:#f4f8fb}.note figcaption{font-weight:600;font-size:.9rem;color:#454245}.note blockquote{margin:.25rem 0 0;white-space:pre-line;overflow-wrap:anywhere}
 label{display:block;margin:1rem 0 .25rem;font-weight:600}.hint{margin:0 0 .25rem;color:#545454;font-size:.9rem}
-input[type=text],input[type=password]{width:100%;padding:.6rem;font:inherit;border:1px solid #868686;border-radius:4px}
+input[type=text],input[type=email],input[type=password]{width:100%;padding:.6rem;font:inherit;border:1px solid #868686;border-radius:4px}
 input[aria-invalid=true]{border:2px solid #b00020}
 button{display:block;width:100%;margin-top:1rem;padding:.7rem 1rem;font:inherit;font-weight:600;color:#fff;background:#1264a3;border:1px solid #1264a3;border-radius:4px;cursor:pointer}
+code{display:block;padding:.75rem;background:#f4f4f4;border-radius:4px;font-size:1rem;overflow-wrap:anywhere;user-select:all}
 button.secondary{color:#1264a3;background:#fff}:focus-visible{outline:3px solid #e8912d;outline-offset:2px}
 .error{color:#b00020;font-weight:600;padding:.5rem .75rem;border:1px solid #b00020;border-radius:4px;background:#fdf2f4}strong,p{overflow-wrap:anywhere}`;
 

@@ -5,6 +5,8 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { CredentialHandoff } from '../domain/credentials/credential-handoff';
+import type { PasswordReset } from '../domain/credentials/password-reset';
 import type { InviteDetails, SignInService } from '../domain/credentials/sign-in-service';
 import { PASSWORD_MIN } from '../domain/credentials/sign-in-service';
 import { formatWhen } from '../domain/format-when';
@@ -12,7 +14,13 @@ import { isRosterError } from '../errors';
 import { clientAddress } from './api-routes';
 import type { Csrf } from './csrf';
 import { CSRF_FIELD } from './csrf';
-import { CONTENT_SECURITY_POLICY, html, page } from './html';
+import { CONTENT_SECURITY_POLICY, type Html, html, page } from './html';
+import type { RateLimit } from './rate-limit';
+
+/** Requests for a password link: per address (known or not, so a limit says nothing) and per client, an hour. */
+export const FORGOT_PER_ADDRESS_PER_HOUR = 3;
+export const FORGOT_PER_CLIENT_PER_HOUR = 10;
+export const FORGOT_PATH = '/password/forgot';
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
 const inviteForm = z.object({
@@ -20,6 +28,7 @@ const inviteForm = z.object({
   method: z.enum(['password', 'google']).default('password'),
   password: z.string().max(1000).default(''),
 });
+const forgotForm = z.object({ email: z.string().trim().toLowerCase().max(254).pipe(z.email()) });
 const passwordForm = z.object({ password: z.string().max(1000).default(''), confirm: z.string().max(1000).default('') });
 
 /** A message for the form and the field it is about, if any. */
@@ -34,7 +43,7 @@ function send(res: Response, status: number, title: string, body: ReturnType<typ
   res.status(status).type('html').send(page(title, body));
 }
 
-function notice(res: Response, status: number, title: string, message: string, next?: string) {
+function notice(res: Response, status: number, title: string, message: string, next?: string | Html) {
   send(res, status, title, html`<h1>${title}</h1><p>${message}</p>${next ? html`<p>${next}</p>` : ''}`);
 }
 
@@ -68,29 +77,45 @@ export function pageHeaders(_req: Request, res: Response, next: NextFunction) {
   next();
 }
 
-export function webPages(deps: { signIn: SignInService; csrf: Csrf; logger: Logger }): Router {
-  const { signIn, csrf, logger } = deps;
+/** The way to a new password link without an admin, under a password link that cannot be used. */
+const askForLink = html`<a href="${FORGOT_PATH}">Ask for a new password link</a> with your e-mail address.`;
+
+export function webPages(deps: {
+  signIn: SignInService;
+  passwordReset: PasswordReset;
+  handoff: CredentialHandoff;
+  rateLimit: RateLimit;
+  csrf: Csrf;
+  logger: Logger;
+}): Router {
+  const { signIn, passwordReset, handoff, rateLimit, csrf, logger } = deps;
   const router = Router();
-  router.use(['/invite', '/password'], pageHeaders, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }));
+  router.use(
+    ['/invite', '/password', '/reveal'],
+    pageHeaders,
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }),
+  );
 
   /** Runs a page handler; a RosterError becomes a page that says what happened, anything else a plain apology. */
   const handle =
-    (kind: 'Invite' | 'Password', fn: (req: Request, res: Response, token: string) => Promise<void>) =>
+    (kind: 'Invite' | 'Password' | 'Credential', fn: (req: Request, res: Response, token: string) => Promise<void>) =>
     async (req: Request, res: Response) => {
       const token = tokenSchema.safeParse(req.params.token);
+      const next = kind === 'Password' ? askForLink : undefined;
       if (!token.success)
         return notice(
           res,
           404,
           `${kind} link not valid`,
           `This ${kind.toLowerCase()} link is not valid. Check that you copied all of it, or ask an admin for a new one.`,
+          next,
         );
       try {
         await fn(req, res, token.data);
       } catch (error) {
         if (isRosterError(error)) {
           const known = error.code !== 'not_found';
-          return notice(res, known ? 410 : 404, `${kind} link ${known ? 'cannot be used' : 'not valid'}`, error.message);
+          return notice(res, known ? 410 : 404, `${kind} link ${known ? 'cannot be used' : 'not valid'}`, error.message, next);
         }
         logger.error({ err: error }, 'web page failed');
         notice(res, 500, 'Something went wrong', 'Something went wrong on our side. Try again in a minute.');
@@ -166,6 +191,72 @@ ${at('password')}<input type="password" id="password" name="password" minlength=
     }),
   );
 
+  function forgotFormPage(req: Request, res: Response, problem?: FormProblem, email = '', status = 200) {
+    const token = csrf.issue(req, res);
+    send(
+      res,
+      status,
+      'Forgot your password?',
+      html`<h1>Forgot your password?</h1>
+<p>Give the e-mail address you sign in with. We send a link to set a new password to that address.</p>
+<form method="post" action="${FORGOT_PATH}"><input type="hidden" name="${CSRF_FIELD}" value="${token}">
+<label for="email">E-mail address</label>
+${problem ? fieldError(problem.message) : ''}<input type="email" id="email" name="email" maxlength="254" required autocomplete="email" value="${email}"${described(!!problem)}>
+<button type="submit">Send me a link</button></form>`,
+    );
+  }
+
+  /** Refuses a request over one of the hourly limits: 429 with Retry-After and how long to wait. */
+  function tooMany(res: Response, seconds: number, who: string) {
+    const minutes = Math.max(1, Math.ceil(seconds / 60));
+    res.set('Retry-After', String(seconds));
+    notice(
+      res,
+      429,
+      'Too many requests',
+      `Too many password links were asked for ${who} in the last hour.`,
+      `Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an admin.`,
+    );
+  }
+
+  router.get(FORGOT_PATH, (req, res) => forgotFormPage(req, res));
+
+  router.post(FORGOT_PATH, async (req, res) => {
+    try {
+      if (!csrf.verify(req)) return notice(res, 403, 'Form expired', 'This form has expired. Open the page again and resend it.');
+      const form = forgotForm.safeParse(req.body);
+      if (!form.success) {
+        const typed = typeof req.body?.email === 'string' ? String(req.body.email).slice(0, 254) : '';
+        return forgotFormPage(
+          req,
+          res,
+          { message: 'Give a valid e-mail address, like name@example.com.', field: 'email' },
+          typed,
+          400,
+        );
+      }
+      const { email } = form.data;
+      const client = clientAddress(req);
+      const clientWait = await rateLimit.hit(`forgot:client:${client}`, FORGOT_PER_CLIENT_PER_HOUR, 3600);
+      if (clientWait > 0) return tooMany(res, clientWait, 'from your network');
+      const addressWait = await rateLimit.hit(`forgot:email:${email}`, FORGOT_PER_ADDRESS_PER_HOUR, 3600);
+      if (addressWait > 0) return tooMany(res, addressWait, email);
+      // Not awaited: the answer must not wait for the lookup or the e-mail, or its timing would tell
+      // whether the address has an account.
+      void passwordReset.request(email, client).catch((error: unknown) => logger.error({ err: error }, 'password reset failed'));
+      notice(
+        res,
+        200,
+        'Check your e-mail',
+        `If ${email} belongs to an active account that signs in with a password, a link to set a new password is on its way to that address. It works once and expires in ${passwordReset.ttlHours} hour${passwordReset.ttlHours === 1 ? '' : 's'}.`,
+        'Nothing after a few minutes? Check your spam folder, make sure you typed the address you sign in with, or ask an admin.',
+      );
+    } catch (error) {
+      logger.error({ err: error }, 'web page failed');
+      notice(res, 500, 'Something went wrong', 'Something went wrong on our side. Try again in a minute.');
+    }
+  });
+
   function passwordFormPage(req: Request, res: Response, link: PasswordLinkDetails, problem?: FormProblem, status = 200) {
     const token = csrf.issue(req, res);
     const at = (field: string) => (problem?.field === field ? fieldError(problem.message) : '');
@@ -218,6 +309,40 @@ ${at('confirm')}<input type="password" id="confirm" name="confirm" required auto
         'Password saved',
         `Your new password for ${link.accountName} is saved.`,
         `Sign in with ${link.email} and the new password.`,
+      );
+    }),
+  );
+  router.get(
+    '/reveal/:token',
+    handle('Credential', async (req, res, token) => {
+      const link = await handoff.inspect(token);
+      send(
+        res,
+        200,
+        `Your new ${link.name}`,
+        html`<h1>Your new ${link.name}</h1>
+<p>For <strong>${link.email}</strong> on ${link.accountName}.</p>
+<p>It is shown once, on the next page; after that this link no longer works. Have somewhere safe to keep it, like a password manager.</p>
+<form method="post"><input type="hidden" name="${CSRF_FIELD}" value="${csrf.issue(req, res)}">
+<button type="submit">Show my ${link.name}</button></form>
+<p class="hint">This link works until <time datetime="${link.expiresAt.toISOString()}">${formatWhen(link.expiresAt)}</time>.</p>`,
+      );
+    }),
+  );
+
+  router.post(
+    '/reveal/:token',
+    handle('Credential', async (req, res, token) => {
+      if (!csrf.verify(req))
+        return notice(res, 403, 'Form expired', 'This form has expired. Open the link from your e-mail again.');
+      const shown = await handoff.reveal(token, clientAddress(req));
+      send(
+        res,
+        200,
+        `Your new ${shown.name}`,
+        html`<h1>Your new ${shown.name}</h1>
+<p>For <strong>${shown.email}</strong>. Copy it now: it is not shown again, and this link no longer works.</p>
+<p><code id="secret">${shown.secret}</code></p>`,
       );
     }),
   );

@@ -181,4 +181,14 @@ describe('approvals (embedded store)', () => {
     expect(list.text).toContain('2 approval requests waiting');
     expect((await h.slack.commandAndWait('UVIC', 'approvals')).text).toContain('approvals:approve');
   });
+
+  it('marks the passcode tenures that will wait for an approver in the tenure modal', async () => {
+    await h.slack.blockAction(OWNER.slackId, { actionId: 'card.passcode', value: 't4@example.com' });
+    const open = await h.fake.waitFor(() =>
+      h.fake.callsTo('views.open').find((c) => (c.args.view as { callback_id: string }).callback_id === 'passcode.modal'),
+    );
+    const text = JSON.stringify(open.args.view);
+    expect(text).toContain('"30 days"');
+    expect(text).toContain('"90 days (needs approval)"');
+  });
 });

@@ -1,42 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { startSmtp, type TestSmtp } from '../support/smtp';
 import { createBrowser, csrfOf } from '../support/web-client';
-
-/** An SMTP server on loopback that keeps every message, or rejects every recipient. */
-async function startSmtp(reject = false) {
-  const messages: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      callback(reject ? new Error('mailbox unavailable') : undefined);
-    },
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => {
-        raw += chunk.toString('utf8');
-      });
-      stream.on('end', () => {
-        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    messages,
-    url: `smtp://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('delivery by SMTP', () => {
   let h: Harness;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   beforeAll(async () => {
     smtp = await startSmtp();
     h = await startHarness('embedded', { SMTP_URL: smtp.url });

@@ -19,7 +19,13 @@ describe.each(testTargets())('changing users from Slack (%s store)', (target) =>
     h = await startHarness(target, { ROSTER_CONFIG: 'config/presets/partners.yaml' });
     await seedUser(h.roster, { email: 'ann@example.com', roles: ['normal'], name: 'Ann' });
     await seedUser(h.roster, { email: 'pat@example.com', roles: ['partner'] });
-    await h.roster.prisma.userRole.updateMany({ where: { user: { email: 'pat@example.com' } }, data: { scope: 'acme' } });
+    await h.roster.prisma.userRole.updateMany({
+      where: { user: { email: 'pat@example.com' } },
+      data: { scope: 'acme', scopeKey: 'acme' },
+    });
+    await h.roster.prisma.partner.createMany({
+      data: ['acme', 'globex', 'x'].map((name) => ({ accountId: h.roster.accountId, name, nameKey: name })),
+    });
     await seedUser(h.roster, { email: 'ivy@example.com', roles: ['normal'], status: 'invited' });
     await seedUser(h.roster, {
       email: 'vera@example.com',
@@ -164,6 +170,8 @@ describe.each(testTargets())('changing users from Slack (%s store)', (target) =>
     await ask('owner second-admin@example.com');
     const account = await h.roster.prisma.account.findFirstOrThrow({ include: { owner: true } });
     expect(account.owner?.email).toBe('second-admin@example.com');
+    // The new owner is in Slack and active, so nobody else can take ownership from them.
+    h.fake.addUser({ id: 'USECOND', email: 'second-admin@example.com' });
     expect(await refused('owner owner@example.com')).toContain('Only the owner (second-admin@example.com)');
     // The former owner can now be demoted, the new one cannot.
     await ask(`roles ${OWNER.email} +normal -admin`);

@@ -80,6 +80,13 @@ function elementProblems(element: Json | undefined, at: string): string[] {
     case 'button':
       over(`${at}/text`, textOf(element.text), 75);
       if (element.value !== undefined) over(`${at}/value`, String(element.value), 2000);
+      if (element.confirm) {
+        const confirm = element.confirm as Json;
+        over(`${at}/confirm/title`, textOf(confirm.title), 100);
+        over(`${at}/confirm/text`, textOf(confirm.text), 300);
+        over(`${at}/confirm/confirm`, textOf(confirm.confirm), 30);
+        over(`${at}/confirm/deny`, textOf(confirm.deny), 30);
+      }
       break;
     case 'static_select':
     case 'multi_static_select': {

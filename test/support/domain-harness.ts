@@ -84,7 +84,7 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
           accountId,
           clock,
           logger: pino({ level: 'silent' }),
-          profiles: { emailOf: async () => null },
+          profiles: { emailOf: async () => null, inWorkspace: async () => true },
           messenger: { send: async () => false },
           delivery,
         },

@@ -100,6 +100,8 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const value = predicate();
+        // A promise is always truthy: an async check would return at once and never wait.
+        if (value instanceof Promise) throw new Error('fake Slack: waitFor takes a synchronous check');
         if (value) return value as never;
         if (Date.now() > deadline) throw new Error('fake Slack: timed out waiting for the expected calls');
         await new Promise((resolve) => setTimeout(resolve, 10));

@@ -5,6 +5,7 @@ import path from 'node:path';
 export interface PageResult {
   status: number;
   body: string;
+  headers: Headers;
 }
 
 export function createBrowser() {
@@ -22,16 +23,16 @@ export function createBrowser() {
     async get(url: string): Promise<PageResult> {
       const response = await fetch(url, { headers: { cookie: cookieHeader() } });
       remember(response);
-      return { status: response.status, body: await response.text() };
+      return { status: response.status, headers: response.headers, body: await response.text() };
     },
-    async post(url: string, form: Record<string, string>): Promise<PageResult> {
+    async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<PageResult> {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(), ...headers },
         body: new URLSearchParams(form).toString(),
       });
       remember(response);
-      return { status: response.status, body: await response.text() };
+      return { status: response.status, headers: response.headers, body: await response.text() };
     },
   };
 }

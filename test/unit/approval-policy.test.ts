@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requiredApproval } from '../../src/domain/changes/approval-policy';
+import { isMandatory, onlyAdminsDecide, requiredApproval } from '../../src/domain/changes/approval-policy';
 import { loadCatalog, presetPath } from '../../src/domain/roles/catalog';
 
 const standard = loadCatalog().catalog.policy.approvals;
@@ -41,5 +41,15 @@ describe('the approval policy', () => {
   it('needs nothing for actions the policy leaves out', () => {
     const none = { ...standard, actions: {} };
     expect(requiredApproval(none, { kind: 'delete', grantsAdmin: true, users: 100, tenureDays: 90 })).toBeNull();
+  });
+
+  it('always asks a second Admin to recover ownership from Slack, never on the server console', () => {
+    const recovery = requiredApproval(standard, { ...facts, kind: 'recover-owner' });
+    expect(recovery).toEqual({ action: 'recover-owner', approvals: 1 });
+    expect(isMandatory(recovery as NonNullable<typeof recovery>)).toBe(true);
+    expect(requiredApproval({ ...standard, actions: {} }, { ...facts, kind: 'recover-owner' })).toEqual(recovery);
+    expect(requiredApproval(standard, { ...facts, kind: 'recover-owner', grantsAdmin: true, fromConsole: true })).toBeNull();
+    expect(onlyAdminsDecide('recover-owner')).toBe(true);
+    expect(onlyAdminsDecide('revoke')).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ describe('the inviter DM on expiry', () => {
   it('names one address, when it expired and how to send a new link', () => {
     const dm = expiredInvitesDm([invite('rita@example.com')], 0);
     expect(dm.text).toBe('Your invite to rita@example.com expired 2026-11-24 12:00 UTC without being accepted.');
-    expect(JSON.stringify(dm.blocks)).toContain('/users invite-link rita@example.com');
+    expect(JSON.stringify(dm.blocks)).toContain('/users resend rita@example.com');
     expect(JSON.stringify(dm.blocks)).toContain('Re-invite button');
   });
 

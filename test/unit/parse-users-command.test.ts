@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isRosterError } from '../../src/errors';
-import { parseUsersCommand } from '../../src/slack/commands/parse-users-command';
+import { parseInvitees, parseUsersCommand } from '../../src/slack/commands/parse-users-command';
 import { tokenize } from '../../src/slack/commands/tokenize';
 
 function refusal(text: string): { message: string; hint?: string } {
@@ -67,6 +67,36 @@ describe('parseUsersCommand', () => {
       { kind: 'invite', emails: ['a@x.com'], roles: ['editor', 'partner=acme'], products: {}, groups: [], perms: [] },
     ],
     ['resend a@x.com', { kind: 'resend', who: { email: 'a@x.com' } }],
+    [
+      'invite Alice@x.com:editor bob@x.com:viewer, c@x.com --group Ops',
+      {
+        kind: 'invite',
+        emails: ['c@x.com'],
+        roles: [],
+        products: {},
+        groups: ['Ops'],
+        perms: [],
+        people: [
+          { email: 'alice@x.com', access: ['editor'] },
+          { email: 'bob@x.com', access: ['viewer'] },
+        ],
+      },
+    ],
+    [
+      'invite pat@x.com:normal+partner=Acme+partner=Globex d@x.com:crm=editor+analytics=none',
+      {
+        kind: 'invite',
+        emails: [],
+        roles: [],
+        products: {},
+        groups: [],
+        perms: [],
+        people: [
+          { email: 'pat@x.com', access: ['normal', 'partner=Acme', 'partner=Globex'] },
+          { email: 'd@x.com', access: ['crm=editor', 'analytics=none'] },
+        ],
+      },
+    ],
     ['invite-link a@x.com', { kind: 'invite-link', who: { email: 'a@x.com' } }],
     ['edit a@x.com', { kind: 'edit', who: { email: 'a@x.com' } }],
     [
@@ -143,5 +173,51 @@ describe('parseUsersCommand', () => {
     expect(refusal('passcode grant a@x.com').hint).toBe(
       'Usage: `/users passcode grant <who> <1d|7d|30d|90d> | passcode reset <who>`',
     );
+  });
+});
+
+describe('password-link --end-password', () => {
+  it('is off unless given, in any position and case', () => {
+    expect(parseUsersCommand('password-link a@x.com')).toEqual({
+      kind: 'password-link',
+      who: { email: 'a@x.com' },
+      endPassword: false,
+    });
+    expect(parseUsersCommand('password-link --END-PASSWORD a@x.com')).toEqual({
+      kind: 'password-link',
+      who: { email: 'a@x.com' },
+      endPassword: true,
+    });
+  });
+
+  it('takes no value, and belongs to password-link only', () => {
+    expect(refusal('password-link a@x.com --end-password yes').message).toBe('Unexpected `yes`.');
+    expect(refusal('disable a@x.com --end-password').message).toContain('`--end-password` is not an option of `/users disable`');
+  });
+});
+
+describe("parseInvitees (the invite modal's addresses field)", () => {
+  it("keeps plain addresses for the form's role and groups, and reads rows of their own", () => {
+    const text = [
+      'ann@x.com, bob@x.com',
+      'cy@x.com:admin | Sales team, Ops',
+      'di@x.com | Default',
+      'ed@x.com:editor fi@x.com',
+    ].join('\n');
+    expect(parseInvitees(text)).toEqual({
+      emails: ['ann@x.com', 'bob@x.com', 'fi@x.com'],
+      people: [
+        { email: 'cy@x.com', access: ['admin'], groups: ['Sales team', 'Ops'] },
+        { email: 'di@x.com', groups: ['Default'] },
+        { email: 'ed@x.com', access: ['editor'] },
+      ],
+    });
+  });
+
+  it('treats an empty role after the colon as no role of its own, and an empty bar as no groups', () => {
+    expect(parseInvitees('ann@x.com: \nbob@x.com |')).toEqual({
+      emails: ['ann@x.com'],
+      people: [{ email: 'bob@x.com', groups: [] }],
+    });
   });
 });

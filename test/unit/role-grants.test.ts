@@ -63,9 +63,20 @@ describe('applyRoleChanges', () => {
     expect(keys(applyRoleChanges(roles, crm, { add: ['crm=editor'], remove: [] }))).toEqual(['viewer', 'crm-editor']);
   });
 
-  it('updates a scope', () => {
+  it('adds a scope beside a general role, and removes one scope or all of them', () => {
     const partner = applyRoleChanges(roles, viewer, { add: ['partner=acme'], remove: [] });
-    expect(keys(applyRoleChanges(roles, partner, { add: ['partner=globex'], remove: [] }))).toEqual(['viewer', 'partner=globex']);
+    const both = applyRoleChanges(roles, partner, { add: ['partner=globex', 'partner=ACME'], remove: [] });
+    expect(keys(both)).toEqual(['viewer', 'partner=globex', 'partner=ACME']);
+    expect(keys(applyRoleChanges(roles, both, { add: [], remove: ['partner=globex'] }))).toEqual(['viewer', 'partner=ACME']);
+    expect(keys(applyRoleChanges(roles, both, { add: [], remove: ['partner'] }))).toEqual(['viewer']);
+    expect(() => applyRoleChanges(roles, partner, { add: [], remove: ['partner=initech'] })).toThrow(
+      'does not hold `partner=initech`',
+    );
+  });
+
+  it('replaces the scope of a user whose only general role is the scoped one', () => {
+    const only = [{ role: by('partner'), scope: 'acme' }];
+    expect(keys(applyRoleChanges(roles, only, { add: ['partner=globex'], remove: [] }))).toEqual(['partner=globex']);
   });
 
   it('refuses to remove a role the user does not hold, or one that does not exist', () => {

@@ -11,9 +11,11 @@ import type { MultipleRoles } from '../roles/precedence';
 import type { Actor } from './actor';
 import { effectivePermissions } from './effective-permissions';
 
-/** What the access service needs to know about Slack: the e-mail of a profile. */
+/** What the domain needs to know about Slack people: the e-mail of a profile, and whether someone is still in the workspace. */
 export interface SlackProfiles {
   emailOf(slackUserId: string): Promise<string | null>;
+  /** False when Slack says the person left (deactivated, or no member has the address); throws when Slack cannot answer. */
+  inWorkspace(person: { email: string; slackUserId: string | null }): Promise<boolean>;
 }
 
 export type AccessService = ReturnType<typeof createAccessService>;

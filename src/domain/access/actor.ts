@@ -25,6 +25,18 @@ export function systemActor(source: AuditSource): Actor {
   return { userId: null, email: 'roster', name: 'Roster', roleKeys: [], permissions: new Set([ALL_PERMISSIONS]), source };
 }
 
+/** Someone with a shell on the server (`npm run recover-owner`): the break-glass path when no owner can act. */
+export function consoleActor(): Actor {
+  return {
+    userId: null,
+    email: 'server console',
+    name: 'Server console',
+    roleKeys: [],
+    permissions: new Set([ALL_PERMISSIONS]),
+    source: 'console',
+  };
+}
+
 /** Whether the actor holds a permission (an Admin's `*` holds them all). */
 export function can(actor: Actor, permission: AdminPermission | string): boolean {
   return actor.permissions.has(ALL_PERMISSIONS) || actor.permissions.has(permission);

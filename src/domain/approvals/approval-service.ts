@@ -9,10 +9,11 @@ import type { Prisma, PrismaClient } from '../../store/generated/client';
 import { type Actor, can, requirePermission } from '../access/actor';
 import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditService } from '../audit/audit-service';
+import { onlyAdminsDecide, targetsMayNotDecide } from '../changes/approval-policy';
 import { CHANGE_TRANSACTION } from '../changes/change-service';
 import { addHours, type Clock } from '../clock';
 import { formatWhen } from '../format-when';
-import { ALL_PERMISSIONS, type ApprovalAction } from '../roles/catalog';
+import { ADMIN_ROLE, ALL_PERMISSIONS, type ApprovalAction } from '../roles/catalog';
 import type { MultipleRoles } from '../roles/precedence';
 
 /** Someone who may decide a request, and how to mention them. */
@@ -105,10 +106,15 @@ export function createApprovalService(deps: {
     };
   }
 
-  /** Active users other than `except` who hold approvals:approve. */
-  async function approversOtherThan(except: string[]): Promise<Approver[]> {
+  /** Active users other than `except` who hold approvals:approve (and, for `action`s only Admins decide, are Admins). */
+  async function approversOtherThan(except: string[], action?: string): Promise<Approver[]> {
     const candidates = await prisma.user.findMany({
-      where: { accountId, status: 'active', id: { notIn: except } },
+      where: {
+        accountId,
+        status: 'active',
+        id: { notIn: except },
+        ...(action && onlyAdminsDecide(action) ? { roles: { some: { role: { key: ADMIN_ROLE } } } } : {}),
+      },
       select: {
         email: true,
         slackUserId: true,
@@ -135,7 +141,7 @@ export function createApprovalService(deps: {
     userId: string | null,
   ): boolean {
     if (!userId || request.requesterId === userId) return true;
-    return request.action === 'grant-admin' && userId in (request.targetVersions as Record<string, number>);
+    return targetsMayNotDecide(request.action) && userId in (request.targetVersions as Record<string, number>);
   }
 
   async function alreadyDecided(id: string): Promise<RosterError> {
@@ -165,7 +171,14 @@ export function createApprovalService(deps: {
     }
     if (request.status !== 'pending') throw await alreadyDecided(id);
     if (request.requesterId !== approver.userId && excludes(request, approver.userId)) {
-      throw fail.forbidden('This request grants you admin permissions, so someone else must decide on it.');
+      throw fail.forbidden(
+        request.action === 'grant-admin'
+          ? 'This request grants you admin permissions, so someone else must decide on it.'
+          : 'This request changes who owns the account, and you are one of the two owners, so someone else must decide on it.',
+      );
+    }
+    if (onlyAdminsDecide(request.action) && !approver.roleKeys.includes(ADMIN_ROLE)) {
+      throw fail.forbidden('Only an Admin can decide on this request.');
     }
     if (request.decisions.some((d) => d.approverId === approver.userId)) {
       throw new RosterError('already_decided', 'You already approved this request; it is waiting for another approver.');
@@ -178,10 +191,12 @@ export function createApprovalService(deps: {
     approversOtherThan,
     /** Stores a validated change as a pending request; the caller posts it to the channel. */
     async request(requester: Actor, input: NewRequest): Promise<{ request: ApprovalRequestView; approvers: Approver[] }> {
-      const approvers = await approversOtherThan(input.excludedApprovers);
+      const approvers = await approversOtherThan(input.excludedApprovers, input.action);
       if (approvers.length < input.requiredApprovals) {
         throw fail.forbidden(
-          'This change needs approval, but nobody else may approve it. Ask an Admin to grant `approvals:approve` to a second person.',
+          onlyAdminsDecide(input.action)
+            ? `This change needs the approval of ${input.requiredApprovals === 1 ? 'a second active Admin' : `${input.requiredApprovals} other active Admins`}, and there is none. On the server, run \`npm run recover-owner -- --email <address>\` instead.`
+            : 'This change needs approval, but nobody else may approve it. Ask an Admin to grant `approvals:approve` to a second person.',
         );
       }
       const { action, summary, reason } = input;
@@ -319,7 +334,11 @@ export function createApprovalService(deps: {
         take: 50,
         select: { id: true, requesterId: true, action: true, targetVersions: true },
       });
-      const visible = approver ? rows.filter((r) => can(approver, 'approvals:approve') && !excludes(r, approver.userId)) : rows;
+      const mayDecide = (approver: Actor, row: (typeof rows)[number]) =>
+        can(approver, 'approvals:approve') &&
+        !excludes(row, approver.userId) &&
+        (!onlyAdminsDecide(row.action) || approver.roleKeys.includes(ADMIN_ROLE));
+      const visible = approver ? rows.filter((row) => mayDecide(approver, row)) : rows;
       return Promise.all(visible.map((r) => view(r.id)));
     },
   };

@@ -14,6 +14,8 @@ export interface ChangeFacts {
   users: number;
   /** The tenure of a passcode it issues. */
   tenureDays?: number;
+  /** Typed on the server console (`npm run recover-owner`): whoever holds the server needs nobody's approval. */
+  fromConsole?: boolean;
 }
 
 /** An approval a change needs. */
@@ -22,17 +24,40 @@ export interface RequiredApproval {
   approvals: number;
 }
 
+/**
+ * Actions that always need approval, whatever the catalog says (it may only ask for two approvers):
+ * recovering ownership from Slack takes two Admins, the requester and one more.
+ */
+const MANDATORY: readonly ApprovalAction[] = ['recover-owner'];
+
+/** Whether the approval a change needs cannot be skipped, so a change needing it is refused while approvals are off. */
+export function isMandatory(approval: RequiredApproval): boolean {
+  return MANDATORY.includes(approval.action);
+}
+
+/** Whether the users a request touches may not decide it: those a grant empowers, and both owners in a recovery. */
+export function targetsMayNotDecide(action: string): boolean {
+  return action === 'grant-admin' || action === 'recover-owner';
+}
+
+/** Whether only Admins (the role, not any holder of `approvals:approve`) may decide requests for `action`. */
+export function onlyAdminsDecide(action: string): boolean {
+  return action === 'recover-owner';
+}
+
 /** The approval `facts` need under `policy`, or null; with several, the one needing most approvers. */
 export function requiredApproval(policy: Policy['approvals'], facts: ChangeFacts): RequiredApproval | null {
+  if (facts.fromConsole) return null;
   const candidates: ApprovalAction[] = [];
   if (facts.grantsAdmin) candidates.push('grant-admin');
   if (facts.kind === 'delete') candidates.push('delete');
   if (facts.kind === 'revoke') candidates.push('revoke');
   if (facts.tenureDays !== undefined && facts.tenureDays > policy.passcodeMaxDays) candidates.push('passcode-long');
   if (facts.kind === 'bulk-roles' && facts.users > policy.bulkThreshold) candidates.push('bulk');
+  if (facts.kind === 'recover-owner') candidates.push('recover-owner');
   let best: RequiredApproval | null = null;
   for (const action of candidates) {
-    const rule = policy.actions[action];
+    const rule = policy.actions[action] ?? (MANDATORY.includes(action) ? { approvals: 1 } : undefined);
     if (!rule) continue;
     const approvals = rule.approvals ?? 1;
     if (!best || approvals > best.approvals) best = { action, approvals };

@@ -7,6 +7,7 @@ import type { Prisma } from '../../store/generated/client';
 import type { Actor } from '../access/actor';
 import type { AuditEntry } from '../audit/audit-service';
 import type { Clock } from '../clock';
+import type { CredentialHandoff } from '../credentials/credential-handoff';
 import type { HolderMessenger } from '../credentials/credential-service';
 import type { Delivery } from '../delivery/delivery';
 import type { DirectoryService } from '../directory/directory-service';
@@ -24,6 +25,8 @@ export interface ChangeEnv {
   links: InviteLinks;
   delivery: Delivery;
   messenger: HolderMessenger;
+  /** Holds new API keys and passcodes until they have been delivered. */
+  handoff: CredentialHandoff;
   seatLimit: number;
   inviteTtlHours: number;
   publicUrl: string;

@@ -4,6 +4,8 @@ import { apiKey, grantPasscode, passwordLink, resetPasscode, signIn } from './cr
 import { deleteUsers } from './delete-change';
 import type { ChangeKind } from './directory-change';
 import { invite, inviteLink, reinvite, resend } from './invite-changes';
+import { recoverOwner } from './owner-recovery-change';
+import { addPartner } from './partner-changes';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
 
@@ -24,12 +26,14 @@ export const CHANGE_HANDLERS = {
   enable,
   revoke,
   owner,
+  'recover-owner': recoverOwner,
   delete: deleteUsers,
   'api-key': apiKey,
   'grant-passcode': grantPasscode,
   'reset-passcode': resetPasscode,
   'password-link': passwordLink,
   'sign-in': signIn,
+  'partner-add': addPartner,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */

@@ -9,10 +9,10 @@ import type { Prisma, PrismaClient } from '../../store/generated/client';
 import { lockAccount } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
-import type { AuditService } from '../audit/audit-service';
+import type { AuditEntry, AuditService } from '../audit/audit-service';
 import type { Policy } from '../roles/catalog';
 import { assertDirectoryRules } from '../users/directory-rules';
-import { type RequiredApproval, requiredApproval } from './approval-policy';
+import { isMandatory, type RequiredApproval, requiredApproval, targetsMayNotDecide } from './approval-policy';
 import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
 import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
 import { type ChangeKind, type ChangeOf, type DirectoryChange, directoryChangeSchema } from './directory-change';
@@ -90,9 +90,21 @@ export function createChangeService(
     }
   }
 
-  function approvalFor(change: DirectoryChange, applied: Applied<unknown>): RequiredApproval | null {
-    if (!deps.approvalsEnabled) return null;
-    return requiredApproval(deps.policy, { kind: change.kind, grantsAdmin: applied.gains.length > 0, ...applied.facts });
+  /** The approval the change needs; with approvals off none, except one that cannot be skipped: that is refused. */
+  function approvalFor(actor: Actor, change: DirectoryChange, applied: Applied<unknown>): RequiredApproval | null {
+    const approval = requiredApproval(deps.policy, {
+      kind: change.kind,
+      grantsAdmin: applied.gains.length > 0,
+      fromConsole: actor.source === 'console',
+      ...applied.facts,
+    });
+    if (deps.approvalsEnabled || !approval) return approval;
+    if (isMandatory(approval)) {
+      throw fail.forbidden(
+        'That needs a second Admin’s approval, and approvals are off (APPROVALS_CHANNEL is unset). On the server, run `npm run recover-owner -- --email <address>` instead.',
+      );
+    }
+    return null;
   }
 
   /** Runs `work` in a transaction that commits, or rolls back keeping the would-be result. */
@@ -125,13 +137,13 @@ export function createChangeService(
       permitted(actor, change);
       const { applied, approval, committed } = await attempt(
         (tx) => applyIn(tx, actor, change),
-        (applied) => approvalFor(change, applied) ?? false,
+        (applied) => approvalFor(actor, change, applied) ?? false,
       );
       if (committed || !approval) {
         const result = applied.deliver ? await applied.deliver(applied.result) : applied.result;
         return { status: 'done', result: result as ChangeResult<K> };
       }
-      const excluded = [actor.userId, ...(approval.action === 'grant-admin' ? applied.targets : [])];
+      const excluded = [actor.userId, ...(targetsMayNotDecide(approval.action) ? applied.targets : [])];
       const created = await deps.approvals().request(actor, {
         action: approval.action,
         requiredApprovals: approval.approvals,
@@ -155,7 +167,25 @@ export function createChangeService(
         (tx) => applyIn(tx, actor, change),
         () => null,
       );
-      return { result: applied.result as ChangeResult<K>, approval: approvalFor(change, applied) };
+      return { result: applied.result as ChangeResult<K>, approval: approvalFor(actor, change, applied) };
+    },
+
+    /**
+     * A change people make to their own record with a single-use link (accepting an invite, setting a
+     * password): the link is the authority, so no permission or approval, but the same transaction,
+     * account lock, directory rules, version bump and audit as every other change.
+     */
+    async ownChange(
+      actor: Actor,
+      work: (tx: Prisma.TransactionClient) => Promise<{ touched: string[]; audit: AuditEntry[] }>,
+    ): Promise<void> {
+      await prisma.$transaction(async (tx) => {
+        await lockAccount(tx, accountId);
+        const { touched, audit: entries } = await work(tx);
+        await tx.user.updateMany({ where: { id: { in: touched } }, data: { version: { increment: 1 } } });
+        await assertDirectoryRules(tx, accountId, touched);
+        await audit.record(tx, actor, ...entries);
+      }, CHANGE_TRANSACTION);
     },
 
     /** Replays a stored change as its requester inside an approval decision's transaction. */

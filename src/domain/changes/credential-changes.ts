@@ -1,16 +1,17 @@
 /**
  * Credential changes: API keys, time-limited passcodes, password links and the sign-in method.
- * Secrets are random, stored only as SHA-256 hashes, and shown once, to their holder, by DM,
- * after the transaction commits.
+ * Secrets are random, stored only as SHA-256 hashes, and shown once, to their holder, by DM (or an
+ * e-mailed reveal link for holders outside Slack), after the transaction commits.
  */
-import { fail, reasonOf } from '../../errors';
-import { addHours, DAY_MS } from '../clock';
-import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURES } from '../credentials/credential-service';
+import { fail } from '../../errors';
+import { DAY_MS } from '../clock';
+import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURE_RULE, TENURES } from '../credentials/credential-service';
+import { passwordLinkUrl, storePasswordLink } from '../credentials/password-links';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserRef } from '../directory/directory-service';
 import type { UserRecord } from '../directory/user-view';
 import { formatWhen } from '../format-when';
-import { hashToken, randomToken } from '../secrets';
+import { randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import { findUser } from './user-change';
 
@@ -19,6 +20,8 @@ export interface PasswordLinkResult {
   email: string;
   expiresAt: Date;
   delivery: DeliveryOutcome;
+  /** Whether the current password was ended with it (it stopped working at once). */
+  passwordEnded?: boolean;
 }
 
 /** A sign-in method change, and the password link sent when it is back to passwords. */
@@ -34,21 +37,6 @@ async function activeUser(context: ChangeContext, who: UserRef): Promise<UserRec
   return user;
 }
 
-async function tellHolder(
-  context: ChangeContext,
-  user: UserRecord,
-  text: string,
-): Promise<Pick<IssuedSecret, 'delivered' | 'problem'>> {
-  try {
-    const delivered = await context.messenger.send({ email: user.email, slackUserId: user.slackUserId }, text);
-    return delivered
-      ? { delivered }
-      : { delivered, problem: `${user.email} is not in this Slack workspace, so the secret could not be sent` };
-  } catch (error) {
-    return { delivered: false, problem: `the DM to ${user.email} failed (${reasonOf(error)})` };
-  }
-}
-
 function base<R>(user: UserRecord, result: R, stored: Applied<R>['stored']) {
   return { result, stored, touched: [user.id], targets: [user.id], gains: [], facts: { users: 1 } };
 }
@@ -60,16 +48,16 @@ async function issuePasscode(
   action: string,
   stored: Applied<IssuedSecret>['stored'],
 ): Promise<Applied<IssuedSecret>> {
-  if (!(TENURES as readonly number[]).includes(tenureDays))
-    throw fail.badInput('The tenure must be 1d, 7d, 30d or 90d.', { field: 'tenure' });
+  if (!(TENURES as readonly number[]).includes(tenureDays)) throw fail.badInput(`${TENURE_RULE}.`, { field: 'tenure' });
   const code = randomToken(PASSCODE_PREFIX);
   const now = context.clock.now();
   const expiresAt = new Date(now.getTime() + tenureDays * DAY_MS);
-  const data = { codeHash: hashToken(code), tenureDays, status: 'active' as const, expiresAt, createdAt: now, lastUsedAt: null };
-  await context.tx.passcode.upsert({
-    where: { userId: user.id },
-    create: { accountId: context.accountId, userId: user.id, ...data },
-    update: data,
+  const pendingId = await context.handoff.hold(context.tx, {
+    userId: user.id,
+    kind: 'passcode',
+    secret: code,
+    tenureDays,
+    expiresAt,
   });
   const text = `Your API passcode (valid ${tenureDays} day${tenureDays === 1 ? '' : 's'}, until ${formatWhen(expiresAt)}). It is shown only this once:\n\`${code}\``;
   return {
@@ -84,23 +72,29 @@ async function issuePasscode(
         after: { tenureDays, expiresAt: expiresAt.toISOString() },
       },
     ],
-    deliver: async (result) => ({ ...result, ...(await tellHolder(context, user, text)) }),
+    deliver: async (result) => ({
+      ...result,
+      ...(await context.handoff.deliver({
+        pendingId,
+        kind: 'passcode',
+        secret: code,
+        holder: user,
+        dmText: text,
+        actor: context.actor,
+      })),
+    }),
   };
 }
 
-/** A new API key; the old one stops working at once. */
+/** A new API key; the old one stops working once the new one has been delivered. */
 export const apiKey: ChangeHandler<'api-key', IssuedSecret> = {
   permissions: () => ['credentials:manage'],
   async apply(context, change) {
     const user = await activeUser(context, change.user);
     const key = randomToken(API_KEY_PREFIX);
     const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
-    const data = { prefix, keyHash: hashToken(key), createdAt: context.clock.now(), lastUsedAt: null };
-    await context.tx.apiKey.upsert({
-      where: { userId: user.id },
-      create: { accountId: context.accountId, userId: user.id, ...data },
-      update: data,
-    });
+    // The current key keeps working until the new one has reached its holder (credential-handoff.ts).
+    const pendingId = await context.handoff.hold(context.tx, { userId: user.id, kind: 'api-key', secret: key, prefix });
     const text = `Your new API key (the previous one no longer works). It is shown only this once:\n\`${key}\``;
     return {
       ...base(user, { email: user.email, prefix, delivered: false } as IssuedSecret, { ...change, user: { id: user.id } }),
@@ -114,7 +108,17 @@ export const apiKey: ChangeHandler<'api-key', IssuedSecret> = {
           after: { prefix },
         },
       ],
-      deliver: async (result) => ({ ...result, ...(await tellHolder(context, user, text)) }),
+      deliver: async (result) => ({
+        ...result,
+        ...(await context.handoff.deliver({
+          pendingId,
+          kind: 'api-key',
+          secret: key,
+          holder: user,
+          dmText: text,
+          actor: context.actor,
+        })),
+      }),
     };
   },
 };
@@ -140,11 +144,11 @@ export const resetPasscode: ChangeHandler<'reset-passcode', IssuedSecret> = {
 };
 
 async function issuePasswordLink(context: ChangeContext, user: UserRecord) {
-  const token = randomToken();
-  const expiresAt = addHours(context.clock.now(), context.passwordLinkTtlHours);
-  await context.tx.passwordLink.deleteMany({ where: { userId: user.id, usedAt: null } });
-  await context.tx.passwordLink.create({
-    data: { accountId: context.accountId, userId: user.id, tokenHash: hashToken(token), expiresAt },
+  const { token, expiresAt } = await storePasswordLink(context.tx, {
+    accountId: context.accountId,
+    userId: user.id,
+    now: context.clock.now(),
+    ttlHours: context.passwordLinkTtlHours,
   });
   const actor = context.actor;
   return {
@@ -160,7 +164,7 @@ async function issuePasswordLink(context: ChangeContext, user: UserRecord) {
           kind: 'password-link',
           email: user.email,
           name: user.name,
-          link: `${context.publicUrl}/password/${token}`,
+          link: passwordLinkUrl(context.publicUrl, token),
           expiresAt,
           fromName: actor.name ?? actor.email,
         },
@@ -180,15 +184,34 @@ export const passwordLink: ChangeHandler<'password-link', PasswordLinkResult> = 
         `${user.email} signs in with Google, so password links are refused. Switch with \`/users signin ${user.email} password\`.`,
       );
     }
+    const endPassword = change.endPassword === true;
+    if (endPassword) await context.tx.user.update({ where: { id: user.id }, data: { passwordHash: null } });
     const link = await issuePasswordLink(context, user);
     const pending: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
+    const target = { id: user.id, email: user.email, name: user.name };
     return {
-      ...base(user, { email: user.email, expiresAt: link.expiresAt, delivery: pending }, { ...change, user: { id: user.id } }),
-      touched: [],
-      summary: `A password link for ${user.email}.`,
-      outcome: `Password link sent to ${user.email}.`,
-      audit: [link.audit],
-      deliver: () => link.send(),
+      ...base(
+        user,
+        { email: user.email, expiresAt: link.expiresAt, delivery: pending, passwordEnded: endPassword },
+        { ...change, user: { id: user.id } },
+      ),
+      touched: endPassword ? [user.id] : [],
+      summary: `A password link for ${user.email}${endPassword ? ', ending their current password now' : ''}.`,
+      outcome: `Password link sent to ${user.email}${endPassword ? '; their old password no longer works' : ''}.`,
+      audit: [
+        ...(endPassword
+          ? [
+              {
+                action: 'password.ended',
+                target,
+                before: { password: user.passwordHash ? 'set' : 'none' },
+                after: { password: 'none' },
+              },
+            ]
+          : []),
+        link.audit,
+      ],
+      deliver: async () => ({ ...(await link.send()), passwordEnded: endPassword }),
     };
   },
 };

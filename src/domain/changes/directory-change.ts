@@ -44,6 +44,13 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     groups: names.optional(),
     perms: names.optional(),
     note: z.string().max(2000).optional(),
+    /** Addresses with their own access (`editor`, `partner=acme`, `crm=editor`) or groups instead of the invite's. */
+    people: z
+      .array(z.object({ email: z.string().max(320), access: names.optional(), groups: names.optional() }))
+      .max(500)
+      .optional(),
+    /** Partners the invite's scoped role covers (the modal's partner field, `--partner`). */
+    partners: names.optional(),
   }),
   z.object({ kind: z.literal('resend'), user }),
   z.object({ kind: z.literal('invite-link'), user }),
@@ -76,6 +83,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('enable'), user }),
   z.object({ kind: z.literal('revoke'), user }),
   z.object({ kind: z.literal('owner'), user }),
+  /** Ownership taken from an owner who is gone; `from` is the owner it was decided against (filled in when absent). */
+  z.object({ kind: z.literal('recover-owner'), user, from: z.uuid().nullable().optional() }),
   z.object({
     kind: z.literal('delete'),
     users: z.array(user).max(500),
@@ -85,8 +94,10 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('api-key'), user }),
   z.object({ kind: z.literal('grant-passcode'), user, tenureDays: z.number().int() }),
   z.object({ kind: z.literal('reset-passcode'), user }),
-  z.object({ kind: z.literal('password-link'), user }),
+  // `endPassword`: the current password stops working at once, not only once a new one is set.
+  z.object({ kind: z.literal('password-link'), user, endPassword: z.boolean().optional() }),
   z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
+  z.object({ kind: z.literal('partner-add'), name: z.string().max(200) }),
 ]);
 
 /** One change to the directory. */

@@ -3,9 +3,11 @@
  * one random link each (stored as a hash), delivered after the commit; resends, new links and
  * re-invites. The roles and extra permissions an invite grants need what granting them later needs.
  */
+
 import { randomUUID } from 'node:crypto';
 import { fail, type Problem, RosterError } from '../../errors';
-import type { Group } from '../../store/generated/client';
+import type { Group, Role, UserStatus } from '../../store/generated/client';
+import { can } from '../access/actor';
 import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import { countSeats } from '../directory/directory-service';
@@ -14,13 +16,25 @@ import { isValidEmail, normaliseEmail } from '../email';
 import { formatWhen } from '../format-when';
 import { findGroup } from '../groups/find-group';
 import type { InviteResult } from '../invites/invite-service';
+import { checkScopes, scopeKey } from '../partners/partners';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
 import { holdingsInForce } from '../roles/precedence';
-import { requestedRoles, resolveAccess } from '../roles/resolve-access';
-import type { ChangeContext, ChangeHandler } from './change-handler';
+import {
+  checkGrantable,
+  defaultRole,
+  findRole,
+  loadRoles,
+  NO_ACCESS,
+  type ResolvedAccess,
+  type RoleGrant,
+  requestedRoles,
+  resolveAccess,
+} from '../roles/resolve-access';
+import { holdingLabel, resolveGrant } from '../roles/role-grants';
+import type { Applied, ChangeContext, ChangeHandler, PowerGain } from './change-handler';
 import type { ChangeOf } from './directory-change';
-import { findUser } from './user-change';
+import { findUser, powerGain, roleLabels } from './user-change';
 
 /** One invite takes at most this many addresses. */
 export const MAX_INVITEES = 50;
@@ -30,6 +44,8 @@ export interface ResendResult {
   email: string;
   expiresAt: Date;
   delivery: DeliveryOutcome;
+  /** A new link was issued (the previous one had lapsed, expired or been revoked). */
+  fresh: boolean;
 }
 
 /** A new link for the admin to pass on. */
@@ -39,27 +55,176 @@ export interface NewLinkResult {
   expiresAt: Date;
 }
 
+/** One address of an invite, with its own access or groups when it does not take the invite's. */
+interface InviteRow {
+  entry: string;
+  access?: string[];
+  groups?: string[];
+}
+
+/** What one invitee will get. */
+interface PlannedRow {
+  email: string;
+  grants: RoleGrant[];
+  groups: Group[];
+}
+
 /** Address-level problems that need no database: syntax and duplicates. */
-function checkAddresses(raw: string[]): { emails: string[]; problems: Problem[] } {
+function checkAddresses(raw: InviteRow[]): { rows: (InviteRow & { email: string })[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  const emails: string[] = [];
-  for (const entry of raw) {
-    const email = normaliseEmail(entry);
+  const rows: (InviteRow & { email: string })[] = [];
+  for (const row of raw) {
+    const email = normaliseEmail(row.entry);
     if (!email) continue;
-    if (!isValidEmail(email)) problems.push({ subject: entry.trim(), reason: 'is not a valid e-mail address' });
+    if (!isValidEmail(email)) problems.push({ subject: row.entry.trim(), reason: 'is not a valid e-mail address' });
     else if (seen.has(email)) problems.push({ subject: email, reason: 'is listed more than once' });
-    else emails.push(email);
+    else rows.push({ ...row, email });
     seen.add(email);
   }
-  return { emails, problems };
+  return { rows, problems };
 }
 
 /** Granting a role, product level or extra permission needs `roles:manage`, as it does after the invite. */
 function invitePermissions(change: ChangeOf<'invite'>): AdminPermission[] {
   const grants =
-    requestedRoles(change).length > 0 || Object.keys(change.products ?? {}).length > 0 || (change.perms ?? []).length > 0;
+    requestedRoles(change).length > 0 ||
+    Object.keys(change.products ?? {}).length > 0 ||
+    (change.perms ?? []).length > 0 ||
+    (change.people ?? []).some((person) => (person.access ?? []).length > 0);
   return grants ? ['users:manage', 'roles:manage'] : ['users:manage'];
+}
+
+/** Every address of the invite, those with their own access or groups included. */
+function rowsOf(change: ChangeOf<'invite'>): InviteRow[] {
+  const people = (change.people ?? []).map((person) => ({
+    entry: person.email,
+    access: person.access?.length ? person.access : undefined,
+    groups: person.groups,
+  }));
+  return [...change.emails.map((entry) => ({ entry })), ...people].filter((row) => row.entry.trim().length > 0);
+}
+
+/** The account's groups named in `names` (All Users left out: everyone is in it already). */
+async function groupsNamed(context: ChangeContext, names: string[]): Promise<Group[]> {
+  const groups: Group[] = [];
+  for (const name of new Set(names.map((n) => n.trim()).filter(Boolean))) {
+    const group = await findGroup(context.tx, context.accountId, name, 'groups');
+    if (group.kind !== 'all_users') groups.push(group);
+  }
+  return groups;
+}
+
+/** The grants of one address's own access, `role`, `role=scope` or `product=level` (`none`: no access). */
+function rowGrants(roles: Role[], access: string[]): RoleGrant[] {
+  const products = new Set(roles.map((r) => r.product).filter(Boolean));
+  const grants: RoleGrant[] = [];
+  for (const text of access) {
+    const [left = '', right] = text.split('=', 2).map((part) => part.trim().toLowerCase());
+    if (right === NO_ACCESS && products.has(left)) continue;
+    const grant = resolveGrant(roles, text);
+    const clash = grants.find((g) => g.role.product && g.role.product === grant.role.product);
+    if (clash) throw fail.badInput(`gives two levels of \`${grant.role.product}\`; give one.`);
+    if (grants.some((g) => g.role.id === grant.role.id && g.scope === grant.scope)) continue;
+    grants.push(grant);
+  }
+  if (grants.length === 0) throw fail.badInput('needs a role or a product level.');
+  return grants;
+}
+
+/**
+ * The invite's own access: its role or product levels, and the partners its scoped role covers. With
+ * partners and no role (or the scoped role itself), the scoped role is held once per partner; with a
+ * general role, the scoped role comes besides it.
+ */
+async function defaultAccess(context: ChangeContext, roles: Role[], change: ChangeOf<'invite'>): Promise<ResolvedAccess> {
+  const { tx, accountId } = context;
+  const partners = [...new Set((change.partners ?? []).map((p) => p.trim()).filter(Boolean))];
+  if (partners.length === 0) {
+    const access = await resolveAccess(tx, accountId, change);
+    return { ...access, grants: await checkScopes(tx, accountId, access.grants, 'role') };
+  }
+  const scopedRoles = roles.filter((role) => role.scoped && !role.product);
+  // Several roles may be asked for (`--role` repeated, the modal's multi-select): the scoped one covers the partners.
+  const requested = requestedRoles(change);
+  const chosen = requested.map((text) => findRole(roles, text.split('=')[0] ?? ''));
+  const scopedChosen = chosen.find((role) => role?.scoped);
+  const scopedRole = scopedChosen ?? (scopedRoles.length === 1 ? scopedRoles[0] : undefined);
+  if (!scopedRole) {
+    throw fail.badInput('No role here is scoped to a partner; leave the partner field empty.', { field: 'partners' });
+  }
+  const generalRoles = requested.filter((_, i) => !chosen[i]?.scoped);
+  const general =
+    generalRoles.length > 0 ? await resolveAccess(tx, accountId, { ...change, role: undefined, roles: generalRoles }) : null;
+  const grants = [...(general?.grants ?? []), ...partners.map((scope) => ({ role: scopedRole, scope }))];
+  const perms = await checkGrantable(
+    tx,
+    accountId,
+    grants.map((g) => g.role.key),
+    change.perms ?? [],
+  );
+  return { grants: await checkScopes(tx, accountId, grants), perms };
+}
+
+/** Resolves each row's access and groups; a row of its own that cannot be resolved becomes a problem naming its address. */
+async function planRows(
+  context: ChangeContext,
+  change: ChangeOf<'invite'>,
+  rows: (InviteRow & { email: string })[],
+  problems: Problem[],
+): Promise<{ planned: PlannedRow[]; perms: string[] }> {
+  const { tx, accountId } = context;
+  const roles = await loadRoles(tx, accountId);
+  // The invite's own role and levels are resolved (and refused on their field) only when some address takes them.
+  const defaults = rows.some((row) => !row.access) ? await defaultAccess(context, roles, change) : null;
+  const perms = defaults?.perms ?? [...new Set((change.perms ?? []).map((p) => p.trim().toLowerCase()).filter(Boolean))];
+  const defaultGroups = await groupsNamed(context, change.groups ?? []);
+  const planned: PlannedRow[] = [];
+  for (const row of rows) {
+    if (!row.access && !row.groups) {
+      planned.push({ email: row.email, grants: (defaults as ResolvedAccess).grants, groups: defaultGroups });
+      continue;
+    }
+    try {
+      const grants = row.access
+        ? await checkScopes(tx, accountId, rowGrants(roles, row.access))
+        : (defaults as ResolvedAccess).grants;
+      const keys = grants.map((g) => g.role.key);
+      if (row.access) await checkGrantable(tx, accountId, keys, perms);
+      const groups = row.groups ? await groupsNamed(context, row.groups) : defaultGroups;
+      planned.push({ email: row.email, grants, groups });
+    } catch (error) {
+      if (!(error instanceof RosterError)) throw error;
+      problems.push({ subject: row.email, reason: lowerFirst(error.message) });
+    }
+  }
+  return { planned, perms };
+}
+
+function lowerFirst(message: string): string {
+  return /^[A-Z][a-z]/.test(message) ? message[0]?.toLowerCase() + message.slice(1) : message;
+}
+
+/** `a, b as editor; c as admin`: the addresses grouped by what they get. */
+function describeRows(planned: PlannedRow[]): string {
+  const byAccess = new Map<string, string[]>();
+  for (const row of planned) {
+    const label = row.grants.map(holdingLabel).join(', ');
+    byAccess.set(label, [...(byAccess.get(label) ?? []), row.email]);
+  }
+  return [...byAccess].map(([label, emails]) => `${emails.join(', ')} as ${label}`).join('; ');
+}
+
+/** Refuses a change that needs `needed` more seats than the plan has left (checked under the account lock). */
+async function assertSeats(context: ChangeContext, needed: number): Promise<void> {
+  const used = await countSeats(context.tx, context.accountId);
+  if (used + needed > context.seatLimit) {
+    throw new RosterError(
+      'seat_limit',
+      `Not enough seats: ${used} of ${context.seatLimit} are used and this invite needs ${needed}. Upgrade the plan or buy a seat top-up (raise SEAT_LIMIT), or revoke people who no longer need access.`,
+      { field: 'emails' },
+    );
+  }
 }
 
 /** Invites every address or none; reports each problem address and why. */
@@ -67,7 +232,7 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
   permissions: invitePermissions,
   async apply(context, change) {
     const { tx, accountId, actor, links } = context;
-    const entries = change.emails.map((email) => email.trim()).filter(Boolean);
+    const entries = rowsOf(change);
     if (entries.length === 0) throw fail.badInput('Give at least one e-mail address.', { field: 'emails' });
     if (entries.length > MAX_INVITEES) {
       throw fail.badInput(
@@ -77,13 +242,9 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         },
       );
     }
-    const { emails, problems } = checkAddresses(entries);
-    const access = await resolveAccess(tx, accountId, change);
-    const groups: Group[] = [];
-    for (const name of new Set((change.groups ?? []).map((n) => n.trim()).filter(Boolean))) {
-      const group = await findGroup(tx, accountId, name, 'groups');
-      if (group.kind !== 'all_users') groups.push(group); // everyone is in All Users already
-    }
+    const { rows, problems } = checkAddresses(entries);
+    const { planned, perms } = await planRows(context, change, rows, problems);
+    const emails = rows.map((row) => row.email);
     const note = change.note?.trim() || null;
     const now = context.clock.now();
     const expiresAt = addHours(now, context.inviteTtlHours);
@@ -112,15 +273,7 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         { field: 'emails', problems },
       );
     }
-    const used = await countSeats(tx, accountId);
-    const needed = emails.length - reinvites.filter((user) => user.status === 'expired').length;
-    if (used + needed > context.seatLimit) {
-      throw new RosterError(
-        'seat_limit',
-        `Not enough seats: ${used} of ${context.seatLimit} are used and this invite needs ${needed}. Upgrade the plan or buy a seat top-up (raise SEAT_LIMIT), or revoke people who no longer need access.`,
-        { field: 'emails' },
-      );
-    }
+    await assertSeats(context, emails.length - reinvites.filter((user) => user.status === 'expired').length);
 
     const reinvited = new Map(reinvites.map((user) => [user.email, user]));
     const newUsers = emails
@@ -132,13 +285,13 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         status: 'invited' as const,
         invitedById: actor.userId,
         invitedAt: now,
-        extraPermissions: access.perms,
+        extraPermissions: perms,
       }));
     if (newUsers.length > 0) await tx.user.createMany({ data: newUsers });
     for (const user of reinvites) {
       await tx.user.update({
         where: { id: user.id },
-        data: { status: 'invited', invitedById: actor.userId, invitedAt: now, extraPermissions: access.perms },
+        data: { status: 'invited', invitedById: actor.userId, invitedAt: now, extraPermissions: perms },
       });
       await tx.userRole.deleteMany({ where: { userId: user.id } });
       await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
@@ -147,22 +300,25 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
       ...newUsers.map((u) => [u.email, u.id] as const),
       ...reinvites.map((u) => [u.email, u.id] as const),
     ]);
-    const ids = emails.map((email) => userIds.get(email) as string);
+    const idOf = (email: string) => userIds.get(email) as string;
     await tx.userRole.createMany({
-      data: ids.flatMap((userId) => access.grants.map((grant) => ({ userId, roleId: grant.role.id, scope: grant.scope }))),
+      data: planned.flatMap((row) =>
+        row.grants.map((grant) => ({
+          userId: idOf(row.email),
+          roleId: grant.role.id,
+          scope: grant.scope,
+          scopeKey: scopeKey(grant.scope),
+        })),
+      ),
     });
-    if (groups.length > 0) {
-      await tx.groupMembership.createMany({
-        data: ids.flatMap((userId) => groups.map((group) => ({ userId, groupId: group.id }))),
-        skipDuplicates: true,
-      });
-    }
+    const memberships = planned.flatMap((row) => row.groups.map((group) => ({ userId: idOf(row.email), groupId: group.id })));
+    if (memberships.length > 0) await tx.groupMembership.createMany({ data: memberships, skipDuplicates: true });
     await tx.invite.createMany({
       data: emails.map((email) => {
         const link = issued.get(email) as ReturnType<typeof links.issue>;
         return {
           accountId,
-          userId: userIds.get(email) as string,
+          userId: idOf(email),
           tokenHash: link.tokenHash,
           tokenNonce: link.nonce,
           note,
@@ -173,39 +329,40 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         };
       }),
     });
-    const roles = access.grants.map((grant) => (grant.scope ? `${grant.role.key}=${grant.scope}` : grant.role.key));
-    const after = {
-      status: 'invited',
-      roles,
-      groups: groups.map((group) => group.name),
-      perms: access.perms,
-      expiresAt: expiresAt.toISOString(),
-    };
     // An invitee starts with no power (a revoked or expired user holds none), so everything admin-plane is a gain.
-    const added = addedAdminPower(
-      new Set(),
-      adminPowerOf(
-        holdingsInForce(access.grants, context.multipleRoles).effective.map((g) => g.role),
-        access.perms,
-      ),
-    );
+    const gains = planned.flatMap((row) => {
+      const added = addedAdminPower(
+        new Set(),
+        adminPowerOf(
+          holdingsInForce(row.grants, context.multipleRoles).effective.map((g) => g.role),
+          perms,
+        ),
+      );
+      return added.length > 0 ? [{ userId: idOf(row.email), email: row.email, added }] : [];
+    });
     const fromName = actor.name ?? actor.email;
     return {
       result: { invited: emails.map((email) => ({ email, expiresAt, reinvited: reinvited.has(email) })), deliveries: [] },
       stored: change,
-      summary: `Invite ${emails.join(', ')} as ${[...roles, ...access.perms].join(', ')}.`,
+      summary: `Invite ${describeRows(planned)}${perms.length > 0 ? `, with ${perms.join(', ')}` : ''}.`,
       outcome: `Invited ${emails.join(', ')}.`,
       touched: reinvites.map((u) => u.id),
       targets: reinvites.map((u) => u.id),
-      gains: added.length > 0 ? ids.map((userId, i) => ({ userId, email: emails[i] as string, added })) : [],
+      gains,
       facts: { users: emails.length },
-      audit: emails.map((email) => {
-        const previous = reinvited.get(email);
+      audit: planned.map((row) => {
+        const previous = reinvited.get(row.email);
         return {
           action: previous ? 'user.reinvited' : 'user.invited',
-          target: { id: userIds.get(email), email },
+          target: { id: idOf(row.email), email: row.email },
           before: previous ? { status: previous.status } : undefined,
-          after,
+          after: {
+            status: 'invited',
+            roles: row.grants.map(holdingLabel),
+            groups: row.groups.map((group) => group.name),
+            perms,
+            expiresAt: expiresAt.toISOString(),
+          },
         };
       }),
       deliver: async (result) => ({
@@ -226,65 +383,44 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
   },
 };
 
-function assertNotAccepted(user: UserRecord, now = user.status): void {
-  if (now !== 'invited' && now !== 'expired') {
-    throw fail.invalidState(`${user.email} is ${now}; invite links are only for people who have not accepted yet.`);
+/** Statuses an invite link can be issued for: not accepted yet, lapsed, or revoked (SPEC §3 state table). */
+export const INVITABLE_STATUSES: readonly UserStatus[] = ['invited', 'expired', 'revoked'];
+
+function assertInvitable(user: UserRecord): void {
+  if (!INVITABLE_STATUSES.includes(user.status)) {
+    throw fail.invalidState(
+      `${user.email} is ${user.status}; invites are only for people who have not accepted one yet, whose invite expired, or who were revoked.`,
+    );
   }
 }
 
-/** Sends the same link again to someone still invited. */
-export const resend: ChangeHandler<'resend', ResendResult> = {
-  permissions: () => ['users:manage'],
-  async apply(context, change) {
-    const { tx, links, actor } = context;
-    const user = await findUser(context, change.user);
-    const expired = `The invite of ${user.email} has expired. Issue a new one with \`/users invite-link ${user.email}\`.`;
-    if (user.status === 'expired') throw fail.invalidState(expired);
-    if (user.status !== 'invited') {
-      throw fail.invalidState(`${user.email} is ${user.status}; only people who have not accepted an invite can get it again.`);
-    }
-    const invite = await tx.invite.findFirst({ where: { userId: user.id, status: 'pending' }, orderBy: { createdAt: 'desc' } });
-    if (!invite || invite.expiresAt <= context.clock.now()) throw fail.invalidState(expired);
-    await tx.invite.update({ where: { id: invite.id }, data: { lastSentAt: context.clock.now() } });
-    const pending: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
-    return {
-      result: { email: user.email, expiresAt: invite.expiresAt, delivery: pending },
-      stored: { ...change, user: { id: user.id } },
-      summary: `Send ${user.email} their invite again.`,
-      outcome: `Sent ${user.email} their invite again.`,
-      touched: [],
-      targets: [user.id],
-      gains: [],
-      facts: { users: 1 },
-      audit: [{ action: 'invite.resent', target: { id: user.id, email: user.email, name: user.name } }],
-      deliver: async (result) => {
-        const [delivery] = await sendAll(context.delivery, [
-          {
-            kind: 'invite',
-            email: user.email,
-            name: user.name,
-            link: links.url(links.tokenFor(invite.tokenNonce)),
-            expiresAt: invite.expiresAt,
-            fromName: actor.name ?? actor.email,
-            note: invite.note,
-          },
-        ]);
-        return { ...result, delivery: delivery as DeliveryOutcome };
-      },
-    };
-  },
-};
+/**
+ * The checks an invite makes, for bringing an expired or revoked user back to `invited`: giving back
+ * roles beyond the default one needs `roles:manage`, a revoked user needs a free seat again, and the
+ * admin-plane power their roles carry counts as granted (an invitee holds none until they accept).
+ */
+async function reinviteChecks(context: ChangeContext, user: UserRecord): Promise<PowerGain[]> {
+  if (user.status === 'invited') return [];
+  const fallback = defaultRole(await loadRoles(context.tx, context.accountId));
+  const grants = user.extraPermissions.length > 0 || user.roles.some((held) => held.roleId !== fallback?.id);
+  if (grants && !can(context.actor, 'roles:manage')) {
+    throw fail.forbidden(
+      `Re-inviting ${user.email} gives back ${[...roleLabels(user), ...user.extraPermissions].join(', ')}, which needs the \`roles:manage\` permission. Ask an Admin who has it, or invite them again with the default role: \`/users invite ${user.email}\`.`,
+    );
+  }
+  if (user.status === 'revoked') await assertSeats(context, 1);
+  return powerGain(null, user, context.multipleRoles);
+}
 
+/** A fresh link for `user` (the previous one stops working), valid `INVITE_TTL_HOURS` from now. */
 async function issueNewLink(context: ChangeContext, user: UserRecord) {
   const { tx, accountId, actor, links } = context;
-  assertNotAccepted(user);
+  assertInvitable(user);
+  const gains = await reinviteChecks(context, user);
   const now = context.clock.now();
   const expiresAt = addHours(now, context.inviteTtlHours);
   const link = links.issue();
-  const previous = await tx.invite.findFirst({
-    where: { userId: user.id, status: { in: ['pending', 'expired'] } },
-    orderBy: { createdAt: 'desc' },
-  });
+  const previous = await tx.invite.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
   await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
   await tx.invite.create({
     data: {
@@ -299,16 +435,21 @@ async function issueNewLink(context: ChangeContext, user: UserRecord) {
       expiresAt,
     },
   });
-  await tx.user.update({ where: { id: user.id }, data: { status: 'invited' } });
+  const reinvited = user.status !== 'invited';
+  if (reinvited) {
+    await tx.user.update({ where: { id: user.id }, data: { status: 'invited', invitedById: actor.userId, invitedAt: now } });
+  }
   return {
-    result: { email: user.email, link: links.url(link.token), expiresAt },
+    url: links.url(link.token),
+    expiresAt,
+    note: previous?.note ?? null,
     touched: [user.id],
     targets: [user.id],
-    gains: [],
+    gains,
     facts: { users: 1 },
     audit: [
       {
-        action: 'invite.link-reissued',
+        action: reinvited ? 'user.reinvited' : 'invite.link-reissued',
         target: { id: user.id, email: user.email, name: user.name },
         before: { status: user.status },
         after: { status: 'invited', expiresAt: expiresAt.toISOString() },
@@ -317,13 +458,81 @@ async function issueNewLink(context: ChangeContext, user: UserRecord) {
   };
 }
 
+/**
+ * Gets `user` a working invite by DM and e-mail: the same link again while it is still valid,
+ * otherwise (lapsed, expired, revoked) a fresh one with a new expiry, the old link staying dead.
+ */
+async function sendInvite(context: ChangeContext, user: UserRecord) {
+  const { tx, actor, links } = context;
+  assertInvitable(user);
+  const now = context.clock.now();
+  const pending =
+    user.status === 'invited'
+      ? await tx.invite.findFirst({ where: { userId: user.id, status: 'pending' }, orderBy: { createdAt: 'desc' } })
+      : null;
+  let sent: Pick<Applied<ResendResult>, 'touched' | 'targets' | 'gains' | 'facts' | 'audit'>;
+  let link: { url: string; expiresAt: Date; note: string | null; fresh: boolean };
+  if (pending && pending.expiresAt > now) {
+    await tx.invite.update({ where: { id: pending.id }, data: { lastSentAt: now } });
+    link = { url: links.url(links.tokenFor(pending.tokenNonce)), expiresAt: pending.expiresAt, note: pending.note, fresh: false };
+    sent = {
+      touched: [],
+      targets: [user.id],
+      gains: [],
+      facts: { users: 1 },
+      audit: [{ action: 'invite.resent', target: { id: user.id, email: user.email, name: user.name } }],
+    };
+  } else {
+    const { url, expiresAt, note, ...rest } = await issueNewLink(context, user);
+    link = { url, expiresAt, note, fresh: true };
+    sent = rest;
+  }
+  const undelivered: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
+  const result: ResendResult = { email: user.email, expiresAt: link.expiresAt, delivery: undelivered, fresh: link.fresh };
+  return {
+    ...sent,
+    result,
+    deliver: async (result: ResendResult) => {
+      const [delivery] = await sendAll(context.delivery, [
+        {
+          kind: 'invite',
+          email: user.email,
+          name: user.name,
+          link: link.url,
+          expiresAt: link.expiresAt,
+          fromName: actor.name ?? actor.email,
+          note: link.note,
+        },
+      ]);
+      return { ...result, delivery: delivery as DeliveryOutcome };
+    },
+  };
+}
+
+/** `/users resend` and the card's Resend invite / Re-invite: the same link while valid, else a fresh one. */
+export const resend: ChangeHandler<'resend', ResendResult> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    const user = await findUser(context, change.user);
+    const sent = await sendInvite(context, user);
+    return {
+      ...sent,
+      stored: { ...change, user: { id: user.id } },
+      summary: sent.result.fresh ? `Re-invite ${user.email} with a new link.` : `Send ${user.email} their invite again.`,
+      outcome: sent.result.fresh ? `Re-invited ${user.email}.` : `Sent ${user.email} their invite again.`,
+    };
+  },
+};
+
 /** Issues a new link (the old one stops working) for the admin to pass on; nothing is sent. */
 export const inviteLink: ChangeHandler<'invite-link', NewLinkResult> = {
   permissions: () => ['users:manage'],
   async apply(context, change) {
     const user = await findUser(context, change.user);
+    const { url, expiresAt, note: _note, ...issued } = await issueNewLink(context, user);
     return {
-      ...(await issueNewLink(context, user)),
+      ...issued,
+      result: { email: user.email, link: url, expiresAt },
       stored: { ...change, user: { id: user.id } },
       summary: `A new invite link for ${user.email}.`,
       outcome: `New invite link issued for ${user.email}.`,
@@ -331,25 +540,20 @@ export const inviteLink: ChangeHandler<'invite-link', NewLinkResult> = {
   },
 };
 
-/** A new link, delivered to the invitee (the Re-invite button of the expiry digest). */
+/**
+ * The Re-invite button (expiry digest, App Home): as `resend`, so a second click, or one after
+ * another admin re-invited, sends the live link again instead of killing the one just delivered.
+ */
 export const reinvite: ChangeHandler<'reinvite', ResendResult> = {
   permissions: () => ['users:manage'],
   async apply(context, change) {
     const user = await findUser(context, change.user);
-    const issued = await issueNewLink(context, user);
-    const { link, expiresAt } = issued.result;
-    const pending: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
-    const fromName = context.actor.name ?? context.actor.email;
+    const sent = await sendInvite(context, user);
     return {
-      ...issued,
-      result: { email: user.email, expiresAt, delivery: pending },
+      ...sent,
       stored: { ...change, user: { id: user.id } },
       summary: `Re-invite ${user.email}.`,
-      outcome: `Re-invited ${user.email}.`,
-      deliver: async (result) => {
-        const [delivery] = await sendAll(context.delivery, [{ kind: 'invite', email: user.email, link, expiresAt, fromName }]);
-        return { ...result, delivery: delivery as DeliveryOutcome };
-      },
+      outcome: sent.result.fresh ? `Re-invited ${user.email}.` : `Sent ${user.email} their invite again.`,
     };
   },
 };

@@ -5,6 +5,7 @@
 import { fail } from '../../errors';
 import { describeFilter } from '../directory/directory-service';
 import { type UserRecord, userInclude } from '../directory/user-view';
+import { checkScopes, scopeKey } from '../partners/partners';
 import { checkGrantable, findRole, loadRoles } from '../roles/resolve-access';
 import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
 import type { ChangeContext, ChangeHandler } from './change-handler';
@@ -18,11 +19,14 @@ export interface RolePreview {
   after: string[];
 }
 
-async function writeHoldings(context: ChangeContext, user: UserRecord, next: Holding[]): Promise<void> {
+async function writeHoldings(context: ChangeContext, user: UserRecord, wanted: Holding[]): Promise<void> {
   const { tx, accountId } = context;
+  const next = await checkScopes(tx, accountId, wanted, 'roles');
   await tx.userRole.deleteMany({ where: { userId: user.id } });
   if (next.length > 0) {
-    await tx.userRole.createMany({ data: next.map((h) => ({ userId: user.id, roleId: h.role.id, scope: h.scope })) });
+    await tx.userRole.createMany({
+      data: next.map((h) => ({ userId: user.id, roleId: h.role.id, scope: h.scope, scopeKey: scopeKey(h.scope) })),
+    });
   }
   await checkGrantable(
     tx,

@@ -2,12 +2,14 @@
  * The shared steps of a change to one user: find them inside the transaction, apply the mutation,
  * read them back, and describe before → after for the audit trail and the approver.
  */
+
 import type { Prisma } from '../../store/generated/client';
 import type { AuditEntry } from '../audit/audit-service';
 import type { UserRef } from '../directory/directory-service';
 import { rolesByPrecedence, toCard, type UserCard, type UserRecord, userInclude } from '../directory/user-view';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
+import { roleLabel } from '../roles/role-grants';
 import type { Applied, ChangeContext, PowerGain } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
@@ -17,7 +19,7 @@ export function snapshot(user: UserRecord): Record<string, Prisma.InputJsonValue
     name: user.name,
     email: user.email,
     status: user.status,
-    roles: rolesByPrecedence(user).map((role) => (role.scope ? `${role.key}=${role.scope}` : role.key)),
+    roles: roleLabels(user),
     perms: user.extraPermissions,
     groups: user.groups.map((m) => m.group.name).sort(),
     properties: Object.fromEntries(user.properties.map((p) => [p.key, p.value])),
@@ -94,5 +96,5 @@ export async function changeOneUser(
 
 /** Roles as `key` or `key=scope`, highest precedence first. */
 export function roleLabels(user: UserRecord): string[] {
-  return rolesByPrecedence(user).map((role) => (role.scope ? `${role.key}=${role.scope}` : role.key));
+  return rolesByPrecedence(user).map((role) => roleLabel(role.key, role.scope));
 }

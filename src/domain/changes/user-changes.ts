@@ -227,6 +227,9 @@ export const revoke: ChangeHandler<'revoke', UserCard> = {
         await tx.passcode.updateMany({ where: { userId: user.id }, data: { status: 'revoked' } });
         await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'revoked' } });
         await tx.passwordLink.deleteMany({ where: { userId: user.id } });
+        // Credentials on their way, and e-mailed links that would show one, go too.
+        await tx.pendingCredential.deleteMany({ where: { userId: user.id } });
+        await tx.secretReveal.deleteMany({ where: { userId: user.id } });
       },
       stored: (id) => ({ ...change, user: { id } }),
       summary: (before) =>

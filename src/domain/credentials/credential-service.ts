@@ -6,7 +6,21 @@
 /** API keys look like `rk_…`. */
 export const API_KEY_PREFIX = 'rk_';
 export const PASSCODE_PREFIX = 'rp_';
+/** How long a passcode may be valid, in days; commands write them `1d`, `7d`, …. */
 export const TENURES = [1, 7, 30, 90] as const;
+
+/** A tenure as a command writes it: `7d`. */
+export function tenureWord(days: number): string {
+  return `${days}d`;
+}
+
+/** The tenure a command's `7d` means, or `undefined`. */
+export function tenureFromWord(word: string): number | undefined {
+  return TENURES.find((days) => tenureWord(days) === word.toLowerCase());
+}
+
+/** The refusal of any other tenure. */
+export const TENURE_RULE = `The tenure must be ${TENURES.slice(0, -1).map(tenureWord).join(', ')} or ${tenureWord(TENURES.at(-1) ?? 0)}`;
 
 /** Tells a credential's holder their new secret, privately. */
 export interface HolderMessenger {
@@ -16,8 +30,11 @@ export interface HolderMessenger {
 
 export interface IssuedSecret {
   email: string;
-  /** Whether the holder got it by DM; if not, the secret is not shown anywhere and should be issued again. */
+  /** Whether the holder was sent it (and it replaced their current one); if not, their current one still works. */
   delivered: boolean;
+  /** By Slack DM, or by e-mail as a single-use reveal link (until `revealExpiresAt`). */
+  via?: 'slack' | 'email';
+  revealExpiresAt?: Date;
   problem?: string;
   prefix?: string;
   expiresAt?: Date;

@@ -9,6 +9,7 @@ import type { PrismaClient } from '../../store/generated/client';
 import { type Actor, requirePermission, systemActor } from '../access/actor';
 import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditService } from '../audit/audit-service';
+import type { ChangeService } from '../changes/change-service';
 import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
 import { ALL_PERMISSIONS } from '../roles/catalog';
@@ -64,6 +65,8 @@ export function createSignInService(deps: {
   accountId: string;
   clock: Clock;
   audit: AuditService;
+  /** Accepting an invite and setting a password are the user's own changes to their record. */
+  changes: Pick<ChangeService, 'ownChange'>;
   throttle: SignInThrottle;
   messenger: HolderMessenger;
   multipleRoles: MultipleRoles;
@@ -256,7 +259,8 @@ export function createSignInService(deps: {
       if (!input.google) checkPassword(input.password ?? '');
       const passwordHash = input.google ? null : await hashPassword(input.password as string);
       const now = clock.now();
-      await prisma.$transaction(async (tx) => {
+      const actor = self({ ...invite.user, name });
+      await deps.changes.ownChange(actor, async (tx) => {
         const claimed = await tx.invite.updateMany({
           where: { id: invite.id, status: 'pending', expiresAt: { gt: now } },
           data: { status: 'accepted', acceptedAt: now },
@@ -271,17 +275,17 @@ export function createSignInService(deps: {
             passwordHash,
             acceptedAt: now,
             lastLoginAt: now,
-            version: { increment: 1 },
           },
         });
         if (activated.count === 0) throw new RosterError('invalid_state', 'This invite is no longer valid. Ask an admin.');
-        await audit.record(tx, self({ ...invite.user, name }), {
+        const accepted = {
           action: 'invite.accepted',
           target: { id: invite.userId, email: invite.user.email, name },
           before: { status: 'invited' },
           after: { status: 'active', signIn: input.google ? 'google' : 'password' },
           clientAddress,
-        });
+        };
+        return { touched: [invite.userId], audit: [accepted] };
       });
       return { email: invite.user.email };
     },
@@ -298,16 +302,17 @@ export function createSignInService(deps: {
       checkPassword(password);
       const passwordHash = await hashPassword(password);
       const now = clock.now();
-      await prisma.$transaction(async (tx) => {
+      await deps.changes.ownChange(self(link.user), async (tx) => {
         const used = await tx.passwordLink.updateMany({ where: { id: link.id, usedAt: null }, data: { usedAt: now } });
         if (used.count === 0)
           throw new RosterError('invalid_state', 'This password link has already been used. Ask an admin for a new one.');
-        await tx.user.update({ where: { id: link.userId }, data: { passwordHash, version: { increment: 1 } } });
-        await audit.record(tx, self(link.user), {
+        await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
+        const set = {
           action: 'password.set',
           target: { id: link.userId, email: link.user.email, name: link.user.name },
           clientAddress,
-        });
+        };
+        return { touched: [link.userId], audit: [set] };
       });
       return { email: link.user.email };
     },

@@ -10,6 +10,7 @@ import { type Actor, requirePermission } from '../access/actor';
 import { ALL_USERS_GROUP } from '../account/bootstrap';
 import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
+import { findGroup } from '../groups/find-group';
 import type { AdminPermission } from '../roles/permissions';
 import type { MultipleRoles } from '../roles/precedence';
 import { summaryInclude, toCard, toSummary, type UserCard, type UserRecord, type UserSummary, userInclude } from './user-view';
@@ -133,8 +134,7 @@ export function createDirectoryService(deps: {
       where.roles = { some: { roleId: role.id } };
     }
     if (filter.group && filter.group.toLowerCase() !== ALL_USERS_GROUP.toLowerCase()) {
-      const group = await db.group.findFirst({ where: { accountId, name: { equals: filter.group, mode: 'insensitive' } } });
-      if (!group) throw fail.notFound(`There is no group \`${filter.group}\`. See \`/users group list\`.`, { field: 'group' });
+      const group = await findGroup(db, accountId, filter.group);
       where.groups = { some: { groupId: group.id } };
     }
     return where;

@@ -8,6 +8,7 @@ import type { PrismaClient } from '../../store/generated/client';
 import { lockAccount } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
+import { findGroup, groupNamed } from './find-group';
 
 export interface GroupView {
   name: string;
@@ -56,7 +57,7 @@ export function createGroupService(deps: { prisma: PrismaClient; accountId: stri
       requirePermission(actor, 'groups:manage');
       const name = clean(rawName);
       await lockedGroups(async (tx) => {
-        if (await tx.group.findFirst({ where: { accountId, name: { equals: name, mode: 'insensitive' } } })) {
+        if (await tx.group.findFirst({ where: groupNamed(accountId, name) })) {
           throw fail.conflict(`A group named ${name} already exists.`, { field: 'name' });
         }
         await tx.group.create({ data: { accountId, name } });
@@ -68,12 +69,9 @@ export function createGroupService(deps: { prisma: PrismaClient; accountId: stri
       requirePermission(actor, 'groups:manage');
       const newName = clean(rawNewName);
       await lockedGroups(async (tx) => {
-        const group = await tx.group.findFirst({ where: { accountId, name: { equals: oldName.trim(), mode: 'insensitive' } } });
-        if (!group) throw fail.notFound(`There is no group \`${oldName}\`. See \`/users group list\`.`, { field: 'name' });
+        const group = await findGroup(tx, accountId, oldName, 'name');
         if (group.kind === 'all_users') throw fail.badInput('All Users cannot be renamed.', { field: 'name' });
-        const clash = await tx.group.findFirst({
-          where: { accountId, name: { equals: newName, mode: 'insensitive' }, id: { not: group.id } },
-        });
+        const clash = await tx.group.findFirst({ where: { ...groupNamed(accountId, newName), id: { not: group.id } } });
         if (clash) throw fail.conflict(`A group named ${clash.name} already exists.`, { field: 'name' });
         await tx.group.update({ where: { id: group.id }, data: { name: newName } });
         await audit.record(tx, actor, { action: 'group.renamed', before: { group: group.name }, after: { group: newName } });
@@ -83,18 +81,15 @@ export function createGroupService(deps: { prisma: PrismaClient; accountId: stri
     async remove(actor: Actor, name: string): Promise<number> {
       requirePermission(actor, 'groups:manage');
       return lockedGroups(async (tx) => {
-        const group = await tx.group.findFirst({
-          where: { accountId, name: { equals: name.trim(), mode: 'insensitive' } },
-          include: { _count: { select: { members: true } } },
-        });
-        if (!group) throw fail.notFound(`There is no group \`${name}\`. See \`/users group list\`.`, { field: 'name' });
+        const group = await findGroup(tx, accountId, name, 'name');
+        const members = await tx.groupMembership.count({ where: { groupId: group.id } });
         if (group.kind !== 'custom')
           throw fail.badInput(
             `${group.name} is built in and cannot be deleted${group.kind === 'default' ? ' (it can be renamed)' : ''}.`,
           );
         await tx.group.delete({ where: { id: group.id } });
-        await audit.record(tx, actor, { action: 'group.deleted', before: { group: group.name, members: group._count.members } });
-        return group._count.members;
+        await audit.record(tx, actor, { action: 'group.deleted', before: { group: group.name, members } });
+        return members;
       });
     },
   };

@@ -1,4 +1,7 @@
-/** What App Home shows one viewer: seats, invites expiring soon, approvals waiting for them, recent changes. */
+/**
+ * What App Home shows one viewer: seats, invites expiring soon, invites that expired lately (to
+ * re-invite), approvals waiting for them, recent changes.
+ */
 import type { PrismaClient } from '../../store/generated/client';
 import { type Actor, can } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService } from '../approvals/approval-service';
@@ -10,11 +13,17 @@ import { ADMIN_ROLE } from '../roles/catalog';
 export interface HomeSummary {
   seats: Seats;
   expiringInvites: { email: string; expiresAt: Date }[];
+  /** Users still `expired` whose invite lapsed in the last `RECENTLY_EXPIRED_DAYS`, latest first. */
+  expiredInvites: { email: string; expiredAt: Date }[];
   approvals: ApprovalRequestView[];
   recent: AuditEventView[];
   activeAdmins: number;
   canManage: boolean;
 }
+
+/** How far back App Home looks for expired invites, and how many it lists. */
+export const RECENTLY_EXPIRED_DAYS = 14;
+export const RECENTLY_EXPIRED_MAX = 10;
 
 export type HomeService = ReturnType<typeof createHomeService>;
 
@@ -27,11 +36,37 @@ export function createHomeService(deps: {
   audit: AuditService;
 }) {
   const { prisma, accountId, clock } = deps;
+
+  /** A user re-invited and expired again has several expired invites: the latest counts. */
+  async function recentlyExpired(now: Date): Promise<HomeSummary['expiredInvites']> {
+    const latest = await prisma.invite.groupBy({
+      by: ['userId'],
+      where: {
+        accountId,
+        status: 'expired',
+        expiresAt: { gte: addHours(now, -24 * RECENTLY_EXPIRED_DAYS), lte: now },
+        user: { status: 'expired' },
+      },
+      _max: { expiresAt: true },
+      orderBy: { _max: { expiresAt: 'desc' } },
+      take: RECENTLY_EXPIRED_MAX,
+    });
+    const users = await prisma.user.findMany({
+      where: { id: { in: latest.map((row) => row.userId) } },
+      select: { id: true, email: true },
+    });
+    const emails = new Map(users.map((user) => [user.id, user.email]));
+    return latest.flatMap((row) => {
+      const email = emails.get(row.userId);
+      return email && row._max.expiresAt ? [{ email, expiredAt: row._max.expiresAt }] : [];
+    });
+  }
+
   return {
     async summary(viewer: Actor): Promise<HomeSummary> {
       const now = clock.now();
       const canView = can(viewer, 'users:view');
-      const [seats, expiring, approvals, recent, activeAdmins] = await Promise.all([
+      const [seats, expiring, expired, approvals, recent, activeAdmins] = await Promise.all([
         deps.directory.seatUsage(),
         canView
           ? prisma.invite.findMany({
@@ -41,6 +76,7 @@ export function createHomeService(deps: {
               select: { expiresAt: true, user: { select: { email: true } } },
             })
           : [],
+        canView ? recentlyExpired(now) : [],
         can(viewer, 'approvals:approve') ? deps.approvals.pending(viewer) : [],
         can(viewer, 'audit:view') ? deps.audit.list(viewer, { limit: 8 }) : [],
         prisma.user.count({ where: { accountId, status: 'active', roles: { some: { role: { key: ADMIN_ROLE } } } } }),
@@ -48,6 +84,7 @@ export function createHomeService(deps: {
       return {
         seats,
         expiringInvites: expiring.map((i) => ({ email: i.user.email, expiresAt: i.expiresAt })),
+        expiredInvites: expired,
         approvals: approvals.slice(0, 5),
         recent,
         activeAdmins,

@@ -18,10 +18,10 @@ export type InviteService = ReturnType<typeof createInviteService>;
 export function createInviteService(deps: { prisma: PrismaClient; accountId: string }) {
   const { prisma, accountId } = deps;
   return {
-    /** What the invite form offers: roles, groups (not All Users) and grantable extra permissions. */
+    /** What the invite form offers: roles, groups (not All Users), grantable extra permissions and partners. */
     async formOptions(actor: Actor) {
       requirePermission(actor, 'users:manage');
-      const [roles, groups, permissions] = await Promise.all([
+      const [roles, groups, permissions, partners] = await Promise.all([
         prisma.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' } }),
         prisma.group.findMany({
           where: { accountId, kind: { not: 'all_users' } },
@@ -29,8 +29,9 @@ export function createInviteService(deps: { prisma: PrismaClient; accountId: str
           select: { name: true },
         }),
         prisma.permission.findMany({ where: { accountId }, orderBy: { key: 'asc' }, select: { key: true, description: true } }),
+        prisma.partner.findMany({ where: { accountId }, orderBy: { nameKey: 'asc' }, select: { name: true } }),
       ]);
-      return { roles, groups: groups.map((g) => g.name), permissions };
+      return { roles, groups: groups.map((g) => g.name), permissions, partners: partners.map((p) => p.name) };
     },
   };
 }

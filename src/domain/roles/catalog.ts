@@ -37,7 +37,7 @@ const permissionSchema = z.object({
 const approvalActionSchema = z.object({ approvals: z.number().int().min(1).max(2).default(1) });
 
 /** Actions the approval policy can name (SPEC §5). */
-export const APPROVAL_ACTIONS = ['delete', 'revoke', 'grant-admin', 'passcode-long', 'bulk'] as const;
+export const APPROVAL_ACTIONS = ['delete', 'revoke', 'grant-admin', 'passcode-long', 'bulk', 'recover-owner'] as const;
 export type ApprovalAction = (typeof APPROVAL_ACTIONS)[number];
 
 const defaultApprovalActions = Object.fromEntries(APPROVAL_ACTIONS.map((action) => [action, { approvals: 1 }]));

@@ -82,6 +82,11 @@ export function grantFor(roles: Role[], text: string, field = 'role'): RoleGrant
   return { role, scope: scope || null };
 }
 
+/** Whether two grants are the same role with the same scope (scopes compare in any case). */
+export function sameGrant(a: RoleGrant, b: RoleGrant): boolean {
+  return a.role.id === b.role.id && (a.scope ?? '').toLowerCase() === (b.scope ?? '').toLowerCase();
+}
+
 /** The directory-wide roles a request names, by `role` and `roles` together. */
 export function requestedRoles(request: Pick<AccessRequest, 'role' | 'roles'>): string[] {
   return [...(request.role ? [request.role] : []), ...(request.roles ?? [])].filter((r) => r.trim().length > 0);
@@ -90,6 +95,11 @@ export function requestedRoles(request: Pick<AccessRequest, 'role' | 'roles'>): 
 /** Loads the account's roles once for a request. */
 export async function loadRoles(db: Db, accountId: string): Promise<Role[]> {
   return db.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' } });
+}
+
+/** The role an invite gives when it names none: the general role of lowest precedence (`roles` by precedence, highest first). */
+export function defaultRole(roles: Role[]): Role | undefined {
+  return roles.filter((role) => !role.product && !role.scoped).at(-1);
 }
 
 /**
@@ -101,7 +111,7 @@ export async function resolveAccess(db: Db, accountId: string, request: AccessRe
   const grants: RoleGrant[] = [];
   for (const text of requestedRoles(request)) {
     const grant = grantFor(roles, text);
-    if (!grants.some((g) => g.role.id === grant.role.id)) grants.push(grant);
+    if (!grants.some((g) => sameGrant(g, grant))) grants.push(grant);
   }
 
   const productKeys = [...new Set(roles.map((role) => role.product).filter((p): p is string => p !== null))];
@@ -122,7 +132,7 @@ export async function resolveAccess(db: Db, accountId: string, request: AccessRe
     if (productKeys.length > 0 && request.products && Object.keys(request.products).length > 0) {
       throw fail.badInput('Every product is set to no access; give at least one product level or a role.', { field: 'products' });
     }
-    const fallback = roles.filter((role) => !role.product && !role.scoped).at(-1);
+    const fallback = defaultRole(roles);
     if (!fallback || productKeys.length > 0) {
       throw fail.badInput('Choose a role (--role) or product levels (--product PRODUCT=LEVEL).', { field: 'role' });
     }

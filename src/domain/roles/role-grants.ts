@@ -4,7 +4,7 @@
  */
 import { fail } from '../../errors';
 import type { Role } from '../../store/generated/client';
-import { findRole, grantFor, NO_ACCESS, productLevel, type RoleGrant, requestedRoles } from './resolve-access';
+import { findRole, grantFor, NO_ACCESS, productLevel, type RoleGrant, requestedRoles, sameGrant } from './resolve-access';
 
 /** `+role` / `-role` as typed. */
 export interface RoleChanges {
@@ -27,19 +27,31 @@ export function resolveGrant(roles: Role[], text: string): RoleGrant {
   return grantFor(roles, text, 'roles');
 }
 
-/** Applies changes to a set of holdings: product levels replace, scopes update, removing what is not held is refused. */
+/**
+ * Applies changes to a set of holdings: product levels replace, `-role=scope` removes one scope and
+ * `-role` all of them, removing what is not held is refused. A scoped role's new scope is added to
+ * the ones held when the user has a general role that is not scoped (a Normal user over several
+ * partners), and replaces it otherwise (a Partner sees one partner).
+ */
 export function applyRoleChanges(roles: Role[], holdings: Holding[], changes: RoleChanges): Holding[] {
   let next = [...holdings];
+  const sameScope = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
   for (const text of changes.remove) {
-    const role = findRole(roles, text.split('=')[0] ?? '');
+    const [name = '', scope] = text.split('=', 2).map((part) => part.trim());
+    const role = findRole(roles, name);
     if (!role) throw fail.notFound(`There is no role \`${text}\`.`, { field: 'roles' });
-    if (!next.some((h) => h.role.id === role.id))
-      throw fail.badInput(`The user does not hold \`${role.key}\`.`, { field: 'roles' });
-    next = next.filter((h) => h.role.id !== role.id);
+    const removed = (h: Holding) => h.role.id === role.id && (!scope || sameScope(h.scope, scope));
+    if (!next.some(removed)) throw fail.badInput(`The user does not hold \`${text}\`.`, { field: 'roles' });
+    next = next.filter((h) => !removed(h));
   }
   for (const text of changes.add) {
     const grant = resolveGrant(roles, text);
-    next = next.filter((h) => h.role.id !== grant.role.id && !(grant.role.product && h.role.product === grant.role.product));
+    const several = grant.role.scoped && next.some((h) => !h.role.product && !h.role.scoped && h.role.id !== grant.role.id);
+    next = next.filter(
+      (h) =>
+        !(h.role.id === grant.role.id && (!several || sameScope(h.scope, grant.scope))) &&
+        !(grant.role.product && h.role.product === grant.role.product),
+    );
     next.push(grant);
   }
   return next;
@@ -54,7 +66,7 @@ export function desiredHoldings(
   const next: Holding[] = [];
   for (const text of requestedRoles(desired)) {
     const grant = resolveGrant(roles, text);
-    if (!next.some((h) => h.role.id === grant.role.id)) next.push(grant);
+    if (!next.some((h) => sameGrant(h, grant))) next.push(grant);
   }
   for (const [product, level] of Object.entries(desired.products ?? {})) {
     if (level.toLowerCase() !== NO_ACCESS) next.push(resolveGrant(roles, `${product}=${level}`));
@@ -64,7 +76,12 @@ export function desiredHoldings(
   return next;
 }
 
+/** A role as the directory writes it: `key`, or `key=scope` when it is scoped. */
+export function roleLabel(key: string, scope: string | null | undefined): string {
+  return scope ? `${key}=${scope}` : key;
+}
+
 /** A holding as `key` or `key=scope`. */
 export function holdingLabel(holding: Holding): string {
-  return holding.scope ? `${holding.role.key}=${holding.scope}` : holding.role.key;
+  return roleLabel(holding.role.key, holding.scope);
 }

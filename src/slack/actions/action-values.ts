@@ -1,7 +1,9 @@
 /** zod schemas for the values Roster's own buttons carry; a tampered value is refused, not trusted. */
+
 import { z } from 'zod';
 import type { ListFilter } from '../../domain/directory/directory-service';
 import { fail } from '../../errors';
+import { safeJson } from '../safe-json';
 
 const listFilterSchema = z.object({
   text: z.string().max(200).optional(),
@@ -21,12 +23,4 @@ export function parseButtonEmail(value: string | undefined): string {
   const parsed = z.email().safeParse(value);
   if (!parsed.success) throw fail.badInput('That button is out of date; run `/users show <email>` again.');
   return parsed.data;
-}
-
-function safeJson(value: string | undefined): unknown {
-  try {
-    return value ? JSON.parse(value) : undefined;
-  } catch {
-    return undefined;
-  }
 }

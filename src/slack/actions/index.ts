@@ -9,6 +9,7 @@ import { sendApiKey, sendPasswordLink } from '../commands/credential-commands';
 import { openDeleteModal } from '../commands/delete-commands';
 import { exportToDm } from '../commands/export-commands';
 import { openInviteModal } from '../commands/invite-commands';
+import { publishHome } from '../events';
 import { ACTIONS } from '../ids';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
@@ -142,7 +143,9 @@ export function registerActions(app: App, services: SlackServices): void {
     const user = await services.directory.userFor(actor, 'credentials:manage', { email: parseButtonEmail(action.value) });
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: asView(passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id })),
+      view: asView(
+        passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id }, services.passcodeNeedsApproval),
+      ),
     });
   });
 
@@ -160,10 +163,14 @@ export function registerActions(app: App, services: SlackServices): void {
     await openInviteModal({ actor, services, client, triggerId: body.trigger_id, channelId: body.channel?.id });
   });
 
-  onButton(app, services, ACTIONS.noticeReinvite, async ({ actor, action, reply }) => {
-    const change = { kind: 'reinvite' as const, user: { email: parseButtonEmail(action.value) } };
-    await reply(await submitChange(services, actor, change, resendMessage));
-  });
+  // Re-invite from the expiry digest and from App Home; App Home is published again so the row goes.
+  for (const actionId of [ACTIONS.noticeReinvite, ACTIONS.homeReinvite]) {
+    onButton(app, services, actionId, async ({ actor, action, body, client, reply }) => {
+      const change = { kind: 'reinvite' as const, user: { email: parseButtonEmail(action.value) } };
+      await reply(await submitChange(services, actor, change, resendMessage));
+      if (actionId === ACTIONS.homeReinvite) await publishHome(services, client, body.user.id);
+    });
+  }
 
   onButton(app, services, ACTIONS.cardRevoke, async ({ actor, action, reply }) => {
     const change = { kind: 'revoke' as const, user: { email: parseButtonEmail(action.value) } };

@@ -13,7 +13,7 @@ import type { CommandOf } from './parse-users-command';
 /** A new API key for `who`, and where it went (command and card button alike). */
 export function sendApiKey(services: SlackServices, actor: Actor, who: UserRef): Promise<Reply> {
   return submitChange(services, actor, { kind: 'api-key', user: who }, (issued) => ({
-    text: `${issuedText(`New API key \`${issued.prefix}…\``, issued)} The previous key no longer works.`,
+    text: issuedText(`New API key \`${issued.prefix}…\``, issued, 'The previous key no longer works.'),
   }));
 }
 
@@ -30,17 +30,19 @@ export const passcode: CommandHandler<CommandOf<'passcode'>> = async (command, {
 };
 
 /** Sends `who` a password link and reports each delivery problem (command and card button alike). */
-export function sendPasswordLink(services: SlackServices, actor: Actor, who: UserRef): Promise<Reply> {
-  return submitChange(services, actor, { kind: 'password-link', user: who }, (result) => ({
+export function sendPasswordLink(services: SlackServices, actor: Actor, who: UserRef, endPassword = false): Promise<Reply> {
+  return submitChange(services, actor, { kind: 'password-link', user: who, endPassword }, (result) => ({
     text: [
-      `:envelope: Sent ${result.email} a password link, valid until ${formatWhen(result.expiresAt)}.`,
+      `:envelope: Sent ${result.email} a password link, valid until ${formatWhen(result.expiresAt)}.${
+        result.passwordEnded ? ' Their old password no longer works.' : ''
+      }`,
       ...result.delivery.problems.map((p) => `• ${p}`),
     ].join('\n'),
   }));
 }
 
 export const passwordLink: CommandHandler<CommandOf<'password-link'>> = async (command, context) => {
-  await context.respond(await sendPasswordLink(context.services, context.actor, command.who));
+  await context.respond(await sendPasswordLink(context.services, context.actor, command.who, command.endPassword));
 };
 
 export const signin: CommandHandler<CommandOf<'signin'>> = async (command, { actor, services, respond }) => {

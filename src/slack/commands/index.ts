@@ -17,6 +17,7 @@ import * as exportCommands from './export-commands';
 import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
 import { type CommandOf, parseUsersCommand, type UsersCommand } from './parse-users-command';
+import * as partnerCommands from './partner-commands';
 import * as userCommands from './user-commands';
 
 type Handlers = { [K in UsersCommand['kind']]?: CommandHandler<CommandOf<K>> };
@@ -44,6 +45,7 @@ export const COMMAND_HANDLERS: Handlers = {
   revoke: userCommands.revoke,
   owner: userCommands.owner,
   group: groupCommands.group,
+  partner: partnerCommands.partner,
   apikey: credentialCommands.apikey,
   passcode: credentialCommands.passcode,
   'password-link': credentialCommands.passwordLink,

@@ -18,6 +18,8 @@ export const invite: CommandHandler<Of<'invite'>> = async (command, { actor, ser
     groups: command.groups,
     perms: command.perms,
     note: command.note,
+    people: command.people,
+    partners: command.partners,
   };
   await respond(await submitChange(services, actor, change, inviteResultMessage));
 };

@@ -3,20 +3,21 @@
  * A malformed command is refused with the usage line of the subcommand that was meant.
  */
 import { z } from 'zod';
+import { TENURE_RULE, tenureFromWord } from '../../domain/credentials/credential-service';
 import type { UserFilter, Who } from '../../domain/directory/directory-service';
 import { fail } from '../../errors';
 import { tokenize } from './tokenize';
 import { isSubcommand, type Subcommand, USAGE } from './usage';
 
 const STATUSES = ['invited', 'expired', 'active', 'disabled', 'revoked'] as const;
-const TENURES = { '1d': 1, '7d': 7, '30d': 30, '90d': 90 } as const;
 export const PROPERTY_KEY = /^[a-z][a-z0-9_]{0,31}$/i;
 
 export type UsersCommand =
   | { kind: 'home' }
   | { kind: 'help'; subcommand?: string }
   | { kind: 'list'; text?: string; status?: (typeof STATUSES)[number]; role?: string; group?: string; page: number }
-  | { kind: 'show' | 'resend' | 'invite-link' | 'password-link' | 'disable' | 'enable' | 'revoke' | 'apikey' | 'owner'; who: Who }
+  | { kind: 'show' | 'resend' | 'invite-link' | 'disable' | 'enable' | 'revoke' | 'apikey' | 'owner'; who: Who }
+  | { kind: 'password-link'; who: Who; endPassword: boolean }
   | { kind: 'invite-modal' }
   | {
       kind: 'invite';
@@ -26,6 +27,10 @@ export type UsersCommand =
       groups: string[];
       perms: string[];
       note?: string;
+      /** Addresses given their own access (`ann@x.com:editor`) or groups. */
+      people?: InvitePerson[];
+      /** Partners the scoped role covers (`--partner`). */
+      partners?: string[];
     }
   | { kind: 'edit'; who: Who; name?: string; email?: string }
   | { kind: 'roles'; who: Who; add: string[]; remove: string[] }
@@ -34,6 +39,8 @@ export type UsersCommand =
   | { kind: 'group'; action: 'list' }
   | { kind: 'group'; action: 'create' | 'delete'; name: string }
   | { kind: 'group'; action: 'rename'; name: string; newName: string }
+  | { kind: 'partner'; action: 'list' }
+  | { kind: 'partner'; action: 'add'; name: string }
   | { kind: 'delete'; who: Who[]; reason?: string; filter?: UserFilter }
   | { kind: 'passcode'; action: 'grant'; who: Who; tenureDays: number }
   | { kind: 'passcode'; action: 'reset'; who: Who }
@@ -41,6 +48,50 @@ export type UsersCommand =
   | { kind: 'signin'; who: Who; method: 'google' | 'password' }
   | { kind: 'seats' | 'export' | 'approvals' }
   | { kind: 'audit'; who?: Who; limit: number };
+
+/** One address of an invite with its own access (`editor`, `partner=acme`, `crm=editor`) or groups. */
+export interface InvitePerson {
+  email: string;
+  access?: string[];
+  groups?: string[];
+}
+
+/**
+ * The addresses of an invite as typed: `ann@x.com` takes the invite's role and groups,
+ * `ann@x.com:editor` or `ann@x.com:normal+partner=acme` its own access. On a line, text after `|` is
+ * a comma-separated list of groups for every address of that line (the invite modal's rows).
+ */
+export function parseInvitees(text: string): { emails: string[]; people: InvitePerson[] } {
+  const emails: string[] = [];
+  const people: InvitePerson[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const bar = line.indexOf('|');
+    const addresses = bar === -1 ? line : line.slice(0, bar);
+    const groups =
+      bar === -1
+        ? undefined
+        : line
+            .slice(bar + 1)
+            .split(',')
+            .map((g) => g.trim())
+            .filter(Boolean);
+    for (const token of addresses.split(/[\s,;]+/).filter(Boolean)) {
+      const colon = token.indexOf(':');
+      const email = (colon === -1 ? token : token.slice(0, colon)).trim().toLowerCase();
+      const access =
+        colon === -1
+          ? []
+          : token
+              .slice(colon + 1)
+              .split('+')
+              .map((a) => a.trim())
+              .filter(Boolean);
+      if (access.length === 0 && groups === undefined) emails.push(email);
+      else people.push({ email, ...(access.length > 0 ? { access } : {}), ...(groups ? { groups } : {}) });
+    }
+  }
+  return { emails, people };
+}
 
 /** The command shape of one kind, also for kinds that share a variant (e.g. `show` and `revoke`). */
 export type CommandOf<K extends UsersCommand['kind']> = UsersCommand extends infer C
@@ -142,7 +193,10 @@ function filterOptions(sub: Subcommand, parsed: Parsed): UserFilter | undefined 
   return Object.keys(given).length > 0 ? (given as UserFilter) : undefined;
 }
 
-const SIMPLE_WHO = ['show', 'resend', 'invite-link', 'password-link', 'disable', 'enable', 'revoke', 'apikey', 'owner'] as const;
+const SIMPLE_WHO = ['show', 'resend', 'invite-link', 'disable', 'enable', 'revoke', 'apikey', 'owner'] as const;
+
+/** Flags without a value, per subcommand. */
+const FLAGS: Partial<Record<Subcommand, readonly string[]>> = { 'password-link': ['end-password'] };
 
 /** Parses the text after `/users`. */
 export function parseUsersCommand(text: string): UsersCommand {
@@ -154,7 +208,16 @@ export function parseUsersCommand(text: string): UsersCommand {
     throw fail.badInput(`Unknown command \`${first}\`.`, { hint: 'Type `/users help` to see what Roster can do.' });
   }
   const known = OPTIONS[sub] ?? [];
-  const parsed = splitOptions(rest, sub, known);
+  const flags = new Set<string>();
+  const parsed = splitOptions(
+    rest.filter((token) => {
+      const flag = (FLAGS[sub] ?? []).find((f) => token.toLowerCase() === `--${f}`);
+      if (flag) flags.add(flag);
+      return !flag;
+    }),
+    sub,
+    known,
+  );
   const { args } = parsed;
 
   if ((SIMPLE_WHO as readonly string[]).includes(sub)) {
@@ -162,6 +225,9 @@ export function parseUsersCommand(text: string): UsersCommand {
     return { kind: sub as (typeof SIMPLE_WHO)[number], who: parseWho(sub, args[0]) };
   }
   switch (sub) {
+    case 'password-link':
+      noExtra(sub, args, 1);
+      return { kind: 'password-link', who: parseWho(sub, args[0]), endPassword: flags.has('end-password') };
     case 'help':
       noExtra(sub, args, 1);
       return { kind: 'help', subcommand: args[0]?.toLowerCase() };
@@ -177,11 +243,8 @@ export function parseUsersCommand(text: string): UsersCommand {
     }
     case 'invite': {
       if (args.length === 0 && parsed.options.size === 0) return { kind: 'invite-modal' };
-      const emails = args
-        .flatMap((arg) => arg.split(/[,;]/))
-        .map((e) => e.trim().toLowerCase())
-        .filter(Boolean);
-      if (emails.length === 0) throw usageError(sub, 'Give at least one e-mail address.');
+      const { emails, people } = parseInvitees(args.join(' '));
+      if (emails.length + people.length === 0) throw usageError(sub, 'Give at least one e-mail address.');
       const products: Record<string, string> = {};
       for (const entry of parsed.options.get('product') ?? []) {
         const match = /^([a-z][a-z0-9:_-]*)=(.+)$/i.exec(entry);
@@ -198,6 +261,8 @@ export function parseUsersCommand(text: string): UsersCommand {
         groups: parsed.options.get('group') ?? [],
         perms: parsed.options.get('perm') ?? [],
         note,
+        people: people.length > 0 ? people : undefined,
+        partners: parsed.options.get('partner'),
       };
     }
     case 'edit': {
@@ -247,6 +312,21 @@ export function parseUsersCommand(text: string): UsersCommand {
       }
       throw usageError(sub, 'Say `list`, `create`, `rename` or `delete`.');
     }
+    case 'partner': {
+      const action = args[0]?.toLowerCase();
+      if (action === 'list') {
+        noExtra(sub, args, 1);
+        return { kind: 'partner', action };
+      }
+      if (action === 'add') {
+        noExtra(sub, args, 2);
+        const name = args[1]?.trim().replace(/\s+/g, ' ');
+        if (!name || name.length > 60)
+          throw usageError(sub, 'Give the partner’s name, 1 to 60 characters (quote it if it has spaces).');
+        return { kind: 'partner', action, name };
+      }
+      throw usageError(sub, 'Say `list` or `add`.');
+    }
     case 'delete': {
       const filter = filterOptions(sub, parsed);
       const reason = single(sub, parsed, 'reason');
@@ -262,11 +342,11 @@ export function parseUsersCommand(text: string): UsersCommand {
       if (action === 'grant') {
         noExtra(sub, args, 3);
         const who = parseWho(sub, args[1]);
-        const tenure = args[2]?.toLowerCase();
-        if (!tenure || !Object.hasOwn(TENURES, tenure)) {
-          throw usageError(sub, `The tenure must be 1d, 7d, 30d or 90d${tenure ? `; got \`${args[2]}\`` : ''}.`);
+        const tenureDays = args[2] ? tenureFromWord(args[2]) : undefined;
+        if (tenureDays === undefined) {
+          throw usageError(sub, `${TENURE_RULE}${args[2] ? `; got \`${args[2]}\`` : ''}.`);
         }
-        return { kind: 'passcode', action, who, tenureDays: TENURES[tenure as keyof typeof TENURES] };
+        return { kind: 'passcode', action, who, tenureDays };
       }
       if (action === 'reset') {
         noExtra(sub, args, 2);
@@ -327,7 +407,7 @@ function groupName(sub: Subcommand, name: string): string {
 
 const OPTIONS: Partial<Record<Subcommand, readonly string[]>> = {
   list: ['status', 'role', 'group', 'page'],
-  invite: ['role', 'product', 'group', 'perm', 'note'],
+  invite: ['role', 'product', 'group', 'perm', 'note', 'partner'],
   edit: ['name', 'email'],
   delete: ['reason', 'status', 'role', 'group', 'text'],
   roles: ['status', 'role', 'group', 'text'],

@@ -111,13 +111,24 @@ export const revoke: CommandHandler<CommandOf<'revoke'>> = async (command, conte
   await context.respond(await submitChange(context.services, context.actor, { kind: 'revoke', user: command.who }, revokedCard));
 };
 
+/** The owner hands ownership on; anyone else asks to recover it from an owner who is gone (a second Admin approves). */
 export const owner: CommandHandler<CommandOf<'owner'>> = async (command, context) => {
+  const { services, actor } = context;
+  if (await services.ownership.owns(actor)) {
+    await context.respond(
+      await submitChange(
+        services,
+        actor,
+        { kind: 'owner', user: command.who },
+        changedCard((card) => `${card.email} now owns the account.`),
+      ),
+    );
+    return;
+  }
+  await services.ownership.refreshOwnerPresence(actor);
   await context.respond(
-    await submitChange(
-      context.services,
-      context.actor,
-      { kind: 'owner', user: command.who },
-      changedCard((card) => `${card.email} now owns the account.`),
+    await submitChange(services, actor, { kind: 'recover-owner', user: command.who }, (recovery) =>
+      changedCard(() => `${recovery.card.email} now owns the account.`)(recovery.card),
     ),
   );
 };

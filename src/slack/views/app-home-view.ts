@@ -1,7 +1,10 @@
-/** App Home: seats as a bar, invites expiring in 24 h, approvals waiting, recent changes, quick actions. */
+/**
+ * App Home: seats as a bar, invites expiring in 24 h, invites expired lately with Re-invite buttons,
+ * approvals waiting, recent changes, quick actions.
+ */
 import { Blocks, Elements, HomeTab } from 'slack-block-builder';
 import { formatWhen } from '../../domain/format-when';
-import type { HomeSummary } from '../../domain/home/home-service';
+import { type HomeSummary, RECENTLY_EXPIRED_DAYS } from '../../domain/home/home-service';
 import { ACTIONS } from '../ids';
 import { auditLine } from './audit-message';
 import { escapeMrkdwn, seatBar } from './format';
@@ -28,6 +31,16 @@ export function appHomeView(summary: HomeSummary) {
       ),
       Blocks.Divider(),
       Blocks.Section({ text: `*Invites expiring in the next 24 hours*\n${invites || 'None.'}` }),
+      Blocks.Section({
+        text: `*Invites that expired in the last ${RECENTLY_EXPIRED_DAYS} days*${summary.expiredInvites.length > 0 ? '' : '\nNone.'}`,
+      }),
+      ...summary.expiredInvites.map((invite) => {
+        const row = Blocks.Section({ text: `• ${invite.email} — expired ${formatWhen(invite.expiredAt)}` });
+        // Re-inviting needs users:manage; a view-only admin sees the list without the buttons.
+        return summary.canManage
+          ? row.accessory(Elements.Button({ text: 'Re-invite', actionId: ACTIONS.homeReinvite, value: invite.email }))
+          : row;
+      }),
       Blocks.Section({
         text: `*Approvals waiting for you*\n${approvals || 'None.'}${summary.approvals.length > 0 ? '\nDecide in the approvals channel or with `/users approvals`.' : ''}`,
       }),

@@ -13,6 +13,7 @@ const TITLES: Record<string, string> = {
   'grant-admin': 'Grant Admin',
   'passcode-long': 'Long passcode',
   bulk: 'Bulk role change',
+  'recover-owner': 'Recover ownership',
 };
 
 function statusLine(request: ApprovalRequestView): string {

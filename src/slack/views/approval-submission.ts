@@ -2,11 +2,13 @@
  * The decision modal's submission: a Reject without a reason is refused on the field; otherwise
  * the modal closes at once and the decision (and, when approved, the change) runs after.
  */
+
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { isRosterError } from '../../errors';
 import { BLOCKS, VIEWS } from '../ids';
 import { errorText } from '../render-error';
+import { safeJson } from '../safe-json';
 import type { SlackServices } from '../services';
 
 const metadataSchema = z.object({ id: z.uuid(), approve: z.boolean() });
@@ -45,12 +47,4 @@ export function registerApprovalViews(app: App, services: SlackServices): void {
         .catch((err: unknown) => services.logger.warn({ err }, 'could not tell the approver'));
     }
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

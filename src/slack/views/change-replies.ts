@@ -15,14 +15,22 @@ export const revokedCard = changedCard(
   (card) => `Revoked ${card.email}: their API key, passcode, password and pending links no longer work.`,
 );
 
-/** Where a secret went (never the secret itself). */
-export function issuedText(what: string, issued: IssuedSecret): string {
+/** Where a secret went (never the secret itself), or why it went nowhere and what still works. */
+export function issuedText(what: string, issued: IssuedSecret, replaced: string): string {
+  if (issued.delivered && issued.via === 'email')
+    return `:white_check_mark: ${what} for ${issued.email}: they are not in this Slack workspace, so it was e-mailed to them as a link that shows it once (until ${formatWhen(issued.revealExpiresAt ?? new Date())}). ${replaced}`;
   if (issued.delivered)
-    return `:white_check_mark: ${what} for ${issued.email}; it was sent to them by DM and is shown only there.`;
-  return `:warning: ${what} for ${issued.email} is saved, but ${issued.problem}. Nobody has seen it: issue a new one once they can be reached.`;
+    return `:white_check_mark: ${what} for ${issued.email}; it was sent to them by DM and is shown only there. ${replaced}`;
+  return `:warning: ${what} for ${issued.email} was not issued: ${issued.problem}. Their current one still works; try again once they can be reached.`;
 }
 
 /** The answer to an issued passcode. */
 export function passcodeReply(issued: IssuedSecret): Reply {
-  return { text: issuedText(`A passcode valid until ${issued.expiresAt ? formatWhen(issued.expiresAt) : '?'}`, issued) };
+  return {
+    text: issuedText(
+      `A passcode valid until ${issued.expiresAt ? formatWhen(issued.expiresAt) : '?'}`,
+      issued,
+      'Any previous passcode no longer works.',
+    ),
+  };
 }

@@ -19,11 +19,11 @@ export function expiredInvitesDm(invites: ExpiredInvite[], more: number): Reply 
   if (invites.length === 1 && only) {
     const email = escapeMrkdwn(only.email);
     const text = `Your invite to ${email} expired ${formatWhen(only.expiresAt)} without being accepted.${followUp}`;
-    const next = `Send a new one with \`/users invite-link ${email}\` or the Re-invite button in the notices channel.`;
+    const next = `Send them a new link with \`/users resend ${email}\` or the Re-invite button in Roster's App Home.`;
     return { text, blocks: Message().blocks(Blocks.Section({ text }), Blocks.Context().elements(next)).getBlocks() };
   }
   const title = `${invites.length} invites you sent expired without being accepted`;
-  const next = 'Send each a new one with `/users invite-link <email>` or the Re-invite buttons in the notices channel.';
+  const next = "Send each a new link with `/users resend <email>` or the Re-invite buttons in Roster's App Home.";
   const blocks = Message()
     .blocks(
       Blocks.Section({ text: `*${title}:*` }),

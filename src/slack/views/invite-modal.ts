@@ -1,6 +1,11 @@
-/** The invite modal: up to 50 addresses, roles or one level per product, groups, extra permissions, a note. */
+/**
+ * The invite modal: up to 50 addresses, roles or one level per product, groups, partners, extra permissions, a note.
+ * Block Kit has no repeating rows, so an address gets its own role and groups on its own line of the
+ * addresses field (`ann@x.com:editor | Sales`), the same `address:role` form as the command.
+ */
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import type { MultipleRoles } from '../../domain/roles/precedence';
+import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import type { Role } from '../../store/generated/client';
 import { BLOCKS, VIEWS } from '../ids';
 import { withOptions } from './block-limits';
@@ -10,6 +15,7 @@ export interface InviteModalOptions {
   roles: Role[];
   groups: string[];
   permissions: { key: string; description: string }[];
+  partners: string[];
   channelId?: string;
   multipleRoles: MultipleRoles;
 }
@@ -29,7 +35,7 @@ export function inviteModal(options: InviteModalOptions) {
       Blocks.Input({
         label: 'E-mail addresses',
         blockId: BLOCKS.inviteEmails,
-        hint: 'Up to 50, separated by commas, spaces or new lines.',
+        hint: 'Up to 50, separated by commas, spaces or new lines; they get the role and groups below. To give someone their own, one per line: ann@example.com:editor | Sales, Ops (role after the colon, groups after the bar).',
       }).element(
         Elements.TextInput({
           actionId: BLOCKS.inviteEmails,
@@ -53,10 +59,10 @@ export function inviteModal(options: InviteModalOptions) {
         Blocks.Input({ label: `${product} access`, blockId: `${BLOCKS.inviteProductPrefix}${product}` }).element(
           Elements.StaticSelect({ actionId: `${BLOCKS.inviteProductPrefix}${product}` })
             .options(
-              option('No access', 'none'),
+              option('No access', NO_ACCESS),
               ...options.roles.filter((r) => r.product === product).map((r) => option(r.name, r.key)),
             )
-            .initialOption(option('No access', 'none')),
+            .initialOption(option('No access', NO_ACCESS)),
         ),
       ),
       options.groups.length > 0
@@ -69,6 +75,7 @@ export function inviteModal(options: InviteModalOptions) {
               ),
             )
         : undefined,
+      ...partnerField(options),
       options.permissions.length > 0
         ? Blocks.Input({ label: 'Extra permissions', blockId: BLOCKS.invitePerms })
             .optional(true)
@@ -84,4 +91,27 @@ export function inviteModal(options: InviteModalOptions) {
         .element(Elements.TextInput({ actionId: BLOCKS.inviteNote, maxLength: 1000 }).multiline()),
     )
     .buildToObject();
+}
+
+/** The partners a scoped role covers, chosen from the account's list; shown only when the catalog has a scoped role. */
+function partnerField(options: InviteModalOptions) {
+  const scoped = options.roles.find((r) => r.scoped && !r.product);
+  if (!scoped) return [];
+  if (options.partners.length === 0) {
+    return [Blocks.Context().elements(`No partners yet: an Admin adds one with /users partner add <name>.`)];
+  }
+  return [
+    Blocks.Input({
+      label: 'Partners',
+      blockId: BLOCKS.invitePartners,
+      hint: `For the ${scoped.name} role: one partner. With a general role as well, as many as they cover.`,
+    })
+      .optional(true)
+      .element(
+        withOptions(
+          Elements.StaticMultiSelect({ actionId: BLOCKS.invitePartners, placeholder: 'None' }),
+          options.partners.map((name) => ({ text: name, value: name })),
+        ),
+      ),
+  ];
 }

@@ -24,8 +24,13 @@ export function inviteResultMessage(result: InviteResult): Reply {
   return { text: lines.join('\n') };
 }
 
-export function resendMessage(result: { email: string; expiresAt: Date; delivery: DeliveryOutcome }): Reply {
-  const lines = [`:envelope: Sent the invite to ${result.email} again; it expires ${formatWhen(result.expiresAt)}.`];
+/** After a resend or re-invite: the same link again, or a fresh one when the old had lapsed. */
+export function resendMessage(result: { email: string; expiresAt: Date; delivery: DeliveryOutcome; fresh: boolean }): Reply {
+  const lines = [
+    result.fresh
+      ? `:envelope: Sent ${result.email} a new invite link, valid until ${formatWhen(result.expiresAt)}; the old link no longer works.`
+      : `:envelope: Sent the invite to ${result.email} again; it expires ${formatWhen(result.expiresAt)}.`,
+  ];
   const problems = deliveryProblems([result.delivery]);
   if (problems.length > 0) lines.push('Some deliveries failed:', ...problems);
   return { text: lines.join('\n') };

@@ -1,6 +1,6 @@
 /** Submission of the invite modal: the same invite service as the command, errors on the field at fault. */
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { splitEmailList } from '../../domain/email';
+import { parseInvitees } from '../commands/parse-users-command';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
@@ -20,16 +20,20 @@ export function registerInviteSubmission(app: App, services: SlackServices): voi
       groups: BLOCKS.inviteGroups,
       perms: BLOCKS.invitePerms,
       note: BLOCKS.inviteNote,
+      partners: BLOCKS.invitePartners,
     };
     await submit(services, { ack, body, client }, fields, metadata.channelId, (actor) => {
+      const { emails, people } = parseInvitees(text(values, BLOCKS.inviteEmails) ?? '');
       const change = {
         kind: 'invite' as const,
-        emails: splitEmailList(text(values, BLOCKS.inviteEmails) ?? ''),
+        emails,
+        people,
         roles: selectedOneOrMany(values, BLOCKS.inviteRole),
         products,
         groups: selectedMany(values, BLOCKS.inviteGroups),
         perms: selectedMany(values, BLOCKS.invitePerms),
         note: text(values, BLOCKS.inviteNote),
+        partners: selectedMany(values, BLOCKS.invitePartners),
       };
       return submitChange(services, actor, change, inviteResultMessage);
     });

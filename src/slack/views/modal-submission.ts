@@ -2,16 +2,19 @@
  * What every modal submission shares: reading Slack's `state.values`, the metadata a modal carries,
  * and one submit flow that returns field errors to the modal and reports everything else to the person.
  */
+
 import type { AckFn, ViewOutput, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Actor } from '../../domain/access/actor';
 import { userFilterSchema } from '../../domain/changes/directory-change';
+import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import { fail, isRosterError } from '../../errors';
 import { asBlocks, asView } from '../block-kit';
 import { publishHome } from '../events';
 import { errorText, fieldErrors } from '../render-error';
 import type { Reply } from '../reply';
+import { safeJson } from '../safe-json';
 import type { SlackServices } from '../services';
 import { LIMITS } from './block-limits';
 import type { ModalMetadata } from './user-modals';
@@ -56,16 +59,13 @@ export function productLevels(values: Values, prefix: string): { blocks: string[
   const blocks = Object.keys(values).filter((block) => block.startsWith(prefix));
   return {
     blocks,
-    levels: Object.fromEntries(blocks.map((block) => [block.slice(prefix.length), selected(values, block) ?? 'none'])),
+    levels: Object.fromEntries(blocks.map((block) => [block.slice(prefix.length), selected(values, block) ?? NO_ACCESS])),
   };
 }
 
 export function parseMetadata(raw: string): ModalMetadata {
-  try {
-    return metadataSchema.parse(JSON.parse(raw));
-  } catch {
-    return {};
-  }
+  const parsed = metadataSchema.safeParse(safeJson(raw));
+  return parsed.success ? parsed.data : {};
 }
 
 /** How long a submission may work before it is acknowledged anyway (Slack waits 3 s, the network takes some). */

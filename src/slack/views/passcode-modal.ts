@@ -1,15 +1,14 @@
 /** The passcode tenure modal (card button Passcode). */
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
+import { TENURES } from '../../domain/credentials/credential-service';
 import { BLOCKS, VIEWS } from '../ids';
 
-const TENURES = [
-  ['1 day', '1'],
-  ['7 days', '7'],
-  ['30 days', '30'],
-  ['90 days (needs approval when approvals are on)', '90'],
-] as const;
-
-export function passcodeModal(metadata: { userId: string; email: string; channelId?: string }) {
+/** `needsApproval` says which tenures will wait for an approver, so the choice shows it. */
+export function passcodeModal(
+  metadata: { userId: string; email: string; channelId?: string },
+  needsApproval: (days: number) => boolean,
+) {
+  const label = (days: number) => `${days} day${days === 1 ? '' : 's'}${needsApproval(days) ? ' (needs approval)' : ''}`;
   return Modal({
     title: 'Grant a passcode',
     callbackId: VIEWS.passcode,
@@ -23,7 +22,7 @@ export function passcodeModal(metadata: { userId: string; email: string; channel
       }),
       Blocks.Input({ label: 'Valid for', blockId: BLOCKS.passcodeTenure }).element(
         Elements.StaticSelect({ actionId: BLOCKS.passcodeTenure, placeholder: 'Choose' }).options(
-          ...TENURES.map(([text, value]) => Bits.Option({ text, value })),
+          ...TENURES.map((days) => Bits.Option({ text: label(days), value: String(days) })),
         ),
       ),
     )

@@ -1,5 +1,5 @@
 /** `/users show`: everything about one user, and buttons for what their status allows. */
-import { Blocks, Elements, Message } from 'slack-block-builder';
+import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
 import type { UserCard } from '../../domain/directory/user-view';
 import { formatWhen } from '../../domain/format-when';
 import { ACTIONS, BLOCKS } from '../ids';
@@ -7,12 +7,53 @@ import type { Reply } from '../reply';
 import { chunkLines, fitList, fitText, LIMITS } from './block-limits';
 import { escapeMrkdwn, passcodeText, whenOrNever } from './format';
 
-type CardAction = { actionId: string; text: string; style?: 'primary' | 'danger' };
+/** Slack's confirm dialog before a button acts: what it asks and the consequence it names. */
+export interface CardConfirm {
+  title: string;
+  text: string;
+  confirm: string;
+  style?: 'primary' | 'danger';
+}
 
-/** The actions that fit a user's status (SPEC §3 state table). */
+type CardAction = { actionId: string; text: string; style?: 'primary' | 'danger'; confirm?: CardConfirm };
+
+/** Slack caps a confirm dialog's text at 300 characters; a very long address is shortened in it. */
+function who(card: UserCard): string {
+  return escapeMrkdwn(card.email.length > 120 ? `${card.email.slice(0, 119)}…` : card.email);
+}
+
+/**
+ * The actions that fit a user's status (SPEC §3 state table): exactly those the change layer accepts
+ * for it. Those that take access away or swap a credential ask Slack's confirm dialog first.
+ */
 export function cardActions(card: UserCard): CardAction[] {
   const actions: CardAction[] = [];
-  const add = (actionId: string, text: string, style?: CardAction['style']) => actions.push({ actionId, text, style });
+  const add = (actionId: string, text: string, style?: CardAction['style'], confirm?: CardConfirm) =>
+    actions.push({ actionId, text, style, confirm });
+  const disable: CardConfirm = {
+    title: 'Disable this user?',
+    text: `Disable ${who(card)}? They can no longer sign in or use their API key or passcode until enabled.`,
+    confirm: 'Disable',
+    style: 'danger',
+  };
+  const enable: CardConfirm = {
+    title: 'Enable this user?',
+    text: `Enable ${who(card)}? They can sign in and use their API key and passcode again.`,
+    confirm: 'Enable',
+    style: 'primary',
+  };
+  const revoke: CardConfirm = {
+    title: 'Revoke this user?',
+    text: `Revoke ${who(card)}? Their API key, passcode, password and pending links stop working at once; only a new invite brings them back.`,
+    confirm: 'Revoke',
+    style: 'danger',
+  };
+  const apiKey: CardConfirm = {
+    title: 'Issue a new API key?',
+    text: `Issue a new API key for ${who(card)}? Their current key stops working at once; the new one goes to them by DM.`,
+    confirm: 'Issue new key',
+    style: 'danger',
+  };
   switch (card.status) {
     case 'invited':
       add(ACTIONS.cardResend, 'Resend invite', 'primary');
@@ -21,32 +62,39 @@ export function cardActions(card: UserCard): CardAction[] {
       add(ACTIONS.cardRoles, 'Roles');
       break;
     case 'expired':
-      add(ACTIONS.cardInviteLink, 'New invite link', 'primary');
+      add(ACTIONS.cardResend, 'Re-invite', 'primary');
+      add(ACTIONS.cardInviteLink, 'New invite link');
       add(ACTIONS.cardEdit, 'Edit');
       break;
     case 'active':
       add(ACTIONS.cardEdit, 'Edit');
       add(ACTIONS.cardRoles, 'Roles');
-      add(ACTIONS.cardApiKey, 'New API key');
+      add(ACTIONS.cardApiKey, 'New API key', undefined, apiKey);
       add(ACTIONS.cardPasscode, 'Passcode');
       if (card.signInMethod === 'password') add(ACTIONS.cardPasswordLink, 'Password link');
       if (!card.isOwner) {
-        add(ACTIONS.cardDisable, 'Disable');
-        add(ACTIONS.cardRevoke, 'Revoke', 'danger');
+        add(ACTIONS.cardDisable, 'Disable', undefined, disable);
+        add(ACTIONS.cardRevoke, 'Revoke', 'danger', revoke);
       }
       break;
     case 'disabled':
-      add(ACTIONS.cardEnable, 'Enable', 'primary');
+      add(ACTIONS.cardEnable, 'Enable', 'primary', enable);
       add(ACTIONS.cardRoles, 'Roles');
-      add(ACTIONS.cardRevoke, 'Revoke', 'danger');
+      if (!card.isOwner) add(ACTIONS.cardRevoke, 'Revoke', 'danger', revoke);
       break;
     case 'revoked':
-      add(ACTIONS.cardInviteLink, 'New invite link', 'primary');
+      add(ACTIONS.cardResend, 'Re-invite', 'primary');
+      add(ACTIONS.cardInviteLink, 'New invite link');
       break;
   }
   if (card.signInLock) add(ACTIONS.cardClearLockout, 'Clear sign-in lockout');
   if (!card.isOwner) add(ACTIONS.cardDelete, 'Delete', 'danger');
   return actions;
+}
+
+function confirmDialog(confirm: CardConfirm) {
+  const dialog = Bits.ConfirmationDialog({ title: confirm.title, text: confirm.text, confirm: confirm.confirm, deny: 'Cancel' });
+  return confirm.style === 'danger' ? dialog.danger() : confirm.style === 'primary' ? dialog.primary() : dialog;
 }
 
 /** The card; `notice` (what just changed) goes first when given. */
@@ -88,6 +136,7 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
   );
   const actions = cardActions(card).map((action) => {
     const button = Elements.Button({ text: action.text, actionId: action.actionId, value: card.email });
+    if (action.confirm) button.confirm(confirmDialog(action.confirm));
     return action.style === 'primary' ? button.primary() : action.style === 'danger' ? button.danger() : button;
   });
   const message = Message()

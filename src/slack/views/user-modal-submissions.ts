@@ -2,9 +2,11 @@
  * Submissions of the edit, roles, passcode and delete modals. Each reads the form into a change and
  * submits it; a field error goes back to the block at fault with `response_action: errors`.
  */
+
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { EditResult } from '../../domain/changes/user-changes';
+import { roleLabel } from '../../domain/roles/role-grants';
 import { fail } from '../../errors';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
@@ -54,7 +56,7 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
       const change = {
         kind: 'set-roles' as const,
         user: { id: metadata.userId ?? '' },
-        roles: selectedOneOrMany(values, BLOCKS.rolesGeneral).map((key) => (scope && scoped.has(key) ? `${key}=${scope}` : key)),
+        roles: selectedOneOrMany(values, BLOCKS.rolesGeneral).map((key) => (scoped.has(key) ? roleLabel(key, scope) : key)),
         products,
       };
       return submitChange(

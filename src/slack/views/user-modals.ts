@@ -9,6 +9,7 @@ import { type Actor, requirePermission } from '../../domain/access/actor';
 import { describeFilter, type UserFilter, type Who } from '../../domain/directory/directory-service';
 import type { UserRecord } from '../../domain/directory/user-view';
 import type { MultipleRoles } from '../../domain/roles/precedence';
+import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import type { RolePreview } from '../../domain/users/role-service';
 import type { Role } from '../../store/generated/client';
 import { asView } from '../block-kit';
@@ -39,8 +40,6 @@ interface OpenContext {
   channelId?: string;
   actor: Actor;
 }
-
-const NO_ACCESS = 'none';
 
 function option(text: string, value: string) {
   return Bits.Option({ text: text.slice(0, 75), value });

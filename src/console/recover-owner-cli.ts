@@ -1,0 +1,137 @@
+/**
+ * `npm run recover-owner -- --email X [--yes]`: the break-glass path when the owner is gone and
+ * nobody in Slack can hand ownership on. On the server, through the running Roster's embedded store
+ * (or PostgreSQL), it shows what will happen, asks for confirmation, moves ownership through the
+ * change layer as the server console (audited, conditional on the owner it showed) and tells every
+ * Admin by Slack DM; when Slack cannot be reached it says so, and the transfer stands.
+ */
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { WebClient } from '@slack/web-api';
+import { loadConfig } from '../config';
+import { createServices } from '../create-services';
+import { createLinkDelivery } from '../delivery/link-delivery';
+import { createMailer } from '../delivery/mailer';
+import { consoleActor } from '../domain/access/actor';
+import type { AdminNotice, OwnerRecovery } from '../domain/changes/owner-recovery-change';
+import { systemClock } from '../domain/clock';
+import { isValidEmail, normaliseEmail } from '../domain/email';
+import { ConfigError, isRosterError } from '../errors';
+import { createLogger } from '../logger';
+import { boltLogger } from '../slack/bolt-logger';
+import { slackClientOptions } from '../slack/slack-client-options';
+import { createDirectMessages, createHolderMessenger, createSlackProfiles } from '../slack/slack-people';
+import { openDatabase } from '../store/database';
+
+const USAGE = 'Usage: npm run recover-owner -- --email <address> [--yes]';
+
+/** A refusal: one line on stderr, exit code 1. */
+class Refusal extends Error {}
+
+function readArguments(argv: string[]): { email: string; yes: boolean } {
+  let values: { email?: string; yes?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { email: { type: 'string' }, yes: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    // Node's own sentence (e.g. "Unknown option '--force'"), without its advice on positionals.
+    throw new Refusal(`${(error as Error).message.split('. ')[0]}. ${USAGE}`);
+  }
+  if (!values.email?.trim()) throw new Refusal(`Say whom to make the owner with --email. ${USAGE}`);
+  const email = normaliseEmail(values.email);
+  if (!isValidEmail(email)) throw new Refusal(`${values.email} is not a valid e-mail address.`);
+  return { email, yes: values.yes === true };
+}
+
+/** Asks on the terminal; an empty answer or a closed input is a no. */
+async function confirmed(email: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
+    const answer = await Promise.race([rl.question(`Type ${email} (or yes) to go on: `), closed]);
+    const typed = answer.trim().toLowerCase();
+    return typed === email || typed === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+function noticeLines(notice: AdminNotice | undefined): string[] {
+  if (!notice) return [];
+  const lines: string[] = [];
+  if (notice.told.length > 0) {
+    lines.push(`Told ${notice.told.length} Admin${notice.told.length === 1 ? '' : 's'} by Slack DM: ${notice.told.join(', ')}.`);
+  }
+  if (notice.notInWorkspace.length > 0) {
+    lines.push(`Not in the Slack workspace, so not told: ${notice.notInWorkspace.join(', ')}.`);
+  }
+  if (notice.failed.length > 0) {
+    lines.push(
+      `Slack could not be reached (${notice.problem}), so ${notice.failed.join(', ')} ${notice.failed.length === 1 ? 'was' : 'were'} not told. The transfer stands; tell them yourself.`,
+    );
+  }
+  return lines;
+}
+
+async function recoverOwner(argv: string[]): Promise<void> {
+  const { email, yes } = readArguments(argv);
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  // A running Roster keeps its embedded store; this goes through it.
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, share: 'reach' });
+  try {
+    const { prisma } = database;
+    const account = await prisma.account.findFirst({ orderBy: { createdAt: 'asc' } });
+    if (!account) throw new Refusal('The store has no account yet: start Roster once (npm start) first.');
+    // One attempt per call: on the console a dead Slack is reported at once rather than retried for minutes.
+    const client = new WebClient(config.slack.botToken, {
+      ...slackClientOptions(config.slack.apiUrl),
+      retryConfig: { retries: 0 },
+      logger: boltLogger(logger.child({}, { level: 'silent' })),
+    });
+    const dm = createDirectMessages(client);
+    const services = createServices(config, {
+      prisma,
+      accountId: account.id,
+      clock: systemClock,
+      logger,
+      profiles: createSlackProfiles(client),
+      messenger: createHolderMessenger(dm),
+      delivery: createLinkDelivery({
+        dm,
+        mailer: createMailer({
+          smtpUrl: config.smtpUrl,
+          outboxDir: path.join(config.dataDir, 'outbox'),
+          from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
+        }),
+        logger,
+      }),
+    });
+    const actor = consoleActor();
+    const change = { kind: 'recover-owner' as const, user: { email }, from: account.ownerId };
+    // The same change, applied and rolled back: every refusal comes from the change layer itself.
+    const { result: plan } = await services.changes.preview(actor, change);
+    const previous = plan.previousOwner ? `${plan.previousOwner.email} (${plan.previousOwner.state})` : 'nobody';
+    console.log('Recover the account owner:');
+    console.log(`  current owner: ${previous}`);
+    console.log(`  new owner:     ${email}${plan.madeAdmin ? ', who becomes an Admin' : ' (already an Admin)'}`);
+    console.log('Every active Admin is told by Slack DM; the audit trail records it as the server console.');
+    if (!yes && !(await confirmed(email))) throw new Refusal('Not confirmed: nothing changed.');
+    const submitted = await services.changes.submit(actor, change);
+    if (submitted.status !== 'done') throw new Error('a console change never waits for approval');
+    const done: OwnerRecovery = submitted.result;
+    console.log(`Done: ${done.card.email} now owns the account instead of ${previous}.`);
+    for (const line of noticeLines(done.notice)) console.log(line);
+  } finally {
+    await database.close();
+  }
+}
+
+recoverOwner(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof Refusal || error instanceof ConfigError || isRosterError(error)) console.error(error.message);
+    else console.error(error);
+    process.exit(1);
+  },
+);

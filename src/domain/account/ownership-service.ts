@@ -1,0 +1,53 @@
+/**
+ * Who owns the account, and whether the owner can still be reached: an owner who left the Slack
+ * workspace cannot hand ownership on, so Admins may recover it (the `recover-owner` change).
+ */
+import type { PrismaClient } from '../../store/generated/client';
+import type { SlackProfiles } from '../access/access-service';
+import { type Actor, requirePermission } from '../access/actor';
+import type { Clock } from '../clock';
+
+export type OwnershipService = ReturnType<typeof createOwnershipService>;
+
+export function createOwnershipService(deps: { prisma: PrismaClient; accountId: string; clock: Clock; profiles: SlackProfiles }) {
+  const { prisma, accountId } = deps;
+
+  async function owner() {
+    const account = await prisma.account.findUniqueOrThrow({
+      where: { id: accountId },
+      select: { owner: { select: { id: true, email: true, status: true, slackUserId: true, slackLeftAt: true } } },
+    });
+    return account.owner;
+  }
+
+  return {
+    /** Whether `actor` owns the account. */
+    async owns(actor: Actor): Promise<boolean> {
+      return !!actor.userId && (await owner())?.id === actor.userId;
+    },
+
+    /**
+     * Asks Slack whether the active owner is still in the workspace and records the answer on the
+     * owner (`slackLeftAt`), where the change layer reads it under the account lock. Not a change to
+     * the directory (no version bump, no audit), like remembering a Slack user ID. When Slack cannot
+     * answer, the last answer stands: an unreachable Slack is no evidence that the owner left.
+     */
+    async refreshOwnerPresence(actor: Actor): Promise<void> {
+      // Only for someone who may ask for a recovery at all: nobody else makes Roster ask Slack.
+      requirePermission(actor, 'users:manage');
+      const current = await owner();
+      if (current?.status !== 'active') return;
+      let present: boolean;
+      try {
+        present = await deps.profiles.inWorkspace(current);
+      } catch {
+        return;
+      }
+      if (present === !current.slackLeftAt) return;
+      await prisma.user.update({
+        where: { id: current.id },
+        data: { slackLeftAt: present ? null : deps.clock.now() },
+      });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Forgot password: anyone may ask for a password link for an address. Only an active user who signs
+ * in with a password gets one (the same single-use, time-limited link an admin can send); for any
+ * other address nothing happens. The web page answers the same either way, before this runs.
+ */
+import type { PrismaClient } from '../../store/generated/client';
+import type { AuditService } from '../audit/audit-service';
+import type { Clock } from '../clock';
+import type { Delivery, DeliveryOutcome } from '../delivery/delivery';
+import { normaliseEmail } from '../email';
+import { passwordLinkUrl, storePasswordLink } from './password-links';
+
+export type PasswordReset = ReturnType<typeof createPasswordReset>;
+
+export function createPasswordReset(deps: {
+  prisma: PrismaClient;
+  accountId: string;
+  clock: Clock;
+  audit: AuditService;
+  delivery: Delivery;
+  publicUrl: string;
+  ttlHours: number;
+}) {
+  const { prisma, accountId, clock, audit } = deps;
+  return {
+    /** How long a link lasts, for the page to say. */
+    ttlHours: deps.ttlHours,
+
+    /**
+     * Sends a password link to `email` when it belongs to an active password user; returns what was
+     * delivered, or null when the address gets nothing (unknown, not active, Google sign-in).
+     */
+    async request(email: string, clientAddress: string): Promise<DeliveryOutcome | null> {
+      const address = normaliseEmail(email);
+      const link = await prisma.$transaction(async (tx) => {
+        const user = await tx.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
+        if (user?.status !== 'active' || user.signInMethod !== 'password') return null;
+        const stored = await storePasswordLink(tx, { accountId, userId: user.id, now: clock.now(), ttlHours: deps.ttlHours });
+        await audit.record(
+          tx,
+          { userId: user.id, email: user.email, name: user.name, roleKeys: [], permissions: new Set(), source: 'web' },
+          {
+            action: 'password-link.requested',
+            target: { id: user.id, email: user.email, name: user.name },
+            after: { expiresAt: stored.expiresAt.toISOString() },
+            clientAddress,
+          },
+        );
+        return { ...stored, user };
+      });
+      if (!link) return null;
+      return deps.delivery.send({
+        kind: 'password-reset',
+        email: link.user.email,
+        name: link.user.name,
+        link: passwordLinkUrl(deps.publicUrl, link.token),
+        expiresAt: link.expiresAt,
+      });
+    },
+  };
+}
