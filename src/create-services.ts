@@ -52,10 +52,11 @@ export function createServices(
 ) {
   const { prisma, accountId, clock } = deps;
   const audit = createAuditService({ db: prisma, accountId, clock });
-  const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit });
-  const access = createAccessService({ prisma, accountId, profiles: deps.profiles });
-  const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   const policy = config.catalog.policy;
+  const { multipleRoles } = policy;
+  const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit, multipleRoles });
+  const access = createAccessService({ prisma, accountId, profiles: deps.profiles, multipleRoles });
+  const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   const handoff = createCredentialHandoff({
     prisma,
     accountId,
@@ -79,6 +80,7 @@ export function createServices(
     inviteTtlHours: config.inviteTtlHours,
     publicUrl: config.publicUrl,
     passwordLinkTtlHours: policy.passwordLinkTtlHours,
+    multipleRoles,
     policy: policy.approvals,
     approvalsEnabled: config.approvalsChannel !== undefined,
     approvals: () => approvals,
@@ -90,6 +92,7 @@ export function createServices(
     clock,
     audit,
     ttlHours: policy.approvals.ttlHours,
+    multipleRoles,
     run: (tx, requesterId, payload) => changes.runApproved(tx, requesterId, payload),
   });
   return {
@@ -107,7 +110,7 @@ export function createServices(
     handoff,
     approvals,
     ownership: createOwnershipService({ prisma, accountId, clock, profiles: deps.profiles }),
-    roles: createRoleService({ prisma, accountId }),
+    roles: createRoleService({ prisma, accountId, multipleRoles }),
     groups: createGroupService({ prisma, accountId, audit }),
     deletion: createDeletionService({ prisma, accountId, directory }),
     exports: createExportService({ prisma, accountId, clock, audit }),
@@ -133,6 +136,7 @@ export function createServices(
       changes,
       throttle: createSignInThrottle({ prisma, accountId, clock }),
       messenger: deps.messenger,
+      multipleRoles,
       onNoticeError: (err) => deps.logger.warn({ err }, 'could not report a sign-in lockout'),
     }),
   };

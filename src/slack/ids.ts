@@ -58,6 +58,7 @@ export const BLOCKS = {
   editEmail: 'edit.email',
   rolesGeneral: 'roles.general',
   rolesScope: 'roles.scope',
+  rolesCatalog: 'roles.catalog',
   rolesProductPrefix: 'roles.product.',
   bulkUsers: 'bulk.users',
   bulkAssign: 'bulk.assign',

@@ -61,7 +61,8 @@ describe.each(testTargets())('changing users from Slack (%s store)', (target) =>
     });
     expect(held.map((r) => `${r.role.key}:${r.scope}`).sort()).toEqual(['normal:null', 'partner:globex']);
     const card = await ask('show ann@example.com');
-    expect(JSON.stringify(card.blocks)).toContain('Normal, Partner (globex)');
+    // Normal outranks Partner (catalog `multipleRoles: highest`): the card names the overridden role.
+    expect(JSON.stringify(card.blocks)).toContain('Normal\\n_also holds Partner (globex) (overridden by higher precedence)_');
     await ask('roles ann@example.com -partner');
     expect(await refused('roles ann@example.com -normal')).toContain('Every user needs at least one role');
     expect(await refused('roles ann@example.com +wizard')).toContain('There is no role `wizard`');

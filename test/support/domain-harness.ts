@@ -48,6 +48,7 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
     permissions: effectivePermissions(
       ownerRow.roles.map((r) => r.role),
       [],
+      catalog.policy.multipleRoles,
     ),
     source: 'command',
   };

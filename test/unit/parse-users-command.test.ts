@@ -51,7 +51,7 @@ describe('parseUsersCommand', () => {
       {
         kind: 'invite',
         emails: ['a@x.com', 'b@x.com', 'c@x.com'],
-        role: 'editor',
+        roles: ['editor'],
         products: {},
         groups: ['Default', 'Ops'],
         perms: ['content:publish'],
@@ -60,7 +60,11 @@ describe('parseUsersCommand', () => {
     ],
     [
       'invite a@x.com --product crm=editor --product analytics=none',
-      { kind: 'invite', emails: ['a@x.com'], products: { crm: 'editor', analytics: 'none' }, groups: [], perms: [] },
+      { kind: 'invite', emails: ['a@x.com'], roles: [], products: { crm: 'editor', analytics: 'none' }, groups: [], perms: [] },
+    ],
+    [
+      'invite a@x.com --role editor --role partner=acme',
+      { kind: 'invite', emails: ['a@x.com'], roles: ['editor', 'partner=acme'], products: {}, groups: [], perms: [] },
     ],
     ['resend a@x.com', { kind: 'resend', who: { email: 'a@x.com' } }],
     [
@@ -68,6 +72,7 @@ describe('parseUsersCommand', () => {
       {
         kind: 'invite',
         emails: ['c@x.com'],
+        roles: [],
         products: {},
         groups: ['Ops'],
         perms: [],
@@ -82,6 +87,7 @@ describe('parseUsersCommand', () => {
       {
         kind: 'invite',
         emails: [],
+        roles: [],
         products: {},
         groups: [],
         perms: [],
@@ -98,6 +104,16 @@ describe('parseUsersCommand', () => {
       { kind: 'edit', who: { email: 'a@x.com' }, name: 'Ann Lee', email: 'b@x.com' },
     ],
     ['roles', { kind: 'bulk-roles' }],
+    [
+      'roles --status active --group "Sales team" --role viewer --text ann +editor -viewer',
+      {
+        kind: 'bulk-roles',
+        filter: { status: 'active', group: 'Sales team', role: 'viewer', text: 'ann' },
+        add: ['editor'],
+        remove: ['viewer'],
+      },
+    ],
+    ['delete --status expired --reason "cleanup"', { kind: 'delete', who: [], filter: { status: 'expired' }, reason: 'cleanup' }],
     ['roles a@x.com', { kind: 'roles', who: { email: 'a@x.com' }, add: [], remove: [] }],
     ['roles a@x.com +editor -viewer', { kind: 'roles', who: { email: 'a@x.com' }, add: ['editor'], remove: ['viewer'] }],
     ['perms a@x.com +audit:view', { kind: 'perms', who: { email: 'a@x.com' }, add: ['audit:view'], remove: [] }],
@@ -141,6 +157,9 @@ describe('parseUsersCommand', () => {
     ['props a@x.com 9lives=x', '`9lives` is not a property key'],
     ['props a@x.com', 'Say what to set'],
     ['roles a@x.com editor', 'should be `+name` to add or `-name` to remove'],
+    ['roles --status gone +editor', '`--status` must be one of'],
+    ['roles a@x.com --role viewer +editor', 'Give one user or a filter'],
+    ['delete a@x.com --status expired', 'Give users or a filter'],
     ['signin a@x.com github', 'Say `google` or `password`'],
     ['audit --limit 500', '`--limit` must be a whole number from 1 to 200'],
     ['edit a@x.com --email nope', 'is not a valid e-mail address'],

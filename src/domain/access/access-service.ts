@@ -7,6 +7,7 @@ import { RosterError } from '../../errors';
 import type { AuditSource, PrismaClient } from '../../store/generated/client';
 import type { Db } from '../../store/tx';
 import { normaliseEmail } from '../email';
+import type { MultipleRoles } from '../roles/precedence';
 import type { Actor } from './actor';
 import { effectivePermissions } from './effective-permissions';
 
@@ -19,9 +20,16 @@ export interface SlackProfiles {
 
 export type AccessService = ReturnType<typeof createAccessService>;
 
-export function createAccessService(deps: { prisma: PrismaClient; accountId: string; profiles: SlackProfiles }) {
+export function createAccessService(deps: {
+  prisma: PrismaClient;
+  accountId: string;
+  profiles: SlackProfiles;
+  multipleRoles: MultipleRoles;
+}) {
   const { prisma, accountId } = deps;
-  const include = { roles: { include: { role: { select: { key: true, permissions: true } } } } } as const;
+  const include = {
+    roles: { include: { role: { select: { key: true, permissions: true, precedence: true, product: true } } } },
+  } as const;
 
   type ActorRow = NonNullable<Awaited<ReturnType<typeof findByEmail>>>;
 
@@ -43,6 +51,7 @@ export function createAccessService(deps: { prisma: PrismaClient; accountId: str
       permissions: effectivePermissions(
         user.roles.map(({ role }) => role),
         user.extraPermissions,
+        deps.multipleRoles,
       ),
       source,
     };

@@ -7,12 +7,14 @@
 import { fail, RosterError } from '../../errors';
 import type { Prisma, PrismaClient } from '../../store/generated/client';
 import { type Actor, can, requirePermission } from '../access/actor';
+import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditService } from '../audit/audit-service';
 import { onlyAdminsDecide, targetsMayNotDecide } from '../changes/approval-policy';
 import { CHANGE_TRANSACTION } from '../changes/change-service';
 import { addHours, type Clock } from '../clock';
 import { formatWhen } from '../format-when';
 import { ADMIN_ROLE, ALL_PERMISSIONS, type ApprovalAction } from '../roles/catalog';
+import type { MultipleRoles } from '../roles/precedence';
 
 /** Someone who may decide a request, and how to mention them. */
 export interface Approver {
@@ -73,6 +75,8 @@ export function createApprovalService(deps: {
   clock: Clock;
   audit: AuditService;
   ttlHours: number;
+  /** How several roles combine (catalog policy); decides who may approve. */
+  multipleRoles?: MultipleRoles;
   /** Replays the stored change as the requester (the change layer). */
   run: ApprovedChangeRunner;
 }) {
@@ -115,17 +119,19 @@ export function createApprovalService(deps: {
         email: true,
         slackUserId: true,
         extraPermissions: true,
-        roles: { select: { role: { select: { permissions: true } } } },
+        roles: { select: { role: { select: { key: true, permissions: true, precedence: true, product: true } } } },
       },
     });
     return candidates
-      .filter(
-        (user) =>
-          user.extraPermissions.includes('approvals:approve') ||
-          user.roles.some(
-            ({ role }) => role.permissions.includes(ALL_PERMISSIONS) || role.permissions.includes('approvals:approve'),
-          ),
-      )
+      .filter((user) => {
+        // Only roles in force count: an overridden role's permissions cannot be used to decide.
+        const held = effectivePermissions(
+          user.roles.map(({ role }) => role),
+          user.extraPermissions,
+          deps.multipleRoles ?? 'highest',
+        );
+        return held.has(ALL_PERMISSIONS) || held.has('approvals:approve');
+      })
       .map(({ email, slackUserId }) => ({ email, slackUserId }));
   }
 

@@ -13,6 +13,7 @@ import type { Delivery } from '../delivery/delivery';
 import type { DirectoryService } from '../directory/directory-service';
 import type { InviteLinks } from '../invites/invite-links';
 import type { AdminPermission } from '../roles/permissions';
+import type { MultipleRoles } from '../roles/precedence';
 import type { ChangeFacts } from './approval-policy';
 import type { ChangeKind, ChangeOf, DirectoryChange } from './directory-change';
 
@@ -30,6 +31,8 @@ export interface ChangeEnv {
   inviteTtlHours: number;
   publicUrl: string;
   passwordLinkTtlHours: number;
+  /** How several roles combine (catalog policy): decides who gains admin power. */
+  multipleRoles: MultipleRoles;
 }
 
 /** A handler's view of one run: the open transaction and who is acting. */

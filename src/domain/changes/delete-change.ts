@@ -4,7 +4,10 @@
  */
 import { fail, RosterError } from '../../errors';
 import type { DeletionResult } from '../deletion/deletion-service';
+import { describeFilter } from '../directory/directory-service';
+import type { UserRecord } from '../directory/user-view';
 import type { ChangeHandler } from './change-handler';
+import { NONE_SKIPPED, skippedText, stillMatching } from './filter-targets';
 import { findUser, snapshot } from './user-change';
 
 /** Deletes the users and moves their assets, all or nothing. */
@@ -13,16 +16,30 @@ export const deleteUsers: ChangeHandler<'delete', DeletionResult> = {
   async apply(context, change) {
     const { tx, accountId, actor } = context;
     if (change.users.length === 0) throw fail.badInput('Say which users to delete.');
-    const found = [];
-    for (const ref of change.users) found.push(await findUser(context, ref));
-    const users = [...new Map(found.map((u) => [u.id, u])).values()];
+    if (!change.filter && change.users.length > 100) throw fail.badInput('Delete at most 100 named users at once.');
+    const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
+    if (!account.ownerId || !account.owner) throw fail.invalidState('The account has no owner to receive the assets.');
+    let users: UserRecord[];
+    let skipped = NONE_SKIPPED;
+    if (change.filter) {
+      // On a filter: the users listed at review time that still match; never the owner or the admin acting.
+      const ids = change.users.flatMap((ref) => ('id' in ref ? [ref.id] : []));
+      const found = await stillMatching(context, ids, change.filter);
+      users = found.users.filter((u) => u.id !== account.ownerId && u.id !== actor.userId);
+      skipped = found.skipped;
+      if (users.length === 0) {
+        throw fail.invalidState(`Nobody listed still matches ${describeFilter(change.filter)}; nothing was deleted.`);
+      }
+    } else {
+      const found = [];
+      for (const ref of change.users) found.push(await findUser(context, ref));
+      users = [...new Map(found.map((u) => [u.id, u])).values()];
+    }
     const userIds = users.map((u) => u.id);
     const justification = change.reason?.trim() || null;
     if (userIds.includes(actor.userId ?? '') && !justification) {
       throw fail.badInput('You are deleting yourself: say why.', { field: 'reason' });
     }
-    const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
-    if (!account.ownerId || !account.owner) throw fail.invalidState('The account has no owner to receive the assets.');
     if (userIds.includes(account.ownerId)) {
       throw new RosterError(
         'owner_protected',
@@ -44,12 +61,14 @@ export const deleteUsers: ChangeHandler<'delete', DeletionResult> = {
       transferable: moved.count,
       nonTransferable: flagged.count,
       ownerEmail: account.owner.email,
+      skipped,
     };
+    const skippedNote = skippedText(skipped);
     return {
       result,
-      stored: { kind: 'delete', users: userIds.map((id) => ({ id })), reason: justification },
-      summary: `Delete ${emails.join(', ')}; ${moved.count} asset(s) move to ${account.owner.email}, ${flagged.count} non-transferable one(s) will need reconfiguring.`,
-      outcome: `Deleted ${emails.join(', ')}; ${moved.count} asset(s) moved to ${account.owner.email}, ${flagged.count} flagged for reconfiguration.`,
+      stored: { kind: 'delete', users: userIds.map((id) => ({ id })), reason: justification, filter: change.filter },
+      summary: `Delete ${change.filter ? `${emails.length} user(s) matching ${describeFilter(change.filter)}: ` : ''}${listFirst(emails)}; ${moved.count} asset(s) move to ${account.owner.email}, ${flagged.count} non-transferable one(s) will need reconfiguring.`,
+      outcome: `Deleted ${listFirst(emails)}; ${moved.count} asset(s) moved to ${account.owner.email}, ${flagged.count} flagged for reconfiguration.${skippedNote ? ` ${skippedNote}` : ''}`,
       touched: [],
       targets: userIds,
       gains: [],
@@ -63,3 +82,8 @@ export const deleteUsers: ChangeHandler<'delete', DeletionResult> = {
     };
   },
 };
+
+/** The first 20 addresses, then how many more (a filter may name hundreds). */
+function listFirst(emails: string[]): string {
+  return emails.length > 20 ? `${emails.slice(0, 20).join(', ')} …and ${emails.length - 20} more` : emails.join(', ');
+}

@@ -15,6 +15,22 @@ export const userRefSchema = z.union([
 ]);
 
 const names = z.array(z.string().trim().min(1).max(100)).max(100);
+
+/** `/users list`'s filters, when a bulk change targets "everyone matching" (directory-service.ts). */
+export const userFilterSchema = z
+  .object({
+    text: z.string().max(200).optional(),
+    status: z.enum(['invited', 'expired', 'active', 'disabled', 'revoked']).optional(),
+    role: z.string().max(120).optional(),
+    group: z.string().max(100).optional(),
+  })
+  .strict();
+
+/**
+ * A bulk change on a filter: the users it listed at review time (`userIds`) and the filter they
+ * matched; when it runs, only those still matching are changed and the others are reported skipped.
+ */
+const onFilter = { userIds: z.array(z.uuid()).max(500).optional(), filter: userFilterSchema.optional() };
 const user = userRefSchema;
 
 /** The schema of every directory change, keyed by `kind`. */
@@ -23,6 +39,7 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('invite'),
     emails: z.array(z.string().max(320)).max(500),
     role: z.string().max(120).optional(),
+    roles: z.array(z.string().max(120)).max(50).optional(),
     products: z.record(z.string().max(60), z.string().max(60)).optional(),
     groups: names.optional(),
     perms: names.optional(),
@@ -43,10 +60,17 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('set-roles'),
     user,
     role: z.string().max(120).optional(),
+    roles: z.array(z.string().max(120)).max(50).optional(),
     products: z.record(z.string().max(60), z.string().max(60)).optional(),
   }),
   z.object({ kind: z.literal('change-roles'), user, add: names, remove: names }),
-  z.object({ kind: z.literal('bulk-roles'), emails: z.array(z.string().max(320)).max(500), add: names, remove: names }),
+  z.object({
+    kind: z.literal('bulk-roles'),
+    emails: z.array(z.string().max(320)).max(500),
+    add: names,
+    remove: names,
+    ...onFilter,
+  }),
   z.object({ kind: z.literal('perms'), user, add: names, remove: names }),
   z.object({ kind: z.literal('groups'), user, add: names, remove: names }),
   z.object({
@@ -61,7 +85,12 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('owner'), user }),
   /** Ownership taken from an owner who is gone; `from` is the owner it was decided against (filled in when absent). */
   z.object({ kind: z.literal('recover-owner'), user, from: z.uuid().nullable().optional() }),
-  z.object({ kind: z.literal('delete'), users: z.array(user).max(100), reason: z.string().max(2000).nullable() }),
+  z.object({
+    kind: z.literal('delete'),
+    users: z.array(user).max(500),
+    reason: z.string().max(2000).nullable(),
+    filter: userFilterSchema.optional(),
+  }),
   z.object({ kind: z.literal('api-key'), user }),
   z.object({ kind: z.literal('grant-passcode'), user, tenureDays: z.number().int() }),
   z.object({ kind: z.literal('reset-passcode'), user }),

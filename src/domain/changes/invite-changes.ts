@@ -19,6 +19,7 @@ import type { InviteResult } from '../invites/invite-service';
 import { checkScopes, scopeKey } from '../partners/partners';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
+import { holdingsInForce } from '../roles/precedence';
 import {
   checkGrantable,
   defaultRole,
@@ -27,6 +28,7 @@ import {
   NO_ACCESS,
   type ResolvedAccess,
   type RoleGrant,
+  requestedRoles,
   resolveAccess,
 } from '../roles/resolve-access';
 import { holdingLabel, resolveGrant } from '../roles/role-grants';
@@ -86,7 +88,7 @@ function checkAddresses(raw: InviteRow[]): { rows: (InviteRow & { email: string 
 /** Granting a role, product level or extra permission needs `roles:manage`, as it does after the invite. */
 function invitePermissions(change: ChangeOf<'invite'>): AdminPermission[] {
   const grants =
-    Boolean(change.role) ||
+    requestedRoles(change).length > 0 ||
     Object.keys(change.products ?? {}).length > 0 ||
     (change.perms ?? []).length > 0 ||
     (change.people ?? []).some((person) => (person.access ?? []).length > 0);
@@ -143,12 +145,17 @@ async function defaultAccess(context: ChangeContext, roles: Role[], change: Chan
     return { ...access, grants: await checkScopes(tx, accountId, access.grants, 'role') };
   }
   const scopedRoles = roles.filter((role) => role.scoped && !role.product);
-  const chosen = change.role ? findRole(roles, change.role.split('=')[0] ?? '') : undefined;
-  const scopedRole = chosen?.scoped ? chosen : scopedRoles.length === 1 ? scopedRoles[0] : undefined;
+  // Several roles may be asked for (`--role` repeated, the modal's multi-select): the scoped one covers the partners.
+  const requested = requestedRoles(change);
+  const chosen = requested.map((text) => findRole(roles, text.split('=')[0] ?? ''));
+  const scopedChosen = chosen.find((role) => role?.scoped);
+  const scopedRole = scopedChosen ?? (scopedRoles.length === 1 ? scopedRoles[0] : undefined);
   if (!scopedRole) {
     throw fail.badInput('No role here is scoped to a partner; leave the partner field empty.', { field: 'partners' });
   }
-  const general = change.role && !chosen?.scoped ? await resolveAccess(tx, accountId, change) : null;
+  const generalRoles = requested.filter((_, i) => !chosen[i]?.scoped);
+  const general =
+    generalRoles.length > 0 ? await resolveAccess(tx, accountId, { ...change, role: undefined, roles: generalRoles }) : null;
   const grants = [...(general?.grants ?? []), ...partners.map((scope) => ({ role: scopedRole, scope }))];
   const perms = await checkGrantable(
     tx,
@@ -327,7 +334,7 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
       const added = addedAdminPower(
         new Set(),
         adminPowerOf(
-          row.grants.map((g) => g.role),
+          holdingsInForce(row.grants, context.multipleRoles).effective.map((g) => g.role),
           perms,
         ),
       );
@@ -402,7 +409,7 @@ async function reinviteChecks(context: ChangeContext, user: UserRecord): Promise
     );
   }
   if (user.status === 'revoked') await assertSeats(context, 1);
-  return powerGain(null, user);
+  return powerGain(null, user, context.multipleRoles);
 }
 
 /** A fresh link for `user` (the previous one stops working), valid `INVITE_TTL_HOURS` from now. */

@@ -97,7 +97,7 @@ export const recoverOwner: ChangeHandler<'recover-owner', OwnerRecovery> = {
       outcome: `${after.email} now owns the account.`,
       touched,
       targets: touched,
-      gains: powerGain(target, after),
+      gains: powerGain(target, after, context.multipleRoles),
       facts: { users: 1 },
       audit: [
         {

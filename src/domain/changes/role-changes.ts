@@ -3,11 +3,13 @@
  * a bulk change over many users, and `+perm`/`-perm` kept to the catalog's `grantableTo`.
  */
 import { fail } from '../../errors';
+import { describeFilter } from '../directory/directory-service';
 import { type UserRecord, userInclude } from '../directory/user-view';
 import { checkScopes, scopeKey } from '../partners/partners';
 import { checkGrantable, findRole, loadRoles } from '../roles/resolve-access';
 import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
 import type { ChangeContext, ChangeHandler } from './change-handler';
+import { NONE_SKIPPED, type Skipped, skippedText, stillMatching } from './filter-targets';
 import { changeOneUser, diff, powerGain, roleLabels, snapshot } from './user-change';
 
 /** One user's roles before and after a (bulk) change, for the review step. */
@@ -105,17 +107,35 @@ export const changePerms: ChangeHandler<'perms', Awaited<ReturnType<typeof chang
   },
 };
 
-/** The same `+role` / `-role` on many users, all or none; removing a role someone lacks skips them. */
-export const bulkRoles: ChangeHandler<'bulk-roles', RolePreview[]> = {
+/** What a bulk role change did (or would do): each user's roles before and after, and who was skipped. */
+export interface BulkRolesResult {
+  previews: RolePreview[];
+  skipped: Skipped;
+}
+
+/**
+ * The same `+role` / `-role` on many users, all or none; removing a role someone lacks skips them.
+ * Users are named by address, or (on a filter) by the ids listed at review time that still match.
+ */
+export const bulkRoles: ChangeHandler<'bulk-roles', BulkRolesResult> = {
   permissions: () => ['roles:manage'],
   async apply(context, change) {
     const { tx, accountId } = context;
     const emails = [...new Set(change.emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
-    if (emails.length === 0) throw fail.badInput('Pick at least one user.', { field: 'users' });
     const roles = await loadRoles(tx, accountId);
-    const users = await tx.user.findMany({ where: { accountId, email: { in: emails } }, include: userInclude });
-    const missing = emails.filter((email) => !users.some((u) => u.email === email));
-    if (missing.length > 0) throw fail.notFound(`Not in the directory: ${missing.join(', ')}.`, { field: 'users' });
+    let users: UserRecord[];
+    let skipped = NONE_SKIPPED;
+    if (change.filter) {
+      ({ users, skipped } = await stillMatching(context, change.userIds ?? [], change.filter));
+      if (users.length === 0) {
+        throw fail.invalidState(`Nobody listed still matches ${describeFilter(change.filter)}; nothing was changed.`);
+      }
+    } else {
+      if (emails.length === 0) throw fail.badInput('Pick at least one user.', { field: 'users' });
+      users = await tx.user.findMany({ where: { accountId, email: { in: emails } }, include: userInclude });
+      const missing = emails.filter((email) => !users.some((u) => u.email === email));
+      if (missing.length > 0) throw fail.notFound(`Not in the directory: ${missing.join(', ')}.`, { field: 'users' });
+    }
     const previews: RolePreview[] = [];
     const applied = { audit: [] as ReturnType<typeof auditOf>[], gains: [] as ReturnType<typeof powerGain> };
     for (const user of users) {
@@ -126,18 +146,20 @@ export const bulkRoles: ChangeHandler<'bulk-roles', RolePreview[]> = {
       await writeHoldings(context, user, next);
       const after = await tx.user.findUniqueOrThrow({ where: { id: user.id }, include: userInclude });
       applied.audit.push(auditOf(user, after));
-      applied.gains.push(...powerGain(user, after));
+      applied.gains.push(...powerGain(user, after, context.multipleRoles));
       previews.push({ email: user.email, before: user.roles.map(holdingLabel), after: next.map(holdingLabel) });
     }
     const changed = previews.filter((p) => p.before.join() !== p.after.join());
     const lines = changed.slice(0, 20).map((p) => `${p.email}: ${p.before.join(', ')} → ${p.after.join(', ')}`);
     const more = changed.length > 20 ? `\n…and ${changed.length - 20} more` : '';
     const ids = users.map((u) => u.id);
+    const on = change.filter ? ` (everyone matching ${describeFilter(change.filter)})` : '';
+    const skippedNote = skippedText(skipped);
     return {
-      result: previews,
-      stored: { ...change, emails },
-      summary: `Roles of ${changed.length} user${changed.length === 1 ? '' : 's'} change:\n${lines.join('\n')}${more}`,
-      outcome: `Roles of ${changed.length} user${changed.length === 1 ? '' : 's'} changed.`,
+      result: { previews, skipped },
+      stored: change.filter ? { ...change, emails: [], userIds: ids } : { ...change, emails },
+      summary: `Roles of ${changed.length} user${changed.length === 1 ? '' : 's'}${on} change:\n${lines.join('\n')}${more}`,
+      outcome: `Roles of ${changed.length} user${changed.length === 1 ? '' : 's'} changed.${skippedNote ? ` ${skippedNote}` : ''}`,
       touched: ids,
       targets: ids,
       gains: applied.gains,

@@ -8,6 +8,7 @@ import type { AuditEntry } from '../audit/audit-service';
 import type { UserRef } from '../directory/directory-service';
 import { rolesByPrecedence, toCard, type UserCard, type UserRecord, userInclude } from '../directory/user-view';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
+import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
 import { roleLabel } from '../roles/role-grants';
 import type { Applied, ChangeContext, PowerGain } from './change-handler';
 import type { DirectoryChange } from './directory-change';
@@ -35,11 +36,15 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
   };
 }
 
-/** The admin-plane permissions `after` holds that `before` (null: a new user) did not. */
-export function powerGain(before: UserRecord | null, after: UserRecord): PowerGain[] {
+/**
+ * The admin-plane permissions `after` holds that `before` (null: a new user) did not, counting only the
+ * roles in force under the catalog's `multipleRoles` (Admin outranks every directory-wide role, so
+ * holding Admin is always Admin power; an overridden role gives none until what outranks it goes).
+ */
+export function powerGain(before: UserRecord | null, after: UserRecord, multipleRoles: MultipleRoles): PowerGain[] {
   const power = (user: UserRecord) =>
     adminPowerOf(
-      user.roles.map((h) => h.role),
+      holdingsInForce(user.roles, multipleRoles).effective.map((h) => h.role),
       user.extraPermissions,
     );
   const added = addedAdminPower(before ? power(before) : new Set(), power(after));
@@ -53,7 +58,7 @@ export function findUser(context: ChangeContext, who: UserRef): Promise<UserReco
 
 /** The user's card as it stands inside the transaction. */
 export async function cardOf(context: ChangeContext, user: UserRecord): Promise<UserCard> {
-  return toCard(user, context.clock.now(), await context.directory.ownerId(context.tx));
+  return toCard(user, context.clock.now(), await context.directory.ownerId(context.tx), context.multipleRoles);
 }
 
 /** A change to one user: `mutate` writes, and the result is their card afterwards. */
@@ -83,7 +88,7 @@ export async function changeOneUser(
     outcome: options.outcome(after),
     touched: [before.id],
     targets: [before.id],
-    gains: powerGain(before, after),
+    gains: powerGain(before, after, context.multipleRoles),
     facts: { users: 1 },
     audit: [entry],
   };

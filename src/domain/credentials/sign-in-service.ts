@@ -14,6 +14,7 @@ import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
 import { ALL_PERMISSIONS } from '../roles/catalog';
 import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
+import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
 import { hashPassword, hashToken, randomToken, sameSecret, verifyPassword } from '../secrets';
 import type { HolderMessenger } from './credential-service';
 import type { LockoutView, NewLockout, SignInThrottle } from './sign-in-throttle';
@@ -35,8 +36,12 @@ export type SignInResult = { ok: true; holder: VerifiedHolder } | { ok: false; l
 /** What the managed product learns about a verified credential's holder. */
 export interface VerifiedHolder {
   user: { id: string; email: string; name: string | null };
+  /** The roles in force (catalog `multipleRoles`); `overriddenRoles` are held but outranked. */
   roles: { key: string; scope: string | null }[];
+  overriddenRoles: { key: string; scope: string | null }[];
   permissions: string[];
+  /** The user's custom properties (e.g. a region the product filters data by). */
+  properties: Record<string, string>;
 }
 
 /** What the invite page tells the invitee before they accept. */
@@ -64,6 +69,7 @@ export function createSignInService(deps: {
   changes: Pick<ChangeService, 'ownChange'>;
   throttle: SignInThrottle;
   messenger: HolderMessenger;
+  multipleRoles: MultipleRoles;
   /** Where a lockout notice that could not be sent is reported (never with a secret). */
   onNoticeError: (error: unknown) => void;
 }) {
@@ -173,18 +179,27 @@ export function createSignInService(deps: {
   }
 
   async function holder(userId: string): Promise<VerifiedHolder> {
-    const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, include: { roles: { include: { role: true } } } });
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      include: { roles: { include: { role: true } }, properties: { orderBy: { key: 'asc' } } },
+    });
     const granted = effectivePermissions(
       user.roles.map((r) => r.role),
       user.extraPermissions,
+      deps.multipleRoles,
     );
+    const roles = holdingsInForce(user.roles, deps.multipleRoles);
+    const label = (held: typeof user.roles) =>
+      held.map((r) => ({ key: r.role.key, scope: r.scope })).sort((a, b) => a.key.localeCompare(b.key));
     const permissions = granted.has(ALL_PERMISSIONS)
       ? [...new Set([...granted, ...ADMIN_PLANE_PERMISSIONS])].filter((p) => p !== ALL_PERMISSIONS)
       : [...granted];
     return {
       user: { id: user.id, email: user.email, name: user.name },
-      roles: user.roles.map((r) => ({ key: r.role.key, scope: r.scope })).sort((a, b) => a.key.localeCompare(b.key)),
+      roles: label(roles.effective),
+      overriddenRoles: label(roles.overridden),
       permissions: permissions.sort(),
+      properties: Object.fromEntries(user.properties.map((p) => [p.key, p.value])),
     };
   }
 

@@ -6,10 +6,13 @@
 import { fail, RosterError } from '../../errors';
 import type { PrismaClient } from '../../store/generated/client';
 import { type Actor, requirePermission } from '../access/actor';
-import type { DirectoryService, UserRef } from '../directory/directory-service';
+import type { Skipped } from '../changes/filter-targets';
+import type { DirectoryService, UserFilter, UserRef } from '../directory/directory-service';
 
 export interface DeletionPreview {
   users: { id: string; email: string; name: string | null }[];
+  /** Set when the users are everyone matching a filter (the owner and the admin asking left out). */
+  filter?: UserFilter;
   transferable: number;
   nonTransferable: number;
   includesSelf: boolean;
@@ -21,6 +24,8 @@ export interface DeletionResult {
   transferable: number;
   nonTransferable: number;
   ownerEmail: string;
+  /** On a filter: listed users no longer matching when the deletion ran. */
+  skipped: Skipped;
 }
 
 export type DeletionService = ReturnType<typeof createDeletionService>;
@@ -38,9 +43,28 @@ export function createDeletionService(deps: { prisma: PrismaClient; accountId: s
   }
 
   return {
+    /**
+     * What deleting everyone matching `filter` would do. The owner and the admin asking are never
+     * included; the users listed here are the ones the deletion acts on (those still matching then).
+     */
+    async previewMatching(actor: Actor, filter: UserFilter): Promise<DeletionPreview> {
+      const matched = await directory.matching(actor, 'users:manage', filter);
+      const ownerId = await directory.ownerId(prisma);
+      const users = matched.filter((u) => u.id !== ownerId && u.id !== actor.userId);
+      if (users.length === 0) throw fail.notFound('Only you or the owner match that filter; nobody would be deleted.');
+      return { ...(await summarise(actor, users)), filter };
+    },
+
     /** What a deletion would do, for the confirmation modal; refuses what it would refuse. */
     async preview(actor: Actor, who: UserRef[]): Promise<DeletionPreview> {
       const users = await resolve(actor, who);
+      return summarise(actor, users);
+    },
+  };
+
+  /** The preview of deleting `users`: refuses the owner, counts the assets that move. */
+  async function summarise(actor: Actor, users: { id: string; email: string; name: string | null }[]): Promise<DeletionPreview> {
+    {
       const account = await prisma.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
       const owner = users.find((u) => u.id === account.ownerId);
       if (owner)
@@ -60,6 +84,6 @@ export function createDeletionService(deps: { prisma: PrismaClient; accountId: s
         includesSelf: ids.includes(actor.userId ?? ''),
         ownerEmail: account.owner?.email ?? 'the owner',
       };
-    },
-  };
+    }
+  }
 }

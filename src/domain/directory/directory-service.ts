@@ -12,6 +12,7 @@ import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
 import { findGroup } from '../groups/find-group';
 import type { AdminPermission } from '../roles/permissions';
+import type { MultipleRoles } from '../roles/precedence';
 import { summaryInclude, toCard, toSummary, type UserCard, type UserRecord, type UserSummary, userInclude } from './user-view';
 
 /** A user as an admin names them: by e-mail, or by their linked Slack user. */
@@ -22,12 +23,37 @@ export type UserRef = Who | { id: string };
 
 export const PAGE_SIZE = 20;
 
-export interface ListFilter {
+/** `/users list`'s filters, also the target of bulk actions on "everyone matching". */
+export interface UserFilter {
   text?: string;
   status?: UserStatus;
   role?: string;
   group?: string;
+}
+
+export interface ListFilter extends UserFilter {
   page: number;
+}
+
+/** A bulk action on a filter covers at most this many users. */
+export const MAX_MATCHING = 500;
+
+/** A user a filter matched. */
+export interface MatchedUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+/** A filter as people read it: `status active, role viewer, group “Sales”, text “ann”`. */
+export function describeFilter(filter: UserFilter): string {
+  const parts = [
+    filter.status ? `status ${filter.status}` : '',
+    filter.role ? `role ${filter.role}` : '',
+    filter.group ? `group “${filter.group}”` : '',
+    filter.text ? `text “${filter.text}”` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'no filter (everyone)';
 }
 
 export interface UserPage {
@@ -49,7 +75,13 @@ export async function countSeats(db: Db, accountId: string): Promise<number> {
 
 export type DirectoryService = ReturnType<typeof createDirectoryService>;
 
-export function createDirectoryService(deps: { prisma: PrismaClient; accountId: string; clock: Clock; seatLimit: number }) {
+export function createDirectoryService(deps: {
+  prisma: PrismaClient;
+  accountId: string;
+  clock: Clock;
+  seatLimit: number;
+  multipleRoles: MultipleRoles;
+}) {
   const { prisma, accountId, clock } = deps;
 
   function describe(who: UserRef): string {
@@ -81,9 +113,60 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
     return user;
   }
 
+  /**
+   * The `where` of `/users list`'s filters (text in e-mail or name, status, a held role, a group), shared
+   * by the list and by bulk actions on a filter, so "everyone matching" means what the list shows.
+   */
+  async function filterWhere(filter: UserFilter, db: Db = prisma): Promise<Prisma.UserWhereInput> {
+    const where: Prisma.UserWhereInput = { accountId };
+    if (filter.status) where.status = filter.status;
+    if (filter.text) {
+      where.OR = [
+        { email: { contains: filter.text, mode: 'insensitive' } },
+        { name: { contains: filter.text, mode: 'insensitive' } },
+      ];
+    }
+    if (filter.role) {
+      const role = await db.role.findFirst({
+        where: { accountId, OR: [{ key: filter.role.toLowerCase() }, { name: { equals: filter.role, mode: 'insensitive' } }] },
+      });
+      if (!role) throw fail.notFound(`There is no role \`${filter.role}\`. Roles: ${await roleKeys()}.`, { field: 'role' });
+      where.roles = { some: { roleId: role.id } };
+    }
+    if (filter.group && filter.group.toLowerCase() !== ALL_USERS_GROUP.toLowerCase()) {
+      const group = await findGroup(db, accountId, filter.group);
+      where.groups = { some: { groupId: group.id } };
+    }
+    return where;
+  }
+
   return {
     findUser,
     ownerId,
+    filterWhere,
+    multipleRoles: deps.multipleRoles,
+
+    /**
+     * Everyone matching a filter, for a bulk action that needs `permission`: ordered by e-mail, at most
+     * `MAX_MATCHING` (more is refused, so an action never silently covers part of what was asked).
+     */
+    async matching(actor: Actor, permission: AdminPermission, filter: UserFilter): Promise<MatchedUser[]> {
+      requirePermission(actor, permission);
+      const users = await prisma.user.findMany({
+        where: await filterWhere(filter),
+        select: { id: true, email: true, name: true },
+        orderBy: { email: 'asc' },
+        take: MAX_MATCHING + 1,
+      });
+      if (users.length === 0) throw fail.notFound(`Nobody matches ${describeFilter(filter)}.`, { field: 'users' });
+      if (users.length > MAX_MATCHING) {
+        throw fail.badInput(
+          `More than ${MAX_MATCHING} users match ${describeFilter(filter)}; narrow the filter (at most ${MAX_MATCHING} at once).`,
+          { field: 'users' },
+        );
+      }
+      return users;
+    },
 
     /** A user for a form that changes them: the permission is checked before the lookup, so nobody learns who exists. */
     async userFor(actor: Actor, permission: AdminPermission, who: UserRef): Promise<UserRecord> {
@@ -98,7 +181,7 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
       const now = clock.now();
       const lock = await prisma.signInThrottle.findFirst({ where: { accountId, email: user.email, lockedUntil: { gt: now } } });
       return {
-        ...toCard(user, now, await ownerId(prisma)),
+        ...toCard(user, now, await ownerId(prisma), deps.multipleRoles),
         signInLock: lock?.lockedUntil ? { until: lock.lockedUntil, addresses: lock.addresses } : null,
       };
     },
@@ -106,25 +189,7 @@ export function createDirectoryService(deps: { prisma: PrismaClient; accountId: 
     /** One page of the list, 20 rows, ordered by e-mail. */
     async list(actor: Actor, filter: ListFilter): Promise<UserPage> {
       requirePermission(actor, 'users:view');
-      const where: Prisma.UserWhereInput = { accountId };
-      if (filter.status) where.status = filter.status;
-      if (filter.text) {
-        where.OR = [
-          { email: { contains: filter.text, mode: 'insensitive' } },
-          { name: { contains: filter.text, mode: 'insensitive' } },
-        ];
-      }
-      if (filter.role) {
-        const role = await prisma.role.findFirst({
-          where: { accountId, OR: [{ key: filter.role.toLowerCase() }, { name: { equals: filter.role, mode: 'insensitive' } }] },
-        });
-        if (!role) throw fail.notFound(`There is no role \`${filter.role}\`. Roles: ${await roleKeys()}.`, { field: 'role' });
-        where.roles = { some: { roleId: role.id } };
-      }
-      if (filter.group && filter.group.toLowerCase() !== ALL_USERS_GROUP.toLowerCase()) {
-        const group = await findGroup(prisma, accountId, filter.group);
-        where.groups = { some: { groupId: group.id } };
-      }
+      const where = await filterWhere(filter);
       const fetch = (page: number) =>
         prisma.user.findMany({
           where,

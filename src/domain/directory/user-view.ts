@@ -3,6 +3,7 @@
  * primary role and passcode status worked out once here.
  */
 import type { Prisma, UserStatus } from '../../store/generated/client';
+import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
 
 /** The relations a list row needs. */
 export const summaryInclude = {
@@ -30,6 +31,8 @@ export interface RoleView {
   name: string;
   product: string | null;
   scope: string | null;
+  /** Held, but outranked by a role of higher precedence (catalog `multipleRoles: highest`). */
+  overridden?: boolean;
 }
 
 /** One row of `/users list`. */
@@ -86,10 +89,11 @@ export function toSummary(user: SummaryRecord, now: Date): UserSummary {
   };
 }
 
-export function toCard(user: UserRecord, now: Date, ownerId: string | null): UserCard {
+export function toCard(user: UserRecord, now: Date, ownerId: string | null, multipleRoles: MultipleRoles): UserCard {
+  const overridden = new Set(holdingsInForce(user.roles, multipleRoles).overridden.map((h) => h.role.key));
   return {
     ...toSummary(user, now),
-    roles: rolesByPrecedence(user),
+    roles: rolesByPrecedence(user).map((role) => ({ ...role, overridden: overridden.has(role.key) })),
     extraPermissions: user.extraPermissions,
     groups: user.groups.map((membership) => membership.group.name).sort(),
     signInMethod: user.signInMethod,

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../errors';
 import { ADMIN_PLANE_PERMISSIONS } from './permissions';
+import { MULTIPLE_ROLES } from './precedence';
 
 /** The key of the role that holds every permission and that the owner must keep. */
 export const ADMIN_ROLE = 'admin';
@@ -68,6 +69,8 @@ const policySchema = z
       .max(24 * 7)
       .default(1),
     passcodeWarnDays: z.number().positive().default(3),
+    /** How several roles of one user combine: the highest precedence wins (default), or all of them. */
+    multipleRoles: z.enum(MULTIPLE_ROLES).default('highest'),
   })
   .prefault({});
 
@@ -92,7 +95,16 @@ const catalogSchema = z
     if (roleKeys.size !== catalog.roles.length) {
       ctx.addIssue({ code: 'custom', path: ['roles'], message: 'role keys must be unique' });
     }
+    // So that holding Admin always means being an Admin, whatever else a user holds (precedence.ts).
+    const admin = catalog.roles.find((role) => role.key === ADMIN_ROLE);
     catalog.roles.forEach((role, index) => {
+      if (admin && !role.product && role.precedence > admin.precedence) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['roles', index, 'precedence'],
+          message: `"${role.key}" outranks "${ADMIN_ROLE}" (${role.precedence} > ${admin.precedence}); no directory-wide role may have a higher precedence than Admin`,
+        });
+      }
       if (role.product && !productKeys.has(role.product)) {
         ctx.addIssue({ code: 'custom', path: ['roles', index, 'product'], message: `unknown product "${role.product}"` });
       }

@@ -12,6 +12,8 @@ import { isAdminPlane } from './admin-power';
 /** What an invite or a role edit asks for. `role` may carry a scope as `partner=acme`. */
 export interface AccessRequest {
   role?: string;
+  /** Several roles (each `key` or `key=scope`); which of them are in force follows `multipleRoles`. */
+  roles?: string[];
   /** product key → level (a role key or name of that product, or `none`). */
   products?: Record<string, string>;
   perms?: string[];
@@ -80,6 +82,16 @@ export function grantFor(roles: Role[], text: string, field = 'role'): RoleGrant
   return { role, scope: scope || null };
 }
 
+/** Whether two grants are the same role with the same scope (scopes compare in any case). */
+export function sameGrant(a: RoleGrant, b: RoleGrant): boolean {
+  return a.role.id === b.role.id && (a.scope ?? '').toLowerCase() === (b.scope ?? '').toLowerCase();
+}
+
+/** The directory-wide roles a request names, by `role` and `roles` together. */
+export function requestedRoles(request: Pick<AccessRequest, 'role' | 'roles'>): string[] {
+  return [...(request.role ? [request.role] : []), ...(request.roles ?? [])].filter((r) => r.trim().length > 0);
+}
+
 /** Loads the account's roles once for a request. */
 export async function loadRoles(db: Db, accountId: string): Promise<Role[]> {
   return db.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' } });
@@ -97,7 +109,10 @@ export function defaultRole(roles: Role[]): Role | undefined {
 export async function resolveAccess(db: Db, accountId: string, request: AccessRequest): Promise<ResolvedAccess> {
   const roles = await loadRoles(db, accountId);
   const grants: RoleGrant[] = [];
-  if (request.role) grants.push(grantFor(roles, request.role));
+  for (const text of requestedRoles(request)) {
+    const grant = grantFor(roles, text);
+    if (!grants.some((g) => sameGrant(g, grant))) grants.push(grant);
+  }
 
   const productKeys = [...new Set(roles.map((role) => role.product).filter((p): p is string => p !== null))];
   for (const [product, level] of Object.entries(request.products ?? {})) {

@@ -4,7 +4,7 @@
  */
 import { fail } from '../../errors';
 import type { Role } from '../../store/generated/client';
-import { findRole, grantFor, NO_ACCESS, productLevel, type RoleGrant } from './resolve-access';
+import { findRole, grantFor, NO_ACCESS, productLevel, type RoleGrant, requestedRoles, sameGrant } from './resolve-access';
 
 /** `+role` / `-role` as typed. */
 export interface RoleChanges {
@@ -57,14 +57,17 @@ export function applyRoleChanges(roles: Role[], holdings: Holding[], changes: Ro
   return next;
 }
 
-/** The holdings the roles modal asks for: a general role plus one level per product (`none`: no access). */
+/** The holdings the roles modal asks for: general roles plus one level per product (`none`: no access). */
 export function desiredHoldings(
   roles: Role[],
   current: Holding[],
-  desired: { role?: string; products?: Record<string, string> },
+  desired: { role?: string; roles?: string[]; products?: Record<string, string> },
 ): Holding[] {
   const next: Holding[] = [];
-  if (desired.role) next.push(resolveGrant(roles, desired.role));
+  for (const text of requestedRoles(desired)) {
+    const grant = resolveGrant(roles, text);
+    if (!next.some((h) => sameGrant(h, grant))) next.push(grant);
+  }
   for (const [product, level] of Object.entries(desired.products ?? {})) {
     if (level.toLowerCase() !== NO_ACCESS) next.push(resolveGrant(roles, `${product}=${level}`));
   }

@@ -1,5 +1,6 @@
 /** The role catalog as the forms show it (the changes themselves go through src/domain/changes/). */
 import type { PrismaClient, Role } from '../../store/generated/client';
+import type { MultipleRoles } from '../roles/precedence';
 import { loadRoles } from '../roles/resolve-access';
 
 export type { RolePreview } from '../changes/role-changes';
@@ -7,8 +8,10 @@ export type { RolePreview } from '../changes/role-changes';
 export type RoleService = ReturnType<typeof createRoleService>;
 
 /** Reads the account's roles for forms. */
-export function createRoleService(deps: { prisma: PrismaClient; accountId: string }) {
+export function createRoleService(deps: { prisma: PrismaClient; accountId: string; multipleRoles: MultipleRoles }) {
   return {
+    /** How several roles of one user combine (catalog policy), for forms and help. */
+    multipleRoles: deps.multipleRoles,
     /** The catalog's roles, highest precedence first, for forms. */
     catalogRoles(): Promise<Role[]> {
       return loadRoles(deps.prisma, deps.accountId);

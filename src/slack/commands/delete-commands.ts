@@ -1,6 +1,6 @@
-/** `/users delete <who>... [--reason]`: opens the confirmation modal; the submission deletes (or asks for approval). */
+/** `/users delete <who>... | <filters> [--reason]`: opens the confirmation modal; the submission deletes (or asks for approval). */
 
-import type { UserRef } from '../../domain/directory/directory-service';
+import type { UserFilter, UserRef } from '../../domain/directory/directory-service';
 import { asView } from '../block-kit';
 import { deleteModal } from '../views/delete-modal';
 import { packMetadata } from '../views/modal-submission';
@@ -10,12 +10,16 @@ import type { CommandOf } from './parse-users-command';
 /** Opens the confirmation for these users (command and card button alike). */
 export async function openDeleteModal(
   context: Pick<CommandContext, 'actor' | 'services' | 'client' | 'triggerId'> & { channelId?: string },
-  who: UserRef[],
+  who: UserRef[] | { filter: UserFilter },
   reason?: string,
 ): Promise<void> {
-  const preview = await context.services.deletion.preview(context.actor, who);
+  // On a filter, the set is fixed here: the confirmation lists who the deletion acts on.
+  const preview = Array.isArray(who)
+    ? await context.services.deletion.preview(context.actor, who)
+    : await context.services.deletion.previewMatching(context.actor, who.filter);
   const metadata = await packMetadata(context.services, context.actor, {
     userIds: preview.users.map((u) => u.id),
+    filter: preview.filter,
     channelId: context.channelId,
   });
   const view = deleteModal(preview, metadata, reason);
@@ -23,5 +27,5 @@ export async function openDeleteModal(
 }
 
 export const deleteUsers: CommandHandler<CommandOf<'delete'>> = async (command, context) => {
-  await openDeleteModal(context, command.who, command.reason);
+  await openDeleteModal(context, command.filter ? { filter: command.filter } : command.who, command.reason);
 };

@@ -1,6 +1,8 @@
 /** Read-only subcommands: help, list, show, seats. */
 
+import { fitText, LIMITS } from '../views/block-limits';
 import { helpMessage } from '../views/help-message';
+import { roleHint, roleLine } from '../views/role-options';
 import { seatsMessage } from '../views/seats-message';
 import { userCardMessage } from '../views/user-card-message';
 import { userListMessage } from '../views/user-list-message';
@@ -14,7 +16,14 @@ export const home: CommandHandler<Of<'home'>> = async (_command, { respond }) =>
   await respond(helpMessage(helpText()));
 };
 
-export const help: CommandHandler<Of<'help'>> = async (command, { respond }) => {
+export const help: CommandHandler<Of<'help'>> = async (command, { services, respond }) => {
+  if (command.subcommand === 'roles') {
+    // The roles an admin can give, with what each is for, beside the usage.
+    const roles = await services.roles.catalogRoles();
+    const catalog = ['*Roles*, highest precedence first:', ...roles.map(roleLine), roleHint(services.roles.multipleRoles)];
+    await respond({ text: `${helpText('roles')}\n\n${fitText(catalog.join('\n'), LIMITS.sectionText)}` });
+    return;
+  }
   await respond(command.subcommand ? { text: helpText(command.subcommand) } : helpMessage(helpText()));
 };
 

@@ -13,7 +13,7 @@ export const invite: CommandHandler<Of<'invite'>> = async (command, { actor, ser
   const change = {
     kind: 'invite' as const,
     emails: command.emails,
-    role: command.role,
+    roles: command.roles,
     products: command.products,
     groups: command.groups,
     perms: command.perms,
@@ -39,7 +39,7 @@ export async function openInviteModal(
   const options = await context.services.invites.formOptions(context.actor);
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: asView(inviteModal({ ...options, channelId: context.channelId })),
+    view: asView(inviteModal({ ...options, channelId: context.channelId, multipleRoles: context.services.roles.multipleRoles })),
   });
 }
 

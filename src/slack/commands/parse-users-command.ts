@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { TENURE_RULE, tenureFromWord } from '../../domain/credentials/credential-service';
-import type { Who } from '../../domain/directory/directory-service';
+import type { UserFilter, Who } from '../../domain/directory/directory-service';
 import { fail } from '../../errors';
 import { tokenize } from './tokenize';
 import { isSubcommand, type Subcommand, USAGE } from './usage';
@@ -22,7 +22,7 @@ export type UsersCommand =
   | {
       kind: 'invite';
       emails: string[];
-      role?: string;
+      roles: string[];
       products: Record<string, string>;
       groups: string[];
       perms: string[];
@@ -34,14 +34,14 @@ export type UsersCommand =
     }
   | { kind: 'edit'; who: Who; name?: string; email?: string }
   | { kind: 'roles'; who: Who; add: string[]; remove: string[] }
-  | { kind: 'bulk-roles' }
+  | { kind: 'bulk-roles'; filter?: UserFilter; add?: string[]; remove?: string[] }
   | { kind: 'perms' | 'groups'; who: Who; add: string[]; remove: string[] }
   | { kind: 'group'; action: 'list' }
   | { kind: 'group'; action: 'create' | 'delete'; name: string }
   | { kind: 'group'; action: 'rename'; name: string; newName: string }
   | { kind: 'partner'; action: 'list' }
   | { kind: 'partner'; action: 'add'; name: string }
-  | { kind: 'delete'; who: Who[]; reason?: string }
+  | { kind: 'delete'; who: Who[]; reason?: string; filter?: UserFilter }
   | { kind: 'passcode'; action: 'grant'; who: Who; tenureDays: number }
   | { kind: 'passcode'; action: 'reset'; who: Who }
   | { kind: 'props'; who: Who; set: Record<string, string>; remove: string[] }
@@ -174,6 +174,25 @@ function plusMinus(sub: Subcommand, args: string[]): { add: string[]; remove: st
   return { add, remove };
 }
 
+function status(sub: Subcommand, parsed: Parsed): (typeof STATUSES)[number] | undefined {
+  const raw = single(sub, parsed, 'status');
+  const result = z.enum(STATUSES).optional().safeParse(raw?.toLowerCase());
+  if (!result.success) throw usageError(sub, `\`--status\` must be one of ${STATUSES.join(', ')}; got \`${raw}\`.`);
+  return result.data;
+}
+
+/** `--status`, `--role`, `--group`, `--text`: "everyone matching", as `/users list` filters; undefined when none is given. */
+function filterOptions(sub: Subcommand, parsed: Parsed): UserFilter | undefined {
+  const filter: UserFilter = {
+    status: status(sub, parsed),
+    role: single(sub, parsed, 'role'),
+    group: single(sub, parsed, 'group'),
+    text: single(sub, parsed, 'text'),
+  };
+  const given = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined && value !== ''));
+  return Object.keys(given).length > 0 ? (given as UserFilter) : undefined;
+}
+
 const SIMPLE_WHO = ['show', 'resend', 'invite-link', 'disable', 'enable', 'revoke', 'apikey', 'owner'] as const;
 
 /** Flags without a value, per subcommand. */
@@ -213,13 +232,10 @@ export function parseUsersCommand(text: string): UsersCommand {
       noExtra(sub, args, 1);
       return { kind: 'help', subcommand: args[0]?.toLowerCase() };
     case 'list': {
-      const status = single(sub, parsed, 'status');
-      const statusResult = z.enum(STATUSES).optional().safeParse(status?.toLowerCase());
-      if (!statusResult.success) throw usageError(sub, `\`--status\` must be one of ${STATUSES.join(', ')}; got \`${status}\`.`);
       return {
         kind: 'list',
         text: args.join(' ') || undefined,
-        status: statusResult.data,
+        status: status(sub, parsed),
         role: single(sub, parsed, 'role'),
         group: single(sub, parsed, 'group'),
         page: intOption(sub, parsed, 'page', 1, 100_000, 1),
@@ -240,7 +256,7 @@ export function parseUsersCommand(text: string): UsersCommand {
       return {
         kind: 'invite',
         emails,
-        role: single(sub, parsed, 'role'),
+        roles: parsed.options.get('role') ?? [],
         products,
         groups: parsed.options.get('group') ?? [],
         perms: parsed.options.get('perm') ?? [],
@@ -262,6 +278,12 @@ export function parseUsersCommand(text: string): UsersCommand {
       return { kind: 'edit', who, name, email: email?.toLowerCase() };
     }
     case 'roles': {
+      const filter = filterOptions(sub, parsed);
+      if (filter) {
+        if (args[0] && !/^[+-]/.test(args[0]))
+          throw usageError(sub, 'Give one user or a filter (`--status`, `--role`, …), not both.');
+        return { kind: 'bulk-roles', filter, ...plusMinus(sub, args) };
+      }
       if (args.length === 0) return { kind: 'bulk-roles' };
       return { kind: 'roles', who: parseWho(sub, args[0]), ...plusMinus(sub, args.slice(1)) };
     }
@@ -306,8 +328,13 @@ export function parseUsersCommand(text: string): UsersCommand {
       throw usageError(sub, 'Say `list` or `add`.');
     }
     case 'delete': {
-      if (args.length === 0) throw usageError(sub, 'Say which users to delete.');
+      const filter = filterOptions(sub, parsed);
       const reason = single(sub, parsed, 'reason');
+      if (filter) {
+        if (args.length > 0) throw usageError(sub, 'Give users or a filter (`--status`, `--role`, …), not both.');
+        return { kind: 'delete', who: [], filter, reason: reason || undefined };
+      }
+      if (args.length === 0) throw usageError(sub, 'Say which users to delete, or a filter (`--status`, `--role`, …).');
       return { kind: 'delete', who: args.map((arg) => parseWho(sub, arg)), reason: reason || undefined };
     }
     case 'passcode': {
@@ -382,6 +409,7 @@ const OPTIONS: Partial<Record<Subcommand, readonly string[]>> = {
   list: ['status', 'role', 'group', 'page'],
   invite: ['role', 'product', 'group', 'perm', 'note', 'partner'],
   edit: ['name', 'email'],
-  delete: ['reason'],
+  delete: ['reason', 'status', 'role', 'group', 'text'],
+  roles: ['status', 'role', 'group', 'text'],
   audit: ['limit'],
 };

@@ -45,8 +45,8 @@ export const roles: CommandHandler<CommandOf<'roles'>> = async (command, context
   );
 };
 
-export const bulkRoles: CommandHandler<CommandOf<'bulk-roles'>> = async (_command, context) => {
-  await openBulkRolesModal(context);
+export const bulkRoles: CommandHandler<CommandOf<'bulk-roles'>> = async (command, context) => {
+  await openBulkRolesModal(context, { filter: command.filter, assign: command.add, unassign: command.remove });
 };
 
 export const perms: CommandHandler<CommandOf<'perms'>> = async (command, context) => {

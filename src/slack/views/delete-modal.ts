@@ -1,6 +1,7 @@
 /** The delete confirmation: who goes, how many assets move to the owner, and why (required for yourself). */
 import { Blocks, Elements, Modal } from 'slack-block-builder';
 import type { DeletionPreview } from '../../domain/deletion/deletion-service';
+import { describeFilter } from '../../domain/directory/directory-service';
 import { BLOCKS, VIEWS } from '../ids';
 import { fitList, LIMITS } from './block-limits';
 import { escapeMrkdwn } from './format';
@@ -8,11 +9,14 @@ import type { ModalMetadata } from './user-modals';
 
 /** `metadata` carries the users (or, for long lists, the id of their stored copy: see view-state.ts). */
 export function deleteModal(preview: DeletionPreview, metadata: ModalMetadata, reason?: string) {
-  const title = `*Delete ${preview.users.length} user${preview.users.length === 1 ? '' : 's'} for good?*`;
-  const names = fitList(
-    preview.users.map((u) => `• ${escapeMrkdwn(u.name ? `${u.name} (${u.email})` : u.email)}`),
-    LIMITS.sectionText - title.length - 1,
-  );
+  const count = `${preview.users.length} user${preview.users.length === 1 ? '' : 's'}`;
+  const title = preview.filter
+    ? `*Delete ${count} matching ${escapeMrkdwn(describeFilter(preview.filter))} for good?* You and the owner are never included.`
+    : `*Delete ${count} for good?*`;
+  // A review lists the first 20 by name and counts the rest.
+  const lines = preview.users.slice(0, 20).map((u) => `• ${escapeMrkdwn(u.name ? `${u.name} (${u.email})` : u.email)}`);
+  if (preview.users.length > 20) lines.push(`…and ${preview.users.length - 20} more`);
+  const names = fitList(lines, LIMITS.sectionText - title.length - 1);
   const assets =
     preview.transferable + preview.nonTransferable === 0
       ? 'They own no assets.'
@@ -29,6 +33,9 @@ export function deleteModal(preview: DeletionPreview, metadata: ModalMetadata, r
         text: `${title}\n${names}`,
       }),
       Blocks.Section({ text: assets }),
+      preview.filter
+        ? Blocks.Context().elements('Deleting acts on exactly these users; anyone who no longer matches by then is skipped.')
+        : undefined,
       Blocks.Input({
         label: preview.includesSelf ? 'You are deleting yourself: why?' : 'Reason (optional)',
         blockId: BLOCKS.deleteReason,

@@ -1,13 +1,15 @@
 /**
- * The invite modal: up to 50 addresses, a role or one level per product, groups, extra permissions, a note.
+ * The invite modal: up to 50 addresses, roles or one level per product, groups, partners, extra permissions, a note.
  * Block Kit has no repeating rows, so an address gets its own role and groups on its own line of the
  * addresses field (`ann@x.com:editor | Sales`), the same `address:role` form as the command.
  */
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
+import type { MultipleRoles } from '../../domain/roles/precedence';
 import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import type { Role } from '../../store/generated/client';
 import { BLOCKS, VIEWS } from '../ids';
 import { withOptions } from './block-limits';
+import { roleHint, roleOption } from './role-options';
 
 export interface InviteModalOptions {
   roles: Role[];
@@ -15,6 +17,7 @@ export interface InviteModalOptions {
   permissions: { key: string; description: string }[];
   partners: string[];
   channelId?: string;
+  multipleRoles: MultipleRoles;
 }
 
 export function inviteModal(options: InviteModalOptions) {
@@ -40,13 +43,17 @@ export function inviteModal(options: InviteModalOptions) {
           placeholder: 'ann@example.com, bob@example.com',
         }).multiline(),
       ),
-      Blocks.Input({ label: products.length > 0 ? 'Directory role (optional)' : 'Role', blockId: BLOCKS.inviteRole })
+      Blocks.Input({
+        label: products.length > 0 ? 'Directory roles (optional)' : 'Roles',
+        blockId: BLOCKS.inviteRole,
+        hint: roleHint(options.multipleRoles),
+      })
         .optional(true)
         .element(
-          Elements.StaticSelect({
+          Elements.StaticMultiSelect({
             actionId: BLOCKS.inviteRole,
             placeholder: products.length > 0 ? 'None' : 'Lowest role by default',
-          }).options(...general.map((r) => option(r.name, r.key))),
+          }).options(...general.map((r) => roleOption(r))),
         ),
       ...products.map((product) =>
         Blocks.Input({ label: `${product} access`, blockId: `${BLOCKS.inviteProductPrefix}${product}` }).element(

@@ -5,7 +5,7 @@ import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
 import { inviteResultMessage } from './invite-result-message';
-import { parseMetadata, productLevels, selected, selectedMany, submit, text } from './modal-submission';
+import { parseMetadata, productLevels, selectedMany, selectedOneOrMany, submit, text } from './modal-submission';
 
 export function registerInviteSubmission(app: App, services: SlackServices): void {
   app.view<ViewSubmitAction>(VIEWS.invite, async ({ ack, body, view, client }) => {
@@ -15,6 +15,7 @@ export function registerInviteSubmission(app: App, services: SlackServices): voi
     const fields = {
       emails: BLOCKS.inviteEmails,
       role: BLOCKS.inviteRole,
+      roles: BLOCKS.inviteRole,
       products: productBlocks[0] ?? BLOCKS.inviteRole,
       groups: BLOCKS.inviteGroups,
       perms: BLOCKS.invitePerms,
@@ -27,7 +28,7 @@ export function registerInviteSubmission(app: App, services: SlackServices): voi
         kind: 'invite' as const,
         emails,
         people,
-        role: selected(values, BLOCKS.inviteRole),
+        roles: selectedOneOrMany(values, BLOCKS.inviteRole),
         products,
         groups: selectedMany(values, BLOCKS.inviteGroups),
         perms: selectedMany(values, BLOCKS.invitePerms),

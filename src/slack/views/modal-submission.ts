@@ -7,6 +7,7 @@ import type { AckFn, ViewOutput, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Actor } from '../../domain/access/actor';
+import { userFilterSchema } from '../../domain/changes/directory-change';
 import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import { fail, isRosterError } from '../../errors';
 import { asBlocks, asView } from '../block-kit';
@@ -20,8 +21,9 @@ import type { ModalMetadata } from './user-modals';
 
 const metadataSchema = z.object({
   userId: z.uuid().optional(),
-  userIds: z.array(z.uuid()).max(100).optional(),
+  userIds: z.array(z.uuid()).max(500).optional(),
   channelId: z.string().max(30).optional(),
+  filter: userFilterSchema.optional(),
   emails: z.array(z.email()).max(500).optional(),
   assign: z.array(z.string().max(60)).max(50).optional(),
   unassign: z.array(z.string().max(60)).max(50).optional(),
@@ -41,6 +43,15 @@ export function selected(values: Values, block: string): string | undefined {
 
 export function selectedMany(values: Values, block: string): string[] {
   return (values[block]?.[block]?.selected_options ?? []).map((o) => o.value);
+}
+
+/**
+ * The values of a select that is now a multi-select: a form opened before an upgrade still sends
+ * the single `selected_option`, so both shapes are read.
+ */
+export function selectedOneOrMany(values: Values, block: string): string[] {
+  const single = selected(values, block);
+  return [...selectedMany(values, block), ...(single ? [single] : [])];
 }
 
 /** Per-product level selects (one block per product, ids `<prefix><product>`): product → level, and the blocks. */
@@ -68,7 +79,8 @@ export async function packMetadata(
 ): Promise<ModalMetadata> {
   if (JSON.stringify(metadata).length <= LIMITS.privateMetadata || !actor.userId) return metadata;
   const { channelId, ...lists } = metadata;
-  return { channelId, stateId: await services.viewState.save(actor.userId, lists) };
+  // Plain JSON: the lists and the filter's strings.
+  return { channelId, stateId: await services.viewState.save(actor.userId, lists as Record<string, string[] | string>) };
 }
 
 /** The metadata a modal was opened with, read back from its stored copy when it carries only the id. */

@@ -102,7 +102,12 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
   const title = `${escapeMrkdwn(card.name ?? card.email)}${card.isOwner ? ' (owner)' : ''}`;
   // A field holds 2 000 characters: long lists end with "…and N more".
   const list = (items: string[]) => fitList(items, LIMITS.fieldText - 30, ', ');
-  const roles = list(card.roles.map((role) => (role.scope ? `${role.name} (${escapeMrkdwn(role.scope)})` : role.name))) || 'none';
+  const roleName = (role: UserCard['roles'][number]) => (role.scope ? `${role.name} (${escapeMrkdwn(role.scope)})` : role.name);
+  const overridden = card.roles.filter((role) => role.overridden);
+  // The roles in force; those a higher-precedence role outranks are named, so nobody wonders where they went.
+  const roles =
+    (list(card.roles.filter((role) => !role.overridden).map(roleName)) || 'none') +
+    (overridden.length > 0 ? `\n_also holds ${list(overridden.map(roleName))} (overridden by higher precedence)_` : '');
   const fields = [
     `*E-mail*\n${card.email}`,
     `*Status*\n${card.status}${card.status === 'invited' && card.inviteExpiresAt ? ` until ${formatWhen(card.inviteExpiresAt)}` : ''}`,

@@ -14,7 +14,7 @@ import { submitChange } from '../submit-change';
 import { changedCard, passcodeReply } from './change-replies';
 import { deletionMessage } from './deletion-message';
 import { reissuedLinkText } from './invite-result-message';
-import { parseMetadata, productLevels, selected, submit, text, unpackMetadata } from './modal-submission';
+import { parseMetadata, productLevels, selected, selectedOneOrMany, submit, text, unpackMetadata } from './modal-submission';
 
 export function registerUserModalSubmissions(app: App, services: SlackServices): void {
   app.view<ViewSubmitAction>(VIEWS.edit, async ({ ack, body, view, client }) => {
@@ -49,13 +49,14 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
       products: productBlocks[0] ?? BLOCKS.rolesGeneral,
       perms: BLOCKS.rolesGeneral,
     };
-    await submit(services, { ack, body, client }, fields, metadata.channelId, (actor) => {
-      const general = selected(values, BLOCKS.rolesGeneral);
+    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
       const scope = text(values, BLOCKS.rolesScope);
+      // The one scope field applies to the scoped roles chosen.
+      const scoped = new Set((await services.roles.catalogRoles()).filter((r) => r.scoped).map((r) => r.key));
       const change = {
         kind: 'set-roles' as const,
         user: { id: metadata.userId ?? '' },
-        role: general && roleLabel(general, scope),
+        roles: selectedOneOrMany(values, BLOCKS.rolesGeneral).map((key) => (scoped.has(key) ? roleLabel(key, scope) : key)),
         products,
       };
       return submitChange(
@@ -80,9 +81,10 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
   app.view<ViewSubmitAction>(VIEWS.deleteConfirm, async ({ ack, body, view, client }) => {
     const metadata = parseMetadata(view.private_metadata);
     await submit(services, { ack, body, client }, { reason: BLOCKS.deleteReason }, metadata.channelId, async (actor) => {
-      const userIds = (await unpackMetadata(services, actor, metadata)).userIds ?? [];
+      const unpacked = await unpackMetadata(services, actor, metadata);
       const reason = text(view.state.values, BLOCKS.deleteReason) ?? null;
-      const change = { kind: 'delete' as const, users: userIds.map((id) => ({ id })), reason };
+      const users = (unpacked.userIds ?? []).map((id) => ({ id }));
+      const change = { kind: 'delete' as const, users, reason, ...(unpacked.filter ? { filter: unpacked.filter } : {}) };
       return submitChange(services, actor, change, deletionMessage, { reason });
     });
   });

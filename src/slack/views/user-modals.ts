@@ -6,8 +6,9 @@
 import type { WebClient } from '@slack/web-api';
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import { type Actor, requirePermission } from '../../domain/access/actor';
-import type { Who } from '../../domain/directory/directory-service';
+import { describeFilter, type UserFilter, type Who } from '../../domain/directory/directory-service';
 import type { UserRecord } from '../../domain/directory/user-view';
+import type { MultipleRoles } from '../../domain/roles/precedence';
 import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import type { RolePreview } from '../../domain/users/role-service';
 import type { Role } from '../../store/generated/client';
@@ -16,6 +17,7 @@ import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
 import { fitList, LIMITS } from './block-limits';
 import { escapeMrkdwn } from './format';
+import { roleHint, roleLine, roleOption } from './role-options';
 
 /** What a modal remembers between opening and submission. */
 export interface ModalMetadata {
@@ -25,6 +27,8 @@ export interface ModalMetadata {
   emails?: string[];
   assign?: string[];
   unassign?: string[];
+  /** A bulk action on everyone matching these filters (with `userIds`: those listed at review time). */
+  filter?: UserFilter;
   /** Set instead of the lists above when they are too long for private_metadata (see view-state.ts). */
   stateId?: string;
 }
@@ -64,19 +68,17 @@ export function editModal(user: UserRecord, metadata: ModalMetadata) {
     .buildToObject();
 }
 
-export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetadata) {
+export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetadata, multipleRoles: MultipleRoles) {
   const general = roles.filter((r) => !r.product);
   const products = [...new Set(roles.map((r) => r.product).filter((p): p is string => p !== null))];
   const held = (role: Role) => user.roles.some((h) => h.roleId === role.id);
-  const currentGeneral = general.find(held);
-  const generalSelect = Elements.StaticSelect({ actionId: BLOCKS.rolesGeneral, placeholder: 'Choose a role' }).options(
-    ...general.map((r) => option(r.scoped ? `${r.name} (scoped)` : r.name, r.key)),
+  const currentGeneral = general.filter(held);
+  const generalSelect = Elements.StaticMultiSelect({ actionId: BLOCKS.rolesGeneral, placeholder: 'Choose roles' }).options(
+    ...general.map(roleOption),
   );
-  if (currentGeneral)
-    generalSelect.initialOption(
-      option(currentGeneral.scoped ? `${currentGeneral.name} (scoped)` : currentGeneral.name, currentGeneral.key),
-    );
+  if (currentGeneral.length > 0) generalSelect.initialOptions(...currentGeneral.map(roleOption));
   const currentScope = user.roles.find((h) => h.scope)?.scope ?? undefined;
+  const catalog = fitList(general.map(roleLine), LIMITS.sectionText);
   return Modal({
     title: 'Roles',
     callbackId: VIEWS.roles,
@@ -85,8 +87,8 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
     privateMetaData: JSON.stringify(metadata),
   })
     .blocks(
-      Blocks.Section({ text: `Roles of *${user.email}*. The primary role is the one of highest precedence.` }),
-      Blocks.Input({ label: products.length > 0 ? 'Directory role (optional)' : 'Role', blockId: BLOCKS.rolesGeneral })
+      Blocks.Section({ text: `Roles of *${escapeMrkdwn(user.email)}*. ${roleHint(multipleRoles)}` }),
+      Blocks.Input({ label: products.length > 0 ? 'Directory roles (optional)' : 'Roles', blockId: BLOCKS.rolesGeneral })
         .optional(products.length > 0)
         .element(generalSelect),
       general.some((r) => r.scoped)
@@ -99,17 +101,30 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
         const current = levels.find(held);
         const select = Elements.StaticSelect({ actionId: `${BLOCKS.rolesProductPrefix}${product}` }).options(
           option('No access', NO_ACCESS),
-          ...levels.map((r) => option(r.name, r.key)),
+          ...levels.map(roleOption),
         );
-        select.initialOption(current ? option(current.name, current.key) : option('No access', NO_ACCESS));
+        select.initialOption(current ? roleOption(current) : option('No access', NO_ACCESS));
         return Blocks.Input({ label: product, blockId: `${BLOCKS.rolesProductPrefix}${product}` }).element(select);
       }),
+      Blocks.Context({ blockId: BLOCKS.rolesCatalog }).elements(catalog),
     )
     .buildToObject();
 }
 
-export function bulkRolesModal(roles: Role[], metadata: ModalMetadata) {
+/** Picks users (typed, or everyone matching `metadata.filter`) and the roles to assign and unassign. */
+export function bulkRolesModal(
+  roles: Role[],
+  metadata: ModalMetadata,
+  initial: { assign?: string[]; unassign?: string[]; matching?: number } = {},
+) {
   const roleOptions = roles.map((r) => option(r.name, r.key));
+  const initialOf = (keys: string[] | undefined) =>
+    roles.filter((r) => keys?.some((k) => k.toLowerCase() === r.key || k.toLowerCase() === r.name.toLowerCase()));
+  const select = (actionId: string, placeholder: string, keys: string[] | undefined) => {
+    const element = Elements.StaticMultiSelect({ actionId, placeholder }).options(...roleOptions);
+    const chosen = initialOf(keys);
+    return chosen.length > 0 ? element.initialOptions(...chosen.map((r) => option(r.name, r.key))) : element;
+  };
   return Modal({
     title: 'Bulk roles',
     callbackId: VIEWS.bulkRoles,
@@ -118,30 +133,38 @@ export function bulkRolesModal(roles: Role[], metadata: ModalMetadata) {
     privateMetaData: JSON.stringify(metadata),
   })
     .blocks(
-      Blocks.Input({
-        label: 'Users (e-mail addresses)',
-        blockId: BLOCKS.bulkUsers,
-        hint: 'Separate them with commas, spaces or new lines.',
-      }).element(Elements.TextInput({ actionId: BLOCKS.bulkUsers, maxLength: 3000 }).multiline()),
+      metadata.filter
+        ? Blocks.Section({
+            blockId: BLOCKS.bulkUsers,
+            text: `*Everyone matching* ${escapeMrkdwn(describeFilter(metadata.filter))}: ${initial.matching ?? 0} user${initial.matching === 1 ? '' : 's'} now. The review lists who is changed.`,
+          })
+        : Blocks.Input({
+            label: 'Users (e-mail addresses)',
+            blockId: BLOCKS.bulkUsers,
+            hint: 'Separate them with commas, spaces or new lines.',
+          }).element(Elements.TextInput({ actionId: BLOCKS.bulkUsers, maxLength: 3000 }).multiline()),
       Blocks.Input({ label: 'Assign', blockId: BLOCKS.bulkAssign })
         .optional(true)
-        .element(
-          Elements.StaticMultiSelect({ actionId: BLOCKS.bulkAssign, placeholder: 'Roles to add' }).options(...roleOptions),
-        ),
+        .element(select(BLOCKS.bulkAssign, 'Roles to add', initial.assign)),
       Blocks.Input({ label: 'Unassign', blockId: BLOCKS.bulkUnassign })
         .optional(true)
-        .element(
-          Elements.StaticMultiSelect({ actionId: BLOCKS.bulkUnassign, placeholder: 'Roles to remove' }).options(...roleOptions),
-        ),
+        .element(select(BLOCKS.bulkUnassign, 'Roles to remove', initial.unassign)),
     )
     .buildToObject();
 }
 
-/** The review step: every change that saving will make. */
+/** How many users a review lists by name; the rest are counted. */
+export const REVIEW_LISTED = 20;
+
+/** The review step: the count, and the first 20 changes that saving will make. */
 export function bulkRolesReview(previews: RolePreview[], metadata: ModalMetadata, needsApproval: boolean) {
   const changed = previews.filter((p) => p.before.join() !== p.after.join());
-  const lines = changed.map((p) => `• ${escapeMrkdwn(p.email)}: ${p.before.join(', ') || '—'} → *${p.after.join(', ') || '—'}*`);
+  const lines = changed
+    .slice(0, REVIEW_LISTED)
+    .map((p) => `• ${escapeMrkdwn(p.email)}: ${p.before.join(', ') || '—'} → *${p.after.join(', ') || '—'}*`);
+  if (changed.length > REVIEW_LISTED) lines.push(`…and ${changed.length - REVIEW_LISTED} more`);
   const text = lines.length > 0 ? fitList(lines, LIMITS.sectionText) : 'Nothing would change.';
+  const on = metadata.filter ? ` (everyone matching ${escapeMrkdwn(describeFilter(metadata.filter))})` : '';
   return Modal({
     title: 'Review',
     callbackId: VIEWS.bulkRolesReview,
@@ -150,8 +173,13 @@ export function bulkRolesReview(previews: RolePreview[], metadata: ModalMetadata
     privateMetaData: JSON.stringify(metadata),
   })
     .blocks(
-      Blocks.Section({ text: `*${changed.length} of ${previews.length} users change:*` }),
+      Blocks.Section({ text: `*${changed.length} of ${previews.length} users change${on}:*` }),
       Blocks.Section({ text }),
+      metadata.filter
+        ? Blocks.Context().elements(
+            'Saving acts on exactly these users; anyone who no longer matches by then is skipped and reported.',
+          )
+        : undefined,
       needsApproval ? Blocks.Context().elements('This touches many users, so it waits for an approver.') : undefined,
     )
     .buildToObject();
@@ -170,15 +198,23 @@ export async function openRolesModal(context: OpenContext, who: Who): Promise<vo
   const roles = await context.services.roles.catalogRoles();
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: asView(rolesModal(user, roles, { userId: user.id, channelId: context.channelId })),
+    view: asView(
+      rolesModal(user, roles, { userId: user.id, channelId: context.channelId }, context.services.roles.multipleRoles),
+    ),
   });
 }
 
-export async function openBulkRolesModal(context: OpenContext): Promise<void> {
+/** Opens bulk roles: on typed addresses, or on everyone matching `filter` (counted now, listed at review). */
+export async function openBulkRolesModal(
+  context: OpenContext,
+  options: { filter?: UserFilter; assign?: string[]; unassign?: string[] } = {},
+): Promise<void> {
   requirePermission(context.actor, 'roles:manage');
   const roles = await context.services.roles.catalogRoles();
+  const { filter, assign, unassign } = options;
+  const matching = filter ? (await context.services.directory.matching(context.actor, 'roles:manage', filter)).length : undefined;
   await context.client.views.open({
     trigger_id: context.triggerId,
-    view: asView(bulkRolesModal(roles, { channelId: context.channelId })),
+    view: asView(bulkRolesModal(roles, { channelId: context.channelId, filter }, { assign, unassign, matching })),
   });
 }
