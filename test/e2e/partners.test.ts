@@ -111,6 +111,33 @@ describe.each(testTargets())('partners from a list (%s store)', (target) => {
     expect(await ask('partner list')).toContain('Acme — 3 users');
   });
 
+  it('keeps every partner a Normal user holds when the roles modal is saved unchanged, and changes them by the list', async () => {
+    const opened = h.fake.callsTo('views.open').length;
+    await h.slack.blockAction(OWNER.slackId, { actionId: 'card.roles', value: 'sam@example.com' });
+    const view = await h.fake.waitFor(() =>
+      h.fake
+        .callsTo('views.open')
+        .slice(opened)
+        .map((c) => c.args.view as { callback_id: string; private_metadata: string; blocks: unknown[] })
+        .find((v) => v.callback_id === 'roles.modal'),
+    );
+    expect(JSON.stringify(view.blocks)).toContain('"initial_value":"Acme, Globex Corp"');
+    const save = async (scopesText: string) => {
+      await h.slack.viewSubmission(OWNER.slackId, {
+        callbackId: 'roles.modal',
+        privateMetadata: view.private_metadata,
+        values: {
+          'roles.general': { 'roles.general': multi('normal', 'partner') },
+          'roles.scope': { 'roles.scope': input(scopesText) },
+        },
+      });
+    };
+    await save('Acme, Globex Corp');
+    expect(await scopes('sam@example.com')).toEqual(['normal', 'partner=Acme', 'partner=Globex Corp']);
+    await save('acme');
+    expect(await scopes('sam@example.com')).toEqual(['normal', 'partner=Acme']);
+  });
+
   it('offers the partners in the invite modal and invites with them', async () => {
     const view = await openInviteModal();
     const blocks = JSON.stringify(view.blocks);

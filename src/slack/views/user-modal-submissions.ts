@@ -50,13 +50,18 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
       perms: BLOCKS.rolesGeneral,
     };
     await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
-      const scope = text(values, BLOCKS.rolesScope);
-      // The one scope field applies to the scoped roles chosen.
+      const scopes = (text(values, BLOCKS.rolesScope) ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      // The scopes field applies to the scoped roles chosen: one holding per scope.
       const scoped = new Set((await services.roles.catalogRoles()).filter((r) => r.scoped).map((r) => r.key));
       const change = {
         kind: 'set-roles' as const,
         user: { id: metadata.userId ?? '' },
-        roles: selectedOneOrMany(values, BLOCKS.rolesGeneral).map((key) => (scoped.has(key) ? roleLabel(key, scope) : key)),
+        roles: selectedOneOrMany(values, BLOCKS.rolesGeneral).flatMap((key) =>
+          scoped.has(key) && scopes.length > 0 ? scopes.map((scope) => roleLabel(key, scope)) : [key],
+        ),
         products,
       };
       return submitChange(

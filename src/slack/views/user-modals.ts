@@ -77,7 +77,8 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
     ...general.map(roleOption),
   );
   if (currentGeneral.length > 0) generalSelect.initialOptions(...currentGeneral.map(roleOption));
-  const currentScope = user.roles.find((h) => h.scope)?.scope ?? undefined;
+  // Every scope the user holds, so that saving unchanged keeps them all (a Normal user may hold several partners).
+  const currentScopes = [...new Set(user.roles.flatMap((h) => (h.scope ? [h.scope] : [])))].join(', ') || undefined;
   const catalog = fitList(general.map(roleLine), LIMITS.sectionText);
   return Modal({
     title: 'Roles',
@@ -92,9 +93,10 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
         .optional(products.length > 0)
         .element(generalSelect),
       general.some((r) => r.scoped)
-        ? Blocks.Input({ label: 'Scope (for a scoped role)', blockId: BLOCKS.rolesScope })
+        ? Blocks.Input({ label: 'Scopes (for a scoped role)', blockId: BLOCKS.rolesScope })
             .optional(true)
-            .element(Elements.TextInput({ actionId: BLOCKS.rolesScope, initialValue: currentScope, maxLength: 60 }))
+            .hint('Separate several with commas.')
+            .element(Elements.TextInput({ actionId: BLOCKS.rolesScope, initialValue: currentScopes, maxLength: 500 }))
         : undefined,
       ...products.map((product) => {
         const levels = roles.filter((r) => r.product === product);
