@@ -121,7 +121,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     // No variable of its own: mail comes from roster@ the host of PUBLIC_URL.
     from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
   });
-  const delivery = createLinkDelivery({ dm, mailer, logger });
+  const delivery = createLinkDelivery({ dm, mailer, logger, accountName: account.name });
   const domain = createServices(config, {
     prisma,
     accountId,

@@ -99,6 +99,7 @@ async function recoverOwner(argv: string[]): Promise<void> {
       messenger: createHolderMessenger(dm),
       delivery: createLinkDelivery({
         dm,
+        accountName: account.name,
         mailer: createMailer({
           smtpUrl: config.smtpUrl,
           outboxDir: path.join(config.dataDir, 'outbox'),

@@ -10,10 +10,10 @@ import type { DirectMessages } from '../slack/slack-people';
 import { escapeMrkdwn } from '../slack/views/format';
 import type { Mailer } from './mailer';
 
-function subject(message: OutgoingLink): string {
+function subject(message: OutgoingLink, accountName: string): string {
   switch (message.kind) {
     case 'invite':
-      return `${message.fromName ?? 'An admin'} invited you`;
+      return `${message.fromName ?? 'An admin'} invited you to ${accountName}`;
     case 'invite-reminder':
       return 'Reminder: your invitation is waiting';
     case 'password-link':
@@ -29,23 +29,23 @@ function credentialName(message: OutgoingLink): string {
   return message.credential === 'passcode' ? 'API passcode' : 'API key';
 }
 
-/** The message body, shared by the DM and the e-mail. */
-export function linkText(message: OutgoingLink): string {
+/** The message body, shared by the DM and the e-mail; `accountName` says what the link is for. */
+export function linkText(message: OutgoingLink, accountName: string): string {
   const lines: string[] = [];
   if (message.kind === 'password-link') {
-    lines.push('Use this link to set a new password. It works once.');
+    lines.push(`Use this link to set a new password for ${accountName}. It works once.`);
   } else if (message.kind === 'credential-reveal') {
     lines.push(
       `${message.fromName ?? 'An admin'} issued you a new ${credentialName(message)}. For safety it is not in this message: open the link to see it. The link works once and shows it once, so have somewhere safe to keep it, like a password manager.`,
     );
   } else if (message.kind === 'password-reset') {
     lines.push(
-      `Someone asked for a link to set a new password for ${message.email}. Use this link to set one; it works once.`,
+      `Someone asked for a link to set a new password for ${message.email} in ${accountName}. Use this link to set one; it works once.`,
       'If you did not ask, ignore this message: your password stays as it is.',
     );
   } else {
     lines.push(
-      `${message.fromName ?? 'An admin'} invited you to join the account. Open the link to choose your name and password, or to sign in with Google.`,
+      `${message.fromName ?? 'An admin'} invited you to join ${accountName}. Open the link to choose your name and password, or to sign in with Google.`,
     );
   }
   if (message.note) lines.push('', `Note from ${message.fromName ?? 'the admin'}: ${message.note}`);
@@ -58,11 +58,13 @@ export function linkText(message: OutgoingLink): string {
   return lines.join('\n');
 }
 
-export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; logger: Logger }): Delivery {
+/** `accountName` is the account's name (its Slack workspace's), so that a link says what it is for. */
+export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; logger: Logger; accountName: string }): Delivery {
+  const { accountName } = deps;
   return {
     async send(message): Promise<DeliveryOutcome> {
       const outcome: DeliveryOutcome = { email: message.email, slack: 'not-in-workspace', mail: 'sent', problems: [] };
-      const text = linkText(message);
+      const text = linkText(message, accountName);
       // The DM is mrkdwn: what the inviter typed must not mention @channel or disguise a link.
       const forSlack = {
         ...message,
@@ -72,14 +74,16 @@ export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; l
       try {
         // A reveal link goes to holders outside the workspace (or whose DM just failed): e-mail only.
         if (message.kind !== 'credential-reveal')
-          outcome.slack = await deps.dm.toEmail(message.email, { text: `*${subject(forSlack)}*\n${linkText(forSlack)}` });
+          outcome.slack = await deps.dm.toEmail(message.email, {
+            text: `*${subject(forSlack, escapeMrkdwn(accountName))}*\n${linkText(forSlack, escapeMrkdwn(accountName))}`,
+          });
       } catch (error) {
         outcome.slack = 'failed';
         outcome.problems.push(`the Slack DM to ${message.email} failed (${reasonOf(error)})`);
         deps.logger.warn({ email: message.email, kind: message.kind, err: reasonOf(error) }, 'slack delivery failed');
       }
       try {
-        await deps.mailer.send({ to: message.email, subject: subject(message), text });
+        await deps.mailer.send({ to: message.email, subject: subject(message, accountName), text });
       } catch (error) {
         outcome.mail = 'failed';
         outcome.problems.push(`the e-mail to ${message.email} failed (${reasonOf(error)})`);

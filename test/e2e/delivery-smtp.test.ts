@@ -20,6 +20,8 @@ describe('delivery by SMTP', () => {
     const message = await h.fake.waitFor(() => smtp.messages.find((m) => m.to.includes('mail@example.com')));
     const text = message.raw.replace(/=\r?\n/g, '');
     expect(text).toContain('See you Monday');
+    // It says what the invite is for: the account, named after its Slack workspace.
+    expect(text).toContain('invited you to join Roster Test');
     const found = /http:\/\/roster\.test\/invite\/[A-Za-z0-9_-]+/.exec(text)?.[0] ?? '';
     const link = found.replace('http://roster.test', h.baseUrl);
     const browser = createBrowser();
