@@ -7,6 +7,7 @@ import { invite, inviteLink, reinvite, resend } from './invite-changes';
 import { recoverOwner } from './owner-recovery-change';
 import { addPartner } from './partner-changes';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
+import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';
 import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
 
 /** Handler of each kind; the compiler checks none is missing. */
@@ -34,6 +35,9 @@ export const CHANGE_HANDLERS = {
   'password-link': passwordLink,
   'sign-in': signIn,
   'partner-add': addPartner,
+  'scim-token': scimToken,
+  'scim-token-revoke': scimTokenRevoke,
+  'scim-user': scimUser,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */
