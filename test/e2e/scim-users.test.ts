@@ -112,6 +112,16 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
       expect((await scim('GET', '/Users')).status).toBe(200);
     });
 
+    it('ends a new token at once when its DM cannot be delivered', async () => {
+      h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+      const reply = await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
+      expect(JSON.stringify(reply)).toContain('could not be sent');
+      expect(await h.roster.prisma.scimToken.count()).toBe(0);
+      expect((await scim('GET', '/Users')).status).toBe(401);
+      token = await issueToken();
+      expect((await scim('GET', '/Users')).status).toBe(200);
+    });
+
     it('rate-limits failed attempts per client address', async () => {
       // A fresh window, whatever the tests before failed.
       h.clock.advanceHours(61 / 3600);
@@ -161,6 +171,8 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
     const row = await h.roster.prisma.user.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: 'active', signInMethod: 'sso', externalId: '00u1okta', name: 'Test Person' });
     expect(await h.roster.prisma.invite.count({ where: { userId: id } })).toBe(0);
+    const link = await h.slack.commandAndWait(OWNER.slackId, `password-link ${email}`);
+    expect(JSON.stringify(link)).toContain('identity provider');
     const again = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email.toUpperCase()}"`)}`);
     expect(again.json.totalResults).toBe(1);
 
@@ -415,6 +427,16 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
       });
       expect(onTime.status).toBe(200);
       expect(onTime.json.displayName).toBe('Set By IdP');
+      // Without If-Match, PATCH and PUT apply to the user as they are now.
+      await h.slack.commandAndWait(OWNER.slackId, 'edit versioned@example.com --name "Slack Again"');
+      const patched = await scim('PATCH', `/Users/${id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'replace', path: 'displayName', value: 'IdP Again' }],
+      });
+      expect(patched.json.displayName).toBe('IdP Again');
+      await h.slack.commandAndWait(OWNER.slackId, 'edit versioned@example.com --name "Slack Third"');
+      const put = await scim('PUT', `/Users/${id}`, newUser('versioned@example.com', { displayName: 'IdP Third' }));
+      expect(put.json.displayName).toBe('IdP Third');
     });
   });
 
