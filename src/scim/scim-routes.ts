@@ -116,7 +116,8 @@ export function scimRoutes(deps: {
       ...(target ? { user: { id: target.id }, ifVersion: target.ifVersion } : {}),
     });
     if (submission.status !== 'done') throw new ScimError(500, 'The change was not applied.');
-    return submission.result.user;
+    // Read back after the commit: the change layer bumps the version after the handler ran, and the ETag must be the stored one.
+    return found(submission.result.user.id);
   }
 
   router.get(

@@ -166,8 +166,11 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
       active: true,
       name: { givenName: 'Test', familyName: 'Person' },
       roles: [{ value: 'editor' }],
-      meta: { resourceType: 'User', location: `http://roster.test/scim/v2/Users/${id}`, version: 'W/"1"' },
+      meta: { resourceType: 'User', location: `http://roster.test/scim/v2/Users/${id}` },
     });
+    const stored = await h.roster.prisma.user.findUniqueOrThrow({ where: { id } });
+    expect(created.json.meta.version).toBe(`W/"${stored.version}"`);
+    expect(created.headers.get('etag')).toBe(created.json.meta.version);
     const row = await h.roster.prisma.user.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: 'active', signInMethod: 'sso', externalId: '00u1okta', name: 'Test Person' });
     expect(await h.roster.prisma.invite.count({ where: { userId: id } })).toBe(0);
@@ -176,10 +179,13 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
     const again = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email.toUpperCase()}"`)}`);
     expect(again.json.totalResults).toBe(1);
 
-    const off = await scim('PATCH', `/Users/${id}`, {
-      schemas: [PATCH],
-      Operations: [{ op: 'replace', value: { active: false } }],
-    });
+    // The ETag a change answers with is the stored version: If-Match with it succeeds.
+    const off = await scim(
+      'PATCH',
+      `/Users/${id}`,
+      { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] },
+      { 'If-Match': created.headers.get('etag') as string },
+    );
     expect(off.status).toBe(200);
     expect(off.json.active).toBe(false);
     expect((await h.roster.prisma.user.findUniqueOrThrow({ where: { id } })).status).toBe('disabled');
@@ -201,7 +207,7 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
     );
     expect(put.status).toBe(200);
     expect(put.json.displayName).toBe('Olga Katz');
-    expect(put.json.meta.version).toBe('W/"5"');
+    expect(put.json.meta.version).toBe(`W/"${(await h.roster.prisma.user.findUniqueOrThrow({ where: { id } })).version}"`);
     const audit = await h.roster.prisma.auditEvent.findMany({ where: { targetUserId: id }, orderBy: { at: 'asc' } });
     expect(audit.map((e) => e.source)).toEqual(['scim', 'scim', 'scim', 'scim', 'scim']);
     expect(audit[0]?.action).toBe('user.provisioned');
