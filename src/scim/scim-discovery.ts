@@ -1,8 +1,8 @@
 /** SCIM discovery (RFC 7644 §4): what Roster supports, the resource types and the User schema. */
 import { type Response, Router } from 'express';
+import { GROUP_SCHEMA } from './scim-group-routes';
+import { LIST_SCHEMA } from './scim-http';
 import { USER_SCHEMA } from './scim-user-resource';
-
-const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 function attribute(name: string, type: string, extra: Record<string, unknown> = {}) {
   return {
@@ -44,6 +44,24 @@ const USER_SCHEMA_RESOURCE = {
   meta: { resourceType: 'Schema', location: '' },
 };
 
+const GROUP_SCHEMA_RESOURCE = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+  id: GROUP_SCHEMA,
+  name: 'Group',
+  description: 'A group of the directory (All Users is read-only; Default cannot be deleted).',
+  attributes: [
+    attribute('displayName', 'string', { required: true, uniqueness: 'server' }),
+    attribute('members', 'complex', {
+      multiValued: true,
+      subAttributes: [
+        attribute('value', 'string', { mutability: 'immutable' }),
+        attribute('display', 'string', { mutability: 'readOnly' }),
+        attribute('type', 'string', { mutability: 'readOnly' }),
+      ],
+    }),
+  ],
+};
+
 /** The discovery endpoints under the SCIM base. */
 export function discoveryRoutes(baseUrl: string, send: (res: Response, status: number, body: unknown) => void): Router {
   const router = Router();
@@ -75,14 +93,32 @@ export function discoveryRoutes(baseUrl: string, send: (res: Response, status: n
     schema: USER_SCHEMA,
     meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
   };
+  const groupType = {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    schema: GROUP_SCHEMA,
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/Group` },
+  };
+  const types = [userType, groupType];
   router.get('/ResourceTypes', (_req, res) =>
-    send(res, 200, { schemas: [LIST_SCHEMA], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [userType] }),
+    send(res, 200, { schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: types }),
   );
-  router.get('/ResourceTypes/User', (_req, res) => send(res, 200, userType));
-  const schema = { ...USER_SCHEMA_RESOURCE, meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${USER_SCHEMA}` } };
+  router.get('/ResourceTypes/:id', (req, res, next) => {
+    const type = types.find((t) => t.id === req.params.id);
+    return type ? send(res, 200, type) : next();
+  });
+  const schemas = [USER_SCHEMA_RESOURCE, GROUP_SCHEMA_RESOURCE].map((schema) => ({
+    ...schema,
+    meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id}` },
+  }));
   router.get('/Schemas', (_req, res) =>
-    send(res, 200, { schemas: [LIST_SCHEMA], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [schema] }),
+    send(res, 200, { schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: schemas }),
   );
-  router.get('/Schemas/:id', (req, res, next) => (req.params.id === USER_SCHEMA ? send(res, 200, schema) : next()));
+  router.get('/Schemas/:id', (req, res, next) => {
+    const schema = schemas.find((s) => s.id === req.params.id);
+    return schema ? send(res, 200, schema) : next();
+  });
   return router;
 }

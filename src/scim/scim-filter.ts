@@ -8,6 +8,8 @@ import type { Prisma } from '../store/generated/client';
 import { ScimError } from './scim-errors';
 
 type Where = Prisma.UserWhereInput;
+type GroupWhere = Prisma.GroupWhereInput;
+type AttributeWhere<W> = (path: string, op: Compare['op'] | 'pr', value: unknown) => W;
 type Compare = Extract<Filter, { compValue: unknown }>;
 
 const NONE: Where = { id: { in: [] } };
@@ -43,7 +45,7 @@ function textWhere(
   }
 }
 
-function dateWhere(column: 'createdAt' | 'updatedAt', op: Compare['op'] | 'pr', value: unknown): Where {
+function dateWhere(column: string, op: Compare['op'] | 'pr', value: unknown): Where {
   if (op === 'pr') return {};
   const when = typeof value === 'string' ? new Date(value) : null;
   if (!when || Number.isNaN(when.getTime()))
@@ -101,30 +103,59 @@ function attributeWhere(path: string, op: Compare['op'] | 'pr', value: unknown):
   }
 }
 
-function toWhere(filter: Filter, prefix = ''): Where {
+function toWhere<W>(filter: Filter, attribute: AttributeWhere<W>, prefix = ''): W {
   switch (filter.op) {
     case 'and':
-      return { AND: filter.filters.map((f) => toWhere(f, prefix)) };
+      return { AND: filter.filters.map((f) => toWhere(f, attribute, prefix)) } as W;
     case 'or':
-      return { OR: filter.filters.map((f) => toWhere(f, prefix)) };
+      return { OR: filter.filters.map((f) => toWhere(f, attribute, prefix)) } as W;
     case 'not':
-      return { NOT: toWhere(filter.filter, prefix) };
+      return { NOT: toWhere(filter.filter, attribute, prefix) } as W;
     case '[]':
-      return toWhere(filter.valFilter, `${prefix}${filter.attrPath}.`);
+      return toWhere(filter.valFilter, attribute, `${prefix}${filter.attrPath}.`);
     case 'pr':
-      return attributeWhere(`${prefix}${filter.attrPath}`, 'pr', undefined);
+      return attribute(`${prefix}${filter.attrPath}`, 'pr', undefined);
     default:
-      return attributeWhere(`${prefix}${(filter as Compare).attrPath}`, (filter as Compare).op, (filter as Compare).compValue);
+      return attribute(`${prefix}${(filter as Compare).attrPath}`, (filter as Compare).op, (filter as Compare).compValue);
+  }
+}
+
+function parsed(text: string): Filter {
+  try {
+    return parse(text);
+  } catch {
+    throw invalid('The filter could not be parsed.');
   }
 }
 
 /** The `where` for a SCIM filter on Users; `invalidFilter` when it cannot be parsed or names an unknown attribute. */
 export function userFilterWhere(text: string): Where {
-  let filter: Filter;
-  try {
-    filter = parse(text);
-  } catch {
-    throw invalid('The filter could not be parsed.');
+  return toWhere(parsed(text), attributeWhere);
+}
+
+function groupAttributeWhere(path: string, op: Compare['op'] | 'pr', value: unknown): GroupWhere {
+  switch (path.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, '')) {
+    case 'displayname':
+      return textWhere('name', op, value, false) as GroupWhere;
+    case 'id':
+      return textWhere('id', op, value, true) as GroupWhere;
+    case 'meta.lastmodified':
+      return dateWhere('updatedAt', op, value) as GroupWhere;
+    case 'meta.created':
+      return dateWhere('createdAt', op, value) as GroupWhere;
+    case 'members':
+    case 'members.value':
+      if (op === 'pr') return { OR: [{ members: { some: {} } }, { kind: 'all_users' }] };
+      if (op !== 'eq' || typeof value !== 'string') throw invalid('members.value compares with eq and a user id.');
+      return {
+        OR: [{ members: { some: { userId: value } } }, { kind: 'all_users', account: { users: { some: { id: value } } } }],
+      };
+    default:
+      throw invalid(`Filtering on "${path}" is not supported.`);
   }
-  return toWhere(filter);
+}
+
+/** The `where` for a SCIM filter on Groups (`displayName`, `id`, `members.value`, `meta.*`). */
+export function groupFilterWhere(text: string): GroupWhere {
+  return toWhere(parsed(text), groupAttributeWhere);
 }

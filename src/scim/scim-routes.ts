@@ -6,7 +6,6 @@
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
-import { scimPatch } from 'scim-patch';
 import { scimActor } from '../domain/access/actor';
 import type { ChangeService } from '../domain/changes/change-service';
 import type { ScimDirectory } from '../domain/scim/scim-directory';
@@ -16,6 +15,8 @@ import type { RateLimit } from '../web/rate-limit';
 import { discoveryRoutes } from './scim-discovery';
 import { ERROR_SCHEMA, errorBody, ScimError, scimErrorOf } from './scim-errors';
 import { userFilterWhere } from './scim-filter';
+import { groupRoutes } from './scim-group-routes';
+import { applyPatch, LIST_SCHEMA, paging, patchOperations, queryText, send, UUID } from './scim-http';
 import {
   attributesOf,
   etagOf,
@@ -27,31 +28,8 @@ import {
 } from './scim-user-resource';
 
 export const SCIM_BASE = '/scim/v2';
-const CONTENT_TYPE = 'application/scim+json';
-const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-/** The most users one list answers (ServiceProviderConfig's `filter.maxResults`). */
-export const MAX_RESULTS = 200;
 /** A PATCH without If-Match re-reads and retries this often when the user changed meanwhile. */
 const PATCH_ATTEMPTS = 3;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function send(res: Response, status: number, body: unknown) {
-  res.status(status).type(CONTENT_TYPE).send(JSON.stringify(body));
-}
-
-function integer(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^-?\d{1,9}$/.test(value))
-    throw new ScimError(400, 'startIndex and count must be integers.', 'invalidValue');
-  return Number(value);
-}
-
-function queryText(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ScimError(400, 'Give each query parameter once.', 'invalidSyntax');
-  return value;
-}
 
 export function scimRoutes(deps: {
   scim: ScimDirectory;
@@ -125,9 +103,8 @@ export function scimRoutes(deps: {
     safely(async (req, res) => {
       const filter = queryText(req.query.filter);
       const where = filter ? userFilterWhere(filter) : {};
-      const startIndex = Math.max(1, integer(req.query.startIndex, 1));
-      const count = Math.min(MAX_RESULTS, Math.max(0, integer(req.query.count, 100)));
-      const { total, users } = await scim.list(where, startIndex - 1, count);
+      const { startIndex, skip, take } = paging(req.query);
+      const { total, users } = await scim.list(where, skip, take);
       const attributes = queryText(req.query.attributes);
       const excluded = queryText(req.query.excludedAttributes);
       send(res, 200, {
@@ -163,21 +140,12 @@ export function scimRoutes(deps: {
   router.patch(
     `${SCIM_BASE}/Users/:id`,
     safely(async (req, res) => {
-      const body = req.body as { schemas?: unknown; Operations?: unknown };
-      if (!Array.isArray(body?.Operations) || (Array.isArray(body.schemas) && !body.schemas.includes(PATCH_SCHEMA)))
-        throw new ScimError(400, 'A PATCH needs the PatchOp schema and a list of Operations.', 'invalidSyntax');
+      const operations = patchOperations(req.body);
       const asked = versionFromIfMatch(req.get('If-Match'));
       for (let attempt = 1; ; attempt++) {
         const user = await found(String(req.params.id));
         const before = userResource(user, baseUrl);
-        let after: Record<string, unknown>;
-        try {
-          after = scimPatch(structuredClone(before) as never, body.Operations as never, { treatMissingAsAdd: true }) as never;
-        } catch (error) {
-          const message = error instanceof Error ? error.message : 'The PATCH could not be applied.';
-          const scimType = /no ?target/i.test((error as Error)?.constructor?.name ?? '') ? 'noTarget' : 'invalidValue';
-          throw new ScimError(400, message, scimType);
-        }
+        const after = applyPatch(before, operations);
         try {
           const changed = await submitUser(patchedAttributes(before, after), { id: user.id, ifVersion: asked ?? user.version });
           return respondUser(res, 200, changed, req);
@@ -203,6 +171,8 @@ export function scimRoutes(deps: {
       res.status(204).end();
     }),
   );
+
+  router.use(SCIM_BASE, groupRoutes({ scim, changes, actor, baseUrl }));
 
   router.use(SCIM_BASE, (_req: Request, res: Response) => {
     send(res, 404, errorBody(new ScimError(404, 'There is no such SCIM endpoint.')));

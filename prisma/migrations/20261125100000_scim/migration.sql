@@ -7,6 +7,10 @@ ALTER TYPE "AuditSource" ADD VALUE 'scim';
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN "externalId" TEXT;
 
+-- AlterTable
+ALTER TABLE "Group" ADD COLUMN     "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 1;
+
 -- CreateTable
 CREATE TABLE "ScimToken" (
     "id" TEXT NOT NULL,

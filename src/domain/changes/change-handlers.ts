@@ -8,6 +8,7 @@ import { recoverOwner } from './owner-recovery-change';
 import { addPartner } from './partner-changes';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';
+import { scimGroup, scimGroupDelete } from './scim-group-changes';
 import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
 
 /** Handler of each kind; the compiler checks none is missing. */
@@ -38,6 +39,8 @@ export const CHANGE_HANDLERS = {
   'scim-token': scimToken,
   'scim-token-revoke': scimTokenRevoke,
   'scim-user': scimUser,
+  'scim-group': scimGroup,
+  'scim-group-delete': scimGroupDelete,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */

@@ -116,6 +116,20 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
       roles: z.array(z.string().max(120)).max(50).optional(),
     }),
   }),
+  /** A group as the identity provider changes it: no `group` creates one; members are user ids. */
+  z.object({
+    kind: z.literal('scim-group'),
+    group: z.object({ id: z.uuid() }).strict().optional(),
+    ifVersion: z.number().int().optional(),
+    displayName: z.string().max(200).optional(),
+    add: z.array(z.uuid()).max(10_000),
+    remove: z.array(z.uuid()).max(10_000),
+  }),
+  z.object({
+    kind: z.literal('scim-group-delete'),
+    group: z.object({ id: z.uuid() }).strict(),
+    ifVersion: z.number().int().optional(),
+  }),
 ]);
 
 /** One change to the directory. */

@@ -2,11 +2,14 @@
  * What the SCIM edge reads: whether a bearer token is the account's SCIM token, and provisioned
  * users by id or by a query the edge built from a SCIM filter (run in the database, paged).
  */
-import type { Prisma, PrismaClient } from '../../store/generated/client';
+import type { Group, Prisma, PrismaClient } from '../../store/generated/client';
 import { type UserRecord, userInclude } from '../directory/user-view';
 import { hashToken } from '../secrets';
 
 export type ScimDirectory = ReturnType<typeof createScimDirectory>;
+
+/** A group with its members (every user for All Users, whose membership is implicit). */
+export type GroupWithMembers = Group & { members: Array<{ id: string; email: string }> };
 
 export function createScimDirectory(deps: { prisma: PrismaClient; accountId: string }) {
   const { prisma, accountId } = deps;
@@ -39,5 +42,40 @@ export function createScimDirectory(deps: { prisma: PrismaClient; accountId: str
       ]);
       return { total, users };
     },
+
+    /** One group with its members, or null. */
+    async getGroup(id: string): Promise<GroupWithMembers | null> {
+      const group = await prisma.group.findFirst({ where: { accountId, id } });
+      return group ? ((await withMembers([group]))[0] ?? null) : null;
+    },
+
+    /** A page of groups matching `where`, oldest first, with their members, and how many match in all. */
+    async listGroups(
+      where: Prisma.GroupWhereInput,
+      skip: number,
+      take: number,
+    ): Promise<{ total: number; groups: GroupWithMembers[] }> {
+      const scoped: Prisma.GroupWhereInput = { AND: [{ accountId }, where] };
+      const [total, groups] = await Promise.all([
+        prisma.group.count({ where: scoped }),
+        take > 0 ? prisma.group.findMany({ where: scoped, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], skip, take }) : [],
+      ]);
+      return { total, groups: await withMembers(groups) };
+    },
   };
+
+  async function withMembers(groups: Group[]): Promise<GroupWithMembers[]> {
+    const explicit = await prisma.groupMembership.findMany({
+      where: { groupId: { in: groups.filter((g) => g.kind !== 'all_users').map((g) => g.id) } },
+      select: { groupId: true, user: { select: { id: true, email: true } } },
+      orderBy: { user: { email: 'asc' } },
+    });
+    const everyone = groups.some((g) => g.kind === 'all_users')
+      ? await prisma.user.findMany({ where: { accountId }, select: { id: true, email: true }, orderBy: { email: 'asc' } })
+      : [];
+    return groups.map((group) => ({
+      ...group,
+      members: group.kind === 'all_users' ? everyone : explicit.filter((m) => m.groupId === group.id).map((m) => m.user),
+    }));
+  }
 }
