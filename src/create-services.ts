@@ -81,6 +81,9 @@ export function createServices(
     publicUrl: config.publicUrl,
     passwordLinkTtlHours: policy.passwordLinkTtlHours,
     multipleRoles,
+    endScimToken: async (tokenHash) => {
+      await prisma.scimToken.deleteMany({ where: { accountId, tokenHash } });
+    },
     policy: policy.approvals,
     approvalsEnabled: config.approvalsChannel !== undefined,
     approvals: () => approvals,

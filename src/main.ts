@@ -18,9 +18,11 @@ import { createAssetService } from './domain/assets/asset-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { type Clock, systemClock } from './domain/clock';
 import { createNoticeOutbox } from './domain/notices/notice-outbox';
+import { createScimDirectory } from './domain/scim/scim-directory';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
+import { scimRoutes } from './scim/scim-routes';
 import { createSlackApp } from './slack/app';
 import { createApprovalChannel } from './slack/approval-channel';
 import { boltLogger } from './slack/bolt-logger';
@@ -151,6 +153,15 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
       signIn,
       assets: createAssetService({ prisma, accountId, audit }),
       rateLimit,
+      logger,
+    }),
+  );
+  web.use(
+    scimRoutes({
+      scim: createScimDirectory({ prisma, accountId }),
+      changes: domain.changes,
+      rateLimit,
+      publicUrl: config.publicUrl,
       logger,
     }),
   );

@@ -5,6 +5,7 @@ import { createLogger, scrubSecrets } from '../../src/logger';
 describe('logging never carries secrets', () => {
   it.each([
     ['key rk_abcdefghijk123 ok', 'key [redacted] ok'],
+    ['scim token rs_abcdefghijk123 ok', 'scim token [redacted] ok'],
     ['passcode rp_0123456789abcdef', 'passcode [redacted]'],
     ['token xoxb-123-abc done', 'token [redacted] done'],
     ['see http://x/invite/abcdefghijklmnopqrstuvwxyz rest', 'see http://x/invite/[redacted] rest'],

@@ -221,3 +221,18 @@ describe("parseInvitees (the invite modal's addresses field)", () => {
     });
   });
 });
+
+describe('scim-token', () => {
+  it('creates or replaces the token with no argument, and ends it with `revoke`', () => {
+    expect(parseUsersCommand('scim-token')).toEqual({ kind: 'scim-token', action: 'create' });
+    expect(parseUsersCommand('scim-token REVOKE')).toEqual({ kind: 'scim-token', action: 'revoke' });
+  });
+
+  it('refuses anything else with its usage line', () => {
+    expect(refusal('scim-token rotate')).toMatchObject({
+      message: expect.stringContaining('revoke'),
+      hint: expect.stringContaining('/users scim-token [revoke]'),
+    });
+    expect(refusal('scim-token revoke now').hint).toContain('/users scim-token [revoke]');
+  });
+});

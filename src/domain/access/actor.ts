@@ -53,3 +53,15 @@ export function requirePermission(actor: Actor, permission: AdminPermission): vo
 export function from(actor: Actor, source: AuditSource): Actor {
   return { ...actor, source };
 }
+
+/** The identity provider acting over SCIM with the account's SCIM token: audited as source `scim`, never waits for approval. */
+export function scimActor(): Actor {
+  return {
+    userId: null,
+    email: 'identity provider (SCIM)',
+    name: 'Identity provider',
+    roleKeys: [],
+    permissions: new Set([ALL_PERMISSIONS]),
+    source: 'scim',
+  };
+}

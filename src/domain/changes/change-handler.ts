@@ -33,6 +33,8 @@ export interface ChangeEnv {
   passwordLinkTtlHours: number;
   /** How several roles combine (catalog policy): decides who gains admin power. */
   multipleRoles: MultipleRoles;
+  /** Ends the SCIM token with this hash (one whose delivery failed), after the commit. */
+  endScimToken: (tokenHash: string) => Promise<void>;
 }
 
 /** A handler's view of one run: the open transaction and who is acting. */

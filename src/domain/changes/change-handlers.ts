@@ -7,6 +7,8 @@ import { invite, inviteLink, reinvite, resend } from './invite-changes';
 import { recoverOwner } from './owner-recovery-change';
 import { addPartner } from './partner-changes';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
+import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';
+import { scimGroup, scimGroupDelete } from './scim-group-changes';
 import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
 
 /** Handler of each kind; the compiler checks none is missing. */
@@ -34,6 +36,11 @@ export const CHANGE_HANDLERS = {
   'password-link': passwordLink,
   'sign-in': signIn,
   'partner-add': addPartner,
+  'scim-token': scimToken,
+  'scim-token-revoke': scimTokenRevoke,
+  'scim-user': scimUser,
+  'scim-group': scimGroup,
+  'scim-group-delete': scimGroupDelete,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */

@@ -92,6 +92,10 @@ export function createChangeService(
 
   /** The approval the change needs; with approvals off none, except one that cannot be skipped: that is refused. */
   function approvalFor(actor: Actor, change: DirectoryChange, applied: Applied<unknown>): RequiredApproval | null {
+    // The identity provider's changes never wait for approval: it is the source of truth for who works
+    // here, and a SCIM client cannot wait for a person. They still pass every rule and are audited
+    // (source `scim`); the scheduler's digest tells the notices channel what it changed.
+    if (actor.source === 'scim') return null;
     const approval = requiredApproval(deps.policy, {
       kind: change.kind,
       grantsAdmin: applied.gains.length > 0,

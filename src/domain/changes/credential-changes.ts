@@ -184,6 +184,8 @@ export const passwordLink: ChangeHandler<'password-link', PasswordLinkResult> = 
         `${user.email} signs in with Google, so password links are refused. Switch with \`/users signin ${user.email} password\`.`,
       );
     }
+    if (user.signInMethod === 'sso')
+      throw fail.invalidState(`${user.email} signs in through the identity provider (SCIM), so password links are refused.`);
     const endPassword = change.endPassword === true;
     if (endPassword) await context.tx.user.update({ where: { id: user.id }, data: { passwordHash: null } });
     const link = await issuePasswordLink(context, user);

@@ -98,6 +98,38 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('password-link'), user, endPassword: z.boolean().optional() }),
   z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
   z.object({ kind: z.literal('partner-add'), name: z.string().max(200) }),
+  z.object({ kind: z.literal('scim-token') }),
+  z.object({ kind: z.literal('scim-token-revoke') }),
+  /**
+   * A user as the identity provider wants them (SCIM POST, PUT or PATCH worked out at the edge): no
+   * `user` creates one. `ifVersion`: refused as stale unless the user is still at that version.
+   */
+  z.object({
+    kind: z.literal('scim-user'),
+    user: user.optional(),
+    ifVersion: z.number().int().optional(),
+    attributes: z.object({
+      email: z.string().max(320),
+      name: z.string().max(400).nullable(),
+      externalId: z.string().max(400).nullable(),
+      active: z.boolean(),
+      roles: z.array(z.string().max(120)).max(50).optional(),
+    }),
+  }),
+  /** A group as the identity provider changes it: no `group` creates one; members are user ids. */
+  z.object({
+    kind: z.literal('scim-group'),
+    group: z.object({ id: z.uuid() }).strict().optional(),
+    ifVersion: z.number().int().optional(),
+    displayName: z.string().max(200).optional(),
+    add: z.array(z.uuid()).max(10_000),
+    remove: z.array(z.uuid()).max(10_000),
+  }),
+  z.object({
+    kind: z.literal('scim-group-delete'),
+    group: z.object({ id: z.uuid() }).strict(),
+    ifVersion: z.number().int().optional(),
+  }),
 ]);
 
 /** One change to the directory. */

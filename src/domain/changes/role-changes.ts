@@ -19,7 +19,8 @@ export interface RolePreview {
   after: string[];
 }
 
-async function writeHoldings(context: ChangeContext, user: UserRecord, wanted: Holding[]): Promise<void> {
+/** Replaces what `user` holds with `wanted`, checking scopes and what the roles may be granted. */
+export async function writeHoldings(context: ChangeContext, user: UserRecord, wanted: Holding[]): Promise<void> {
   const { tx, accountId } = context;
   const next = await checkScopes(tx, accountId, wanted, 'roles');
   await tx.userRole.deleteMany({ where: { userId: user.id } });

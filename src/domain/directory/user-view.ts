@@ -51,7 +51,7 @@ export interface UserCard extends UserSummary {
   roles: RoleView[];
   extraPermissions: string[];
   groups: string[];
-  signInMethod: 'password' | 'google';
+  signInMethod: 'password' | 'google' | 'sso';
   apiKeyPrefix: string | null;
   properties: { key: string; value: string }[];
   slackUserId: string | null;

@@ -73,7 +73,7 @@ export function createGroupService(deps: { prisma: PrismaClient; accountId: stri
         if (group.kind === 'all_users') throw fail.badInput('All Users cannot be renamed.', { field: 'name' });
         const clash = await tx.group.findFirst({ where: { ...groupNamed(accountId, newName), id: { not: group.id } } });
         if (clash) throw fail.conflict(`A group named ${clash.name} already exists.`, { field: 'name' });
-        await tx.group.update({ where: { id: group.id }, data: { name: newName } });
+        await tx.group.update({ where: { id: group.id }, data: { name: newName, version: { increment: 1 } } });
         await audit.record(tx, actor, { action: 'group.renamed', before: { group: group.name }, after: { group: newName } });
       });
     },

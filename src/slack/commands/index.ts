@@ -18,6 +18,7 @@ import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
 import { type CommandOf, parseUsersCommand, type UsersCommand } from './parse-users-command';
 import * as partnerCommands from './partner-commands';
+import * as scimCommands from './scim-commands';
 import * as userCommands from './user-commands';
 
 type Handlers = { [K in UsersCommand['kind']]?: CommandHandler<CommandOf<K>> };
@@ -46,6 +47,7 @@ export const COMMAND_HANDLERS: Handlers = {
   owner: userCommands.owner,
   group: groupCommands.group,
   partner: partnerCommands.partner,
+  'scim-token': scimCommands.scimToken,
   apikey: credentialCommands.apikey,
   passcode: credentialCommands.passcode,
   'password-link': credentialCommands.passwordLink,

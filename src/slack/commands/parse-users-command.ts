@@ -41,6 +41,7 @@ export type UsersCommand =
   | { kind: 'group'; action: 'rename'; name: string; newName: string }
   | { kind: 'partner'; action: 'list' }
   | { kind: 'partner'; action: 'add'; name: string }
+  | { kind: 'scim-token'; action: 'create' | 'revoke' }
   | { kind: 'delete'; who: Who[]; reason?: string; filter?: UserFilter }
   | { kind: 'passcode'; action: 'grant'; who: Who; tenureDays: number }
   | { kind: 'passcode'; action: 'reset'; who: Who }
@@ -326,6 +327,13 @@ export function parseUsersCommand(text: string): UsersCommand {
         return { kind: 'partner', action, name };
       }
       throw usageError(sub, 'Say `list` or `add`.');
+    }
+    case 'scim-token': {
+      noExtra(sub, args, 1);
+      const action = args[0]?.toLowerCase();
+      if (action === undefined) return { kind: 'scim-token', action: 'create' };
+      if (action === 'revoke') return { kind: 'scim-token', action };
+      throw usageError(sub, 'Say nothing to create or replace the token, or `revoke` to end it.');
     }
     case 'delete': {
       const filter = filterOptions(sub, parsed);

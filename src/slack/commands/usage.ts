@@ -13,6 +13,7 @@ export const USAGE = {
   groups: '/users groups <who> [+group]... [-group]...',
   group: '/users group list | create <name> | rename <old> <new> | delete <name>',
   partner: '/users partner list | add <name>',
+  'scim-token': '/users scim-token [revoke]',
   disable: '/users disable <who>',
   enable: '/users enable <who>',
   revoke: '/users revoke <who>',
@@ -44,6 +45,8 @@ const SUMMARY: Record<Subcommand, string> = {
   groups: 'Add a user to groups or remove them.',
   group: 'List, create, rename or delete groups.',
   partner: 'List the account’s partners, or add one (the scopes a Partner role can take).',
+  'scim-token':
+    'Create or replace the bearer token your identity provider uses for SCIM provisioning (sent to you by DM, shown once); `revoke` ends it.',
   disable: 'Block a user for now; their credentials are kept but refused.',
   enable: 'Let a disabled user in again.',
   revoke: 'Remove access: API key, passcode, password and pending links stop working.',

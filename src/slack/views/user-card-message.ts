@@ -114,7 +114,7 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
     `*Roles*\n${roles}`,
     `*Extra permissions*\n${list(card.extraPermissions) || 'none'}`,
     `*Groups*\n${list(['All Users', ...card.groups.map(escapeMrkdwn)])}`,
-    `*Sign-in*\n${card.signInMethod === 'google' ? 'Google' : 'password'}`,
+    `*Sign-in*\n${card.signInMethod === 'google' ? 'Google' : card.signInMethod === 'sso' ? 'identity provider (SCIM)' : 'password'}`,
     `*Last login*\n${whenOrNever(card.lastLoginAt)}`,
     `*API key*\n${card.apiKeyPrefix ? `\`${card.apiKeyPrefix}…\`` : 'none'}`,
     `*Passcode*\n${passcodeText(card.passcode)}`,

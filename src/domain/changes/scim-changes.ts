@@ -1,0 +1,221 @@
+/**
+ * Changes the identity provider makes over SCIM (src/scim/), and the SCIM bearer token an admin
+ * issues for it. A SCIM user change carries the user's whole provisioned state (e-mail, name,
+ * externalId, active, optionally roles): the edge works out that state from POST, PUT or PATCH, and
+ * this handler writes the difference under the account lock, so the directory's rules, the version
+ * bump and the audit trail are the same as for a change typed in Slack.
+ */
+import { fail, RosterError } from '../../errors';
+import type { Prisma } from '../../store/generated/client';
+import { countSeats } from '../directory/directory-service';
+import { type UserRecord, userInclude } from '../directory/user-view';
+import { isValidEmail, normaliseEmail } from '../email';
+import { defaultRole, loadRoles } from '../roles/resolve-access';
+import { desiredHoldings, type Holding } from '../roles/role-grants';
+import { hashToken, randomToken } from '../secrets';
+import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
+import type { ChangeOf } from './directory-change';
+import { writeHoldings } from './role-changes';
+import { diff, powerGain, snapshot } from './user-change';
+
+/** SCIM bearer tokens look like `rs_…`. */
+export const SCIM_TOKEN_PREFIX = 'rs_';
+
+/** A SCIM token as issued: delivered to the admin who asked, or ended again when that failed. */
+export interface ScimTokenResult {
+  prefix: string;
+  rotated: boolean;
+  delivered: boolean;
+}
+
+/** Creates the account's SCIM token, or replaces the current one (which stops working at once). */
+export const scimToken: ChangeHandler<'scim-token', ScimTokenResult> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    const { tx, accountId, actor } = context;
+    const token = randomToken(SCIM_TOKEN_PREFIX);
+    const tokenHash = hashToken(token);
+    const prefix = token.slice(0, SCIM_TOKEN_PREFIX.length + 6);
+    const previous = await tx.scimToken.findUnique({ where: { accountId } });
+    await tx.scimToken.deleteMany({ where: { accountId } });
+    await tx.scimToken.create({ data: { accountId, prefix, tokenHash, createdById: actor.userId } });
+    const rotated = previous !== null;
+    return {
+      result: { prefix, rotated, delivered: false },
+      stored: change,
+      summary: rotated ? 'Replace the SCIM token.' : 'Create a SCIM token.',
+      outcome: rotated ? 'SCIM token replaced.' : 'SCIM token created.',
+      touched: [],
+      targets: [],
+      gains: [],
+      facts: { users: 0 },
+      audit: [
+        {
+          action: rotated ? 'scim-token.rotated' : 'scim-token.created',
+          before: { prefix: previous?.prefix ?? null },
+          after: { prefix },
+        },
+      ],
+      // Shown once, to the admin who asked, by DM; a token nobody received is ended rather than left working.
+      deliver: async (result) => {
+        const text = `The SCIM bearer token for your identity provider${rotated ? ' (the previous one no longer works)' : ''}. It is shown only this once:\n\`${token}\``;
+        const sent = await context.messenger
+          .send({ email: actor.email, slackUserId: actor.slackUserId ?? null }, text)
+          .catch(() => false);
+        if (!sent) await context.endScimToken(tokenHash);
+        return { ...result, delivered: sent };
+      },
+    };
+  },
+};
+
+/** Ends the account's SCIM token: the identity provider's requests get 401 from now on. */
+export const scimTokenRevoke: ChangeHandler<'scim-token-revoke', { prefix: string }> = {
+  permissions: () => ['users:manage'],
+  async apply(context, change) {
+    const { tx, accountId } = context;
+    const current = await tx.scimToken.findUnique({ where: { accountId } });
+    if (!current) throw fail.invalidState('There is no SCIM token to revoke; create one with `/users scim-token`.');
+    await tx.scimToken.delete({ where: { id: current.id } });
+    return {
+      result: { prefix: current.prefix },
+      stored: change,
+      summary: 'Revoke the SCIM token.',
+      outcome: 'SCIM token revoked.',
+      touched: [],
+      targets: [],
+      gains: [],
+      facts: { users: 0 },
+      audit: [{ action: 'scim-token.revoked', before: { prefix: current.prefix } }],
+    };
+  },
+};
+
+/** A provisioned user after a SCIM change, and whether it was created by it. */
+export interface ScimUserResult {
+  user: UserRecord;
+  created: boolean;
+}
+
+function refuseStale(user: UserRecord, ifVersion: number | undefined): void {
+  if (ifVersion !== undefined && user.version !== ifVersion) {
+    throw new RosterError('stale', `${user.email} changed since version ${ifVersion}; read it again.`);
+  }
+}
+
+async function holdingsFor(context: ChangeContext, current: Holding[], keys: string[] | undefined): Promise<Holding[] | null> {
+  const roles = await loadRoles(context.tx, context.accountId);
+  if (keys === undefined) {
+    if (current.length > 0) return null;
+    const fallback = defaultRole(roles);
+    return fallback ? [{ role: fallback, scope: null }] : [];
+  }
+  if (keys.length === 0) throw fail.badInput('A user needs at least one role.', { field: 'roles' });
+  return desiredHoldings(roles, current, { roles: keys });
+}
+
+async function assertSeat(context: ChangeContext): Promise<void> {
+  const used = await countSeats(context.tx, context.accountId);
+  if (used + 1 > context.seatLimit) {
+    throw new RosterError(
+      'seat_limit',
+      `Not enough seats: ${used} of ${context.seatLimit} are used. Raise SEAT_LIMIT or deprovision someone first.`,
+    );
+  }
+}
+
+/**
+ * Creates or updates a provisioned user to the state the identity provider sent. A new user is
+ * active at once and signs in through the identity provider (`sso`); nobody is invited.
+ */
+export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
+  permissions: (change) => (change.attributes.roles === undefined ? ['users:manage'] : ['users:manage', 'roles:manage']),
+  async apply(context, change) {
+    const { tx, accountId } = context;
+    const attrs = change.attributes;
+    const email = normaliseEmail(attrs.email);
+    if (!isValidEmail(email)) throw fail.badInput(`${attrs.email} is not a valid e-mail address.`, { field: 'userName' });
+    const name = attrs.name?.trim() || null;
+    if (name && name.length > 200) throw fail.badInput('A name is at most 200 characters.', { field: 'name' });
+    const clash = await tx.user.findUnique({ where: { accountId_email: { accountId, email } } });
+    const before = change.user ? await context.directory.findUser(change.user, tx) : null;
+    if (clash && clash.id !== before?.id)
+      throw fail.conflict(`${email} is already in use by another user.`, { field: 'userName' });
+    if (!before) return create(context, change, { email, name });
+    refuseStale(before, change.ifVersion);
+    let status = before.status;
+    if (attrs.active && status !== 'active') {
+      if (status === 'revoked') await assertSeat(context);
+      status = 'active';
+    } else if (!attrs.active && status === 'active') status = 'disabled';
+    await tx.user.update({
+      where: { id: before.id },
+      data: {
+        email,
+        name,
+        externalId: attrs.externalId ?? null,
+        status,
+        ...(email !== before.email ? { slackUserId: null } : {}),
+        ...(status === 'active' && before.status !== 'active' && !before.acceptedAt ? { acceptedAt: context.clock.now() } : {}),
+      },
+    });
+    if (status === 'active' && (before.status === 'invited' || before.status === 'expired')) {
+      // Provisioned users sign in through the identity provider; a pending invite link is no longer needed.
+      await tx.invite.updateMany({ where: { userId: before.id, status: 'pending' }, data: { status: 'superseded' } });
+    }
+    const wanted = await holdingsFor(context, before.roles, attrs.roles);
+    if (wanted) await writeHoldings(context, before, wanted);
+    const after = await tx.user.findUniqueOrThrow({ where: { id: before.id }, include: userInclude });
+    return applied(context, change, before, after, 'user.updated');
+  },
+};
+
+async function create(
+  context: ChangeContext,
+  change: ChangeOf<'scim-user'>,
+  fields: { email: string; name: string | null },
+): Promise<Applied<ScimUserResult>> {
+  const { tx, accountId } = context;
+  if (!change.attributes.active) throw fail.badInput('A user provisioned over SCIM starts active.', { field: 'active' });
+  await assertSeat(context);
+  const created = await tx.user.create({
+    data: {
+      accountId,
+      email: fields.email,
+      name: fields.name,
+      externalId: change.attributes.externalId ?? null,
+      status: 'active',
+      signInMethod: 'sso',
+      acceptedAt: context.clock.now(),
+    },
+    include: userInclude,
+  });
+  const wanted = await holdingsFor(context, [], change.attributes.roles);
+  await writeHoldings(context, created, wanted ?? []);
+  const after = await tx.user.findUniqueOrThrow({ where: { id: created.id }, include: userInclude });
+  return applied(context, change, null, after, 'user.provisioned');
+}
+
+async function applied(
+  context: ChangeContext,
+  change: ChangeOf<'scim-user'>,
+  before: UserRecord | null,
+  after: UserRecord,
+  action: string,
+): Promise<Applied<ScimUserResult>> {
+  const target = { id: after.id, email: after.email, name: after.name };
+  const changed: { before?: Record<string, unknown>; after: Record<string, unknown> } = before
+    ? diff({ ...snapshot(before), externalId: before.externalId }, { ...snapshot(after), externalId: after.externalId })
+    : { after: { ...snapshot(after), externalId: after.externalId } };
+  return {
+    result: { user: after, created: before === null },
+    stored: { ...change, user: { id: after.id } },
+    summary: `${before ? 'Update' : 'Provision'} ${after.email} from the identity provider.`,
+    outcome: `${before ? 'Updated' : 'Provisioned'} ${after.email}.`,
+    touched: [after.id],
+    targets: before ? [before.id] : [],
+    gains: powerGain(before, after, context.multipleRoles),
+    facts: { users: 1 },
+    audit: [{ action, target, ...(changed as { before?: Prisma.InputJsonValue; after: Prisma.InputJsonValue }) }],
+  };
+}

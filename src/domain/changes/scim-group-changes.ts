@@ -1,0 +1,136 @@
+/**
+ * Group changes the identity provider makes over SCIM: create or update a group (its name and
+ * members added or removed by user id) and delete one. All Users is implicit and read-only; Default
+ * can be renamed and given members but not deleted. Members' versions are bumped (their groups are
+ * part of them) and so is the group's, its SCIM `meta.version`.
+ */
+import { fail, RosterError } from '../../errors';
+import type { Group } from '../../store/generated/client';
+import { groupNamed } from '../groups/find-group';
+import type { ChangeContext, ChangeHandler } from './change-handler';
+
+/** A group after a SCIM change, and whether it was created by it. */
+export interface ScimGroupResult {
+  groupId: string;
+  created: boolean;
+}
+
+function cleanName(name: string): string {
+  const trimmed = name.trim().replace(/\s+/g, ' ');
+  if (trimmed.length === 0 || trimmed.length > 60)
+    throw fail.badInput('A group name is 1 to 60 characters.', { field: 'displayName' });
+  return trimmed;
+}
+
+async function groupById(context: ChangeContext, id: string): Promise<Group> {
+  const group = await context.tx.group.findFirst({ where: { accountId: context.accountId, id } });
+  if (!group) throw fail.notFound('That group is no longer in the directory.');
+  return group;
+}
+
+/** Users of the account by id; an id that names nobody is refused with the field at fault. */
+async function usersByIds(context: ChangeContext, ids: string[]) {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const users = await context.tx.user.findMany({
+    where: { accountId: context.accountId, id: { in: unique } },
+    select: { id: true, email: true },
+  });
+  const missing = unique.filter((id) => !users.some((u) => u.id === id));
+  if (missing.length > 0)
+    throw fail.notFound(`No user ${missing.slice(0, 5).join(', ')} in the directory.`, { field: 'members' });
+  return users;
+}
+
+/** Creates a group or renames it and adds and removes members, all or nothing. */
+export const scimGroup: ChangeHandler<'scim-group', ScimGroupResult> = {
+  permissions: () => ['groups:manage'],
+  async apply(context, change) {
+    const { tx, accountId } = context;
+    const name = change.displayName === undefined ? undefined : cleanName(change.displayName);
+    let existing: Group | null = null;
+    if (change.group) {
+      existing = await groupById(context, change.group.id);
+      if (change.ifVersion !== undefined && existing.version !== change.ifVersion)
+        throw new RosterError('stale', `${existing.name} changed since version ${change.ifVersion}; read it again.`);
+      if (existing.kind === 'all_users')
+        throw fail.badInput('All Users is every user; it cannot be changed.', { field: 'group' });
+    } else if (!name) throw fail.badInput('A group needs a displayName.', { field: 'displayName' });
+    if (name !== undefined && name !== existing?.name) {
+      const clash = await tx.group.findFirst({ where: { ...groupNamed(accountId, name), id: { not: existing?.id ?? '' } } });
+      if (clash) throw fail.conflict(`A group named ${clash.name} already exists.`, { field: 'displayName' });
+    }
+    const created = existing === null;
+    const finalName = name ?? (existing as Group).name;
+    const group = existing
+      ? await tx.group.update({ where: { id: existing.id }, data: { name: finalName, version: { increment: 1 } } })
+      : await tx.group.create({ data: { accountId, name: finalName } });
+    const before = existing?.name ?? null;
+    const added = await usersByIds(context, change.add);
+    const removed = await usersByIds(context, change.remove);
+    if (removed.length > 0)
+      await tx.groupMembership.deleteMany({ where: { groupId: group.id, userId: { in: removed.map((u) => u.id) } } });
+    if (added.length > 0)
+      await tx.groupMembership.createMany({
+        data: added.map((u) => ({ userId: u.id, groupId: group.id })),
+        skipDuplicates: true,
+      });
+    const touched = [...new Set([...added, ...removed].map((u) => u.id))];
+    const audit = [
+      ...(created ? [{ action: 'group.created', after: { group: finalName } }] : []),
+      ...(before !== null && before !== finalName
+        ? [{ action: 'group.renamed', before: { group: before }, after: { group: finalName } }]
+        : []),
+      ...(added.length + removed.length > 0
+        ? [
+            {
+              action: 'group.members-changed',
+              after: { group: finalName, added: added.map((u) => u.email), removed: removed.map((u) => u.email) },
+            },
+          ]
+        : []),
+    ];
+    return {
+      result: { groupId: group.id, created },
+      stored: { ...change, ...(created ? {} : { group: { id: group.id } }) },
+      summary: `${created ? 'Create' : 'Update'} the group ${finalName} from the identity provider.`,
+      outcome: `${created ? 'Created' : 'Updated'} the group ${finalName}.`,
+      touched,
+      targets: touched,
+      gains: [],
+      facts: { users: touched.length },
+      audit,
+    };
+  },
+};
+
+/** Deletes a custom group (its members stay in the directory). */
+export const scimGroupDelete: ChangeHandler<'scim-group-delete', { name: string }> = {
+  permissions: () => ['groups:manage'],
+  async apply(context, change) {
+    const group = await groupById(context, change.group.id);
+    if (change.ifVersion !== undefined && group.version !== change.ifVersion)
+      throw new RosterError('stale', `${group.name} changed since version ${change.ifVersion}; read it again.`);
+    if (group.kind !== 'custom')
+      throw fail.badInput(
+        `${group.name} is built in and cannot be deleted${group.kind === 'default' ? ' (it can be renamed)' : ''}.`,
+        {
+          field: 'group',
+        },
+      );
+    const members = await context.tx.groupMembership.findMany({ where: { groupId: group.id }, select: { userId: true } });
+    await context.tx.group.delete({ where: { id: group.id } });
+    const touched = members.map((m) => m.userId);
+    return {
+      result: { name: group.name },
+      stored: change,
+      summary: `Delete the group ${group.name} from the identity provider.`,
+      outcome: `Deleted the group ${group.name}.`,
+      touched,
+      targets: touched,
+      gains: [],
+      facts: { users: touched.length },
+      audit: [{ action: 'group.deleted', before: { group: group.name, members: touched.length } }],
+    };
+  },
+};

@@ -1,0 +1,124 @@
+/** SCIM discovery (RFC 7644 §4): what Roster supports, the resource types and the User schema. */
+import { type Response, Router } from 'express';
+import { GROUP_SCHEMA } from './scim-group-routes';
+import { LIST_SCHEMA } from './scim-http';
+import { USER_SCHEMA } from './scim-user-resource';
+
+function attribute(name: string, type: string, extra: Record<string, unknown> = {}) {
+  return {
+    name,
+    type,
+    multiValued: false,
+    required: false,
+    caseExact: false,
+    mutability: 'readWrite',
+    returned: 'default',
+    uniqueness: 'none',
+    ...extra,
+  };
+}
+
+const USER_SCHEMA_RESOURCE = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+  id: USER_SCHEMA,
+  name: 'User',
+  description: 'A person in the account’s directory.',
+  attributes: [
+    attribute('userName', 'string', { required: true, uniqueness: 'server' }),
+    attribute('externalId', 'string', { caseExact: true }),
+    attribute('name', 'complex', {
+      subAttributes: [attribute('formatted', 'string'), attribute('givenName', 'string'), attribute('familyName', 'string')],
+    }),
+    attribute('displayName', 'string'),
+    attribute('emails', 'complex', {
+      multiValued: true,
+      subAttributes: [attribute('value', 'string'), attribute('type', 'string'), attribute('primary', 'boolean')],
+    }),
+    attribute('active', 'boolean'),
+    attribute('roles', 'complex', {
+      multiValued: true,
+      description: 'Roster role keys (`editor`, `partner=acme`).',
+      subAttributes: [attribute('value', 'string'), attribute('display', 'string', { mutability: 'readOnly' })],
+    }),
+  ],
+  meta: { resourceType: 'Schema', location: '' },
+};
+
+const GROUP_SCHEMA_RESOURCE = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+  id: GROUP_SCHEMA,
+  name: 'Group',
+  description: 'A group of the directory (All Users is read-only; Default cannot be deleted).',
+  attributes: [
+    attribute('displayName', 'string', { required: true, uniqueness: 'server' }),
+    attribute('members', 'complex', {
+      multiValued: true,
+      subAttributes: [
+        attribute('value', 'string', { mutability: 'immutable' }),
+        attribute('display', 'string', { mutability: 'readOnly' }),
+        attribute('type', 'string', { mutability: 'readOnly' }),
+      ],
+    }),
+  ],
+};
+
+/** The discovery endpoints under the SCIM base. */
+export function discoveryRoutes(baseUrl: string, send: (res: Response, status: number, body: unknown) => void): Router {
+  const router = Router();
+  router.get('/ServiceProviderConfig', (_req, res) =>
+    send(res, 200, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+      patch: { supported: true },
+      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      filter: { supported: true, maxResults: 200 },
+      changePassword: { supported: false },
+      sort: { supported: false },
+      etag: { supported: true },
+      authenticationSchemes: [
+        {
+          type: 'oauthbearertoken',
+          name: 'Bearer token',
+          description: 'The account’s SCIM token from `/users scim-token` (rs_…).',
+          primary: true,
+        },
+      ],
+      meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
+    }),
+  );
+  const userType = {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    id: 'User',
+    name: 'User',
+    endpoint: '/Users',
+    schema: USER_SCHEMA,
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
+  };
+  const groupType = {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    schema: GROUP_SCHEMA,
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/Group` },
+  };
+  const types = [userType, groupType];
+  router.get('/ResourceTypes', (_req, res) =>
+    send(res, 200, { schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: types }),
+  );
+  router.get('/ResourceTypes/:id', (req, res, next) => {
+    const type = types.find((t) => t.id === req.params.id);
+    return type ? send(res, 200, type) : next();
+  });
+  const schemas = [USER_SCHEMA_RESOURCE, GROUP_SCHEMA_RESOURCE].map((schema) => ({
+    ...schema,
+    meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id}` },
+  }));
+  router.get('/Schemas', (_req, res) =>
+    send(res, 200, { schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: schemas }),
+  );
+  router.get('/Schemas/:id', (req, res, next) => {
+    const schema = schemas.find((s) => s.id === req.params.id);
+    return schema ? send(res, 200, schema) : next();
+  });
+  return router;
+}

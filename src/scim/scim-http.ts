@@ -1,0 +1,54 @@
+/** What the SCIM routes share: the media type, list and PATCH schemas, and reading query parameters. */
+import type { Response } from 'express';
+import { scimPatch } from 'scim-patch';
+import { ScimError } from './scim-errors';
+
+export const CONTENT_TYPE = 'application/scim+json';
+export const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+/** The most resources one list answers (ServiceProviderConfig's `filter.maxResults`). */
+export const MAX_RESULTS = 200;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Answers `body` as `application/scim+json`. */
+export function send(res: Response, status: number, body: unknown) {
+  res.status(status).type(CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+export function integer(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^-?\d{1,9}$/.test(value))
+    throw new ScimError(400, 'startIndex and count must be integers.', 'invalidValue');
+  return Number(value);
+}
+
+export function queryText(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new ScimError(400, 'Give each query parameter once.', 'invalidSyntax');
+  return value;
+}
+
+/** `startIndex` (1-based, below 1 counts as 1) and `count` (0 to MAX_RESULTS, default 100) as skip and take. */
+export function paging(query: Record<string, unknown>): { startIndex: number; skip: number; take: number } {
+  const startIndex = Math.max(1, integer(query.startIndex, 1));
+  return { startIndex, skip: startIndex - 1, take: Math.min(MAX_RESULTS, Math.max(0, integer(query.count, 100))) };
+}
+
+/** A PATCH body's operations, or `invalidSyntax`. */
+export function patchOperations(body: unknown): unknown[] {
+  const patch = body as { schemas?: unknown; Operations?: unknown } | null;
+  if (!Array.isArray(patch?.Operations) || (Array.isArray(patch.schemas) && !patch.schemas.includes(PATCH_SCHEMA)))
+    throw new ScimError(400, 'A PATCH needs the PatchOp schema and a list of Operations.', 'invalidSyntax');
+  return patch.Operations;
+}
+
+/** The resource after the PATCH operations (`scim-patch`), or the SCIM error they deserve. */
+export function applyPatch(resource: Record<string, unknown>, operations: unknown[]): Record<string, unknown> {
+  try {
+    return scimPatch(structuredClone(resource) as never, operations as never, { treatMissingAsAdd: true }) as never;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'The PATCH could not be applied.';
+    const scimType = /no ?target/i.test((error as Error)?.constructor?.name ?? '') ? 'noTarget' : 'invalidValue';
+    throw new ScimError(400, message, scimType);
+  }
+}
