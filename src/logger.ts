@@ -27,7 +27,7 @@ export const REDACTED_PATHS = [
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b(?:rk|rp|rs)_[A-Za-z0-9_-]{8,}/g, '[redacted]'], // Roster API keys, passcodes and SCIM tokens
   [/\bx(?:ox[abprse]|app)-[A-Za-z0-9-]+/g, '[redacted]'], // Slack tokens
-  [/(\/|%2F)(invite|password)(\/|%2F)[A-Za-z0-9_-]{16,}/gi, '$1$2$3[redacted]'], // invite and password links, also URL-encoded
+  [/(\/|%2F)(invite|password|reveal)(\/|%2F)[A-Za-z0-9_-]{16,}/gi, '$1$2$3[redacted]'], // invite, password and reveal links, also URL-encoded
   [/(password|passcode|token|apiKey|secret)(["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi, '$1$2[redacted]'], // key=value pairs in bodies
 ];
 

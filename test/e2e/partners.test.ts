@@ -62,6 +62,18 @@ describe.each(testTargets())('partners from a list (%s store)', (target) => {
     expect(audit[0]?.actorEmail).toBe(OWNER.email);
   });
 
+  it('needs roles:manage to give a partner scope in an invite, as for any role but the default', async () => {
+    await seedUser(h.roster, {
+      email: 'mgr@example.com',
+      roles: ['normal'],
+      extraPermissions: ['users:manage'],
+      slackUserId: 'UMGR',
+    });
+    h.fake.addUser({ id: 'UMGR', email: 'mgr@example.com' });
+    expect(await ask('invite scoped@example.com --partner Acme', 'UMGR')).toContain('`roles:manage`');
+    expect(await h.roster.prisma.user.count({ where: { email: 'scoped@example.com' } })).toBe(0);
+  });
+
   it('lets only Admins add a partner', async () => {
     expect(await ask('partner add Initech', 'UNORA')).toContain('You need the `roles:manage` permission');
     expect(await h.roster.prisma.partner.count({ where: { nameKey: 'initech' } })).toBe(0);

@@ -106,6 +106,11 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
       h.fake.addUser({ id: 'UVIEWER', email: 'viewer@example.com' });
       const refused = await h.slack.commandAndWait('UVIEWER', 'scim-token');
       expect(JSON.stringify(refused)).toContain('users:manage');
+      // It acts without approvals, so users:manage alone is not enough to issue it.
+      await seedUser(h.roster, { email: 'manager@example.com', extraPermissions: ['users:manage'], slackUserId: 'UMANAGER' });
+      h.fake.addUser({ id: 'UMANAGER', email: 'manager@example.com' });
+      const manager = await h.slack.commandAndWait('UMANAGER', 'scim-token');
+      expect(JSON.stringify(manager)).toContain('roles:manage');
       await h.slack.commandAndWait(OWNER.slackId, 'scim-token revoke');
       expect((await scim('GET', '/Users')).status).toBe(401);
       token = await issueToken();
@@ -150,6 +155,50 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
     const missing = await scim('GET', '/Nothing');
     expect(missing.status).toBe(404);
     expect(missing.json.schemas).toEqual([ERROR]);
+  });
+
+  it('never grants Admin powers: a POST or PATCH with the admin role is refused and changes nothing', async () => {
+    const created = await scim('POST', '/Users', newUser('would.be.admin@example.com', { roles: [{ value: 'admin' }] }));
+    expect(created.status).toBe(403);
+    expect(created.json).toMatchObject({ schemas: [ERROR], status: '403' });
+    expect(await h.roster.prisma.user.count({ where: { email: 'would.be.admin@example.com' } })).toBe(0);
+    const plain = await scim('POST', '/Users', newUser('plain.user@example.com'));
+    const id = plain.json.id as string;
+    const patched = await scim('PATCH', `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'roles', value: [{ value: 'admin' }] }],
+    });
+    expect(patched.status).toBe(403);
+    const roles = await h.roster.prisma.userRole.findMany({ where: { userId: id }, include: { role: true } });
+    expect(roles.map((r) => r.role.key)).not.toContain('admin');
+  });
+
+  it('moves a user to sign-in through the identity provider when it changes their address: the old password and links end', async () => {
+    await seedUser(h.roster, { email: 'pw.user@example.com', roles: ['viewer'] });
+    const user = await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'pw.user@example.com' } });
+    await h.roster.prisma.user.update({
+      where: { id: user.id },
+      data: { signInMethod: 'password', passwordHash: 'not-a-real-hash' },
+    });
+    await h.roster.prisma.passwordLink.create({
+      data: {
+        accountId: user.accountId,
+        userId: user.id,
+        tokenHash: 'unused-link-hash',
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
+    const moved = await scim('PATCH', `/Users/${user.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'userName', value: 'pw.user.new@example.com' }],
+    });
+    expect(moved.status).toBe(200);
+    expect(await h.roster.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
+      email: 'pw.user.new@example.com',
+      signInMethod: 'sso',
+      passwordHash: null,
+    });
+    expect(await h.roster.prisma.passwordLink.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it('follows Okta’s sequence: GET userName eq, POST, PATCH replace with a value object, PUT', async () => {

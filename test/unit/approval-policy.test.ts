@@ -31,6 +31,22 @@ describe('the approval policy', () => {
     expect(requiredApproval(standard, { kind: 'bulk-roles', grantsAdmin: false, users: 11 })?.action).toBe('bulk');
   });
 
+  it('counts a delete of many users (a filter) as bulk too, so the stricter of the two rules applies', () => {
+    const strictBulk = { ...standard, actions: { ...standard.actions, bulk: { approvals: 2 }, delete: { approvals: 1 } } };
+    expect(requiredApproval(strictBulk, { kind: 'delete', grantsAdmin: false, users: 11 })).toEqual({
+      action: 'bulk',
+      approvals: 2,
+    });
+    expect(requiredApproval(strictBulk, { kind: 'delete', grantsAdmin: false, users: 10 })).toEqual({
+      action: 'delete',
+      approvals: 1,
+    });
+    const { delete: _dropped, ...noDeleteRule } = standard.actions;
+    expect(
+      requiredApproval({ ...standard, actions: noDeleteRule }, { kind: 'delete', grantsAdmin: false, users: 300 })?.action,
+    ).toBe('bulk');
+  });
+
   it('with several candidates picks the one needing most approvers (two for Admin in the partners preset)', () => {
     expect(requiredApproval(partners, { kind: 'bulk-roles', grantsAdmin: true, users: 40 })).toEqual({
       action: 'grant-admin',

@@ -9,6 +9,7 @@ describe('logging never carries secrets', () => {
     ['passcode rp_0123456789abcdef', 'passcode [redacted]'],
     ['token xoxb-123-abc done', 'token [redacted] done'],
     ['see http://x/invite/abcdefghijklmnopqrstuvwxyz rest', 'see http://x/invite/[redacted] rest'],
+    ['open http://x/reveal/abcdefghijklmnopqrstuvwxyz now', 'open http://x/reveal/[redacted] now'],
     ['text=a%2Fpassword%2Fabcdefghijklmnopqrstuv', 'text=a%2Fpassword%2F[redacted]'],
     ['text=hello&password=hunter2&x=1', 'text=hello&password=[redacted]&x=1'],
     ['{"apiKey":"whatever"}', '{"apiKey":"[redacted]"}'],

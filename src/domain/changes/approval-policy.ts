@@ -53,7 +53,7 @@ export function requiredApproval(policy: Policy['approvals'], facts: ChangeFacts
   if (facts.kind === 'delete') candidates.push('delete');
   if (facts.kind === 'revoke') candidates.push('revoke');
   if (facts.tenureDays !== undefined && facts.tenureDays > policy.passcodeMaxDays) candidates.push('passcode-long');
-  if (facts.kind === 'bulk-roles' && facts.users > policy.bulkThreshold) candidates.push('bulk');
+  if ((facts.kind === 'bulk-roles' || facts.kind === 'delete') && facts.users > policy.bulkThreshold) candidates.push('bulk');
   if (facts.kind === 'recover-owner') candidates.push('recover-owner');
   let best: RequiredApproval | null = null;
   for (const action of candidates) {

@@ -95,7 +95,16 @@ export function createChangeService(
     // The identity provider's changes never wait for approval: it is the source of truth for who works
     // here, and a SCIM client cannot wait for a person. They still pass every rule and are audited
     // (source `scim`); the scheduler's digest tells the notices channel what it changed.
-    if (actor.source === 'scim') return null;
+    if (actor.source === 'scim') {
+      // …except admin powers: those are granted in Slack, where the approval policy applies.
+      if (applied.gains.length > 0) {
+        throw fail.forbidden(
+          `Admin powers cannot be granted over SCIM (${applied.gains.map((g) => g.email).join(', ')}): an Admin grants them in Slack.`,
+          { field: 'roles' },
+        );
+      }
+      return null;
+    }
     const approval = requiredApproval(deps.policy, {
       kind: change.kind,
       grantsAdmin: applied.gains.length > 0,

@@ -91,7 +91,8 @@ function invitePermissions(change: ChangeOf<'invite'>): AdminPermission[] {
     requestedRoles(change).length > 0 ||
     Object.keys(change.products ?? {}).length > 0 ||
     (change.perms ?? []).length > 0 ||
-    (change.people ?? []).some((person) => (person.access ?? []).length > 0);
+    (change.people ?? []).some((person) => (person.access ?? []).length > 0) ||
+    (change.partners ?? []).some((partner) => partner.trim().length > 0);
   return grants ? ['users:manage', 'roles:manage'] : ['users:manage'];
 }
 

@@ -30,7 +30,9 @@ export interface ScimTokenResult {
 
 /** Creates the account's SCIM token, or replaces the current one (which stops working at once). */
 export const scimToken: ChangeHandler<'scim-token', ScimTokenResult> = {
-  permissions: () => ['users:manage'],
+  // The token changes users, roles and groups without waiting for approval: only someone who holds
+  // all of those powers and may approve such changes can issue it (an Admin, in the presets).
+  permissions: () => ['users:manage', 'roles:manage', 'groups:manage', 'approvals:approve'],
   async apply(context, change) {
     const { tx, accountId, actor } = context;
     const token = randomToken(SCIM_TOKEN_PREFIX);
@@ -155,10 +157,14 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
         name,
         externalId: attrs.externalId ?? null,
         status,
-        ...(email !== before.email ? { slackUserId: null } : {}),
+        // A new address from the identity provider: the person signs in through it from now on. A password
+        // (and any unused password link) stays with the old address, so a changed address cannot be used
+        // to take over the account with "forgot password".
+        ...(email !== before.email ? { slackUserId: null, signInMethod: 'sso' as const, passwordHash: null } : {}),
         ...(status === 'active' && before.status !== 'active' && !before.acceptedAt ? { acceptedAt: context.clock.now() } : {}),
       },
     });
+    if (email !== before.email) await tx.passwordLink.deleteMany({ where: { userId: before.id, usedAt: null } });
     if (status === 'active' && (before.status === 'invited' || before.status === 'expired')) {
       // Provisioned users sign in through the identity provider; a pending invite link is no longer needed.
       await tx.invite.updateMany({ where: { userId: before.id, status: 'pending' }, data: { status: 'superseded' } });

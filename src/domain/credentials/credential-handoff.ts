@@ -5,9 +5,11 @@
  * reveal link. Only once it has been sent does it replace the current one; if nothing could be sent
  * it is dropped, the current one keeps working, and the admin is told what failed.
  */
+
 import { randomUUID } from 'node:crypto';
 import { fail, RosterError, reasonOf } from '../../errors';
 import type { Prisma, PrismaClient } from '../../store/generated/client';
+import { lockAccount } from '../../store/tx';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import { addHours, type Clock } from '../clock';
@@ -59,9 +61,12 @@ export function createCredentialHandoff(deps: {
   /** Makes the pending credential the holder's current one; false when it is gone or the holder is no longer active. */
   function activate(pendingId: string, revealId?: string): Promise<boolean> {
     return prisma.$transaction(async (tx) => {
+      // Under the account lock, so a revoke (which deletes pending credentials under it) cannot interleave.
+      await lockAccount(tx, accountId);
       const pending = await tx.pendingCredential.findUnique({ where: { id: pendingId } });
       if (!pending) return false;
-      await tx.pendingCredential.deleteMany({ where: { id: pendingId } });
+      const claimed = await tx.pendingCredential.deleteMany({ where: { id: pendingId } });
+      if (claimed.count === 0) return false;
       const user = await tx.user.findUnique({ where: { id: pending.userId }, select: { status: true } });
       if (user?.status !== 'active') return false;
       const now = clock.now();

@@ -50,7 +50,7 @@ export function cardActions(card: UserCard): CardAction[] {
   };
   const apiKey: CardConfirm = {
     title: 'Issue a new API key?',
-    text: `Issue a new API key for ${who(card)}? Their current key stops working at once; the new one goes to them by DM.`,
+    text: `Issue a new API key for ${who(card)}? Their current key stops working once the new one reaches them (by DM, or by an e-mailed link if they are not in Slack).`,
     confirm: 'Issue new key',
     style: 'danger',
   };
