@@ -14,6 +14,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }
   { name: 'export', load: () => import('./export.bench') },
   { name: 'scheduler', load: () => import('./scheduler.bench') },
   { name: 'load', load: () => import('./load.bench') },
+  { name: 'scim', load: () => import('./scim.bench') },
 ];
 
 async function main() {

@@ -169,9 +169,10 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   web.use(lastResortErrors(logger));
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
   const scheduler = createScheduler({
-    due: { prisma, audit, accountId, clock, outbox, policy: config.catalog.policy },
+    due: { prisma, audit, accountId, clock, outbox, policy: config.catalog.policy, noticesChannel: config.noticesChannel },
     send: {
       prisma,
+      accountId,
       outbox,
       delivery,
       links,

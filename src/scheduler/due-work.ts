@@ -24,6 +24,8 @@ export interface DueWorkDeps {
   clock: Clock;
   outbox: NoticeOutbox;
   policy: Policy;
+  /** Where channel digests go; without one the SCIM digest is not queued. */
+  noticesChannel?: string;
 }
 
 /** Invites sent `remindAfterHours` ago and reminded fewer than `maxResends` times: one batch. */

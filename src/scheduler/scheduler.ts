@@ -16,6 +16,7 @@ import {
   queuePasscodeWarnings,
   queueReminders,
 } from './due-work';
+import { queueScimDigest } from './scim-digest';
 import {
   type SendDeps,
   sendApprovalExpiries,
@@ -23,6 +24,7 @@ import {
   sendExpiryDms,
   sendPasscodeWarnings,
   sendReminders,
+  sendScimDigest,
 } from './send-notices';
 
 /** What one pass did, for logs and tests. */
@@ -33,6 +35,8 @@ export interface PassReport {
   passcodesWarned: number;
   passcodesExpired: number;
   approvalsExpired: number;
+  /** SCIM digests queued (0 or 1). */
+  scimDigests: number;
   sent: number;
   stopped: boolean;
 }
@@ -66,6 +70,7 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
       passcodesWarned: 0,
       passcodesExpired: 0,
       approvalsExpired: 0,
+      scimDigests: 0,
       sent: 0,
       stopped: false,
     };
@@ -76,6 +81,7 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
     if (!signal?.aborted) report.passcodesWarned = await queuePasscodeWarnings(deps.due);
     report.passcodesExpired = await drain(signal, () => expirePasscodes(deps.due));
     report.approvalsExpired = await drain(signal, () => expireApprovals(deps.due));
+    if (!signal?.aborted) report.scimDigests = await queueScimDigest(deps.due);
     if (!signal?.aborted) await pruneRateLimits(deps.due);
     if (!signal?.aborted) await pruneCredentialHandoffs(deps.due);
     report.sent += await drain(signal, () => sendReminders(deps.send, SEND_BATCH));
@@ -85,6 +91,7 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
     report.sent += await drain(signal, () => sendDigest(deps.send, 'expiring-soon'));
     report.sent += await drain(signal, () => sendPasscodeWarnings(deps.send, SEND_BATCH));
     report.sent += await drain(signal, () => sendApprovalExpiries(deps.send, SEND_BATCH));
+    report.sent += await drain(signal, () => sendScimDigest(deps.send));
     report.stopped = signal?.aborted ?? false;
     return report;
   }

@@ -13,6 +13,7 @@ import { formatWhen } from '../domain/format-when';
 import type { InviteLinks } from '../domain/invites/invite-links';
 import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { PrismaClient } from '../store/generated/client';
+import { readScimDigest, SCIM_DIGEST_RULE, type ScimDigest } from './scim-digest';
 
 /** The largest digest message (SPEC: at most 50 invites a message). */
 export const DIGEST_SIZE = 50;
@@ -43,12 +44,15 @@ export interface SchedulerNotifier {
   expiredInvites(inviter: DmRecipient, invites: ExpiredInvite[], more: number): Promise<boolean>;
   /** Posts a digest to the notices channel; false when there is no channel. */
   digest(kind: 'expired' | 'expiring-soon', entries: DigestEntry[]): Promise<boolean>;
+  /** Posts the digest of SCIM changes to the notices channel; false when there is no channel. */
+  scimDigest(digest: ScimDigest): Promise<boolean>;
   /** Updates an approval request's message and tells its requester. */
   approvalSettled(request: Awaited<ReturnType<ApprovalService['view']>>): Promise<void>;
 }
 
 export interface SendDeps {
   prisma: PrismaClient;
+  accountId: string;
   outbox: NoticeOutbox;
   notifier: SchedulerNotifier;
   delivery: Delivery;
@@ -198,5 +202,13 @@ export async function sendApprovalExpiries(deps: SendDeps, limit: number): Promi
   const claimed = await deps.outbox.claim('approval-expired', limit);
   return settle(deps, claimed, async (notice) => {
     await deps.notifier.approvalSettled(await deps.approvals.view(notice.subjectId));
+  });
+}
+
+/** One SCIM digest per call, oldest first (a digest is one message, so they go out in order). */
+export async function sendScimDigest(deps: SendDeps): Promise<number> {
+  const claimed = await deps.outbox.claim(SCIM_DIGEST_RULE, 1);
+  return settle(deps, claimed, async (notice) => {
+    await deps.notifier.scimDigest(await readScimDigest(deps.prisma, deps.accountId, notice.subjectId));
   });
 }

@@ -8,6 +8,7 @@ import type { Reply } from './reply';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
 import { expiredInvitesDm } from './views/expired-invites-dm';
+import { scimDigestMessage } from './views/scim-digest-message';
 
 export function createSchedulerNotifier(deps: {
   client: WebClient;
@@ -28,6 +29,12 @@ export function createSchedulerNotifier(deps: {
     async digest(kind, entries) {
       if (!deps.noticesChannel) return false;
       const message = digestMessage(kind, entries);
+      await deps.client.chat.postMessage({ channel: deps.noticesChannel, text: message.text, blocks: asBlocks(message.blocks) });
+      return true;
+    },
+    async scimDigest(digest) {
+      if (!deps.noticesChannel) return false;
+      const message = scimDigestMessage(digest);
       await deps.client.chat.postMessage({ channel: deps.noticesChannel, text: message.text, blocks: asBlocks(message.blocks) });
       return true;
     },

@@ -60,6 +60,9 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
       recorder.digests.push(entries);
       return true;
     },
+    async scimDigest() {
+      return true;
+    },
     async approvalSettled() {},
   };
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
@@ -67,6 +70,7 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
     due: { prisma, audit, accountId, clock, outbox, policy, batchSize },
     send: {
       prisma,
+      accountId,
       outbox,
       delivery,
       links: createInviteLinks({ secret: 'x'.repeat(32), publicUrl: 'http://roster.test' }),

@@ -1,0 +1,114 @@
+/**
+ * SCIM provisioning as an identity provider's first sync does it: 10 000 users created by
+ * `POST /scim/v2/Users` at 8 in flight (users/s, next to the same number of plain single-row inserts
+ * at 8 in flight), and `GET /Users?filter=userName eq "…"` against 100 000 users (p99, next to a plain
+ * lookup of the address), on the embedded store and on PostgreSQL (`TEST_POSTGRES_URL`).
+ * `BENCH_SCIM_USERS` / `BENCH_SCIM_DIRECTORY` shrink the sizes for a quick try.
+ */
+import { randomUUID } from 'node:crypto';
+import { forEachLimited } from '../src/domain/for-each-limited';
+import { type Harness, OWNER, startHarness } from '../test/support/roster-harness';
+import type { TargetName } from '../test/support/test-database';
+import { type BenchRow, percentile, ratio } from './bench-row';
+import { seedUsers } from './seed-bench';
+
+const PROVISIONED = Number(process.env.BENCH_SCIM_USERS ?? 10_000);
+const DIRECTORY = Number(process.env.BENCH_SCIM_DIRECTORY ?? 100_000);
+const IN_FLIGHT = 8;
+const LOOKUPS = 1_000;
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+async function scimToken(h: Harness): Promise<string> {
+  await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
+  const dm = await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('rs_')));
+  return (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+}
+
+async function provisioning(target: TargetName): Promise<{ scim: number; plain: number }> {
+  const h = await startHarness(target, { SEAT_LIMIT: '1000000', LOG_LEVEL: 'warn', CRON_SCHEDULE: '0 0 1 1 *' });
+  const token = await scimToken(h);
+  const indexes = Array.from({ length: PROVISIONED }, (_, i) => i);
+  let t = performance.now();
+  await forEachLimited(indexes, IN_FLIGHT, async (i) => {
+    const response = await fetch(`${h.baseUrl}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: [USER],
+        userName: `scim${i}@example.com`,
+        externalId: `okta-${i}`,
+        name: { givenName: 'Scim', familyName: `User ${i}` },
+        emails: [{ value: `scim${i}@example.com`, type: 'work', primary: true }],
+        active: true,
+      }),
+    });
+    if (response.status !== 201) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
+  });
+  const scimSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  await forEachLimited(indexes, IN_FLIGHT, async (i) => {
+    await h.roster.prisma.user.create({
+      data: { id: randomUUID(), accountId: h.roster.accountId, email: `plain${i}@example.com`, status: 'active' },
+    });
+  });
+  const plainSeconds = (performance.now() - t) / 1000;
+  await h.close();
+  return { scim: PROVISIONED / scimSeconds, plain: PROVISIONED / plainSeconds };
+}
+
+async function filtering(target: TargetName): Promise<{ scim: number; plain: number }> {
+  const h = await startHarness(target, { SEAT_LIMIT: '1000000', LOG_LEVEL: 'warn', CRON_SCHEDULE: '0 0 1 1 *' });
+  const token = await scimToken(h);
+  await seedUsers(h.roster, DIRECTORY);
+  const picks = Array.from({ length: LOOKUPS + 20 }, (_, i) => `bench${(i * 7919) % DIRECTORY}@example.com`);
+  const scim: number[] = [];
+  const plain: number[] = [];
+  for (const [i, email] of picks.entries()) {
+    // Mixed case, as identity providers send it; userName compares case-insensitively.
+    const filter = encodeURIComponent(`userName eq "${email.toUpperCase()}"`);
+    let t = performance.now();
+    const response = await fetch(`${h.baseUrl}/scim/v2/Users?filter=${filter}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as { totalResults?: number };
+    if (response.status !== 200 || body.totalResults !== 1) throw new Error(`filter answered ${response.status}`);
+    const scimMs = performance.now() - t;
+    t = performance.now();
+    await h.roster.prisma.user.findUnique({ where: { accountId_email: { accountId: h.roster.accountId, email } } });
+    const plainMs = performance.now() - t;
+    if (i >= 20) {
+      scim.push(scimMs);
+      plain.push(plainMs);
+    }
+  }
+  await h.close();
+  return { scim: percentile(scim, 99), plain: percentile(plain, 99) };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const targets: TargetName[] = process.env.TEST_POSTGRES_URL ? ['embedded', 'postgres'] : ['embedded'];
+  const rows: BenchRow[] = [];
+  for (const target of targets) {
+    const store = target === 'embedded' ? 'embedded store' : 'PostgreSQL';
+    const made = await provisioning(target);
+    rows.push({
+      benchmark: `SCIM provisioning, ${PROVISIONED} users (${store})`,
+      measure: 'users/s',
+      value: made.scim.toFixed(0),
+      baseline: made.plain.toFixed(0),
+      ratio: ratio(made.scim, made.plain),
+      notes: `POST /scim/v2/Users at ${IN_FLIGHT} in flight through the change layer (account lock, seats, audit); baseline = the same number of single-row INSERTs at ${IN_FLIGHT} in flight`,
+    });
+    const found = await filtering(target);
+    rows.push({
+      benchmark: `SCIM filter, ${DIRECTORY} users (${store})`,
+      measure: 'p99 (ms)',
+      value: found.scim.toFixed(1),
+      baseline: found.plain.toFixed(1),
+      ratio: ratio(found.scim, found.plain),
+      notes: `${LOOKUPS} sequential GET /Users?filter=userName eq "…" (upper-cased address); baseline = findUnique on the address`,
+    });
+  }
+  if (!process.env.TEST_POSTGRES_URL) rows.push({ benchmark: 'SCIM (PostgreSQL)', measure: '—', value: 'set TEST_POSTGRES_URL' });
+  return rows;
+}
