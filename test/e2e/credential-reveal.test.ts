@@ -4,29 +4,18 @@
  * it once. A key replaces the current one only once it has been sent: when the e-mail fails, the old
  * key keeps working and the admin is told which e-mail failed. Nothing secret is stored in plaintext.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealed } from '../../src/domain/credentials/secret-seal';
 import { hashToken } from '../../src/domain/secrets';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { seedUser } from '../support/seed';
 import { startSmtp, type TestSmtp } from '../support/smtp';
+import { dumpStore } from '../support/store-dump';
 import { testTargets } from '../support/test-database';
 import { createBrowser, csrfOf, postJson } from '../support/web-client';
 
 const BOUNCING = 'bounce@example.com';
-
-/** Every row of every table, as text. */
-async function dumpStore(h: Harness): Promise<string> {
-  const tables = await h.roster.prisma.$queryRaw<
-    { tablename: string }[]
-  >`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
-  let dump = '';
-  for (const { tablename } of tables) {
-    const rows = await h.roster.prisma.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${tablename}"`);
-    dump += `${tablename}\n${JSON.stringify(rows)}\n`;
-  }
-  return dump;
-}
 
 describe.each(testTargets())('credentials for holders outside Slack (%s store)', (target) => {
   let h: Harness;
@@ -228,10 +217,10 @@ describe.each(testTargets())('credentials for holders outside Slack (%s store)',
     expect(row.sealed).toMatch(/^v1\./);
     // The database alone (the token's hash, the row) does not open it.
     expect(openSealed(row.sealed as string, row.tokenHash, row.id)).toBeNull();
-    const before = await dumpStore(h);
+    const before = await dumpStore(h.roster);
     const key = await reveal(link);
     expect(openSealed(row.sealed as string, token, row.id)).toBe(key);
-    const after = await dumpStore(h);
+    const after = await dumpStore(h.roster);
     for (const secret of [key, token]) {
       expect(before).not.toContain(secret);
       expect(after).not.toContain(secret);

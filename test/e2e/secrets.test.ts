@@ -1,20 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { seedUser } from '../support/seed';
+import { dumpStore } from '../support/store-dump';
 import { createBrowser, csrfOf, outboxLinks, postJson } from '../support/web-client';
-
-/** Every row of every table, as text. */
-async function dumpStore(h: Harness): Promise<string> {
-  const tables = await h.roster.prisma.$queryRaw<
-    { tablename: string }[]
-  >`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
-  let dump = '';
-  for (const { tablename } of tables) {
-    const rows = await h.roster.prisma.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${tablename}"`);
-    dump += `${tablename}\n${JSON.stringify(rows)}\n`;
-  }
-  return dump;
-}
 
 describe('secrets are stored hashed, shown once, never logged', () => {
   let h: Harness;
@@ -59,7 +47,7 @@ describe('secrets are stored hashed, shown once, never logged', () => {
     expect((await postJson(`${h.baseUrl}/api/v1/auth/verify`, { apiKey: secrets.find((s) => s.startsWith('rk_')) })).status).toBe(
       200,
     );
-    const store = await dumpStore(h);
+    const store = await dumpStore(h.roster);
     const logs = h.logs();
     const channelMessages = JSON.stringify(
       h.fake.calls.filter((c) => c.method !== 'chat.postMessage' || !String(c.args.channel).startsWith('D')),
