@@ -2,11 +2,13 @@
  * Changes to one user's record: name and e-mail, groups, custom properties, disable / enable,
  * revoke (every credential and pending link stops working), and ownership transfer.
  */
+
 import { fail, RosterError } from '../../errors';
 import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserCard } from '../directory/user-view';
 import { isValidEmail, normaliseEmail } from '../email';
+import { findGroup } from '../groups/find-group';
 import type { IssuedLink } from '../invites/invite-links';
 import { ADMIN_ROLE } from '../roles/catalog';
 import type { Applied, ChangeHandler } from './change-handler';
@@ -115,22 +117,23 @@ export const groups: ChangeHandler<'groups', UserCard> = {
     return changeOneUser(context, change.user, {
       action: 'user.groups-changed',
       async mutate(user) {
-        const all = await tx.group.findMany({ where: { accountId } });
-        const find = (name: string) => {
-          const group = all.find((g) => g.name.toLowerCase() === name.trim().toLowerCase());
-          if (!group) throw fail.notFound(`There is no group \`${name}\`. See \`/users group list\`.`, { field: 'groups' });
+        const find = async (name: string) => {
+          const group = await findGroup(tx, accountId, name, 'groups');
           if (group.kind === 'all_users') {
             throw fail.badInput('Everyone is in All Users; its members cannot be added or removed by hand.', { field: 'groups' });
           }
           return group;
         };
         for (const name of change.remove) {
-          const group = find(name);
+          const group = await find(name);
           const removed = await tx.groupMembership.deleteMany({ where: { userId: user.id, groupId: group.id } });
           if (removed.count === 0) throw fail.badInput(`${user.email} is not in ${group.name}.`, { field: 'groups' });
         }
         for (const name of change.add) {
-          await tx.groupMembership.createMany({ data: [{ userId: user.id, groupId: find(name).id }], skipDuplicates: true });
+          await tx.groupMembership.createMany({
+            data: [{ userId: user.id, groupId: (await find(name)).id }],
+            skipDuplicates: true,
+          });
         }
       },
       stored: (id) => ({ ...change, user: { id } }),
