@@ -1,29 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
 import type { Harness } from '../support/roster-harness';
 import { OWNER, startHarness } from '../support/roster-harness';
 import { seedUser } from '../support/seed';
 
-const CHANNEL = 'C0APPROVALS';
-
-/** The request id carried by the Approve button of the latest approval message. */
-function latestRequestButton(h: Harness): string {
-  const post = h.fake
-    .callsTo('chat.postMessage')
-    .filter((c) => c.args.channel === CHANNEL)
-    .at(-1);
-  const blocks = post?.args.blocks as { elements?: { action_id: string; value: string }[] }[];
-  const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'approval.approve');
-  if (!button) throw new Error('no approval message');
-  return button.value;
-}
-
-async function decide(h: Harness, slackUserId: string, id: string, approve: boolean, reason = '') {
-  return h.slack.viewSubmission(slackUserId, {
-    callbackId: 'approval.modal',
-    privateMetadata: JSON.stringify({ id, approve }),
-    values: { 'approval.reason': { 'approval.reason': { type: 'plain_text_input', value: reason } } },
-  });
-}
+const CHANNEL = APPROVALS_CHANNEL;
 
 describe('approvals (embedded store)', () => {
   let h: Harness;

@@ -1,29 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { directoryState, seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
-const CHANNEL = 'C0APPROVALS';
-
-/** The request id carried by the Approve button of the latest approval message. */
-function latestRequestButton(h: Harness): string {
-  const post = h.fake
-    .callsTo('chat.postMessage')
-    .filter((c) => c.args.channel === CHANNEL)
-    .at(-1);
-  const blocks = post?.args.blocks as { elements?: { action_id: string; value: string }[] }[];
-  const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'approval.approve');
-  if (!button) throw new Error('no approval message');
-  return button.value;
-}
-
-async function approve(h: Harness, slackUserId: string, id: string) {
-  return h.slack.viewSubmission(slackUserId, {
-    callbackId: 'approval.modal',
-    privateMetadata: JSON.stringify({ id, approve: true }),
-    values: { 'approval.reason': { 'approval.reason': { type: 'plain_text_input', value: '' } } },
-  });
-}
+const CHANNEL = APPROVALS_CHANNEL;
+const approve = (h: Harness, slackUserId: string, id: string) => decide(h, slackUserId, id, true);
 
 async function ownerEmail(h: Harness): Promise<string | undefined> {
   return (await h.roster.prisma.account.findFirstOrThrow({ include: { owner: true } })).owner?.email;

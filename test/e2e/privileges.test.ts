@@ -10,33 +10,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { presetPath } from '../../src/domain/roles/catalog';
+import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { seedUser } from '../support/seed';
 
-const CHANNEL = 'C0APPROVALS';
+const CHANNEL = APPROVALS_CHANNEL;
+const latestRequest = (h: Harness) => latestRequestButton(h);
+const approve = (h: Harness, slackUserId: string, id: string) => decide(h, slackUserId, id, true);
 type View = { callback_id: string; private_metadata: string };
 const select = (value: string) => ({ type: 'static_select', selected_option: { value } });
 const input = (value: string) => ({ type: 'plain_text_input', value });
-
-/** The request id carried by the Approve button of the latest approval message. */
-function latestRequest(h: Harness): string {
-  const post = h.fake
-    .callsTo('chat.postMessage')
-    .filter((c) => c.args.channel === CHANNEL)
-    .at(-1);
-  const blocks = post?.args.blocks as { elements?: { action_id: string; value: string }[] }[];
-  const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'approval.approve');
-  if (!button) throw new Error('no approval message');
-  return button.value;
-}
-
-function approve(h: Harness, slackUserId: string, id: string) {
-  return h.slack.viewSubmission(slackUserId, {
-    callbackId: 'approval.modal',
-    privateMetadata: JSON.stringify({ id, approve: true }),
-    values: { 'approval.reason': { 'approval.reason': { type: 'plain_text_input', value: '' } } },
-  });
-}
 
 async function rolesOf(h: Harness, email: string): Promise<string[]> {
   const held = await h.roster.prisma.userRole.findMany({ where: { user: { email } }, include: { role: true } });
