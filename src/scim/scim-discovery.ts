@@ -1,7 +1,7 @@
 /** SCIM discovery (RFC 7644 §4): what Roster supports, the resource types and the User schema. */
-import { type Response, Router } from 'express';
+import { Router } from 'express';
 import { GROUP_SCHEMA } from './scim-group-routes';
-import { LIST_SCHEMA } from './scim-http';
+import { send, sendList } from './scim-http';
 import { USER_SCHEMA } from './scim-user-resource';
 
 function attribute(name: string, type: string, extra: Record<string, unknown> = {}) {
@@ -63,7 +63,7 @@ const GROUP_SCHEMA_RESOURCE = {
 };
 
 /** The discovery endpoints under the SCIM base. */
-export function discoveryRoutes(baseUrl: string, send: (res: Response, status: number, body: unknown) => void): Router {
+export function discoveryRoutes(baseUrl: string): Router {
   const router = Router();
   router.get('/ServiceProviderConfig', (_req, res) =>
     send(res, 200, {
@@ -102,9 +102,7 @@ export function discoveryRoutes(baseUrl: string, send: (res: Response, status: n
     meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/Group` },
   };
   const types = [userType, groupType];
-  router.get('/ResourceTypes', (_req, res) =>
-    send(res, 200, { schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: types }),
-  );
+  router.get('/ResourceTypes', (_req, res) => sendList(res, 1, types.length, types));
   router.get('/ResourceTypes/:id', (req, res, next) => {
     const type = types.find((t) => t.id === req.params.id);
     return type ? send(res, 200, type) : next();
@@ -113,9 +111,7 @@ export function discoveryRoutes(baseUrl: string, send: (res: Response, status: n
     ...schema,
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id}` },
   }));
-  router.get('/Schemas', (_req, res) =>
-    send(res, 200, { schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: schemas }),
-  );
+  router.get('/Schemas', (_req, res) => sendList(res, 1, schemas.length, schemas));
   router.get('/Schemas/:id', (req, res, next) => {
     const schema = schemas.find((s) => s.id === req.params.id);
     return schema ? send(res, 200, schema) : next();

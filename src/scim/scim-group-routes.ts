@@ -9,7 +9,7 @@ import type { ChangeService } from '../domain/changes/change-service';
 import type { GroupWithMembers, ScimDirectory } from '../domain/scim/scim-directory';
 import { ScimError } from './scim-errors';
 import { groupFilterWhere } from './scim-filter';
-import { applyPatch, LIST_SCHEMA, paging, patchOperations, queryText, send, UUID } from './scim-http';
+import { applyPatch, paging, patchOperations, queryText, send, sendList, UUID } from './scim-http';
 import { etagOf, project, versionFromIfMatch } from './scim-user-resource';
 
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -106,13 +106,12 @@ export function groupRoutes(deps: { scim: ScimDirectory; changes: ChangeService;
       const { total, groups } = await scim.listGroups(filter ? groupFilterWhere(filter) : {}, skip, take);
       const attributes = queryText(req.query.attributes);
       const excluded = queryText(req.query.excludedAttributes);
-      send(res, 200, {
-        schemas: [LIST_SCHEMA],
-        totalResults: total,
+      sendList(
+        res,
         startIndex,
-        itemsPerPage: groups.length,
-        Resources: groups.map((group) => project(groupResource(group, baseUrl), attributes, excluded)),
-      });
+        total,
+        groups.map((group) => project(groupResource(group, baseUrl), attributes, excluded)),
+      );
     }),
   );
 

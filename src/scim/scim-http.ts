@@ -15,6 +15,17 @@ export function send(res: Response, status: number, body: unknown) {
   res.status(status).type(CONTENT_TYPE).send(JSON.stringify(body));
 }
 
+/** Answers a ListResponse: `resources` is the page starting at `startIndex` of `total`. */
+export function sendList(res: Response, startIndex: number, total: number, resources: unknown[]) {
+  send(res, 200, {
+    schemas: [LIST_SCHEMA],
+    totalResults: total,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  });
+}
+
 export function integer(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !/^-?\d{1,9}$/.test(value))

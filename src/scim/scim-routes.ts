@@ -16,7 +16,7 @@ import { discoveryRoutes } from './scim-discovery';
 import { ERROR_SCHEMA, errorBody, ScimError, scimErrorOf } from './scim-errors';
 import { userFilterWhere } from './scim-filter';
 import { groupRoutes } from './scim-group-routes';
-import { applyPatch, LIST_SCHEMA, paging, patchOperations, queryText, send, UUID } from './scim-http';
+import { applyPatch, paging, patchOperations, queryText, send, sendList, UUID } from './scim-http';
 import {
   attributesOf,
   etagOf,
@@ -70,7 +70,7 @@ export function scimRoutes(deps: {
     fn(req, res).catch(next);
   };
 
-  router.use(SCIM_BASE, discoveryRoutes(baseUrl, send));
+  router.use(SCIM_BASE, discoveryRoutes(baseUrl));
 
   async function found(id: string) {
     const user = UUID.test(id) ? await scim.get(id) : null;
@@ -107,13 +107,12 @@ export function scimRoutes(deps: {
       const { total, users } = await scim.list(where, skip, take);
       const attributes = queryText(req.query.attributes);
       const excluded = queryText(req.query.excludedAttributes);
-      send(res, 200, {
-        schemas: [LIST_SCHEMA],
-        totalResults: total,
+      sendList(
+        res,
         startIndex,
-        itemsPerPage: users.length,
-        Resources: users.map((user) => project(userResource(user, baseUrl), attributes, excluded)),
-      });
+        total,
+        users.map((user) => project(userResource(user, baseUrl), attributes, excluded)),
+      );
     }),
   );
 
