@@ -10,6 +10,7 @@ import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
 import { ADMIN_ROLE, type Catalog } from '../roles/catalog';
+import { applyCatalog } from './apply-catalog';
 
 export const ALL_USERS_GROUP = 'All Users';
 export const DEFAULT_GROUP = 'Default';
@@ -36,35 +37,7 @@ export async function bootstrapAccount(deps: {
       (await tx.account.create({ data: { name: 'Roster account' } }));
     const accountId = account.id;
 
-    for (const role of catalog.roles) {
-      const data = {
-        name: role.name,
-        description: role.description,
-        precedence: role.precedence,
-        permissions: role.permissions,
-        product: role.product ?? null,
-        scoped: role.scoped,
-      };
-      await tx.role.upsert({
-        where: { accountId_key: { accountId, key: role.key } },
-        create: { accountId, key: role.key, ...data },
-        update: data,
-      });
-    }
-    for (const permission of catalog.permissions) {
-      const data = { description: permission.description, grantableTo: permission.grantableTo };
-      await tx.permission.upsert({
-        where: { accountId_key: { accountId, key: permission.key } },
-        create: { accountId, key: permission.key, ...data },
-        update: data,
-      });
-    }
-    for (const kind of ['all_users', 'default'] as const) {
-      const exists = await tx.group.findFirst({ where: { accountId, kind } });
-      if (!exists) {
-        await tx.group.create({ data: { accountId, kind, name: kind === 'all_users' ? ALL_USERS_GROUP : DEFAULT_GROUP } });
-      }
-    }
+    await applyCatalog(tx, accountId, catalog);
 
     if ((await tx.user.count({ where: { accountId } })) > 0) return { accountId, createdOwner: null };
     if (!ownerEmail) {
