@@ -15,7 +15,10 @@ const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 const envSchema = z.object({
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, 'a bot token starting with xoxb-'),
+  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-\S+$/, 'a bot token starting with xoxb-')),
+  SLACK_CLIENT_ID: optional(z.string().regex(/^\d+\.\d+$/, 'a client ID such as 1234567890.1234567890')),
+  SLACK_CLIENT_SECRET: optional(z.string().min(16, 'the Client Secret from Basic Information')),
+  SLACK_STATE_SECRET: optional(z.string().min(16, 'at least 16 random characters')),
   SLACK_SIGNING_SECRET: optional(z.string().min(8, 'the signing secret from Basic Information')),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-\S+$/, 'an app-level token starting with xapp-')),
   SLACK_API_URL: optional(z.url('a URL such as https://slack.com/api/')),
@@ -54,9 +57,26 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+
+/** Distributed mode (any workspace installs Roster through Slack's OAuth flow): OAuth set, no bot token. */
+function isDistributed(env: NodeJS.ProcessEnv): boolean {
+  return !env.SLACK_BOT_TOKEN?.trim() && OAUTH_VARIABLES.some((name) => Boolean(env[name]?.trim()));
+}
+
 /** Rules across variables, checked even when other variables are bad so that one message names them all. */
 function crossChecks(env: NodeJS.ProcessEnv): string[] {
   const names: string[] = [];
+  const set = (name: string) => Boolean(env[name]?.trim());
+  if (isDistributed(env)) {
+    // Distributed mode: the OAuth install needs all three, HTTP mode, and a secret to seal the tokens with.
+    for (const name of OAUTH_VARIABLES) if (!set(name)) names.push(name);
+    if (!set('SLACK_SIGNING_SECRET')) names.push('SLACK_SIGNING_SECRET');
+    if (!set('ROSTER_SECRET')) names.push('ROSTER_SECRET');
+    if (set('SLACK_APP_TOKEN')) names.push('SLACK_APP_TOKEN');
+    return names;
+  }
+  if (!set('SLACK_BOT_TOKEN')) names.push('SLACK_BOT_TOKEN');
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) names.push('SLACK_SIGNING_SECRET');
   if (env.CRON_SCHEDULE && !isValidCron(env.CRON_SCHEDULE)) names.push('CRON_SCHEDULE');
   return names;
@@ -74,14 +94,27 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
     must: 'the Bot User OAuth Token (xoxb-…)',
     where: `Find it under OAuth & Permissions in your Slack app at ${SLACK_APPS}`,
   },
+  SLACK_CLIENT_ID: {
+    must: "the app's Client ID",
+    where: `For distributed mode (any workspace installs Roster): find it under Basic Information → App Credentials at ${SLACK_APPS}`,
+  },
+  SLACK_CLIENT_SECRET: {
+    must: "the app's Client Secret",
+    where: 'For distributed mode: find it under Basic Information → App Credentials',
+  },
+  SLACK_STATE_SECRET: {
+    must: 'at least 16 random characters',
+    where: 'For distributed mode: make one with `openssl rand -hex 32`; it signs the OAuth state',
+  },
   SLACK_SIGNING_SECRET: {
     must: "the app's Signing Secret",
     where:
-      'Find it under Basic Information → App Credentials. Only HTTP mode needs it: set SLACK_APP_TOKEN instead for Socket Mode',
+      'Find it under Basic Information → App Credentials. HTTP mode needs it (distributed mode too): set SLACK_APP_TOKEN instead for Socket Mode',
   },
   SLACK_APP_TOKEN: {
     must: 'an app-level token (xapp-…) with the connections:write scope',
-    where: 'Create it under Basic Information → App-Level Tokens, or leave it unset for HTTP mode',
+    where:
+      'Create it under Basic Information → App-Level Tokens, or leave it unset for HTTP mode (distributed mode runs in HTTP mode: leave it unset there)',
   },
   SLACK_API_URL: {
     must: 'a URL such as https://slack.com/api/',
@@ -128,7 +161,8 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
   },
   ROSTER_SECRET: {
     must: 'at least 32 random characters',
-    where: 'Make one with `openssl rand -hex 32` and set the same value on every replica',
+    where:
+      'Make one with `openssl rand -hex 32` and set the same value on every replica; distributed mode needs it to seal bot tokens',
   },
   LOG_LEVEL: { must: 'one of fatal, error, warn, info, debug, trace or silent', where: 'Leave it unset for info' },
 };
@@ -163,7 +197,10 @@ function stateOf(value: string | undefined): 'missing' | 'empty' | 'not valid' {
 /** The validated configuration every part of Roster is built from. */
 export interface Config {
   slack: {
-    botToken: string;
+    /** Single-workspace mode: the one workspace's bot token. Unset in distributed mode. */
+    botToken?: string;
+    /** Distributed mode: Slack's OAuth install, an account per workspace. */
+    oauth?: { clientId: string; clientSecret: string; stateSecret: string };
     signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
@@ -182,6 +219,8 @@ export interface Config {
   logLevel: string;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For decides the client address; false trusts none. */
   trustProxy: number | string[] | false;
+  /** ROSTER_SECRET as set (distributed mode requires it: bot tokens are sealed with a key derived from it). */
+  rosterSecret?: string;
   /** Key that derives invite links from their stored salt, so a resend can send the same link. */
   linkSecret: string;
   catalog: Catalog;
@@ -204,13 +243,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .sort(([a], [b]) => rank(a) - rank(b))
       .map(([name, fallback]) => describeVariable(name, stateOf(env[name]), fallback));
     // No bot token yet means the Slack app is not set up: say how to begin.
-    throw new ConfigError(configErrorMessage(lines, !env.SLACK_BOT_TOKEN?.trim()));
+    throw new ConfigError(configErrorMessage(lines, !env.SLACK_BOT_TOKEN?.trim() && !isDistributed(env)));
   }
   const e = parsed.data;
   const { catalog, source } = loadCatalog(e.ROSTER_CONFIG);
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
+      oauth:
+        e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && !e.SLACK_BOT_TOKEN
+          ? { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET }
+          : undefined,
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL && withTrailingSlash(e.SLACK_API_URL),
@@ -228,7 +271,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY ?? false,
-    linkSecret: e.ROSTER_SECRET ?? deriveLinkSecret(e.SLACK_SIGNING_SECRET ?? e.SLACK_APP_TOKEN ?? e.SLACK_BOT_TOKEN),
+    rosterSecret: e.ROSTER_SECRET,
+    linkSecret: e.ROSTER_SECRET ?? deriveLinkSecret(e.SLACK_SIGNING_SECRET ?? e.SLACK_APP_TOKEN ?? e.SLACK_BOT_TOKEN ?? ''),
     catalog,
     catalogSource: source,
   };

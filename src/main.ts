@@ -6,33 +6,24 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { WebClient } from '@slack/web-api';
 import express from 'express';
 import type { Logger } from 'pino';
+import type { AccountRegistry } from './account-registry';
 import { type Config, loadConfig } from './config';
-import { createServices } from './create-services';
-import { createLinkDelivery } from './delivery/link-delivery';
+import { type AccountScope, createAccountScope, type SharedDeps } from './create-account-scope';
 import { createMailer } from './delivery/mailer';
-import { bootstrapAccount } from './domain/account/bootstrap';
 import { createAssetService } from './domain/assets/asset-service';
-import { createAuditService } from './domain/audit/audit-service';
 import { type Clock, systemClock } from './domain/clock';
-import { createNoticeOutbox } from './domain/notices/notice-outbox';
 import { createScimDirectory } from './domain/scim/scim-directory';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
 import { scimRoutes } from './scim/scim-routes';
 import { createSlackApp } from './slack/app';
-import { createApprovalChannel } from './slack/approval-channel';
-import { boltLogger } from './slack/bolt-logger';
-import { createSchedulerNotifier } from './slack/scheduler-notifier';
 import type { SlackServices } from './slack/services';
-import { slackClientOptions } from './slack/slack-client-options';
-import { slackIdentity } from './slack/slack-identity';
-import { createDirectMessages, createHolderMessenger, createSlackProfiles } from './slack/slack-people';
-import { createViewStateStore } from './slack/views/view-state';
 import { type Database, openDatabase } from './store/database';
+import { distributedTenancy, nowhereAccount, passwordResetEverywhere, type ServedAccount, singleWorkspace } from './tenancy';
+import { type AccountRouters, accountRoutes } from './web/account-routes';
 import { apiRoutes } from './web/api-routes';
 import { createCsrf } from './web/csrf';
 import { healthRoutes } from './web/health-routes';
@@ -48,12 +39,16 @@ export interface RosterOptions {
 
 export interface Roster {
   config: Config;
+  /** Single-workspace mode: the one account's services (distributed mode: see `accounts`). */
   services: SlackServices;
   scheduler: Scheduler;
   prisma: Database['prisma'];
   /** The store, for operational reads (its kind, the embedded store's statistics). */
   database: Database;
+  /** Single-workspace mode: the one account's ID. */
   accountId: string;
+  /** Every account's services, by account ID (an account is served while installed). */
+  accounts: AccountRegistry<ServedAccount>;
   /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -78,126 +73,108 @@ export async function buildRoster(config: Config, options: RosterOptions = {}): 
 
 async function assemble(config: Config, database: Database, clock: Clock, logger: Logger): Promise<Roster> {
   const { prisma } = database;
-
-  const { accountId, createdOwner } = await bootstrapAccount({
+  const shared: SharedDeps = {
+    config,
     prisma,
-    catalog: config.catalog,
-    ownerEmail: config.ownerEmail,
-    clock,
-    audit: (id) => createAuditService({ db: prisma, accountId: id, clock }),
-  });
-  if (createdOwner) logger.info({ owner: createdOwner }, 'created the account owner');
-
-  const client = new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(logger) });
-  // Its own quiet client: a failure is reported in one line, not as one warning per retry.
-  const identity = await slackIdentity(
-    new WebClient(config.slack.botToken, {
-      ...slackClientOptions(config.slack.apiUrl),
-      logger: boltLogger(logger.child({}, { level: 'silent' })),
-    }),
-    config.slack.apiUrl,
-  );
-  const teamId = identity.teamId;
-  if (teamId) {
-    await prisma.account.updateMany({ where: { id: accountId, slackTeamId: null }, data: { slackTeamId: teamId } });
-  }
-  // The account is named after its workspace (shown on invite and password pages); a rename follows on the next start.
-  if (identity.teamName) {
-    await prisma.account.updateMany({
-      where: { id: accountId, slackTeamId: teamId, name: { not: identity.teamName } },
-      data: { name: identity.teamName },
-    });
-  }
-  const account = await prisma.account.findUniqueOrThrow({ where: { id: accountId } });
-  if (teamId && account.slackTeamId && account.slackTeamId !== teamId) {
-    throw new ConfigError(
-      `Roster cannot start: this directory belongs to Slack workspace ${account.slackTeamId}, but SLACK_BOT_TOKEN is for ${teamId}.`,
-    );
-  }
-
-  const audit = createAuditService({ db: prisma, accountId, clock });
-  const dm = createDirectMessages(client);
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    outboxDir: path.join(config.dataDir, 'outbox'),
-    // No variable of its own: mail comes from roster@ the host of PUBLIC_URL.
-    from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
-  });
-  const delivery = createLinkDelivery({ dm, mailer, logger, accountName: account.name });
-  const domain = createServices(config, {
-    prisma,
-    accountId,
     clock,
     logger,
-    profiles: createSlackProfiles(client),
-    messenger: createHolderMessenger(dm),
-    delivery,
-  });
-  const { links, approvals, signIn, passwordReset, handoff } = domain;
-  const services: SlackServices = {
-    ...domain,
-    dm,
-    approvalChannel: createApprovalChannel({ client, channel: config.approvalsChannel, dm, logger }),
-    viewState: createViewStateStore({ prisma, accountId, clock }),
+    mailer: createMailer({
+      smtpUrl: config.smtpUrl,
+      outboxDir: path.join(config.dataDir, 'outbox'),
+      // No variable of its own: mail comes from roster@ the host of PUBLIC_URL.
+      from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
+    }),
   };
+  const tenancy = config.slack.oauth ? distributedTenancy(shared) : await singleWorkspace(shared);
+  const { accounts } = tenancy;
+
+  const rateLimit = createRateLimit({ prisma, clock });
+  const csrf = createCsrf(config.linkSecret);
+  const routers = new WeakMap<AccountScope, AccountRouters>();
+  /** An account's web pages, API and SCIM routers, built on first use. */
+  function routersOf(scope: AccountScope): AccountRouters {
+    let built = routers.get(scope);
+    if (!built) {
+      const { signIn, passwordReset, handoff, changes, audit } = scope.services;
+      const accountId = scope.account.id;
+      built = {
+        pages: webPages({ signIn, passwordReset, handoff, rateLimit, csrf, logger }),
+        api: apiRoutes({
+          signIn,
+          assets: createAssetService({ prisma, accountId, audit }),
+          rateLimit,
+          logger,
+          accountRequired: tenancy.distributed,
+        }),
+        scim: scimRoutes({
+          scim: createScimDirectory({ prisma, accountId }),
+          changes,
+          rateLimit,
+          publicUrl: config.publicUrl,
+          logger,
+        }),
+      };
+      routers.set(scope, built);
+    }
+    return built;
+  }
+  // Requests that name no account are answered over an account that holds nothing.
+  const nowhereScope = createAccountScope(shared, nowhereAccount(), '');
+  const nowhere = routersOf(nowhereScope);
 
   const web = express();
   web.disable('x-powered-by');
   // Decides req.ip, which every rate limit and the audit trail use; false (the default) trusts no proxy.
   web.set('trust proxy', config.trustProxy);
   web.use(healthRoutes({ ready: database.ping }));
-  const rateLimit = createRateLimit({ prisma, clock });
-  web.use(webPages({ signIn, passwordReset, handoff, rateLimit, csrf: createCsrf(config.linkSecret), logger }));
   web.use(
-    apiRoutes({
-      signIn,
-      assets: createAssetService({ prisma, accountId, audit }),
-      rateLimit,
-      logger,
-    }),
-  );
-  web.use(
-    scimRoutes({
-      scim: createScimDirectory({ prisma, accountId }),
-      changes: domain.changes,
-      rateLimit,
-      publicUrl: config.publicUrl,
-      logger,
-    }),
-  );
-  const slack = createSlackApp({ config, services, web, teamId: () => account.slackTeamId ?? teamId });
-  web.use(lastResortErrors(logger));
-  const outbox = createNoticeOutbox({ prisma, accountId, clock });
-  const scheduler = createScheduler({
-    due: { prisma, audit, accountId, clock, outbox, policy: config.catalog.policy, noticesChannel: config.noticesChannel },
-    send: {
+    accountRoutes({
       prisma,
-      accountId,
-      outbox,
-      delivery,
-      links,
-      approvals,
-      logger,
-      notifier: createSchedulerNotifier({
-        client,
-        dm,
-        approvalChannel: services.approvalChannel,
-        noticesChannel: config.noticesChannel,
+      routersOf: async (accountId) => {
+        const scope = await accounts.forId(accountId);
+        return scope && routersOf(scope);
+      },
+      nowhere,
+      forgot: webPages({
+        ...nowhereScope.services,
+        passwordReset: passwordResetEverywhere(shared, accounts),
+        rateLimit,
+        csrf,
+        logger,
       }),
-    },
+      defaultAccountId: tenancy.defaultAccountId,
+      logger,
+    }),
+  );
+  const slack = createSlackApp({
+    config,
+    logger,
+    web,
+    accountFor: async (source) => (await tenancy.forSlack(source))?.services ?? null,
+    installationStore: tenancy.installationStore,
+    uninstalled: tenancy.uninstalled,
+  });
+  web.use(lastResortErrors(logger));
+  const scheduler = createScheduler({
+    accounts: async () => (await tenancy.served()).map((scope) => scope.work),
     logger,
     cronSchedule: config.cronSchedule,
   });
 
   // Socket Mode has no HTTP receiver, so the web routes get their own server.
   let webServer: Server | null = null;
+  const single = tenancy.defaultAccountId ? await accounts.forId(tenancy.defaultAccountId) : null;
   return {
     config,
-    services,
+    get services(): SlackServices {
+      if (!single) throw new Error('distributed mode has no single account: use roster.accounts');
+      return single.services;
+    },
     scheduler,
     prisma,
     database,
-    accountId,
+    accountId: tenancy.defaultAccountId ?? '',
+    accounts,
     async start() {
       scheduler.start();
       if (!config.slack.appToken) {
@@ -247,7 +224,12 @@ async function main(): Promise<void> {
     const roster = await buildRoster(config, { logger });
     const port = await roster.start();
     logger.info(
-      { port, mode: config.slack.appToken ? 'socket' : 'http', store: config.databaseUrl ? 'postgres' : 'embedded' },
+      {
+        port,
+        mode: config.slack.appToken ? 'socket' : 'http',
+        workspaces: config.slack.oauth ? 'many (OAuth install)' : 'one',
+        store: config.databaseUrl ? 'postgres' : 'embedded',
+      },
       'Roster is running',
     );
     const shutdown = async () => {

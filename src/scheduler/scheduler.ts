@@ -1,6 +1,7 @@
 /**
- * The scheduler: one pass changes what is due (batch by batch) and then sends what the outbox
- * holds. Passes run on CRON_SCHEDULE in every replica; the database keeps them from doubling up.
+ * The scheduler: one pass goes through every installed account and, for each, changes what is due
+ * (batch by batch) and then sends what its outbox holds, with that account's Slack token only.
+ * Passes run on CRON_SCHEDULE in every replica; the database keeps them from doubling up.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
@@ -43,9 +44,20 @@ export interface PassReport {
 
 const SEND_BATCH = 100;
 
+/** One account's part of a pass: its store scope and its Slack. */
+export interface AccountWork {
+  due: DueWorkDeps;
+  send: SendDeps;
+}
+
 export type Scheduler = ReturnType<typeof createScheduler>;
 
-export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger: Logger; cronSchedule: string }) {
+export function createScheduler(deps: {
+  /** The accounts a pass serves, asked afresh each pass (an uninstalled workspace drops out). */
+  accounts: () => Promise<AccountWork[]>;
+  logger: Logger;
+  cronSchedule: string;
+}) {
   let task: ScheduledTask | null = null;
   let running: Promise<PassReport> | null = null;
   // Stopping the process stops a pass between batches; what it did is committed, the next pass goes on.
@@ -63,36 +75,45 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
   }
 
   async function pass(signal?: AbortSignal): Promise<PassReport> {
-    const report: PassReport = {
-      reminded: 0,
-      expired: 0,
-      expiringSoon: 0,
-      passcodesWarned: 0,
-      passcodesExpired: 0,
-      approvalsExpired: 0,
-      scimDigests: 0,
-      sent: 0,
-      stopped: false,
-    };
-    const startedAt = deps.due.clock.now();
-    report.expired = await drain(signal, () => expireInvites(deps.due));
-    report.reminded = await drain(signal, () => queueReminders(deps.due));
-    if (!signal?.aborted) report.expiringSoon = await queueExpiringSoon(deps.due);
-    if (!signal?.aborted) report.passcodesWarned = await queuePasscodeWarnings(deps.due);
-    report.passcodesExpired = await drain(signal, () => expirePasscodes(deps.due));
-    report.approvalsExpired = await drain(signal, () => expireApprovals(deps.due));
-    if (!signal?.aborted) report.scimDigests = await queueScimDigest(deps.due);
-    if (!signal?.aborted) await pruneRateLimits(deps.due);
-    if (!signal?.aborted) await pruneCredentialHandoffs(deps.due);
-    report.sent += await drain(signal, () => sendReminders(deps.send, SEND_BATCH));
-    if (!signal?.aborted) await awaitExpiriesInFlight(deps.due, startedAt);
-    report.sent += await drain(signal, () => sendExpiryDms(deps.send));
-    report.sent += await drain(signal, () => sendDigest(deps.send, 'expiry-digest'));
-    report.sent += await drain(signal, () => sendDigest(deps.send, 'expiring-soon'));
-    report.sent += await drain(signal, () => sendPasscodeWarnings(deps.send, SEND_BATCH));
-    report.sent += await drain(signal, () => sendApprovalExpiries(deps.send, SEND_BATCH));
-    report.sent += await drain(signal, () => sendScimDigest(deps.send));
+    const report = emptyReport();
+    const failures: unknown[] = [];
+    for (const account of await deps.accounts()) {
+      if (signal?.aborted) break;
+      try {
+        add(report, await accountPass(account, signal));
+      } catch (err) {
+        // One account's failure (its Slack, its data) does not hold up the others; the next pass retries it.
+        deps.logger.error({ err, accountId: account.due.accountId }, 'scheduler pass failed for an account');
+        failures.push(err);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
     report.stopped = signal?.aborted ?? false;
+    return report;
+  }
+
+  async function accountPass(account: AccountWork, signal?: AbortSignal): Promise<PassReport> {
+    const due = account.due;
+    const send = account.send;
+    const report = emptyReport();
+    const startedAt = due.clock.now();
+    report.expired = await drain(signal, () => expireInvites(due));
+    report.reminded = await drain(signal, () => queueReminders(due));
+    if (!signal?.aborted) report.expiringSoon = await queueExpiringSoon(due);
+    if (!signal?.aborted) report.passcodesWarned = await queuePasscodeWarnings(due);
+    report.passcodesExpired = await drain(signal, () => expirePasscodes(due));
+    report.approvalsExpired = await drain(signal, () => expireApprovals(due));
+    if (!signal?.aborted) report.scimDigests = await queueScimDigest(due);
+    if (!signal?.aborted) await pruneRateLimits(due);
+    if (!signal?.aborted) await pruneCredentialHandoffs(due);
+    report.sent += await drain(signal, () => sendReminders(send, SEND_BATCH));
+    if (!signal?.aborted) await awaitExpiriesInFlight(due, startedAt);
+    report.sent += await drain(signal, () => sendExpiryDms(send));
+    report.sent += await drain(signal, () => sendDigest(send, 'expiry-digest'));
+    report.sent += await drain(signal, () => sendDigest(send, 'expiring-soon'));
+    report.sent += await drain(signal, () => sendPasscodeWarnings(send, SEND_BATCH));
+    report.sent += await drain(signal, () => sendApprovalExpiries(send, SEND_BATCH));
+    report.sent += await drain(signal, () => sendScimDigest(send));
     return report;
   }
 
@@ -121,4 +142,24 @@ export function createScheduler(deps: { due: DueWorkDeps; send: SendDeps; logger
       await running?.catch(() => undefined);
     },
   };
+}
+
+function emptyReport(): PassReport {
+  return {
+    reminded: 0,
+    expired: 0,
+    expiringSoon: 0,
+    passcodesWarned: 0,
+    passcodesExpired: 0,
+    approvalsExpired: 0,
+    scimDigests: 0,
+    sent: 0,
+    stopped: false,
+  };
+}
+
+function add(total: PassReport, part: PassReport): void {
+  for (const key of Object.keys(total) as (keyof PassReport)[]) {
+    if (key !== 'stopped') total[key] += part[key];
+  }
 }

@@ -1,10 +1,15 @@
 /**
  * The Bolt app: HTTP mode on an Express receiver that also serves Roster's web routes, or
- * Socket Mode when an app token is set. Requests from another workspace are refused.
+ * Socket Mode when an app token is set; in distributed mode the receiver also runs Slack's OAuth
+ * install (/slack/install, /slack/oauth_redirect). Every request is resolved to its workspace's
+ * account first; a request from a workspace without Roster gets nothing and changes nothing.
  */
-import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, type Context, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { InstallationStore } from '@slack/oauth';
 import type { Express } from 'express';
+import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { bindAccount } from './account-context';
 import { registerActions } from './actions';
 import { registerApprovalActions } from './actions/approval-actions';
 import { boltLogger } from './bolt-logger';
@@ -23,15 +28,31 @@ export interface SlackApp {
   receiver: ExpressReceiver | SocketModeReceiver;
 }
 
+/** The workspace or organization a request came from, as Bolt's context has it. */
+export interface SlackSource {
+  teamId?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
+}
+
+/** The OAuth scopes Roster asks for when installed (the same as manifest.yml's). */
+export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'files:write'];
+
 export function createSlackApp(deps: {
   config: Config;
-  services: SlackServices;
+  logger: Logger;
   web: Express;
-  teamId: () => string | null;
+  /** The services of the account a request came from, or null when Roster is not installed there. */
+  accountFor: (source: SlackSource) => Promise<SlackServices | null>;
+  /** Distributed mode: where Slack's OAuth install keeps installations. */
+  installationStore?: InstallationStore;
+  /** Slack says the app was uninstalled, or its bot token revoked, in this workspace or organization. */
+  uninstalled: (source: SlackSource) => Promise<void>;
 }): SlackApp {
-  const { config, services } = deps;
-  const logger = boltLogger(services.logger);
+  const { config } = deps;
+  const logger = boltLogger(deps.logger);
   const clientOptions = slackClientOptions(config.slack.apiUrl);
+  const oauth = config.slack.oauth;
   const receiver = config.slack.appToken
     ? new SocketModeReceiver({ appToken: config.slack.appToken, logger, installerOptions: { clientOptions } })
     : new ExpressReceiver({
@@ -39,31 +60,62 @@ export function createSlackApp(deps: {
         app: deps.web,
         endpoints: '/slack/events',
         logger,
+        ...(oauth && {
+          clientId: oauth.clientId,
+          clientSecret: oauth.clientSecret,
+          stateSecret: oauth.stateSecret,
+          scopes: BOT_SCOPES,
+          installationStore: deps.installationStore,
+          installerOptions: {
+            directInstall: true,
+            clientOptions,
+            ...(config.slack.apiUrl && { authorizationUrl: new URL('/oauth/v2/authorize', config.slack.apiUrl).href }),
+          },
+        }),
       });
-  const app = new App({ token: config.slack.botToken, receiver, clientOptions, logger });
+  const app = new App({ ...(oauth ? {} : { token: config.slack.botToken }), receiver, clientOptions, logger });
 
   app.use(async ({ body, context, next, ack }) => {
-    const expected = deps.teamId();
-    const teamId = context.teamId ?? (body as { team_id?: string }).team_id;
-    if (expected && teamId && teamId !== expected) {
-      services.logger.warn({ teamId }, 'refused a request from another workspace');
+    const source = sourceOf(context, body);
+    const services = await deps.accountFor(source);
+    if (!services) {
+      deps.logger.warn(
+        { teamId: source.teamId, enterpriseId: source.enterpriseId },
+        'refused a request from a workspace without Roster',
+      );
       if (ack) await ack();
       return;
     }
+    bindAccount(context, services);
     await next();
   });
 
-  registerCommands(app, services);
-  registerActions(app, services);
-  registerApprovalActions(app, services);
-  registerApprovalViews(app, services);
-  registerUserModalSubmissions(app, services);
-  registerInviteSubmission(app, services);
-  registerBulkRolesSubmissions(app, services);
-  registerEvents(app, services);
+  // Uninstalled, or the bot token revoked: the workspace's tokens go at once; its directory stays.
+  app.event('app_uninstalled', async ({ context, body }) => deps.uninstalled(sourceOf(context, body)));
+  app.event('tokens_revoked', async ({ event, context, body }) => {
+    if (event.tokens.bot?.length) await deps.uninstalled(sourceOf(context, body));
+  });
+
+  registerCommands(app);
+  registerActions(app);
+  registerApprovalActions(app);
+  registerApprovalViews(app);
+  registerUserModalSubmissions(app);
+  registerInviteSubmission(app);
+  registerBulkRolesSubmissions(app);
+  registerEvents(app);
 
   app.error(async (error) => {
-    services.logger.error({ err: error }, 'unhandled error in a Slack listener');
+    deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   return { app, receiver };
+}
+
+function sourceOf(context: Context, body: unknown): SlackSource {
+  const raw = body as { team_id?: string; enterprise_id?: string; team?: { id?: string } };
+  return {
+    teamId: context.teamId ?? raw.team_id ?? raw.team?.id,
+    enterpriseId: context.enterpriseId ?? raw.enterprise_id,
+    isEnterpriseInstall: context.isEnterpriseInstall,
+  };
 }

@@ -20,7 +20,12 @@ const verifyBody = z.union([
   // With `email`, the passcode must be that user's and failures count against the address (like logins).
   z.strictObject({ passcode: z.string().min(1).max(200), email: z.string().max(254).optional() }),
 ]);
-const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1000) });
+const loginBody = z.strictObject({
+  email: z.string().max(254),
+  password: z.string().max(1000),
+  // Which account: its identifier (shown in App Home) or Slack team ID; one address may live in several.
+  account: z.string().min(1).max(100).optional(),
+});
 const assetBody = z.strictObject({
   kind: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a lower-case kind such as "dashboard"'),
   name: z.string().min(1).max(200),
@@ -50,7 +55,14 @@ function tooMany(res: Response, seconds: number, message: string) {
   res.set('Retry-After', String(seconds)).status(429).json({ error: 'rate_limited', message });
 }
 
-export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; rateLimit: RateLimit; logger: Logger }): Router {
+export function apiRoutes(deps: {
+  signIn: SignInService;
+  assets: AssetService;
+  rateLimit: RateLimit;
+  logger: Logger;
+  /** Many accounts: a sign-in must say which (the account it named was resolved before this router). */
+  accountRequired?: boolean;
+}): Router {
   const { signIn, assets, rateLimit, logger } = deps;
   const router = Router();
   router.use('/api/v1', express.json({ limit: '16kb' }), (_req, res, next) => {
@@ -127,6 +139,14 @@ export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; r
     safely(async (req, res) => {
       const body = loginBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);
+      if (deps.accountRequired && !body.data.account) {
+        res.status(400).json({
+          error: 'bad_request',
+          field: 'account',
+          message: '"account" is required: the account identifier shown in Roster\'s App Home in Slack, or the Slack team ID.',
+        });
+        return;
+      }
       const refund = await admitted(req, res, 'login');
       if (!refund) return;
       const result = await signIn.login(body.data.email, body.data.password, clientAddress(req));
@@ -158,9 +178,14 @@ export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; r
   router.use('/api/v1', (_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found', message: 'There is no such API route.' });
   });
-  // Body parser errors (bad JSON, too large, unsupported charset) and anything unexpected: JSON that
-  // names the problem, never Express's default page with a stack trace.
-  router.use('/api/v1', (error: unknown, _req: Request, res: Response, _next: (err?: unknown) => void) => {
+  router.use('/api/v1', apiErrors(logger));
+  return router;
+}
+
+// Body parser errors (bad JSON, too large, unsupported charset) and anything unexpected: JSON that
+// names the problem, never Express's default page with a stack trace.
+export function apiErrors(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, _next: (err?: unknown) => void) => {
     res.set('Cache-Control', 'no-store');
     const type = (error as { type?: string }).type;
     if (type === 'entity.parse.failed') {
@@ -182,6 +207,5 @@ export function apiRoutes(deps: { signIn: SignInService; assets: AssetService; r
     }
     logger.error({ err: error }, 'api request failed');
     res.status(500).json({ error: 'internal', message: 'Something went wrong; try again.' });
-  });
-  return router;
+  };
 }

@@ -67,17 +67,21 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
   };
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
   return createScheduler({
-    due: { prisma, audit, accountId, clock, outbox, policy, batchSize },
-    send: {
-      prisma,
-      accountId,
-      outbox,
-      delivery,
-      links: createInviteLinks({ secret: 'x'.repeat(32), publicUrl: 'http://roster.test' }),
-      approvals,
-      notifier,
-      logger: pino({ level: 'silent' }),
-    },
+    accounts: async () => [
+      {
+        due: { prisma, audit, accountId, clock, outbox, policy, batchSize },
+        send: {
+          prisma,
+          accountId,
+          outbox,
+          delivery,
+          links: createInviteLinks({ secret: 'x'.repeat(32), publicUrl: 'http://roster.test' }),
+          approvals,
+          notifier,
+          logger: pino({ level: 'silent' }),
+        },
+      },
+    ],
     logger: pino({ level: 'silent' }),
     cronSchedule: '*/5 * * * *',
   });

@@ -44,6 +44,13 @@ export interface VerifiedHolder {
   properties: Record<string, string>;
 }
 
+// Unknown addresses are checked against this, so they take as long as a wrong password (one per process).
+let dummy: Promise<string> | null = null;
+const dummyHash = () => {
+  dummy ??= hashPassword(randomToken());
+  return dummy;
+};
+
 /** What the invite page tells the invitee before they accept. */
 export interface InviteDetails {
   email: string;
@@ -74,9 +81,6 @@ export function createSignInService(deps: {
   onNoticeError: (error: unknown) => void;
 }) {
   const { prisma, accountId, clock, audit, throttle } = deps;
-  // Unknown addresses are checked against this, so they take as long as a wrong password.
-  const dummyHash = hashPassword(randomToken());
-
   function self(user: { id: string; email: string; name: string | null }): Actor {
     return { userId: user.id, email: user.email, name: user.name, roleKeys: [], permissions: new Set(), source: 'web' };
   }
@@ -326,7 +330,7 @@ export function createSignInService(deps: {
       return throttled(address, clientAddress, 'login', async () => {
         const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
         const usable = !!user && user.status === 'active' && user.signInMethod === 'password' && !!user.passwordHash;
-        const matches = await verifyPassword(password, (usable && user?.passwordHash) || (await dummyHash));
+        const matches = await verifyPassword(password, (usable && user?.passwordHash) || (await dummyHash()));
         if (!usable || !matches || !user) return null;
         await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: clock.now() } });
         return holder(user.id);

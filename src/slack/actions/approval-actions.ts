@@ -3,21 +3,22 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { fail } from '../../errors';
+import { servicesIn } from '../account-context';
 import { asView } from '../block-kit';
 import { ACTIONS } from '../ids';
 import { respondSafely } from '../respond-safely';
-import type { SlackServices } from '../services';
 import { approvalModal } from '../views/approval-modal';
 
 const requestId = z.uuid();
 
-export function registerApprovalActions(app: App, services: SlackServices): void {
+export function registerApprovalActions(app: App): void {
   for (const [actionId, approve] of [
     [ACTIONS.approvalApprove, true],
     [ACTIONS.approvalReject, false],
   ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, context }) => {
       await ack();
+      const services = servicesIn(context);
       // The click happened in a channel: refusals go to the clicker only.
       const reply = async (message: { text: string }) => {
         await client.chat.postEphemeral({ channel: body.channel?.id ?? body.user.id, user: body.user.id, text: message.text });

@@ -4,6 +4,7 @@
  */
 
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { servicesIn } from '../account-context';
 import { asView } from '../block-kit';
 import { sendApiKey, sendPasswordLink } from '../commands/credential-commands';
 import { openDeleteModal } from '../commands/delete-commands';
@@ -28,10 +29,10 @@ type ButtonArgs = Parameters<Parameters<App['action']>[1]>[0] & { body: BlockAct
 /** Registers a button listener with the shared acknowledge → actor → work → answer flow. */
 export function onButton(
   app: App,
-  services: SlackServices,
   actionId: string,
   work: (
     args: ButtonArgs & {
+      services: SlackServices;
       actor: Awaited<ReturnType<SlackServices['access']['actorForSlackUser']>>;
       reply: (r: Reply, replace?: boolean) => Promise<void>;
     },
@@ -39,6 +40,7 @@ export function onButton(
 ): void {
   app.action<BlockAction<ButtonAction>>(actionId, async (args) => {
     await args.ack();
+    const services = servicesIn(args.context);
     // Buttons on messages answer in place; buttons in App Home have no response_url, so they answer by DM.
     const reply = async (message: Reply, replace = false) => {
       if (!args.body.response_url) {
@@ -51,57 +53,57 @@ export function onButton(
     };
     await respondSafely(services.logger, reply, async () => {
       const actor = await services.access.actorForSlackUser(args.body.user.id, 'command');
-      await work({ ...(args as ButtonArgs), actor, reply });
+      await work({ ...(args as ButtonArgs), services, actor, reply });
     });
   });
 }
 
-export function registerActions(app: App, services: SlackServices): void {
-  onButton(app, services, ACTIONS.helpList, async ({ actor, reply }) => {
+export function registerActions(app: App): void {
+  onButton(app, ACTIONS.helpList, async ({ services, actor, reply }) => {
     const filter = { page: 1 };
     await reply(userListMessage(await services.directory.list(actor, filter), filter));
   });
 
   for (const actionId of [ACTIONS.listPrev, ACTIONS.listNext]) {
-    onButton(app, services, actionId, async ({ actor, action, reply }) => {
+    onButton(app, actionId, async ({ services, actor, action, reply }) => {
       const filter = parseListFilter(action.value);
       await reply(userListMessage(await services.directory.list(actor, filter), filter), true);
     });
   }
 
-  onButton(app, services, ACTIONS.listShow, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.listShow, async ({ services, actor, action, reply }) => {
     await reply(userCardMessage(await services.directory.card(actor, { email: parseButtonEmail(action.value) })));
   });
 
-  onButton(app, services, ACTIONS.cardResend, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.cardResend, async ({ services, actor, action, reply }) => {
     const change = { kind: 'resend' as const, user: { email: parseButtonEmail(action.value) } };
     await reply(await submitChange(services, actor, change, resendMessage));
   });
 
-  onButton(app, services, ACTIONS.cardInviteLink, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.cardInviteLink, async ({ services, actor, action, reply }) => {
     const change = { kind: 'invite-link' as const, user: { email: parseButtonEmail(action.value) } };
     await reply(await submitChange(services, actor, change, newLinkMessage));
   });
 
-  onButton(app, services, ACTIONS.cardEdit, async ({ actor, action, body, client }) => {
+  onButton(app, ACTIONS.cardEdit, async ({ services, actor, action, body, client }) => {
     await openEditModal(
       { services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id },
       { email: parseButtonEmail(action.value) },
     );
   });
 
-  onButton(app, services, ACTIONS.cardRoles, async ({ actor, action, body, client }) => {
+  onButton(app, ACTIONS.cardRoles, async ({ services, actor, action, body, client }) => {
     await openRolesModal(
       { services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id },
       { email: parseButtonEmail(action.value) },
     );
   });
 
-  onButton(app, services, ACTIONS.helpBulkRoles, async ({ actor, body, client }) => {
+  onButton(app, ACTIONS.helpBulkRoles, async ({ services, actor, body, client }) => {
     await openBulkRolesModal({ services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id });
   });
 
-  onButton(app, services, ACTIONS.cardDisable, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.cardDisable, async ({ services, actor, action, reply }) => {
     const change = { kind: 'disable' as const, user: { email: parseButtonEmail(action.value) } };
     await reply(
       await submitChange(
@@ -113,7 +115,7 @@ export function registerActions(app: App, services: SlackServices): void {
     );
   });
 
-  onButton(app, services, ACTIONS.cardEnable, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.cardEnable, async ({ services, actor, action, reply }) => {
     const change = { kind: 'enable' as const, user: { email: parseButtonEmail(action.value) } };
     await reply(
       await submitChange(
@@ -125,21 +127,21 @@ export function registerActions(app: App, services: SlackServices): void {
     );
   });
 
-  onButton(app, services, ACTIONS.cardApiKey, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.cardApiKey, async ({ services, actor, action, reply }) => {
     await reply(await sendApiKey(services, actor, { email: parseButtonEmail(action.value) }));
   });
 
-  onButton(app, services, ACTIONS.cardPasswordLink, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.cardPasswordLink, async ({ services, actor, action, reply }) => {
     await reply(await sendPasswordLink(services, actor, { email: parseButtonEmail(action.value) }));
   });
 
-  onButton(app, services, ACTIONS.cardClearLockout, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.cardClearLockout, async ({ services, actor, action, reply }) => {
     const { email } = await services.signIn.clearLockout(actor, parseButtonEmail(action.value));
     const card = await services.directory.card(actor, { email });
     await reply(changedCard((c) => `Cleared the sign-in lockout of ${c.email}.`)(card));
   });
 
-  onButton(app, services, ACTIONS.cardPasscode, async ({ actor, action, body, client }) => {
+  onButton(app, ACTIONS.cardPasscode, async ({ services, actor, action, body, client }) => {
     const user = await services.directory.userFor(actor, 'credentials:manage', { email: parseButtonEmail(action.value) });
     await client.views.open({
       trigger_id: body.trigger_id,
@@ -149,30 +151,30 @@ export function registerActions(app: App, services: SlackServices): void {
     });
   });
 
-  onButton(app, services, ACTIONS.cardDelete, async ({ actor, action, body, client }) => {
+  onButton(app, ACTIONS.cardDelete, async ({ services, actor, action, body, client }) => {
     await openDeleteModal({ actor, services, client, triggerId: body.trigger_id, channelId: body.channel?.id }, [
       { email: parseButtonEmail(action.value) },
     ]);
   });
 
-  onButton(app, services, ACTIONS.helpExport, async ({ actor, body, client, reply }) => {
+  onButton(app, ACTIONS.helpExport, async ({ services, actor, body, client, reply }) => {
     await exportToDm({ actor, services, client, respond: reply, slackUserId: body.user.id });
   });
 
-  onButton(app, services, ACTIONS.helpInvite, async ({ actor, body, client }) => {
+  onButton(app, ACTIONS.helpInvite, async ({ services, actor, body, client }) => {
     await openInviteModal({ actor, services, client, triggerId: body.trigger_id, channelId: body.channel?.id });
   });
 
   // Re-invite from the expiry digest and from App Home; App Home is published again so the row goes.
   for (const actionId of [ACTIONS.noticeReinvite, ACTIONS.homeReinvite]) {
-    onButton(app, services, actionId, async ({ actor, action, body, client, reply }) => {
+    onButton(app, actionId, async ({ services, actor, action, body, client, reply }) => {
       const change = { kind: 'reinvite' as const, user: { email: parseButtonEmail(action.value) } };
       await reply(await submitChange(services, actor, change, resendMessage));
       if (actionId === ACTIONS.homeReinvite) await publishHome(services, client, body.user.id);
     });
   }
 
-  onButton(app, services, ACTIONS.cardRevoke, async ({ actor, action, reply }) => {
+  onButton(app, ACTIONS.cardRevoke, async ({ services, actor, action, reply }) => {
     const change = { kind: 'revoke' as const, user: { email: parseButtonEmail(action.value) } };
     await reply(await submitChange(services, actor, change, revokedCard));
   });

@@ -3,6 +3,7 @@
  * run the subcommand's handler, and map any error to an ephemeral answer in one place.
  */
 import type { App } from '@slack/bolt';
+import { servicesIn } from '../account-context';
 import { publishHome } from '../events';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
@@ -71,8 +72,9 @@ const READ_ONLY = new Set<UsersCommand['kind']>([
   'bulk-roles',
 ]);
 
-export function registerCommands(app: App, services: SlackServices, handlers: Handlers = COMMAND_HANDLERS): void {
-  app.command('/users', async ({ ack, command, respond, client }) => {
+export function registerCommands(app: App, handlers: Handlers = COMMAND_HANDLERS): void {
+  app.command('/users', async ({ ack, command, respond, client, context }) => {
+    const services = servicesIn(context);
     await ack();
     const reply = async (message: Reply) => {
       await respond({ response_type: 'ephemeral', replace_original: false, ...message } as Parameters<typeof respond>[0]);

@@ -3,6 +3,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isRosterError } from '../../errors';
+import { servicesIn } from '../account-context';
 import { asView } from '../block-kit';
 import { ACTIONS } from '../ids';
 import type { SlackServices } from '../services';
@@ -25,12 +26,14 @@ export async function publishHome(services: SlackServices, client: WebClient, sl
   }
 }
 
-export function registerEvents(app: App, services: SlackServices): void {
-  app.event('app_home_opened', async ({ event, client }) => {
+export function registerEvents(app: App): void {
+  app.event('app_home_opened', async ({ event, client, context }) => {
+    const services = servicesIn(context);
     if (event.tab !== 'home') return;
     await publishHome(services, client, event.user);
   });
-  app.action(ACTIONS.homeRefresh, async ({ ack, body, client }) => {
+  app.action(ACTIONS.homeRefresh, async ({ ack, body, client, context }) => {
+    const services = servicesIn(context);
     await ack();
     await publishHome(services, client, body.user.id);
   });

@@ -6,6 +6,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { isRosterError } from '../../errors';
+import { servicesIn } from '../account-context';
 import { BLOCKS, VIEWS } from '../ids';
 import { errorText } from '../render-error';
 import { safeJson } from '../safe-json';
@@ -13,8 +14,9 @@ import type { SlackServices } from '../services';
 
 const metadataSchema = z.object({ id: z.uuid(), approve: z.boolean() });
 
-export function registerApprovalViews(app: App, services: SlackServices): void {
-  app.view(VIEWS.approvalDecision, async ({ ack, view, body }) => {
+export function registerApprovalViews(app: App): void {
+  app.view(VIEWS.approvalDecision, async ({ ack, view, body, context }) => {
+    const services = servicesIn(context);
     const metadata = metadataSchema.safeParse(safeJson(view.private_metadata));
     const reason = view.state.values[BLOCKS.approvalReason]?.[BLOCKS.approvalReason]?.value?.trim() ?? '';
     if (!metadata.success) {

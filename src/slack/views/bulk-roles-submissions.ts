@@ -9,6 +9,7 @@ import { skippedText } from '../../domain/changes/filter-targets';
 import type { BulkRolesResult } from '../../domain/changes/role-changes';
 import { splitEmailList } from '../../domain/email';
 import { fail } from '../../errors';
+import { servicesIn } from '../account-context';
 import { BLOCKS, VIEWS } from '../ids';
 import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
@@ -24,8 +25,9 @@ function savedReply(result: BulkRolesResult): Reply {
   };
 }
 
-export function registerBulkRolesSubmissions(app: App, services: SlackServices): void {
-  app.view<ViewSubmitAction>(VIEWS.bulkRoles, async ({ ack, body, view, client }) => {
+export function registerBulkRolesSubmissions(app: App): void {
+  app.view<ViewSubmitAction>(VIEWS.bulkRoles, async ({ ack, body, view, client, context }) => {
+    const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
     const fields = { users: metadata.filter ? BLOCKS.bulkAssign : BLOCKS.bulkUsers, roles: BLOCKS.bulkAssign };
@@ -67,7 +69,8 @@ export function registerBulkRolesSubmissions(app: App, services: SlackServices):
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.bulkRolesReview, async ({ ack, body, view, client }) => {
+  app.view<ViewSubmitAction>(VIEWS.bulkRolesReview, async ({ ack, body, view, client, context }) => {
+    const services = servicesIn(context);
     const carried = parseMetadata(view.private_metadata);
     await submit(services, { ack, body, client }, {}, carried.channelId, async (actor) => {
       const metadata = await unpackMetadata(services, actor, carried);

@@ -1,5 +1,6 @@
 /** Submission of the invite modal: the same invite service as the command, errors on the field at fault. */
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import { servicesIn } from '../account-context';
 import { parseInvitees } from '../commands/parse-users-command';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
@@ -7,8 +8,9 @@ import { submitChange } from '../submit-change';
 import { inviteResultMessage } from './invite-result-message';
 import { parseMetadata, productLevels, selectedMany, selectedOneOrMany, submit, text } from './modal-submission';
 
-export function registerInviteSubmission(app: App, services: SlackServices): void {
-  app.view<ViewSubmitAction>(VIEWS.invite, async ({ ack, body, view, client }) => {
+export function registerInviteSubmission(app: App): void {
+  app.view<ViewSubmitAction>(VIEWS.invite, async ({ ack, body, view, client, context }) => {
+    const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
     const { blocks: productBlocks, levels: products } = productLevels(values, BLOCKS.inviteProductPrefix);

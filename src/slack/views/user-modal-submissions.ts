@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { EditResult } from '../../domain/changes/user-changes';
 import { roleLabel } from '../../domain/roles/role-grants';
 import { fail } from '../../errors';
+import { servicesIn } from '../account-context';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
@@ -16,8 +17,9 @@ import { deletionMessage } from './deletion-message';
 import { reissuedLinkText } from './invite-result-message';
 import { parseMetadata, productLevels, selected, selectedOneOrMany, submit, text, unpackMetadata } from './modal-submission';
 
-export function registerUserModalSubmissions(app: App, services: SlackServices): void {
-  app.view<ViewSubmitAction>(VIEWS.edit, async ({ ack, body, view, client }) => {
+export function registerUserModalSubmissions(app: App): void {
+  app.view<ViewSubmitAction>(VIEWS.edit, async ({ ack, body, view, client, context }) => {
+    const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
     const fields = { name: BLOCKS.editName, email: BLOCKS.editEmail };
@@ -39,7 +41,8 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.roles, async ({ ack, body, view, client }) => {
+  app.view<ViewSubmitAction>(VIEWS.roles, async ({ ack, body, view, client, context }) => {
+    const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
     const { blocks: productBlocks, levels: products } = productLevels(values, BLOCKS.rolesProductPrefix);
@@ -73,7 +76,8 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.passcode, async ({ ack, body, view, client }) => {
+  app.view<ViewSubmitAction>(VIEWS.passcode, async ({ ack, body, view, client, context }) => {
+    const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     await submit(services, { ack, body, client }, { tenure: BLOCKS.passcodeTenure }, metadata.channelId, (actor) => {
       const tenure = z.coerce.number().int().safeParse(selected(view.state.values, BLOCKS.passcodeTenure));
@@ -83,7 +87,8 @@ export function registerUserModalSubmissions(app: App, services: SlackServices):
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.deleteConfirm, async ({ ack, body, view, client }) => {
+  app.view<ViewSubmitAction>(VIEWS.deleteConfirm, async ({ ack, body, view, client, context }) => {
+    const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     await submit(services, { ack, body, client }, { reason: BLOCKS.deleteReason }, metadata.channelId, async (actor) => {
       const unpacked = await unpackMetadata(services, actor, metadata);

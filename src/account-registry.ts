@@ -1,0 +1,75 @@
+/**
+ * Every request is served by one account: a Slack request by the account of its workspace (or
+ * Enterprise Grid organization), a web or API request by the account its token, key or identifier
+ * names. The registry finds it and keeps each account's services (built over its settings and its
+ * Slack token) for a short while, so a request costs no lookup in the common case.
+ *
+ * Cached entries live `ttlMs`; this replica forgets an account at once when it is uninstalled or its
+ * settings change, and other replicas follow within `ttlMs` (see README, "Many workspaces").
+ */
+
+interface Cached<T> {
+  value: T;
+  until: number;
+}
+
+export interface AccountRegistry<Scope> {
+  /** The account installed in a workspace (`T…`) or organization (`E…`), or null. */
+  forInstallKey(installKey: string): Promise<Scope | null>;
+  /** The account with this ID while it is served (installed), or null. */
+  forId(accountId: string): Promise<Scope | null>;
+  /** Drops what is cached about an account (uninstalled, reinstalled, settings changed). */
+  forget(accountId: string): void;
+}
+
+export function createAccountRegistry<Scope>(deps: {
+  /** Which account a workspace or organization is installed as, from the store. */
+  accountOf: (installKey: string) => Promise<string | null>;
+  /** An account's services, built afresh from the store; null when it is not served. */
+  load: (accountId: string) => Promise<Scope | null>;
+  ttlMs: number;
+  now?: () => number;
+}): AccountRegistry<Scope> {
+  const now = deps.now ?? Date.now;
+  const accounts = new Map<string, Cached<string>>();
+  // Promises, so that concurrent requests for an account not yet cached share one load.
+  const scopes = new Map<string, Cached<Promise<Scope | null>>>();
+
+  function cached<K, T>(map: Map<K, Cached<T>>, key: K, load: () => T): T {
+    const hit = map.get(key);
+    if (hit && hit.until > now()) return hit.value;
+    const value = load();
+    map.set(key, { value, until: now() + deps.ttlMs });
+    return value;
+  }
+
+  async function forId(accountId: string): Promise<Scope | null> {
+    const loading = cached(scopes, accountId, () => deps.load(accountId));
+    try {
+      return await loading;
+    } catch (error) {
+      // A failed load is not remembered: the next request tries again.
+      if (scopes.get(accountId)?.value === loading) scopes.delete(accountId);
+      throw error;
+    }
+  }
+
+  return {
+    async forInstallKey(installKey) {
+      const hit = accounts.get(installKey);
+      let accountId: string | null = null;
+      if (hit && hit.until > now()) accountId = hit.value;
+      else {
+        accountId = await deps.accountOf(installKey);
+        // Only a hit is kept: a workspace that installs a moment later is found at once.
+        if (accountId) accounts.set(installKey, { value: accountId, until: now() + deps.ttlMs });
+      }
+      return accountId ? forId(accountId) : null;
+    },
+    forId,
+    forget(accountId) {
+      scopes.delete(accountId);
+      for (const [key, entry] of accounts) if (entry.value === accountId) accounts.delete(key);
+    },
+  };
+}

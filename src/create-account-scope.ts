@@ -1,0 +1,119 @@
+/**
+ * One account's part of the composition: its Slack client (its own bot token), its settings over the
+ * deployment's defaults, and over them its domain services, its Slack services and its scheduler work.
+ * main.ts builds one per account through the account registry.
+ */
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createServices } from './create-services';
+import { createLinkDelivery } from './delivery/link-delivery';
+import type { Mailer } from './delivery/mailer';
+import type { Clock } from './domain/clock';
+import { createNoticeOutbox } from './domain/notices/notice-outbox';
+import { type Catalog, loadCatalog, PRESETS, presetPath } from './domain/roles/catalog';
+
+const isPreset = (name: string): name is (typeof PRESETS)[number] => (PRESETS as readonly string[]).includes(name);
+
+import type { AccountWork } from './scheduler/scheduler';
+import { createApprovalChannel } from './slack/approval-channel';
+import { boltLogger } from './slack/bolt-logger';
+import { createSchedulerNotifier } from './slack/scheduler-notifier';
+import type { SlackServices } from './slack/services';
+import { slackClientOptions } from './slack/slack-client-options';
+import { createDirectMessages, createHolderMessenger, createSlackProfiles } from './slack/slack-people';
+import { createViewStateStore } from './slack/views/view-state';
+import type { Account, PrismaClient } from './store/generated/client';
+
+/** What every account's services share: the store, the clock, the logger, the mailer, the configuration. */
+export interface SharedDeps {
+  config: Config;
+  prisma: PrismaClient;
+  clock: Clock;
+  logger: Logger;
+  mailer: Mailer;
+}
+
+/** An account as served: its row, its Slack client and everything built over them. */
+export interface AccountScope {
+  account: Account;
+  client: WebClient;
+  services: SlackServices;
+  work: AccountWork;
+}
+
+/** The settings in force for an account: its own where set, else the deployment's (environment). */
+export function settingsOf(account: Account, config: Config) {
+  return {
+    seatLimit: account.seatLimit ?? config.seatLimit,
+    inviteTtlHours: account.inviteTtlHours ?? config.inviteTtlHours,
+    approvalsChannel: account.approvalsChannel ?? config.approvalsChannel,
+    noticesChannel: account.noticesChannel ?? config.noticesChannel,
+    catalog: account.catalogPreset ? presetCatalog(account.catalogPreset) : config.catalog,
+  };
+}
+
+const presets = new Map<string, Catalog>();
+
+/** A catalog preset by name, read once per process. */
+export function presetCatalog(name: string): Catalog {
+  let catalog = presets.get(name);
+  if (!catalog) {
+    if (!isPreset(name)) throw new Error(`there is no catalog preset ${name}`);
+    catalog = loadCatalog(presetPath(name)).catalog;
+    presets.set(name, catalog);
+  }
+  return catalog;
+}
+
+export function createAccountScope(shared: SharedDeps, account: Account, botToken: string): AccountScope {
+  const { config, prisma, clock } = shared;
+  const accountId = account.id;
+  const logger = shared.logger.child({ accountId });
+  const settings = settingsOf(account, config);
+  const client = new WebClient(botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(logger) });
+  const dm = createDirectMessages(client);
+  const delivery = createLinkDelivery({ dm, mailer: shared.mailer, logger, accountName: account.name });
+  const domain = createServices(
+    { ...settings, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
+    {
+      prisma,
+      accountId,
+      clock,
+      logger,
+      profiles: createSlackProfiles(client),
+      messenger: createHolderMessenger(dm),
+      delivery,
+    },
+  );
+  const approvalChannel = createApprovalChannel({ client, channel: settings.approvalsChannel, dm, logger });
+  const services: SlackServices = {
+    ...domain,
+    dm,
+    approvalChannel,
+    viewState: createViewStateStore({ prisma, accountId, clock }),
+  };
+  const outbox = createNoticeOutbox({ prisma, accountId, clock });
+  const work: AccountWork = {
+    due: {
+      prisma,
+      audit: domain.audit,
+      accountId,
+      clock,
+      outbox,
+      policy: settings.catalog.policy,
+      noticesChannel: settings.noticesChannel,
+    },
+    send: {
+      prisma,
+      accountId,
+      outbox,
+      delivery,
+      links: domain.links,
+      approvals: domain.approvals,
+      logger,
+      notifier: createSchedulerNotifier({ client, dm, approvalChannel, noticesChannel: settings.noticesChannel }),
+    },
+  };
+  return { account, client, services, work };
+}

@@ -1,0 +1,108 @@
+/**
+ * Slack's OAuth install of a workspace (or of an Enterprise Grid organization, org-wide): the first
+ * install creates the account, with the installing person as its owner and an Admin, and the role
+ * catalog and built-in groups; a reinstall replaces the installation and keeps the directory.
+ * Two installs of one workspace at once make one account.
+ */
+import { randomBytes } from 'node:crypto';
+import type { PrismaClient } from '../../store/generated/client';
+import type { Db } from '../../store/tx';
+import { systemActor } from '../access/actor';
+import type { AuditService } from '../audit/audit-service';
+import type { Clock } from '../clock';
+import { ADMIN_ROLE, type Catalog } from '../roles/catalog';
+import { applyCatalog } from './apply-catalog';
+
+/** Who and what was installed, as Slack's OAuth exchange and `users.info` told it. */
+export interface WorkspaceInstall {
+  /** `T…` of a workspace install or `E…` of an org-wide install: what later requests are matched by. */
+  installKey: string;
+  teamId: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
+  name: string;
+  installer: { slackUserId: string; email: string; name: string | null };
+  /** The whole installation, sealed by the caller (it holds the bot token). */
+  sealed: string;
+}
+
+export interface ProvisionResult {
+  accountId: string;
+  created: boolean;
+}
+
+export async function provisionWorkspace(
+  deps: { prisma: PrismaClient; catalog: Catalog; clock: Clock; audit: (accountId: string) => AuditService },
+  install: WorkspaceInstall,
+): Promise<ProvisionResult> {
+  return deps.prisma.$transaction(async (tx) => {
+    // One install of a given workspace at a time across replicas; released when the transaction ends.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240002, hashtext(${install.installKey}))`;
+    const where = install.isEnterpriseInstall
+      ? { slackEnterpriseId: install.enterpriseId ?? install.installKey }
+      : { slackTeamId: install.teamId ?? install.installKey };
+    const existing = await tx.account.findFirst({ where });
+    const account =
+      existing ??
+      (await tx.account.create({
+        data: { ...where, name: install.name, slug: await freeSlug(tx, install.name) },
+      }));
+    if (existing && existing.name !== install.name) {
+      await tx.account.update({ where: { id: existing.id }, data: { name: install.name } });
+    }
+    const accountId = account.id;
+    const data = {
+      installKey: install.installKey,
+      teamId: install.teamId,
+      enterpriseId: install.enterpriseId,
+      isEnterpriseInstall: install.isEnterpriseInstall,
+      installerSlackId: install.installer.slackUserId,
+      sealed: install.sealed,
+    };
+    await tx.slackInstallation.upsert({ where: { accountId }, create: { accountId, ...data }, update: data });
+    const audit = deps.audit(accountId);
+    if (existing) {
+      await audit.record(tx, systemActor('system'), {
+        action: 'account.reinstalled',
+        target: { id: null, email: install.installer.email },
+        after: { installedBy: install.installer.email },
+      });
+      return { accountId, created: false };
+    }
+
+    await applyCatalog(tx, accountId, deps.catalog);
+    const adminRole = await tx.role.findUniqueOrThrow({ where: { accountId_key: { accountId, key: ADMIN_ROLE } } });
+    const owner = await tx.user.create({
+      data: {
+        accountId,
+        email: install.installer.email,
+        name: install.installer.name,
+        slackUserId: install.installer.slackUserId,
+        status: 'active',
+        acceptedAt: deps.clock.now(),
+        roles: { create: { roleId: adminRole.id } },
+      },
+    });
+    await tx.account.update({ where: { id: accountId }, data: { ownerId: owner.id } });
+    await audit.record(tx, systemActor('system'), {
+      action: 'owner.created',
+      target: { id: owner.id, email: owner.email },
+      after: { status: 'active', roles: [ADMIN_ROLE], owner: true, installedFrom: install.installKey },
+    });
+    return { accountId, created: true };
+  });
+}
+
+/** A short, readable, unused identifier from the workspace's name: `acme`, or `acme-3f9a` when taken. */
+export async function freeSlug(db: Db, name: string): Promise<string> {
+  const base =
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 30) || 'account';
+  for (let candidate = base; ; candidate = `${base}-${randomBytes(2).toString('hex')}`) {
+    if (!(await db.account.findUnique({ where: { slug: candidate }, select: { id: true } }))) return candidate;
+  }
+}

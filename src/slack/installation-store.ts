@@ -1,0 +1,78 @@
+/**
+ * @slack/oauth's installation store over Roster's database. An installation (bot token included) is
+ * kept sealed with AES-256-GCM under a key derived from ROSTER_SECRET and bound to its workspace, is
+ * opened only to call Slack, and is never logged. Storing the first installation of a workspace
+ * creates its account; fetching goes through the account registry's cache.
+ */
+import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
+import type { WebClient } from '@slack/web-api';
+import type { WorkspaceInstall } from '../domain/account/provision-workspace';
+import { openSealed, SEAL_PURPOSE, sealSecret } from '../domain/credentials/secret-seal';
+
+/** `E…` for an org-wide install, else the workspace's `T…`: how requests find their installation. */
+export function installKeyOf(query: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }): string | null {
+  if (query.isEnterpriseInstall) return query.enterpriseId ?? null;
+  return query.teamId ?? null;
+}
+
+export function sealInstallation(installation: Installation, secret: string, installKey: string): string {
+  return sealSecret(JSON.stringify(installation), secret, installKey, SEAL_PURPOSE.installation);
+}
+
+/** The installation, or null when the sealed value does not open with this secret for this workspace. */
+export function openInstallation(sealed: string, secret: string, installKey: string): Installation | null {
+  const json = openSealed(sealed, secret, installKey, SEAL_PURPOSE.installation);
+  return json ? (JSON.parse(json) as Installation) : null;
+}
+
+export function createInstallationStore(deps: {
+  secret: string;
+  /** A Web API client for a token just granted (to ask Slack who installed). */
+  clientFor: (token: string) => WebClient;
+  provision: (install: WorkspaceInstall) => Promise<{ accountId: string }>;
+  /** The cached installation of a workspace or organization. */
+  installation: (installKey: string) => Promise<Installation | null>;
+  uninstall: (installKey: string) => Promise<void>;
+}): InstallationStore {
+  return {
+    async storeInstallation(installation) {
+      const isEnterpriseInstall = installation.isEnterpriseInstall === true;
+      const installKey = installKeyOf({
+        teamId: installation.team?.id,
+        enterpriseId: installation.enterprise?.id,
+        isEnterpriseInstall,
+      });
+      const token = installation.bot?.token;
+      if (!installKey || !token) throw new Error('Slack did not grant a bot token for a workspace; install again.');
+      // The installer becomes the owner: their e-mail, from Slack, with the new token.
+      const info = await deps.clientFor(token).users.info({ user: installation.user.id });
+      const email = info.user?.profile?.email?.trim().toLowerCase();
+      if (!email) throw new Error('Slack did not give the installer’s e-mail (scope users:read.email); install again.');
+      await deps.provision({
+        installKey,
+        teamId: installation.team?.id ?? null,
+        enterpriseId: installation.enterprise?.id ?? null,
+        isEnterpriseInstall,
+        name: (isEnterpriseInstall ? installation.enterprise?.name : installation.team?.name)?.trim() || installKey,
+        installer: {
+          slackUserId: installation.user.id,
+          email,
+          name: info.user?.real_name?.trim() || info.user?.profile?.real_name?.trim() || null,
+        },
+        sealed: sealInstallation(installation as Installation, deps.secret, installKey),
+      });
+    },
+
+    async fetchInstallation(query: InstallationQuery<boolean>) {
+      const key = installKeyOf(query);
+      const found = key ? await deps.installation(key) : null;
+      if (!found) throw new Error(`Roster is not installed in ${key ?? 'this workspace'}`);
+      return found;
+    },
+
+    async deleteInstallation(query: InstallationQuery<boolean>) {
+      const key = installKeyOf(query);
+      if (key) await deps.uninstall(key);
+    },
+  };
+}

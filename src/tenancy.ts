@@ -1,0 +1,233 @@
+/**
+ * Which accounts this deployment serves, and how a Slack request finds its own. Two modes:
+ * - one workspace (SLACK_BOT_TOKEN): one account, bootstrapped at start, the token from the environment;
+ * - many workspaces (Slack's OAuth install): an account per installed workspace or organization, its
+ *   token sealed in the store, created on first install and dormant (no token) after an uninstall.
+ */
+import type { Installation, InstallationStore } from '@slack/oauth';
+import { WebClient } from '@slack/web-api';
+import { type AccountRegistry, createAccountRegistry } from './account-registry';
+import { type AccountScope, createAccountScope, type SharedDeps } from './create-account-scope';
+import { systemActor } from './domain/access/actor';
+import { bootstrapAccount } from './domain/account/bootstrap';
+import { freeSlug, provisionWorkspace } from './domain/account/provision-workspace';
+import { createAuditService } from './domain/audit/audit-service';
+import type { PasswordReset } from './domain/credentials/password-reset';
+import { ConfigError } from './errors';
+import type { SlackSource } from './slack/app';
+import { boltLogger } from './slack/bolt-logger';
+import { createInstallationStore, installKeyOf, openInstallation } from './slack/installation-store';
+import { slackClientOptions } from './slack/slack-client-options';
+import { slackIdentity } from './slack/slack-identity';
+import type { Account } from './store/generated/client';
+
+/** An account as served, with its Slack installation in distributed mode. */
+export type ServedAccount = AccountScope & { installation: Installation | null };
+
+export interface Tenancy {
+  distributed: boolean;
+  accounts: AccountRegistry<ServedAccount>;
+  /** Single-workspace mode: the one account. */
+  defaultAccountId?: string;
+  /** The account of the workspace or organization a Slack request came from, or null. */
+  forSlack(source: SlackSource): Promise<ServedAccount | null>;
+  installationStore?: InstallationStore;
+  uninstalled(source: SlackSource): Promise<void>;
+  /** The accounts the scheduler serves now: installed ones only. */
+  served(): Promise<ServedAccount[]>;
+}
+
+/** How long this replica keeps an account's installation and services before reading them again. */
+export const ACCOUNT_CACHE_MS = 15_000;
+
+const present = <T>(value: T | null): value is T => value !== null;
+
+export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
+  const { config, prisma, clock, logger } = shared;
+  const botToken = config.slack.botToken as string;
+  const { accountId, createdOwner } = await bootstrapAccount({
+    prisma,
+    catalog: config.catalog,
+    ownerEmail: config.ownerEmail,
+    clock,
+    audit: (id) => createAuditService({ db: prisma, accountId: id, clock }),
+  });
+  if (createdOwner) logger.info({ owner: createdOwner }, 'created the account owner');
+
+  // Its own quiet client: a failure is reported in one line, not as one warning per retry.
+  const identity = await slackIdentity(
+    new WebClient(botToken, {
+      ...slackClientOptions(config.slack.apiUrl),
+      logger: boltLogger(logger.child({}, { level: 'silent' })),
+    }),
+    config.slack.apiUrl,
+  );
+  const teamId = identity.teamId;
+  if (teamId) {
+    await prisma.account.updateMany({ where: { id: accountId, slackTeamId: null }, data: { slackTeamId: teamId } });
+  }
+  // The account is named after its workspace (shown on invite and password pages); a rename follows on the next start.
+  if (identity.teamName) {
+    await prisma.account.updateMany({
+      where: { id: accountId, slackTeamId: teamId, name: { not: identity.teamName } },
+      data: { name: identity.teamName },
+    });
+  }
+  const account = await prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+  if (teamId && account.slackTeamId && account.slackTeamId !== teamId) {
+    throw new ConfigError(
+      `Roster cannot start: this directory belongs to Slack workspace ${account.slackTeamId}, but SLACK_BOT_TOKEN is for ${teamId}.`,
+    );
+  }
+  if (!account.slug) {
+    await prisma.account.updateMany({
+      where: { id: accountId, slug: null },
+      data: { slug: await freeSlug(prisma, account.name) },
+    });
+  }
+
+  const accounts = createAccountRegistry<ServedAccount>({
+    accountOf: async (key) => (!teamId || key === teamId ? accountId : null),
+    load: async (id) => {
+      const row = id === accountId ? await prisma.account.findUnique({ where: { id } }) : null;
+      return row && { ...createAccountScope(shared, row, botToken), installation: null };
+    },
+    ttlMs: ACCOUNT_CACHE_MS,
+  });
+  return {
+    distributed: false,
+    accounts,
+    defaultAccountId: accountId,
+    // A request from another workspace than the token's is refused.
+    forSlack: async (source) => (teamId && source.teamId && source.teamId !== teamId ? null : accounts.forId(accountId)),
+    async uninstalled() {
+      logger.warn(
+        'Slack says Roster was uninstalled from this workspace: SLACK_BOT_TOKEN no longer works until the app is reinstalled',
+      );
+    },
+    served: async () => [await accounts.forId(accountId)].filter(present),
+  };
+}
+
+export function distributedTenancy(shared: SharedDeps): Tenancy {
+  const { config, prisma, clock, logger } = shared;
+  const secret = config.rosterSecret as string;
+  const clientOptions = slackClientOptions(config.slack.apiUrl);
+  const audit = (accountId: string) => createAuditService({ db: prisma, accountId, clock });
+
+  const accounts = createAccountRegistry<ServedAccount>({
+    accountOf: async (installKey) =>
+      (await prisma.slackInstallation.findUnique({ where: { installKey }, select: { accountId: true } }))?.accountId ?? null,
+    load: async (accountId) => {
+      const row = await prisma.account.findUnique({ where: { id: accountId }, include: { installation: true } });
+      if (!row) return null;
+      const { installation: stored, ...account } = row;
+      const installation = stored ? openInstallation(stored.sealed, secret, stored.installKey) : null;
+      if (stored && !installation) logger.error({ accountId }, 'a Slack installation does not open with ROSTER_SECRET');
+      // Uninstalled: the directory still answers the web pages, the API and SCIM; Slack calls have no token.
+      return { ...createAccountScope(shared, account, installation?.bot?.token ?? ''), installation };
+    },
+    ttlMs: ACCOUNT_CACHE_MS,
+  });
+
+  async function uninstall(installKey: string): Promise<void> {
+    const removed = await prisma.slackInstallation.deleteMany({ where: { installKey } });
+    const account = await prisma.account.findFirst({
+      where: { OR: [{ slackTeamId: installKey }, { slackEnterpriseId: installKey }] },
+      select: { id: true },
+    });
+    if (!account) return;
+    accounts.forget(account.id);
+    if (removed.count > 0) {
+      await audit(account.id).record(prisma, systemActor('system'), {
+        action: 'account.uninstalled',
+        target: { id: null, email: installKey },
+        after: { installed: false },
+      });
+      logger.info(
+        { accountId: account.id },
+        'Roster was uninstalled from a workspace: its tokens are gone, its directory is kept',
+      );
+    }
+  }
+
+  async function forSlack(source: SlackSource): Promise<ServedAccount | null> {
+    // An org-wide install answers for every workspace of the organization.
+    const key = installKeyOf(source) ?? null;
+    const scope = key ? await accounts.forInstallKey(key) : null;
+    if (scope || source.isEnterpriseInstall || !source.enterpriseId) return scope;
+    return accounts.forInstallKey(source.enterpriseId);
+  }
+
+  return {
+    distributed: true,
+    accounts,
+    forSlack,
+    installationStore: createInstallationStore({
+      secret,
+      clientFor: (token) => new WebClient(token, clientOptions),
+      provision: async (install) => {
+        const result = await provisionWorkspace({ prisma, catalog: config.catalog, clock, audit }, install);
+        accounts.forget(result.accountId);
+        logger.info({ accountId: result.accountId, created: result.created }, 'Roster was installed in a workspace');
+        return result;
+      },
+      installation: async (installKey) => (await accounts.forInstallKey(installKey))?.installation ?? null,
+      uninstall,
+    }),
+    async uninstalled(source) {
+      const key = installKeyOf(source);
+      if (key) await uninstall(key);
+    },
+    async served() {
+      const installed = await prisma.slackInstallation.findMany({ select: { accountId: true }, orderBy: { installedAt: 'asc' } });
+      const scopes: ServedAccount[] = [];
+      for (const { accountId } of installed) {
+        const scope = await accounts.forId(accountId);
+        if (scope?.installation) scopes.push(scope);
+      }
+      return scopes;
+    },
+  };
+}
+
+/** The account behind requests that name none: it holds nothing, so every lookup in it fails. */
+export function nowhereAccount(): Account {
+  return {
+    id: '00000000-0000-0000-0000-000000000000',
+    name: 'Roster',
+    slackTeamId: null,
+    slackEnterpriseId: null,
+    slug: null,
+    ownerId: null,
+    createdAt: new Date(0),
+    seatLimit: null,
+    inviteTtlHours: null,
+    approvalsChannel: null,
+    noticesChannel: null,
+    catalogPreset: null,
+    settingsVersion: 1,
+  };
+}
+
+/**
+ * The forgot-password page for every account: an address may be a password user in several, and each
+ * of those accounts sends its own link (naming itself); the page's answer is the same either way.
+ */
+export function passwordResetEverywhere(shared: SharedDeps, accounts: AccountRegistry<ServedAccount>): PasswordReset {
+  return {
+    ttlHours: shared.config.catalog.policy.passwordLinkTtlHours,
+    async request(email, clientAddress) {
+      const holders = await shared.prisma.user.findMany({
+        where: { email: email.trim().toLowerCase(), status: 'active', signInMethod: 'password' },
+        select: { accountId: true },
+      });
+      let outcome: Awaited<ReturnType<PasswordReset['request']>> = null;
+      for (const { accountId } of holders) {
+        const scope = await accounts.forId(accountId);
+        outcome = (await scope?.services.passwordReset.request(email, clientAddress)) ?? outcome;
+      }
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The web pages, the API and SCIM for many accounts: each request is routed to the routers of the one
+ * account it names, and never to another's. An invite, password or reveal link names its account
+ * through its token; an API key, a passcode and a SCIM token through themselves; a password sign-in
+ * through the `account` it gives (its identifier or Slack team ID), since one address may live in
+ * several accounts. A request that names no account is answered by routers over an account that
+ * holds nothing, so it fails exactly as a wrong credential does: same answer, same time, same limits.
+ */
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Logger } from 'pino';
+import { hashToken } from '../domain/secrets';
+import type { PrismaClient } from '../store/generated/client';
+import { apiErrors } from './api-routes';
+
+/** One account's routers (or the routers of the account that holds nothing). */
+export interface AccountRouters {
+  pages: Router;
+  api: Router;
+  scim: Router;
+}
+
+export function accountRoutes(deps: {
+  prisma: PrismaClient;
+  routersOf: (accountId: string) => Promise<AccountRouters | null>;
+  nowhere: AccountRouters;
+  /** The forgot-password pages, which look the address up in every account. */
+  forgot: Router;
+  /** Single-workspace mode: the account a sign-in without `account` goes to. */
+  defaultAccountId?: string;
+  logger: Logger;
+}): Router {
+  const { prisma } = deps;
+  const router = Router();
+
+  async function routersFor(accountId: string | null | undefined): Promise<AccountRouters> {
+    return (accountId ? await deps.routersOf(accountId) : null) ?? deps.nowhere;
+  }
+
+  const dispatch =
+    (pick: (routers: AccountRouters) => Router, accountOf: (req: Request) => Promise<string | null | undefined>) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      accountOf(req)
+        .then(routersFor)
+        .then((routers) => pick(routers)(req, res, next))
+        .catch(next);
+    };
+  // Inner routers see the whole path, as when mounted at the root.
+  const under = (prefix: string, path: string) => path === prefix || path.startsWith(`${prefix}/`);
+  const tokenOf = (path: string) => hashToken(decodeURIComponent(path.split('/')[2] ?? ''));
+  const readJson = express.json({ limit: '16kb' });
+
+  router.use((req, res, next) => {
+    const path = req.path;
+    if (under('/password/forgot', path)) return deps.forgot(req, res, next);
+    if (under('/invite', path))
+      return dispatch(
+        (r) => r.pages,
+        (q) => accountOfLink('invite', tokenOf(q.path)),
+      )(req, res, next);
+    if (under('/password', path))
+      return dispatch(
+        (r) => r.pages,
+        (q) => accountOfLink('password', tokenOf(q.path)),
+      )(req, res, next);
+    if (under('/reveal', path))
+      return dispatch(
+        (r) => r.pages,
+        (q) => accountOfLink('reveal', tokenOf(q.path)),
+      )(req, res, next);
+    // The body names the account, so it is read first (the account's router finds it read).
+    if (under('/api/v1', path)) {
+      return readJson(req, res, (error?: unknown) =>
+        error ? apiErrors(deps.logger)(error, req, res, next) : dispatch((r) => r.api, apiAccountOf)(req, res, next),
+      );
+    }
+    if (under('/scim/v2', path)) {
+      return dispatch(
+        (r) => r.scim,
+        async (q) => {
+          const tokenHash = bearerHash(q);
+          return (
+            tokenHash && (await prisma.scimToken.findUnique({ where: { tokenHash }, select: { accountId: true } }))?.accountId
+          );
+        },
+      )(req, res, next);
+    }
+    next();
+  });
+
+  async function accountOfLink(kind: 'invite' | 'password' | 'reveal', tokenHash: string): Promise<string | undefined> {
+    const where = { where: { tokenHash }, select: { accountId: true } };
+    const row =
+      kind === 'invite'
+        ? await prisma.invite.findUnique(where)
+        : kind === 'password'
+          ? await prisma.passwordLink.findUnique(where)
+          : await prisma.secretReveal.findUnique(where);
+    return row?.accountId;
+  }
+
+  async function apiAccountOf(req: Request): Promise<string | null | undefined> {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    switch (req.path) {
+      case '/auth/verify': {
+        if (typeof body.apiKey === 'string') return accountOfApiKey(hashToken(body.apiKey));
+        if (typeof body.passcode === 'string') {
+          const codeHash = hashToken(body.passcode);
+          return (await prisma.passcode.findUnique({ where: { codeHash }, select: { accountId: true } }))?.accountId;
+        }
+        return deps.defaultAccountId;
+      }
+      case '/login':
+        return typeof body.account === 'string' ? accountNamed(body.account) : deps.defaultAccountId;
+      case '/assets': {
+        const keyHash = bearerHash(req);
+        return keyHash && accountOfApiKey(keyHash);
+      }
+      default:
+        return deps.defaultAccountId;
+    }
+  }
+
+  async function accountOfApiKey(keyHash: string): Promise<string | undefined> {
+    return (await prisma.apiKey.findUnique({ where: { keyHash }, select: { accountId: true } }))?.accountId;
+  }
+
+  /** An account by the identifier people give: its slug, or its Slack team or organization ID. */
+  async function accountNamed(name: string): Promise<string | undefined> {
+    const trimmed = name.trim().slice(0, 100);
+    if (!trimmed) return undefined;
+    const account = await prisma.account.findFirst({
+      where: { OR: [{ slug: trimmed.toLowerCase() }, { slackTeamId: trimmed }, { slackEnterpriseId: trimmed }] },
+      select: { id: true },
+    });
+    return account?.id;
+  }
+
+  return router;
+}
+
+function bearerHash(req: Request): string | null {
+  const auth = /^Bearer (\S{1,200})$/i.exec(req.headers.authorization ?? '');
+  return auth?.[1] ? hashToken(auth[1]) : null;
+}
