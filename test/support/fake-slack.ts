@@ -3,6 +3,10 @@
  * with Retry-After and `ok: false` errors on demand), accepts file uploads, and catches what
  * the app posts to `response_url`s. Blocks and views past Slack's limits are refused as Slack
  * refuses them (`invalid_blocks`, `invalid_arguments`), and listed in `rejected`.
+ *
+ * Several workspaces can be installed: each added workspace has its own bot token, and
+ * `oauth.v2.access` exchanges its install code for that token. A call is answered as the team of
+ * its token; any other token (such as the single-workspace harness's) answers as the default team.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +20,23 @@ export interface FakeUser {
   teamId?: string;
   deleted?: boolean;
 }
+
+/** A workspace the app can be installed into through `oauth.v2.access`. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName: string;
+  botToken: string;
+  /** The user who installs the app; added to the workspace's users. */
+  installer: FakeUser;
+  enterpriseId?: string;
+  enterpriseName?: string;
+  /** An org-wide install: `oauth.v2.access` answers `team: null`, as Slack does. */
+  isEnterpriseInstall?: boolean;
+}
+
+/** What `oauth.v2.access` grants, in the fake as in Roster's manifest. */
+export const FAKE_APP_ID = 'A0ROSTER';
+export const FAKE_BOT_SCOPES = 'commands,chat:write,users:read,users:read.email,im:write';
 
 export interface RecordedCall {
   method: string;
@@ -35,6 +56,7 @@ const JSON_FIELDS = ['blocks', 'view', 'attachments', 'files', 'metadata'];
 export interface FakeSlack {
   /** Base URL to pass as `slackApiUrl` (ends with `/api/`). */
   url: string;
+  /** The default workspace: the team of every token no added workspace owns. */
   teamId: string;
   calls: RecordedCall[];
   responses: RecordedResponse[];
@@ -42,7 +64,19 @@ export interface FakeSlack {
   /** Messages and views refused for breaking Block Kit's limits, with Slack's reasons. */
   rejected: { method: string; problems: string[] }[];
   callsTo(method: string): RecordedCall[];
+  /** Calls made with `token` (as a Bearer token). */
+  callsWithToken(token: string): RecordedCall[];
+  /** A user without `teamId` belongs to the default workspace. */
   addUser(user: FakeUser): void;
+  /** A workspace to install into; its installer joins its users. */
+  addWorkspace(workspace: Omit<FakeWorkspace, 'teamName'> & { teamName?: string }): FakeWorkspace;
+  workspace(teamId: string): FakeWorkspace | undefined;
+  /** The code Slack hands the app's redirect URL after `teamId`'s installer approves. */
+  installCode(teamId: string): string;
+  /** The bot user of a workspace (`UBOT` in the default one), as `auth.test` and events name it. */
+  botUserId(teamId: string): string;
+  /** From now on every call with `token` answers `token_revoked`. */
+  revokeToken(token: string): void;
   /** The next `times` calls to `method` fail as described. */
   failNext(method: string, fault: Fault, times?: number): void;
   /** Every call to `method` answers only after `ms` (a slow Slack); 0 turns it off. */
@@ -59,9 +93,17 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-export async function startFakeSlack(options: { teamId?: string; users?: FakeUser[] } = {}): Promise<FakeSlack> {
+/**
+ * `clientId` / `clientSecret`: when given, `oauth.v2.access` refuses others as Slack does
+ * (`invalid_client_id`, `bad_client_secret`); otherwise it only requires that both are sent.
+ */
+export async function startFakeSlack(
+  options: { teamId?: string; users?: FakeUser[]; clientId?: string; clientSecret?: string } = {},
+): Promise<FakeSlack> {
   const teamId = options.teamId ?? 'T0ROSTER';
   const users = new Map<string, FakeUser>();
+  const workspaces = new Map<string, FakeWorkspace>();
+  const revoked = new Set<string>();
   const faults = new Map<string, Fault[]>();
   const delays = new Map<string, number>();
   let ts = 1_700_000_000;
@@ -83,8 +125,25 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
       return envelopeId;
     },
     callsTo: (method) => fake.calls.filter((call) => call.method === method),
+    callsWithToken: (token) => fake.calls.filter((call) => call.token === token),
     addUser(user) {
       users.set(user.id, user);
+    },
+    addWorkspace(options) {
+      if (options.teamId === teamId) throw new Error(`fake Slack: ${teamId} is the default workspace`);
+      const owner = workspaceOf(options.botToken);
+      if (owner && owner.teamId !== options.teamId)
+        throw new Error(`fake Slack: ${owner.teamId} has the token ${options.botToken}`);
+      const workspace: FakeWorkspace = { ...options, teamName: options.teamName ?? `Team ${options.teamId}` };
+      workspaces.set(workspace.teamId, workspace);
+      fake.addUser({ ...workspace.installer, teamId: workspace.teamId });
+      return workspace;
+    },
+    workspace: (id) => workspaces.get(id),
+    installCode: (id) => `code-${id}`,
+    botUserId: (id) => (id === teamId ? 'UBOT' : `UBOT${id}`),
+    revokeToken(token) {
+      revoked.add(token);
     },
     slow(method, ms) {
       delays.set(method, ms);
@@ -137,23 +196,84 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
       : { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages } };
   }
 
-  function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  /** The workspace a token belongs to; undefined is the default one. */
+  function workspaceOf(token: string | null): FakeWorkspace | undefined {
+    if (!token) return undefined;
+    return [...workspaces.values()].find((workspace) => workspace.botToken === token);
+  }
+
+  /** Slack's answer to exchanging an install code: the workspace's bot token and who installed. */
+  function oauthAccess(args: Record<string, unknown>): Record<string, unknown> {
+    if (!args.client_id || (options.clientId && args.client_id !== options.clientId)) {
+      return { ok: false, error: 'invalid_client_id' };
+    }
+    if (!args.client_secret || (options.clientSecret && args.client_secret !== options.clientSecret)) {
+      return { ok: false, error: 'bad_client_secret' };
+    }
+    const workspace = [...workspaces.values()].find((w) => fake.installCode(w.teamId) === args.code);
+    if (!workspace) return { ok: false, error: 'invalid_code' };
+    const enterprise = workspace.enterpriseId ? { id: workspace.enterpriseId, name: workspace.enterpriseName ?? '' } : null;
+    return {
+      ok: true,
+      app_id: FAKE_APP_ID,
+      authed_user: { id: workspace.installer.id },
+      scope: FAKE_BOT_SCOPES,
+      token_type: 'bot',
+      access_token: workspace.botToken,
+      bot_user_id: fake.botUserId(workspace.teamId),
+      team: workspace.isEnterpriseInstall ? null : { id: workspace.teamId, name: workspace.teamName },
+      enterprise,
+      is_enterprise_install: workspace.isEnterpriseInstall ?? false,
+    };
+  }
+
+  function authTest(workspace: FakeWorkspace | undefined): Record<string, unknown> {
+    if (!workspace) {
+      return {
+        ok: true,
+        url: 'https://roster-test.slack.com/',
+        team: 'Roster Test',
+        team_id: teamId,
+        user_id: 'UBOT',
+        bot_id: 'BBOT',
+        user: 'roster',
+      };
+    }
+    const id = workspace.teamId;
+    return {
+      ok: true,
+      // InstallProvider keeps an org install's URL as its `enterpriseUrl`.
+      url: workspace.isEnterpriseInstall
+        ? `https://${workspace.enterpriseId?.toLowerCase()}.enterprise.slack.com/`
+        : `https://${id.toLowerCase()}.slack.com/`,
+      team: workspace.teamName,
+      team_id: id,
+      user_id: fake.botUserId(id),
+      bot_id: `BBOT${id}`,
+      user: 'roster',
+      ...(workspace.enterpriseId ? { enterprise_id: workspace.enterpriseId } : {}),
+      ...(workspace.isEnterpriseInstall ? { is_enterprise_install: true } : {}),
+    };
+  }
+
+  function answer(method: string, args: Record<string, unknown>, token: string | null): Record<string, unknown> {
     const refused = refusal(method, args);
     if (refused) return refused;
-    const user = (id: unknown) => users.get(String(id));
+    const workspace = workspaceOf(token);
+    const callerTeam = workspace?.teamId ?? teamId;
+    const teamOf = (found: FakeUser) => found.teamId ?? teamId;
+    // A token sees only the users of its own workspace.
+    const user = (id: unknown) => {
+      const found = users.get(String(id));
+      return found && teamOf(found) === callerTeam ? found : undefined;
+    };
     switch (method) {
       case 'apps.connections.open':
         return { ok: true, url: `${base.replace('http', 'ws')}/socket` };
+      case 'oauth.v2.access':
+        return oauthAccess(args);
       case 'auth.test':
-        return {
-          ok: true,
-          url: 'https://roster-test.slack.com/',
-          team: 'Roster Test',
-          team_id: teamId,
-          user_id: 'UBOT',
-          bot_id: 'BBOT',
-          user: 'roster',
-        };
+        return authTest(workspace);
       case 'users.info': {
         const found = user(args.user);
         if (!found) return { ok: false, error: 'user_not_found' };
@@ -161,7 +281,7 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
           ok: true,
           user: {
             id: found.id,
-            team_id: found.teamId ?? teamId,
+            team_id: teamOf(found),
             name: found.name ?? found.email.split('@')[0],
             real_name: found.name ?? '',
             deleted: found.deleted ?? false,
@@ -170,9 +290,11 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
         };
       }
       case 'users.lookupByEmail': {
-        const found = [...users.values()].find((u) => u.email.toLowerCase() === String(args.email).toLowerCase() && !u.deleted);
+        const found = [...users.values()].find(
+          (u) => teamOf(u) === callerTeam && u.email.toLowerCase() === String(args.email).toLowerCase() && !u.deleted,
+        );
         if (!found) return { ok: false, error: 'users_not_found' };
-        return { ok: true, user: { id: found.id, team_id: found.teamId ?? teamId, profile: { email: found.email } } };
+        return { ok: true, user: { id: found.id, team_id: teamOf(found), profile: { email: found.email } } };
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
@@ -221,8 +343,14 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
     }
     const method = url.replace(/^\/api\//, '').split('?')[0] as string;
     const args = parseArgs(req.headers['content-type'] ?? '', body);
-    const auth = req.headers.authorization;
-    fake.calls.push({ method, args, token: auth ? auth.replace(/^Bearer /, '') : null });
+    const { token, client } = credentials(req.headers.authorization);
+    // Slack takes an OAuth client's id and secret as form fields or as HTTP Basic auth alike.
+    Object.assign(args, client);
+    fake.calls.push({ method, args, token });
+    if (token && revoked.has(token)) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'token_revoked' }));
+      return;
+    }
     const delay = delays.get(method) ?? 0;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const queued = faults.get(method);
@@ -243,7 +371,7 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: fault.error }));
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args, token)));
   }
 
   const server: Server = createServer((req, res) => {
@@ -262,6 +390,18 @@ export async function startFakeSlack(options: { teamId?: string; users?: FakeUse
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.url = `${base}/api/`;
   return fake;
+}
+
+/** A Bearer token, or an OAuth client sent as HTTP Basic auth. */
+function credentials(header: string | undefined): {
+  token: string | null;
+  client?: { client_id: string; client_secret: string };
+} {
+  if (!header) return { token: null };
+  if (!header.startsWith('Basic ')) return { token: header.replace(/^Bearer /, '') };
+  const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return { token: null, client: { client_id: decoded.slice(0, colon), client_secret: decoded.slice(colon + 1) } };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -1,10 +1,11 @@
 /**
  * Sends correctly signed Slack requests (slash commands, block actions, view submissions,
- * events) to the real app over HTTP, as Slack would.
+ * events) to the real app over HTTP, as Slack would, from one workspace: its team ID, and its
+ * enterprise when it is in an Enterprise Grid, are wherever Slack puts them.
  */
 import { createHmac } from 'node:crypto';
 import { viewProblems } from './block-kit-limits';
-import type { FakeSlack, RecordedResponse } from './fake-slack';
+import { FAKE_APP_ID, type FakeSlack, type RecordedResponse } from './fake-slack';
 
 export interface SlackHttpResult {
   status: number;
@@ -24,8 +25,34 @@ export function sign(secret: string, timestamp: number, body: string): string {
 
 export type SlackClient = ReturnType<typeof createSlackClient>;
 
-export function createSlackClient(deps: { appUrl: string; signingSecret: string; teamId: string; fake: FakeSlack }) {
+/**
+ * `enterpriseId` / `isEnterpriseInstall` default to those of the fake's workspace `teamId`
+ * (none for the default workspace).
+ */
+export function createSlackClient(deps: {
+  appUrl: string;
+  signingSecret: string;
+  teamId: string;
+  fake: FakeSlack;
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
+}) {
   const { appUrl, signingSecret, teamId, fake } = deps;
+  const workspace = fake.workspace(teamId);
+  const enterpriseId = deps.enterpriseId ?? workspace?.enterpriseId;
+  const enterpriseName = workspace?.enterpriseName ?? (enterpriseId ? 'Roster Test Grid' : undefined);
+  const isEnterpriseInstall = deps.isEnterpriseInstall ?? workspace?.isEnterpriseInstall ?? false;
+  const enterprise = enterpriseId ? { id: enterpriseId, name: enterpriseName } : null;
+  // Where interaction payloads name the workspace (`team`) and the grid (`enterprise`).
+  const interactionTeam = {
+    team: {
+      id: teamId,
+      domain: 'roster-test',
+      ...(enterprise ? { enterprise_id: enterprise.id, enterprise_name: enterprise.name } : {}),
+    },
+    enterprise,
+    is_enterprise_install: isEnterpriseInstall,
+  };
   let counter = 0;
 
   async function send(body: string, options: SendOptions = {}): Promise<SlackHttpResult> {
@@ -69,9 +96,12 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
         user_name: userId.toLowerCase(),
         command: options.command ?? '/users',
         text,
-        api_app_id: 'A0ROSTER',
+        api_app_id: FAKE_APP_ID,
+        // A slash command sends this flag as the string "true" or "false".
+        is_enterprise_install: String(isEnterpriseInstall),
         response_url: fake.responseUrl(responseId),
         trigger_id: `trigger.${responseId}`,
+        ...(enterprise ? { enterprise_id: enterprise.id, enterprise_name: enterprise.name ?? '' } : {}),
       });
       const result = await send(form.toString());
       return { ...result, responseId };
@@ -93,9 +123,9 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
       const responseId = `act${++counter}`;
       const result = await interaction({
         type: 'block_actions',
-        team: { id: teamId, domain: 'roster-test' },
+        ...interactionTeam,
         user: { id: userId, team_id: teamId },
-        api_app_id: 'A0ROSTER',
+        api_app_id: FAKE_APP_ID,
         trigger_id: `trigger.${responseId}`,
         response_url: action.view ? undefined : fake.responseUrl(responseId),
         container: action.view
@@ -134,9 +164,9 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
     ) {
       const result = await interaction({
         type: 'view_submission',
-        team: { id: teamId, domain: 'roster-test' },
+        ...interactionTeam,
         user: { id: userId, team_id: teamId },
-        api_app_id: 'A0ROSTER',
+        api_app_id: FAKE_APP_ID,
         trigger_id: `trigger.view${++counter}`,
         view: {
           id: view.id ?? `V${counter}`,
@@ -146,8 +176,10 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
           state: { values: view.values },
           hash: 'h',
           team_id: teamId,
-          app_id: 'A0ROSTER',
-          bot_id: 'BBOT',
+          // Left out for an org-wide install, whose value here these tests have no sample of.
+          ...(isEnterpriseInstall ? {} : { app_installed_team_id: teamId }),
+          app_id: FAKE_APP_ID,
+          bot_id: workspace ? `BBOT${teamId}` : 'BBOT',
         },
       });
       const action = result.json?.response_action;
@@ -161,20 +193,50 @@ export function createSlackClient(deps: { appUrl: string; signingSecret: string;
       return result;
     },
 
-    /** An Events API delivery, e.g. `app_home_opened`. */
+    /**
+     * An Events API delivery, e.g. `app_home_opened`, in Slack's `event_callback` envelope with
+     * the one authorization (the app's bot in this workspace) Slack lists.
+     */
     event(event: Record<string, unknown>) {
       return send(
         JSON.stringify({
           token: 'legacy',
           team_id: teamId,
-          api_app_id: 'A0ROSTER',
+          ...(enterprise ? { enterprise_id: enterprise.id } : {}),
+          api_app_id: FAKE_APP_ID,
           type: 'event_callback',
           event_id: `Ev${++counter}`,
           event_time: Math.floor(Date.now() / 1000),
           event,
+          authorizations: [
+            {
+              enterprise_id: enterprise?.id ?? null,
+              team_id: teamId,
+              user_id: fake.botUserId(teamId),
+              is_bot: true,
+              is_enterprise_install: isEnterpriseInstall,
+            },
+          ],
+          is_ext_shared_channel: false,
         }),
         { contentType: 'application/json' },
       );
+    },
+
+    /** Slack's notice that the app was removed from this workspace (its tokens are revoked too). */
+    appUninstalled() {
+      return client.event({ type: 'app_uninstalled' });
+    },
+
+    /**
+     * Slack's notice that tokens were revoked; it names the users the tokens belonged to, never
+     * the tokens. By default: the workspace's bot token.
+     */
+    tokensRevoked(tokens: { oauth?: string[]; bot?: string[] } = {}) {
+      return client.event({
+        type: 'tokens_revoked',
+        tokens: { oauth: tokens.oauth ?? [], bot: tokens.bot ?? [fake.botUserId(teamId)] },
+      });
     },
   };
   return client;
