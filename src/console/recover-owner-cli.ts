@@ -1,15 +1,17 @@
 /**
- * `npm run recover-owner -- --email X [--yes]`: the break-glass path when the owner is gone and
+ * `npm run recover-owner -- --email X [--account A] [--yes]`: the break-glass path when the owner is gone and
  * nobody in Slack can hand ownership on. On the server, through the running Roster's embedded store
  * (or PostgreSQL), it shows what will happen, asks for confirmation, moves ownership through the
  * change layer as the server console (audited, conditional on the owner it showed) and tells every
- * Admin by Slack DM; when Slack cannot be reached it says so, and the transfer stands.
+ * Admin by Slack DM; when Slack cannot be reached it says so, and the transfer stands. With many
+ * workspaces, --account names the account (its identifier from App Home, or its Slack team ID).
  */
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import { loadConfig } from '../config';
+import { settingsOf } from '../create-account-scope';
 import { createServices } from '../create-services';
 import { createLinkDelivery } from '../delivery/link-delivery';
 import { createMailer } from '../delivery/mailer';
@@ -20,19 +22,24 @@ import { isValidEmail, normaliseEmail } from '../domain/email';
 import { ConfigError, isRosterError } from '../errors';
 import { createLogger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
+import { openInstallation } from '../slack/installation-store';
 import { slackClientOptions } from '../slack/slack-client-options';
 import { createDirectMessages, createHolderMessenger, createSlackProfiles } from '../slack/slack-people';
 import { openDatabase } from '../store/database';
 
-const USAGE = 'Usage: npm run recover-owner -- --email <address> [--yes]';
+const USAGE = 'Usage: npm run recover-owner -- --email <address> [--account <identifier or Slack team ID>] [--yes]';
 
 /** A refusal: one line on stderr, exit code 1. */
 class Refusal extends Error {}
 
-function readArguments(argv: string[]): { email: string; yes: boolean } {
-  let values: { email?: string; yes?: boolean };
+function readArguments(argv: string[]): { email: string; account?: string; yes: boolean } {
+  let values: { email?: string; account?: string; yes?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { email: { type: 'string' }, yes: { type: 'boolean' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { email: { type: 'string' }, account: { type: 'string' }, yes: { type: 'boolean' } },
+      strict: true,
+    }));
   } catch (error) {
     // Node's own sentence (e.g. "Unknown option '--force'"), without its advice on positionals.
     throw new Refusal(`${(error as Error).message.split('. ')[0]}. ${USAGE}`);
@@ -40,7 +47,7 @@ function readArguments(argv: string[]): { email: string; yes: boolean } {
   if (!values.email?.trim()) throw new Refusal(`Say whom to make the owner with --email. ${USAGE}`);
   const email = normaliseEmail(values.email);
   if (!isValidEmail(email)) throw new Refusal(`${values.email} is not a valid e-mail address.`);
-  return { email, yes: values.yes === true };
+  return { email, account: values.account?.trim() || undefined, yes: values.yes === true };
 }
 
 /** Asks on the terminal; an empty answer or a closed input is a no. */
@@ -74,40 +81,59 @@ function noticeLines(notice: AdminNotice | undefined): string[] {
 }
 
 async function recoverOwner(argv: string[]): Promise<void> {
-  const { email, yes } = readArguments(argv);
+  const { email, account: named, yes } = readArguments(argv);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   // A running Roster keeps its embedded store; this goes through it.
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, share: 'reach' });
   try {
     const { prisma } = database;
-    const account = await prisma.account.findFirst({ orderBy: { createdAt: 'asc' } });
-    if (!account) throw new Refusal('The store has no account yet: start Roster once (npm start) first.');
+    const accounts = await prisma.account.findMany({
+      where: named ? { OR: [{ slug: named.toLowerCase() }, { slackTeamId: named }, { slackEnterpriseId: named }] } : {},
+      include: { installation: true },
+      orderBy: { createdAt: 'asc' },
+      take: 2,
+    });
+    const account = accounts[0];
+    if (!account) {
+      throw new Refusal(
+        named ? `There is no account ${named}.` : 'The store has no account yet: start Roster once (npm start) first.',
+      );
+    }
+    if (accounts.length > 1) throw new Refusal(`This Roster serves several accounts: say which with --account. ${USAGE}`);
+    // Many workspaces: the account's own bot token, from its installation (none once uninstalled).
+    const installed = account.installation;
+    const botToken = installed
+      ? config.rosterSecret && openInstallation(installed.sealed, config.rosterSecret, installed.installKey)?.bot?.token
+      : config.slack.botToken;
     // One attempt per call: on the console a dead Slack is reported at once rather than retried for minutes.
-    const client = new WebClient(config.slack.botToken, {
+    const client = new WebClient(botToken || undefined, {
       ...slackClientOptions(config.slack.apiUrl),
       retryConfig: { retries: 0 },
       logger: boltLogger(logger.child({}, { level: 'silent' })),
     });
     const dm = createDirectMessages(client);
-    const services = createServices(config, {
-      prisma,
-      accountId: account.id,
-      clock: systemClock,
-      logger,
-      profiles: createSlackProfiles(client),
-      messenger: createHolderMessenger(dm),
-      delivery: createLinkDelivery({
-        dm,
-        accountName: account.name,
-        mailer: createMailer({
-          smtpUrl: config.smtpUrl,
-          outboxDir: path.join(config.dataDir, 'outbox'),
-          from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
-        }),
+    const services = createServices(
+      { ...config, ...settingsOf(account, config) },
+      {
+        prisma,
+        accountId: account.id,
+        clock: systemClock,
         logger,
-      }),
-    });
+        profiles: createSlackProfiles(client),
+        messenger: createHolderMessenger(dm),
+        delivery: createLinkDelivery({
+          dm,
+          accountName: account.name,
+          mailer: createMailer({
+            smtpUrl: config.smtpUrl,
+            outboxDir: path.join(config.dataDir, 'outbox'),
+            from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
+          }),
+          logger,
+        }),
+      },
+    );
     const actor = consoleActor();
     const change = { kind: 'recover-owner' as const, user: { email }, from: account.ownerId };
     // The same change, applied and rolled back: every refusal comes from the change layer itself.

@@ -100,8 +100,8 @@ export function accountRoutes(deps: {
 
   async function apiAccountOf(req: Request): Promise<string | null | undefined> {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    switch (req.path) {
-      case '/auth/verify': {
+    switch (req.path.replace(/\/+$/, '')) {
+      case '/api/v1/auth/verify': {
         if (typeof body.apiKey === 'string') return accountOfApiKey(hashToken(body.apiKey));
         if (typeof body.passcode === 'string') {
           const codeHash = hashToken(body.passcode);
@@ -109,9 +109,9 @@ export function accountRoutes(deps: {
         }
         return deps.defaultAccountId;
       }
-      case '/login':
+      case '/api/v1/login':
         return typeof body.account === 'string' ? accountNamed(body.account) : deps.defaultAccountId;
-      case '/assets': {
+      case '/api/v1/assets': {
         const keyHash = bearerHash(req);
         return keyHash && accountOfApiKey(keyHash);
       }

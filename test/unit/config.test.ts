@@ -104,7 +104,7 @@ describe('loadConfig', () => {
     expect(missingToken.join('\n')).toContain(GETTING_STARTED);
     const missingSecret = errorOf(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' }));
     expect(missingSecret.split('\n')[1]).toBe(
-      "  SLACK_SIGNING_SECRET is missing: it must be the app's Signing Secret. Find it under Basic Information → App Credentials. Only HTTP mode needs it: set SLACK_APP_TOKEN instead for Socket Mode.",
+      "  SLACK_SIGNING_SECRET is missing: it must be the app's Signing Secret. Find it under Basic Information → App Credentials. HTTP mode needs it (distributed mode too): set SLACK_APP_TOKEN instead for Socket Mode.",
     );
     // With a bot token the app exists, so the getting-started steps would only be noise.
     expect(missingSecret).not.toContain(GETTING_STARTED);
@@ -142,6 +142,30 @@ describe('loadConfig', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'http://127.0.0.1:9/api' });
     expect(config.slack.appToken).toBe('xapp-1');
     expect(config.slack.apiUrl).toBe('http://127.0.0.1:9/api/');
+  });
+
+  it('runs distributed mode with the OAuth variables and no bot token, and names what it also needs', () => {
+    const oauth = {
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'c'.repeat(32),
+      SLACK_STATE_SECRET: 's'.repeat(32),
+      SLACK_SIGNING_SECRET: 'secret-secret',
+      ROSTER_SECRET: 'r'.repeat(64),
+    };
+    const config = loadConfig(oauth);
+    expect(config.slack.oauth).toEqual({ clientId: '1111.2222', clientSecret: 'c'.repeat(32), stateSecret: 's'.repeat(32) });
+    expect(config.slack.botToken).toBeUndefined();
+    // No OWNER_EMAIL: each workspace's installer becomes its owner.
+    expect(config.ownerEmail).toBeUndefined();
+    const partial = errorOf(() => loadConfig({ SLACK_CLIENT_ID: '1111.2222', SLACK_SIGNING_SECRET: 'secret-secret' }));
+    for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'ROSTER_SECRET'])
+      expect(partial).toContain(`${name} is missing`);
+    expect(partial).not.toContain('SLACK_BOT_TOKEN');
+    expect(partial).not.toContain(GETTING_STARTED);
+    expect(errorOf(() => loadConfig({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' }))).toContain('SLACK_APP_TOKEN is not valid');
+    expect(errorOf(() => loadConfig({ ...oauth, SLACK_CLIENT_ID: 'abc' }))).toContain('SLACK_CLIENT_ID is not valid');
+    // A bot token means one workspace, whatever else is set.
+    expect(loadConfig({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' }).slack.oauth).toBeUndefined();
   });
 
   it('derives a stable link secret from a Slack secret when ROSTER_SECRET is unset', () => {

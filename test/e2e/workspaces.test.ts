@@ -1,0 +1,257 @@
+/**
+ * Many workspaces, one Roster: Slack's OAuth install creates an account per workspace, every request
+ * is served by its own workspace's account only, tokens are sealed, and uninstalling drops the tokens
+ * and keeps the directory.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/domain/secrets';
+import { BLOCKS, VIEWS } from '../../src/slack/ids';
+import { installWorkspace } from '../support/slack-install';
+import { dumpStore } from '../support/store-dump';
+import { testTargets } from '../support/test-database';
+import { startWorkspacesHarness, type Workspace, type WorkspacesHarness } from '../support/workspaces-harness';
+
+const SHARED_EMAIL = 'sam@shared.example.com';
+
+describe.each(testTargets())('many workspaces through the OAuth install (%s store)', (target) => {
+  let h: WorkspacesHarness;
+  let a: Workspace;
+  let b: Workspace;
+  const accountOf = async (teamId: string) => h.roster.prisma.account.findUniqueOrThrow({ where: { slackTeamId: teamId } });
+  const dump = () => dumpStore(h.roster);
+
+  beforeAll(async () => {
+    h = await startWorkspacesHarness(target);
+    a = await h.install('TAAAAAAA1');
+    b = await h.install('TBBBBBBB2');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('creates an account per workspace with the installer as owner and Admin, the catalog and the built-in groups', async () => {
+    for (const w of [a, b]) {
+      const account = await accountOf(w.teamId);
+      expect(account.name).toBe(`Team ${w.teamId}`);
+      expect(account.slug).toMatch(/^team-/);
+      const owner = await h.roster.prisma.user.findUniqueOrThrow({
+        where: { id: account.ownerId as string },
+        include: { roles: { include: { role: true } } },
+      });
+      expect(owner).toMatchObject({ email: w.owner.email, slackUserId: w.owner.slackId, status: 'active' });
+      expect(owner.roles.map((r) => r.role.key)).toEqual(['admin']);
+      const groups = await h.roster.prisma.group.findMany({ where: { accountId: account.id } });
+      expect(groups.map((g) => g.kind).sort()).toEqual(['all_users', 'default']);
+      expect(await h.roster.prisma.role.count({ where: { accountId: account.id } })).toBeGreaterThan(2);
+    }
+    expect(await h.roster.prisma.account.count()).toBe(2);
+    // The installer's e-mail came from users.info asked with the new workspace's own token.
+    const asked = h.fake.callsTo('users.info').find((c) => c.args.user === a.owner.slackId);
+    expect(asked?.token).toBe(a.botToken);
+  });
+
+  it('keeps bot tokens sealed in the store and out of the logs', async () => {
+    const rows = await h.roster.prisma.slackInstallation.findMany();
+    expect(rows).toHaveLength(2);
+    const stored = JSON.stringify(rows);
+    expect(stored).not.toContain(a.botToken);
+    expect(stored).not.toContain(b.botToken);
+    expect(h.logs()).not.toContain(a.botToken);
+    expect(h.logs()).not.toContain(b.botToken);
+  });
+
+  it('verifies the OAuth state: a forged state or a missing cookie installs nothing', async () => {
+    h.fake.addWorkspace({
+      teamId: 'TFORGED01',
+      botToken: 'xoxb-forged',
+      installer: { id: 'UFORGED', email: 'mallory@example.com' },
+    });
+    expect((await installWorkspace(h.baseUrl, h.fake, 'TFORGED01', { state: 'forged' })).status).toBe(400);
+    expect((await installWorkspace(h.baseUrl, h.fake, 'TFORGED01', { cookie: false })).status).toBe(400);
+    expect(await h.roster.prisma.account.findUnique({ where: { slackTeamId: 'TFORGED01' } })).toBeNull();
+  });
+
+  it('invites the same address in both workspaces independently', async () => {
+    expect((await a.slack.commandAndWait(a.owner.slackId, `invite ${SHARED_EMAIL}`)).text).toContain(`Invited ${SHARED_EMAIL}`);
+    expect((await b.slack.commandAndWait(b.owner.slackId, `invite ${SHARED_EMAIL} --role editor`)).text).toContain(
+      `Invited ${SHARED_EMAIL}`,
+    );
+    const sams = await h.roster.prisma.user.findMany({
+      where: { email: SHARED_EMAIL },
+      include: { roles: { include: { role: true } } },
+    });
+    expect(sams).toHaveLength(2);
+    const inA = sams.find((u) => u.accountId === (a && sams[0]?.accountId));
+    expect(inA).toBeDefined();
+    // Each workspace's list shows only its own people.
+    const listA = JSON.stringify(await a.slack.commandAndWait(a.owner.slackId, 'list'));
+    expect(listA).toContain(a.owner.email);
+    expect(listA).not.toContain(b.owner.email);
+    // Each workspace's DMs went out with its own token only.
+    const tokens = new Set(h.fake.callsTo('chat.postMessage').map((c) => c.token));
+    expect([...tokens].every((t) => t === a.botToken || t === b.botToken)).toBe(true);
+  });
+
+  it('refuses commands, buttons and modal submissions aimed across the boundary, writing nothing', async () => {
+    const accountB = await accountOf(b.teamId);
+    const ownerB = await h.roster.prisma.user.findUniqueOrThrow({ where: { id: accountB.ownerId as string } });
+    const before = await dump();
+    // A's owner names B's owner: not in A's directory.
+    expect((await a.slack.commandAndWait(a.owner.slackId, `disable ${b.owner.email}`)).text).toMatch(
+      /no user|not found|There is no/i,
+    );
+    // A button value copied from B's messages, clicked in A.
+    expect((await a.slack.blockActionAndWait(a.owner.slackId, { actionId: 'card.disable', value: b.owner.email })).text).toMatch(
+      /no user|not found|There is no/i,
+    );
+    // A modal carrying B's user ID in private_metadata, submitted in A.
+    await a.slack.viewSubmission(a.owner.slackId, {
+      callbackId: VIEWS.edit,
+      privateMetadata: JSON.stringify({ userId: ownerB.id }),
+      values: {
+        [BLOCKS.editName]: { [BLOCKS.editName]: { type: 'plain_text_input', value: 'Hijacked' } },
+        [BLOCKS.editEmail]: { [BLOCKS.editEmail]: { type: 'plain_text_input', value: 'hijack@example.com' } },
+      },
+    });
+    await h.fake.waitFor(() =>
+      h.fake.callsTo('chat.postMessage').some((c) => /not found|no user|There is no/i.test(String(c.args.text))),
+    );
+    // B's owner, acting from A's workspace, is a stranger there.
+    expect((await a.slack.commandAndWait(b.owner.slackId, 'list', 20_000)).text).toMatch(/not in|no access|directory/i);
+    expect(await dump()).toEqual(before);
+  });
+
+  it('serves the API per account: keys and passcodes find their own, a login names its account', async () => {
+    const key = 'rk_workspace_test_key_0123456789abcdef';
+    const accountA = await accountOf(a.teamId);
+    const accountB = await accountOf(b.teamId);
+    const ownerA = await h.roster.prisma.user.findUniqueOrThrow({ where: { id: accountA.ownerId as string } });
+    await h.roster.prisma.apiKey.create({
+      data: { accountId: accountA.id, userId: ownerA.id, prefix: key.slice(0, 9), keyHash: hashToken(key) },
+    });
+    const verify = await fetch(`${h.baseUrl}/api/v1/auth/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey: key }),
+    });
+    expect(verify.status).toBe(200);
+    expect(((await verify.json()) as { user: { email: string } }).user.email).toBe(a.owner.email);
+
+    const login = (body: object) =>
+      fetch(`${h.baseUrl}/api/v1/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const noAccount = await login({ email: a.owner.email, password: 'x'.repeat(12) });
+    expect(noAccount.status).toBe(400);
+    expect(((await noAccount.json()) as { field: string }).field).toBe('account');
+    // A wrong or unknown account answers exactly as a wrong password does.
+    for (const account of [accountB.slug, 'no-such-account', a.teamId]) {
+      const res = await login({ account, email: a.owner.email, password: 'not-the-password' });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('answers SCIM with the account of its token only', async () => {
+    const token = await createScimToken(h, a);
+    const res = await fetch(`${h.baseUrl}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${b.owner.email}"`)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { totalResults: number }).totalResults).toBe(0);
+    const own = await fetch(`${h.baseUrl}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${a.owner.email}"`)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await own.json()) as { totalResults: number }).totalResults).toBe(1);
+  });
+
+  it("sends each account's scheduler notices with that account's token only", async () => {
+    h.fake.reset();
+    h.clock.advanceHours(49);
+    const report = await h.roster.scheduler.runOnce();
+    expect(report.expired).toBeGreaterThanOrEqual(2);
+    const dms = h.fake.callsTo('chat.postMessage');
+    const toA = dms.filter((c) => c.token === a.botToken);
+    const toB = dms.filter((c) => c.token === b.botToken);
+    expect(toA.length).toBeGreaterThan(0);
+    expect(toB.length).toBeGreaterThan(0);
+    expect(toA.every((c) => !JSON.stringify(c.args).includes(b.owner.email))).toBe(true);
+    expect(toB.every((c) => !JSON.stringify(c.args).includes(a.owner.email))).toBe(true);
+  });
+
+  it('uninstall drops the tokens at once: no data, no writes, no scheduler calls; a reinstall brings the directory back', async () => {
+    const accountB = await accountOf(b.teamId);
+    const usersBefore = await h.roster.prisma.user.count({ where: { accountId: accountB.id } });
+    expect((await b.slack.appUninstalled()).status).toBe(200);
+    await expect.poll(() => h.roster.prisma.slackInstallation.count({ where: { accountId: accountB.id } })).toBe(0);
+    h.fake.reset();
+    const before = await dump();
+    const answer = await b.slack.command(b.owner.slackId, `invite late@example.com`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe('');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.fake.responses).toHaveLength(0);
+    expect(await dump()).toEqual(before);
+    h.clock.advanceHours(30);
+    await h.roster.scheduler.runOnce();
+    expect(h.fake.calls.filter((c) => c.token === b.botToken)).toHaveLength(0);
+
+    const again = await b.install();
+    expect(again.status).toBe(200);
+    expect(await h.roster.prisma.user.count({ where: { accountId: accountB.id } })).toBe(usersBefore);
+    expect((await accountOf(b.teamId)).id).toBe(accountB.id);
+    const list = JSON.stringify(await b.slack.commandAndWait(b.owner.slackId, 'list'));
+    expect(list).toContain(SHARED_EMAIL);
+  });
+
+  it('tokens_revoked for the bot ends the installation too', async () => {
+    const accountA = await accountOf(a.teamId);
+    expect((await a.slack.tokensRevoked()).status).toBe(200);
+    await expect.poll(() => h.roster.prisma.slackInstallation.count({ where: { accountId: accountA.id } })).toBe(0);
+    const answer = await a.slack.command(a.owner.slackId, 'list');
+    expect(answer.body).toBe('');
+    await a.install();
+  });
+
+  it('a request from a workspace that never installed Roster gets nothing and writes nothing', async () => {
+    h.fake.addWorkspace({
+      teamId: 'TSTRANGER',
+      botToken: 'xoxb-stranger',
+      installer: { id: 'USTRANGE', email: 's@example.com' },
+    });
+    const { createSlackClient } = await import('../support/slack-client');
+    const { SIGNING_SECRET } = await import('../support/roster-harness');
+    const stranger = createSlackClient({
+      appUrl: `${h.baseUrl}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      teamId: 'TSTRANGER',
+      fake: h.fake,
+    });
+    const before = await dump();
+    h.fake.reset();
+    const answer = await stranger.command('USTRANGE', 'invite x@example.com');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe('');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.fake.responses).toHaveLength(0);
+    expect(await dump()).toEqual(before);
+  });
+
+  it('an org-wide Enterprise Grid install makes one account for the organization', async () => {
+    const org = await h.install('TGRIDWS01', { enterpriseId: 'EGRID0001', isEnterpriseInstall: true });
+    const account = await h.roster.prisma.account.findUniqueOrThrow({ where: { slackEnterpriseId: 'EGRID0001' } });
+    expect(account.slackTeamId).toBeNull();
+    const list = JSON.stringify(await org.slack.commandAndWait(org.owner.slackId, 'list'));
+    expect(list).toContain(org.owner.email);
+  });
+});
+
+/** Creates the account's SCIM token as its owner would, and reads it from the DM. */
+async function createScimToken(h: WorkspacesHarness, w: Workspace): Promise<string> {
+  await w.slack.commandAndWait(w.owner.slackId, 'scim-token');
+  const dm = await h.fake.waitFor(() =>
+    h.fake.callsTo('chat.postMessage').find((c) => c.token === w.botToken && /rs_[A-Za-z0-9_-]+/.test(JSON.stringify(c.args))),
+  );
+  return (/rs_[A-Za-z0-9_-]+/.exec(JSON.stringify(dm.args)) as RegExpExecArray)[0];
+}

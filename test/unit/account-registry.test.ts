@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { createAccountRegistry } from '../../src/account-registry';
+
+function registry(ttlMs = 1000) {
+  let now = 0;
+  const loads: string[] = [];
+  const lookups: string[] = [];
+  const installed = new Map([['T1', 'a1']]);
+  const reg = createAccountRegistry<{ id: string; built: number }>({
+    accountOf: async (key) => {
+      lookups.push(key);
+      return installed.get(key) ?? null;
+    },
+    load: async (id) => {
+      loads.push(id);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return id.startsWith('a') ? { id, built: loads.length } : null;
+    },
+    ttlMs,
+    now: () => now,
+  });
+  return { reg, loads, lookups, installed, advance: (ms: number) => (now += ms) };
+}
+
+describe('the account registry', () => {
+  it('loads an account once for concurrent requests and serves it from the cache until the TTL', async () => {
+    const { reg, loads, lookups, advance } = registry();
+    const [x, y] = await Promise.all([reg.forInstallKey('T1'), reg.forInstallKey('T1')]);
+    expect(x).toBe(y);
+    expect(loads).toEqual(['a1']);
+    await reg.forInstallKey('T1');
+    expect(lookups.length).toBeLessThanOrEqual(2);
+    advance(1001);
+    const z = await reg.forInstallKey('T1');
+    expect(z).not.toBe(x);
+    expect(loads).toEqual(['a1', 'a1']);
+  });
+
+  it('forgets an account at once (uninstall, settings) and finds a workspace installed a moment ago', async () => {
+    const { reg, loads, installed } = registry();
+    expect(await reg.forInstallKey('T2')).toBeNull();
+    installed.set('T2', 'a2');
+    expect((await reg.forInstallKey('T2'))?.id).toBe('a2');
+    const before = await reg.forId('a1');
+    reg.forget('a1');
+    installed.delete('T1');
+    expect(await reg.forInstallKey('T1')).toBeNull();
+    expect(await reg.forId('a1')).not.toBe(before);
+    expect(loads.filter((id) => id === 'a1')).toHaveLength(2);
+  });
+
+  it('does not remember a failed load', async () => {
+    let fail = true;
+    const reg = createAccountRegistry<{ id: string }>({
+      accountOf: async () => 'a1',
+      load: async (id) => {
+        if (fail) throw new Error('store down');
+        return { id };
+      },
+      ttlMs: 60_000,
+    });
+    await expect(reg.forId('a1')).rejects.toThrow('store down');
+    fail = false;
+    expect(await reg.forId('a1')).toEqual({ id: 'a1' });
+  });
+});
