@@ -46,7 +46,7 @@ export function accountRoutes(deps: {
     };
   // Inner routers see the whole path, as when mounted at the root.
   const under = (prefix: string, path: string) => path === prefix || path.startsWith(`${prefix}/`);
-  const tokenOf = (path: string) => hashToken(decodeURIComponent(path.split('/')[2] ?? ''));
+  const tokenOf = (path: string) => hashToken(decodedSegment(path.split('/')[2] ?? ''));
   const readJson = express.json({ limit: '16kb' });
 
   router.use((req, res, next) => {
@@ -141,4 +141,13 @@ export function accountRoutes(deps: {
 function bearerHash(req: Request): string | null {
   const auth = /^Bearer (\S{1,200})$/i.exec(req.headers.authorization ?? '');
   return auth?.[1] ? hashToken(auth[1]) : null;
+}
+
+/** A path segment as the routers will see it; a malformed escape is kept as sent (it matches no token). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

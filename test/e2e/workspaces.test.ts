@@ -9,6 +9,7 @@ import { BLOCKS, VIEWS } from '../../src/slack/ids';
 import { installWorkspace } from '../support/slack-install';
 import { dumpStore } from '../support/store-dump';
 import { testTargets } from '../support/test-database';
+import { createBrowser, csrfOf, outboxLinks, postJson } from '../support/web-client';
 import { startWorkspacesHarness, type Workspace, type WorkspacesHarness } from '../support/workspaces-harness';
 
 const SHARED_EMAIL = 'sam@shared.example.com';
@@ -92,6 +93,39 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
     expect([...tokens].every((t) => t === a.botToken || t === b.botToken)).toBe(true);
   });
 
+  it("opens each account's invite page from its own link, and signs in only to the account named", async () => {
+    const links = (await outboxLinks(h.dataDir, 'invite')).map((link) => link.replace('http://roster.test', h.baseUrl));
+    expect(links).toHaveLength(2);
+    const pages = await Promise.all(links.map(async (link) => ({ link, page: await createBrowser().get(link) })));
+    const named = (teamId: string) => pages.find((p) => p.page.body.includes(`Team ${teamId}`));
+    const [inA, inB] = [named(a.teamId), named(b.teamId)];
+    expect(inA && inB && inA !== inB).toBe(true);
+    expect(inA?.page.body).not.toContain(`Team ${b.teamId}`);
+
+    const browser = createBrowser();
+    const form = await browser.get(inB?.link as string);
+    const password = 'correct horse battery staple';
+    const done = await browser.post(inB?.link as string, { csrf: csrfOf(form.body), name: 'Sam', method: 'password', password });
+    expect(done.status).toBe(200);
+    expect(done.body).toContain(`Your Team ${b.teamId} account is active.`);
+    const accountA = await accountOf(a.teamId);
+    const accountB = await accountOf(b.teamId);
+    expect(
+      (
+        await h.roster.prisma.user.findUniqueOrThrow({
+          where: { accountId_email: { accountId: accountA.id, email: SHARED_EMAIL } },
+        })
+      ).status,
+    ).toBe('invited');
+    const login = (account: string) => postJson(`${h.baseUrl}/api/v1/login`, { account, email: SHARED_EMAIL, password });
+    for (const name of [accountB.slug as string, b.teamId]) {
+      const ok = await login(name);
+      expect(ok.status).toBe(200);
+      expect((ok.json.user as { id: string }).id).not.toBeUndefined();
+    }
+    expect((await login(accountA.slug as string)).status).toBe(401);
+  });
+
   it('refuses commands, buttons and modal submissions aimed across the boundary, writing nothing', async () => {
     const accountB = await accountOf(b.teamId);
     const ownerB = await h.roster.prisma.user.findUniqueOrThrow({ where: { id: accountB.ownerId as string } });
@@ -114,7 +148,9 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
       },
     });
     await h.fake.waitFor(() =>
-      h.fake.callsTo('chat.postMessage').some((c) => /not found|no user|There is no/i.test(String(c.args.text))),
+      h.fake
+        .callsTo('chat.postMessage')
+        .some((c) => c.token === a.botToken && /no longer in the directory/.test(String(c.args.text))),
     );
     // B's owner, acting from A's workspace, is a stranger there.
     expect((await a.slack.commandAndWait(b.owner.slackId, 'list', 20_000)).text).toMatch(/not in|no access|directory/i);
@@ -167,6 +203,8 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
   });
 
   it("sends each account's scheduler notices with that account's token only", async () => {
+    await a.slack.commandAndWait(a.owner.slackId, 'invite due-a@example.com');
+    await b.slack.commandAndWait(b.owner.slackId, 'invite due-b@example.com');
     h.fake.reset();
     h.clock.advanceHours(49);
     const report = await h.roster.scheduler.runOnce();

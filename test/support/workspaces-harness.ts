@@ -34,6 +34,7 @@ export interface WorkspacesHarness {
   fake: FakeSlack;
   clock: TestClock;
   baseUrl: string;
+  dataDir: string;
   logs(): string;
   /** Adds a workspace to the fake Slack and installs Roster in it. */
   install(
@@ -84,6 +85,7 @@ export async function startWorkspacesHarness(
     fake,
     clock,
     baseUrl,
+    dataDir,
     logs: () => lines.join(''),
     async install(teamId, options = {}) {
       const n = ++count;

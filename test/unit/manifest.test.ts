@@ -3,6 +3,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BOT_SCOPES } from '../../src/slack/app';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const schema = JSON.parse(
@@ -28,6 +29,14 @@ describe('manifest.yml', () => {
     for (const scope of ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'files:write']) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }
+  });
+
+  it('asks for the same scopes as the OAuth install, hears uninstalls, and names the OAuth redirect', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_uninstalled', 'tokens_revoked']),
+    );
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://roster.example.com/slack/oauth_redirect']);
   });
 
   it('rejects a broken manifest, so the check above can fail', () => {
