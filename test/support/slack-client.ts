@@ -25,6 +25,9 @@ export function sign(secret: string, timestamp: number, body: string): string {
 
 export type SlackClient = ReturnType<typeof createSlackClient>;
 
+// Module-wide, so that clients of several workspaces on one fake never share a response_url.
+let counter = 0;
+
 /**
  * `enterpriseId` / `isEnterpriseInstall` default to those of the fake's workspace `teamId`
  * (none for the default workspace).
@@ -53,7 +56,6 @@ export function createSlackClient(deps: {
     enterprise,
     is_enterprise_install: isEnterpriseInstall,
   };
-  let counter = 0;
 
   async function send(body: string, options: SendOptions = {}): Promise<SlackHttpResult> {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
