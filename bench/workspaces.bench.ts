@@ -247,7 +247,7 @@ async function compare(single: Mode, many: Mode) {
   }
   const span = (performance.now() - started) / 1000;
   const reads = (await installationReads(many.databaseUrl)) - readsBefore;
-  for (const mode of [single, many]) checkAnswers(mode.fake, WARM_UP + COMMANDS);
+  for (const mode of [single, many]) checkAnswers(mode.fake, warmUp.length + COMMANDS);
   const of = (mode: Mode) => {
     const { latencies, seconds } = results.get(mode) as { latencies: number[]; seconds: number };
     return summary(latencies, seconds);
