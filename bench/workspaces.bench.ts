@@ -1,0 +1,296 @@
+/**
+ * Many workspaces on PostgreSQL: 1 000 workspaces installed into one distributed Roster through Slack's
+ * OAuth routes, then `/users list` from their owners chosen at random; next to the same number of
+ * commands to one workspace in single-workspace mode, its directory as large, in the same run. Each command
+ * is a signed request to the real HTTP receiver and counts as answered when its response_url post
+ * reaches the fake Slack. `BENCH_WORKSPACES` / `BENCH_WORKSPACE_COMMANDS` shrink the sizes for a quick try.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/config';
+import { PAGE_SIZE } from '../src/domain/directory/directory-service';
+import { forEachLimited } from '../src/domain/for-each-limited';
+import { ADMIN_ROLE } from '../src/domain/roles/catalog';
+import { createLogger } from '../src/logger';
+import { buildRoster } from '../src/main';
+import { ACCOUNT_CACHE_MS } from '../src/tenancy';
+import { type FakeSlack, type RecordedResponse, startFakeSlack } from '../test/support/fake-slack';
+import { SIGNING_SECRET, startHarness } from '../test/support/roster-harness';
+import { createSlackClient, type SlackClient } from '../test/support/slack-client';
+import { installWorkspace } from '../test/support/slack-install';
+import { freshDatabaseUrl } from '../test/support/test-database';
+import { type BenchRow, percentile, ratio } from './bench-row';
+import { seedUsers } from './seed-bench';
+
+const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 1_000);
+const COMMANDS = Number(process.env.BENCH_WORKSPACE_COMMANDS ?? 2_000);
+const IN_FLIGHT = 8;
+const INSTALLS_IN_FLIGHT = 4;
+const WARM_UP = 100;
+const ROUNDS = 4;
+const ANSWER_TIMEOUT_MS = 30_000;
+const CLIENT = { id: '1111.2222', secret: 'bench-client-secret-0123' };
+const ENV = { SEAT_LIMIT: '1000000', LOG_LEVEL: 'warn', CRON_SCHEDULE: '0 0 1 1 *' };
+
+/** Who sends a command: a Slack user and the signed client of their workspace. */
+interface Sender {
+  userId: string;
+  slack: SlackClient;
+}
+
+/** A fixed-seed generator (mulberry32), so both modes draw the same sequence of senders. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Resolves as each response_url post lands in the fake, rather than by waitFor's 10 ms polling,
+ * so that latency is the app's and not the poll's.
+ */
+function answers(fake: FakeSlack): (responseId: string) => Promise<void> {
+  const waiting = new Map<string, () => void>();
+  const landed = new Set<string>();
+  class Notifying extends Array<RecordedResponse> {
+    override push(...items: RecordedResponse[]): number {
+      for (const item of items) {
+        const done = waiting.get(item.id);
+        if (done) done();
+        else landed.add(item.id);
+      }
+      return super.push(...items);
+    }
+  }
+  fake.responses = new Notifying();
+  return (responseId) =>
+    new Promise((resolve, reject) => {
+      if (landed.delete(responseId)) return resolve();
+      const timer = setTimeout(() => reject(new Error(`no answer to ${responseId}`)), ANSWER_TIMEOUT_MS);
+      waiting.set(responseId, () => {
+        clearTimeout(timer);
+        waiting.delete(responseId);
+        resolve();
+      });
+    });
+}
+
+/** Latencies (ms) of `/users list` commands from `senders`, `IN_FLIGHT` at once, and how long they took. */
+async function listLoad(mode: Mode, senders: Sender[]): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await forEachLimited(senders, IN_FLIGHT, async ({ userId, slack }) => {
+    const sent = performance.now();
+    const { status, responseId } = await slack.command(userId, 'list');
+    if (status !== 200) throw new Error(`list answered ${status}`);
+    await mode.answered(responseId);
+    latencies.push(performance.now() - sent);
+  });
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Every answer must be the full first page of the sender's directory, not a refusal. */
+function checkAnswers(fake: FakeSlack, expected: number): void {
+  const wrong = fake.responses.filter((r) => !JSON.stringify(r.body).includes('bench0@example.com'));
+  if (fake.responses.length !== expected || wrong.length > 0) {
+    throw new Error(`${fake.responses.length} answers, ${wrong.length} not a list: ${JSON.stringify(wrong[0]?.body)}`);
+  }
+}
+
+/** A running Roster with the Slack users who may send it `/users list`. */
+interface Mode {
+  fake: FakeSlack;
+  senders: Sender[];
+  answered: (responseId: string) => Promise<void>;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Each directory is the owner and this many Admins: a full first page of `/users list` (so it counts too). */
+const ADMINS = PAGE_SIZE - 1;
+
+/** Links the seeded Admins of a directory to Slack users, so no command needs a profile lookup. */
+const adminSlackId = (i: number) => `UADM${i}`;
+
+/**
+ * The baseline: one workspace (SLACK_BOT_TOKEN) whose directory is as large as each installed
+ * workspace's, so that both modes do the same work per command and differ only in finding the account.
+ */
+async function singleWorkspace(): Promise<Mode> {
+  const h = await startHarness('postgres', ENV);
+  await seedUsers(h.roster, ADMINS, { role: ADMIN_ROLE, slackUserId: adminSlackId });
+  return {
+    fake: h.fake,
+    // Sender i of the draw: one of the Admins, as in distributed mode the owner of workspace i.
+    senders: Array.from({ length: WORKSPACES }, (_, i) => ({ userId: adminSlackId(i % ADMINS), slack: h.slack })),
+    answered: answers(h.fake),
+    databaseUrl: h.roster.config.databaseUrl as string,
+    close: h.close,
+  };
+}
+
+/** Reads of the installations table so far (index and sequential scans), from PostgreSQL's statistics. */
+async function installationReads(url: string): Promise<number> {
+  // Backends publish their counts when idle for a moment (PostgreSQL 15: at most every second).
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query(
+    `SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'SlackInstallation'`,
+  );
+  await client.end();
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Distributed mode: `WORKSPACES` installed through the OAuth routes, each directory its owner and `ADMINS` Admins. */
+async function distributed(): Promise<Mode & { installMs: number }> {
+  const fake = await startFakeSlack({ clientId: CLIENT.id, clientSecret: CLIENT.secret });
+  const teams = Array.from({ length: WORKSPACES }, (_, i) =>
+    fake.addWorkspace({
+      teamId: `TBENCH${i}`,
+      botToken: `xoxb-bench-${i}`,
+      installer: { id: `UOWN${i}`, email: `owner${i}@example.com`, name: `Owner ${i}` },
+    }),
+  );
+  const database = await freshDatabaseUrl('postgres');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-bench-'));
+  const config = loadConfig({
+    ...ENV,
+    SLACK_CLIENT_ID: CLIENT.id,
+    SLACK_CLIENT_SECRET: CLIENT.secret,
+    SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
+    ROSTER_SECRET: 'bench-roster-secret-0123456789abcdef0123',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    PORT: '0',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    PUBLIC_URL: 'http://roster.test',
+  });
+  const roster = await buildRoster(config, { logger: createLogger(config.logLevel, process.stderr) });
+  const baseUrl = `http://127.0.0.1:${await roster.start()}`;
+
+  const started = performance.now();
+  await forEachLimited(teams, INSTALLS_IN_FLIGHT, async ({ teamId }) => {
+    const installed = await installWorkspace(baseUrl, fake, teamId);
+    if (installed.status !== 200) throw new Error(`installing ${teamId} answered ${installed.status}: ${installed.body}`);
+  });
+  const installMs = (performance.now() - started) / WORKSPACES;
+  const accounts = await roster.prisma.slackInstallation.findMany({ select: { accountId: true } });
+  if (accounts.length !== WORKSPACES) throw new Error(`${accounts.length} installations for ${WORKSPACES} workspaces`);
+  await forEachLimited(accounts, 4, ({ accountId }) =>
+    seedUsers({ prisma: roster.prisma, accountId }, ADMINS, { role: ADMIN_ROLE, slackUserId: adminSlackId }),
+  );
+
+  return {
+    fake,
+    senders: teams.map((w) => ({
+      userId: w.installer.id,
+      slack: createSlackClient({ appUrl: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, teamId: w.teamId, fake }),
+    })),
+    answered: answers(fake),
+    databaseUrl: database.url,
+    installMs,
+    async close() {
+      await roster.stop();
+      await fake.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Measured {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+function summary(latencies: number[], seconds: number): Measured {
+  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/**
+ * Both modes run side by side and are measured in alternating rounds, so that other work on the
+ * machine weighs on both alike; each mode draws the same sequence of sender indexes.
+ */
+async function compare(single: Mode, many: Mode) {
+  const draw = (seed: number, count: number) => {
+    const next = random(seed);
+    return Array.from({ length: count }, () => Math.floor(next() * WORKSPACES));
+  };
+  const warmUp = draw(1, WARM_UP);
+  const from = (mode: Mode, indexes: number[]) => indexes.map((i) => mode.senders[i] as Sender);
+  for (const mode of [single, many]) await listLoad(mode, from(mode, warmUp));
+  const picks = draw(2, COMMANDS);
+  const perRound = Math.ceil(COMMANDS / ROUNDS);
+  const results = new Map<Mode, { latencies: number[]; seconds: number }>([
+    [single, { latencies: [], seconds: 0 }],
+    [many, { latencies: [], seconds: 0 }],
+  ]);
+  const readsBefore = await installationReads(many.databaseUrl);
+  const started = performance.now();
+  for (let round = 0; round < ROUNDS; round++) {
+    const slice = picks.slice(round * perRound, (round + 1) * perRound);
+    for (const mode of round % 2 === 0 ? [single, many] : [many, single]) {
+      const { latencies, seconds } = await listLoad(mode, from(mode, slice));
+      const total = results.get(mode) as { latencies: number[]; seconds: number };
+      total.latencies.push(...latencies);
+      total.seconds += seconds;
+    }
+  }
+  const span = (performance.now() - started) / 1000;
+  const reads = (await installationReads(many.databaseUrl)) - readsBefore;
+  for (const mode of [single, many]) checkAnswers(mode.fake, warmUp.length + COMMANDS);
+  const of = (mode: Mode) => {
+    const { latencies, seconds } = results.get(mode) as { latencies: number[]; seconds: number };
+    return summary(latencies, seconds);
+  };
+  return { single: of(single), many: of(many), reads, span, workspacesHit: new Set(picks).size };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  if (!process.env.TEST_POSTGRES_URL) {
+    return [{ benchmark: `${WORKSPACES} installed workspaces (PostgreSQL)`, measure: '—', value: 'set TEST_POSTGRES_URL' }];
+  }
+  const single = await singleWorkspace();
+  const many = await distributed();
+  const result = await compare(single, many);
+  await many.close();
+  await single.close();
+  const benchmark = `${WORKSPACES} installed workspaces, \`/users list\` (PostgreSQL)`;
+  return [
+    {
+      benchmark,
+      measure: 'commands answered/s',
+      value: result.many.perSecond.toFixed(0),
+      baseline: result.single.perSecond.toFixed(0),
+      ratio: ratio(result.many.perSecond, result.single.perSecond),
+      notes:
+        `goal ≥ 0.8×; ${COMMANDS} commands at ${IN_FLIGHT} in flight from owners drawn at random (${result.workspacesHit} workspaces), ` +
+        `answered = response_url post received; baseline = single-workspace mode, its ${ADMINS} Admins in turn; ` +
+        `${ROUNDS} alternating rounds over ${result.span.toFixed(0)} s after ${WARM_UP} each to warm up ` +
+        `(account cache ${ACCOUNT_CACHE_MS / 1000} s; ${result.reads} reads of the installations table)`,
+    },
+    {
+      benchmark,
+      measure: 'p99 (ms)',
+      value: result.many.p99.toFixed(1),
+      baseline: result.single.p99.toFixed(1),
+      ratio: ratio(result.many.p99, result.single.p99),
+      notes: `p50 ${result.many.p50.toFixed(1)} vs ${result.single.p50.toFixed(1)} ms; every directory (${PAGE_SIZE} users) fills the first page`,
+    },
+    {
+      benchmark: `installing ${WORKSPACES} workspaces (PostgreSQL)`,
+      measure: 'ms per workspace',
+      value: many.installMs.toFixed(1),
+      notes: `GET /slack/install, then /slack/oauth_redirect with the code, ${INSTALLS_IN_FLIGHT} in flight; ${((many.installMs * WORKSPACES) / 1000).toFixed(0)} s in all`,
+    },
+  ];
+}
