@@ -276,6 +276,16 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
     expect(await dump()).toEqual(before);
   });
 
+  it('two installs of one workspace at once make one account and one installation', async () => {
+    h.fake.addWorkspace({ teamId: 'TTWICE001', botToken: 'xoxb-twice', installer: { id: 'UTWICE', email: 'twice@example.com' } });
+    const results = await Promise.all([0, 1, 2].map(() => installWorkspace(h.baseUrl, h.fake, 'TTWICE001')));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    const account = await h.roster.prisma.account.findUniqueOrThrow({ where: { slackTeamId: 'TTWICE001' } });
+    expect(await h.roster.prisma.slackInstallation.count({ where: { accountId: account.id } })).toBe(1);
+    expect(await h.roster.prisma.user.count({ where: { accountId: account.id } })).toBe(1);
+    expect(await h.roster.prisma.auditEvent.count({ where: { accountId: account.id, action: 'owner.created' } })).toBe(1);
+  });
+
   it('an org-wide Enterprise Grid install makes one account for the organization', async () => {
     const org = await h.install('TGRIDWS01', { enterpriseId: 'EGRID0001', isEnterpriseInstall: true });
     const account = await h.roster.prisma.account.findUniqueOrThrow({ where: { slackEnterpriseId: 'EGRID0001' } });
