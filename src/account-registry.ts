@@ -4,8 +4,8 @@
  * names. The registry finds it and keeps each account's services (built over its settings and its
  * Slack token) for a short while, so a request costs no lookup in the common case.
  *
- * Cached entries live `ttlMs`; this replica forgets an account at once when it is uninstalled or its
- * settings change, and other replicas follow within `ttlMs` (see README, "Many workspaces").
+ * Every replica forgets an account at once when it is installed, uninstalled or its settings change
+ * (src/store/account-signals.ts); cached entries also expire after `ttlMs`, a safety net.
  */
 
 interface Cached<T> {
@@ -20,6 +20,8 @@ export interface AccountRegistry<Scope> {
   forId(accountId: string): Promise<Scope | null>;
   /** Drops what is cached about an account (uninstalled, reinstalled, settings changed). */
   forget(accountId: string): void;
+  /** Drops everything cached (signals about changes may have been missed). */
+  forgetAll(): void;
 }
 
 export function createAccountRegistry<Scope>(deps: {
@@ -70,6 +72,10 @@ export function createAccountRegistry<Scope>(deps: {
     forget(accountId) {
       scopes.delete(accountId);
       for (const [key, entry] of accounts) if (entry.value === accountId) accounts.delete(key);
+    },
+    forgetAll() {
+      scopes.clear();
+      accounts.clear();
     },
   };
 }

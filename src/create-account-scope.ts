@@ -32,6 +32,8 @@ export interface SharedDeps {
   clock: Clock;
   logger: Logger;
   mailer: Mailer;
+  /** Tells every replica that an account changed (its settings), so each rebuilds its services. */
+  accountChanged?: (accountId: string) => Promise<void>;
 }
 
 /** An account as served: its row, its Slack client and everything built over them. */

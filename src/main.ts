@@ -85,7 +85,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
       from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
     }),
   };
-  const tenancy = config.slack.oauth ? distributedTenancy(shared) : await singleWorkspace(shared);
+  const tenancy = config.slack.oauth ? await distributedTenancy(shared) : await singleWorkspace(shared);
   const { accounts } = tenancy;
 
   const rateLimit = createRateLimit({ prisma, clock });
@@ -192,6 +192,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
       await slack.app.stop().catch((err: unknown) => logger.debug({ err }, 'the Slack receiver was not running'));
       const server = webServer;
       if (server) await new Promise((resolve) => server.close(resolve));
+      await tenancy.close();
       await database.close();
     },
   };

@@ -19,6 +19,8 @@ import { boltLogger } from './slack/bolt-logger';
 import { createInstallationStore, installKeyOf, openInstallation } from './slack/installation-store';
 import { slackClientOptions } from './slack/slack-client-options';
 import { slackIdentity } from './slack/slack-identity';
+import { listenForAccountChanges } from './store/account-signals';
+import { isPostgresUrl } from './store/database';
 import type { Account } from './store/generated/client';
 
 /** An account as served, with its Slack installation in distributed mode. */
@@ -35,10 +37,43 @@ export interface Tenancy {
   uninstalled(source: SlackSource): Promise<void>;
   /** The accounts the scheduler serves now: installed ones only. */
   served(): Promise<ServedAccount[]>;
+  /** Stops listening for other replicas' account changes. */
+  close(): Promise<void>;
 }
 
-/** How long this replica keeps an account's installation and services before reading them again. */
-export const ACCOUNT_CACHE_MS = 15_000;
+/**
+ * How long this replica keeps an account's installation and services at most; every replica forgets an
+ * account at once when it changes (account signals), so this is only a safety net.
+ */
+export const ACCOUNT_CACHE_MS = 5 * 60_000;
+
+/**
+ * The signals that tell every replica an account changed, wired to a registry created after them
+ * (a signal that arrives first finds nothing to forget), and the shared dependencies whose services
+ * announce their account's settings changes.
+ */
+async function signalsFor(shared: SharedDeps) {
+  let registry: AccountRegistry<ServedAccount> | undefined;
+  const signals = await listenForAccountChanges({
+    databaseUrl: isPostgresUrl(shared.config.databaseUrl) ? shared.config.databaseUrl : undefined,
+    logger: shared.logger,
+    changed: (accountId) => registry?.forget(accountId),
+    lost: () => registry?.forgetAll(),
+  });
+  const announce = async (accountId: string) => {
+    await signals.announce(shared.prisma, accountId).catch((err: unknown) => {
+      shared.logger.error({ err, accountId }, 'could not tell the other replicas that an account changed');
+    });
+  };
+  return {
+    signals,
+    announce,
+    scoped: { ...shared, accountChanged: announce } satisfies SharedDeps,
+    serve: (accounts: AccountRegistry<ServedAccount>) => {
+      registry = accounts;
+    },
+  };
+}
 
 const present = <T>(value: T | null): value is T => value !== null;
 
@@ -86,14 +121,16 @@ export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
     });
   }
 
+  const { signals, scoped, serve } = await signalsFor(shared);
   const accounts = createAccountRegistry<ServedAccount>({
     accountOf: async (key) => (!teamId || key === teamId ? accountId : null),
     load: async (id) => {
       const row = id === accountId ? await prisma.account.findUnique({ where: { id } }) : null;
-      return row && { ...createAccountScope(shared, row, botToken), installation: null };
+      return row && { ...createAccountScope(scoped, row, botToken), installation: null };
     },
     ttlMs: ACCOUNT_CACHE_MS,
   });
+  serve(accounts);
   return {
     distributed: false,
     accounts,
@@ -106,11 +143,13 @@ export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
       );
     },
     served: async () => [await accounts.forId(accountId)].filter(present),
+    close: () => signals.close(),
   };
 }
 
-export function distributedTenancy(shared: SharedDeps): Tenancy {
+export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
   const { config, prisma, clock, logger } = shared;
+  const { signals, announce, scoped, serve } = await signalsFor(shared);
   const secret = config.rosterSecret as string;
   const clientOptions = slackClientOptions(config.slack.apiUrl);
   const audit = (accountId: string) => createAuditService({ db: prisma, accountId, clock });
@@ -125,10 +164,11 @@ export function distributedTenancy(shared: SharedDeps): Tenancy {
       const installation = stored ? openInstallation(stored.sealed, secret, stored.installKey) : null;
       if (stored && !installation) logger.error({ accountId }, 'a Slack installation does not open with ROSTER_SECRET');
       // Uninstalled: the directory still answers the web pages, the API and SCIM; Slack calls have no token.
-      return { ...createAccountScope(shared, account, installation?.bot?.token ?? ''), installation };
+      return { ...createAccountScope(scoped, account, installation?.bot?.token ?? ''), installation };
     },
     ttlMs: ACCOUNT_CACHE_MS,
   });
+  serve(accounts);
 
   async function uninstall(installKey: string): Promise<void> {
     const removed = await prisma.slackInstallation.deleteMany({ where: { installKey } });
@@ -137,7 +177,7 @@ export function distributedTenancy(shared: SharedDeps): Tenancy {
       select: { id: true },
     });
     if (!account) return;
-    accounts.forget(account.id);
+    await announce(account.id);
     if (removed.count > 0) {
       await audit(account.id).record(prisma, systemActor('system'), {
         action: 'account.uninstalled',
@@ -168,7 +208,7 @@ export function distributedTenancy(shared: SharedDeps): Tenancy {
       clientFor: (token) => new WebClient(token, clientOptions),
       provision: async (install) => {
         const result = await provisionWorkspace({ prisma, catalog: config.catalog, clock, audit }, install);
-        accounts.forget(result.accountId);
+        await announce(result.accountId);
         logger.info({ accountId: result.accountId, created: result.created }, 'Roster was installed in a workspace');
         return result;
       },
@@ -188,6 +228,7 @@ export function distributedTenancy(shared: SharedDeps): Tenancy {
       }
       return scopes;
     },
+    close: () => signals.close(),
   };
 }
 

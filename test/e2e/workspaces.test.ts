@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/secrets';
 import { BLOCKS, VIEWS } from '../../src/slack/ids';
+import { SIGNING_SECRET } from '../support/roster-harness';
+import { createSlackClient } from '../support/slack-client';
 import { installWorkspace } from '../support/slack-install';
 import { dumpStore } from '../support/store-dump';
 import { testTargets } from '../support/test-database';
@@ -258,8 +260,6 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
       botToken: 'xoxb-stranger',
       installer: { id: 'USTRANGE', email: 's@example.com' },
     });
-    const { createSlackClient } = await import('../support/slack-client');
-    const { SIGNING_SECRET } = await import('../support/roster-harness');
     const stranger = createSlackClient({
       appUrl: `${h.baseUrl}/slack/events`,
       signingSecret: SIGNING_SECRET,
@@ -303,3 +303,37 @@ async function createScimToken(h: WorkspacesHarness, w: Workspace): Promise<stri
   );
   return (/rs_[A-Za-z0-9_-]+/.exec(JSON.stringify(dm.args)) as RegExpExecArray)[0];
 }
+
+describe.skipIf(!process.env.TEST_POSTGRES_URL)('many workspaces on two replicas (postgres store)', () => {
+  let one: WorkspacesHarness;
+  let two: WorkspacesHarness;
+  beforeAll(async () => {
+    one = await startWorkspacesHarness('postgres');
+    two = await startWorkspacesHarness('postgres', {}, { replicaOf: one });
+  });
+  afterAll(async () => {
+    await two?.close();
+    await one?.close();
+  });
+
+  it('an uninstall heard by one replica ends the workspace on the other at once, not when its cache expires', async () => {
+    const w = await one.install('TREPLICA1');
+    const onTwo = createSlackClient({
+      appUrl: `${two.baseUrl}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      teamId: w.teamId,
+      fake: one.fake,
+    });
+    // The second replica has the workspace's account cached.
+    expect(JSON.stringify(await onTwo.commandAndWait(w.owner.slackId, 'list'))).toContain(w.owner.email);
+    expect((await w.slack.appUninstalled()).status).toBe(200);
+    await expect.poll(() => one.roster.prisma.slackInstallation.count()).toBe(0);
+    // The second replica's cached copy would still answer; the signal made it forget.
+    const { responseId } = await onTwo.command(w.owner.slackId, 'list');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(one.fake.responses.filter((r) => r.id === responseId)).toEqual([]);
+    // And a reinstall through the first replica is served by the second at once.
+    expect((await w.install()).status).toBe(200);
+    expect(JSON.stringify(await onTwo.commandAndWait(w.owner.slackId, 'list'))).toContain(w.owner.email);
+  });
+});

@@ -31,6 +31,8 @@ export interface Workspace {
 
 export interface WorkspacesHarness {
   roster: Roster;
+  /** The store's URL, for a second replica. */
+  databaseUrl: string;
   fake: FakeSlack;
   clock: TestClock;
   baseUrl: string;
@@ -44,12 +46,15 @@ export interface WorkspacesHarness {
   close(): Promise<void>;
 }
 
+/** `replicaOf`: a second Roster on the same store and the same fake Slack (PostgreSQL). */
 export async function startWorkspacesHarness(
   target: TargetName = 'embedded',
   env: Record<string, string> = {},
+  options: { replicaOf?: WorkspacesHarness } = {},
 ): Promise<WorkspacesHarness> {
-  const fake = await startFakeSlack({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-  const database = await freshDatabaseUrl(target);
+  const primary = options.replicaOf;
+  const fake = primary?.fake ?? (await startFakeSlack({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }));
+  const database = primary ? { url: primary.databaseUrl, drop: async () => {} } : await freshDatabaseUrl(target);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-ws-'));
   const config = loadConfig({
     SLACK_CLIENT_ID: CLIENT_ID,
@@ -82,6 +87,7 @@ export async function startWorkspacesHarness(
   let count = 0;
   return {
     roster,
+    databaseUrl: database.url,
     fake,
     clock,
     baseUrl,
@@ -117,6 +123,7 @@ export async function startWorkspacesHarness(
     },
     async close() {
       await roster.stop();
+      if (primary) return;
       await fake.close();
       await database.drop();
     },
