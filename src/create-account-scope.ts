@@ -9,11 +9,10 @@ import type { Config } from './config';
 import { createServices } from './create-services';
 import { createLinkDelivery } from './delivery/link-delivery';
 import type { Mailer } from './delivery/mailer';
+import { catalogFor, effectiveSettings, settingsDefaults } from './domain/account/account-settings';
+import { createSettingsService } from './domain/account/settings-service';
 import type { Clock } from './domain/clock';
 import { createNoticeOutbox } from './domain/notices/notice-outbox';
-import { type Catalog, loadCatalog, PRESETS, presetPath } from './domain/roles/catalog';
-
-const isPreset = (name: string): name is (typeof PRESETS)[number] => (PRESETS as readonly string[]).includes(name);
 
 import type { AccountWork } from './scheduler/scheduler';
 import { createApprovalChannel } from './slack/approval-channel';
@@ -44,28 +43,11 @@ export interface AccountScope {
   work: AccountWork;
 }
 
-/** The settings in force for an account: its own where set, else the deployment's (environment). */
+/** The settings in force for an account, and its catalog: its own where set, else the deployment's. */
 export function settingsOf(account: Account, config: Config) {
-  return {
-    seatLimit: account.seatLimit ?? config.seatLimit,
-    inviteTtlHours: account.inviteTtlHours ?? config.inviteTtlHours,
-    approvalsChannel: account.approvalsChannel ?? config.approvalsChannel,
-    noticesChannel: account.noticesChannel ?? config.noticesChannel,
-    catalog: account.catalogPreset ? presetCatalog(account.catalogPreset) : config.catalog,
-  };
-}
-
-const presets = new Map<string, Catalog>();
-
-/** A catalog preset by name, read once per process. */
-export function presetCatalog(name: string): Catalog {
-  let catalog = presets.get(name);
-  if (!catalog) {
-    if (!isPreset(name)) throw new Error(`there is no catalog preset ${name}`);
-    catalog = loadCatalog(presetPath(name)).catalog;
-    presets.set(name, catalog);
-  }
-  return catalog;
+  const defaults = settingsDefaults(config);
+  const settings = effectiveSettings(account, defaults);
+  return { ...settings, catalog: catalogFor(settings.catalogPreset, defaults), defaults };
 }
 
 export function createAccountScope(shared: SharedDeps, account: Account, botToken: string): AccountScope {
@@ -91,6 +73,15 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
   const approvalChannel = createApprovalChannel({ client, channel: settings.approvalsChannel, dm, logger });
   const services: SlackServices = {
     ...domain,
+    settings: createSettingsService({
+      prisma,
+      accountId,
+      clock,
+      audit: domain.audit,
+      defaults: settings.defaults,
+      // Every replica rebuilds this account's services over the new settings.
+      onChange: (id) => void shared.accountChanged?.(id),
+    }),
     dm,
     approvalChannel,
     viewState: createViewStateStore({ prisma, accountId, clock }),

@@ -20,6 +20,7 @@ import { slackClientOptions } from './slack-client-options';
 import { registerApprovalViews } from './views/approval-submission';
 import { registerBulkRolesSubmissions } from './views/bulk-roles-submissions';
 import { registerInviteSubmission } from './views/invite-submission';
+import { registerSettings } from './views/settings-submission';
 import { registerUserModalSubmissions } from './views/user-modal-submissions';
 
 export interface SlackApp {
@@ -104,6 +105,7 @@ export function createSlackApp(deps: {
   registerInviteSubmission(app);
   registerBulkRolesSubmissions(app);
   registerEvents(app);
+  registerSettings(app);
 
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');

@@ -27,6 +27,7 @@ export const ACTIONS = {
   approvalReject: 'approval.reject',
   homeRefresh: 'home.refresh',
   homeReinvite: 'home.reinvite',
+  homeSettings: 'home.settings',
 } as const;
 
 export const VIEWS = {
@@ -38,6 +39,7 @@ export const VIEWS = {
   deleteConfirm: 'delete.modal',
   passcode: 'passcode.modal',
   approvalDecision: 'approval.modal',
+  settings: 'settings.modal',
 } as const;
 
 export const BLOCKS = {
@@ -64,4 +66,10 @@ export const BLOCKS = {
   bulkAssign: 'bulk.assign',
   bulkUnassign: 'bulk.unassign',
   approvalReason: 'approval.reason',
+  settingsSeatLimit: 'settings.seat-limit',
+  settingsInviteTtl: 'settings.invite-ttl',
+  settingsApprovalsChannel: 'settings.approvals-channel',
+  settingsNoticesChannel: 'settings.notices-channel',
+  settingsChannelDefaults: 'settings.channel-defaults',
+  settingsCatalog: 'settings.catalog',
 } as const;

@@ -1,5 +1,6 @@
 /** The services the Slack surface calls: the domain's, plus Slack's own DMs and approvals channel; built once in main.ts. */
 import type { Services } from '../create-services';
+import type { SettingsService } from '../domain/account/settings-service';
 import type { ApprovalChannel } from './approval-channel';
 import type { DirectMessages } from './slack-people';
 import type { ViewStateStore } from './views/view-state';
@@ -9,4 +10,5 @@ export interface SlackServices extends Services {
   approvalChannel: ApprovalChannel;
   dm: DirectMessages;
   viewState: ViewStateStore;
+  settings: SettingsService;
 }

@@ -6,7 +6,9 @@ import pino from 'pino';
 import { createServices, type Services } from '../../src/create-services';
 import { type Actor, systemActor } from '../../src/domain/access/actor';
 import { effectivePermissions } from '../../src/domain/access/effective-permissions';
+import { type SettingsDefaults, settingsDefaults } from '../../src/domain/account/account-settings';
 import { bootstrapAccount } from '../../src/domain/account/bootstrap';
+import { createSettingsService, type SettingsService } from '../../src/domain/account/settings-service';
 import { createAuditService } from '../../src/domain/audit/audit-service';
 import type { Delivery, OutgoingLink } from '../../src/domain/delivery/delivery';
 import { loadCatalog, type Policy } from '../../src/domain/roles/catalog';
@@ -24,6 +26,8 @@ export interface DomainHarness {
   owner: Actor;
   /** Every service, wired by the same `createServices` as main.ts; approvals on when `approvals` names actions. */
   services(options?: { seatLimit?: number; approvals?: Policy['approvals']['actions'] }): Services;
+  /** The account's settings service over the deployment defaults (standard catalog, 25 seats, 48 h invites); `changed` records onChange. */
+  settings(options?: { defaults?: Partial<SettingsDefaults>; changed?: string[] }): SettingsService;
   close(): Promise<void>;
 }
 
@@ -89,6 +93,19 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
           delivery,
         },
       );
+    },
+    settings(options = {}) {
+      return createSettingsService({
+        prisma: db.prisma,
+        accountId,
+        clock,
+        audit: createAuditService({ db: db.prisma, accountId, clock }),
+        defaults: {
+          ...settingsDefaults({ seatLimit: 25, inviteTtlHours: 48, catalog, catalogSource: 'config/presets/standard.yaml' }),
+          ...options.defaults,
+        },
+        onChange: (id) => options.changed?.push(id),
+      });
     },
     async close() {
       await db.close();

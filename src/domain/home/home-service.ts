@@ -19,6 +19,10 @@ export interface HomeSummary {
   recent: AuditEventView[];
   activeAdmins: number;
   canManage: boolean;
+  /** Whether the viewer owns the account (and so sees the Settings button). */
+  isOwner: boolean;
+  /** How the account is named outside Slack (API sign-in) and in it. */
+  account: { slug: string | null; teamId: string | null };
 }
 
 /** How far back App Home looks for expired invites, and how many it lists. */
@@ -66,7 +70,7 @@ export function createHomeService(deps: {
     async summary(viewer: Actor): Promise<HomeSummary> {
       const now = clock.now();
       const canView = can(viewer, 'users:view');
-      const [seats, expiring, expired, approvals, recent, activeAdmins] = await Promise.all([
+      const [seats, expiring, expired, approvals, recent, activeAdmins, account] = await Promise.all([
         deps.directory.seatUsage(),
         canView
           ? prisma.invite.findMany({
@@ -80,6 +84,10 @@ export function createHomeService(deps: {
         can(viewer, 'approvals:approve') ? deps.approvals.pending(viewer) : [],
         can(viewer, 'audit:view') ? deps.audit.list(viewer, { limit: 8 }) : [],
         prisma.user.count({ where: { accountId, status: 'active', roles: { some: { role: { key: ADMIN_ROLE } } } } }),
+        prisma.account.findUniqueOrThrow({
+          where: { id: accountId },
+          select: { slug: true, slackTeamId: true, slackEnterpriseId: true, ownerId: true },
+        }),
       ]);
       return {
         seats,
@@ -89,6 +97,8 @@ export function createHomeService(deps: {
         recent,
         activeAdmins,
         canManage: can(viewer, 'users:manage'),
+        isOwner: !!viewer.userId && account.ownerId === viewer.userId,
+        account: { slug: account.slug, teamId: account.slackTeamId ?? account.slackEnterpriseId },
       };
     },
   };

@@ -17,6 +17,7 @@ export function appHomeView(summary: HomeSummary) {
   return HomeTab()
     .blocks(
       Blocks.Header({ text: 'Roster' }),
+      Blocks.Context().elements(accountLine(summary.account)),
       Blocks.Section({ text: `*Seats*\n\`${seatBar(summary.seats.used, summary.seats.limit)}\`` }),
       summary.activeAdmins === 1
         ? Blocks.Section({
@@ -28,6 +29,8 @@ export function appHomeView(summary: HomeSummary) {
         Elements.Button({ text: 'List', actionId: ACTIONS.helpList }),
         Elements.Button({ text: 'Export', actionId: ACTIONS.helpExport }),
         Elements.Button({ text: 'Refresh', actionId: ACTIONS.homeRefresh }),
+        // Only the owner may change the account's settings; others are not offered a button that refuses them.
+        summary.isOwner ? Elements.Button({ text: 'Settings', actionId: ACTIONS.homeSettings }) : undefined,
       ),
       Blocks.Divider(),
       Blocks.Section({ text: `*Invites expiring in the next 24 hours*\n${invites || 'None.'}` }),
@@ -54,6 +57,15 @@ export function appHomeView(summary: HomeSummary) {
       }),
     )
     .buildToObject();
+}
+
+/** Which account this is: the name API sign-in asks for, and the Slack workspace (or organization) it serves. */
+function accountLine(account: HomeSummary['account']): string {
+  const parts = [
+    account.slug ? `API sign-in uses account \`${account.slug}\`` : '',
+    account.teamId ? `Slack ${account.teamId.startsWith('E') ? 'organization' : 'workspace'} \`${account.teamId}\`` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : 'This account has no identifier yet.';
 }
 
 /** What someone outside the directory sees. */
