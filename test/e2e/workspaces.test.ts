@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/secrets';
-import { BLOCKS, VIEWS } from '../../src/slack/ids';
+import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids';
 import { SIGNING_SECRET } from '../support/roster-harness';
 import { createSlackClient } from '../support/slack-client';
 import { installWorkspace } from '../support/slack-install';
@@ -15,6 +15,7 @@ import { createBrowser, csrfOf, outboxLinks, postJson } from '../support/web-cli
 import { startWorkspacesHarness, type Workspace, type WorkspacesHarness } from '../support/workspaces-harness';
 
 const SHARED_EMAIL = 'sam@shared.example.com';
+const CARD_ACTIONS = Object.fromEntries(Object.entries(ACTIONS).filter(([name]) => name.startsWith('card')));
 
 describe.each(testTargets())('many workspaces through the OAuth install (%s store)', (target) => {
   let h: WorkspacesHarness;
@@ -157,6 +158,116 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
     // B's owner, acting from A's workspace, is a stranger there.
     expect((await a.slack.commandAndWait(b.owner.slackId, 'list', 20_000)).text).toMatch(/not in|no access|directory/i);
     expect(await dump()).toEqual(before);
+  });
+
+  it("every command, card button, modal and approval naming the other workspace's people is refused and writes nothing", async () => {
+    const accountB = await accountOf(b.teamId);
+    // B has a person of its own, and (with approvals on) a request waiting for an approver.
+    expect((await b.slack.commandAndWait(b.owner.slackId, 'invite bea@b-only.example.com')).text).toContain('Invited');
+    const bea = await h.roster.prisma.user.findUniqueOrThrow({
+      where: { accountId_email: { accountId: accountB.id, email: 'bea@b-only.example.com' } },
+    });
+    await h.roster.prisma.account.update({ where: { id: accountB.id }, data: { approvalsChannel: 'C0BAPPROVE' } });
+    h.roster.accounts.forget(accountB.id);
+    // A second Admin in B, who could approve it.
+    const adminRole = await h.roster.prisma.role.findUniqueOrThrow({
+      where: { accountId_key: { accountId: accountB.id, key: 'admin' } },
+    });
+    await h.roster.prisma.user.create({
+      data: {
+        accountId: accountB.id,
+        email: 'second-admin@b-only.example.com',
+        status: 'active',
+        slackUserId: 'UBADMIN2',
+        roles: { create: { roleId: adminRole.id } },
+      },
+    });
+    expect((await b.slack.commandAndWait(b.owner.slackId, 'roles bea@b-only.example.com +admin')).text).toMatch(/waits for/i);
+    const request = await h.roster.prisma.approvalRequest.findFirstOrThrow({
+      where: { accountId: accountB.id, status: 'pending' },
+    });
+
+    const before = await dump();
+    h.fake.reset();
+    const target = bea.email;
+    const commands = [
+      `show ${target}`,
+      `resend ${target}`,
+      `invite-link ${target}`,
+      `password-link ${target}`,
+      `edit ${target} --name Mallory`,
+      `roles ${target} +editor`,
+      `perms ${target} +users:view`,
+      `groups ${target} +Default`,
+      `disable ${target}`,
+      `enable ${target}`,
+      `revoke ${target}`,
+      `apikey ${target}`,
+      `passcode grant ${target} 7d`,
+      `props ${target} team=red`,
+      `signin ${target} google`,
+      `owner ${b.owner.email}`,
+      `audit ${target}`,
+    ];
+    for (const command of commands) {
+      const answer = await a.slack.commandAndWait(a.owner.slackId, command, 20_000);
+      expect(answer.text, command).toMatch(/no user|There is no|not in this|not found|No audit events about/i);
+    }
+    for (const actionId of Object.values(CARD_ACTIONS)) {
+      const answer = await a.slack.blockActionAndWait(a.owner.slackId, { actionId, value: target });
+      expect(answer.text, actionId).toMatch(/no user|There is no|not found/i);
+    }
+    // Modals carrying B's IDs in private_metadata, submitted in A.
+    const submissions: { callbackId: string; metadata: object; values: Record<string, Record<string, unknown>> }[] = [
+      {
+        callbackId: VIEWS.roles,
+        metadata: { userId: bea.id },
+        values: {
+          [BLOCKS.rolesGeneral]: {
+            [BLOCKS.rolesGeneral]: { type: 'multi_static_select', selected_options: [{ value: 'editor' }] },
+          },
+        },
+      },
+      {
+        callbackId: VIEWS.passcode,
+        metadata: { userId: bea.id },
+        values: {
+          [BLOCKS.passcodeTenure]: { [BLOCKS.passcodeTenure]: { type: 'static_select', selected_option: { value: '7' } } },
+        },
+      },
+      {
+        callbackId: VIEWS.deleteConfirm,
+        metadata: { userIds: [bea.id] },
+        values: { [BLOCKS.deleteReason]: { [BLOCKS.deleteReason]: { type: 'plain_text_input', value: 'x' } } },
+      },
+      {
+        callbackId: VIEWS.approvalDecision,
+        metadata: { id: request.id, approve: true },
+        values: { [BLOCKS.approvalReason]: { [BLOCKS.approvalReason]: { type: 'plain_text_input', value: '' } } },
+      },
+    ];
+    for (const view of submissions) {
+      await a.slack.viewSubmission(a.owner.slackId, {
+        callbackId: view.callbackId,
+        privateMetadata: JSON.stringify(view.metadata),
+        values: view.values,
+      });
+    }
+    // B's approval request clicked from A's approvals channel.
+    await a.slack.blockAction(a.owner.slackId, { actionId: 'approval.approve', value: request.id });
+    await h.fake.waitFor(
+      () =>
+        h.fake.callsTo('chat.postMessage').filter((c) => c.token === a.botToken).length +
+          h.fake.callsTo('chat.postEphemeral').length >=
+        5,
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.fake.callsTo('views.open')).toEqual([]);
+    // Nothing went out with B's token, and nothing was written anywhere.
+    expect(h.fake.calls.filter((c) => c.token === b.botToken)).toEqual([]);
+    expect(await dump()).toEqual(before);
+    expect((await h.roster.prisma.approvalRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('pending');
   });
 
   it('serves the API per account: keys and passcodes find their own, a login names its account', async () => {
