@@ -163,7 +163,12 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
 
   // Socket Mode has no HTTP receiver, so the web routes get their own server.
   let webServer: Server | null = null;
-  const single = tenancy.defaultAccountId ? await accounts.forId(tenancy.defaultAccountId) : null;
+  const single = tenancy.defaultAccountId
+    ? await accounts.forId(tenancy.defaultAccountId).catch(async (error: unknown) => {
+        await tenancy.close();
+        throw error;
+      })
+    : null;
   return {
     config,
     get services(): SlackServices {

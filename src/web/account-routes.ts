@@ -102,10 +102,14 @@ export function accountRoutes(deps: {
     const body = (req.body ?? {}) as Record<string, unknown>;
     switch (req.path.replace(/\/+$/, '')) {
       case '/api/v1/auth/verify': {
-        if (typeof body.apiKey === 'string') return accountOfApiKey(hashToken(body.apiKey));
+        if (typeof body.apiKey === 'string') return (await accountOfApiKey(hashToken(body.apiKey))) ?? deps.defaultAccountId;
         if (typeof body.passcode === 'string') {
           const codeHash = hashToken(body.passcode);
-          return (await prisma.passcode.findUnique({ where: { codeHash }, select: { accountId: true } }))?.accountId;
+          const holder = await prisma.passcode.findUnique({ where: { codeHash }, select: { accountId: true } });
+          // A wrong passcode given with its holder's e-mail counts against that account's throttle: the
+          // account named, or the only one.
+          const named = typeof body.account === 'string' ? await accountNamed(body.account) : undefined;
+          return holder?.accountId ?? named ?? deps.defaultAccountId;
         }
         return deps.defaultAccountId;
       }
@@ -113,7 +117,7 @@ export function accountRoutes(deps: {
         return typeof body.account === 'string' ? accountNamed(body.account) : deps.defaultAccountId;
       case '/api/v1/assets': {
         const keyHash = bearerHash(req);
-        return keyHash && accountOfApiKey(keyHash);
+        return (keyHash && (await accountOfApiKey(keyHash))) ?? deps.defaultAccountId;
       }
       default:
         return deps.defaultAccountId;

@@ -18,7 +18,12 @@ export const REQUESTS_PER_MINUTE_PER_KEY = 600;
 const verifyBody = z.union([
   z.strictObject({ apiKey: z.string().min(1).max(200) }),
   // With `email`, the passcode must be that user's and failures count against the address (like logins).
-  z.strictObject({ passcode: z.string().min(1).max(200), email: z.string().max(254).optional() }),
+  z.strictObject({
+    passcode: z.string().min(1).max(200),
+    email: z.string().max(254).optional(),
+    // With many accounts, which one a wrong passcode with this e-mail counts against.
+    account: z.string().min(1).max(100).optional(),
+  }),
 ]);
 const loginBody = z.strictObject({
   email: z.string().max(254),

@@ -295,6 +295,16 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
     const noAccount = await login({ email: a.owner.email, password: 'x'.repeat(12) });
     expect(noAccount.status).toBe(400);
     expect(((await noAccount.json()) as { field: string }).field).toBe('account');
+    // A wrong passcode with its holder's e-mail counts against the account named, and locks only there.
+    const verifyPasscode = (account: string | undefined) =>
+      postJson(`${h.baseUrl}/api/v1/auth/verify`, {
+        passcode: 'rp_not_a_real_passcode',
+        email: SHARED_EMAIL,
+        ...(account ? { account } : {}),
+      });
+    for (let i = 0; i < 5; i++) expect((await verifyPasscode(accountB.slug as string)).status).toBe(401);
+    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: accountB.id, email: SHARED_EMAIL } })).toBe(1);
+    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: accountA.id, email: SHARED_EMAIL } })).toBe(0);
     // A wrong or unknown account answers exactly as a wrong password does.
     for (const account of [accountB.slug, 'no-such-account', a.teamId]) {
       const res = await login({ account, email: a.owner.email, password: 'not-the-password' });
