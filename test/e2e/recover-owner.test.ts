@@ -67,6 +67,8 @@ async function ownerEmail(h: Pick<Harness, 'roster'>): Promise<string | undefine
   return account.owner?.email;
 }
 
+const USAGE = 'Usage: npm run recover-owner -- --email <address> [--account <identifier or Slack team ID>] [--yes]';
+
 describe.each(testTargets())('npm run recover-owner next to a running Roster (%s store)', (target) => {
   let h: Harness;
   let env: Record<string, string | undefined>;
@@ -104,8 +106,8 @@ describe.each(testTargets())('npm run recover-owner next to a running Roster (%s
       expect.stringContaining('No user with the e-mail nobody@example.com is in the directory.'),
       'off@example.com is disabled; only an active user can own the account.',
       `${OWNER.email} already owns the account.`,
-      'Say whom to make the owner with --email. Usage: npm run recover-owner -- --email <address> [--yes]',
-      "Unknown option '--force'. Usage: npm run recover-owner -- --email <address> [--yes]",
+      `Say whom to make the owner with --email. ${USAGE}`,
+      `Unknown option '--force'. ${USAGE}`,
     ]);
     for (const run of runs) expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(await directoryState(h.roster)).toBe(before);
@@ -181,6 +183,31 @@ describe.each(testTargets())('npm run recover-owner next to a running Roster (%s
     expect(loser.stderr.trim()).toMatch(/^Ownership changed meanwhile: (cat|dan)@example\.com owns the account now\./);
     expect(await ownerEmail(h)).toBe(winner === 0 ? 'cat@example.com' : 'dan@example.com');
     expect(await recovered()).toBe(before + 1);
+  });
+
+  it('with several accounts in the store, needs --account and finds it by identifier or Slack team ID', {
+    timeout: 120_000,
+  }, async () => {
+    const other = await h.roster.prisma.account.create({ data: { name: 'Other', slug: 'other', slackTeamId: 'TOTHER01' } });
+    try {
+      const before = await directoryState(h.roster);
+      const [unnamed, unknown] = await Promise.all([
+        recoverOwner(env, ['--email', 'bob@example.com', '--yes']),
+        recoverOwner(env, ['--email', 'bob@example.com', '--account', 'nope', '--yes']),
+      ]);
+      expect(unnamed.stderr.trim()).toBe(`This Roster serves several accounts: say which with --account. ${USAGE}`);
+      expect(unknown.stderr.trim()).toBe('There is no account nope.');
+      expect([unnamed.code, unknown.code]).toEqual([1, 1]);
+      expect(await directoryState(h.roster)).toBe(before);
+      const account = await h.roster.prisma.account.findUniqueOrThrow({ where: { id: h.roster.accountId } });
+      // Bob is not in the other account: the account named is the one searched.
+      const elsewhere = await recoverOwner(env, ['--email', 'bob@example.com', '--account', 'TOTHER01', '--yes']);
+      expect(elsewhere.stderr).toContain('No user with the e-mail bob@example.com');
+      const named = await recoverOwner(env, ['--email', 'bob@example.com', '--account', account.slug as string], 'no\n');
+      expect(named.stdout).toContain('new owner:     bob@example.com');
+    } finally {
+      await h.roster.prisma.account.delete({ where: { id: other.id } });
+    }
   });
 
   it('says so when Slack cannot be reached, and the transfer stands', { timeout: 120_000 }, async () => {
