@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startChild } from '../support/child-process';
 import { startFakeSlack } from '../support/fake-slack';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -93,6 +94,42 @@ describe('npm start', () => {
       expect(stderr.trim().split('\n')).toHaveLength(1);
       expect(stderr).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
     } finally {
+      await fake.close();
+    }
+  }, 90_000);
+
+  it('in distributed mode starts without a bot token and sends installers to Slack with the OAuth state', async () => {
+    const fake = await startFakeSlack();
+    const child = startChild('src/main.ts', [], {
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'c'.repeat(32),
+      SLACK_STATE_SECRET: 's'.repeat(32),
+      SLACK_SIGNING_SECRET: 'secret-secret',
+      ROSTER_SECRET: 'r'.repeat(64),
+      SLACK_API_URL: fake.url,
+      DATABASE_URL: 'memory://',
+      PORT: '0',
+      SLACK_BOT_TOKEN: '',
+      SLACK_APP_TOKEN: '',
+      OWNER_EMAIL: '',
+    });
+    try {
+      const out = await child.waitForOutput('Roster is running', 80_000);
+      const running = JSON.parse(out.split('\n').find((line) => line.includes('Roster is running')) as string);
+      expect(running).toMatchObject({ mode: 'http', workspaces: 'many (OAuth install)' });
+      const install = await fetch(`http://127.0.0.1:${running.port}/slack/install`, { redirect: 'manual' });
+      expect(install.status).toBe(302);
+      const authorize = new URL(install.headers.get('location') as string);
+      expect(`${authorize.origin}${authorize.pathname}`).toBe(new URL('/oauth/v2/authorize', fake.url).href);
+      expect(authorize.searchParams.get('client_id')).toBe('1111.2222');
+      expect(authorize.searchParams.get('scope')).toContain('users:read.email');
+      expect(authorize.searchParams.get('state')).toBeTruthy();
+      expect(install.headers.getSetCookie().join()).toContain('slack-app-oauth-state=');
+      // No workspace is installed yet, and no Slack call was made at start.
+      expect(fake.calls).toEqual([]);
+    } finally {
+      child.process.kill();
+      await child.exited;
       await fake.close();
     }
   }, 90_000);
