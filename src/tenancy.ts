@@ -34,7 +34,8 @@ export interface Tenancy {
   /** The account of the workspace or organization a Slack request came from, or null. */
   forSlack(source: SlackSource): Promise<ServedAccount | null>;
   installationStore?: InstallationStore;
-  uninstalled(source: SlackSource): Promise<void>;
+  /** Slack says the app was uninstalled (or its bot token revoked) at `happenedAt`. */
+  uninstalled(source: SlackSource, happenedAt?: Date): Promise<void>;
   /** The accounts the scheduler serves now: installed ones only. */
   served(): Promise<ServedAccount[]>;
   /** Stops listening for other replicas' account changes. */
@@ -170,25 +171,26 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
   });
   serve(accounts);
 
-  async function uninstall(installKey: string): Promise<void> {
-    const removed = await prisma.slackInstallation.deleteMany({ where: { installKey } });
-    const account = await prisma.account.findFirst({
-      where: { OR: [{ slackTeamId: installKey }, { slackEnterpriseId: installKey }] },
-      select: { id: true },
-    });
-    if (!account) return;
-    await announce(account.id);
-    if (removed.count > 0) {
-      await audit(account.id).record(prisma, systemActor('system'), {
+  /**
+   * Drops a workspace's installation (its tokens). Slack retries these events for an hour and in any
+   * order, so an event older than the installation (a reinstall since) leaves it alone.
+   */
+  async function uninstall(installKey: string, happenedAt?: Date): Promise<void> {
+    const accountId = await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240002, hashtext(${installKey}))`;
+      const row = await tx.slackInstallation.findUnique({ where: { installKey }, select: { accountId: true, updatedAt: true } });
+      // Slack's event times are whole seconds.
+      if (!row || (happenedAt && row.updatedAt.getTime() > happenedAt.getTime() + 1000)) return null;
+      await tx.slackInstallation.delete({ where: { installKey } });
+      await audit(row.accountId).record(tx, systemActor('system'), {
         action: 'account.uninstalled',
-        target: { id: null, email: installKey },
-        after: { installed: false },
+        after: { installed: false, workspace: installKey },
       });
-      logger.info(
-        { accountId: account.id },
-        'Roster was uninstalled from a workspace: its tokens are gone, its directory is kept',
-      );
-    }
+      return row.accountId;
+    });
+    if (!accountId) return;
+    await announce(accountId);
+    logger.info({ accountId }, 'Roster was uninstalled from a workspace: its tokens are gone, its directory is kept');
   }
 
   async function forSlack(source: SlackSource): Promise<ServedAccount | null> {
@@ -215,9 +217,9 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
       installation: async (installKey) => (await accounts.forInstallKey(installKey))?.installation ?? null,
       uninstall,
     }),
-    async uninstalled(source) {
+    async uninstalled(source, happenedAt) {
       const key = installKeyOf(source);
-      if (key) await uninstall(key);
+      if (key) await uninstall(key, happenedAt);
     },
     async served() {
       const installed = await prisma.slackInstallation.findMany({ select: { accountId: true }, orderBy: { installedAt: 'asc' } });

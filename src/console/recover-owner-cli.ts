@@ -16,6 +16,7 @@ import { createServices } from '../create-services';
 import { createLinkDelivery } from '../delivery/link-delivery';
 import { createMailer } from '../delivery/mailer';
 import { consoleActor } from '../domain/access/actor';
+import { accountNamed } from '../domain/account/account-identifier';
 import type { AdminNotice, OwnerRecovery } from '../domain/changes/owner-recovery-change';
 import { systemClock } from '../domain/clock';
 import { isValidEmail, normaliseEmail } from '../domain/email';
@@ -88,18 +89,16 @@ async function recoverOwner(argv: string[]): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, share: 'reach' });
   try {
     const { prisma } = database;
+    const namedId = named ? await accountNamed(prisma, named) : undefined;
+    if (named && !namedId) throw new Refusal(`There is no account ${named}.`);
     const accounts = await prisma.account.findMany({
-      where: named ? { OR: [{ slug: named.toLowerCase() }, { slackTeamId: named }, { slackEnterpriseId: named }] } : {},
+      where: namedId ? { id: namedId } : {},
       include: { installation: true },
       orderBy: { createdAt: 'asc' },
       take: 2,
     });
     const account = accounts[0];
-    if (!account) {
-      throw new Refusal(
-        named ? `There is no account ${named}.` : 'The store has no account yet: start Roster once (npm start) first.',
-      );
-    }
+    if (!account) throw new Refusal('The store has no account yet: start Roster once (npm start) first.');
     if (accounts.length > 1) throw new Refusal(`This Roster serves several accounts: say which with --account. ${USAGE}`);
     // Many workspaces: the account's own bot token, from its installation (none once uninstalled).
     const installed = account.installation;

@@ -47,8 +47,8 @@ export function createSlackApp(deps: {
   accountFor: (source: SlackSource) => Promise<SlackServices | null>;
   /** Distributed mode: where Slack's OAuth install keeps installations. */
   installationStore?: InstallationStore;
-  /** Slack says the app was uninstalled, or its bot token revoked, in this workspace or organization. */
-  uninstalled: (source: SlackSource) => Promise<void>;
+  /** Slack says the app was uninstalled, or its bot token revoked, in this workspace or organization, at that time. */
+  uninstalled: (source: SlackSource, happenedAt?: Date) => Promise<void>;
 }): SlackApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
@@ -92,9 +92,9 @@ export function createSlackApp(deps: {
   });
 
   // Uninstalled, or the bot token revoked: the workspace's tokens go at once; its directory stays.
-  app.event('app_uninstalled', async ({ context, body }) => deps.uninstalled(sourceOf(context, body)));
+  app.event('app_uninstalled', async ({ context, body }) => deps.uninstalled(sourceOf(context, body), eventTime(body)));
   app.event('tokens_revoked', async ({ event, context, body }) => {
-    if (event.tokens.bot?.length) await deps.uninstalled(sourceOf(context, body));
+    if (event.tokens.bot?.length) await deps.uninstalled(sourceOf(context, body), eventTime(body));
   });
 
   registerCommands(app);
@@ -111,6 +111,12 @@ export function createSlackApp(deps: {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   return { app, receiver };
+}
+
+/** When Slack says an event happened (whole seconds), if it says. */
+function eventTime(body: unknown): Date | undefined {
+  const seconds = (body as { event_time?: unknown }).event_time;
+  return typeof seconds === 'number' ? new Date(seconds * 1000) : undefined;
 }
 
 function sourceOf(context: Context, body: unknown): SlackSource {

@@ -48,8 +48,11 @@ export async function listenForAccountChanges(deps: {
     }, RECONNECT_MS);
   }
 
+  let listenedBefore = false;
+
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: databaseUrl });
+    // keepAlive: a connection that died silently (a NAT timeout, a failover) still ends, and is replaced.
+    const next = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
     next.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) deps.changed(message.payload);
     });
@@ -57,17 +60,23 @@ export async function listenForAccountChanges(deps: {
     next.on('end', () => {
       if (client !== next) return;
       client = null;
-      // Signals may have been missed meanwhile.
       deps.lost();
       listenAgainSoon();
     });
     try {
       await next.connect();
       await next.query(`LISTEN ${CHANNEL}`);
-      if (closed) await next.end();
-      else client = next;
+      if (closed) {
+        await next.end();
+        return;
+      }
+      client = next;
+      // Signals sent while nobody listened were missed, and what was cached meanwhile may be stale.
+      if (listenedBefore) deps.lost();
+      listenedBefore = true;
     } catch (err) {
       logger.warn({ err }, 'cannot listen for account-change signals yet; trying again');
+      listenedBefore = true;
       await next.end().catch(() => undefined);
       listenAgainSoon();
     }

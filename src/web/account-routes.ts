@@ -8,6 +8,7 @@
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
+import { accountNamed } from '../domain/account/account-identifier';
 import { hashToken } from '../domain/secrets';
 import type { PrismaClient } from '../store/generated/client';
 import { apiErrors } from './api-routes';
@@ -108,13 +109,13 @@ export function accountRoutes(deps: {
           const holder = await prisma.passcode.findUnique({ where: { codeHash }, select: { accountId: true } });
           // A wrong passcode given with its holder's e-mail counts against that account's throttle: the
           // account named, or the only one.
-          const named = typeof body.account === 'string' ? await accountNamed(body.account) : undefined;
+          const named = typeof body.account === 'string' ? await accountNamed(prisma, body.account) : undefined;
           return holder?.accountId ?? named ?? deps.defaultAccountId;
         }
         return deps.defaultAccountId;
       }
       case '/api/v1/login':
-        return typeof body.account === 'string' ? accountNamed(body.account) : deps.defaultAccountId;
+        return typeof body.account === 'string' ? accountNamed(prisma, body.account) : deps.defaultAccountId;
       case '/api/v1/assets': {
         const keyHash = bearerHash(req);
         return (keyHash && (await accountOfApiKey(keyHash))) ?? deps.defaultAccountId;
@@ -126,17 +127,6 @@ export function accountRoutes(deps: {
 
   async function accountOfApiKey(keyHash: string): Promise<string | undefined> {
     return (await prisma.apiKey.findUnique({ where: { keyHash }, select: { accountId: true } }))?.accountId;
-  }
-
-  /** An account by the identifier people give: its slug, or its Slack team or organization ID. */
-  async function accountNamed(name: string): Promise<string | undefined> {
-    const trimmed = name.trim().slice(0, 100);
-    if (!trimmed) return undefined;
-    const account = await prisma.account.findFirst({
-      where: { OR: [{ slug: trimmed.toLowerCase() }, { slackTeamId: trimmed }, { slackEnterpriseId: trimmed }] },
-      select: { id: true },
-    });
-    return account?.id;
   }
 
   return router;

@@ -15,6 +15,8 @@ import { createBrowser, csrfOf, outboxLinks, postJson } from '../support/web-cli
 import { startWorkspacesHarness, type Workspace, type WorkspacesHarness } from '../support/workspaces-harness';
 
 const SHARED_EMAIL = 'sam@shared.example.com';
+/** An address whose passcode is guessed at. */
+const GUESSED = 'guessed@shared.example.com';
 const CARD_ACTIONS = Object.fromEntries(Object.entries(ACTIONS).filter(([name]) => name.startsWith('card')));
 
 describe.each(testTargets())('many workspaces through the OAuth install (%s store)', (target) => {
@@ -299,12 +301,27 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
     const verifyPasscode = (account: string | undefined) =>
       postJson(`${h.baseUrl}/api/v1/auth/verify`, {
         passcode: 'rp_not_a_real_passcode',
-        email: SHARED_EMAIL,
+        email: GUESSED,
         ...(account ? { account } : {}),
       });
     for (let i = 0; i < 5; i++) expect((await verifyPasscode(accountB.slug as string)).status).toBe(401);
-    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: accountB.id, email: SHARED_EMAIL } })).toBe(1);
-    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: accountA.id, email: SHARED_EMAIL } })).toBe(0);
+    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: accountB.id, email: GUESSED } })).toBe(1);
+    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: accountA.id, email: GUESSED } })).toBe(0);
+    // A workspace named after A's team ID gets a slug that reads the same; the ID still names A.
+    h.fake.addWorkspace({
+      teamId: 'TCOLLIDE1',
+      teamName: a.teamId,
+      botToken: 'xoxb-collide',
+      installer: { id: 'UCOLLIDE', email: 'mimic@example.com' },
+    });
+    expect((await installWorkspace(h.baseUrl, h.fake, 'TCOLLIDE1')).status).toBe(200);
+    const mimic = await accountOf('TCOLLIDE1');
+    expect(mimic.slug).toBe(a.teamId.toLowerCase());
+    await verifyPasscode(a.teamId);
+    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: accountA.id, email: GUESSED } })).toBe(1);
+    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: mimic.id } })).toBe(0);
+    await verifyPasscode(mimic.slug as string);
+    expect(await h.roster.prisma.signInThrottle.count({ where: { accountId: mimic.id } })).toBe(1);
     // A wrong or unknown account answers exactly as a wrong password does.
     for (const account of [accountB.slug, 'no-such-account', a.teamId]) {
       const res = await login({ account, email: a.owner.email, password: 'not-the-password' });
@@ -373,6 +390,18 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
     const answer = await a.slack.command(a.owner.slackId, 'list');
     expect(answer.body).toBe('');
     await a.install();
+  });
+
+  it('an uninstall event older than a reinstall (Slack retries them for an hour) leaves the reinstall alone', async () => {
+    const accountA = await accountOf(a.teamId);
+    const before = Math.floor(Date.now() / 1000) - 120;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await a.install()).status).toBe(200);
+    expect((await a.slack.tokensRevoked({}, { eventTime: before })).status).toBe(200);
+    expect((await a.slack.appUninstalled({ eventTime: before })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await h.roster.prisma.slackInstallation.count({ where: { accountId: accountA.id } })).toBe(1);
+    expect(JSON.stringify(await a.slack.commandAndWait(a.owner.slackId, 'list'))).toContain(a.owner.email);
   });
 
   it('a request from a workspace that never installed Roster gets nothing and writes nothing', async () => {

@@ -199,7 +199,7 @@ export function createSlackClient(deps: {
      * An Events API delivery, e.g. `app_home_opened`, in Slack's `event_callback` envelope with
      * the one authorization (the app's bot in this workspace) Slack lists.
      */
-    event(event: Record<string, unknown>) {
+    event(event: Record<string, unknown>, options: { eventTime?: number } = {}) {
       return send(
         JSON.stringify({
           token: 'legacy',
@@ -208,7 +208,7 @@ export function createSlackClient(deps: {
           api_app_id: FAKE_APP_ID,
           type: 'event_callback',
           event_id: `Ev${++counter}`,
-          event_time: Math.floor(Date.now() / 1000),
+          event_time: options.eventTime ?? Math.floor(Date.now() / 1000),
           event,
           authorizations: [
             {
@@ -226,19 +226,22 @@ export function createSlackClient(deps: {
     },
 
     /** Slack's notice that the app was removed from this workspace (its tokens are revoked too). */
-    appUninstalled() {
-      return client.event({ type: 'app_uninstalled' });
+    appUninstalled(options: { eventTime?: number } = {}) {
+      return client.event({ type: 'app_uninstalled' }, options);
     },
 
     /**
      * Slack's notice that tokens were revoked; it names the users the tokens belonged to, never
      * the tokens. By default: the workspace's bot token.
      */
-    tokensRevoked(tokens: { oauth?: string[]; bot?: string[] } = {}) {
-      return client.event({
-        type: 'tokens_revoked',
-        tokens: { oauth: tokens.oauth ?? [], bot: tokens.bot ?? [fake.botUserId(teamId)] },
-      });
+    tokensRevoked(tokens: { oauth?: string[]; bot?: string[] } = {}, options: { eventTime?: number } = {}) {
+      return client.event(
+        {
+          type: 'tokens_revoked',
+          tokens: { oauth: tokens.oauth ?? [], bot: tokens.bot ?? [fake.botUserId(teamId)] },
+        },
+        options,
+      );
     },
   };
   return client;
