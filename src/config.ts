@@ -64,22 +64,33 @@ function isDistributed(env: NodeJS.ProcessEnv): boolean {
   return !env.SLACK_BOT_TOKEN?.trim() && OAUTH_VARIABLES.some((name) => Boolean(env[name]?.trim()));
 }
 
-/** Rules across variables, checked even when other variables are bad so that one message names them all. */
-function crossChecks(env: NodeJS.ProcessEnv): string[] {
-  const names: string[] = [];
+/** Variables that have no place in distributed mode, and why, said in place of the usual description. */
+const NOT_IN_DISTRIBUTED_MODE: Record<string, string> = {
+  SLACK_APP_TOKEN:
+    'SLACK_APP_TOKEN is set, but distributed mode (SLACK_CLIENT_ID without SLACK_BOT_TOKEN) runs in HTTP mode: unset it, and set SLACK_SIGNING_SECRET.',
+  APPROVALS_CHANNEL:
+    "APPROVALS_CHANNEL is set, but with many workspaces a channel ID belongs to one of them: unset it; each account's owner chooses theirs in Settings in App Home.",
+  NOTICES_CHANNEL:
+    "NOTICES_CHANNEL is set, but with many workspaces a channel ID belongs to one of them: unset it; each account's owner chooses theirs in Settings in App Home.",
+};
+
+/**
+ * Rules across variables, checked even when other variables are bad so that one message names them
+ * all: the variable's name, and a sentence of its own when the usual description would not fit.
+ */
+function crossChecks(env: NodeJS.ProcessEnv): Map<string, string> {
+  const found = new Map<string, string>();
   const set = (name: string) => Boolean(env[name]?.trim());
+  if (env.CRON_SCHEDULE && !isValidCron(env.CRON_SCHEDULE)) found.set('CRON_SCHEDULE', '');
   if (isDistributed(env)) {
     // Distributed mode: the OAuth install needs all three, HTTP mode, and a secret to seal the tokens with.
-    for (const name of OAUTH_VARIABLES) if (!set(name)) names.push(name);
-    if (!set('SLACK_SIGNING_SECRET')) names.push('SLACK_SIGNING_SECRET');
-    if (!set('ROSTER_SECRET')) names.push('ROSTER_SECRET');
-    if (set('SLACK_APP_TOKEN')) names.push('SLACK_APP_TOKEN');
-    return names;
+    for (const name of [...OAUTH_VARIABLES, 'SLACK_SIGNING_SECRET', 'ROSTER_SECRET']) if (!set(name)) found.set(name, '');
+    for (const [name, why] of Object.entries(NOT_IN_DISTRIBUTED_MODE)) if (set(name)) found.set(name, why);
+    return found;
   }
-  if (!set('SLACK_BOT_TOKEN')) names.push('SLACK_BOT_TOKEN');
-  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) names.push('SLACK_SIGNING_SECRET');
-  if (env.CRON_SCHEDULE && !isValidCron(env.CRON_SCHEDULE)) names.push('CRON_SCHEDULE');
-  return names;
+  if (!set('SLACK_BOT_TOKEN')) found.set('SLACK_BOT_TOKEN', '');
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) found.set('SLACK_SIGNING_SECRET', '');
+  return found;
 }
 
 const SLACK_APPS = 'https://api.slack.com/apps';
@@ -235,13 +246,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = String(issue.path[0] ?? 'environment');
     if (!fallbacks.has(name)) fallbacks.set(name, issue.message);
   }
-  for (const name of crossChecks(env)) if (!fallbacks.has(name)) fallbacks.set(name, '');
+  const crossed = crossChecks(env);
+  for (const name of crossed.keys()) if (!fallbacks.has(name)) fallbacks.set(name, '');
   if (fallbacks.size > 0 || !parsed.success) {
     const order = Object.keys(VARIABLE_HELP);
     const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
     const lines = [...fallbacks]
       .sort(([a], [b]) => rank(a) - rank(b))
-      .map(([name, fallback]) => describeVariable(name, stateOf(env[name]), fallback));
+      .map(([name, fallback]) => crossed.get(name) || describeVariable(name, stateOf(env[name]), fallback));
     // No bot token yet means the Slack app is not set up: say how to begin.
     throw new ConfigError(configErrorMessage(lines, !env.SLACK_BOT_TOKEN?.trim() && !isDistributed(env)));
   }

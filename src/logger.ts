@@ -29,6 +29,7 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/\bx(?:ox[abprse]|app)-[A-Za-z0-9-]+/g, '[redacted]'], // Slack tokens
   [/(\/|%2F)(invite|password|reveal)(\/|%2F)[A-Za-z0-9_-]{16,}/gi, '$1$2$3[redacted]'], // invite, password and reveal links, also URL-encoded
   [/(password|passcode|token|apiKey|secret)(["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi, '$1$2[redacted]'], // key=value pairs in bodies
+  [/(oauth_redirect\?(?:[^\s"']*&)?code=)[^&\s"']+/gi, '$1[redacted]'], // the OAuth code in the install redirect
 ];
 
 /** Replaces anything shaped like a secret with `[redacted]`. */

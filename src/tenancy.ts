@@ -7,7 +7,7 @@
 import type { Installation, InstallationStore } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
 import { type AccountRegistry, createAccountRegistry } from './account-registry';
-import { type AccountScope, createAccountScope, type SharedDeps } from './create-account-scope';
+import { type AccountScope, createAccountScope, type SharedDeps, settingsOf } from './create-account-scope';
 import { systemActor } from './domain/access/actor';
 import { bootstrapAccount } from './domain/account/bootstrap';
 import { freeSlug, provisionWorkspace } from './domain/account/provision-workspace';
@@ -83,7 +83,7 @@ export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
   const botToken = config.slack.botToken as string;
   const { accountId, createdOwner } = await bootstrapAccount({
     prisma,
-    catalog: config.catalog,
+    catalogOf: (account) => settingsOf(account, config).catalog,
     ownerEmail: config.ownerEmail,
     clock,
     audit: (id) => createAuditService({ db: prisma, accountId: id, clock }),
@@ -193,12 +193,11 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
     logger.info({ accountId }, 'Roster was uninstalled from a workspace: its tokens are gone, its directory is kept');
   }
 
+  /** The account installed where a Slack request came from; an uninstalled one serves Slack nothing. */
   async function forSlack(source: SlackSource): Promise<ServedAccount | null> {
-    // An org-wide install answers for every workspace of the organization.
-    const key = installKeyOf(source) ?? null;
+    const key = installKeyOf(source);
     const scope = key ? await accounts.forInstallKey(key) : null;
-    if (scope || source.isEnterpriseInstall || !source.enterpriseId) return scope;
-    return accounts.forInstallKey(source.enterpriseId);
+    return scope?.installation ? scope : null;
   }
 
   return {

@@ -77,7 +77,8 @@ export function createScheduler(deps: {
   async function pass(signal?: AbortSignal): Promise<PassReport> {
     const report = emptyReport();
     const failures: unknown[] = [];
-    for (const account of await deps.accounts()) {
+    const accounts = await deps.accounts();
+    for (const account of accounts) {
       if (signal?.aborted) break;
       try {
         add(report, await accountPass(account, signal));
@@ -87,6 +88,8 @@ export function createScheduler(deps: {
         failures.push(err);
       }
     }
+    // The rate limits' counters belong to no account: pruned once a pass.
+    if (accounts[0] && !signal?.aborted) await pruneRateLimits(accounts[0].due);
     if (failures.length > 0) throw failures[0];
     report.stopped = signal?.aborted ?? false;
     return report;
@@ -104,7 +107,6 @@ export function createScheduler(deps: {
     report.passcodesExpired = await drain(signal, () => expirePasscodes(due));
     report.approvalsExpired = await drain(signal, () => expireApprovals(due));
     if (!signal?.aborted) report.scimDigests = await queueScimDigest(due);
-    if (!signal?.aborted) await pruneRateLimits(due);
     if (!signal?.aborted) await pruneCredentialHandoffs(due);
     report.sent += await drain(signal, () => sendReminders(send, SEND_BATCH));
     if (!signal?.aborted) await awaitExpiriesInFlight(due, startedAt);

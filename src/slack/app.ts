@@ -4,7 +4,7 @@
  * install (/slack/install, /slack/oauth_redirect). Every request is resolved to its workspace's
  * account first; a request from a workspace without Roster gets nothing and changes nothing.
  */
-import { App, type Context, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, type Context, ErrorCode, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { InstallationStore } from '@slack/oauth';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -108,6 +108,11 @@ export function createSlackApp(deps: {
   registerSettings(app);
 
   app.error(async (error) => {
+    // No installation for the workspace a request came from (never installed, or uninstalled).
+    if (error.code === ErrorCode.AuthorizationError) {
+      deps.logger.warn('refused a Slack request from a workspace without Roster');
+      return;
+    }
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   return { app, receiver };

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { buildRoster } from '../../src/main';
@@ -66,6 +69,28 @@ describe('the app: health, Slack wiring, workspace, bootstrap', () => {
     const second = await buildRoster(loadConfig({ ...env, OWNER_EMAIL: 'someone-else@example.com' }));
     const users = await second.prisma.user.findMany();
     expect(users.map((u) => u.email)).toEqual(['first@example.com']);
+    await second.stop();
+  });
+
+  it("keeps the catalog the owner chose in Settings across a restart, rather than the deployment's", async () => {
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
+      SLACK_API_URL: h.fake.url,
+      PORT: '0',
+      DATA_DIR: await mkdtemp(path.join(tmpdir(), 'roster-catalog-')),
+      OWNER_EMAIL: 'first@example.com',
+      LOG_LEVEL: 'silent',
+    };
+    const first = await buildRoster(loadConfig(env));
+    const account = await first.prisma.account.findFirstOrThrow();
+    const ownerActor = await first.services.access.actorForUserId(account.ownerId as string, 'modal');
+    await first.services.settings.update(ownerActor, { version: account.settingsVersion, catalogPreset: 'partners' });
+    expect((await first.prisma.role.findMany()).map((r) => r.key).sort()).toEqual(['admin', 'normal', 'partner']);
+    await first.stop();
+    const second = await buildRoster(loadConfig(env));
+    expect((await second.prisma.role.findMany()).map((r) => r.key).sort()).toEqual(['admin', 'normal', 'partner']);
+    expect(await second.services.roles.catalogRoles()).toHaveLength(3);
     await second.stop();
   });
 

@@ -38,7 +38,7 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
   const { catalog } = loadCatalog();
   const { accountId } = await bootstrapAccount({
     prisma: db.prisma,
-    catalog,
+    catalogOf: () => catalog,
     ownerEmail: 'owner@example.com',
     clock,
     audit: (id) => createAuditService({ db: db.prisma, accountId: id, clock }),

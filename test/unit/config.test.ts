@@ -162,7 +162,14 @@ describe('loadConfig', () => {
       expect(partial).toContain(`${name} is missing`);
     expect(partial).not.toContain('SLACK_BOT_TOKEN');
     expect(partial).not.toContain(GETTING_STARTED);
-    expect(errorOf(() => loadConfig({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' }))).toContain('SLACK_APP_TOKEN is not valid');
+    expect(errorOf(() => loadConfig({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' }))).toContain(
+      'SLACK_APP_TOKEN is set, but distributed mode (SLACK_CLIENT_ID without SLACK_BOT_TOKEN) runs in HTTP mode',
+    );
+    // A channel ID belongs to one workspace: each owner chooses theirs.
+    const channels = errorOf(() => loadConfig({ ...oauth, APPROVALS_CHANNEL: 'C0123456789', NOTICES_CHANNEL: 'C0123456789' }));
+    expect(channels).toContain('APPROVALS_CHANNEL is set, but with many workspaces a channel ID belongs to one of them');
+    expect(channels).toContain('NOTICES_CHANNEL is set, but with many workspaces');
+    expect(errorOf(() => loadConfig({ ...oauth, CRON_SCHEDULE: 'often' }))).toContain('CRON_SCHEDULE is not valid');
     expect(errorOf(() => loadConfig({ ...oauth, SLACK_CLIENT_ID: 'abc' }))).toContain('SLACK_CLIENT_ID is not valid');
     // A bot token means one workspace, whatever else is set.
     expect(loadConfig({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' }).slack.oauth).toBeUndefined();

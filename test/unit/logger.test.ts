@@ -13,6 +13,8 @@ describe('logging never carries secrets', () => {
     ['text=a%2Fpassword%2Fabcdefghijklmnopqrstuv', 'text=a%2Fpassword%2F[redacted]'],
     ['text=hello&password=hunter2&x=1', 'text=hello&password=[redacted]&x=1'],
     ['{"apiKey":"whatever"}', '{"apiKey":"[redacted]"}'],
+    ['GET /slack/oauth_redirect?code=1234.5678.abcdef&state=x', 'GET /slack/oauth_redirect?code=[redacted]&state=x'],
+    ['GET /slack/oauth_redirect?state=x&code=1234.5678.abcdef', 'GET /slack/oauth_redirect?state=x&code=[redacted]'],
   ])('scrubs %s', (input, output) => {
     expect(scrubSecrets(input)).toBe(output);
   });

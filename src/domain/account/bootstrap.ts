@@ -5,7 +5,7 @@
 
 import { configErrorMessage, describeVariable } from '../../config';
 import { ConfigError } from '../../errors';
-import type { PrismaClient } from '../../store/generated/client';
+import type { Account, PrismaClient } from '../../store/generated/client';
 import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
@@ -23,12 +23,13 @@ export interface BootstrapResult {
 /** Ensures the account exists and matches the catalog; creates the owner on an empty directory. */
 export async function bootstrapAccount(deps: {
   prisma: PrismaClient;
-  catalog: Catalog;
+  /** The catalog an account uses: the one its owner chose in Settings, else the deployment's. */
+  catalogOf: (account: Account) => Catalog;
   ownerEmail?: string;
   clock: Clock;
   audit: (accountId: string) => AuditService;
 }): Promise<BootstrapResult> {
-  const { prisma, catalog, ownerEmail, clock } = deps;
+  const { prisma, ownerEmail, clock } = deps;
   return prisma.$transaction(async (tx) => {
     // One bootstrap at a time across replicas; released when the transaction ends.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240001)`;
@@ -37,7 +38,7 @@ export async function bootstrapAccount(deps: {
       (await tx.account.create({ data: { name: 'Roster account' } }));
     const accountId = account.id;
 
-    await applyCatalog(tx, accountId, catalog);
+    await applyCatalog(tx, accountId, deps.catalogOf(account));
 
     if ((await tx.user.count({ where: { accountId } })) > 0) return { accountId, createdOwner: null };
     if (!ownerEmail) {

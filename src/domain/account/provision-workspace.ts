@@ -31,10 +31,25 @@ export interface ProvisionResult {
   created: boolean;
 }
 
-export async function provisionWorkspace(
-  deps: { prisma: PrismaClient; catalog: Catalog; clock: Clock; audit: (accountId: string) => AuditService },
-  install: WorkspaceInstall,
-): Promise<ProvisionResult> {
+type ProvisionDeps = { prisma: PrismaClient; catalog: Catalog; clock: Clock; audit: (accountId: string) => AuditService };
+
+export async function provisionWorkspace(deps: ProvisionDeps, install: WorkspaceInstall): Promise<ProvisionResult> {
+  // Two workspaces of the same name installing at the same moment may pick the same identifier:
+  // the second tries again with the first one's taken.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provisionOnce(deps, install);
+    } catch (error) {
+      if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === 'P2002';
+}
+
+async function provisionOnce(deps: ProvisionDeps, install: WorkspaceInstall): Promise<ProvisionResult> {
   return deps.prisma.$transaction(async (tx) => {
     // One install of a given workspace at a time across replicas; released when the transaction ends.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240002, hashtext(${install.installKey}))`;
