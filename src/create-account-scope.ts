@@ -110,3 +110,22 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
   };
   return { account, client, services, work };
 }
+
+/** The account behind requests that name none: it holds nothing, so every lookup in it fails. */
+export function nowhereAccount(): Account {
+  return {
+    id: '00000000-0000-0000-0000-000000000000',
+    name: 'Roster',
+    slackTeamId: null,
+    slackEnterpriseId: null,
+    slug: null,
+    ownerId: null,
+    createdAt: new Date(0),
+    seatLimit: null,
+    inviteTtlHours: null,
+    approvalsChannel: null,
+    noticesChannel: null,
+    catalogPreset: null,
+    settingsVersion: 1,
+  };
+}

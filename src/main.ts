@@ -10,10 +10,11 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { AccountRegistry } from './account-registry';
 import { type Config, loadConfig } from './config';
-import { type AccountScope, createAccountScope, type SharedDeps } from './create-account-scope';
+import { type AccountScope, createAccountScope, nowhereAccount, type SharedDeps } from './create-account-scope';
 import { createMailer } from './delivery/mailer';
 import { createAssetService } from './domain/assets/asset-service';
 import { type Clock, systemClock } from './domain/clock';
+import { passwordResetEverywhere } from './domain/credentials/password-reset';
 import { createScimDirectory } from './domain/scim/scim-directory';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
@@ -22,7 +23,7 @@ import { scimRoutes } from './scim/scim-routes';
 import { createSlackApp } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { type Database, openDatabase } from './store/database';
-import { distributedTenancy, nowhereAccount, passwordResetEverywhere, type ServedAccount, singleWorkspace } from './tenancy';
+import { distributedTenancy, type ServedAccount, singleWorkspace } from './tenancy';
 import { type AccountRouters, accountRoutes } from './web/account-routes';
 import { apiRoutes } from './web/api-routes';
 import { createCsrf } from './web/csrf';
@@ -137,7 +138,11 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
       nowhere,
       forgot: webPages({
         ...nowhereScope.services,
-        passwordReset: passwordResetEverywhere(shared, accounts),
+        passwordReset: passwordResetEverywhere({
+          prisma,
+          ttlHours: config.catalog.policy.passwordLinkTtlHours,
+          resetIn: async (accountId) => (await accounts.forId(accountId))?.services.passwordReset ?? null,
+        }),
         rateLimit,
         csrf,
         logger,

@@ -12,7 +12,6 @@ import { systemActor } from './domain/access/actor';
 import { bootstrapAccount } from './domain/account/bootstrap';
 import { freeSlug, provisionWorkspace } from './domain/account/provision-workspace';
 import { createAuditService } from './domain/audit/audit-service';
-import type { PasswordReset } from './domain/credentials/password-reset';
 import { ConfigError } from './errors';
 import type { SlackSource } from './slack/app';
 import { boltLogger } from './slack/bolt-logger';
@@ -21,7 +20,6 @@ import { slackClientOptions } from './slack/slack-client-options';
 import { slackIdentity } from './slack/slack-identity';
 import { listenForAccountChanges } from './store/account-signals';
 import { isPostgresUrl } from './store/database';
-import type { Account } from './store/generated/client';
 
 /** An account as served, with its Slack installation in distributed mode. */
 export type ServedAccount = AccountScope & { installation: Installation | null };
@@ -230,46 +228,5 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
       return scopes;
     },
     close: () => signals.close(),
-  };
-}
-
-/** The account behind requests that name none: it holds nothing, so every lookup in it fails. */
-export function nowhereAccount(): Account {
-  return {
-    id: '00000000-0000-0000-0000-000000000000',
-    name: 'Roster',
-    slackTeamId: null,
-    slackEnterpriseId: null,
-    slug: null,
-    ownerId: null,
-    createdAt: new Date(0),
-    seatLimit: null,
-    inviteTtlHours: null,
-    approvalsChannel: null,
-    noticesChannel: null,
-    catalogPreset: null,
-    settingsVersion: 1,
-  };
-}
-
-/**
- * The forgot-password page for every account: an address may be a password user in several, and each
- * of those accounts sends its own link (naming itself); the page's answer is the same either way.
- */
-export function passwordResetEverywhere(shared: SharedDeps, accounts: AccountRegistry<ServedAccount>): PasswordReset {
-  return {
-    ttlHours: shared.config.catalog.policy.passwordLinkTtlHours,
-    async request(email, clientAddress) {
-      const holders = await shared.prisma.user.findMany({
-        where: { email: email.trim().toLowerCase(), status: 'active', signInMethod: 'password' },
-        select: { accountId: true },
-      });
-      let outcome: Awaited<ReturnType<PasswordReset['request']>> = null;
-      for (const { accountId } of holders) {
-        const scope = await accounts.forId(accountId);
-        outcome = (await scope?.services.passwordReset.request(email, clientAddress)) ?? outcome;
-      }
-      return outcome;
-    },
   };
 }

@@ -59,3 +59,30 @@ export function createPasswordReset(deps: {
     },
   };
 }
+
+/**
+ * The forgot-password page for every account: an address may be a password user in several, and each
+ * of those accounts sends its own link (naming itself); the page's answer is the same either way.
+ */
+export function passwordResetEverywhere(deps: {
+  prisma: PrismaClient;
+  /** What the page says a link lasts (accounts with their own catalog may differ). */
+  ttlHours: number;
+  /** An account's own forgot-password service, or null when it is not served. */
+  resetIn: (accountId: string) => Promise<PasswordReset | null>;
+}): PasswordReset {
+  return {
+    ttlHours: deps.ttlHours,
+    async request(email, clientAddress) {
+      const holders = await deps.prisma.user.findMany({
+        where: { email: normaliseEmail(email), status: 'active', signInMethod: 'password' },
+        select: { accountId: true },
+      });
+      let outcome: DeliveryOutcome | null = null;
+      for (const { accountId } of holders) {
+        outcome = (await (await deps.resetIn(accountId))?.request(email, clientAddress)) ?? outcome;
+      }
+      return outcome;
+    },
+  };
+}
