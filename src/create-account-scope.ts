@@ -50,12 +50,13 @@ export function settingsOf(account: Account, config: Config) {
   return { ...settings, catalog: catalogFor(settings.catalogPreset, defaults), defaults };
 }
 
-export function createAccountScope(shared: SharedDeps, account: Account, botToken: string): AccountScope {
+/** `client`: a Slack client of the caller's own (the console's, which does not retry), else one over `botToken`. */
+export function createAccountScope(shared: SharedDeps, account: Account, botToken: string, slack?: WebClient): AccountScope {
   const { config, prisma, clock } = shared;
   const accountId = account.id;
   const logger = shared.logger.child({ accountId });
   const settings = settingsOf(account, config);
-  const client = new WebClient(botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(logger) });
+  const client = slack ?? new WebClient(botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(logger) });
   const dm = createDirectMessages(client);
   const delivery = createLinkDelivery({ dm, mailer: shared.mailer, logger, accountName: account.name });
   const domain = createServices(

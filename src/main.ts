@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { AccountRegistry } from './account-registry';
 import { type Config, loadConfig } from './config';
 import { type AccountScope, createAccountScope, nowhereAccount, type SharedDeps } from './create-account-scope';
-import { createMailer } from './delivery/mailer';
+import { mailerFor } from './delivery/mailer';
 import { createAssetService } from './domain/assets/asset-service';
 import { type Clock, systemClock } from './domain/clock';
 import { passwordResetEverywhere } from './domain/credentials/password-reset';
@@ -79,12 +79,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     prisma,
     clock,
     logger,
-    mailer: createMailer({
-      smtpUrl: config.smtpUrl,
-      outboxDir: path.join(config.dataDir, 'outbox'),
-      // No variable of its own: mail comes from roster@ the host of PUBLIC_URL.
-      from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
-    }),
+    mailer: mailerFor(config),
   };
   const tenancy = config.slack.oauth ? await distributedTenancy(shared) : await singleWorkspace(shared);
   const { accounts } = tenancy;

@@ -6,15 +6,12 @@
  * Admin by Slack DM; when Slack cannot be reached it says so, and the transfer stands. With many
  * workspaces, --account names the account (its identifier from App Home, or its Slack team ID).
  */
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import { loadConfig } from '../config';
-import { settingsOf } from '../create-account-scope';
-import { createServices } from '../create-services';
-import { createLinkDelivery } from '../delivery/link-delivery';
-import { createMailer } from '../delivery/mailer';
+import { createAccountScope } from '../create-account-scope';
+import { mailerFor } from '../delivery/mailer';
 import { consoleActor } from '../domain/access/actor';
 import { accountNamed } from '../domain/account/account-identifier';
 import type { AdminNotice, OwnerRecovery } from '../domain/changes/owner-recovery-change';
@@ -25,7 +22,6 @@ import { createLogger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
 import { openInstallation } from '../slack/installation-store';
 import { slackClientOptions } from '../slack/slack-client-options';
-import { createDirectMessages, createHolderMessenger, createSlackProfiles } from '../slack/slack-people';
 import { openDatabase } from '../store/database';
 
 const USAGE = 'Usage: npm run recover-owner -- --email <address> [--account <identifier or Slack team ID>] [--yes]';
@@ -111,28 +107,8 @@ async function recoverOwner(argv: string[]): Promise<void> {
       retryConfig: { retries: 0 },
       logger: boltLogger(logger.child({}, { level: 'silent' })),
     });
-    const dm = createDirectMessages(client);
-    const services = createServices(
-      { ...config, ...settingsOf(account, config) },
-      {
-        prisma,
-        accountId: account.id,
-        clock: systemClock,
-        logger,
-        profiles: createSlackProfiles(client),
-        messenger: createHolderMessenger(dm),
-        delivery: createLinkDelivery({
-          dm,
-          accountName: account.name,
-          mailer: createMailer({
-            smtpUrl: config.smtpUrl,
-            outboxDir: path.join(config.dataDir, 'outbox'),
-            from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
-          }),
-          logger,
-        }),
-      },
-    );
+    const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config) };
+    const { services } = createAccountScope(shared, account, '', client);
     const actor = consoleActor();
     const change = { kind: 'recover-owner' as const, user: { email }, from: account.ownerId };
     // The same change, applied and rolled back: every refusal comes from the change layer itself.

@@ -17,6 +17,15 @@ export interface Mailer {
   send(mail: Mail): Promise<void>;
 }
 
+/** The mailer a deployment's configuration describes: mail from roster@ the host of PUBLIC_URL (no variable of its own). */
+export function mailerFor(config: { smtpUrl?: string; dataDir: string; publicUrl: string }): Mailer {
+  return createMailer({
+    smtpUrl: config.smtpUrl,
+    outboxDir: path.join(config.dataDir, 'outbox'),
+    from: `Roster <roster@${new URL(config.publicUrl).hostname}>`,
+  });
+}
+
 export function createMailer(options: { smtpUrl?: string; outboxDir: string; from: string }): Mailer {
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);

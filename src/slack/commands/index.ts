@@ -7,7 +7,6 @@ import { servicesIn } from '../account-context';
 import { publishHome } from '../events';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
-import type { SlackServices } from '../services';
 import * as approvalCommands from './approval-commands';
 import * as auditCommands from './audit-commands';
 import type { CommandContext, CommandHandler } from './command-context';

@@ -10,7 +10,6 @@ import { servicesIn } from '../account-context';
 import { BLOCKS, VIEWS } from '../ids';
 import { errorText } from '../render-error';
 import { safeJson } from '../safe-json';
-import type { SlackServices } from '../services';
 
 const metadataSchema = z.object({ id: z.uuid(), approve: z.boolean() });
 

@@ -12,7 +12,6 @@ import { fail } from '../../errors';
 import { servicesIn } from '../account-context';
 import { BLOCKS, VIEWS } from '../ids';
 import type { Reply } from '../reply';
-import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
 import { packMetadata, parseMetadata, selectedMany, submit, text, unpackMetadata } from './modal-submission';
 import { bulkRolesReview, type ModalMetadata } from './user-modals';

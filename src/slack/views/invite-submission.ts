@@ -3,7 +3,6 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { servicesIn } from '../account-context';
 import { parseInvitees } from '../commands/parse-users-command';
 import { BLOCKS, VIEWS } from '../ids';
-import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
 import { inviteResultMessage } from './invite-result-message';
 import { parseMetadata, productLevels, selectedMany, selectedOneOrMany, submit, text } from './modal-submission';

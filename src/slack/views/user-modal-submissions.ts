@@ -10,7 +10,6 @@ import { roleLabel } from '../../domain/roles/role-grants';
 import { fail } from '../../errors';
 import { servicesIn } from '../account-context';
 import { BLOCKS, VIEWS } from '../ids';
-import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
 import { changedCard, passcodeReply } from './change-replies';
 import { deletionMessage } from './deletion-message';
