@@ -54,16 +54,19 @@ describe('the app: health, Slack wiring, workspace, bootstrap', () => {
     expect(await h.roster.prisma.user.count({ where: { email: 'intruder@example.com' } })).toBe(0);
   });
 
+  /** A Roster on the embedded store in `dataDir`, to stop and start again. */
+  const onDisk = (dataDir: string) => ({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
+    SLACK_API_URL: h.fake.url,
+    PORT: '0',
+    DATA_DIR: dataDir,
+    OWNER_EMAIL: 'first@example.com',
+    LOG_LEVEL: 'silent',
+  });
+
   it('keeps the directory across restarts on disk and does not create a second owner', async () => {
-    const env = {
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
-      SLACK_API_URL: h.fake.url,
-      PORT: '0',
-      DATA_DIR: h.dataDir,
-      OWNER_EMAIL: 'first@example.com',
-      LOG_LEVEL: 'silent',
-    };
+    const env = onDisk(h.dataDir);
     const first = await buildRoster(loadConfig(env));
     await first.stop();
     const second = await buildRoster(loadConfig({ ...env, OWNER_EMAIL: 'someone-else@example.com' }));
@@ -73,15 +76,7 @@ describe('the app: health, Slack wiring, workspace, bootstrap', () => {
   });
 
   it("keeps the catalog the owner chose in Settings across a restart, rather than the deployment's", async () => {
-    const env = {
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
-      SLACK_API_URL: h.fake.url,
-      PORT: '0',
-      DATA_DIR: await mkdtemp(path.join(tmpdir(), 'roster-catalog-')),
-      OWNER_EMAIL: 'first@example.com',
-      LOG_LEVEL: 'silent',
-    };
+    const env = onDisk(await mkdtemp(path.join(tmpdir(), 'roster-catalog-')));
     const first = await buildRoster(loadConfig(env));
     const account = await first.prisma.account.findFirstOrThrow();
     const ownerActor = await first.services.access.actorForUserId(account.ownerId as string, 'modal');

@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config';
+import { type Config, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { buildRoster, type Roster } from '../../src/main';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
@@ -50,20 +50,7 @@ export async function startHarness(
     LOG_LEVEL: 'info',
     ...env,
   });
-  const lines: string[] = [];
-  const logger = createLogger(
-    config.logLevel,
-    new Writable({
-      write(chunk, _encoding, callback) {
-        lines.push(String(chunk));
-        callback();
-      },
-    }),
-  );
-  const clock = testClock();
-  const roster = await buildRoster(config, { clock, logger });
-  const port = await roster.start();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const { roster, clock, baseUrl, logs } = await startRoster(config);
   const slack = createSlackClient({
     appUrl: `${baseUrl}/slack/events`,
     signingSecret: SIGNING_SECRET,
@@ -77,11 +64,31 @@ export async function startHarness(
     clock,
     baseUrl,
     dataDir,
-    logs: () => lines.join(''),
+    logs,
     async close() {
       await roster.stop();
       await fake.close();
       await database.drop();
     },
   };
+}
+
+/** Builds and starts Roster from `config` with a test clock, keeping everything it logs. */
+export async function startRoster(
+  config: Config,
+): Promise<{ roster: Roster; clock: TestClock; baseUrl: string; logs: () => string }> {
+  const lines: string[] = [];
+  const logger = createLogger(
+    config.logLevel,
+    new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(String(chunk));
+        callback();
+      },
+    }),
+  );
+  const clock = testClock();
+  const roster = await buildRoster(config, { clock, logger });
+  const port = await roster.start();
+  return { roster, clock, baseUrl: `http://127.0.0.1:${port}`, logs: () => lines.join('') };
 }

@@ -6,15 +6,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { buildRoster, type Roster } from '../../src/main';
+import type { Roster } from '../../src/main';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
-import { SIGNING_SECRET } from './roster-harness';
+import { SIGNING_SECRET, startRoster } from './roster-harness';
 import { createSlackClient, type SlackClient } from './slack-client';
 import { type InstallResult, installWorkspace } from './slack-install';
-import { type TestClock, testClock } from './test-clock';
+import type { TestClock } from './test-clock';
 import { freshDatabaseUrl, type TargetName } from './test-database';
 
 export const CLIENT_ID = '1111111111.2222222222';
@@ -70,20 +68,7 @@ export async function startWorkspacesHarness(
     LOG_LEVEL: 'info',
     ...env,
   });
-  const lines: string[] = [];
-  const logger = createLogger(
-    config.logLevel,
-    new Writable({
-      write(chunk, _encoding, callback) {
-        lines.push(String(chunk));
-        callback();
-      },
-    }),
-  );
-  const clock = testClock();
-  const roster = await buildRoster(config, { clock, logger });
-  const port = await roster.start();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const { roster, clock, baseUrl, logs } = await startRoster(config);
   let count = 0;
   return {
     roster,
@@ -92,7 +77,7 @@ export async function startWorkspacesHarness(
     clock,
     baseUrl,
     dataDir,
-    logs: () => lines.join(''),
+    logs,
     async install(teamId, options = {}) {
       const n = ++count;
       const owner = { slackId: `UOWN${teamId}`, email: options.ownerEmail ?? `owner${n}@${teamId.toLowerCase()}.example.com` };
