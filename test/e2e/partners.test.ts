@@ -80,10 +80,10 @@ describe.each(testTargets())('partners from a list (%s store)', (target) => {
   });
 
   it('keeps one partner when two admins add the same name at once', async () => {
-    const answers = await Promise.all([ask('partner add Umbrella'), ask('partner add umbrella', 'UADA')]);
+    const answers = await Promise.all([ask('partner add Initech'), ask('partner add initech', 'UADA')]);
     expect(answers.filter((a) => a.includes('Added the partner')).length).toBe(1);
     expect(answers.filter((a) => a.includes('already exists')).length).toBe(1);
-    expect(await h.roster.prisma.partner.count({ where: { nameKey: 'umbrella' } })).toBe(1);
+    expect(await h.roster.prisma.partner.count({ where: { nameKey: 'initech' } })).toBe(1);
   });
 
   it('refuses an unknown partner by name with how to add it, in commands and invites, and writes nothing', async () => {
@@ -100,6 +100,7 @@ describe.each(testTargets())('partners from a list (%s store)', (target) => {
   });
 
   it('gives a Partner one partner, in the partner list spelling; a Normal user may hold several', async () => {
+    expect(await ask('partner add Umbrella')).toContain('Added the partner Umbrella');
     expect(await ask('invite pat@example.com --role partner=acme')).toContain('Invited pat@example.com');
     expect(await scopes('pat@example.com')).toEqual(['partner=Acme']);
     expect(await ask('invite two@example.com --role partner --partner acme --partner "globex corp"')).toContain(
