@@ -28,7 +28,9 @@ const envSchema = z.object({
     .min(0)
     .max(65535)
     .default(3000),
-  DATABASE_URL: optional(z.string().regex(/^(postgres(ql)?:\/\/.+|memory:\/\/)$/, 'postgres://…, postgresql://… or memory://')),
+  DATABASE_URL: optional(
+    z.string().regex(/^(postgres(ql)?:\/\/.+|memory:\/\/(\?from=.+)?)$/, 'postgres://…, postgresql://… or memory://'),
+  ),
   DATA_DIR: z.string().min(1).default('./data'),
   OWNER_EMAIL: optional(z.string().trim().toLowerCase().pipe(z.email('an e-mail address such as owner@example.com'))),
   PUBLIC_URL: optional(z.url('a URL such as https://roster.example.com')),
@@ -133,7 +135,7 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
   },
   PORT: { must: 'a port number from 0 to 65535, such as 3000', where: 'Leave it unset for 3000' },
   DATABASE_URL: {
-    must: 'postgresql://user:password@host:5432/database (or postgres://…), or memory://',
+    must: 'postgresql://user:password@host:5432/database (or postgres://…), memory:// or memory://?from=<backup file>',
     where: 'Your PostgreSQL provider gives it; leave it unset for the embedded store in DATA_DIR',
   },
   DATA_DIR: { must: 'a directory path such as ./data', where: 'Roster creates it; leave it unset for ./data' },

@@ -4,12 +4,12 @@
  * it, this command opens it under the lock itself.
  */
 import path from 'node:path';
-import { isPostgresUrl } from './database';
+import { isPostgresUrl, memoryStoreSource } from './database';
 import { reachOrOwn } from './embedded/embedded-store';
 
 async function backup(): Promise<void> {
-  if (isPostgresUrl(process.env.DATABASE_URL) || process.env.DATABASE_URL === 'memory://') {
-    throw new Error('npm run backup copies the embedded store; for PostgreSQL use pg_dump.');
+  if (isPostgresUrl(process.env.DATABASE_URL) || memoryStoreSource(process.env.DATABASE_URL)) {
+    throw new Error('npm run backup copies the embedded store in DATA_DIR; for PostgreSQL use pg_dump.');
   }
   const dataDir = process.env.DATA_DIR ?? './data';
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);

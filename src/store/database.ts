@@ -1,11 +1,14 @@
 /**
  * Opening the store: PostgreSQL through @prisma/adapter-pg when `DATABASE_URL` says so,
- * otherwise embedded PGlite (in memory for `memory://`, else persisted under `DATA_DIR`), which
+ * otherwise embedded PGlite (in memory for `memory://…`, else persisted under `DATA_DIR`), which
  * runs in a thread of its own and is reached through the same `pg` driver over a Unix socket.
  */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { Logger } from 'pino';
+import { ConfigError } from '../errors';
 import { type EmbeddedStore, reachOrOwn, startOwner } from './embedded/embedded-store';
 import { PrismaClient } from './generated/client';
 import { applyMigrations } from './migrate';
@@ -50,13 +53,33 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//.test(url);
 }
 
+/**
+ * `memory://` is an empty in-memory store; `memory://?from=<file>` one that starts from a backup
+ * (`npm run backup`): a backup tried without touching disk, or a migrated store in an instant for tests.
+ */
+export function memoryStoreSource(url: string | undefined): { from?: string } | undefined {
+  if (!url?.startsWith('memory://')) return undefined;
+  const from = new URL(url).searchParams.get('from');
+  return from ? { from } : {};
+}
+
+async function assertReadable(backup: string): Promise<void> {
+  await access(backup, constants.R_OK).catch(() => {
+    throw new ConfigError(
+      `DATABASE_URL starts the store from ${backup}, which cannot be read: name a file \`npm run backup\` wrote.`,
+    );
+  });
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   let connectionString: string | undefined;
   let embedded: EmbeddedStore | undefined;
+  const memory = memoryStoreSource(options.databaseUrl);
   if (isPostgresUrl(options.databaseUrl)) {
     connectionString = options.databaseUrl;
-  } else if (options.databaseUrl === 'memory://') {
-    embedded = await startOwner({ dataDir: null });
+  } else if (memory) {
+    if (memory.from) await assertReadable(memory.from);
+    embedded = await startOwner({ dataDir: null, restoreFrom: memory.from });
   } else {
     embedded = options.share === 'reach' ? await reachOrOwn(options.dataDir) : await startOwner({ dataDir: options.dataDir });
   }

@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/store/database';
 import { PrismaClient } from '../../src/store/generated/client';
 import { applyMigrations } from '../../src/store/migrate';
 import { startChild } from '../support/child-process';
+import { freshDatabaseUrl } from '../support/test-database';
 
 const WRITER = 'test/support/children/store-writer.ts';
 const HOLDER = 'test/support/children/store-holder.ts';
@@ -87,5 +88,30 @@ describe('the embedded store on disk: one owner, everyone else through it', () =
     const database = await openDatabase({ dataDir: dir });
     expect(await database.prisma.account.findMany({ select: { name: true } })).toEqual([{ name: 'written by 0.1' }]);
     await database.close();
+  });
+});
+
+describe('the embedded store in memory, started from a backup', () => {
+  it('holds what the backup held, and names a backup it cannot read', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'backup.tar.gz');
+    const original = await openDatabase({ databaseUrl: (await freshDatabaseUrl('embedded')).url, dataDir: dir });
+    await original.prisma.account.create({ data: { name: 'backed up' } });
+    await original.embedded?.backup(file);
+    await original.close();
+
+    const copy = await openDatabase({ databaseUrl: `memory://?from=${encodeURIComponent(file)}`, dataDir: dir });
+    expect(await copy.prisma.account.findMany({ select: { name: true } })).toEqual([{ name: 'backed up' }]);
+    // A copy in memory: what it writes stays out of the backup.
+    await copy.prisma.account.create({ data: { name: 'only in the copy' } });
+    await copy.close();
+    const again = await openDatabase({ databaseUrl: `memory://?from=${encodeURIComponent(file)}`, dataDir: dir });
+    expect(await again.prisma.account.count()).toBe(1);
+    await again.close();
+
+    const missing = path.join(dir, 'missing.tar.gz');
+    await expect(openDatabase({ databaseUrl: `memory://?from=${missing}`, dataDir: dir })).rejects.toThrow(
+      `DATABASE_URL starts the store from ${missing}, which cannot be read`,
+    );
   });
 });

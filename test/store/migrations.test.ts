@@ -8,7 +8,7 @@ describe.each(testTargets())('migrations through the wasm schema engine (%s stor
   let url: TestDatabaseUrl;
   let db: Database;
   beforeAll(async () => {
-    url = await freshDatabaseUrl(target);
+    url = await freshDatabaseUrl(target, { empty: true });
     db = await openDatabase({ databaseUrl: url.url, dataDir: '/tmp', migrate: false });
   });
   afterAll(async () => {
@@ -28,7 +28,7 @@ describe.each(testTargets())('migrations through the wasm schema engine (%s stor
   });
 
   it.runIf(target === 'postgres')('lets two replicas start at once: one applies, the other finds it done', async () => {
-    const shared = await freshDatabaseUrl('postgres');
+    const shared = await freshDatabaseUrl('postgres', { empty: true });
     const [a, b] = await Promise.all([
       openDatabase({ databaseUrl: shared.url, dataDir: '/tmp' }),
       openDatabase({ databaseUrl: shared.url, dataDir: '/tmp' }),

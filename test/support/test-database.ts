@@ -1,11 +1,16 @@
 /**
  * The stores every suite runs against: embedded PGlite always, and PostgreSQL when
- * TEST_POSTGRES_URL is set (each suite in its own, freshly created database).
+ * TEST_POSTGRES_URL is set (each suite in its own, freshly created database). Under vitest a fresh
+ * store is a copy of one migrated once for the run (see global-setup.ts); elsewhere (the benches),
+ * or with `empty`, it is empty and Roster migrates it as it would in production.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 export type TargetName = 'embedded' | 'postgres';
+
+/** Where global-setup.ts leaves the migrated store of each target. */
+export const TEMPLATE_ENV = { embedded: 'ROSTER_TEST_EMBEDDED_TEMPLATE', postgres: 'ROSTER_TEST_POSTGRES_TEMPLATE' } as const;
 
 export function testTargets(): TargetName[] {
   return process.env.TEST_POSTGRES_URL ? ['embedded', 'postgres'] : ['embedded'];
@@ -16,24 +21,36 @@ export interface TestDatabaseUrl {
   drop(): Promise<void>;
 }
 
-/** A URL for a new, empty database on the target. */
-export async function freshDatabaseUrl(target: TargetName): Promise<TestDatabaseUrl> {
-  if (target === 'embedded') return { url: 'memory://', drop: async () => undefined };
-  const admin = process.env.TEST_POSTGRES_URL as string;
+/** A URL for a new database on the target: migrated, or with `empty` nothing in it. */
+export async function freshDatabaseUrl(target: TargetName, options: { empty?: boolean } = {}): Promise<TestDatabaseUrl> {
+  const template = options.empty ? undefined : process.env[TEMPLATE_ENV[target]];
+  if (target === 'embedded') {
+    const url = template ? `memory://?from=${encodeURIComponent(template)}` : 'memory://';
+    return { url, drop: async () => undefined };
+  }
+  const { name, url } = await createDatabase(template);
+  return { url, drop: () => dropDatabase(name) };
+}
+
+/** Creates a database on TEST_POSTGRES_URL's server, as a copy of `template` if given. */
+export async function createDatabase(template?: string): Promise<{ name: string; url: string }> {
   const name = `roster_t_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
+  await asAdmin(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  const url = new URL(process.env.TEST_POSTGRES_URL as string);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return { name, url: url.toString() };
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+async function asAdmin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

@@ -132,6 +132,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes an in-memory store, empty or started from a backup, and nothing else after memory://', () => {
+    expect(loadConfig({ ...good, DATABASE_URL: 'memory://' }).databaseUrl).toBe('memory://');
+    expect(loadConfig({ ...good, DATABASE_URL: 'memory://?from=/backups/roster.tar.gz' }).databaseUrl).toBe(
+      'memory://?from=/backups/roster.tar.gz',
+    );
+    expect(errorOf(() => loadConfig({ ...good, DATABASE_URL: 'memory://elsewhere' }))).toContain(
+      'memory:// or memory://?from=<backup file>',
+    );
+  });
+
   it('falls back to the zod message for a variable without its own explanation', () => {
     expect(describeVariable('SOMETHING_NEW', 'not valid', 'true or false')).toBe(
       'SOMETHING_NEW is not valid: it must be true or false.',

@@ -12,7 +12,7 @@ export interface StoreWorkerData {
   socketDir: string;
   /** How the owning process was started, for "in use by …" messages. */
   command: string;
-  /** A backup (gzipped tar) to load into an empty data directory. */
+  /** A backup (gzipped tar) to load into an empty data directory, or into the in-memory store. */
   restoreFrom?: string;
 }
 

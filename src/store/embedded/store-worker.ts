@@ -70,6 +70,11 @@ function serveControl(socketPath: string): Promise<Server> {
   });
 }
 
+/** The backup the store starts from, if it was given one. */
+async function restoredData(): Promise<Blob | undefined> {
+  return data.restoreFrom ? new Blob([await readFile(data.restoreFrom)]) : undefined;
+}
+
 async function open(): Promise<void> {
   if (data.dataDir) {
     lock = await acquireOwnerLock(data.dataDir, {
@@ -84,10 +89,9 @@ async function open(): Promise<void> {
     }
     const dir = path.join(data.dataDir, 'pglite');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const loadDataDir = data.restoreFrom ? new Blob([await readFile(data.restoreFrom)]) : undefined;
-    db = await PGlite.create({ dataDir: dir, loadDataDir, startParams: START_PARAMS });
+    db = await PGlite.create({ dataDir: dir, loadDataDir: await restoredData(), startParams: START_PARAMS });
   } else {
-    db = await PGlite.create({ startParams: START_PARAMS });
+    db = await PGlite.create({ loadDataDir: await restoredData(), startParams: START_PARAMS });
   }
   wire = await serveWire(db, path.join(data.privateDir, '.s.PGSQL.5432'));
   reply({ type: 'ready' });

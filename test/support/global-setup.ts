@@ -1,0 +1,36 @@
+/**
+ * Once per test run: a migrated store to copy for every suite, so that a suite's fresh store costs
+ * a copy rather than PGlite's initdb and the migrations (measured: ~0.7 s instead of ~5 s embedded).
+ * The embedded one is a backup that `memory://?from=` loads; the PostgreSQL one a template database.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../src/store/database';
+import { createDatabase, dropDatabase, TEMPLATE_ENV } from './test-database';
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'roster-template-'));
+  const backup = path.join(dir, 'migrated.tar.gz');
+  const embedded = await openDatabase({ databaseUrl: 'memory://', dataDir: dir });
+  try {
+    await embedded.embedded?.backup(backup);
+  } finally {
+    await embedded.close();
+  }
+  process.env[TEMPLATE_ENV.embedded] = backup;
+
+  let template: string | undefined;
+  if (process.env.TEST_POSTGRES_URL) {
+    const created = await createDatabase();
+    template = created.name;
+    const postgres = await openDatabase({ databaseUrl: created.url, dataDir: dir });
+    await postgres.close();
+    process.env[TEMPLATE_ENV.postgres] = template;
+  }
+
+  return async () => {
+    if (template) await dropDatabase(template);
+    await rm(dir, { recursive: true, force: true });
+  };
+}
