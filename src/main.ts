@@ -157,6 +157,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
   web.use(lastResortErrors(logger));
   const scheduler = createScheduler({
     accounts: async () => (await tenancy.served()).map((scope) => scope.work),
+    housekeeping: { prisma, clock },
     logger,
     cronSchedule: config.cronSchedule,
   });

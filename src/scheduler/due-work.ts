@@ -188,7 +188,7 @@ export async function expireApprovals(deps: DueWorkDeps): Promise<number> {
  * Rate-limit windows older than an hour are of no use to anyone; the table would otherwise only grow.
  * Sign-in throttles without a failure for a day and no lockout running are forgotten too.
  */
-export async function pruneRateLimits(deps: DueWorkDeps): Promise<number> {
+export async function pruneRateLimits(deps: Pick<DueWorkDeps, 'prisma' | 'clock'>): Promise<number> {
   const now = deps.clock.now();
   const { count } = await deps.prisma.rateLimitBucket.deleteMany({ where: { windowStart: { lt: addHours(now, -1) } } });
   const throttles = await deps.prisma.signInThrottle.deleteMany({

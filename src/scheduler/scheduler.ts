@@ -55,6 +55,8 @@ export type Scheduler = ReturnType<typeof createScheduler>;
 export function createScheduler(deps: {
   /** The accounts a pass serves, asked afresh each pass (an uninstalled workspace drops out). */
   accounts: () => Promise<AccountWork[]>;
+  /** The deployment's own housekeeping, once a pass whatever accounts are installed (rate limits belong to none). */
+  housekeeping: Pick<DueWorkDeps, 'prisma' | 'clock'>;
   logger: Logger;
   cronSchedule: string;
 }) {
@@ -88,8 +90,7 @@ export function createScheduler(deps: {
         failures.push(err);
       }
     }
-    // The rate limits' counters belong to no account: pruned once a pass.
-    if (accounts[0] && !signal?.aborted) await pruneRateLimits(accounts[0].due);
+    if (!signal?.aborted) await pruneRateLimits(deps.housekeeping);
     if (failures.length > 0) throw failures[0];
     report.stopped = signal?.aborted ?? false;
     return report;

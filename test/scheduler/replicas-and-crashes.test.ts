@@ -82,6 +82,7 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
         },
       },
     ],
+    housekeeping: { prisma, clock },
     logger: pino({ level: 'silent' }),
     cronSchedule: '*/5 * * * *',
   });
@@ -93,6 +94,25 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   afterEach(async () => {
     for (const db of extra.splice(0)) await db.close();
     await h?.close();
+  });
+
+  it('prunes stale rate limits once a pass, even with no account installed to serve', async () => {
+    h = await startDomainHarness(target);
+    const now = h.clock.now();
+    await h.db.prisma.rateLimitBucket.createMany({
+      data: [
+        { key: 'fail:verify:203.0.113.1', windowStart: new Date(now.getTime() - 2 * 3_600_000), count: 4 },
+        { key: 'fail:verify:203.0.113.2', windowStart: now, count: 1 },
+      ],
+    });
+    const scheduler = createScheduler({
+      accounts: async () => [],
+      housekeeping: { prisma: h.db.prisma, clock: h.clock },
+      logger: pino({ level: 'silent' }),
+      cronSchedule: '*/5 * * * *',
+    });
+    await scheduler.runOnce();
+    expect(await h.db.prisma.rateLimitBucket.findMany({ select: { key: true } })).toEqual([{ key: 'fail:verify:203.0.113.2' }]);
   });
 
   async function inviteMany(n: number) {
