@@ -1,13 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Suites that start Roster's own processes (`npm start`, the CLIs, children holding the store) or
+ * hold it to Slack's acknowledgement deadline: one at a time, on a machine otherwise quiet, so a
+ * busy neighbour can neither starve a child process nor push an acknowledgement past its budget.
+ */
+const ALONE = [
+  'test/e2e/embedded-process.test.ts',
+  'test/e2e/start-up.test.ts',
+  'test/e2e/sweep-cli.test.ts',
+  'test/e2e/recover-owner.test.ts',
+  'test/e2e/socket-mode.test.ts',
+  'test/e2e/modal-ack.test.ts',
+  'test/store/embedded-store.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    projects: [
+      // Everything else, two suites at a time: each has its own store and its own fake Slack.
+      {
+        extends: true,
+        test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: ALONE, maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -109,6 +109,8 @@ interface Mode {
   senders: Sender[];
   answered: (responseId: string) => Promise<void>;
   databaseUrl: string;
+  /** One scheduler pass over every account the mode serves (nothing is due): its milliseconds. */
+  pass(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ async function singleWorkspace(): Promise<Mode> {
     senders: Array.from({ length: WORKSPACES }, (_, i) => ({ userId: adminSlackId(i % ADMINS), slack: h.slack })),
     answered: answers(h.fake),
     databaseUrl: h.roster.config.databaseUrl as string,
+    pass: () => timed(() => h.roster.scheduler.runOnce()),
     close: h.close,
   };
 }
@@ -197,6 +200,7 @@ async function distributed(): Promise<Mode & { installMs: number }> {
     answered: answers(fake),
     databaseUrl: database.url,
     installMs,
+    pass: () => timed(() => roster.scheduler.runOnce()),
     async close() {
       await roster.stop();
       await fake.close();
@@ -204,6 +208,21 @@ async function distributed(): Promise<Mode & { installMs: number }> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/** The median of `PASSES` scheduler passes (the first, warming up, not counted). */
+const PASSES = 5;
+async function passMs(mode: Mode): Promise<number> {
+  await mode.pass();
+  const times: number[] = [];
+  for (let i = 0; i < PASSES; i++) times.push(await mode.pass());
+  return percentile(times, 50);
 }
 
 interface Measured {
@@ -262,6 +281,7 @@ export async function run(): Promise<BenchRow[]> {
   const single = await singleWorkspace();
   const many = await distributed();
   const result = await compare(single, many);
+  const passes = { single: await passMs(single), many: await passMs(many) };
   await many.close();
   await single.close();
   const benchmark = `${WORKSPACES} installed workspaces, \`/users list\` (PostgreSQL)`;
@@ -291,6 +311,14 @@ export async function run(): Promise<BenchRow[]> {
       measure: 'ms per workspace',
       value: many.installMs.toFixed(1),
       notes: `GET /slack/install, then /slack/oauth_redirect with the code, ${INSTALLS_IN_FLIGHT} in flight; ${((many.installMs * WORKSPACES) / 1000).toFixed(0)} s in all`,
+    },
+    {
+      benchmark: `a scheduler pass over ${WORKSPACES} installed workspaces, nothing due (PostgreSQL)`,
+      measure: 'ms per pass',
+      value: passes.many.toFixed(0),
+      baseline: passes.single.toFixed(1),
+      ratio: ratio(passes.many, passes.single),
+      notes: `median of ${PASSES}; baseline = the one account of single-workspace mode; ${(passes.many / WORKSPACES).toFixed(1)} ms per account; accounts are served one after another`,
     },
   ];
 }

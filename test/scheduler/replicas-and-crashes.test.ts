@@ -8,7 +8,7 @@ import { createInviteLinks } from '../../src/domain/invites/invite-links';
 import { createNoticeOutbox } from '../../src/domain/notices/notice-outbox';
 import { loadCatalog } from '../../src/domain/roles/catalog';
 import { expireInvites } from '../../src/scheduler/due-work';
-import { createScheduler } from '../../src/scheduler/scheduler';
+import { type AccountWork, createScheduler } from '../../src/scheduler/scheduler';
 import type { DigestEntry, SchedulerNotifier } from '../../src/scheduler/send-notices';
 import { type Database, openDatabase } from '../../src/store/database';
 import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
@@ -28,6 +28,16 @@ function newRecorder(): Recorder {
 
 /** A scheduler as one replica would build it, on its own connection to the store. */
 function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500) {
+  return createScheduler({
+    accounts: async () => [accountWork(h, db, recorder, batchSize)],
+    housekeeping: { prisma: db.prisma, clock: h.clock },
+    logger: pino({ level: 'silent' }),
+    cronSchedule: '*/5 * * * *',
+  });
+}
+
+/** The harness account's part of a pass, on `db`. */
+function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500): AccountWork {
   const { prisma } = db;
   const accountId = h.accountId;
   const clock = h.clock;
@@ -66,26 +76,19 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
     async approvalSettled() {},
   };
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
-  return createScheduler({
-    accounts: async () => [
-      {
-        due: { prisma, audit, accountId, clock, outbox, policy, batchSize },
-        send: {
-          prisma,
-          accountId,
-          outbox,
-          delivery,
-          links: createInviteLinks({ secret: 'x'.repeat(32), publicUrl: 'http://roster.test' }),
-          approvals,
-          notifier,
-          logger: pino({ level: 'silent' }),
-        },
-      },
-    ],
-    housekeeping: { prisma, clock },
-    logger: pino({ level: 'silent' }),
-    cronSchedule: '*/5 * * * *',
-  });
+  return {
+    due: { prisma, audit, accountId, clock, outbox, policy, batchSize },
+    send: {
+      prisma,
+      accountId,
+      outbox,
+      delivery,
+      links: createInviteLinks({ secret: 'x'.repeat(32), publicUrl: 'http://roster.test' }),
+      approvals,
+      notifier,
+      logger: pino({ level: 'silent' }),
+    },
+  };
 }
 
 describe.each(testTargets())('scheduler passes across replicas and crashes (%s store)', (target) => {
@@ -171,6 +174,32 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     await scheduler.runOnce();
     expect(recorder.expiryDms).toHaveLength(3);
     expect(await h.db.prisma.sentNotice.count({ where: { rule: 'expiry-dm', status: { not: 'sent' } } })).toBe(0);
+  });
+
+  it("serves every other account when one account's store work fails, and reports the failure", async () => {
+    h = await startDomainHarness(target);
+    const emails = await expiringInvites(h.owner.userId as string, 'x', 5);
+    const recorder = newRecorder();
+    const good = accountWork(h, h.db, recorder);
+    const unreachable = new Proxy({} as Database['prisma'], {
+      get() {
+        throw new Error('store unreachable');
+      },
+    });
+    const broken: AccountWork = {
+      due: { ...good.due, accountId: 'elsewhere', prisma: unreachable },
+      send: { ...good.send, accountId: 'elsewhere', prisma: unreachable },
+    };
+    const scheduler = createScheduler({
+      accounts: async () => [broken, good],
+      housekeeping: { prisma: h.db.prisma, clock: h.clock },
+      logger: pino({ level: 'silent' }),
+      cronSchedule: '*/5 * * * *',
+    });
+    h.clock.advanceHours(2);
+    await expect(scheduler.runOnce()).rejects.toThrow('store unreachable');
+    expect(await h.db.prisma.invite.count({ where: { status: 'expired' } })).toBe(5);
+    expect(recorder.expiryDms.flatMap((d) => d.emails).sort()).toEqual(emails);
   });
 
   it('two inviters each get their own DMs, listing only their invites', async () => {

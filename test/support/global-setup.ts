@@ -1,7 +1,8 @@
 /**
  * Once per test run: a migrated store to copy for every suite, so that a suite's fresh store costs
- * a copy rather than PGlite's initdb and the migrations (measured: ~0.7 s instead of ~5 s embedded).
+ * a copy rather than PGlite's initdb and the migrations (measured: ~0.6 s instead of ~5 s embedded).
  * The embedded one is a backup that `memory://?from=` loads; the PostgreSQL one a template database.
+ * Each project of vitest.config.ts runs this; the first builds the templates and the others share them.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,22 @@ import path from 'node:path';
 import { openDatabase } from '../../src/store/database';
 import { createDatabase, dropDatabase, TEMPLATE_ENV } from './test-database';
 
-export default async function setup(): Promise<() => Promise<void>> {
+const shared = globalThis as { rosterTemplates?: Promise<void> };
+
+export default async function setup(): Promise<(() => Promise<void>) | undefined> {
+  if (shared.rosterTemplates) {
+    await shared.rosterTemplates;
+    return undefined;
+  }
+  let teardown: () => Promise<void> = async () => undefined;
+  shared.rosterTemplates = buildTemplates().then((done) => {
+    teardown = done;
+  });
+  await shared.rosterTemplates;
+  return () => teardown();
+}
+
+async function buildTemplates(): Promise<() => Promise<void>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'roster-template-'));
   const backup = path.join(dir, 'migrated.tar.gz');
   const embedded = await openDatabase({ databaseUrl: 'memory://', dataDir: dir });
