@@ -11,6 +11,7 @@ import type { Delivery } from '../domain/delivery/delivery';
 import { forEachLimited } from '../domain/for-each-limited';
 import { formatWhen } from '../domain/format-when';
 import type { InviteLinks } from '../domain/invites/invite-links';
+import { linkToResend } from '../domain/invites/link-to-resend';
 import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { PrismaClient } from '../store/generated/client';
 import { readScimDigest, SCIM_DIGEST_RULE, type ScimDigest } from './scim-digest';
@@ -97,7 +98,7 @@ export async function sendReminders(deps: SendDeps, limit: number): Promise<numb
       kind: 'invite-reminder',
       email: invite.user.email,
       name: invite.user.name,
-      link: deps.links.url(deps.links.tokenFor(invite.tokenNonce)),
+      link: deps.links.url(await linkToResend(deps.prisma, deps.links, invite)),
       expiresAt: invite.expiresAt,
       fromName: inviter?.name ?? inviter?.email ?? null,
       note: invite.note,

@@ -7,11 +7,12 @@ import type { Delivery, OutgoingLink } from '../../src/domain/delivery/delivery'
 import { createInviteLinks } from '../../src/domain/invites/invite-links';
 import { createNoticeOutbox } from '../../src/domain/notices/notice-outbox';
 import { loadCatalog } from '../../src/domain/roles/catalog';
+import { hashToken } from '../../src/domain/secrets';
 import { expireInvites } from '../../src/scheduler/due-work';
 import { type AccountWork, createScheduler } from '../../src/scheduler/scheduler';
 import type { DigestEntry, SchedulerNotifier } from '../../src/scheduler/send-notices';
 import { type Database, openDatabase } from '../../src/store/database';
-import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
+import { type DomainHarness, LINK_SECRET, startDomainHarness } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 interface Recorder {
@@ -37,7 +38,7 @@ function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize =
 }
 
 /** The harness account's part of a pass, on `db`. */
-function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500): AccountWork {
+function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500, linkSecret = LINK_SECRET): AccountWork {
   const { prisma } = db;
   const accountId = h.accountId;
   const clock = h.clock;
@@ -83,7 +84,7 @@ function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSi
       accountId,
       outbox,
       delivery,
-      links: createInviteLinks({ secret: 'x'.repeat(32), publicUrl: 'http://roster.test' }),
+      links: createInviteLinks({ secret: linkSecret, publicUrl: 'http://roster.test' }),
       approvals,
       notifier,
       logger: pino({ level: 'silent' }),
@@ -200,6 +201,31 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     await expect(scheduler.runOnce()).rejects.toThrow('store unreachable');
     expect(await h.db.prisma.invite.count({ where: { status: 'expired' } })).toBe(5);
     expect(recorder.expiryDms.flatMap((d) => d.emails).sort()).toEqual(emails);
+  });
+
+  it('reminds with a link that opens after the link secret changed: the same invite and expiry, a new token', async () => {
+    h = await startDomainHarness(target);
+    await h.services().changes.submit(h.owner, { kind: 'invite', emails: ['kim@example.com', 'lee@example.com'] });
+    const before = await h.db.prisma.invite.findMany({ orderBy: { id: 'asc' } });
+    const tokenOf = (link: string) => link.split('/invite/')[1] as string;
+    const recorder = newRecorder();
+    const rotated = createScheduler({
+      accounts: async () => [accountWork(h, h.db, recorder, 500, 'y'.repeat(32))],
+      housekeeping: { prisma: h.db.prisma, clock: h.clock },
+      logger: pino({ level: 'silent' }),
+      cronSchedule: '*/5 * * * *',
+    });
+    h.clock.advanceHours(25);
+    expect((await rotated.runOnce()).reminded).toBe(2);
+    const after = await h.db.prisma.invite.findMany({ orderBy: { id: 'asc' } });
+    const reminders = recorder.deliveries.filter((d) => d.kind === 'invite-reminder');
+    expect(reminders).toHaveLength(2);
+    for (const reminder of reminders) {
+      const invite = after.find((i) => i.tokenHash === hashToken(tokenOf(reminder.link)));
+      const was = before.find((i) => i.id === invite?.id);
+      expect(invite).toMatchObject({ status: 'pending', expiresAt: was?.expiresAt });
+      expect(invite?.tokenHash).not.toBe(was?.tokenHash);
+    }
   });
 
   it('two inviters each get their own DMs, listing only their invites', async () => {

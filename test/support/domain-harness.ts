@@ -16,6 +16,9 @@ import { type Database, openDatabase } from '../../src/store/database';
 import { type TestClock, testClock } from './test-clock';
 import { freshDatabaseUrl, type TargetName } from './test-database';
 
+/** The link secret the harness's services sign invite links with. */
+export const LINK_SECRET = 'x'.repeat(32);
+
 export interface DomainHarness {
   db: Database;
   /** The store's URL, so a test can open a second connection (another replica). */
@@ -25,7 +28,7 @@ export interface DomainHarness {
   sent: OutgoingLink[];
   owner: Actor;
   /** Every service, wired by the same `createServices` as main.ts; approvals on when `approvals` names actions. */
-  services(options?: { seatLimit?: number; approvals?: Policy['approvals']['actions'] }): Services;
+  services(options?: { seatLimit?: number; approvals?: Policy['approvals']['actions']; linkSecret?: string }): Services;
   /** The account's settings service over the deployment defaults (standard catalog, 25 seats, 48 h invites); `changed` records onChange. */
   settings(options?: { defaults?: Partial<SettingsDefaults>; changed?: string[] }): SettingsService;
   close(): Promise<void>;
@@ -80,7 +83,7 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
           seatLimit: options.seatLimit ?? 25,
           inviteTtlHours: 48,
           publicUrl: 'http://roster.test',
-          linkSecret: 'x'.repeat(32),
+          linkSecret: options.linkSecret ?? LINK_SECRET,
           approvalsChannel: options.approvals ? 'C0APPROVALS' : undefined,
         },
         {

@@ -16,6 +16,7 @@ import { isValidEmail, normaliseEmail } from '../email';
 import { formatWhen } from '../format-when';
 import { findGroup } from '../groups/find-group';
 import type { InviteResult } from '../invites/invite-service';
+import { linkToResend } from '../invites/link-to-resend';
 import { checkScopes, scopeKey } from '../partners/partners';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
@@ -475,7 +476,8 @@ async function sendInvite(context: ChangeContext, user: UserRecord) {
   let link: { url: string; expiresAt: Date; note: string | null; fresh: boolean };
   if (pending && pending.expiresAt > now) {
     await tx.invite.update({ where: { id: pending.id }, data: { lastSentAt: now } });
-    link = { url: links.url(links.tokenFor(pending.tokenNonce)), expiresAt: pending.expiresAt, note: pending.note, fresh: false };
+    const token = await linkToResend(tx, links, pending);
+    link = { url: links.url(token), expiresAt: pending.expiresAt, note: pending.note, fresh: false };
     sent = {
       touched: [],
       targets: [user.id],

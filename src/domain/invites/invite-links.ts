@@ -25,6 +25,15 @@ export function createInviteLinks(deps: { secret: string; publicUrl: string }) {
       return { nonce, token, tokenHash: hashToken(token) };
     },
     tokenFor,
+    /**
+     * The token of a stored link again, or null when the link secret has changed since it was issued
+     * (ROSTER_SECRET, or the Slack secret it is derived from, rotated): that link still opens, but it
+     * can no longer be sent again.
+     */
+    rederive(invite: { tokenNonce: string; tokenHash: string }): string | null {
+      const token = tokenFor(invite.tokenNonce);
+      return hashToken(token) === invite.tokenHash ? token : null;
+    },
     url(token: string): string {
       return `${deps.publicUrl}/invite/${token}`;
     },

@@ -1,0 +1,38 @@
+/**
+ * The link a pending invite is sent again with (a resend, a reminder): the same link while it can be
+ * re-derived, else, after the link secret changed, a fresh link for the same invite and expiry. A
+ * message never carries a link that does not open; the old one stops working once its replacement is
+ * on its way, as with any new link.
+ */
+import { fail } from '../../errors';
+import type { Prisma, PrismaClient } from '../../store/generated/client';
+import type { InviteLinks } from './invite-links';
+
+interface StoredLink {
+  id: string;
+  tokenNonce: string;
+  tokenHash: string;
+}
+
+export async function linkToResend(
+  db: PrismaClient | Prisma.TransactionClient,
+  links: InviteLinks,
+  invite: StoredLink,
+): Promise<string> {
+  const same = links.rederive(invite);
+  if (same) return same;
+  const fresh = links.issue();
+  // Conditional on the link read: a resend and a reminder renewing at once make one new link.
+  const { count } = await db.invite.updateMany({
+    where: { id: invite.id, tokenHash: invite.tokenHash },
+    data: { tokenNonce: fresh.nonce, tokenHash: fresh.tokenHash },
+  });
+  if (count === 1) return fresh.token;
+  const renewed = await db.invite.findUnique({
+    where: { id: invite.id },
+    select: { id: true, tokenNonce: true, tokenHash: true },
+  });
+  const token = renewed && links.rederive(renewed);
+  if (!token) throw fail.conflict('That invite changed meanwhile. Send it again.');
+  return token;
+}
