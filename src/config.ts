@@ -50,6 +50,7 @@ const envSchema = z.object({
   CRON_SCHEDULE: z.string().default('*/5 * * * *'),
   SMTP_URL: optional(z.string().regex(/^smtps?:\/\/.+/, 'smtp://user:pass@host:port or smtps://…')),
   ROSTER_SECRET: optional(z.string().min(32, 'at least 32 random characters (e.g. openssl rand -hex 32)')),
+  ROSTER_SECRET_PREVIOUS: optional(z.string().min(32, 'at least 32 random characters (e.g. openssl rand -hex 32)')),
   TRUST_PROXY: optional(
     z
       .string()
@@ -84,6 +85,12 @@ function crossChecks(env: NodeJS.ProcessEnv): Map<string, string> {
   const found = new Map<string, string>();
   const set = (name: string) => Boolean(env[name]?.trim());
   if (env.CRON_SCHEDULE && !isValidCron(env.CRON_SCHEDULE)) found.set('CRON_SCHEDULE', '');
+  if (set('ROSTER_SECRET_PREVIOUS') && !set('ROSTER_SECRET')) {
+    found.set(
+      'ROSTER_SECRET_PREVIOUS',
+      'ROSTER_SECRET_PREVIOUS is set without ROSTER_SECRET: set ROSTER_SECRET to the new secret.',
+    );
+  }
   if (isDistributed(env)) {
     // Distributed mode: the OAuth install needs all three, HTTP mode, and a secret to seal the tokens with.
     for (const name of [...OAUTH_VARIABLES, 'SLACK_SIGNING_SECRET', 'ROSTER_SECRET']) if (!set(name)) found.set(name, '');
@@ -177,6 +184,10 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
     where:
       'Make one with `openssl rand -hex 32` and set the same value on every replica; distributed mode needs it to seal bot tokens',
   },
+  ROSTER_SECRET_PREVIOUS: {
+    must: 'at least 32 random characters',
+    where: 'Set it to the old ROSTER_SECRET while moving to a new one, and unset it once every replica runs the new one',
+  },
   LOG_LEVEL: { must: 'one of fatal, error, warn, info, debug, trace or silent', where: 'Leave it unset for info' },
 };
 
@@ -234,6 +245,8 @@ export interface Config {
   trustProxy: number | string[] | false;
   /** ROSTER_SECRET as set (distributed mode requires it: bot tokens are sealed with a key derived from it). */
   rosterSecret?: string;
+  /** ROSTER_SECRET_PREVIOUS: while moving to a new ROSTER_SECRET, installations sealed with it still open (and are sealed anew). */
+  previousRosterSecret?: string;
   /** Key that derives invite links from their stored salt, so a resend can send the same link. */
   linkSecret: string;
   catalog: Catalog;
@@ -286,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY ?? false,
     rosterSecret: e.ROSTER_SECRET,
+    previousRosterSecret: e.ROSTER_SECRET_PREVIOUS,
     linkSecret: e.ROSTER_SECRET ?? deriveLinkSecret(e.SLACK_SIGNING_SECRET ?? e.SLACK_APP_TOKEN ?? e.SLACK_BOT_TOKEN ?? ''),
     catalog,
     catalogSource: source,

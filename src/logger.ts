@@ -19,6 +19,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'config.slack',
   'config.linkSecret',
+  'config.rosterSecret',
+  'config.previousRosterSecret',
   'config.smtpUrl',
   'config.databaseUrl',
 ];

@@ -15,7 +15,7 @@ import { createAuditService } from './domain/audit/audit-service';
 import { ConfigError } from './errors';
 import type { SlackSource } from './slack/app';
 import { boltLogger } from './slack/bolt-logger';
-import { createInstallationStore, installKeyOf, openInstallation } from './slack/installation-store';
+import { createInstallationStore, installKeyOf, openInstallation, sealInstallation } from './slack/installation-store';
 import { slackClientOptions } from './slack/slack-client-options';
 import { slackIdentity } from './slack/slack-identity';
 import { listenForAccountChanges } from './store/account-signals';
@@ -153,6 +153,25 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
   const clientOptions = slackClientOptions(config.slack.apiUrl);
   const audit = (accountId: string) => createAuditService({ db: prisma, accountId, clock });
 
+  /**
+   * Opens a stored installation with ROSTER_SECRET, or with ROSTER_SECRET_PREVIOUS while moving to a
+   * new secret: then it is sealed anew with the current one (conditional on the row read, so two
+   * replicas reseal it once), and the previous secret is no longer needed for it. `updatedAt` stays
+   * the install's time: uninstall events are judged against it.
+   */
+  async function openStored(stored: { installKey: string; sealed: string; updatedAt: Date }): Promise<Installation | null> {
+    const current = openInstallation(stored.sealed, secret, stored.installKey);
+    if (current || !config.previousRosterSecret) return current;
+    const previous = openInstallation(stored.sealed, config.previousRosterSecret, stored.installKey);
+    if (previous) {
+      await prisma.slackInstallation.updateMany({
+        where: { installKey: stored.installKey, sealed: stored.sealed },
+        data: { sealed: sealInstallation(previous, secret, stored.installKey), updatedAt: stored.updatedAt },
+      });
+    }
+    return previous;
+  }
+
   const accounts = createAccountRegistry<ServedAccount>({
     accountOf: async (installKey) =>
       (await prisma.slackInstallation.findUnique({ where: { installKey }, select: { accountId: true } }))?.accountId ?? null,
@@ -160,7 +179,7 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
       const row = await prisma.account.findUnique({ where: { id: accountId }, include: { installation: true } });
       if (!row) return null;
       const { installation: stored, ...account } = row;
-      const installation = stored ? openInstallation(stored.sealed, secret, stored.installKey) : null;
+      const installation = stored ? await openStored(stored) : null;
       if (stored && !installation) logger.error({ accountId }, 'a Slack installation does not open with ROSTER_SECRET');
       // Uninstalled: the directory still answers the web pages, the API and SCIM; Slack calls have no token.
       return { ...createAccountScope(scoped, account, installation?.bot?.token ?? ''), installation };

@@ -98,8 +98,9 @@ async function recoverOwner(argv: string[]): Promise<void> {
     if (accounts.length > 1) throw new Refusal(`This Roster serves several accounts: say which with --account. ${USAGE}`);
     // Many workspaces: the account's own bot token, from its installation (none once uninstalled).
     const installed = account.installation;
+    const secrets = [config.rosterSecret, config.previousRosterSecret].filter((s): s is string => !!s);
     const botToken = installed
-      ? config.rosterSecret && openInstallation(installed.sealed, config.rosterSecret, installed.installKey)?.bot?.token
+      ? secrets.map((secret) => openInstallation(installed.sealed, secret, installed.installKey)).find(Boolean)?.bot?.token
       : config.slack.botToken;
     // One attempt per call: on the console a dead Slack is reported at once rather than retried for minutes.
     const client = new WebClient(botToken || undefined, {

@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/secrets';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids';
+import { openInstallation } from '../../src/slack/installation-store';
 import { SIGNING_SECRET } from '../support/roster-harness';
 import { createSlackClient } from '../support/slack-client';
 import { installWorkspace } from '../support/slack-install';
 import { dumpStore } from '../support/store-dump';
 import { testTargets } from '../support/test-database';
 import { createBrowser, csrfOf, outboxLinks, postJson } from '../support/web-client';
-import { startWorkspacesHarness, type Workspace, type WorkspacesHarness } from '../support/workspaces-harness';
+import { ROSTER_SECRET, startWorkspacesHarness, type Workspace, type WorkspacesHarness } from '../support/workspaces-harness';
 
 const SHARED_EMAIL = 'sam@shared.example.com';
 /** An address whose passcode is guessed at. */
@@ -466,6 +467,40 @@ describe.skipIf(!process.env.TEST_POSTGRES_URL)('many workspaces on two replicas
     await one?.close();
   });
 
+  it('moves to a new ROSTER_SECRET: a replica with the old one as ROSTER_SECRET_PREVIOUS opens and reseals each installation', async () => {
+    const w = await one.install('TROTATE1');
+    const key = 'n'.repeat(64);
+    const sealed = async () =>
+      (await one.roster.prisma.slackInstallation.findUniqueOrThrow({ where: { installKey: w.teamId } })).sealed;
+    const before = await one.roster.prisma.slackInstallation.findUniqueOrThrow({ where: { installKey: w.teamId } });
+    const clientOf = (h: WorkspacesHarness) =>
+      createSlackClient({ appUrl: `${h.baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, teamId: w.teamId, fake: one.fake });
+
+    const moving = await startWorkspacesHarness(
+      'postgres',
+      { ROSTER_SECRET: key, ROSTER_SECRET_PREVIOUS: ROSTER_SECRET },
+      { replicaOf: one },
+    );
+    try {
+      expect(JSON.stringify(await clientOf(moving).commandAndWait(w.owner.slackId, 'list'))).toContain(w.owner.email);
+      expect(openInstallation(await sealed(), key, w.teamId)?.bot?.token).toBe(w.botToken);
+      expect(openInstallation(await sealed(), ROSTER_SECRET, w.teamId)).toBeNull();
+      // The install's time is kept: late uninstall events are still judged against it.
+      const after = await one.roster.prisma.slackInstallation.findUniqueOrThrow({ where: { installKey: w.teamId } });
+      expect(after.updatedAt).toEqual(before.updatedAt);
+    } finally {
+      await moving.close();
+    }
+    // Once resealed, the new secret alone is enough.
+    const moved = await startWorkspacesHarness('postgres', { ROSTER_SECRET: key }, { replicaOf: one });
+    try {
+      expect(JSON.stringify(await clientOf(moved).commandAndWait(w.owner.slackId, 'list'))).toContain(w.owner.email);
+      expect(moved.logs()).not.toContain('does not open with ROSTER_SECRET');
+    } finally {
+      await moved.close();
+    }
+  });
+
   it('an uninstall heard by one replica ends the workspace on the other at once, not when its cache expires', async () => {
     const w = await one.install('TREPLICA1');
     const onTwo = createSlackClient({
@@ -477,7 +512,7 @@ describe.skipIf(!process.env.TEST_POSTGRES_URL)('many workspaces on two replicas
     // The second replica has the workspace's account cached.
     expect(JSON.stringify(await onTwo.commandAndWait(w.owner.slackId, 'list'))).toContain(w.owner.email);
     expect((await w.slack.appUninstalled()).status).toBe(200);
-    await expect.poll(() => one.roster.prisma.slackInstallation.count()).toBe(0);
+    await expect.poll(() => one.roster.prisma.slackInstallation.count({ where: { installKey: w.teamId } })).toBe(0);
     // The second replica's cached copy would still answer; the signal made it forget.
     const { responseId } = await onTwo.command(w.owner.slackId, 'list');
     await new Promise((resolve) => setTimeout(resolve, 1_000));

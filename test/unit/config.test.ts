@@ -142,6 +142,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes ROSTER_SECRET_PREVIOUS only next to a new ROSTER_SECRET', () => {
+    const next = 'n'.repeat(64);
+    const old = 'o'.repeat(64);
+    expect(loadConfig({ ...good, ROSTER_SECRET: next, ROSTER_SECRET_PREVIOUS: old })).toMatchObject({
+      rosterSecret: next,
+      previousRosterSecret: old,
+    });
+    expect(errorOf(() => loadConfig({ ...good, ROSTER_SECRET_PREVIOUS: old }))).toContain(
+      'ROSTER_SECRET_PREVIOUS is set without ROSTER_SECRET: set ROSTER_SECRET to the new secret.',
+    );
+    expect(errorOf(() => loadConfig({ ...good, ROSTER_SECRET: next, ROSTER_SECRET_PREVIOUS: 'short' }))).toContain(
+      'ROSTER_SECRET_PREVIOUS is not valid: it must be at least 32 random characters',
+    );
+  });
+
   it('falls back to the zod message for a variable without its own explanation', () => {
     expect(describeVariable('SOMETHING_NEW', 'not valid', 'true or false')).toBe(
       'SOMETHING_NEW is not valid: it must be true or false.',
