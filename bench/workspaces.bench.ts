@@ -318,7 +318,7 @@ export async function run(): Promise<BenchRow[]> {
       value: passes.many.toFixed(0),
       baseline: passes.single.toFixed(1),
       ratio: ratio(passes.many, passes.single),
-      notes: `median of ${PASSES}; baseline = the one account of single-workspace mode; ${(passes.many / WORKSPACES).toFixed(1)} ms per account; accounts are served one after another`,
+      notes: `median of ${PASSES}; baseline = the one account of single-workspace mode; ${(passes.many / WORKSPACES).toFixed(1)} ms per account; accounts are served four at a time`,
     },
   ];
 }

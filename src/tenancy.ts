@@ -15,7 +15,7 @@ import { createAuditService } from './domain/audit/audit-service';
 import { ConfigError } from './errors';
 import type { SlackSource } from './slack/app';
 import { boltLogger } from './slack/bolt-logger';
-import { createInstallationStore, installKeyOf, openInstallation, sealInstallation } from './slack/installation-store';
+import { createInstallationStore, installKeyOf, openWithSecrets, sealInstallation } from './slack/installation-store';
 import { slackClientOptions } from './slack/slack-client-options';
 import { slackIdentity } from './slack/slack-identity';
 import { listenForAccountChanges } from './store/account-signals';
@@ -160,16 +160,14 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
    * the install's time: uninstall events are judged against it.
    */
   async function openStored(stored: { installKey: string; sealed: string; updatedAt: Date }): Promise<Installation | null> {
-    const current = openInstallation(stored.sealed, secret, stored.installKey);
-    if (current || !config.previousRosterSecret) return current;
-    const previous = openInstallation(stored.sealed, config.previousRosterSecret, stored.installKey);
-    if (previous) {
+    const opened = openWithSecrets(stored.sealed, { current: secret, previous: config.previousRosterSecret }, stored.installKey);
+    if (opened?.previous) {
       await prisma.slackInstallation.updateMany({
         where: { installKey: stored.installKey, sealed: stored.sealed },
-        data: { sealed: sealInstallation(previous, secret, stored.installKey), updatedAt: stored.updatedAt },
+        data: { sealed: sealInstallation(opened.installation, secret, stored.installKey), updatedAt: stored.updatedAt },
       });
     }
-    return previous;
+    return opened?.installation ?? null;
   }
 
   const accounts = createAccountRegistry<ServedAccount>({

@@ -20,7 +20,7 @@ import { isValidEmail, normaliseEmail } from '../domain/email';
 import { ConfigError, isRosterError } from '../errors';
 import { createLogger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
-import { openInstallation } from '../slack/installation-store';
+import { openWithSecrets } from '../slack/installation-store';
 import { slackClientOptions } from '../slack/slack-client-options';
 import { openDatabase } from '../store/database';
 
@@ -98,9 +98,9 @@ async function recoverOwner(argv: string[]): Promise<void> {
     if (accounts.length > 1) throw new Refusal(`This Roster serves several accounts: say which with --account. ${USAGE}`);
     // Many workspaces: the account's own bot token, from its installation (none once uninstalled).
     const installed = account.installation;
-    const secrets = [config.rosterSecret, config.previousRosterSecret].filter((s): s is string => !!s);
+    const secrets = config.rosterSecret && { current: config.rosterSecret, previous: config.previousRosterSecret };
     const botToken = installed
-      ? secrets.map((secret) => openInstallation(installed.sealed, secret, installed.installKey)).find(Boolean)?.bot?.token
+      ? secrets && openWithSecrets(installed.sealed, secrets, installed.installKey)?.installation.bot?.token
       : config.slack.botToken;
     // One attempt per call: on the console a dead Slack is reported at once rather than retried for minutes.
     const client = new WebClient(botToken || undefined, {

@@ -1,6 +1,7 @@
 /**
- * The scheduler: one pass goes through every installed account (a few at a time) and, for each, changes what is due
- * (batch by batch) and then sends what its outbox holds, with that account's Slack token only.
+ * The scheduler: one pass goes through every installed account (a few at a time) and, for each,
+ * changes what is due (batch by batch) and then sends what its outbox holds, with that account's Slack
+ * token only.
  * Passes run on CRON_SCHEDULE in every replica; the database keeps them from doubling up.
  */
 import cron, { type ScheduledTask } from 'node-cron';

@@ -25,6 +25,21 @@ export function openInstallation(sealed: string, secret: string, installKey: str
   return json ? (JSON.parse(json) as Installation) : null;
 }
 
+/**
+ * Opens with ROSTER_SECRET, else (while moving to a new one) with ROSTER_SECRET_PREVIOUS; `previous`
+ * says the installation is still sealed with the old secret. Null when neither opens it.
+ */
+export function openWithSecrets(
+  sealed: string,
+  secrets: { current: string; previous?: string },
+  installKey: string,
+): { installation: Installation; previous: boolean } | null {
+  const current = openInstallation(sealed, secrets.current, installKey);
+  if (current) return { installation: current, previous: false };
+  const old = secrets.previous ? openInstallation(sealed, secrets.previous, installKey) : null;
+  return old ? { installation: old, previous: true } : null;
+}
+
 export function createInstallationStore(deps: {
   secret: string;
   /** A Web API client for a token just granted (to ask Slack who installed). */

@@ -10,19 +10,16 @@ import path from 'node:path';
 import { openDatabase } from '../../src/store/database';
 import { createDatabase, dropDatabase, TEMPLATE_ENV } from './test-database';
 
-const shared = globalThis as { rosterTemplates?: Promise<void> };
+const shared = globalThis as { rosterTemplates?: Promise<() => Promise<void>> };
 
+/** The first project builds the templates and tears them down; the others wait for them. */
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   if (shared.rosterTemplates) {
     await shared.rosterTemplates;
     return undefined;
   }
-  let teardown: () => Promise<void> = async () => undefined;
-  shared.rosterTemplates = buildTemplates().then((done) => {
-    teardown = done;
-  });
-  await shared.rosterTemplates;
-  return () => teardown();
+  shared.rosterTemplates = buildTemplates();
+  return shared.rosterTemplates;
 }
 
 async function buildTemplates(): Promise<() => Promise<void>> {
