@@ -1,5 +1,5 @@
 /**
- * The Slack side of people: a profile's e-mail (for mapping Slack users to the directory) and
+ * The Slack side of people: a profile (for mapping Slack users to the directory) and
  * direct messages to an address when it belongs to someone in the workspace.
  */
 
@@ -12,10 +12,17 @@ import type { Reply } from './reply';
 
 export function createSlackProfiles(client: WebClient): SlackProfiles {
   return {
-    async emailOf(slackUserId) {
+    async profileOf(slackUserId) {
       try {
-        const result = await client.users.info({ user: slackUserId });
-        return result.user?.deleted ? null : (result.user?.profile?.email ?? null);
+        const { user } = await client.users.info({ user: slackUserId });
+        if (!user || user.deleted) return null;
+        const teams = [user.team_id, ...(user.enterprise_user?.teams ?? [])].filter((team): team is string => !!team);
+        return {
+          email: user.profile?.email ?? null,
+          teamIds: [...new Set(teams)],
+          enterpriseId: user.enterprise_user?.enterprise_id ?? null,
+          stranger: user.is_stranger === true,
+        };
       } catch (error) {
         if (reasonOf(error) === 'user_not_found') return null;
         throw error;

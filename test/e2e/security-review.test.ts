@@ -1,6 +1,8 @@
 /**
  * Issue 14, items 3, 5 and 11 (first half), reproduced from outside: asset takeover through
  * POST /api/v1/assets, formula injection in the CSV export, and internals leaking from errors.
+ * Issue 20, item 1: the owner taken over by re-addressing them over SCIM, and Slack Connect guests
+ * linked by the address in their profile.
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +73,61 @@ describe.each(testTargets())('security review findings (%s store)', (target) => 
     const mallorysId = (await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'mallory@example.com' } })).id;
     expect(moved.json.ownerId).toBe(mallorysId);
     expect(await h.roster.prisma.asset.count({ where: { externalId: 'wh-1' } })).toBe(1);
+  });
+
+  it('SCIM cannot hand the owner’s record to a workspace member by re-addressing it; the owner stays who they were', async () => {
+    h.fake.addUser({ id: 'UMEMBER', email: 'member@example.com', name: 'Mel Member' });
+    const before = h.fake.callsTo('chat.postMessage').length;
+    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
+    const dm = await h.fake.waitFor(() =>
+      h.fake
+        .callsTo('chat.postMessage')
+        .slice(before)
+        .find((c) => String(c.args.text).includes('rs_')),
+    );
+    const token = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    const owner = await h.roster.prisma.user.findFirstOrThrow({ where: { email: OWNER.email } });
+    const patch = await fetch(`${h.baseUrl}/scim/v2/Users/${owner.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'userName', value: 'member@example.com' }],
+      }),
+    });
+    expect(patch.status).toBe(403);
+    expect(await h.roster.prisma.user.findUniqueOrThrow({ where: { id: owner.id } })).toMatchObject({
+      email: OWNER.email,
+      slackUserId: OWNER.slackId,
+      version: owner.version,
+    });
+
+    // Even a record that carries the member's address is not theirs while another Slack user holds it.
+    await h.roster.prisma.user.update({ where: { id: owner.id }, data: { email: 'member@example.com' } });
+    try {
+      const member = await h.slack.commandAndWait('UMEMBER', 'list');
+      expect(JSON.stringify(member)).toContain('linked to another Slack account');
+      expect((await h.roster.prisma.user.findUniqueOrThrow({ where: { id: owner.id } })).slackUserId).toBe(OWNER.slackId);
+      const real = await h.slack.commandAndWait(OWNER.slackId, 'seats');
+      expect(JSON.stringify(real)).toMatch(/seats/i);
+    } finally {
+      await h.roster.prisma.user.update({ where: { id: owner.id }, data: { email: OWNER.email } });
+    }
+  });
+
+  it('never links a Slack Connect guest or a stranger by the address in their profile', async () => {
+    await seedUser(h.roster, { email: 'guest-admin@example.com', roles: ['admin'] });
+    h.fake.addUser({ id: 'UGUEST', email: 'guest-admin@example.com', teamId: 'TOTHERORG', sharedWith: [h.fake.teamId] });
+    const guest = await h.slack.commandAndWait('UGUEST', 'list');
+    expect(JSON.stringify(guest)).toContain('members of this Slack workspace');
+    await seedUser(h.roster, { email: 'stranger@example.com', roles: ['admin'] });
+    h.fake.addUser({ id: 'USTRANGER', email: 'stranger@example.com', stranger: true });
+    const stranger = await h.slack.commandAndWait('USTRANGER', 'list');
+    expect(JSON.stringify(stranger)).toContain('members of this Slack workspace');
+    const rows = await h.roster.prisma.user.findMany({
+      where: { email: { in: ['guest-admin@example.com', 'stranger@example.com'] } },
+    });
+    expect(rows.map((r) => r.slackUserId)).toEqual([null, null]);
   });
 
   it('exports names that look like formulas so a spreadsheet shows them as text', async () => {

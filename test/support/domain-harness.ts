@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import { createServices, type Services } from '../../src/create-services';
+import type { SlackProfiles } from '../../src/domain/access/access-service';
 import { type Actor, systemActor } from '../../src/domain/access/actor';
 import { effectivePermissions } from '../../src/domain/access/effective-permissions';
 import { type SettingsDefaults, settingsDefaults } from '../../src/domain/account/account-settings';
@@ -28,7 +29,12 @@ export interface DomainHarness {
   sent: OutgoingLink[];
   owner: Actor;
   /** Every service, wired by the same `createServices` as main.ts; approvals on when `approvals` names actions. */
-  services(options?: { seatLimit?: number; approvals?: Policy['approvals']['actions']; linkSecret?: string }): Services;
+  services(options?: {
+    seatLimit?: number;
+    approvals?: Policy['approvals']['actions'];
+    linkSecret?: string;
+    profiles?: SlackProfiles;
+  }): Services;
   /** The account's settings service over the deployment defaults (standard catalog, 25 seats, 48 h invites); `changed` records onChange. */
   settings(options?: { defaults?: Partial<SettingsDefaults>; changed?: string[] }): SettingsService;
   close(): Promise<void>;
@@ -91,7 +97,7 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
           accountId,
           clock,
           logger: pino({ level: 'silent' }),
-          profiles: { emailOf: async () => null, inWorkspace: async () => true },
+          profiles: options.profiles ?? { profileOf: async () => null, inWorkspace: async () => true },
           messenger: { send: async () => false },
           delivery,
         },

@@ -19,6 +19,13 @@ export interface FakeUser {
   name?: string;
   teamId?: string;
   deleted?: boolean;
+  /**
+   * A Slack Connect member from another organisation: these workspaces see them too (`users.info`
+   * answers with their own `team_id`); `stranger` marks them `is_stranger`, as Slack does for someone
+   * met only through a shared channel.
+   */
+  sharedWith?: string[];
+  stranger?: boolean;
 }
 
 /** A workspace the app can be installed into through `oauth.v2.access`. */
@@ -256,6 +263,13 @@ export async function startFakeSlack(
     };
   }
 
+  /** Members of a Grid workspace carry their organisation, as `users.info` gives it. */
+  function enterpriseUserOf(found: FakeUser): Record<string, unknown> {
+    const home = workspaces.get(found.teamId ?? teamId);
+    if (!home?.enterpriseId) return {};
+    return { enterprise_user: { id: found.id, enterprise_id: home.enterpriseId, teams: [home.teamId] } };
+  }
+
   function answer(method: string, args: Record<string, unknown>, token: string | null): Record<string, unknown> {
     const refused = refusal(method, args);
     if (refused) return refused;
@@ -265,7 +279,7 @@ export async function startFakeSlack(
     // A token sees only the users of its own workspace.
     const user = (id: unknown) => {
       const found = users.get(String(id));
-      return found && teamOf(found) === callerTeam ? found : undefined;
+      return found && (teamOf(found) === callerTeam || found.sharedWith?.includes(callerTeam)) ? found : undefined;
     };
     switch (method) {
       case 'apps.connections.open':
@@ -285,6 +299,8 @@ export async function startFakeSlack(
             name: found.name ?? found.email.split('@')[0],
             real_name: found.name ?? '',
             deleted: found.deleted ?? false,
+            ...(found.stranger ? { is_stranger: true } : {}),
+            ...enterpriseUserOf(found),
             profile: { email: found.email, real_name: found.name ?? '' },
           },
         };

@@ -1,6 +1,8 @@
 /**
- * Slack user → directory user: by the remembered Slack ID, else by the e-mail of their
- * Slack profile (then remembered). Only active directory users may act.
+ * Slack user → directory user: by the remembered Slack ID, else by the e-mail of their Slack
+ * profile, then remembered. A link is by Slack user ID for good: a directory user linked to one
+ * Slack user never acts for another, whatever the addresses say later, and only a member of the
+ * account's own workspace or organisation is linked by e-mail. Only active directory users may act.
  */
 
 import { RosterError } from '../../errors';
@@ -10,10 +12,12 @@ import { normaliseEmail } from '../email';
 import type { MultipleRoles } from '../roles/precedence';
 import type { Actor } from './actor';
 import { effectivePermissions } from './effective-permissions';
+import { isMemberOf, type SlackProfile } from './workspace-member';
 
-/** What the domain needs to know about Slack people: the e-mail of a profile, and whether someone is still in the workspace. */
+/** What the domain needs to know about Slack people: a profile, and whether someone is still in the workspace. */
 export interface SlackProfiles {
-  emailOf(slackUserId: string): Promise<string | null>;
+  /** The profile of a Slack user; null when Slack knows no such (active) user. */
+  profileOf(slackUserId: string): Promise<SlackProfile | null>;
   /** False when Slack says the person left (deactivated, or no member has the address); throws when Slack cannot answer. */
   inWorkspace(person: { email: string; slackUserId: string | null }): Promise<boolean>;
 }
@@ -57,6 +61,47 @@ export function createAccessService(deps: {
     };
   }
 
+  function notInDirectory(): RosterError {
+    return new RosterError(
+      'not_in_directory',
+      'You are not in this account’s user directory, so Roster cannot act for you. Ask an Admin to invite the e-mail address of your Slack profile.',
+    );
+  }
+
+  /**
+   * The directory user whose address the Slack user's profile carries, linked to them if it is active
+   * (an invitee's address may still change, and with it who they are). Refused when the profile is
+   * not of this workspace or organisation, or the directory user is already someone else's.
+   */
+  async function linkByProfile(slackUserId: string): Promise<ActorRow> {
+    const profile = await deps.profiles.profileOf(slackUserId);
+    const user = profile?.email ? await findByEmail(normaliseEmail(profile.email)) : null;
+    if (!profile || !user) throw notInDirectory();
+    const home = await prisma.account.findUniqueOrThrow({
+      where: { id: accountId },
+      select: { slackTeamId: true, slackEnterpriseId: true },
+    });
+    if (!isMemberOf(home, profile)) {
+      throw new RosterError(
+        'forbidden',
+        `Roster acts only for members of this Slack workspace, and your Slack account belongs to another organisation, so ${user.email} cannot be linked to it. Ask an Admin of this workspace.`,
+      );
+    }
+    if (user.slackUserId === null && user.status === 'active') {
+      // Conditional, so two first requests at once link once; whoever lost reads who won below.
+      await prisma.user.updateMany({ where: { id: user.id, slackUserId: null }, data: { slackUserId } }).catch(() => undefined);
+    }
+    const now = await prisma.user.findUnique({ where: { id: user.id }, include });
+    if (!now) throw notInDirectory();
+    if (now.slackUserId !== null && now.slackUserId !== slackUserId) {
+      throw new RosterError(
+        'forbidden',
+        `${user.email} is linked to another Slack account, so Roster cannot act for you as them. If that is wrong, ask an Admin.`,
+      );
+    }
+    return now;
+  }
+
   return {
     /** The actor for a directory user as they are now (e.g. a requester when their approval runs). */
     async actorForUserId(userId: string, source: AuditSource, db: Db = prisma): Promise<Actor> {
@@ -67,27 +112,9 @@ export function createAccessService(deps: {
 
     /** The actor behind a Slack user, or a refusal that says why they cannot act. */
     async actorForSlackUser(slackUserId: string, source: AuditSource): Promise<Actor> {
-      let user = await prisma.user.findUnique({ where: { accountId_slackUserId: { accountId, slackUserId } }, include });
-      if (!user) {
-        const email = await deps.profiles.emailOf(slackUserId);
-        if (email) {
-          user = await findByEmail(normaliseEmail(email));
-          // Only active users are remembered: an invitee's address may still change (then so may its owner).
-          if (user && !user.slackUserId && user.status === 'active') {
-            // Conditional, so two first requests at once link once; a profile already linked elsewhere is left alone.
-            await prisma.user
-              .updateMany({ where: { id: user.id, slackUserId: null }, data: { slackUserId } })
-              .catch(() => undefined);
-          }
-        }
-      }
-      if (!user) {
-        throw new RosterError(
-          'not_in_directory',
-          'You are not in this account’s user directory, so Roster cannot act for you. Ask an Admin to invite the e-mail address of your Slack profile.',
-        );
-      }
-      return toActor(user, slackUserId, source);
+      const linked = await prisma.user.findUnique({ where: { accountId_slackUserId: { accountId, slackUserId } }, include });
+      if (linked) return toActor(linked, slackUserId, source);
+      return toActor(await linkByProfile(slackUserId), slackUserId, source);
     },
   };
 }

@@ -16,7 +16,7 @@ import { hashToken, randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
 import { writeHoldings } from './role-changes';
-import { diff, powerGain, snapshot } from './user-change';
+import { adminPowerHeld, diff, powerGain, snapshot } from './user-change';
 
 /** SCIM bearer tokens look like `rs_…`. */
 export const SCIM_TOKEN_PREFIX = 'rs_';
@@ -105,6 +105,30 @@ function refuseStale(user: UserRecord, ifVersion: number | undefined): void {
   }
 }
 
+/**
+ * The identity provider re-addresses and reactivates ordinary users, not the owner or a holder of
+ * admin-plane power: a new address would hand their powers to whoever holds that address (their
+ * Slack profile, their mailbox), and reactivating a revoked Admin would restore powers an Admin took
+ * away. Like granting admin power, those happen in Slack, where the approval policy applies.
+ */
+async function refuseIdentityMove(context: ChangeContext, before: UserRecord, next: { email: string; active: boolean }) {
+  const owner = (await context.directory.ownerId(context.tx)) === before.id;
+  if (!owner && adminPowerHeld(before, context.multipleRoles).size === 0) return;
+  const who = owner ? 'is the account owner' : 'holds admin powers';
+  if (next.email !== before.email) {
+    throw fail.forbidden(
+      `${before.email} ${who}, so their e-mail cannot be changed over SCIM: the new address would get those powers. An Admin takes the powers away in Slack first.`,
+      { field: 'userName' },
+    );
+  }
+  if (next.active && before.status === 'revoked') {
+    throw fail.forbidden(
+      `${before.email} was revoked while holding admin powers, so SCIM cannot make them active again: an Admin invites them again in Slack.`,
+      { field: 'active' },
+    );
+  }
+}
+
 async function holdingsFor(context: ChangeContext, current: Holding[], keys: string[] | undefined): Promise<Holding[] | null> {
   const roles = await loadRoles(context.tx, context.accountId);
   if (keys === undefined) {
@@ -145,6 +169,7 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
       throw fail.conflict(`${email} is already in use by another user.`, { field: 'userName' });
     if (!before) return create(context, change, { email, name });
     refuseStale(before, change.ifVersion);
+    await refuseIdentityMove(context, before, { email, active: attrs.active });
     let status = before.status;
     if (attrs.active && status !== 'active') {
       if (status === 'revoked') await assertSeat(context);
@@ -159,8 +184,9 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
         status,
         // A new address from the identity provider: the person signs in through it from now on. A password
         // (and any unused password link) stays with the old address, so a changed address cannot be used
-        // to take over the account with "forgot password".
-        ...(email !== before.email ? { slackUserId: null, signInMethod: 'sso' as const, passwordHash: null } : {}),
+        // to take over the account with "forgot password". The Slack link stays: it is by Slack user ID,
+        // and the person behind it has not changed.
+        ...(email !== before.email ? { signInMethod: 'sso' as const, passwordHash: null } : {}),
         ...(status === 'active' && before.status !== 'active' && !before.acceptedAt ? { acceptedAt: context.clock.now() } : {}),
       },
     });

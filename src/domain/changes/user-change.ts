@@ -8,6 +8,7 @@ import type { AuditEntry } from '../audit/audit-service';
 import type { UserRef } from '../directory/directory-service';
 import { rolesByPrecedence, toCard, type UserCard, type UserRecord, userInclude } from '../directory/user-view';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
+import type { AdminPermission } from '../roles/permissions';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
 import { roleLabel } from '../roles/role-grants';
 import type { Applied, ChangeContext, PowerGain } from './change-handler';
@@ -42,13 +43,16 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
  * holding Admin is always Admin power; an overridden role gives none until what outranks it goes).
  */
 export function powerGain(before: UserRecord | null, after: UserRecord, multipleRoles: MultipleRoles): PowerGain[] {
-  const power = (user: UserRecord) =>
-    adminPowerOf(
-      holdingsInForce(user.roles, multipleRoles).effective.map((h) => h.role),
-      user.extraPermissions,
-    );
-  const added = addedAdminPower(before ? power(before) : new Set(), power(after));
+  const added = addedAdminPower(before ? adminPowerHeld(before, multipleRoles) : new Set(), adminPowerHeld(after, multipleRoles));
   return added.length > 0 ? [{ userId: after.id, email: after.email, added }] : [];
+}
+
+/** The admin-plane permissions a user's roles in force and extra permissions give. */
+export function adminPowerHeld(user: UserRecord, multipleRoles: MultipleRoles): Set<AdminPermission> {
+  return adminPowerOf(
+    holdingsInForce(user.roles, multipleRoles).effective.map((h) => h.role),
+    user.extraPermissions,
+  );
 }
 
 /** Finds a user inside the change's transaction. */

@@ -12,7 +12,7 @@ import { findGroup } from '../groups/find-group';
 import type { IssuedLink } from '../invites/invite-links';
 import { ADMIN_ROLE } from '../roles/catalog';
 import type { Applied, ChangeHandler } from './change-handler';
-import { cardOf, changeOneUser, findUser } from './user-change';
+import { adminPowerHeld, cardOf, changeOneUser, findUser } from './user-change';
 
 /** A user can have at most this many custom properties. */
 export const MAX_PROPERTIES = 50;
@@ -22,8 +22,10 @@ export type EditResult = UserCard & { reissued?: { expiresAt: Date; delivery: De
 
 /**
  * Name for anyone; e-mail only for people who have not accepted their invite yet. A new e-mail
- * supersedes the pending invite (the old link stops working), issues a new link for the new
- * address, delivered after the commit, and drops any Slack link made with the old address.
+ * supersedes the pending invite (the old link stops working) and issues a new link for the new
+ * address, delivered after the commit. The invite may now reach someone else, so a Slack link left
+ * from an earlier time as an active user is removed (in the audit trail, not silently), and
+ * re-addressing an invitee whose roles carry admin powers needs the approval granting them needs.
  */
 export const edit: ChangeHandler<'edit', EditResult> = {
   permissions: () => ['users:manage'],
@@ -31,6 +33,7 @@ export const edit: ChangeHandler<'edit', EditResult> = {
     if (change.name === undefined && change.email === undefined) throw fail.badInput('Say what to change: --name or --email.');
     const { tx, accountId } = context;
     let reissued: { link: IssuedLink; expiresAt: Date; note: string | null } | undefined;
+    let moved: { from: string; to: string; unlinked: string | null; power: string[] } | undefined;
     const applied: Applied<EditResult> = await changeOneUser(context, change.user, {
       action: 'user.edited',
       async mutate(user) {
@@ -52,7 +55,13 @@ export const edit: ChangeHandler<'edit', EditResult> = {
             throw fail.conflict(`${email} is already in use by another user.`, { field: 'email' });
           }
           data.email = email;
-          data.slackUserId = null;
+          if (user.slackUserId) data.slackUserId = null;
+          moved = {
+            from: user.email,
+            to: email,
+            unlinked: user.slackUserId,
+            power: [...adminPowerHeld(user, context.multipleRoles)],
+          };
           const pending = await tx.invite.findFirst({
             where: { userId: user.id, status: 'pending' },
             orderBy: { createdAt: 'desc' },
@@ -86,11 +95,12 @@ export const edit: ChangeHandler<'edit', EditResult> = {
       summary: (before, after) => `Edit ${before.email}: ${before.name ?? '—'} → ${after.name ?? '—'}, ${after.email}.`,
       outcome: (after) => `Updated ${after.email}.`,
     });
+    const readdressed = moved ? readdress(applied, moved) : applied;
     const link = reissued;
-    if (!link) return applied;
+    if (!link) return readdressed;
     const fromName = context.actor.name ?? context.actor.email;
     return {
-      ...applied,
+      ...readdressed,
       deliver: async (card) => {
         const [delivery] = await sendAll(context.delivery, [
           {
@@ -108,6 +118,33 @@ export const edit: ChangeHandler<'edit', EditResult> = {
     };
   },
 };
+
+/**
+ * An invitee's new address as the change layer sees it: whoever holds the new address will hold the
+ * invitee's admin powers (a grant, for the approval policy), and a removed Slack link is in the trail.
+ */
+function readdress(
+  applied: Applied<EditResult>,
+  moved: { from: string; to: string; unlinked: string | null; power: string[] },
+): Applied<EditResult> {
+  const [entry, ...rest] = applied.audit;
+  const userId = applied.touched[0] as string;
+  return {
+    ...applied,
+    gains: moved.power.length > 0 ? [...applied.gains, { userId, email: moved.to, added: moved.power }] : applied.gains,
+    audit:
+      entry && moved.unlinked
+        ? [
+            {
+              ...entry,
+              before: { ...(entry.before as object), slackUserId: moved.unlinked },
+              after: { ...(entry.after as object), slackUserId: null },
+            },
+            ...rest,
+          ]
+        : applied.audit,
+  };
+}
 
 /** `+group` / `-group`; All Users is implicit and cannot be edited by hand. */
 export const groups: ChangeHandler<'groups', UserCard> = {
