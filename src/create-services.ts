@@ -114,7 +114,7 @@ export function createServices(
     approvals,
     ownership: createOwnershipService({ prisma, accountId, clock, profiles: deps.profiles }),
     roles: createRoleService({ prisma, accountId, multipleRoles }),
-    groups: createGroupService({ prisma, accountId, audit }),
+    groups: createGroupService({ prisma, accountId }),
     deletion: createDeletionService({ prisma, accountId, directory }),
     exports: createExportService({ prisma, accountId, clock, audit }),
     home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),

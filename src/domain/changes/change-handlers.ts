@@ -3,6 +3,7 @@ import type { ChangeHandler } from './change-handler';
 import { apiKey, grantPasscode, passwordLink, resetPasscode, signIn } from './credential-changes';
 import { deleteUsers } from './delete-change';
 import type { ChangeKind } from './directory-change';
+import { groupCreate, groupDelete, groupRename } from './group-changes';
 import { invite, inviteLink, reinvite, resend } from './invite-changes';
 import { recoverOwner } from './owner-recovery-change';
 import { addPartner } from './partner-changes';
@@ -36,6 +37,9 @@ export const CHANGE_HANDLERS = {
   'password-link': passwordLink,
   'sign-in': signIn,
   'partner-add': addPartner,
+  'group-create': groupCreate,
+  'group-rename': groupRename,
+  'group-delete': groupDelete,
   'scim-token': scimToken,
   'scim-token-revoke': scimTokenRevoke,
   'scim-user': scimUser,

@@ -98,6 +98,9 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('password-link'), user, endPassword: z.boolean().optional() }),
   z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
   z.object({ kind: z.literal('partner-add'), name: z.string().max(200) }),
+  z.object({ kind: z.literal('group-create'), name: z.string().max(200) }),
+  z.object({ kind: z.literal('group-rename'), group: z.string().max(200), to: z.string().max(200) }),
+  z.object({ kind: z.literal('group-delete'), group: z.string().max(200) }),
   z.object({ kind: z.literal('scim-token') }),
   z.object({ kind: z.literal('scim-token-revoke') }),
   /**

@@ -8,18 +8,12 @@ import { fail, RosterError } from '../../errors';
 import type { Group } from '../../store/generated/client';
 import { groupNamed } from '../groups/find-group';
 import type { ChangeContext, ChangeHandler } from './change-handler';
+import { cleanGroupName, removeGroup } from './group-changes';
 
 /** A group after a SCIM change, and whether it was created by it. */
 export interface ScimGroupResult {
   groupId: string;
   created: boolean;
-}
-
-function cleanName(name: string): string {
-  const trimmed = name.trim().replace(/\s+/g, ' ');
-  if (trimmed.length === 0 || trimmed.length > 60)
-    throw fail.badInput('A group name is 1 to 60 characters.', { field: 'displayName' });
-  return trimmed;
 }
 
 async function groupById(context: ChangeContext, id: string): Promise<Group> {
@@ -47,7 +41,7 @@ export const scimGroup: ChangeHandler<'scim-group', ScimGroupResult> = {
   permissions: () => ['groups:manage'],
   async apply(context, change) {
     const { tx, accountId } = context;
-    const name = change.displayName === undefined ? undefined : cleanName(change.displayName);
+    const name = change.displayName === undefined ? undefined : cleanGroupName(change.displayName, 'displayName');
     let existing: Group | null = null;
     if (change.group) {
       existing = await groupById(context, change.group.id);
@@ -105,32 +99,12 @@ export const scimGroup: ChangeHandler<'scim-group', ScimGroupResult> = {
 };
 
 /** Deletes a custom group (its members stay in the directory). */
-export const scimGroupDelete: ChangeHandler<'scim-group-delete', { name: string }> = {
+export const scimGroupDelete: ChangeHandler<'scim-group-delete', { name: string; members: number }> = {
   permissions: () => ['groups:manage'],
   async apply(context, change) {
     const group = await groupById(context, change.group.id);
     if (change.ifVersion !== undefined && group.version !== change.ifVersion)
       throw new RosterError('stale', `${group.name} changed since version ${change.ifVersion}; read it again.`);
-    if (group.kind !== 'custom')
-      throw fail.badInput(
-        `${group.name} is built in and cannot be deleted${group.kind === 'default' ? ' (it can be renamed)' : ''}.`,
-        {
-          field: 'group',
-        },
-      );
-    const members = await context.tx.groupMembership.findMany({ where: { groupId: group.id }, select: { userId: true } });
-    await context.tx.group.delete({ where: { id: group.id } });
-    const touched = members.map((m) => m.userId);
-    return {
-      result: { name: group.name },
-      stored: change,
-      summary: `Delete the group ${group.name} from the identity provider.`,
-      outcome: `Deleted the group ${group.name}.`,
-      touched,
-      targets: touched,
-      gains: [],
-      facts: { users: touched.length },
-      audit: [{ action: 'group.deleted', before: { group: group.name, members: touched.length } }],
-    };
+    return removeGroup(context, group, change, 'group');
   },
 };

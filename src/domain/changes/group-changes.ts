@@ -1,0 +1,108 @@
+/**
+ * Groups as admins change them in Slack: create, rename and delete. All Users is implicit and
+ * neither renamed nor deleted; Default can be renamed, not deleted. Names are unique per account
+ * whatever their case. A deleted group's members stay in the directory; their versions are bumped,
+ * since their groups are part of them (as when the identity provider deletes a group).
+ */
+import { fail } from '../../errors';
+import type { Group } from '../../store/generated/client';
+import { findGroup, groupNamed } from '../groups/find-group';
+import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
+import type { DirectoryChange } from './directory-change';
+
+/** A group's name as given: spaces collapsed, 1 to 60 characters. */
+export function cleanGroupName(name: string, field = 'name'): string {
+  const trimmed = name.trim().replace(/\s+/g, ' ');
+  if (trimmed.length === 0 || trimmed.length > 60) throw fail.badInput('A group name is 1 to 60 characters.', { field });
+  return trimmed;
+}
+
+async function refuseTaken(context: ChangeContext, name: string, except?: string): Promise<void> {
+  const clash = await context.tx.group.findFirst({
+    where: { ...groupNamed(context.accountId, name), ...(except ? { id: { not: except } } : {}) },
+  });
+  if (clash) throw fail.conflict(`A group named ${clash.name} already exists.`, { field: 'name' });
+}
+
+/** A change that touches no user, only the account's groups. */
+function groupApplied<R>(result: R, fields: Omit<Applied<R>, 'result' | 'touched' | 'targets' | 'gains' | 'facts'>): Applied<R> {
+  return { result, touched: [], targets: [], gains: [], facts: { users: 0 }, ...fields };
+}
+
+/** `/users group create <name>`. */
+export const groupCreate: ChangeHandler<'group-create', { name: string }> = {
+  permissions: () => ['groups:manage'],
+  async apply(context, change) {
+    const name = cleanGroupName(change.name);
+    await refuseTaken(context, name);
+    await context.tx.group.create({ data: { accountId: context.accountId, name } });
+    return groupApplied(
+      { name },
+      {
+        stored: change,
+        summary: `Create the group ${name}.`,
+        outcome: `Created the group ${name}.`,
+        audit: [{ action: 'group.created', after: { group: name } }],
+      },
+    );
+  },
+};
+
+/** `/users group rename <old> <new>`. */
+export const groupRename: ChangeHandler<'group-rename', { from: string; to: string }> = {
+  permissions: () => ['groups:manage'],
+  async apply(context, change) {
+    const to = cleanGroupName(change.to);
+    const group = await findGroup(context.tx, context.accountId, change.group, 'name');
+    if (group.kind === 'all_users') throw fail.badInput('All Users cannot be renamed.', { field: 'name' });
+    await refuseTaken(context, to, group.id);
+    await context.tx.group.update({ where: { id: group.id }, data: { name: to, version: { increment: 1 } } });
+    return groupApplied(
+      { from: group.name, to },
+      {
+        stored: change,
+        summary: `Rename the group ${group.name} to ${to}.`,
+        outcome: `Renamed ${group.name} to ${to}.`,
+        audit: [{ action: 'group.renamed', before: { group: group.name }, after: { group: to } }],
+      },
+    );
+  },
+};
+
+/** `/users group delete <name>`: its members stay in the directory. */
+export const groupDelete: ChangeHandler<'group-delete', { name: string; members: number }> = {
+  permissions: () => ['groups:manage'],
+  async apply(context, change) {
+    const group = await findGroup(context.tx, context.accountId, change.group, 'name');
+    return removeGroup(context, group, change, 'name');
+  },
+};
+
+/** Deletes a custom group, from Slack or the identity provider; built-in groups are refused on `field`. */
+export async function removeGroup(
+  context: ChangeContext,
+  group: Group,
+  change: DirectoryChange,
+  field: string,
+): Promise<Applied<{ name: string; members: number }>> {
+  if (group.kind !== 'custom') {
+    throw fail.badInput(
+      `${group.name} is built in and cannot be deleted${group.kind === 'default' ? ' (it can be renamed)' : ''}.`,
+      { field },
+    );
+  }
+  const members = await context.tx.groupMembership.findMany({ where: { groupId: group.id }, select: { userId: true } });
+  await context.tx.group.delete({ where: { id: group.id } });
+  const touched = members.map((m) => m.userId);
+  return {
+    result: { name: group.name, members: touched.length },
+    stored: change,
+    summary: `Delete the group ${group.name} (its ${touched.length} members stay in the directory).`,
+    outcome: `Deleted the group ${group.name}.`,
+    touched,
+    targets: touched,
+    gains: [],
+    facts: { users: touched.length },
+    audit: [{ action: 'group.deleted', before: { group: group.name, members: touched.length } }],
+  };
+}
