@@ -10,7 +10,6 @@ import { createServices } from './create-services';
 import { createLinkDelivery } from './delivery/link-delivery';
 import type { Mailer } from './delivery/mailer';
 import { catalogFor, effectiveSettings, settingsDefaults } from './domain/account/account-settings';
-import { createSettingsService } from './domain/account/settings-service';
 import type { Clock } from './domain/clock';
 import { createNoticeOutbox } from './domain/notices/notice-outbox';
 
@@ -69,20 +68,14 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       profiles: createSlackProfiles(client),
       messenger: createHolderMessenger(dm),
       delivery,
+      settingsDefaults: settings.defaults,
+      // Every replica rebuilds this account's services over the new settings.
+      settingsChanged: (id) => void shared.accountChanged?.(id),
     },
   );
   const approvalChannel = createApprovalChannel({ client, channel: settings.approvalsChannel, dm, logger });
   const services: SlackServices = {
     ...domain,
-    settings: createSettingsService({
-      prisma,
-      accountId,
-      clock,
-      audit: domain.audit,
-      defaults: settings.defaults,
-      // Every replica rebuilds this account's services over the new settings.
-      onChange: (id) => void shared.accountChanged?.(id),
-    }),
     dm,
     approvalChannel,
     viewState: createViewStateStore({ prisma, accountId, clock }),

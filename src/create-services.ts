@@ -5,7 +5,9 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createAccessService, type SlackProfiles } from './domain/access/access-service';
+import type { SettingsDefaults } from './domain/account/account-settings';
 import { createOwnershipService } from './domain/account/ownership-service';
+import { createSettingsService } from './domain/account/settings-service';
 import { createApprovalService } from './domain/approvals/approval-service';
 import { createAuditService } from './domain/audit/audit-service';
 import { requiredApproval } from './domain/changes/approval-policy';
@@ -48,6 +50,10 @@ export function createServices(
     profiles: SlackProfiles;
     messenger: HolderMessenger;
     delivery: Delivery;
+    /** The deployment's settings, over which the owner changes the account's own. */
+    settingsDefaults: SettingsDefaults;
+    /** Told after the account's settings changed (every replica rebuilds its services). */
+    settingsChanged?: (accountId: string) => void;
   },
 ) {
   const { prisma, accountId, clock } = deps;
@@ -84,6 +90,8 @@ export function createServices(
     endScimToken: async (tokenHash) => {
       await prisma.scimToken.deleteMany({ where: { accountId, tokenHash } });
     },
+    settingsDefaults: deps.settingsDefaults,
+    settingsChanged: (id) => deps.settingsChanged?.(id),
     policy: policy.approvals,
     approvalsEnabled: config.approvalsChannel !== undefined,
     approvals: () => approvals,
@@ -130,6 +138,7 @@ export function createServices(
       ttlHours: policy.passwordLinkTtlHours,
     }),
     partners: createPartnerService({ prisma, accountId }),
+    settings: createSettingsService({ prisma, accountId, defaults: deps.settingsDefaults, changes }),
     // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.
     signIn: createSignInService({
       prisma,

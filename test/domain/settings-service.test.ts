@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SettingsResult } from '../../src/domain/account/settings-service';
+import type { Submission } from '../../src/domain/changes/change-service';
+import { loadCatalog } from '../../src/domain/roles/catalog';
 import { isRosterError, type RosterError } from '../../src/errors';
 import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
 import { seedUser } from '../support/seed';
@@ -12,6 +15,13 @@ async function refusal(promise: Promise<unknown>): Promise<RosterError> {
     throw error;
   }
   throw new Error('expected a refusal');
+}
+
+/** The result of a change that did not wait for approval. */
+async function saved(submission: Promise<Submission<SettingsResult>>): Promise<SettingsResult> {
+  const done = await submission;
+  if (done.status !== 'done') throw new Error('expected the change to be done, not waiting for approval');
+  return done.result;
 }
 
 describe.each(testTargets())('account settings (%s store)', (target) => {
@@ -40,13 +50,15 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
       own: { seatLimit: null, inviteTtlHours: null },
       seatsUsed: 1,
     });
-    const result = await settings.update(h.owner, {
-      version: 1,
-      seatLimit: 40,
-      inviteTtlHours: 48,
-      approvalsChannel: 'C0APPROVALS',
-      noticesChannel: null,
-    });
+    const result = await saved(
+      settings.update(h.owner, {
+        version: 1,
+        seatLimit: 40,
+        inviteTtlHours: 48,
+        approvalsChannel: 'C0APPROVALS',
+        noticesChannel: null,
+      }),
+    );
     expect(result.changed.map((c) => c.key)).toEqual(['seatLimit', 'inviteTtlHours', 'approvalsChannel']);
     expect(result.version).toBe(2);
     expect(await account()).toMatchObject({
@@ -66,7 +78,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     expect(changed).toEqual([h.accountId]);
 
     // Saving the same values again writes nothing.
-    const again = await settings.update(h.owner, { version: 2, seatLimit: 40, approvalsChannel: 'C0APPROVALS' });
+    const again = await saved(settings.update(h.owner, { version: 2, seatLimit: 40, approvalsChannel: 'C0APPROVALS' }));
     expect(again.changed).toEqual([]);
     expect((await account()).settingsVersion).toBe(2);
     expect(await h.db.prisma.auditEvent.count({ where: { action: 'account.settings' } })).toBe(1);
@@ -170,5 +182,41 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     expect(row.inviteTtlHours).toBe(row.seatLimit === 35 ? 24 : null);
     expect(await h.db.prisma.auditEvent.count({ where: { action: 'account.settings' } })).toBe(1);
     expect(changed).toHaveLength(1);
+  });
+
+  it('a catalog that gives people admin power waits for the grant-admin approval; applied, it bumps the versions of those it changes', async () => {
+    h = await startDomainHarness(target);
+    const standard = loadCatalog().catalog;
+    // The deployment's own catalog lets Viewers manage users: switching to it grants admin power.
+    const escalated = {
+      ...standard,
+      roles: standard.roles.map((role) =>
+        role.key === 'viewer' ? { ...role, permissions: [...role.permissions, 'users:manage'] } : role,
+      ),
+    };
+    await seedUser(roster(), { email: 'second@example.com', roles: ['admin'] });
+    const viewer = await seedUser(roster(), { email: 'vi@example.com', roles: ['viewer'] });
+    const editor = await seedUser(roster(), { email: 'ed@example.com', roles: ['editor'] });
+    const approving = h.settings({ defaults: { catalog: escalated }, approvals: { 'grant-admin': { approvals: 1 } } });
+    await saved(approving.update(h.owner, { version: 1, catalogPreset: 'standard' }));
+    const versions = async () => Object.fromEntries((await h.db.prisma.user.findMany()).map((u) => [u.email, u.version]));
+    const before = await versions();
+
+    const waiting = await approving.update(h.owner, { version: 2, catalogPreset: null });
+    expect(waiting.status).toBe('awaiting');
+    if (waiting.status === 'awaiting') expect(waiting.request).toMatchObject({ action: 'grant-admin' });
+    expect(await account()).toMatchObject({ catalogPreset: 'standard', settingsVersion: 2 });
+    expect((await h.db.prisma.role.findFirstOrThrow({ where: { key: 'viewer' } })).permissions).not.toContain('users:manage');
+
+    // Without an approval rule for it the switch applies at once: only the Viewer's permissions change.
+    const direct = h.settings({ defaults: { catalog: escalated } });
+    await saved(direct.update(h.owner, { version: 2, catalogPreset: null }));
+    const after = await versions();
+    expect(after['vi@example.com']).toBe((before['vi@example.com'] as number) + 1);
+    expect(after['ed@example.com']).toBe(before['ed@example.com']);
+    expect(after['owner@example.com']).toBe(before['owner@example.com']);
+    const actor = await h.services().access.actorForUserId(viewer.id, 'command');
+    expect(actor.permissions.has('users:manage')).toBe(true);
+    expect(editor.id).toBeTruthy();
   });
 });

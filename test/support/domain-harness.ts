@@ -9,7 +9,7 @@ import { type Actor, systemActor } from '../../src/domain/access/actor';
 import { effectivePermissions } from '../../src/domain/access/effective-permissions';
 import { type SettingsDefaults, settingsDefaults } from '../../src/domain/account/account-settings';
 import { bootstrapAccount } from '../../src/domain/account/bootstrap';
-import { createSettingsService, type SettingsService } from '../../src/domain/account/settings-service';
+import type { SettingsService } from '../../src/domain/account/settings-service';
 import { createAuditService } from '../../src/domain/audit/audit-service';
 import type { Delivery, OutgoingLink } from '../../src/domain/delivery/delivery';
 import { loadCatalog, type Policy } from '../../src/domain/roles/catalog';
@@ -34,9 +34,16 @@ export interface DomainHarness {
     approvals?: Policy['approvals']['actions'];
     linkSecret?: string;
     profiles?: SlackProfiles;
+    settingsDefaults?: Partial<SettingsDefaults>;
+    /** Records the accounts whose settings changed. */
+    changed?: string[];
   }): Services;
   /** The account's settings service over the deployment defaults (standard catalog, 25 seats, 48 h invites); `changed` records onChange. */
-  settings(options?: { defaults?: Partial<SettingsDefaults>; changed?: string[] }): SettingsService;
+  settings(options?: {
+    defaults?: Partial<SettingsDefaults>;
+    changed?: string[];
+    approvals?: Policy['approvals']['actions'];
+  }): SettingsService;
   close(): Promise<void>;
 }
 
@@ -72,7 +79,7 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
       return { email: message.email, slack: 'not-in-workspace', mail: 'sent', problems: [] };
     },
   };
-  return {
+  const harness: DomainHarness = {
     db,
     url: database.url,
     accountId,
@@ -80,6 +87,12 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
     sent,
     owner,
     services(options = {}) {
+      const defaults = settingsDefaults({
+        seatLimit: 25,
+        inviteTtlHours: 48,
+        catalog,
+        catalogSource: 'config/presets/standard.yaml',
+      });
       return createServices(
         {
           catalog: {
@@ -100,27 +113,21 @@ export async function startDomainHarness(target: TargetName): Promise<DomainHarn
           profiles: options.profiles ?? { profileOf: async () => null, inWorkspace: async () => true },
           messenger: { send: async () => false },
           delivery,
+          settingsDefaults: { ...defaults, ...options.settingsDefaults },
+          settingsChanged: (id) => options.changed?.push(id),
         },
       );
     },
     settings(options = {}) {
-      return createSettingsService({
-        prisma: db.prisma,
-        accountId,
-        clock,
-        audit: createAuditService({ db: db.prisma, accountId, clock }),
-        defaults: {
-          ...settingsDefaults({ seatLimit: 25, inviteTtlHours: 48, catalog, catalogSource: 'config/presets/standard.yaml' }),
-          ...options.defaults,
-        },
-        onChange: (id) => options.changed?.push(id),
-      });
+      return harness.services({ settingsDefaults: options.defaults, changed: options.changed, approvals: options.approvals })
+        .settings;
     },
     async close() {
       await db.close();
       await database.drop();
     },
   };
+  return harness;
 }
 
 export { systemActor };

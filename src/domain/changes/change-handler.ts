@@ -5,6 +5,7 @@
  */
 import type { Prisma } from '../../store/generated/client';
 import type { Actor } from '../access/actor';
+import type { SettingsDefaults } from '../account/account-settings';
 import type { AuditEntry } from '../audit/audit-service';
 import type { Clock } from '../clock';
 import type { CredentialHandoff } from '../credentials/credential-handoff';
@@ -35,6 +36,10 @@ export interface ChangeEnv {
   multipleRoles: MultipleRoles;
   /** Ends the SCIM token with this hash (one whose delivery failed), after the commit. */
   endScimToken: (tokenHash: string) => Promise<void>;
+  /** The deployment's settings, which an account's own override. */
+  settingsDefaults: SettingsDefaults;
+  /** Told after a settings change commits, so that every replica rebuilds the account's services. */
+  settingsChanged: (accountId: string) => void;
 }
 
 /** A handler's view of one run: the open transaction and who is acting. */

@@ -10,6 +10,7 @@ import { addPartner } from './partner-changes';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';
 import { scimGroup, scimGroupDelete } from './scim-group-changes';
+import { settings } from './settings-change';
 import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
 
 /** Handler of each kind; the compiler checks none is missing. */
@@ -40,6 +41,7 @@ export const CHANGE_HANDLERS = {
   'group-create': groupCreate,
   'group-rename': groupRename,
   'group-delete': groupDelete,
+  settings,
   'scim-token': scimToken,
   'scim-token-revoke': scimTokenRevoke,
   'scim-user': scimUser,

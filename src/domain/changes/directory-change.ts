@@ -4,6 +4,7 @@
  * approved change is exactly the change that was submitted.
  */
 import { z } from 'zod';
+import { settingsChangeSchema } from '../account/account-settings';
 
 const email = z.string().trim().min(1).max(320);
 
@@ -99,6 +100,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
   z.object({ kind: z.literal('partner-add'), name: z.string().max(200) }),
   z.object({ kind: z.literal('group-create'), name: z.string().max(200) }),
+  /** The owner's settings (validated at the edge), conditional on the settings version they saw. */
+  z.object({ kind: z.literal('settings'), version: z.number().int().min(1), set: settingsChangeSchema.omit({ version: true }) }),
   z.object({ kind: z.literal('group-rename'), group: z.string().max(200), to: z.string().max(200) }),
   z.object({ kind: z.literal('group-delete'), group: z.string().max(200) }),
   z.object({ kind: z.literal('scim-token') }),

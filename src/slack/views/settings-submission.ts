@@ -12,6 +12,7 @@ import { ACTIONS, BLOCKS, VIEWS } from '../ids';
 import type { Reply } from '../reply';
 import { respondSafely } from '../respond-safely';
 import { safeJson } from '../safe-json';
+import { announceRequest } from '../submit-change';
 import { escapeMrkdwn } from './format';
 import { selected, selectedMany, submit, text, type Values } from './modal-submission';
 import { CHANNEL_DEFAULT, DEPLOYMENT_CATALOG, settingsModal } from './settings-modal';
@@ -77,8 +78,9 @@ export function registerSettings(app: App): void {
   app.view<ViewSubmitAction>(VIEWS.settings, async ({ ack, body, view, client, context }) => {
     const services = servicesIn(context);
     await submit(services, { ack, body, client }, FIELDS, undefined, async (actor) => {
-      const result = await services.settings.update(actor, parseSettingsChange(formChange(view)));
-      return settingsSavedReply(result);
+      const submission = await services.settings.update(actor, parseSettingsChange(formChange(view)));
+      // A catalog that gives someone admin power waits for an approver, as granting Admin does.
+      return submission.status === 'done' ? settingsSavedReply(submission.result) : announceRequest(services, submission);
     });
   });
 }
