@@ -1,6 +1,8 @@
 /**
  * The managed product's API: verify an API key or passcode, sign in with a password, register
- * assets. Bodies are validated by zod (400 naming the field); failures are rate-limited per client.
+ * assets. Bodies are validated by zod (400 naming the field). Credentials are checked first and only
+ * failures are rate-limited, per client and account: the product calls from a few shared addresses,
+ * so one noisy caller must not fail everyone's good credentials.
  */
 
 import express, { type Request, type Response, Router } from 'express';
@@ -12,6 +14,7 @@ import { isRosterError } from '../errors';
 import { httpStatusOf } from './http-status';
 import type { RateLimit } from './rate-limit';
 
+/** Failed attempts one client may make against one account in a minute before it gets 429. */
 export const FAILURES_PER_MINUTE = 10;
 export const REQUESTS_PER_MINUTE_PER_KEY = 600;
 
@@ -76,21 +79,15 @@ export function apiRoutes(deps: {
   });
 
   /**
-   * Counts an attempt from this client against its failure limit before checking it (check and count
-   * in one atomic step, so parallel requests cannot race past the limit); 429 once the limit is used up.
-   * The count is given back when the attempt turns out not to be a failure.
+   * Answers a failed attempt, counted after the credential was checked, so a correct one never meets the
+   * budget: 401 while this client has failures left against this account (the account that holds nothing
+   * when the request named none, which keeps that budget per client), else 429. Checked and counted in
+   * one atomic step, so parallel failures cannot race past the limit.
    */
-  async function admitted(req: Request, res: Response, scope: string): Promise<(() => Promise<void>) | null> {
-    const key = `fail:${scope}:${clientAddress(req)}`;
+  async function refuse(req: Request, res: Response, scope: string): Promise<void> {
+    const key = `fail:${scope}:${signIn.accountId}:${clientAddress(req)}`;
     const wait = await rateLimit.reserve(key, FAILURES_PER_MINUTE, 60);
-    if (wait > 0) {
-      tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
-      return null;
-    }
-    return () => rateLimit.refund(key, 60);
-  }
-
-  function unauthorized(res: Response) {
+    if (wait > 0) return tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
     res.status(401).json({ error: 'unauthorized', message: 'The credential is not valid.' });
   }
 
@@ -116,22 +113,16 @@ export function apiRoutes(deps: {
     safely(async (req, res) => {
       const body = verifyBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);
-      const refund = await admitted(req, res, 'verify');
-      if (!refund) return;
       const credential = body.data;
       let holder: VerifiedHolder | null;
       if ('passcode' in credential && credential.email !== undefined) {
         const result = await signIn.verifyPasscodeFor(credential.email, credential.passcode, clientAddress(req));
-        if (!result.ok && result.locked) {
-          await refund();
-          return locked(res, result.locked);
-        }
+        if (!result.ok && result.locked) return locked(res, result.locked);
         holder = result.ok ? result.holder : null;
       } else {
         holder = await signIn.verify('apiKey' in credential ? { apiKey: credential.apiKey } : { passcode: credential.passcode });
       }
-      if (!holder) return unauthorized(res);
-      await refund();
+      if (!holder) return refuse(req, res, 'verify');
       const kind = 'apiKey' in credential ? 'apikey' : 'passcode';
       const wait = await rateLimit.hit(`use:${kind}:${holder.user.id}`, REQUESTS_PER_MINUTE_PER_KEY, 60);
       if (wait > 0) return tooMany(res, wait, 'Too many requests with this credential.');
@@ -152,12 +143,10 @@ export function apiRoutes(deps: {
         });
         return;
       }
-      const refund = await admitted(req, res, 'login');
-      if (!refund) return;
+      // The account's own lockout refuses even the right password; this client's failure budget does not
+      // (the product signs everyone in from a few addresses), it only turns a wrong one's 401 into 429.
       const result = await signIn.login(body.data.email, body.data.password, clientAddress(req));
-      if (!result.ok && !result.locked) return unauthorized(res);
-      await refund();
-      if (!result.ok) return locked(res, result.locked as number);
+      if (!result.ok) return result.locked ? locked(res, result.locked) : refuse(req, res, 'login');
       res.json(result.holder);
     }),
   );
@@ -165,12 +154,9 @@ export function apiRoutes(deps: {
   router.post(
     '/api/v1/assets',
     safely(async (req, res) => {
-      const refund = await admitted(req, res, 'assets');
-      if (!refund) return;
       const auth = /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '');
       const holder = auth?.[1] ? await signIn.verify({ apiKey: auth[1] }) : null;
-      if (!holder) return unauthorized(res);
-      await refund();
+      if (!holder) return refuse(req, res, 'assets');
       const body = assetBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);
       const asset = await assets.register(holder, body.data, clientAddress(req));

@@ -14,10 +14,9 @@ export interface RateLimit {
   /**
    * Check and count in one atomic step: counts a hit only while fewer than `limit` were counted in the
    * window, so parallel requests cannot race past it. Returns 0 when counted, else seconds to wait.
+   * The auth API and SCIM count a failure with it after checking the credential.
    */
   reserve(key: string, limit: number, windowSeconds: number): Promise<number>;
-  /** Gives back a hit `reserve` counted in the current window (the attempt turned out not to be a failure). */
-  refund(key: string, windowSeconds: number): Promise<void>;
 }
 
 export function createRateLimit(deps: { prisma: PrismaClient; clock: Clock }): RateLimit {
@@ -39,12 +38,6 @@ export function createRateLimit(deps: { prisma: PrismaClient; clock: Clock }): R
         WHERE b."windowStart" <> EXCLUDED."windowStart" OR b."count" < ${limit}
         RETURNING "count"`;
       return rows.length > 0 ? 0 : secondsLeft(windowStart, windowSeconds, now);
-    },
-    async refund(key, windowSeconds) {
-      const windowStart = windowOf(clock.now(), windowSeconds);
-      await prisma.$executeRaw`
-        UPDATE "RateLimitBucket" SET "count" = "count" - 1
-        WHERE "key" = ${key} AND "windowStart" = ${windowStart} AND "count" > 0`;
     },
     async hit(key, limit, windowSeconds) {
       const now = clock.now();

@@ -17,7 +17,10 @@ import { CSRF_FIELD } from './csrf';
 import { CONTENT_SECURITY_POLICY, type Html, html, page } from './html';
 import type { RateLimit } from './rate-limit';
 
-/** Requests for a password link: per address (known or not, so a limit says nothing) and per client, an hour. */
+/**
+ * Requests for a password link an hour: per address and client (known or not, so a limit says nothing;
+ * per client too, so a stranger asking for someone's address cannot use up its owner's), and per client.
+ */
 export const FORGOT_PER_ADDRESS_PER_HOUR = 3;
 export const FORGOT_PER_CLIENT_PER_HOUR = 10;
 export const FORGOT_PATH = '/password/forgot';
@@ -239,7 +242,9 @@ ${problem ? fieldError(problem.message) : ''}<input type="email" id="email" name
       const client = clientAddress(req);
       const clientWait = await rateLimit.hit(`forgot:client:${client}`, FORGOT_PER_CLIENT_PER_HOUR, 3600);
       if (clientWait > 0) return tooMany(res, clientWait, 'from your network');
-      const addressWait = await rateLimit.hit(`forgot:email:${email}`, FORGOT_PER_ADDRESS_PER_HOUR, 3600);
+      // A request never ends a live link and the address gets at most a few, so its mailbox needs no
+      // limit of its own that a stranger could spend.
+      const addressWait = await rateLimit.hit(`forgot:email:${client}:${email}`, FORGOT_PER_ADDRESS_PER_HOUR, 3600);
       if (addressWait > 0) return tooMany(res, addressWait, email);
       // Not awaited: the answer must not wait for the lookup or the e-mail, or its timing would tell
       // whether the address has an account.

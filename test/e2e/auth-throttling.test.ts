@@ -53,7 +53,10 @@ describe.each(testTargets())('auth API throttling behind a proxy (%s store)', (t
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await verify({ apiKey: 'rk_wrong' }, '203.0.113.11')).status).toBe(401);
-    expect(await h.roster.prisma.rateLimitBucket.count({ where: { key: 'fail:verify:203.0.113.10' } })).toBe(1);
+    // Failures from a client count per account it names (here the one account), or per client alone.
+    expect(
+      await h.roster.prisma.rateLimitBucket.count({ where: { key: { startsWith: 'fail:verify:', endsWith: ':203.0.113.10' } } }),
+    ).toBe(1);
     h.clock.advanceHours(1);
   });
 
@@ -194,8 +197,14 @@ describe.each(testTargets())('auth API throttling behind a proxy (%s store)', (t
     expect((await verify({ passcode: code, email: 'other@example.com' }, freshAddress())).status).toBe(401);
     for (let i = 0; i < 5; i++)
       expect((await verify({ passcode: `rp_guess${i}`, email: 'rae@example.com' }, freshAddress())).status).toBe(401);
-    const locked = await verify({ passcode: code, email: 'rae@example.com' }, freshAddress());
+    // Issue 20: wrong passcodes are refused while the address is locked, but a passcode is high-entropy, so
+    // the right one still passes; it does not lift the lockout of password sign-in for that address.
+    const locked = await verify({ passcode: 'rp_guess-more', email: 'rae@example.com' }, freshAddress());
     expect(locked.status).toBe(429);
+    expect(locked.json.message).toContain('for this account');
+    expect((await verify({ passcode: code, email: 'rae@example.com' }, freshAddress())).status).toBe(200);
+    const row = await h.roster.prisma.signInThrottle.findFirstOrThrow({ where: { email: 'rae@example.com' } });
+    expect(row.lockedUntil?.getTime()).toBeGreaterThan(h.clock.now().getTime());
     const event = await eventually(() =>
       h.roster.prisma.auditEvent.findFirst({ where: { action: 'signin.locked', targetEmail: 'rae@example.com' } }),
     );
@@ -231,6 +240,98 @@ describe.each(testTargets())('auth API throttling behind a proxy (%s store)', (t
     const medians = Object.values(times).map(median);
     // Without the dummy hash the inactive and unknown cases skip scrypt and run several times faster.
     expect(Math.max(...medians) / Math.min(...medians)).toBeLessThan(1.8);
+  });
+
+  /** The secret with `prefix` in the newest DM to `slackUserId`. */
+  async function dmSecret(slackUserId: string, prefix: string): Promise<string> {
+    const pattern = new RegExp(`(${prefix}[A-Za-z0-9_-]+)`);
+    const dm = await h.fake.waitFor(() =>
+      h.fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === `D${slackUserId}` && pattern.test(String(c.args.text)))
+        .at(-1),
+    );
+    return (pattern.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+  }
+
+  const scim = (token: string, from: string) =>
+    fetch(`${h.baseUrl}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': from } });
+
+  it('issue 20: a correct API key, passcode or SCIM token passes behind a noisy address; junk from it is still 429', async () => {
+    h.clock.advanceHours(1);
+    await seedUser(h.roster, { email: 'sol@example.com', slackUserId: 'USOL' });
+    await h.slack.commandAndWait(OWNER.slackId, 'apikey sol@example.com');
+    const key = await dmSecret('USOL', 'rk_');
+    await h.slack.commandAndWait(OWNER.slackId, 'passcode grant sol@example.com 7d');
+    const code = await dmSecret('USOL', 'rp_');
+    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
+    const scimToken = await dmSecret(OWNER.slackId, 'rs_');
+    const noisy = '203.0.113.50';
+
+    const junk: number[] = [];
+    for (let i = 0; i < 12; i++) junk.push((await verify({ apiKey: `rk_junk${i}` }, noisy)).status);
+    expect(junk.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(junk.slice(10)).toEqual([429, 429]);
+    const byKey = await verify({ apiKey: key }, noisy);
+    expect(byKey.status).toBe(200);
+    expect(byKey.json.user).toMatchObject({ email: 'sol@example.com' });
+    expect((await verify({ passcode: code }, noisy)).status).toBe(200);
+    expect((await verify({ passcode: code, email: 'sol@example.com' }, noisy)).status).toBe(200);
+    const still = await verify({ passcode: 'rp_junk' }, noisy);
+    expect(still.status).toBe(429);
+    expect(Number(still.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(still.json).toMatchObject({ error: 'rate_limited' });
+
+    const asset = (token: string) =>
+      postJson(
+        `${h.baseUrl}/api/v1/assets`,
+        { kind: 'dashboard', name: 'Noisy' },
+        { authorization: `Bearer ${token}`, 'x-forwarded-for': noisy },
+      );
+    const junkAssets: number[] = [];
+    for (let i = 0; i < 11; i++) junkAssets.push((await asset(`rk_junk${i}`)).status);
+    expect(junkAssets.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(junkAssets[10]).toBe(429);
+    expect((await asset(key)).status).toBe(201);
+    expect((await asset('rk_junk')).status).toBe(429);
+
+    const junkScim: number[] = [];
+    for (let i = 0; i < 11; i++) junkScim.push((await scim(`rs_junk${i}`, noisy)).status);
+    expect(junkScim.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(junkScim[10]).toBe(429);
+    expect((await scim(scimToken, noisy)).status).toBe(200);
+    const limited = await scim('rs_junk', noisy);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    h.clock.advanceHours(1);
+  });
+
+  it('issue 20: a correct password behind a noisy address signs in; a wrong one there counts and is 429; the account’s own lockout still refuses', async () => {
+    h.clock.advanceHours(1);
+    await seedWithPassword(h, 'sam@example.com');
+    const noisy = '203.0.113.60';
+    const junk: number[] = [];
+    for (let i = 0; i < 11; i++) junk.push((await login(`junk${i}@example.com`, 'whatever you say', noisy)).status);
+    expect(junk.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(junk[10]).toBe(429);
+
+    const ok = await login('sam@example.com', PASSWORD, noisy);
+    expect(ok.status).toBe(200);
+    expect(ok.json.user).toMatchObject({ email: 'sam@example.com' });
+    const wrong = await login('sam@example.com', 'not my password', noisy);
+    expect(wrong.status).toBe(429);
+    expect(wrong.json).toMatchObject({ error: 'rate_limited' });
+    expect(Number(wrong.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The wrong one still counts against the account: four more from elsewhere lock it.
+    expect(await h.roster.prisma.signInThrottle.findFirst({ where: { email: 'sam@example.com' } })).toMatchObject({
+      failures: 1,
+    });
+    for (let i = 0; i < 4; i++) expect((await login('sam@example.com', 'not my password', freshAddress())).status).toBe(401);
+    const locked = await login('sam@example.com', PASSWORD, noisy);
+    expect(locked.status).toBe(429);
+    expect(locked.json.message).toContain('for this account');
+    expect((await login('sam@example.com', PASSWORD, freshAddress())).status).toBe(429);
+    h.clock.advanceHours(1);
   });
 
   it('refuses common passwords on the invite page, saying why', async () => {
@@ -277,7 +378,7 @@ describe('auth API without TRUST_PROXY (embedded store)', () => {
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses.slice(10)).toEqual([429, 429]);
     expect(await h.roster.prisma.rateLimitBucket.findMany({ select: { key: true } })).toEqual([
-      { key: expect.stringMatching(/^fail:verify:(::ffff:)?127\.0\.0\.1$/) },
+      { key: expect.stringMatching(/^fail:verify:[0-9a-f-]{36}:(::ffff:)?127\.0\.0\.1$/) },
     ]);
   });
 });

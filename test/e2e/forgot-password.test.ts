@@ -2,10 +2,12 @@
  * Issue 16, item 3: a user who forgot their password asks for a link on /password/forgot. Every
  * address gets the same page at once (the e-mail goes out afterwards); only an active password user
  * gets a link, single-use and expiring; requests are limited per address and per client. An admin's
- * password link can end the current password at once.
+ * password link can end the current password at once. Issue 20, item 5: a request never ends a live link,
+ * and the per-address limit counts per client, so a stranger cannot keep the owner from resetting.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_PASSWORD_LINKS } from '../../src/domain/credentials/password-links';
 import { hashPassword } from '../../src/domain/secrets';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { seedUser } from '../support/seed';
@@ -143,23 +145,67 @@ describe.each(testTargets())('forgot password (%s store)', (target) => {
     expect((await login('exa@example.com', OLD_PASSWORD)).status).toBe(200);
   });
 
-  it('a newer link replaces the older one', async () => {
+  it('a second request keeps the first link working; setting a password ends every other link', async () => {
     await seedWithPassword('nia@example.com');
     await ask('nia@example.com');
     const first = await mailedLink('nia@example.com', 1);
     await ask('nia@example.com');
     const second = await mailedLink('nia@example.com', 2);
     expect(second).not.toBe(first);
-    expect((await createBrowser().get(first)).status).toBe(404);
+    expect((await createBrowser().get(first)).status).toBe(200);
     expect((await createBrowser().get(second)).status).toBe(200);
+    const browser = createBrowser();
+    const form = await browser.get(first);
+    const saved = await browser.post(first, { csrf: csrfOf(form.body), password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect(saved.body).toContain('Password saved');
+    expect((await createBrowser().get(second)).status).toBe(404);
+  });
+
+  it('issue 20: a stranger’s requests neither end the owner’s live link nor use up the owner’s budget', async () => {
+    h.clock.advanceHours(1);
+    await seedWithPassword('own@example.com');
+    const owner = freshClient();
+    const stranger = freshClient();
+    expect((await ask('own@example.com', owner)).status).toBe(200);
+    const link = await mailedLink('own@example.com', 1);
+    for (let i = 0; i < 3; i++) expect((await ask('own@example.com', stranger)).status).toBe(200);
+    const limited = await ask('own@example.com', stranger);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toContain('Too many password links were asked for own@example.com in the last hour.');
+    expect((await ask('own@example.com', owner)).status).toBe(200);
+
+    // At most LIVE_PASSWORD_LINKS live links: the owner's first, and those the stranger's requests added.
+    await mailedLink('own@example.com', LIVE_PASSWORD_LINKS);
+    await new Promise((resolve) => setTimeout(resolve, SMTP_DELAY_MS + 500));
+    expect(smtp.textsTo('own@example.com')).toHaveLength(LIVE_PASSWORD_LINKS);
+    const user = await h.roster.prisma.user.findFirstOrThrow({ where: { email: 'own@example.com' } });
+    expect(await h.roster.prisma.passwordLink.count({ where: { userId: user.id, usedAt: null } })).toBe(LIVE_PASSWORD_LINKS);
+
+    const browser = createBrowser();
+    const form = await browser.get(link);
+    expect(form.status).toBe(200);
+    const saved = await browser.post(link, { csrf: csrfOf(form.body), password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect(saved.body).toContain('Password saved');
+    expect((await login('own@example.com', NEW_PASSWORD)).status).toBe(200);
+    expect(await h.roster.prisma.passwordLink.count({ where: { userId: user.id, usedAt: null } })).toBe(0);
+  });
+
+  it('keeps at most LIVE_PASSWORD_LINKS live links when many requests come at once', async () => {
+    const user = await seedWithPassword('race@example.com');
+    const sent = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => h.roster.services.passwordReset.request('race@example.com', `192.0.2.${i + 1}`)),
+    );
+    expect(sent.filter(Boolean)).toHaveLength(LIVE_PASSWORD_LINKS);
+    expect(await h.roster.prisma.passwordLink.count({ where: { userId: user.id } })).toBe(LIVE_PASSWORD_LINKS);
   });
 
   it('limits requests per address, known or not, and per client', async () => {
     h.clock.advanceHours(1);
     for (const email of ['lim@example.com', 'nobody-else@example.com']) {
       if (email === 'lim@example.com') await seedWithPassword(email);
-      for (let i = 0; i < 3; i++) expect((await ask(email)).status).toBe(200);
-      const limited = await ask(email);
+      const client = freshClient();
+      for (let i = 0; i < 3; i++) expect((await ask(email, client)).status).toBe(200);
+      const limited = await ask(email, client);
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(limited.body).toContain(`Too many password links were asked for ${email} in the last hour.`);

@@ -6,14 +6,43 @@ import type { Prisma } from '../../store/generated/client';
 import { addHours } from '../clock';
 import { hashToken, randomToken } from '../secrets';
 
+/**
+ * At most this many links of one user are live at once through the forgot-password page: a request
+ * never ends a live link (anyone may ask for anyone's address), and past this it sends nothing new.
+ */
+export const LIVE_PASSWORD_LINKS = 3;
+
 /** Stores a new link for the user (their unused older links stop working) and returns its token. */
 export async function storePasswordLink(
   tx: Prisma.TransactionClient,
   link: { accountId: string; userId: string; now: Date; ttlHours: number },
 ): Promise<{ token: string; expiresAt: Date }> {
+  await tx.passwordLink.deleteMany({ where: { userId: link.userId, usedAt: null } });
+  return createLink(tx, link);
+}
+
+/**
+ * Adds a link for the user beside their live ones, which keep working; null when they already have
+ * `LIVE_PASSWORD_LINKS` live links (those went to the same address, so the holder has one). Locks the
+ * user's row, so that requests at once on several replicas cannot go past the cap.
+ */
+export async function addPasswordLink(
+  tx: Prisma.TransactionClient,
+  link: { accountId: string; userId: string; now: Date; ttlHours: number },
+): Promise<{ token: string; expiresAt: Date } | null> {
+  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${link.userId} FOR UPDATE`;
+  await tx.passwordLink.deleteMany({ where: { userId: link.userId, usedAt: null, expiresAt: { lte: link.now } } });
+  const live = await tx.passwordLink.count({ where: { userId: link.userId, usedAt: null } });
+  if (live >= LIVE_PASSWORD_LINKS) return null;
+  return createLink(tx, link);
+}
+
+async function createLink(
+  tx: Prisma.TransactionClient,
+  link: { accountId: string; userId: string; now: Date; ttlHours: number },
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
   const expiresAt = addHours(link.now, link.ttlHours);
-  await tx.passwordLink.deleteMany({ where: { userId: link.userId, usedAt: null } });
   await tx.passwordLink.create({
     data: { accountId: link.accountId, userId: link.userId, tokenHash: hashToken(token), expiresAt },
   });

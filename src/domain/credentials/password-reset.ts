@@ -1,14 +1,15 @@
 /**
  * Forgot password: anyone may ask for a password link for an address. Only an active user who signs
  * in with a password gets one (the same single-use, time-limited link an admin can send); for any
- * other address nothing happens. The web page answers the same either way, before this runs.
+ * other address nothing happens. The web page answers the same either way, before this runs. A request
+ * never ends a live link, since anyone may ask for anyone's address: each adds one, up to a few.
  */
 import type { PrismaClient } from '../../store/generated/client';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
 import type { Delivery, DeliveryOutcome } from '../delivery/delivery';
 import { normaliseEmail } from '../email';
-import { passwordLinkUrl, storePasswordLink } from './password-links';
+import { addPasswordLink, passwordLinkUrl } from './password-links';
 
 export type PasswordReset = ReturnType<typeof createPasswordReset>;
 
@@ -27,15 +28,17 @@ export function createPasswordReset(deps: {
     ttlHours: deps.ttlHours,
 
     /**
-     * Sends a password link to `email` when it belongs to an active password user; returns what was
-     * delivered, or null when the address gets nothing (unknown, not active, Google sign-in).
+     * Sends a new password link to `email` when it belongs to an active password user, leaving their
+     * live links working; returns what was delivered, or null when the address gets nothing (unknown,
+     * not active, Google sign-in, or already `LIVE_PASSWORD_LINKS` live links in its mailbox).
      */
     async request(email: string, clientAddress: string): Promise<DeliveryOutcome | null> {
       const address = normaliseEmail(email);
       const link = await prisma.$transaction(async (tx) => {
         const user = await tx.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
         if (user?.status !== 'active' || user.signInMethod !== 'password') return null;
-        const stored = await storePasswordLink(tx, { accountId, userId: user.id, now: clock.now(), ttlHours: deps.ttlHours });
+        const stored = await addPasswordLink(tx, { accountId, userId: user.id, now: clock.now(), ttlHours: deps.ttlHours });
+        if (!stored) return null;
         await audit.record(
           tx,
           { userId: user.id, email: user.email, name: user.name, roleKeys: [], permissions: new Set(), source: 'web' },

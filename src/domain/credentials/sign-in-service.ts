@@ -121,11 +121,13 @@ export function createSignInService(deps: {
     })().catch(deps.onNoticeError);
   }
 
-  /** Runs one throttled attempt for an address: refused while locked, counted, and cleared by a success. */
+  /**
+   * Runs one password attempt for an address: refused while the address is locked (even the right
+   * password: a password can be guessed), counted, and cleared by a success.
+   */
   async function throttled(
     email: string,
     clientAddress: string,
-    kind: 'login' | 'passcode',
     attempt: () => Promise<VerifiedHolder | null>,
   ): Promise<SignInResult> {
     const wait = await throttle.reserve(email, clientAddress);
@@ -137,7 +139,7 @@ export function createSignInService(deps: {
       if (result) await throttle.succeeded(email);
       else {
         const lockout = await throttle.failed(email);
-        if (lockout) reportLockout(lockout, kind);
+        if (lockout) reportLockout(lockout, 'login');
       }
     }
     return result ? { ok: true, holder: result } : { ok: false };
@@ -226,6 +228,9 @@ export function createSignInService(deps: {
   }
 
   return {
+    /** The account whose directory this service signs in to. */
+    accountId,
+
     /** What a valid invite link offers: to whom, into which account, from whom, with which roles, until when. */
     async inspectInvite(token: string): Promise<InviteDetails> {
       const invite = await findInvite(token);
@@ -300,7 +305,7 @@ export function createSignInService(deps: {
       return { email: link.user.email, accountName: await accountName() };
     },
 
-    /** Sets a new password from a single-use link. */
+    /** Sets a new password from a single-use link; the user's other unused links stop working. */
     async setPassword(token: string, password: string, clientAddress?: string): Promise<{ email: string }> {
       const link = await findPasswordLink(token);
       checkPassword(password);
@@ -311,6 +316,8 @@ export function createSignInService(deps: {
         if (used.count === 0)
           throw new RosterError('invalid_state', 'This password link has already been used. Ask an admin for a new one.');
         await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
+        // Forgot-password requests leave several links live; none may set the password a second time.
+        await tx.passwordLink.deleteMany({ where: { userId: link.userId, usedAt: null } });
         const set = {
           action: 'password.set',
           target: { id: link.userId, email: link.user.email, name: link.user.name },
@@ -327,7 +334,7 @@ export function createSignInService(deps: {
      */
     async login(email: string, password: string, clientAddress: string): Promise<SignInResult> {
       const address = normaliseEmail(email);
-      return throttled(address, clientAddress, 'login', async () => {
+      return throttled(address, clientAddress, async () => {
         const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
         const usable = !!user && user.status === 'active' && user.signInMethod === 'password' && !!user.passwordHash;
         const matches = await verifyPassword(password, (usable && user?.passwordHash) || (await dummyHash()));
@@ -339,14 +346,22 @@ export function createSignInService(deps: {
 
     /**
      * Verifies a passcode sent with its holder's e-mail: it must be that holder's, and failures count
-     * against the address like failed logins (a lockout refuses even the right passcode).
+     * against the address like failed logins. A passcode is checked first: it is too long to guess, so
+     * the right one passes even while the address is locked (the lockout only refuses wrong ones) and does
+     * not lift that lockout; outside one it clears the address's failures, as a login does.
      */
     async verifyPasscodeFor(email: string, passcode: string, clientAddress: string): Promise<SignInResult> {
       const address = normaliseEmail(email);
-      return throttled(address, clientAddress, 'passcode', async () => {
-        const verified = await verifyCredential({ passcode });
-        return verified && verified.user.email === address ? verified : null;
-      });
+      const verified = await verifyCredential({ passcode });
+      if (verified && verified.user.email === address) {
+        await throttle.succeeded(address);
+        return { ok: true, holder: verified };
+      }
+      const wait = await throttle.reserve(address, clientAddress);
+      if (wait > 0) return { ok: false, locked: wait };
+      const lockout = await throttle.failed(address);
+      if (lockout) reportLockout(lockout, 'passcode');
+      return { ok: false };
     },
 
     /** Verifies an API key or passcode: only an active holder's, unexpired; records its last use. */

@@ -74,9 +74,14 @@ export function createSignInThrottle(deps: { prisma: PrismaClient; accountId: st
       return 1;
     },
 
-    /** The attempt succeeded: the address starts afresh. */
+    /**
+     * The attempt succeeded: the address starts afresh, unless it is locked meanwhile (a passcode passes
+     * during a lockout, and a failure at the same time may have locked it); only expiry or an admin lifts that.
+     */
     async succeeded(email: string): Promise<void> {
-      await prisma.signInThrottle.deleteMany({ where: { key: keyOf(email) } });
+      await prisma.signInThrottle.deleteMany({
+        where: { key: keyOf(email), OR: [{ lockedUntil: null }, { lockedUntil: { lte: clock.now() } }] },
+      });
     },
 
     /** The attempt failed (it was counted by `reserve`): locks the address once the threshold is reached. */
