@@ -10,9 +10,33 @@ import type { GroupWithMembers, ScimDirectory } from '../domain/scim/scim-direct
 import { ScimError } from './scim-errors';
 import { groupFilterWhere } from './scim-filter';
 import { applyPatch, paging, patchOperations, queryText, send, sendList, UUID } from './scim-http';
+import type { PatchSchema } from './scim-patch';
 import { etagOf, project, versionFromIfMatch } from './scim-user-resource';
 
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+/** Every attribute of the Group resource below, for PATCH: a path or value naming anything else is `invalidPath`. */
+export const GROUP_ATTRIBUTES: PatchSchema = {
+  urn: GROUP_SCHEMA,
+  attributes: [
+    { name: 'schemas', type: 'string', multiValued: true, mutability: 'readOnly' },
+    { name: 'id', type: 'string', mutability: 'readOnly', caseExact: true },
+    { name: 'meta', type: 'complex', mutability: 'readOnly' },
+    { name: 'displayName', type: 'string', required: true },
+    {
+      name: 'members',
+      type: 'complex',
+      multiValued: true,
+      // Only `value` counts (display, type and $ref are Roster's); a member is added or removed, never re-pointed.
+      subAttributes: [
+        { name: 'value', type: 'string', mutability: 'immutable' },
+        { name: 'display', type: 'string', mutability: 'readOnly' },
+        { name: 'type', type: 'string', mutability: 'readOnly' },
+        { name: '$ref', type: 'string', mutability: 'readOnly' },
+      ],
+    },
+  ],
+};
 
 type Resource = Record<string, unknown>;
 
@@ -152,7 +176,7 @@ export function groupRoutes(deps: { scim: ScimDirectory; changes: ChangeService;
       const group = await found(String(req.params.id));
       writable(group);
       const before = groupResource(group, baseUrl);
-      const after = applyPatch(before, operations);
+      const after = applyPatch(before, operations, GROUP_ATTRIBUTES);
       const members = delta(memberIds(before), memberIds(after));
       const name = displayNameOf(after);
       const ifVersion = versionFromIfMatch(req.get('If-Match'));

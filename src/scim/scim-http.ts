@@ -1,7 +1,9 @@
-/** What the SCIM routes share: the media type, list and PATCH schemas, and reading query parameters. */
+/** What the SCIM routes share: the media type, list and PATCH schemas, reading query parameters, and PATCH. */
 import type { Response } from 'express';
-import { scimPatch } from 'scim-patch';
 import { ScimError } from './scim-errors';
+
+/** Applies a PATCH with Roster's own code over the resource's known attributes (scim-patch.ts). */
+export { applyPatch } from './scim-patch';
 
 export const CONTENT_TYPE = 'application/scim+json';
 export const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -51,15 +53,4 @@ export function patchOperations(body: unknown): unknown[] {
   if (!Array.isArray(patch?.Operations) || (Array.isArray(patch.schemas) && !patch.schemas.includes(PATCH_SCHEMA)))
     throw new ScimError(400, 'A PATCH needs the PatchOp schema and a list of Operations.', 'invalidSyntax');
   return patch.Operations;
-}
-
-/** The resource after the PATCH operations (`scim-patch`), or the SCIM error they deserve. */
-export function applyPatch(resource: Record<string, unknown>, operations: unknown[]): Record<string, unknown> {
-  try {
-    return scimPatch(structuredClone(resource) as never, operations as never, { treatMissingAsAdd: true }) as never;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : 'The PATCH could not be applied.';
-    const scimType = /no ?target/i.test((error as Error)?.constructor?.name ?? '') ? 'noTarget' : 'invalidValue';
-    throw new ScimError(400, message, scimType);
-  }
 }

@@ -23,6 +23,7 @@ import {
   patchedAttributes,
   project,
   type ScimUserAttributes,
+  USER_ATTRIBUTES,
   userResource,
   versionFromIfMatch,
 } from './scim-user-resource';
@@ -44,22 +45,21 @@ export function scimRoutes(deps: {
   const router = Router();
 
   // Authentication first: a request without the SCIM token learns nothing, not even whether a route exists.
+  // The token is checked before the failure budget: identity providers provision from shared addresses,
+  // so a correct token always passes, and only failures count (per client: a wrong token names no account).
   router.use(SCIM_BASE, async (req: Request, res: Response, next: NextFunction) => {
     try {
       res.set('Cache-Control', 'no-store');
-      const key = `fail:scim:${clientAddress(req)}`;
-      const wait = await rateLimit.reserve(key, FAILURES_PER_MINUTE, 60);
+      const auth = /^Bearer (\S{1,200})$/i.exec(req.headers.authorization ?? '');
+      if (auth?.[1] && (await scim.verifyToken(auth[1]))) return next();
+      // Checked and counted in one atomic step, so parallel failures cannot race past the limit.
+      const wait = await rateLimit.reserve(`fail:scim:${clientAddress(req)}`, FAILURES_PER_MINUTE, 60);
       if (wait > 0) {
         res.set('Retry-After', String(wait));
         return send(res, 429, errorBody(new ScimError(429, 'Too many failed attempts; try again in a minute.')));
       }
-      const auth = /^Bearer (\S{1,200})$/i.exec(req.headers.authorization ?? '');
-      if (!auth?.[1] || !(await scim.verifyToken(auth[1]))) {
-        res.set('WWW-Authenticate', 'Bearer realm="roster-scim"');
-        return send(res, 401, errorBody(new ScimError(401, 'The SCIM bearer token is missing or not valid.')));
-      }
-      await rateLimit.refund(key, 60);
-      next();
+      res.set('WWW-Authenticate', 'Bearer realm="roster-scim"');
+      return send(res, 401, errorBody(new ScimError(401, 'The SCIM bearer token is missing or not valid.')));
     } catch (error) {
       next(error);
     }
@@ -144,7 +144,7 @@ export function scimRoutes(deps: {
       for (let attempt = 1; ; attempt++) {
         const user = await found(String(req.params.id));
         const before = userResource(user, baseUrl);
-        const after = applyPatch(before, operations);
+        const after = applyPatch(before, operations, USER_ATTRIBUTES);
         try {
           const changed = await submitUser(patchedAttributes(before, after), { id: user.id, ifVersion: asked ?? user.version });
           return respondUser(res, 200, changed, req);

@@ -7,8 +7,53 @@ import type { UserRecord } from '../domain/directory/user-view';
 import { isValidEmail } from '../domain/email';
 import { roleLabel } from '../domain/roles/role-grants';
 import { ScimError } from './scim-errors';
+import type { PatchAttribute, PatchSchema } from './scim-patch';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+const stringAttribute = (name: string, extra: Partial<PatchAttribute> = {}): PatchAttribute => ({
+  name,
+  type: 'string',
+  ...extra,
+});
+
+/**
+ * Every attribute of the User resource below, for PATCH: a path or value naming anything else is
+ * `invalidPath`. Roles may carry `primary` because Entra ID's default mapping is `roles[primary eq "True"].value`.
+ */
+export const USER_ATTRIBUTES: PatchSchema = {
+  urn: USER_SCHEMA,
+  attributes: [
+    { name: 'schemas', type: 'string', multiValued: true, mutability: 'readOnly' },
+    stringAttribute('id', { mutability: 'readOnly', caseExact: true }),
+    { name: 'meta', type: 'complex', mutability: 'readOnly' },
+    stringAttribute('userName', { required: true }),
+    stringAttribute('externalId', { caseExact: true }),
+    {
+      name: 'name',
+      type: 'complex',
+      subAttributes: [stringAttribute('formatted'), stringAttribute('givenName'), stringAttribute('familyName')],
+    },
+    stringAttribute('displayName'),
+    {
+      name: 'emails',
+      type: 'complex',
+      multiValued: true,
+      subAttributes: [stringAttribute('value'), stringAttribute('type'), { name: 'primary', type: 'boolean' }],
+    },
+    { name: 'active', type: 'boolean' },
+    {
+      name: 'roles',
+      type: 'complex',
+      multiValued: true,
+      subAttributes: [
+        stringAttribute('value'),
+        stringAttribute('display', { mutability: 'readOnly' }),
+        { name: 'primary', type: 'boolean' },
+      ],
+    },
+  ],
+};
 
 /** The attributes of a `scim-user` change. */
 export interface ScimUserAttributes {
