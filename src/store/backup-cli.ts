@@ -1,7 +1,9 @@
 /**
  * `npm run backup [-- FILE]`: writes a consistent copy of the embedded store (a gzipped tar of
  * DATA_DIR/pglite) while Roster runs, through the process that owns the store; when nothing owns
- * it, this command opens it under the lock itself.
+ * it, this command opens it under the lock itself. It says it wrote the file only once the file is
+ * there under its name, whole (the size and SHA-256 its owner announced) and loadable; otherwise it
+ * exits 1 and leaves nothing.
  */
 import path from 'node:path';
 import { isPostgresUrl, memoryStoreSource } from './database';

@@ -1,7 +1,8 @@
 /**
  * Opening the store: PostgreSQL through @prisma/adapter-pg when `DATABASE_URL` says so,
  * otherwise embedded PGlite (in memory for `memory://…`, else persisted under `DATA_DIR`), which
- * runs in a thread of its own and is reached through the same `pg` driver over a Unix socket.
+ * runs in a thread of its own and is reached through the same `pg` driver over a Unix socket (in
+ * DATA_DIR, which is this user's alone: see `embedded/data-dir.ts`).
  */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -82,6 +83,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     embedded = await startOwner({ dataDir: null, restoreFrom: memory.from });
   } else {
     embedded = options.share === 'reach' ? await reachOrOwn(options.dataDir) : await startOwner({ dataDir: options.dataDir });
+    if (embedded.notice) options.logger?.warn(embedded.notice);
   }
   const connection = (max: number) =>
     embedded

@@ -1,10 +1,12 @@
 /**
  * `npm run restore -- FILE`: loads a backup written by `npm run backup` into an empty DATA_DIR,
- * then applies any migrations newer than the backup.
+ * then applies any migrations newer than the backup. The file is read through first: one that is
+ * cut short or not a backup is refused before anything is loaded.
  */
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { openDatabase } from './database';
+import { checkBackup } from './embedded/backup-file';
 import { startOwner } from './embedded/embedded-store';
 import { findOwner } from './embedded/owner-lock';
 
@@ -21,12 +23,16 @@ async function restore(): Promise<void> {
   });
   const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
   const owner = await findOwner(dataDir);
-  if (owner) throw new Error(`The store in ${dataDir} is in use by process ${owner.pid} (${owner.command}): stop it first.`);
+  if (owner) {
+    const holder = owner.info ? `process ${owner.info.pid} (${owner.info.command})` : 'another process';
+    throw new Error(`The store in ${dataDir} is in use by ${holder}: stop it first.`);
+  }
   if (!(await isEmptyDir(path.join(dataDir, 'pglite')))) {
     throw new Error(
       `${path.join(dataDir, 'pglite')} is not empty: restore loads into an empty DATA_DIR; move the current store away first.`,
     );
   }
+  await checkBackup(path.resolve(file));
   const loaded = await startOwner({ dataDir, restoreFrom: path.resolve(file) });
   await loaded.close();
   const database = await openDatabase({ dataDir, migrate: false });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plantSockets, squatOldLock } from '../store/store-impostor';
 import { startChild } from '../support/child-process';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { OWNER, SIGNING_SECRET, startHarness } from '../support/roster-harness';
@@ -32,6 +33,32 @@ describe('npm run sweep', () => {
     };
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/scheduler/sweep-cli.ts'], { env, timeout: 60_000 });
     expect(JSON.parse(stdout.trim().split('\n').at(-1) as string)).toMatchObject({ reminded: 0, expired: 0, stopped: false });
+  });
+
+  it('refuses a store another user planted in DATA_DIR: exits 1 with one line, tells neither the impostor nor Slack anything', {
+    timeout: 60_000,
+  }, async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-sweep-'));
+    const planted = await plantSockets(dataDir, { uid: 65534 });
+    const squatter = process.platform === 'linux' ? await squatOldLock(dataDir, dataDir) : undefined;
+    const slackCalls = fake.calls.length;
+    try {
+      const sweep = startChild('src/scheduler/sweep-cli.ts', [], {
+        SLACK_BOT_TOKEN: 'xoxb-sweep',
+        SLACK_SIGNING_SECRET: 'sweep-signing-secret',
+        SLACK_API_URL: fake.url,
+        OWNER_EMAIL: 'owner@example.com',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+      });
+      expect(await sweep.exited).toBe(1);
+      expect(sweep.stderr().trim().split('\n')).toEqual([expect.stringContaining('belongs to uid 65534, not to you')]);
+      expect(planted.received).toBe(0);
+      expect(fake.calls.length).toBe(slackCalls);
+    } finally {
+      await planted.close();
+      await squatter?.close();
+    }
   });
 
   it('exits 1 with the configuration problem when the environment is bad', async () => {

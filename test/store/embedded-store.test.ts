@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,9 +9,13 @@ import { PrismaClient } from '../../src/store/generated/client';
 import { applyMigrations } from '../../src/store/migrate';
 import { startChild } from '../support/child-process';
 import { freshDatabaseUrl } from '../support/test-database';
+import { plantSockets, squatOldLock } from './store-impostor';
 
 const WRITER = 'test/support/children/store-writer.ts';
 const HOLDER = 'test/support/children/store-holder.ts';
+const BACKUP = 'src/store/backup-cli.ts';
+/** Another local user (`nobody`); these tests run as root, which may act as it. */
+const OTHER_UID = 65534;
 
 function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'roster-store-'));
@@ -114,4 +118,64 @@ describe('the embedded store in memory, started from a backup', () => {
       `DATABASE_URL starts the store from ${missing}, which cannot be read`,
     );
   });
+});
+
+describe('npm run backup against an impostor', () => {
+  it('refuses sockets another user planted in DATA_DIR: exits 1 with one line, sends them nothing, writes and reports nothing', async () => {
+    const dataDir = await tempDir();
+    const planted = await plantSockets(dataDir, { uid: OTHER_UID });
+    const squatter = process.platform === 'linux' ? await squatOldLock(dataDir, dataDir) : undefined;
+    try {
+      const target = await tempDir();
+      const backup = startChild(BACKUP, [path.join(target, 'roster.tar.gz')], { DATA_DIR: dataDir });
+      expect(await backup.exited).toBe(1);
+      expect(backup.stdout()).toBe('');
+      expect(backup.stderr().trim().split('\n')).toEqual([expect.stringContaining(`belongs to uid ${OTHER_UID}, not to you`)]);
+      expect(planted.received).toBe(0);
+      expect(await readdir(target)).toEqual([]);
+    } finally {
+      await planted.close();
+      await squatter?.close();
+    }
+  });
+
+  it('through an owner that announces 117.7 MB and sends nothing: exits 1, writes and reports nothing', async () => {
+    const dataDir = await tempDir();
+    const planted = await plantSockets(dataDir);
+    const squatter = process.platform === 'linux' ? await squatOldLock(dataDir, dataDir) : undefined;
+    try {
+      const target = await tempDir();
+      const backup = startChild(BACKUP, [path.join(target, 'roster.tar.gz')], { DATA_DIR: dataDir });
+      expect(await backup.exited).toBe(1);
+      expect(backup.stdout()).toBe('');
+      expect(backup.stderr()).toContain('The backup is incomplete');
+      expect(await readdir(target)).toEqual([]);
+    } finally {
+      await planted.close();
+      await squatter?.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'ignores an impostor on the old lock name: backs up the real store, and the file opens',
+    async () => {
+      const dataDir = await tempDir();
+      const seeded = await openDatabase({ dataDir });
+      await seeded.prisma.account.create({ data: { name: 'the real one' } });
+      await seeded.close();
+      const squatter = await squatOldLock(dataDir);
+      try {
+        const file = path.join(await tempDir(), 'roster.tar.gz');
+        const backup = startChild(BACKUP, [file], { DATA_DIR: dataDir });
+        expect(await backup.exited, backup.stderr()).toBe(0);
+        expect(backup.stdout()).toContain(`Wrote ${file}`);
+        expect(squatter.connections).toBe(0);
+        const copy = await openDatabase({ databaseUrl: `memory://?from=${encodeURIComponent(file)}`, dataDir });
+        expect(await copy.prisma.account.findMany({ select: { name: true } })).toEqual([{ name: 'the real one' }]);
+        await copy.close();
+      } finally {
+        await squatter.close();
+      }
+    },
+  );
 });

@@ -1,18 +1,23 @@
 /**
  * The embedded store as the rest of Roster sees it: a PostgreSQL wire socket. Either this process
  * owns the data directory (PGlite runs in a worker thread that serves the socket), or another
- * process owns it and this one connects to that owner's socket.
+ * process of this user owns it and this one connects to that owner's socket in the data directory.
+ * Where the store is follows from DATA_DIR alone; nothing a socket says moves it elsewhere.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../../errors';
+import { writeBackup } from './backup-file';
+import { secureDataDir, WIRE_SOCKET } from './data-dir';
 import { findOwner, type OwnerInfo } from './owner-lock';
+import { answers, UntrustedStoreError } from './socket-files';
 import { requestBackup } from './store-control';
 import type { StoreWorkerData, WorkerReply, WorkerRequest } from './store-protocol';
 import type { UnitStats } from './wire-server';
+
+export { UntrustedStoreError } from './socket-files';
 
 /** A reachable embedded store. */
 export interface EmbeddedStore {
@@ -20,9 +25,11 @@ export interface EmbeddedStore {
   socketDir: string;
   /** Whether this process owns the store (rather than reaching another process's). */
   owned: boolean;
+  /** What was done to DATA_DIR to make it safe (its mode tightened), for the log. */
+  notice?: string;
   /** Lets other processes reach an owned store on disk (call once it is migrated). */
   publish(): Promise<void>;
-  /** Writes a consistent backup of the data directory to `file` (through its owner). */
+  /** Writes a consistent backup of the data directory to `file` (through its owner), checked whole and loadable (see `writeBackup`). */
   backup(file: string): Promise<number>;
   /** How long single units of work held the store (owner only; `undefined` when reached); `reset` starts a new window. */
   stats(reset?: boolean): Promise<UnitStats | undefined>;
@@ -45,23 +52,21 @@ export class StoreInUseError extends ConfigError {
 }
 
 const ENTRY = new URL('./store-worker-entry.mjs', import.meta.url);
-/** Longest Unix socket path Linux and macOS accept, less room for the file name. */
-const MAX_SOCKET_DIR = 90;
+/** Longest directory for this process's own wire socket (Unix socket paths are short), less room for its name. */
+const MAX_PRIVATE_DIR = 90;
 
 /** Starts the store thread for `dataDir` (or in memory) and waits until it serves. */
 export async function startOwner(options: { dataDir: string | null; restoreFrom?: string }): Promise<EmbeddedStore> {
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : null;
+  const notice = dataDir ? await secureDataDir(dataDir) : undefined;
   const privateDir = await mkdtemp(path.join(tmpdir(), 'roster-store-'));
-  const socketDir = dataDir ?? privateDir;
-  if (socketDir.length > MAX_SOCKET_DIR) {
-    throw new Error(
-      `DATA_DIR is too long for a socket path (${socketDir.length} characters, at most ${MAX_SOCKET_DIR}): choose a shorter one.`,
-    );
+  if (privateDir.length > MAX_PRIVATE_DIR) {
+    await rm(privateDir, { recursive: true, force: true });
+    throw new ConfigError(`The temporary directory ${tmpdir()} is too long for a socket path: set TMPDIR to a shorter one.`);
   }
   const workerData: StoreWorkerData = {
     dataDir,
     privateDir,
-    socketDir,
     command: [path.basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' '),
     restoreFrom: options.restoreFrom,
   };
@@ -83,10 +88,15 @@ export async function startOwner(options: { dataDir: string | null; restoreFrom?
     return answer;
   };
 
-  const first = await next();
+  const first = await next().catch(async (error: Error) => {
+    await rm(privateDir, { recursive: true, force: true });
+    throw error;
+  });
   if (first.type !== 'ready') {
     await worker.terminate();
+    await rm(privateDir, { recursive: true, force: true });
     if (first.type === 'in-use') throw new StoreInUseError(dataDir ?? '', first.owner);
+    if (first.type === 'untrusted') throw new UntrustedStoreError(first.message);
     throw new Error(first.type === 'failed' ? first.message : `unexpected reply ${first.type}`);
   }
   let closed = false;
@@ -94,6 +104,7 @@ export async function startOwner(options: { dataDir: string | null; restoreFrom?
   return {
     socketDir: privateDir,
     owned: true,
+    notice,
     async publish() {
       if (!dataDir || published) return;
       const reply = await ask({ type: 'publish' });
@@ -101,9 +112,9 @@ export async function startOwner(options: { dataDir: string | null; restoreFrom?
       published = true;
     },
     async backup(file) {
-      const reply = await ask({ type: 'backup', file: path.resolve(file) });
+      const reply = await ask({ type: 'backup' });
       if (reply.type !== 'backed-up') throw new Error(reply.type === 'failed' ? reply.message : 'backup failed');
-      return reply.bytes;
+      return writeBackup(file, [new Uint8Array(reply.data)], reply);
     },
     async stats(reset = false) {
       const reply = await ask({ type: 'stats', reset });
@@ -119,29 +130,24 @@ export async function startOwner(options: { dataDir: string | null; restoreFrom?
   };
 }
 
-/** Reaches the process that owns `dataDir`; `undefined` when none does. */
+/**
+ * Reaches the process that owns `dataDir` through this user's sockets there; `undefined` when none
+ * does (or it is not serving other processes yet). Throws `UntrustedStoreError`, having sent
+ * nothing, when a socket there is another user's.
+ */
 export async function reachOwner(dataDir: string): Promise<EmbeddedStore | undefined> {
-  const owner = await findOwner(dataDir);
-  if (!owner || !(await answers(path.join(owner.socketDir, '.s.PGSQL.5432')))) return undefined;
+  const dir = path.resolve(dataDir);
+  const notice = await secureDataDir(dir);
+  if (!(await findOwner(dir)) || !(await answers(path.join(dir, WIRE_SOCKET)))) return undefined;
   return {
-    socketDir: owner.socketDir,
+    socketDir: dir,
     owned: false,
+    notice,
     publish: async () => undefined,
     stats: async () => undefined,
-    backup: (file) => requestBackup(owner.socketDir, path.resolve(file)),
+    backup: (file) => requestBackup(dir, file),
     close: async () => undefined,
   };
-}
-
-/** Whether something accepts connections on the socket `socketPath`. */
-function answers(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(socketPath, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 /**
@@ -161,5 +167,5 @@ export async function reachOrOwn(dataDir: string, patienceMs = 60_000): Promise<
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  throw new StoreInUseError(dataDir, await findOwner(dataDir));
+  throw new StoreInUseError(path.resolve(dataDir), (await findOwner(path.resolve(dataDir)))?.info);
 }

@@ -3,12 +3,15 @@
  * over the PostgreSQL wire protocol (and a small control socket for backups), so that no query runs
  * on the thread that answers Slack.
  */
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { sha256 } from './backup-file';
+import { CONTROL_SOCKET, WIRE_SOCKET } from './data-dir';
 import { acquireOwnerLock, findOwner, type OwnerLock } from './owner-lock';
+import { answers, bindSocket, UntrustedStoreError } from './socket-files';
 import type { StoreWorkerData, WorkerReply, WorkerRequest } from './store-protocol';
 import { serveWire, type WireServer } from './wire-server';
 
@@ -27,46 +30,62 @@ let lock: OwnerLock | undefined;
 let db: PGlite | undefined;
 let wire: WireServer | undefined;
 let control: Server | undefined;
+let published = false;
 
-function reply(message: WorkerReply): void {
-  port?.postMessage(message);
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
 }
 
-/** Writes a consistent copy of the data directory (a gzipped tar) to `file`. */
-async function backup(file: string): Promise<number> {
+/** A consistent copy of the data directory (a gzipped tar). */
+async function backup(): Promise<Uint8Array> {
   if (!db || !wire) throw new Error('the store is not open');
   const store = db;
   const blob = await wire.exclusive(async () => {
     await store.exec('CHECKPOINT');
     return store.dumpDataDir('gzip');
   });
-  const bytes = Buffer.from(await blob.arrayBuffer());
-  const partial = `${file}.partial`;
-  await writeFile(partial, bytes, { mode: 0o600 });
-  await rename(partial, file);
-  return bytes.length;
+  return new Uint8Array(await blob.arrayBuffer());
 }
 
-function serveControl(socketPath: string): Promise<Server> {
-  const server = createServer((socket) => {
+/** Answers one control request (a line of JSON): a backup, as a header line and its bytes. */
+async function answerControl(socket: Socket, line: string): Promise<void> {
+  try {
+    const request = JSON.parse(line) as { op?: unknown };
+    if (request.op !== 'backup') throw new Error(`unknown control request ${String(request.op)}`);
+    const bytes = await backup();
+    socket.write(`${JSON.stringify({ ok: true, bytes: bytes.length, sha256: sha256(bytes) })}\n`);
+    socket.end(bytes);
+  } catch (error) {
+    socket.end(`${JSON.stringify({ ok: false, error: (error as Error).message })}\n`);
+  }
+}
+
+function controlServer(): Server {
+  return createServer((socket) => {
     let text = '';
     socket.setEncoding('utf8');
     socket.on('error', () => socket.destroy());
-    socket.on('data', async (chunk: string) => {
+    const onData = (chunk: string) => {
       text += chunk;
-      if (!text.includes('\n')) return;
-      try {
-        const request = JSON.parse(text) as { op: string; file?: string };
-        if (request.op !== 'backup' || !request.file) throw new Error(`unknown control request ${request.op}`);
-        socket.end(`${JSON.stringify({ ok: true, bytes: await backup(request.file) })}\n`);
-      } catch (error) {
-        socket.end(`${JSON.stringify({ ok: false, error: (error as Error).message })}\n`);
+      const newline = text.indexOf('\n');
+      if (newline < 0) {
+        if (text.length > 4_096) socket.destroy();
+        return;
       }
-    });
+      socket.off('data', onData);
+      void answerControl(socket, text.slice(0, newline));
+    };
+    socket.on('data', onData);
   });
+}
+
+function listen(server: Server, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(socketPath, () => resolve(server));
+    server.listen(file, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
 }
 
@@ -77,40 +96,49 @@ async function restoredData(): Promise<Blob | undefined> {
 
 async function open(): Promise<void> {
   if (data.dataDir) {
-    lock = await acquireOwnerLock(data.dataDir, {
-      pid: process.pid,
-      command: data.command,
-      since: new Date().toISOString(),
-      socketDir: data.socketDir,
-    });
+    const dataDir = data.dataDir;
+    lock = await acquireOwnerLock(dataDir, { pid: process.pid, command: data.command, since: new Date().toISOString() });
     if (!lock) {
-      reply({ type: 'in-use', owner: await findOwner(data.dataDir) });
+      reply({ type: 'in-use', owner: (await findOwner(dataDir))?.info });
       return;
     }
-    const dir = path.join(data.dataDir, 'pglite');
+    // A Roster from before these locks takes none: while its sockets answer, it still serves this store.
+    for (const name of [WIRE_SOCKET, CONTROL_SOCKET]) {
+      if (await answers(path.join(dataDir, name))) {
+        await lock.release();
+        lock = undefined;
+        reply({ type: 'in-use', owner: undefined });
+        return;
+      }
+    }
+    const dir = path.join(dataDir, 'pglite');
     await mkdir(dir, { recursive: true, mode: 0o700 });
     db = await PGlite.create({ dataDir: dir, loadDataDir: await restoredData(), startParams: START_PARAMS });
   } else {
     db = await PGlite.create({ loadDataDir: await restoredData(), startParams: START_PARAMS });
   }
-  wire = await serveWire(db, path.join(data.privateDir, '.s.PGSQL.5432'));
+  wire = await serveWire(db, path.join(data.privateDir, WIRE_SOCKET));
   reply({ type: 'ready' });
 }
 
-/** Opens the store to other processes (once it is migrated): the wire and control sockets in the data directory. */
+/** Opens the store to other processes of this user (once it is migrated): the wire and control sockets in the data directory. */
 async function publish(): Promise<void> {
-  if (!wire) throw new Error('the store is not open');
-  // We hold the lock: socket files here were left by an owner that died.
-  const wirePath = path.join(data.socketDir, '.s.PGSQL.5432');
-  const controlPath = path.join(data.socketDir, '.s.roster.ctl');
-  await unlink(wirePath).catch(() => undefined);
-  await unlink(controlPath).catch(() => undefined);
-  control = await serveControl(controlPath);
-  await wire.listen(wirePath);
+  if (!wire || !data.dataDir) throw new Error('the store is not open');
+  const server = wire;
+  // We hold the lock: sockets under these names were left by an owner that has ended.
+  control = controlServer();
+  const served = control;
+  await bindSocket(path.join(data.dataDir, CONTROL_SOCKET), (temporary) => listen(served, temporary), 'replace');
+  await bindSocket(path.join(data.dataDir, WIRE_SOCKET), (temporary) => server.listen(temporary), 'replace');
+  published = true;
   reply({ type: 'published' });
 }
 
 async function close(): Promise<void> {
+  if (published && data.dataDir) {
+    // Gone before the lock is: nobody reaches a store that is closing.
+    for (const name of [WIRE_SOCKET, CONTROL_SOCKET]) await unlink(path.join(data.dataDir, name)).catch(() => undefined);
+  }
   await new Promise<void>((resolve) => (control ? control.close(() => resolve()) : resolve()));
   await wire?.close();
   await db?.close();
@@ -126,11 +154,21 @@ port.on('message', (request: WorkerRequest) => {
   } else if (request.type === 'stats') {
     reply(wire ? { type: 'stats', stats: wire.stats(request.reset) } : { type: 'failed', message: 'the store is not open' });
   } else if (request.type === 'backup') {
-    backup(request.file).then(
-      (bytes) => reply({ type: 'backed-up', bytes }),
+    backup().then(
+      (bytes) => {
+        const buffer = bytes.buffer as ArrayBuffer;
+        reply({ type: 'backed-up', data: buffer, bytes: bytes.length, sha256: sha256(bytes) }, [buffer]);
+      },
       (error: Error) => reply({ type: 'failed', message: error.message }),
     );
   }
 });
 
-open().catch((error: Error) => reply({ type: 'failed', message: error.message }));
+open().catch(async (error: Error) => {
+  await lock?.release().catch(() => undefined);
+  reply(
+    error instanceof UntrustedStoreError
+      ? { type: 'untrusted', message: error.message }
+      : { type: 'failed', message: error.message },
+  );
+});
