@@ -121,5 +121,6 @@ export function nowhereAccount(): Account {
     noticesChannel: null,
     catalogPreset: null,
     settingsVersion: 1,
+    seatsUsed: 0,
   };
 }

@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { NO_FILTERS, openSchemaEngine, readMigrations, SCHEMA_PATH } from './schema-engine';
+import { sqlStatements } from './sql-statements';
 
 /**
  * Applies every migration not yet applied; returns the names applied now. With `dispose`, the
@@ -26,6 +27,10 @@ export async function applyMigrations(
     connect: async () => {
       const adapter = await factory.connect();
       opened.push(adapter);
+      // One statement at a time, cut where statements end (the pg adapter would cut PL/pgSQL bodies).
+      adapter.executeScript = async (script) => {
+        for (const sql of sqlStatements(script)) await adapter.executeRaw({ sql, args: [], argTypes: [] });
+      };
       return adapter;
     },
     connectToShadowDb: async () => {

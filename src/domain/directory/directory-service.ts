@@ -68,9 +68,13 @@ export interface Seats {
   limit: number;
 }
 
-/** Seats are taken by every user who is not revoked, pending invites included (SPEC §3). */
+/**
+ * Seats are taken by every user who is not revoked, pending invites included (SPEC §3). The store
+ * keeps the count on the account row (triggers on "User"), so reading it costs one row.
+ */
 export async function countSeats(db: Db, accountId: string): Promise<number> {
-  return db.user.count({ where: { accountId, status: { not: 'revoked' } } });
+  const account = await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { seatsUsed: true } });
+  return account.seatsUsed;
 }
 
 export type DirectoryService = ReturnType<typeof createDirectoryService>;

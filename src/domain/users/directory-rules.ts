@@ -57,6 +57,42 @@ export async function assertEveryoneHasARole(tx: Tx, userIds: string[]): Promise
   }
 }
 
+/** The seats in use, as the store keeps them on the account row; read under the account lock before a change. */
+export async function seatsInUse(tx: Tx, accountId: string): Promise<number> {
+  const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { seatsUsed: true } });
+  return account.seatsUsed;
+}
+
+/** Where each kind of change points a seat refusal (the form field), and what it calls itself. */
+const SEAT_WORDING: Partial<Record<string, { field: string; noun: string }>> = {
+  invite: { field: 'emails', noun: 'invite' },
+  reinvite: { field: 'emails', noun: 'invite' },
+  resend: { field: 'emails', noun: 'invite' },
+  'invite-link': { field: 'emails', noun: 'invite' },
+  'scim-user': { field: 'userName', noun: 'change' },
+};
+
+/**
+ * Every user who is not revoked takes a seat. A change that takes seats may not take more than are
+ * free; one that frees seats or takes none passes even while the account is over its limit (after the
+ * limit was lowered), so people can always be revoked or deleted.
+ */
+export async function assertSeatsWithinLimit(
+  tx: Tx,
+  accountId: string,
+  change: { kind: string; seatsBefore: number; seatLimit: number },
+): Promise<void> {
+  const after = await seatsInUse(tx, accountId);
+  const needed = after - change.seatsBefore;
+  if (needed <= 0 || after <= change.seatLimit) return;
+  const wording: { field?: string; noun: string } = SEAT_WORDING[change.kind] ?? { noun: 'change' };
+  throw new RosterError(
+    'seat_limit',
+    `Not enough seats: ${change.seatsBefore} of ${change.seatLimit} are used and this ${wording.noun} needs ${needed}. Upgrade the plan or buy a seat top-up (raise the seat limit in Settings, or SEAT_LIMIT), or revoke people who no longer need access.`,
+    wording.field ? { field: wording.field } : undefined,
+  );
+}
+
 /** All of the above, for a change to `userIds`. */
 export async function assertDirectoryRules(tx: Tx, accountId: string, userIds: string[]): Promise<void> {
   await assertEveryoneHasARole(tx, userIds);
