@@ -6,30 +6,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import express from 'express';
 import type { Logger } from 'pino';
 import type { AccountRegistry } from './account-registry';
 import { type Config, loadConfig } from './config';
-import { type AccountScope, createAccountScope, nowhereAccount, type SharedDeps } from './create-account-scope';
+import type { SharedDeps } from './create-account-scope';
 import { mailerFor } from './delivery/mailer';
-import { createAssetService } from './domain/assets/asset-service';
 import { type Clock, systemClock } from './domain/clock';
-import { passwordResetEverywhere } from './domain/credentials/password-reset';
-import { createScimDirectory } from './domain/scim/scim-directory';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
-import { scimRoutes } from './scim/scim-routes';
 import { createSlackApp } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { type Database, openDatabase } from './store/database';
 import { distributedTenancy, type ServedAccount, singleWorkspace } from './tenancy';
-import { type AccountRouters, accountRoutes } from './web/account-routes';
-import { apiRoutes } from './web/api-routes';
-import { createCsrf } from './web/csrf';
-import { healthRoutes } from './web/health-routes';
-import { createRateLimit } from './web/rate-limit';
-import { lastResortErrors, webPages } from './web/web-pages';
+import { createWebApp, keepConnectionsLonger } from './web/web-app';
 
 export interface RosterOptions {
   clock?: Clock;
@@ -74,78 +64,10 @@ export async function buildRoster(config: Config, options: RosterOptions = {}): 
 
 async function assemble(config: Config, database: Database, clock: Clock, logger: Logger): Promise<Roster> {
   const { prisma } = database;
-  const shared: SharedDeps = {
-    config,
-    prisma,
-    clock,
-    logger,
-    mailer: mailerFor(config),
-  };
+  const shared: SharedDeps = { config, prisma, clock, logger, mailer: mailerFor(config) };
   const tenancy = config.slack.oauth ? await distributedTenancy(shared) : await singleWorkspace(shared);
   const { accounts } = tenancy;
-
-  const rateLimit = createRateLimit({ prisma, clock });
-  const csrf = createCsrf(config.linkSecret);
-  const routers = new WeakMap<AccountScope, AccountRouters>();
-  /** An account's web pages, API and SCIM routers, built on first use. */
-  function routersOf(scope: AccountScope): AccountRouters {
-    let built = routers.get(scope);
-    if (!built) {
-      const { signIn, passwordReset, handoff, changes, audit } = scope.services;
-      const accountId = scope.account.id;
-      built = {
-        pages: webPages({ signIn, passwordReset, handoff, rateLimit, csrf, logger }),
-        api: apiRoutes({
-          signIn,
-          assets: createAssetService({ prisma, accountId, audit }),
-          rateLimit,
-          logger,
-          accountRequired: tenancy.distributed,
-        }),
-        scim: scimRoutes({
-          scim: createScimDirectory({ prisma, accountId }),
-          changes,
-          rateLimit,
-          publicUrl: config.publicUrl,
-          logger,
-        }),
-      };
-      routers.set(scope, built);
-    }
-    return built;
-  }
-  // Requests that name no account are answered over an account that holds nothing.
-  const nowhereScope = createAccountScope(shared, nowhereAccount(), '');
-  const nowhere = routersOf(nowhereScope);
-
-  const web = express();
-  web.disable('x-powered-by');
-  // Decides req.ip, which every rate limit and the audit trail use; false (the default) trusts no proxy.
-  web.set('trust proxy', config.trustProxy);
-  web.use(healthRoutes({ ready: database.ping }));
-  web.use(
-    accountRoutes({
-      prisma,
-      routersOf: async (accountId) => {
-        const scope = await accounts.forId(accountId);
-        return scope && routersOf(scope);
-      },
-      nowhere,
-      forgot: webPages({
-        ...nowhereScope.services,
-        passwordReset: passwordResetEverywhere({
-          prisma,
-          ttlHours: config.catalog.policy.passwordLinkTtlHours,
-          resetIn: async (accountId) => (await accounts.forId(accountId))?.services.passwordReset ?? null,
-        }),
-        rateLimit,
-        csrf,
-        logger,
-      }),
-      defaultAccountId: tenancy.defaultAccountId,
-      logger,
-    }),
-  );
+  const { web, finish } = createWebApp({ shared, tenancy, ready: database.ping });
   const slack = createSlackApp({
     config,
     logger,
@@ -154,7 +76,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     installationStore: tenancy.installationStore,
     uninstalled: tenancy.uninstalled,
   });
-  web.use(lastResortErrors(logger));
+  finish();
   const scheduler = createScheduler({
     accounts: async () => (await tenancy.served()).map((scope) => scope.work),
     housekeeping: { prisma, clock },
@@ -202,17 +124,6 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
       await database.close();
     },
   };
-}
-
-/**
- * Idle keep-alive connections outlive the clients' and load balancers' own idle timeouts (60 s on
- * the common ones), so a client never sends a request on a connection Roster is closing at that
- * moment (ECONNRESET; a 502 behind a balancer). Node's default is 5 s.
- */
-function keepConnectionsLonger(server: Server): Server {
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  return server;
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,105 @@
+/**
+ * The HTTP side of the composition: health, and per account its web pages, the managed product's
+ * API and SCIM, each built once per served account over that account's services. Slack's receiver
+ * mounts on the same app (HTTP mode); `finish` adds the last-resort error page after it.
+ */
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { type AccountScope, createAccountScope, nowhereAccount, type SharedDeps } from '../create-account-scope';
+import { createAssetService } from '../domain/assets/asset-service';
+import { passwordResetEverywhere } from '../domain/credentials/password-reset';
+import { createScimDirectory } from '../domain/scim/scim-directory';
+import { scimRoutes } from '../scim/scim-routes';
+import type { Tenancy } from '../tenancy';
+import { type AccountRouters, accountRoutes } from './account-routes';
+import { apiRoutes } from './api-routes';
+import { createCsrf } from './csrf';
+import { healthRoutes } from './health-routes';
+import { createRateLimit } from './rate-limit';
+import { lastResortErrors, webPages } from './web-pages';
+
+/** Builds the web app over the tenancy's accounts; `ready` answers `/readyz`. */
+export function createWebApp(deps: {
+  shared: SharedDeps & { config: Config; logger: Logger };
+  tenancy: Tenancy;
+  ready: () => Promise<boolean>;
+}): { web: Express; finish(): void } {
+  const { shared, tenancy } = deps;
+  const { config, prisma, clock, logger } = shared;
+  const rateLimit = createRateLimit({ prisma, clock });
+  const csrf = createCsrf(config.linkSecret);
+  const routers = new WeakMap<AccountScope, AccountRouters>();
+
+  /** An account's web pages, API and SCIM routers, built on first use. */
+  function routersOf(scope: AccountScope): AccountRouters {
+    let built = routers.get(scope);
+    if (!built) {
+      const { signIn, passwordReset, handoff, changes, audit } = scope.services;
+      const accountId = scope.account.id;
+      built = {
+        pages: webPages({ signIn, passwordReset, handoff, rateLimit, csrf, logger }),
+        api: apiRoutes({
+          signIn,
+          assets: createAssetService({ prisma, accountId, audit }),
+          rateLimit,
+          logger,
+          accountRequired: tenancy.distributed,
+        }),
+        scim: scimRoutes({
+          scim: createScimDirectory({ prisma, accountId }),
+          changes,
+          rateLimit,
+          publicUrl: config.publicUrl,
+          logger,
+        }),
+      };
+      routers.set(scope, built);
+    }
+    return built;
+  }
+  // Requests that name no account are answered over an account that holds nothing.
+  const nowhereScope = createAccountScope(shared, nowhereAccount(), '');
+
+  const web = express();
+  web.disable('x-powered-by');
+  // Decides req.ip, which every rate limit and the audit trail use; false (the default) trusts no proxy.
+  web.set('trust proxy', config.trustProxy);
+  web.use(healthRoutes({ ready: deps.ready }));
+  web.use(
+    accountRoutes({
+      prisma,
+      routersOf: async (accountId) => {
+        const scope = await tenancy.accounts.forId(accountId);
+        return scope && routersOf(scope);
+      },
+      nowhere: routersOf(nowhereScope),
+      forgot: webPages({
+        ...nowhereScope.services,
+        passwordReset: passwordResetEverywhere({
+          prisma,
+          ttlHours: config.catalog.policy.passwordLinkTtlHours,
+          resetIn: async (accountId) => (await tenancy.accounts.forId(accountId))?.services.passwordReset ?? null,
+        }),
+        rateLimit,
+        csrf,
+        logger,
+      }),
+      defaultAccountId: tenancy.defaultAccountId,
+      logger,
+    }),
+  );
+  return { web, finish: () => web.use(lastResortErrors(logger)) };
+}
+
+/**
+ * Idle keep-alive connections outlive the clients' and load balancers' own idle timeouts (60 s on
+ * the common ones), so a client never sends a request on a connection Roster is closing at that
+ * moment (ECONNRESET; a 502 behind a balancer). Node's default is 5 s.
+ */
+export function keepConnectionsLonger(server: Server): Server {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
