@@ -236,3 +236,39 @@ describe('scim-token', () => {
     expect(refusal('scim-token revoke now').hint).toContain('/users scim-token [revoke]');
   });
 });
+
+describe('subcommands the table above leaves out', () => {
+  it.each([
+    ['group create "  Sales team "', { kind: 'group', action: 'create', name: 'Sales team' }],
+    ['group DELETE Ops', { kind: 'group', action: 'delete', name: 'Ops' }],
+    ['partner list', { kind: 'partner', action: 'list' }],
+    ['partner add "  Acme   Corp "', { kind: 'partner', action: 'add', name: 'Acme Corp' }],
+    ['disable <@U0ANN|ann>', { kind: 'disable', who: { slackUserId: 'U0ANN' } }],
+    ['owner a@x.com', { kind: 'owner', who: { email: 'a@x.com' } }],
+    ['delete --group Ops', { kind: 'delete', who: [], filter: { group: 'Ops' } }],
+    ['list --page=3', { kind: 'list', page: 3 }],
+  ])('%s', (text, expected) => {
+    expect(parseUsersCommand(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['group', 'Say `list`, `create`, `rename` or `delete`', '/users group list'],
+    ['group create', 'Give the group’s name', '/users group list'],
+    ['group create " "', 'A group name is 1 to 60 characters', '/users group list'],
+    ['group rename Ops', 'Give the old and the new name', '/users group list'],
+    ['partner remove Acme', 'Say `list` or `add`', '/users partner list'],
+    ['partner add " "', 'Give the partner’s name, 1 to 60 characters', '/users partner list'],
+    ['list --role a --role b', 'Give `--role` once.', '/users list'],
+    ['edit a@x.com --name ""', '`--name` must be 1 to 100 characters', '/users edit'],
+    ['invite --role editor', 'Give at least one e-mail address', '/users invite'],
+    [`invite a@x.com --note "${'x'.repeat(1001)}"`, '`--note` can be at most 1000 characters', '/users invite'],
+    ['delete', 'Say which users to delete', '/users delete'],
+    ['perms a@x.com', 'Say what to change', '/users perms'],
+    ['props a@x.com k', 'should be `key=value` to set or `-key` to remove', '/users props'],
+    ['help invite roles', 'Unexpected `roles`', '/users help'],
+  ])('refuses %s', (text, message, usage) => {
+    const error = refusal(text);
+    expect(error.message).toContain(message);
+    expect(error.hint).toContain(`Usage: \`${usage}`);
+  });
+});

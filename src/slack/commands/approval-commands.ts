@@ -2,7 +2,7 @@
 import { requirePermission } from '../../domain/access/actor';
 import { approvalMessage } from '../views/approval-message';
 import type { CommandHandler } from './command-context';
-import type { CommandOf } from './parse-users-command';
+import type { CommandOf } from './users-command';
 
 export const approvals: CommandHandler<CommandOf<'approvals'>> = async (_command, { actor, services, respond }) => {
   requirePermission(actor, 'approvals:approve');

@@ -1,7 +1,7 @@
 /** `/users audit [<who>] [--limit N]`: the newest events, optionally about one address. */
 import { auditMessage } from '../views/audit-message';
 import type { CommandHandler } from './command-context';
-import type { CommandOf } from './parse-users-command';
+import type { CommandOf } from './users-command';
 
 export const audit: CommandHandler<CommandOf<'audit'>> = async (command, { actor, services, respond }) => {
   let email: string | undefined;

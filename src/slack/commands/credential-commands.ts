@@ -7,8 +7,11 @@ import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
 import { issuedText, passcodeReply } from '../views/change-replies';
+import { changeCommand } from './change-command';
 import type { CommandHandler } from './command-context';
-import type { CommandOf } from './parse-users-command';
+import type { CommandOf, UsersCommand } from './users-command';
+
+type Handler<K extends UsersCommand['kind']> = CommandHandler<CommandOf<K>>;
 
 /** A new API key for `who`, and where it went (command and card button alike). */
 export function sendApiKey(services: SlackServices, actor: Actor, who: UserRef): Promise<Reply> {
@@ -17,17 +20,17 @@ export function sendApiKey(services: SlackServices, actor: Actor, who: UserRef):
   }));
 }
 
-export const apikey: CommandHandler<CommandOf<'apikey'>> = async (command, context) => {
+export const apikey: Handler<'apikey'> = async (command, context) => {
   await context.respond(await sendApiKey(context.services, context.actor, command.who));
 };
 
-export const passcode: CommandHandler<CommandOf<'passcode'>> = async (command, { actor, services, respond }) => {
-  const change =
+export const passcode: Handler<'passcode'> = changeCommand(
+  (command) =>
     command.action === 'grant'
-      ? { kind: 'grant-passcode' as const, user: command.who, tenureDays: command.tenureDays }
-      : { kind: 'reset-passcode' as const, user: command.who };
-  await respond(await submitChange(services, actor, change, passcodeReply));
-};
+      ? { kind: 'grant-passcode', user: command.who, tenureDays: command.tenureDays }
+      : { kind: 'reset-passcode', user: command.who },
+  passcodeReply,
+);
 
 /** Sends `who` a password link and reports each delivery problem (command and card button alike). */
 export function sendPasswordLink(services: SlackServices, actor: Actor, who: UserRef, endPassword = false): Promise<Reply> {
@@ -41,18 +44,16 @@ export function sendPasswordLink(services: SlackServices, actor: Actor, who: Use
   }));
 }
 
-export const passwordLink: CommandHandler<CommandOf<'password-link'>> = async (command, context) => {
+export const passwordLink: Handler<'password-link'> = async (command, context) => {
   await context.respond(await sendPasswordLink(context.services, context.actor, command.who, command.endPassword));
 };
 
-export const signin: CommandHandler<CommandOf<'signin'>> = async (command, { actor, services, respond }) => {
-  const change = { kind: 'sign-in' as const, user: command.who, method: command.method };
-  await respond(
-    await submitChange(services, actor, change, (result) => ({
-      text:
-        result.method === 'google'
-          ? `:white_check_mark: ${result.email} now signs in with Google; their password was cleared and password links are refused.`
-          : `:white_check_mark: ${result.email} now signs in with a password; a link to set one was sent.`,
-    })),
-  );
-};
+export const signin: Handler<'signin'> = changeCommand(
+  (command) => ({ kind: 'sign-in', user: command.who, method: command.method }),
+  (result) => ({
+    text:
+      result.method === 'google'
+        ? `:white_check_mark: ${result.email} now signs in with Google; their password was cleared and password links are refused.`
+        : `:white_check_mark: ${result.email} now signs in with a password; a link to set one was sent.`,
+  }),
+);

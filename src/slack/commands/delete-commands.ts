@@ -5,7 +5,7 @@ import { asView } from '../block-kit';
 import { deleteModal } from '../views/delete-modal';
 import { packMetadata } from '../views/modal-submission';
 import type { CommandContext, CommandHandler } from './command-context';
-import type { CommandOf } from './parse-users-command';
+import type { CommandOf } from './users-command';
 
 /** Opens the confirmation for these users (command and card button alike). */
 export async function openDeleteModal(

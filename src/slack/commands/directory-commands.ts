@@ -7,8 +7,8 @@ import { seatsMessage } from '../views/seats-message';
 import { userCardMessage } from '../views/user-card-message';
 import { userListMessage } from '../views/user-list-message';
 import type { CommandHandler } from './command-context';
-import type { CommandOf, UsersCommand } from './parse-users-command';
-import { helpText } from './usage';
+import { helpText } from './help-text';
+import type { CommandOf, UsersCommand } from './users-command';
 
 type Of<K extends UsersCommand['kind']> = CommandOf<K>;
 

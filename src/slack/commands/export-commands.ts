@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { uploadToDm } from '../file-upload';
 import type { CommandContext, CommandHandler } from './command-context';
-import type { CommandOf } from './parse-users-command';
+import type { CommandOf } from './users-command';
 
 export async function exportToDm(
   context: Pick<CommandContext, 'actor' | 'services' | 'client' | 'respond' | 'slackUserId'>,

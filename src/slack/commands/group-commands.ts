@@ -1,38 +1,41 @@
 /** `/users group list | create | rename | delete`. */
 
-import { submitChange } from '../submit-change';
 import { groupListMessage } from '../views/group-list-message';
+import { changeCommand } from './change-command';
 import type { CommandHandler } from './command-context';
-import type { CommandOf } from './parse-users-command';
+import type { CommandOf } from './users-command';
 
-export const group: CommandHandler<CommandOf<'group'>> = async (command, { actor, services, respond }) => {
+type GroupCommand<A extends CommandOf<'group'>['action']> = Extract<CommandOf<'group'>, { action: A }>;
+type NamedGroupCommand = GroupCommand<'create' | 'delete'>;
+
+const createGroup: CommandHandler<NamedGroupCommand> = changeCommand(
+  (command) => ({ kind: 'group-create', name: command.name }),
+  ({ name }) => ({
+    text: `:white_check_mark: Created the group ${name}. Add people with \`/users groups <email> +"${name}"\`.`,
+  }),
+);
+
+const renameGroup: CommandHandler<GroupCommand<'rename'>> = changeCommand(
+  (command) => ({ kind: 'group-rename', group: command.name, to: command.newName }),
+  ({ from, to }) => ({ text: `:white_check_mark: Renamed ${from} to ${to}.` }),
+);
+
+const deleteGroup: CommandHandler<NamedGroupCommand> = changeCommand(
+  (command) => ({ kind: 'group-delete', group: command.name }),
+  ({ name, members }) => ({
+    text: `:white_check_mark: Deleted the group ${name}; its ${members} member${members === 1 ? '' : 's'} stay in the directory.`,
+  }),
+);
+
+export const group: CommandHandler<CommandOf<'group'>> = async (command, context) => {
   switch (command.action) {
     case 'list':
-      await respond(groupListMessage(await services.groups.list(actor)));
-      return;
+      return context.respond(groupListMessage(await context.services.groups.list(context.actor)));
     case 'create':
-      await respond(
-        await submitChange(services, actor, { kind: 'group-create', name: command.name }, ({ name }) => ({
-          text: `:white_check_mark: Created the group ${name}. Add people with \`/users groups <email> +"${name}"\`.`,
-        })),
-      );
-      return;
+      return createGroup(command, context);
     case 'rename':
-      await respond(
-        await submitChange(
-          services,
-          actor,
-          { kind: 'group-rename', group: command.name, to: command.newName },
-          ({ from, to }) => ({ text: `:white_check_mark: Renamed ${from} to ${to}.` }),
-        ),
-      );
-      return;
+      return renameGroup(command, context);
     case 'delete':
-      await respond(
-        await submitChange(services, actor, { kind: 'group-delete', group: command.name }, ({ name, members }) => ({
-          text: `:white_check_mark: Deleted the group ${name}; its ${members} member${members === 1 ? '' : 's'} stay in the directory.`,
-        })),
-      );
-      return;
+      return deleteGroup(command, context);
   }
 };

@@ -16,10 +16,11 @@ import * as directory from './directory-commands';
 import * as exportCommands from './export-commands';
 import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
-import { type CommandOf, parseUsersCommand, type UsersCommand } from './parse-users-command';
+import { parseUsersCommand } from './parse-users-command';
 import * as partnerCommands from './partner-commands';
 import * as scimCommands from './scim-commands';
 import * as userCommands from './user-commands';
+import type { CommandOf, UsersCommand } from './users-command';
 
 type Handlers = { [K in UsersCommand['kind']]?: CommandHandler<CommandOf<K>> };
 

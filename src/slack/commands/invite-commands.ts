@@ -1,17 +1,17 @@
 /** Invite subcommands: invite (text form), resend, invite-link. */
 
 import { asView } from '../block-kit';
-import { submitChange } from '../submit-change';
 import { inviteModal } from '../views/invite-modal';
 import { inviteResultMessage, newLinkMessage, resendMessage } from '../views/invite-result-message';
+import { changeCommand } from './change-command';
 import type { CommandContext, CommandHandler } from './command-context';
-import type { CommandOf, UsersCommand } from './parse-users-command';
+import type { CommandOf, UsersCommand } from './users-command';
 
-type Of<K extends UsersCommand['kind']> = CommandOf<K>;
+type Handler<K extends UsersCommand['kind']> = CommandHandler<CommandOf<K>>;
 
-export const invite: CommandHandler<Of<'invite'>> = async (command, { actor, services, respond }) => {
-  const change = {
-    kind: 'invite' as const,
+export const invite: Handler<'invite'> = changeCommand(
+  (command) => ({
+    kind: 'invite',
     emails: command.emails,
     roles: command.roles,
     products: command.products,
@@ -20,17 +20,16 @@ export const invite: CommandHandler<Of<'invite'>> = async (command, { actor, ser
     note: command.note,
     people: command.people,
     partners: command.partners,
-  };
-  await respond(await submitChange(services, actor, change, inviteResultMessage));
-};
+  }),
+  inviteResultMessage,
+);
 
-export const resend: CommandHandler<Of<'resend'>> = async (command, { actor, services, respond }) => {
-  await respond(await submitChange(services, actor, { kind: 'resend', user: command.who }, resendMessage));
-};
+export const resend: Handler<'resend'> = changeCommand((command) => ({ kind: 'resend', user: command.who }), resendMessage);
 
-export const inviteLink: CommandHandler<Of<'invite-link'>> = async (command, { actor, services, respond }) => {
-  await respond(await submitChange(services, actor, { kind: 'invite-link', user: command.who }, newLinkMessage));
-};
+export const inviteLink: Handler<'invite-link'> = changeCommand(
+  (command) => ({ kind: 'invite-link', user: command.who }),
+  newLinkMessage,
+);
 
 /** Opens the invite modal (command without addresses, and the Invite buttons). */
 export async function openInviteModal(
@@ -43,6 +42,6 @@ export async function openInviteModal(
   });
 }
 
-export const inviteModalCommand: CommandHandler<Of<'invite-modal'>> = async (_command, context) => {
+export const inviteModalCommand: Handler<'invite-modal'> = async (_command, context) => {
   await openInviteModal(context);
 };

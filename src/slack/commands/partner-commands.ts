@@ -1,18 +1,19 @@
 /** `/users partner list | add`: the account's partners, which scoped roles take as their scope. */
-import { submitChange } from '../submit-change';
 import { escapeMrkdwn } from '../views/format';
+import { changeCommand } from './change-command';
 import type { CommandHandler } from './command-context';
-import type { CommandOf } from './parse-users-command';
+import type { CommandOf } from './users-command';
 
-export const partner: CommandHandler<CommandOf<'partner'>> = async (command, { actor, services, respond }) => {
-  if (command.action === 'add') {
-    await respond(
-      await submitChange(services, actor, { kind: 'partner-add', name: command.name }, (result) => ({
-        text: `:white_check_mark: Added the partner ${escapeMrkdwn(result.name)}. Invite someone for it with \`/users invite <email> --role partner --partner "${result.name}"\`.`,
-      })),
-    );
-    return;
-  }
+const addPartner: CommandHandler<Extract<CommandOf<'partner'>, { action: 'add' }>> = changeCommand(
+  (command) => ({ kind: 'partner-add', name: command.name }),
+  (result) => ({
+    text: `:white_check_mark: Added the partner ${escapeMrkdwn(result.name)}. Invite someone for it with \`/users invite <email> --role partner --partner "${result.name}"\`.`,
+  }),
+);
+
+export const partner: CommandHandler<CommandOf<'partner'>> = async (command, context) => {
+  if (command.action === 'add') return addPartner(command, context);
+  const { actor, services, respond } = context;
   const partners = await services.partners.list(actor);
   if (partners.length === 0) {
     await respond({ text: 'No partners yet. An Admin adds one with `/users partner add <name>`.' });

@@ -1,37 +1,7 @@
-/** One usage line per `/users` subcommand (SPEC §4), and the help built from them. */
-export const USAGE = {
-  list: '/users list [text] [--status S] [--role R] [--group G] [--page N]',
-  show: '/users show <who>',
-  invite:
-    '/users invite <emails> [--role R]... [--product P=LEVEL]... [--group G]... [--perm P]... [--partner NAME]... [--note "…"]',
-  resend: '/users resend <who>',
-  'invite-link': '/users invite-link <who>',
-  'password-link': '/users password-link <who> [--end-password]',
-  edit: '/users edit <who> [--name "…"] [--email …]',
-  roles: '/users roles [<who> | --status S --role R --group G --text T] [+role]... [-role]...',
-  perms: '/users perms <who> [+perm]... [-perm]...',
-  groups: '/users groups <who> [+group]... [-group]...',
-  group: '/users group list | create <name> | rename <old> <new> | delete <name>',
-  partner: '/users partner list | add <name>',
-  'scim-token': '/users scim-token [revoke]',
-  disable: '/users disable <who>',
-  enable: '/users enable <who>',
-  revoke: '/users revoke <who>',
-  delete: '/users delete <who>... | --status S --role R --group G --text T [--reason "…"]',
-  apikey: '/users apikey <who>',
-  passcode: '/users passcode grant <who> <1d|7d|30d|90d> | passcode reset <who>',
-  props: '/users props <who> [key=value]... [-key]...',
-  signin: '/users signin <who> google|password',
-  owner: '/users owner <who>',
-  seats: '/users seats',
-  export: '/users export',
-  audit: '/users audit [<who>] [--limit N]',
-  approvals: '/users approvals',
-  help: '/users help [subcommand]',
-} as const;
+/** `/users help`: one sentence per subcommand beside its usage line (from `SUBCOMMANDS`), in the table's order. */
+import { isSubcommand, SUBCOMMANDS, type Subcommand } from './subcommands';
 
-export type Subcommand = keyof typeof USAGE;
-
+/** One sentence per subcommand for `/users help`. */
 const SUMMARY: Record<Subcommand, string> = {
   list: 'List users, 20 a page, filtered by text, status, role or group.',
   show: 'Show a user card with the actions their status allows.',
@@ -64,13 +34,9 @@ const SUMMARY: Record<Subcommand, string> = {
   help: 'This help, or the usage of one subcommand.',
 };
 
-export function isSubcommand(word: string): word is Subcommand {
-  return Object.hasOwn(USAGE, word);
-}
-
 /** The general help, or one subcommand's usage and summary. */
 export function helpText(subcommand?: string): string {
-  if (subcommand && isSubcommand(subcommand)) return `\`${USAGE[subcommand]}\`\n${SUMMARY[subcommand]}`;
-  const lines = (Object.keys(USAGE) as Subcommand[]).map((name) => `• \`${USAGE[name]}\` — ${SUMMARY[name]}`);
+  if (subcommand && isSubcommand(subcommand)) return `\`${SUBCOMMANDS[subcommand].usage}\`\n${SUMMARY[subcommand]}`;
+  const lines = (Object.keys(SUBCOMMANDS) as Subcommand[]).map((name) => `• \`${SUBCOMMANDS[name].usage}\` — ${SUMMARY[name]}`);
   return ['*Roster* runs this account’s user directory. `<who>` is an e-mail address or an @mention.', ...lines].join('\n');
 }

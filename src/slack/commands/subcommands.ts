@@ -1,0 +1,205 @@
+/**
+ * The `/users` subcommands, one entry each: its usage line, the options it takes and how its words
+ * become a command. Adding a subcommand is adding an entry here (and a summary in `help-text.ts`).
+ * `/users help` lists them in this order.
+ */
+import { z } from 'zod';
+import { TENURE_RULE, tenureFromWord } from '../../domain/credentials/credential-service';
+import { EMAIL, type OptionNames, refuse } from './command-input';
+import {
+  byAction,
+  groupName,
+  namedGroup,
+  nothingElse,
+  oneUser,
+  type Parse,
+  parseInvite,
+  parseProps,
+  userChanges,
+} from './subcommand-parsers';
+
+/** One subcommand's grammar. */
+export interface SubcommandSpec extends OptionNames {
+  /** Shown in `/users help` and with every refusal of this subcommand. */
+  usage: string;
+  /** The command these words mean; a `Refusal` when they do not fit. */
+  parse: Parse;
+}
+
+const DISPLAY_NAME = z.string().min(1).max(100);
+const PARTNER_NAME = z
+  .string()
+  .transform((name) => name.trim().replace(/\s+/g, ' '))
+  .pipe(z.string().min(1).max(60));
+
+/** Subcommand name → grammar, in the order `/users help` lists them. */
+export const SUBCOMMANDS = {
+  list: {
+    usage: '/users list [text] [--status S] [--role R] [--group G] [--page N]',
+    options: ['status', 'role', 'group', 'page'],
+    parse: (input) => ({
+      kind: 'list',
+      text: input.args.join(' ') || undefined,
+      status: input.status(),
+      role: input.single('role'),
+      group: input.single('group'),
+      page: input.wholeNumber('page', 1, 100_000, 1),
+    }),
+  },
+  show: { usage: '/users show <who>', parse: oneUser('show') },
+  invite: {
+    usage:
+      '/users invite <emails> [--role R]... [--product P=LEVEL]... [--group G]... [--perm P]... [--partner NAME]... [--note "…"]',
+    options: ['role', 'product', 'group', 'perm', 'note', 'partner'],
+    parse: parseInvite,
+  },
+  resend: { usage: '/users resend <who>', parse: oneUser('resend') },
+  'invite-link': { usage: '/users invite-link <who>', parse: oneUser('invite-link') },
+  'password-link': {
+    usage: '/users password-link <who> [--end-password]',
+    flags: ['end-password'],
+    parse: (input) => ({ kind: 'password-link', who: input.onlyWho(), endPassword: input.flags.has('end-password') }),
+  },
+  edit: {
+    usage: '/users edit <who> [--name "…"] [--email …]',
+    options: ['name', 'email'],
+    parse: (input) => {
+      const who = input.onlyWho();
+      const name = input.single('name');
+      const email = input.single('email');
+      input.check(DISPLAY_NAME.optional(), name, '`--name` must be 1 to 100 characters.');
+      const message = `\`--email ${email}\` is not a valid e-mail address.`;
+      return { kind: 'edit', who, name, email: input.check(EMAIL.optional(), email, message) };
+    },
+  },
+  roles: {
+    usage: '/users roles [<who> | --status S --role R --group G --text T] [+role]... [-role]...',
+    options: ['status', 'role', 'group', 'text'],
+    parse: (input) => {
+      const { args } = input;
+      const filter = input.filter();
+      if (filter) {
+        if (args[0] && !/^[+-]/.test(args[0])) throw refuse('Give one user or a filter (`--status`, `--role`, …), not both.');
+        return { kind: 'bulk-roles', filter, ...input.plusMinus(args) };
+      }
+      if (args.length === 0) return { kind: 'bulk-roles' };
+      return { kind: 'roles', who: input.who(args[0]), ...input.plusMinus(args.slice(1)) };
+    },
+  },
+  perms: { usage: '/users perms <who> [+perm]... [-perm]...', parse: userChanges('perms') },
+  groups: { usage: '/users groups <who> [+group]... [-group]...', parse: userChanges('groups') },
+  group: {
+    usage: '/users group list | create <name> | rename <old> <new> | delete <name>',
+    parse: byAction('Say `list`, `create`, `rename` or `delete`.', {
+      list: (input) => {
+        input.noExtra(1);
+        return { kind: 'group', action: 'list' };
+      },
+      create: namedGroup('create'),
+      rename: (input) => {
+        const [, name, newName] = input.args;
+        input.noExtra(3);
+        if (!name || !newName) throw refuse('Give the old and the new name (quote names with spaces).');
+        return { kind: 'group', action: 'rename', name, newName: groupName(input, newName) };
+      },
+      delete: namedGroup('delete'),
+    }),
+  },
+  partner: {
+    usage: '/users partner list | add <name>',
+    parse: byAction('Say `list` or `add`.', {
+      list: (input) => {
+        input.noExtra(1);
+        return { kind: 'partner', action: 'list' };
+      },
+      add: (input) => {
+        input.noExtra(2);
+        const message = 'Give the partner’s name, 1 to 60 characters (quote it if it has spaces).';
+        return { kind: 'partner', action: 'add', name: input.check(PARTNER_NAME, input.args[1], message) };
+      },
+    }),
+  },
+  'scim-token': {
+    usage: '/users scim-token [revoke]',
+    parse: (input) => {
+      input.noExtra(1);
+      const message = 'Say nothing to create or replace the token, or `revoke` to end it.';
+      const action = input.check(z.literal('revoke').optional(), input.args[0]?.toLowerCase(), message);
+      return { kind: 'scim-token', action: action ?? 'create' };
+    },
+  },
+  disable: { usage: '/users disable <who>', parse: oneUser('disable') },
+  enable: { usage: '/users enable <who>', parse: oneUser('enable') },
+  revoke: { usage: '/users revoke <who>', parse: oneUser('revoke') },
+  delete: {
+    usage: '/users delete <who>... | --status S --role R --group G --text T [--reason "…"]',
+    options: ['reason', 'status', 'role', 'group', 'text'],
+    parse: (input) => {
+      const { args } = input;
+      const filter = input.filter();
+      const reason = input.single('reason') || undefined;
+      if (filter) {
+        if (args.length > 0) throw refuse('Give users or a filter (`--status`, `--role`, …), not both.');
+        return { kind: 'delete', who: [], filter, reason };
+      }
+      if (args.length === 0) throw refuse('Say which users to delete, or a filter (`--status`, `--role`, …).');
+      return { kind: 'delete', who: args.map((arg) => input.who(arg)), reason };
+    },
+  },
+  apikey: { usage: '/users apikey <who>', parse: oneUser('apikey') },
+  passcode: {
+    usage: '/users passcode grant <who> <1d|7d|30d|90d> | passcode reset <who>',
+    parse: byAction('Say `grant` or `reset`.', {
+      grant: (input) => {
+        const [, who, tenure] = input.args;
+        input.noExtra(3);
+        const user = input.who(who);
+        const tenureDays = tenure ? tenureFromWord(tenure) : undefined;
+        if (tenureDays === undefined) throw refuse(`${TENURE_RULE}${tenure ? `; got \`${tenure}\`` : ''}.`);
+        return { kind: 'passcode', action: 'grant', who: user, tenureDays };
+      },
+      reset: (input) => {
+        input.noExtra(2);
+        return { kind: 'passcode', action: 'reset', who: input.who(input.args[1]) };
+      },
+    }),
+  },
+  props: { usage: '/users props <who> [key=value]... [-key]...', parse: parseProps },
+  signin: {
+    usage: '/users signin <who> google|password',
+    parse: (input) => {
+      input.noExtra(2);
+      const who = input.who(input.args[0]);
+      const method = input.check(z.enum(['google', 'password']), input.args[1]?.toLowerCase(), 'Say `google` or `password`.');
+      return { kind: 'signin', who, method };
+    },
+  },
+  owner: { usage: '/users owner <who>', parse: oneUser('owner') },
+  seats: { usage: '/users seats', parse: nothingElse('seats') },
+  export: { usage: '/users export', parse: nothingElse('export') },
+  audit: {
+    usage: '/users audit [<who>] [--limit N]',
+    options: ['limit'],
+    parse: (input) => {
+      input.noExtra(1);
+      const who = input.args[0] ? input.who(input.args[0]) : undefined;
+      return { kind: 'audit', who, limit: input.wholeNumber('limit', 1, 200, 20) };
+    },
+  },
+  approvals: { usage: '/users approvals', parse: nothingElse('approvals') },
+  help: {
+    usage: '/users help [subcommand]',
+    parse: (input) => {
+      input.noExtra(1);
+      return { kind: 'help', subcommand: input.args[0]?.toLowerCase() };
+    },
+  },
+} satisfies Record<string, SubcommandSpec>;
+
+/** A subcommand's name. */
+export type Subcommand = keyof typeof SUBCOMMANDS;
+
+/** Whether a word names a subcommand. */
+export function isSubcommand(word: string): word is Subcommand {
+  return Object.hasOwn(SUBCOMMANDS, word);
+}
