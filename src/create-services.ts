@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createAccessService, type SlackProfiles } from './domain/access/access-service';
+import { systemActor } from './domain/access/actor';
 import type { SettingsDefaults } from './domain/account/account-settings';
 import { createOwnershipService } from './domain/account/ownership-service';
 import { createSettingsService } from './domain/account/settings-service';
@@ -71,6 +72,7 @@ export function createServices(
     messenger: deps.messenger,
     delivery: deps.delivery,
     publicUrl: config.publicUrl,
+    changes: () => changes,
   });
   const changes = createChangeService({
     prisma,
@@ -87,8 +89,9 @@ export function createServices(
     publicUrl: config.publicUrl,
     passwordLinkTtlHours: policy.passwordLinkTtlHours,
     multipleRoles,
+    // A follow-up of the scim-token change, by Roster itself (it records nothing in the audit trail).
     endScimToken: async (tokenHash) => {
-      await prisma.scimToken.deleteMany({ where: { accountId, tokenHash } });
+      await changes.submit(systemActor('system'), { kind: 'scim-token-end', tokenHash });
     },
     settingsDefaults: deps.settingsDefaults,
     settingsChanged: (id) => deps.settingsChanged?.(id),
@@ -128,15 +131,7 @@ export function createServices(
     home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
     invites: createInviteService({ prisma, accountId }),
     // The forgot-password page's link: the same kind of password link an admin sends.
-    passwordReset: createPasswordReset({
-      prisma,
-      accountId,
-      clock,
-      audit,
-      delivery: deps.delivery,
-      publicUrl: config.publicUrl,
-      ttlHours: policy.passwordLinkTtlHours,
-    }),
+    passwordReset: createPasswordReset({ prisma, accountId, changes, ttlHours: policy.passwordLinkTtlHours }),
     partners: createPartnerService({ prisma, accountId }),
     settings: createSettingsService({ prisma, accountId, defaults: deps.settingsDefaults, changes }),
     // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.

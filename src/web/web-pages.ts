@@ -6,9 +6,9 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CredentialHandoff } from '../domain/credentials/credential-handoff';
+import { PASSWORD_MIN } from '../domain/credentials/password-policy';
 import type { PasswordReset } from '../domain/credentials/password-reset';
 import type { InviteDetails, SignInService } from '../domain/credentials/sign-in-service';
-import { PASSWORD_MIN } from '../domain/credentials/sign-in-service';
 import { formatWhen } from '../domain/format-when';
 import { isRosterError } from '../errors';
 import { clientAddress } from './api-routes';

@@ -30,6 +30,26 @@ export interface RequiredApproval {
  */
 const MANDATORY: readonly ApprovalAction[] = ['recover-owner'];
 
+/**
+ * Kinds that never wait for approval, whatever the catalog says. Changes made with a link
+ * (sign-in-changes.ts): the link is the authority and its holder, on a web page, cannot wait for an
+ * approver. The follow-ups of a change that already ran (credential-handoff-changes.ts): that change
+ * was permitted and approved as a whole. None of them can be stored as a request, so the secrets
+ * behind them (even as hashes) never reach one.
+ */
+const NEVER_WAITS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
+  'accept-invite',
+  'set-password',
+  'password-reset',
+  'credential-activate',
+  'scim-token-end',
+]);
+
+/** Whether a change of `kind` never waits for approval (so a request can never hold one). */
+export function neverWaits(kind: ChangeKind): boolean {
+  return NEVER_WAITS.has(kind);
+}
+
 /** Whether the approval a change needs cannot be skipped, so a change needing it is refused while approvals are off. */
 export function isMandatory(approval: RequiredApproval): boolean {
   return MANDATORY.includes(approval.action);
@@ -47,7 +67,7 @@ export function onlyAdminsDecide(action: string): boolean {
 
 /** The approval `facts` need under `policy`, or null; with several, the one needing most approvers. */
 export function requiredApproval(policy: Policy['approvals'], facts: ChangeFacts): RequiredApproval | null {
-  if (facts.fromConsole) return null;
+  if (facts.fromConsole || neverWaits(facts.kind)) return null;
   const candidates: ApprovalAction[] = [];
   if (facts.grantsAdmin) candidates.push('grant-admin');
   if (facts.kind === 'delete') candidates.push('delete');

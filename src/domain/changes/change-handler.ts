@@ -34,7 +34,7 @@ export interface ChangeEnv {
   passwordLinkTtlHours: number;
   /** How several roles combine (catalog policy): decides who gains admin power. */
   multipleRoles: MultipleRoles;
-  /** Ends the SCIM token with this hash (one whose delivery failed), after the commit. */
+  /** Ends the SCIM token with this hash (one whose delivery failed), after the commit: a `scim-token-end` change. */
   endScimToken: (tokenHash: string) => Promise<void>;
   /** The deployment's settings, which an account's own override. */
   settingsDefaults: SettingsDefaults;

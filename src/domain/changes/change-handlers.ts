@@ -1,6 +1,7 @@
 /** Every kind of change and its handler: the table the change layer dispatches on. */
 import type { ChangeHandler } from './change-handler';
 import { apiKey, grantPasscode, passwordLink, resetPasscode, signIn } from './credential-changes';
+import { credentialActivate, scimTokenEnd } from './credential-handoff-changes';
 import { deleteUsers } from './delete-change';
 import type { ChangeKind } from './directory-change';
 import { groupCreate, groupDelete, groupRename } from './group-changes';
@@ -11,6 +12,7 @@ import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';
 import { scimGroup, scimGroupDelete } from './scim-group-changes';
 import { settings } from './settings-change';
+import { acceptInvite, passwordReset, setPassword } from './sign-in-changes';
 import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
 
 /** Handler of each kind; the compiler checks none is missing. */
@@ -47,6 +49,11 @@ export const CHANGE_HANDLERS = {
   'scim-user': scimUser,
   'scim-group': scimGroup,
   'scim-group-delete': scimGroupDelete,
+  'accept-invite': acceptInvite,
+  'set-password': setPassword,
+  'password-reset': passwordReset,
+  'credential-activate': credentialActivate,
+  'scim-token-end': scimTokenEnd,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */

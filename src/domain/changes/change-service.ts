@@ -9,10 +9,10 @@ import type { Prisma, PrismaClient } from '../../store/generated/client';
 import { lockAccount } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
-import type { AuditEntry, AuditService } from '../audit/audit-service';
+import type { AuditService } from '../audit/audit-service';
 import type { Policy } from '../roles/catalog';
-import { assertDirectoryRules } from '../users/directory-rules';
-import { isMandatory, type RequiredApproval, requiredApproval, targetsMayNotDecide } from './approval-policy';
+import { assertDirectoryRules, assertSeatsWithinLimit, seatsInUse } from '../users/directory-rules';
+import { isMandatory, neverWaits, type RequiredApproval, requiredApproval, targetsMayNotDecide } from './approval-policy';
 import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
 import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
 import { type ChangeKind, type ChangeOf, type DirectoryChange, directoryChangeSchema } from './directory-change';
@@ -69,6 +69,7 @@ export function createChangeService(
   async function applyIn(tx: Prisma.TransactionClient, actor: Actor, change: DirectoryChange): Promise<Applied<unknown>> {
     const handler = handlerOf(change.kind);
     await lockAccount(tx, accountId);
+    const seatsBefore = await seatsInUse(tx, accountId);
     const applied = await handler.apply({ ...deps, tx, actor }, change as ChangeOf<ChangeKind>);
     const self = applied.gains.find((gain) => gain.userId === actor.userId);
     if (self) {
@@ -80,6 +81,7 @@ export function createChangeService(
       await tx.user.updateMany({ where: { id: { in: applied.touched } }, data: { version: { increment: 1 } } });
     }
     await assertDirectoryRules(tx, accountId, applied.touched);
+    await assertSeatsWithinLimit(tx, accountId, { kind: change.kind, seatsBefore, seatLimit: deps.seatLimit });
     await audit.record(tx, actor, ...applied.audit);
     return applied;
   }
@@ -183,28 +185,12 @@ export function createChangeService(
       return { result: applied.result as ChangeResult<K>, approval: approvalFor(actor, change, applied) };
     },
 
-    /**
-     * A change people make to their own record with a single-use link (accepting an invite, setting a
-     * password): the link is the authority, so no permission or approval, but the same transaction,
-     * account lock, directory rules, version bump and audit as every other change.
-     */
-    async ownChange(
-      actor: Actor,
-      work: (tx: Prisma.TransactionClient) => Promise<{ touched: string[]; audit: AuditEntry[] }>,
-    ): Promise<void> {
-      await prisma.$transaction(async (tx) => {
-        await lockAccount(tx, accountId);
-        const { touched, audit: entries } = await work(tx);
-        await tx.user.updateMany({ where: { id: { in: touched } }, data: { version: { increment: 1 } } });
-        await assertDirectoryRules(tx, accountId, touched);
-        await audit.record(tx, actor, ...entries);
-      }, CHANGE_TRANSACTION);
-    },
-
     /** Replays a stored change as its requester inside an approval decision's transaction. */
     async runApproved(tx: Prisma.TransactionClient, requesterId: string, payload: unknown): Promise<ApprovedRun> {
       const requester = { ...(await deps.actorById(requesterId, tx)), source: 'approval' as const };
       const change = directoryChangeSchema.parse(payload);
+      // Only a change that waits for approval is ever stored; a link's change in a request is not one of ours.
+      if (neverWaits(change.kind)) throw fail.invalidState('That request holds a change that never waits for approval.');
       permitted(requester, change);
       const applied = await applyIn(tx, requester, change);
       const deliver = applied.deliver;

@@ -34,6 +34,13 @@ export const userFilterSchema = z
 const onFilter = { userIds: z.array(z.uuid()).max(500).optional(), filter: userFilterSchema.optional() };
 const user = userRefSchema;
 
+/** A link or token as the store keeps it: the SHA-256 of its secret, in hex. */
+const linkHash = z.string().regex(/^[0-9a-f]{64}$/);
+/** A chosen password as the store keeps it (`scrypt$…`, secrets.ts). */
+const passwordHash = z.string().startsWith('scrypt$').max(300);
+/** The client address of the web request behind a change, for the audit trail. */
+const clientAddress = z.string().max(100).optional();
+
 /** The schema of every directory change, keyed by `kind`. */
 export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -136,6 +143,29 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     group: z.object({ id: z.uuid() }).strict(),
     ifVersion: z.number().int().optional(),
   }),
+  // Link-authorised kinds (sign-in-changes.ts): made by the holder of a link, who needs no permission
+  // and never waits for approval. A change never carries the secret: the link by its token's SHA-256
+  // (as the store keeps it), a chosen password by its scrypt hash.
+  /** An invitee accepts through their invite link, with a name and a password or Google sign-in. */
+  z.object({
+    kind: z.literal('accept-invite'),
+    invite: linkHash,
+    name: z.string().trim().min(1).max(100),
+    signIn: z.discriminatedUnion('method', [
+      z.object({ method: z.literal('google') }),
+      z.object({ method: z.literal('password'), passwordHash }),
+    ]),
+    clientAddress,
+  }),
+  /** A user sets a new password through a password link. */
+  z.object({ kind: z.literal('set-password'), link: linkHash, passwordHash, clientAddress }),
+  /** Someone asks the forgot-password page for a link to the address of an active password user. */
+  z.object({ kind: z.literal('password-reset'), email, clientAddress }),
+  // Follow-ups of a change that already ran, after its commit (credential-handoff-changes.ts).
+  /** A new API key or passcode that reached its holder replaces their current one. */
+  z.object({ kind: z.literal('credential-activate'), pending: z.uuid(), reveal: z.uuid().optional() }),
+  /** A new SCIM token that reached nobody is ended. */
+  z.object({ kind: z.literal('scim-token-end'), tokenHash: linkHash }),
 ]);
 
 /** One change to the directory. */

@@ -10,7 +10,6 @@ import type { Group, Role, UserStatus } from '../../store/generated/client';
 import { can } from '../access/actor';
 import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
-import { countSeats } from '../directory/directory-service';
 import type { UserRecord } from '../directory/user-view';
 import { isValidEmail, normaliseEmail } from '../email';
 import { formatWhen } from '../format-when';
@@ -217,18 +216,6 @@ function describeRows(planned: PlannedRow[]): string {
   return [...byAccess].map(([label, emails]) => `${emails.join(', ')} as ${label}`).join('; ');
 }
 
-/** Refuses a change that needs `needed` more seats than the plan has left (checked under the account lock). */
-async function assertSeats(context: ChangeContext, needed: number): Promise<void> {
-  const used = await countSeats(context.tx, context.accountId);
-  if (used + needed > context.seatLimit) {
-    throw new RosterError(
-      'seat_limit',
-      `Not enough seats: ${used} of ${context.seatLimit} are used and this invite needs ${needed}. Upgrade the plan or buy a seat top-up (raise SEAT_LIMIT), or revoke people who no longer need access.`,
-      { field: 'emails' },
-    );
-  }
-}
-
 /** Invites every address or none; reports each problem address and why. */
 export const invite: ChangeHandler<'invite', InviteResult> = {
   permissions: invitePermissions,
@@ -275,7 +262,6 @@ export const invite: ChangeHandler<'invite', InviteResult> = {
         { field: 'emails', problems },
       );
     }
-    await assertSeats(context, emails.length - reinvites.filter((user) => user.status === 'expired').length);
 
     const reinvited = new Map(reinvites.map((user) => [user.email, user]));
     const newUsers = emails
@@ -410,7 +396,6 @@ async function reinviteChecks(context: ChangeContext, user: UserRecord): Promise
       `Re-inviting ${user.email} gives back ${[...roleLabels(user), ...user.extraPermissions].join(', ')}, which needs the \`roles:manage\` permission. Ask an Admin who has it, or invite them again with the default role: \`/users invite ${user.email}\`.`,
     );
   }
-  if (user.status === 'revoked') await assertSeats(context, 1);
   return powerGain(null, user, context.multipleRoles);
 }
 

@@ -7,7 +7,6 @@
  */
 import { fail, RosterError } from '../../errors';
 import type { Prisma } from '../../store/generated/client';
-import { countSeats } from '../directory/directory-service';
 import { type UserRecord, userInclude } from '../directory/user-view';
 import { isValidEmail, normaliseEmail } from '../email';
 import { defaultRole, loadRoles } from '../roles/resolve-access';
@@ -140,16 +139,6 @@ async function holdingsFor(context: ChangeContext, current: Holding[], keys: str
   return desiredHoldings(roles, current, { roles: keys });
 }
 
-async function assertSeat(context: ChangeContext): Promise<void> {
-  const used = await countSeats(context.tx, context.accountId);
-  if (used + 1 > context.seatLimit) {
-    throw new RosterError(
-      'seat_limit',
-      `Not enough seats: ${used} of ${context.seatLimit} are used. Raise SEAT_LIMIT or deprovision someone first.`,
-    );
-  }
-}
-
 /**
  * Creates or updates a provisioned user to the state the identity provider sent. A new user is
  * active at once and signs in through the identity provider (`sso`); nobody is invited.
@@ -172,7 +161,6 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     await refuseIdentityMove(context, before, { email, active: attrs.active });
     let status = before.status;
     if (attrs.active && status !== 'active') {
-      if (status === 'revoked') await assertSeat(context);
       status = 'active';
     } else if (!attrs.active && status === 'active') status = 'disabled';
     await tx.user.update({
@@ -209,7 +197,6 @@ async function create(
 ): Promise<Applied<ScimUserResult>> {
   const { tx, accountId } = context;
   if (!change.attributes.active) throw fail.badInput('A user provisioned over SCIM starts active.', { field: 'active' });
-  await assertSeat(context);
   const created = await tx.user.create({
     data: {
       accountId,

@@ -2,16 +2,18 @@
  * How a new API key or passcode reaches its holder without ever replacing a working one too early.
  * The change holds it as pending (inside its transaction); after the commit it goes to the holder by
  * Slack DM, or, for a holder outside the workspace (or when the DM fails), by e-mail as a single-use
- * reveal link. Only once it has been sent does it replace the current one; if nothing could be sent
- * it is dropped, the current one keeps working, and the admin is told what failed.
+ * reveal link. Only once it has been sent does it replace the current one (a change of its own,
+ * `credential-activate`); if nothing could be sent it is dropped, the current one keeps working, and
+ * the admin is told what failed.
  */
 
 import { randomUUID } from 'node:crypto';
 import { fail, RosterError, reasonOf } from '../../errors';
 import type { Prisma, PrismaClient } from '../../store/generated/client';
-import { lockAccount } from '../../store/tx';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
+import type { ChangeService } from '../changes/change-service';
+import { linkHolder } from '../changes/sign-in-changes';
 import { addHours, type Clock } from '../clock';
 import type { Delivery } from '../delivery/delivery';
 import { formatWhen } from '../format-when';
@@ -55,49 +57,15 @@ export function createCredentialHandoff(deps: {
   messenger: HolderMessenger;
   delivery: Delivery;
   publicUrl: string;
+  /** The change layer, which is built with this hand-off among its handlers' ports (hence late). */
+  changes: () => Pick<ChangeService, 'submit'>;
 }) {
   const { prisma, accountId, clock, audit } = deps;
 
   /** Makes the pending credential the holder's current one; false when it is gone or the holder is no longer active. */
-  function activate(pendingId: string, revealId?: string): Promise<boolean> {
-    return prisma.$transaction(async (tx) => {
-      // Under the account lock, so a revoke (which deletes pending credentials under it) cannot interleave.
-      await lockAccount(tx, accountId);
-      const pending = await tx.pendingCredential.findUnique({ where: { id: pendingId } });
-      if (!pending) return false;
-      const claimed = await tx.pendingCredential.deleteMany({ where: { id: pendingId } });
-      if (claimed.count === 0) return false;
-      const user = await tx.user.findUnique({ where: { id: pending.userId }, select: { status: true } });
-      if (user?.status !== 'active') return false;
-      const now = clock.now();
-      if (pending.kind === 'api-key') {
-        const data = { prefix: pending.prefix ?? '', keyHash: pending.secretHash, createdAt: now, lastUsedAt: null };
-        await tx.apiKey.upsert({
-          where: { userId: pending.userId },
-          create: { accountId, userId: pending.userId, ...data },
-          update: data,
-        });
-      } else {
-        const data = {
-          codeHash: pending.secretHash,
-          tenureDays: pending.tenureDays ?? 1,
-          status: 'active' as const,
-          expiresAt: pending.expiresAt ?? now,
-          createdAt: now,
-          lastUsedAt: null,
-        };
-        await tx.passcode.upsert({
-          where: { userId: pending.userId },
-          create: { accountId, userId: pending.userId, ...data },
-          update: data,
-        });
-      }
-      // Older reveal links of this kind would show a secret that no longer works.
-      await tx.secretReveal.deleteMany({
-        where: { userId: pending.userId, kind: pending.kind, ...(revealId ? { id: { not: revealId } } : {}) },
-      });
-      return true;
-    });
+  async function activate(actor: Actor, pendingId: string, revealId?: string): Promise<boolean> {
+    const done = await deps.changes().submit(actor, { kind: 'credential-activate', pending: pendingId, reveal: revealId });
+    return done.status === 'done' && done.result;
   }
 
   /** Drops a credential nobody received; the current one stays. Audited with the reason. */
@@ -168,7 +136,7 @@ export function createCredentialHandoff(deps: {
       const inactive = `${holder.email} is no longer active, so the new ${CREDENTIAL_NAME[kind]} was not switched on`;
       try {
         if (await deps.messenger.send({ email: holder.email, slackUserId: holder.slackUserId }, input.dmText)) {
-          return (await activate(pendingId)) ? { delivered: true, via: 'slack' } : { delivered: false, problem: inactive };
+          return (await activate(actor, pendingId)) ? { delivered: true, via: 'slack' } : { delivered: false, problem: inactive };
         }
       } catch (error) {
         problems.push(`the Slack DM to ${holder.email} failed (${reasonOf(error)})`);
@@ -207,7 +175,7 @@ export function createCredentialHandoff(deps: {
         await drop(actor, kind, holder, pendingId, problem, revealId);
         return { delivered: false, problem };
       }
-      return (await activate(pendingId, revealId))
+      return (await activate(actor, pendingId, revealId))
         ? { delivered: true, via: 'email', revealExpiresAt: expiresAt }
         : { delivered: false, problem: inactive };
     },
@@ -233,15 +201,11 @@ export function createCredentialHandoff(deps: {
         throw fail.notFound('This link is not valid. Ask an admin for a new one.');
       }
       const user = reveal.user;
-      await audit.record(
-        prisma,
-        { userId: user.id, email: user.email, name: user.name, roleKeys: [], permissions: new Set(), source: 'web' },
-        {
-          action: `${AUDIT_PREFIX[reveal.kind as CredentialKind] ?? reveal.kind}.revealed`,
-          target: { id: user.id, email: user.email, name: user.name },
-          clientAddress,
-        },
-      );
+      await audit.record(prisma, linkHolder(user), {
+        action: `${AUDIT_PREFIX[reveal.kind as CredentialKind] ?? reveal.kind}.revealed`,
+        target: { id: user.id, email: user.email, name: user.name },
+        clientAddress,
+      });
       return { email: user.email, name: reveal.name, secret };
     },
   };

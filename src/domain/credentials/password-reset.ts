@@ -5,24 +5,21 @@
  * never ends a live link, since anyone may ask for anyone's address: each adds one, up to a few.
  */
 import type { PrismaClient } from '../../store/generated/client';
-import type { AuditService } from '../audit/audit-service';
-import type { Clock } from '../clock';
-import type { Delivery, DeliveryOutcome } from '../delivery/delivery';
+import type { ChangeService } from '../changes/change-service';
+import { linkHolder } from '../changes/sign-in-changes';
+import type { DeliveryOutcome } from '../delivery/delivery';
 import { normaliseEmail } from '../email';
-import { addPasswordLink, passwordLinkUrl } from './password-links';
 
 export type PasswordReset = ReturnType<typeof createPasswordReset>;
 
 export function createPasswordReset(deps: {
   prisma: PrismaClient;
   accountId: string;
-  clock: Clock;
-  audit: AuditService;
-  delivery: Delivery;
-  publicUrl: string;
+  /** The request is a change (`password-reset`, src/domain/changes/sign-in-changes.ts). */
+  changes: Pick<ChangeService, 'submit'>;
   ttlHours: number;
 }) {
-  const { prisma, accountId, clock, audit } = deps;
+  const { prisma, accountId } = deps;
   return {
     /** How long a link lasts, for the page to say. */
     ttlHours: deps.ttlHours,
@@ -34,31 +31,12 @@ export function createPasswordReset(deps: {
      */
     async request(email: string, clientAddress: string): Promise<DeliveryOutcome | null> {
       const address = normaliseEmail(email);
-      const link = await prisma.$transaction(async (tx) => {
-        const user = await tx.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
-        if (user?.status !== 'active' || user.signInMethod !== 'password') return null;
-        const stored = await addPasswordLink(tx, { accountId, userId: user.id, now: clock.now(), ttlHours: deps.ttlHours });
-        if (!stored) return null;
-        await audit.record(
-          tx,
-          { userId: user.id, email: user.email, name: user.name, roleKeys: [], permissions: new Set(), source: 'web' },
-          {
-            action: 'password-link.requested',
-            target: { id: user.id, email: user.email, name: user.name },
-            after: { expiresAt: stored.expiresAt.toISOString() },
-            clientAddress,
-          },
-        );
-        return { ...stored, user };
-      });
-      if (!link) return null;
-      return deps.delivery.send({
-        kind: 'password-reset',
-        email: link.user.email,
-        name: link.user.name,
-        link: passwordLinkUrl(deps.publicUrl, link.token),
-        expiresAt: link.expiresAt,
-      });
+      // Read first, outside the account lock: most addresses asked for get nothing, and need no change.
+      const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
+      if (user?.status !== 'active' || user.signInMethod !== 'password') return null;
+      // Whoever asks acts as the address's holder: the link goes only to that address.
+      const done = await deps.changes.submit(linkHolder(user), { kind: 'password-reset', email: address, clientAddress });
+      return done.status === 'done' ? done.result : null;
     },
   };
 }

@@ -1,15 +1,18 @@
 /**
  * What invitees, users and the managed product do without Slack: accept an invite, set a
- * password from a link, sign in, and have an API key or passcode verified.
+ * password from a link, sign in, and have an API key or passcode verified. Accepting an invite and
+ * setting a password are changes (src/domain/changes/sign-in-changes.ts): this service reads the link
+ * to know who acts, checks and hashes what they typed, and submits.
  */
 
-import { dictionary } from '@zxcvbn-ts/language-common';
-import { fail, RosterError } from '../../errors';
+import { fail } from '../../errors';
 import type { PrismaClient } from '../../store/generated/client';
 import { type Actor, requirePermission, systemActor } from '../access/actor';
 import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditService } from '../audit/audit-service';
 import type { ChangeService } from '../changes/change-service';
+import type { ChangeOf } from '../changes/directory-change';
+import { findInvite, findPasswordLink, inviteeName, linkHolder } from '../changes/sign-in-changes';
 import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
 import { ALL_PERMISSIONS } from '../roles/catalog';
@@ -17,18 +20,8 @@ import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
 import { hashPassword, hashToken, randomToken, sameSecret, verifyPassword } from '../secrets';
 import type { HolderMessenger } from './credential-service';
+import { chosenPasswordHash } from './password-policy';
 import type { LockoutView, NewLockout, SignInThrottle } from './sign-in-throttle';
-
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 200;
-
-/** The ~49 000 most common passwords, shipped inside @zxcvbn-ts/language-common (nothing downloaded). */
-const COMMON_PASSWORDS = new Set(dictionary.passwords.map((p) => p.toLowerCase()));
-
-/** Whether a password is in the common-password list (case does not make it less common). */
-export function isCommonPassword(password: string): boolean {
-  return COMMON_PASSWORDS.has(password.normalize('NFKC').toLowerCase());
-}
 
 /** The outcome of a sign-in attempt; `locked` carries the seconds to wait. */
 export type SignInResult = { ok: true; holder: VerifiedHolder } | { ok: false; locked?: number };
@@ -72,8 +65,8 @@ export function createSignInService(deps: {
   accountId: string;
   clock: Clock;
   audit: AuditService;
-  /** Accepting an invite and setting a password are the user's own changes to their record. */
-  changes: Pick<ChangeService, 'ownChange'>;
+  /** Accepting an invite and setting a password are changes the link's holder submits. */
+  changes: Pick<ChangeService, 'submit'>;
   throttle: SignInThrottle;
   messenger: HolderMessenger;
   multipleRoles: MultipleRoles;
@@ -81,20 +74,6 @@ export function createSignInService(deps: {
   onNoticeError: (error: unknown) => void;
 }) {
   const { prisma, accountId, clock, audit, throttle } = deps;
-  function self(user: { id: string; email: string; name: string | null }): Actor {
-    return { userId: user.id, email: user.email, name: user.name, roleKeys: [], permissions: new Set(), source: 'web' };
-  }
-
-  function checkPassword(password: string): void {
-    if (password.length < PASSWORD_MIN)
-      throw fail.badInput(`Choose a password of at least ${PASSWORD_MIN} characters.`, { field: 'password' });
-    if (password.length > PASSWORD_MAX)
-      throw fail.badInput(`A password can have at most ${PASSWORD_MAX} characters.`, { field: 'password' });
-    if (isCommonPassword(password))
-      throw fail.badInput('This password is on a list of common passwords that attackers try first. Choose another.', {
-        field: 'password',
-      });
-  }
 
   /** Audits a lockout and tells the holder by DM, once per lockout; never delays or fails the answer. */
   function reportLockout(lockout: NewLockout, kind: 'login' | 'passcode') {
@@ -143,41 +122,6 @@ export function createSignInService(deps: {
       }
     }
     return result ? { ok: true, holder: result } : { ok: false };
-  }
-
-  /** The pending invite behind a link, or a refusal that says what happened. */
-  async function findInvite(token: string) {
-    const tokenHash = hashToken(token);
-    const invite = await prisma.invite.findUnique({ where: { tokenHash }, include: { user: true } });
-    if (!invite || invite.accountId !== accountId || !sameSecret(invite.tokenHash, tokenHash)) {
-      throw fail.notFound('This invite link is not valid. Check that you copied all of it, or ask an admin for a new one.');
-    }
-    const reasons: Record<string, string> = {
-      accepted: 'This invite has already been used. Sign in instead, or ask an admin if that was not you.',
-      superseded: 'This invite link was replaced by a newer one. Use the latest link you received, or ask an admin.',
-      revoked: 'This invite was withdrawn. Ask an admin if you still need access.',
-      expired: 'This invite link has expired. Ask an admin to send you a new one.',
-    };
-    const reason = reasons[invite.status];
-    if (reason) throw new RosterError('invalid_state', reason);
-    if (invite.expiresAt <= clock.now()) throw new RosterError('invalid_state', reasons.expired as string);
-    return invite;
-  }
-
-  async function findPasswordLink(token: string) {
-    const tokenHash = hashToken(token);
-    const link = await prisma.passwordLink.findUnique({ where: { tokenHash }, include: { user: true } });
-    if (!link || link.accountId !== accountId || !sameSecret(link.tokenHash, tokenHash)) {
-      throw fail.notFound('This password link is not valid. Ask an admin for a new one.');
-    }
-    if (link.usedAt)
-      throw new RosterError('invalid_state', 'This password link has already been used. Ask an admin for a new one.');
-    if (link.expiresAt <= clock.now())
-      throw new RosterError('invalid_state', 'This password link has expired. Ask an admin for a new one.');
-    if (link.user.status !== 'active') throw new RosterError('invalid_state', 'Your access is not active. Ask an admin.');
-    if (link.user.signInMethod === 'google')
-      throw new RosterError('invalid_state', 'You sign in with Google, so there is no password to set.');
-    return link;
   }
 
   async function accountName(): Promise<string> {
@@ -233,7 +177,7 @@ export function createSignInService(deps: {
 
     /** What a valid invite link offers: to whom, into which account, from whom, with which roles, until when. */
     async inspectInvite(token: string): Promise<InviteDetails> {
-      const invite = await findInvite(token);
+      const invite = await findInvite(prisma, accountId, hashToken(token), clock.now());
       const [account, inviter, roles] = await Promise.all([
         accountName(),
         invite.invitedById
@@ -261,70 +205,30 @@ export function createSignInService(deps: {
       input: { name: string; password?: string; google: boolean },
       clientAddress?: string,
     ): Promise<{ email: string }> {
-      const invite = await findInvite(token);
-      const name = input.name.trim();
-      if (name.length === 0 || name.length > 100)
-        throw fail.badInput('Give your name (up to 100 characters).', { field: 'name' });
-      if (!input.google) checkPassword(input.password ?? '');
-      const passwordHash = input.google ? null : await hashPassword(input.password as string);
-      const now = clock.now();
-      const actor = self({ ...invite.user, name });
-      await deps.changes.ownChange(actor, async (tx) => {
-        const claimed = await tx.invite.updateMany({
-          where: { id: invite.id, status: 'pending', expiresAt: { gt: now } },
-          data: { status: 'accepted', acceptedAt: now },
-        });
-        if (claimed.count === 0) throw new RosterError('invalid_state', 'This invite has already been used. Sign in instead.');
-        const activated = await tx.user.updateMany({
-          where: { id: invite.userId, status: 'invited' },
-          data: {
-            status: 'active',
-            name,
-            signInMethod: input.google ? 'google' : 'password',
-            passwordHash,
-            acceptedAt: now,
-            lastLoginAt: now,
-          },
-        });
-        if (activated.count === 0) throw new RosterError('invalid_state', 'This invite is no longer valid. Ask an admin.');
-        const accepted = {
-          action: 'invite.accepted',
-          target: { id: invite.userId, email: invite.user.email, name },
-          before: { status: 'invited' },
-          after: { status: 'active', signIn: input.google ? 'google' : 'password' },
-          clientAddress,
-        };
-        return { touched: [invite.userId], audit: [accepted] };
-      });
+      const tokenHash = hashToken(token);
+      // Read first: a link that cannot be used is refused before what was typed, and it names who acts.
+      const invite = await findInvite(prisma, accountId, tokenHash, clock.now());
+      const name = inviteeName(input.name);
+      const signIn: ChangeOf<'accept-invite'>['signIn'] = input.google
+        ? { method: 'google' }
+        : { method: 'password', passwordHash: await chosenPasswordHash(input.password ?? '') };
+      const holder = linkHolder({ ...invite.user, name });
+      await deps.changes.submit(holder, { kind: 'accept-invite', invite: tokenHash, name, signIn, clientAddress });
       return { email: invite.user.email };
     },
 
     /** Who a valid password link is for, and in which account. */
     async inspectPasswordLink(token: string): Promise<{ email: string; accountName: string }> {
-      const link = await findPasswordLink(token);
+      const link = await findPasswordLink(prisma, accountId, hashToken(token), clock.now());
       return { email: link.user.email, accountName: await accountName() };
     },
 
     /** Sets a new password from a single-use link; the user's other unused links stop working. */
     async setPassword(token: string, password: string, clientAddress?: string): Promise<{ email: string }> {
-      const link = await findPasswordLink(token);
-      checkPassword(password);
-      const passwordHash = await hashPassword(password);
-      const now = clock.now();
-      await deps.changes.ownChange(self(link.user), async (tx) => {
-        const used = await tx.passwordLink.updateMany({ where: { id: link.id, usedAt: null }, data: { usedAt: now } });
-        if (used.count === 0)
-          throw new RosterError('invalid_state', 'This password link has already been used. Ask an admin for a new one.');
-        await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
-        // Forgot-password requests leave several links live; none may set the password a second time.
-        await tx.passwordLink.deleteMany({ where: { userId: link.userId, usedAt: null } });
-        const set = {
-          action: 'password.set',
-          target: { id: link.userId, email: link.user.email, name: link.user.name },
-          clientAddress,
-        };
-        return { touched: [link.userId], audit: [set] };
-      });
+      const tokenHash = hashToken(token);
+      const link = await findPasswordLink(prisma, accountId, tokenHash, clock.now());
+      const passwordHash = await chosenPasswordHash(password);
+      await deps.changes.submit(linkHolder(link.user), { kind: 'set-password', link: tokenHash, passwordHash, clientAddress });
       return { email: link.user.email };
     },
 
