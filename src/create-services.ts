@@ -11,7 +11,7 @@ import { createOwnershipService } from './domain/account/ownership-service';
 import { createSettingsService } from './domain/account/settings-service';
 import { createApprovalService } from './domain/approvals/approval-service';
 import { createAuditService } from './domain/audit/audit-service';
-import { requiredApproval } from './domain/changes/approval-policy';
+import { passcodeWaits } from './domain/changes/approval-policy';
 import { createChangeService } from './domain/changes/change-service';
 import type { Clock } from './domain/clock';
 import { createCredentialHandoff } from './domain/credentials/credential-handoff';
@@ -112,9 +112,7 @@ export function createServices(
   return {
     logger: deps.logger,
     /** Whether a passcode of `days` waits for an approver, as the modal says beforehand. */
-    passcodeNeedsApproval: (days: number) =>
-      config.approvalsChannel !== undefined &&
-      requiredApproval(policy.approvals, { kind: 'grant-passcode', grantsAdmin: false, users: 1, tenureDays: days }) !== null,
+    passcodeNeedsApproval: (days: number) => passcodeWaits(policy.approvals, config.approvalsChannel !== undefined, days),
     audit,
     directory,
     access,

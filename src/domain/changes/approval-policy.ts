@@ -2,6 +2,7 @@
  * The one approval policy: from the catalog's policy and what a change does, which approval it
  * needs (and how many approvers), or none.
  */
+import { fail } from '../../errors';
 import type { ApprovalAction, Policy } from '../roles/catalog';
 import type { ChangeKind } from './directory-change';
 
@@ -83,4 +84,62 @@ export function requiredApproval(policy: Policy['approvals'], facts: ChangeFacts
     if (!best || approvals > best.approvals) best = { action, approvals };
   }
   return best;
+}
+
+/** Nobody gives themselves admin power, with or without an approver: checked on every run of a change, approved ones included. */
+export function refuseSelfGrant(userId: string | null, gains: readonly { userId: string; added: readonly string[] }[]): void {
+  const self = gains.find((gain) => gain.userId === userId);
+  if (self) {
+    throw fail.forbidden(
+      `You cannot give yourself ${self.added.map((p) => `\`${p}\``).join(', ')}; another admin must grant it.`,
+    );
+  }
+}
+
+/** Who is asking, as far as the approval policy cares: their source, and whether approvals are on. */
+export interface Asker {
+  userId: string | null;
+  source: string;
+  /** Approvals are off without an approvals channel. */
+  approvalsEnabled: boolean;
+}
+
+/**
+ * The one decision on a change that was applied in a dry run: the approval it waits for, none, or a
+ * refusal (thrown): the identity provider never waits (a SCIM
+ * client cannot wait for a person; the scheduler's digest tells the notices channel what it changed)
+ * but never grants admin power either (that is granted in Slack, where the policy applies); and with
+ * approvals off, an approval that cannot be skipped refuses the change.
+ */
+export function decideApproval(
+  policy: Policy['approvals'],
+  asker: Asker,
+  facts: ChangeFacts,
+  gains: readonly { userId: string; email: string; added: readonly string[] }[],
+): RequiredApproval | null {
+  if (asker.source === 'scim') {
+    if (gains.length > 0) {
+      throw fail.forbidden(
+        `Admin powers cannot be granted over SCIM (${gains.map((g) => g.email).join(', ')}): an Admin grants them in Slack.`,
+        { field: 'roles' },
+      );
+    }
+    return null;
+  }
+  const approval = requiredApproval(policy, { ...facts, grantsAdmin: gains.length > 0, fromConsole: asker.source === 'console' });
+  if (asker.approvalsEnabled || !approval) return approval;
+  if (isMandatory(approval)) {
+    throw fail.forbidden(
+      'That needs a second Admin’s approval, and approvals are off (APPROVALS_CHANNEL is unset). On the server, run `npm run recover-owner -- --email <address>` instead.',
+    );
+  }
+  return null;
+}
+
+/** Whether a passcode of `days` will wait for an approver, as the passcode modal says beforehand. */
+export function passcodeWaits(policy: Policy['approvals'], approvalsEnabled: boolean, days: number): boolean {
+  return (
+    approvalsEnabled &&
+    requiredApproval(policy, { kind: 'grant-passcode', grantsAdmin: false, users: 1, tenureDays: days }) !== null
+  );
 }

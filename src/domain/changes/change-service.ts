@@ -12,7 +12,7 @@ import type { ApprovalRequestView, ApprovalService, Approver } from '../approval
 import type { AuditService } from '../audit/audit-service';
 import type { Policy } from '../roles/catalog';
 import { assertDirectoryRules, assertSeatsWithinLimit, seatsInUse } from '../users/directory-rules';
-import { isMandatory, neverWaits, type RequiredApproval, requiredApproval, targetsMayNotDecide } from './approval-policy';
+import { decideApproval, neverWaits, type RequiredApproval, refuseSelfGrant, targetsMayNotDecide } from './approval-policy';
 import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
 import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
 import { type ChangeKind, type ChangeOf, type DirectoryChange, directoryChangeSchema } from './directory-change';
@@ -71,12 +71,7 @@ export function createChangeService(
     await lockAccount(tx, accountId);
     const seatsBefore = await seatsInUse(tx, accountId);
     const applied = await handler.apply({ ...deps, tx, actor }, change as ChangeOf<ChangeKind>);
-    const self = applied.gains.find((gain) => gain.userId === actor.userId);
-    if (self) {
-      throw fail.forbidden(
-        `You cannot give yourself ${self.added.map((p) => `\`${p}\``).join(', ')}; another admin must grant it.`,
-      );
-    }
+    refuseSelfGrant(actor.userId, applied.gains);
     if (applied.touched.length > 0) {
       await tx.user.updateMany({ where: { id: { in: applied.touched } }, data: { version: { increment: 1 } } });
     }
@@ -92,34 +87,10 @@ export function createChangeService(
     }
   }
 
-  /** The approval the change needs; with approvals off none, except one that cannot be skipped: that is refused. */
+  /** The approval the change needs, or none; the policy's refusals are thrown (`decideApproval`). */
   function approvalFor(actor: Actor, change: DirectoryChange, applied: Applied<unknown>): RequiredApproval | null {
-    // The identity provider's changes never wait for approval: it is the source of truth for who works
-    // here, and a SCIM client cannot wait for a person. They still pass every rule and are audited
-    // (source `scim`); the scheduler's digest tells the notices channel what it changed.
-    if (actor.source === 'scim') {
-      // …except admin powers: those are granted in Slack, where the approval policy applies.
-      if (applied.gains.length > 0) {
-        throw fail.forbidden(
-          `Admin powers cannot be granted over SCIM (${applied.gains.map((g) => g.email).join(', ')}): an Admin grants them in Slack.`,
-          { field: 'roles' },
-        );
-      }
-      return null;
-    }
-    const approval = requiredApproval(deps.policy, {
-      kind: change.kind,
-      grantsAdmin: applied.gains.length > 0,
-      fromConsole: actor.source === 'console',
-      ...applied.facts,
-    });
-    if (deps.approvalsEnabled || !approval) return approval;
-    if (isMandatory(approval)) {
-      throw fail.forbidden(
-        'That needs a second Admin’s approval, and approvals are off (APPROVALS_CHANNEL is unset). On the server, run `npm run recover-owner -- --email <address>` instead.',
-      );
-    }
-    return null;
+    const asker = { userId: actor.userId, source: actor.source, approvalsEnabled: deps.approvalsEnabled };
+    return decideApproval(deps.policy, asker, { kind: change.kind, grantsAdmin: false, ...applied.facts }, applied.gains);
   }
 
   /** Runs `work` in a transaction that commits, or rolls back keeping the would-be result. */
