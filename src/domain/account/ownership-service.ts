@@ -5,7 +5,9 @@
 import type { PrismaClient } from '../../store/generated/client';
 import type { SlackProfiles } from '../access/access-service';
 import { type Actor, requirePermission } from '../access/actor';
+import type { ChangeOf } from '../changes/directory-change';
 import type { Clock } from '../clock';
+import type { UserRef } from '../directory/directory-service';
 
 export type OwnershipService = ReturnType<typeof createOwnershipService>;
 
@@ -20,10 +22,23 @@ export function createOwnershipService(deps: { prisma: PrismaClient; accountId: 
     return account.owner;
   }
 
+  async function owns(actor: Actor): Promise<boolean> {
+    return !!actor.userId && (await owner())?.id === actor.userId;
+  }
+
   return {
     /** Whether `actor` owns the account. */
-    async owns(actor: Actor): Promise<boolean> {
-      return !!actor.userId && (await owner())?.id === actor.userId;
+    owns,
+
+    /**
+     * What `/users owner <who>` means for `actor`: the owner hands ownership on (`owner`); anyone else
+     * asks to recover it from an owner who is gone (`recover-owner`, which a second Admin approves),
+     * after Slack was asked whether the owner is still there.
+     */
+    async changeFor(actor: Actor, who: UserRef): Promise<ChangeOf<'owner'> | ChangeOf<'recover-owner'>> {
+      if (await owns(actor)) return { kind: 'owner', user: who };
+      await this.refreshOwnerPresence(actor);
+      return { kind: 'recover-owner', user: who };
     },
 
     /**

@@ -1,5 +1,6 @@
 /** Subcommands that change one user: edit, roles, perms, groups, props, disable, enable, revoke, owner. */
 import type { EditResult } from '../../domain/changes/user-changes';
+import { submitChange } from '../submit-change';
 import { changedCard, revokedCard } from '../views/change-replies';
 import { reissuedLinkText } from '../views/invite-result-message';
 import { openBulkRolesModal, openEditModal, openRolesModal } from '../views/user-modals';
@@ -66,17 +67,12 @@ export const revoke: Handler<'revoke'> = changeCommand((command) => ({ kind: 're
 
 const ownsNow = changedCard((card) => `${card.email} now owns the account.`);
 
-const transferOwnership: Handler<'owner'> = changeCommand((command) => ({ kind: 'owner', user: command.who }), ownsNow);
-
-const recoverOwnership: Handler<'owner'> = changeCommand(
-  (command) => ({ kind: 'recover-owner', user: command.who }),
-  (recovery) => ownsNow(recovery.card),
-);
-
-/** The owner hands ownership on; anyone else asks to recover it from an owner who is gone (a second Admin approves). */
-export const owner: Handler<'owner'> = async (command, context) => {
-  const { services, actor } = context;
-  if (await services.ownership.owns(actor)) return transferOwnership(command, context);
-  await services.ownership.refreshOwnerPresence(actor);
-  await recoverOwnership(command, context);
+/** The owner hands ownership on; anyone else asks to recover it (the domain decides which: `ownership.changeFor`). */
+export const owner: Handler<'owner'> = async (command, { services, actor, respond }) => {
+  const change = await services.ownership.changeFor(actor, command.who);
+  await respond(
+    change.kind === 'owner'
+      ? await submitChange(services, actor, change, ownsNow)
+      : await submitChange(services, actor, change, (recovery) => ownsNow(recovery.card)),
+  );
 };
