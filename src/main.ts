@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AccountRegistry } from './account-registry';
 import { type Config, loadConfig } from './config';
@@ -38,6 +39,11 @@ export interface Roster {
   database: Database;
   /** Single-workspace mode: the one account's ID. */
   accountId: string;
+  /**
+   * Roster's HTTP handler: the web pages, API and SCIM and, in HTTP mode, Slack's endpoints (behind
+   * Bolt's signature check), for serving Roster from a server of one's own rather than `start()`'s.
+   */
+  http: Express;
   /** Every account's services, by account ID (an account is served while installed). */
   accounts: AccountRegistry<ServedAccount>;
   /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
@@ -103,6 +109,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     database,
     accountId: tenancy.defaultAccountId ?? '',
     accounts,
+    http: web,
     async start() {
       scheduler.start();
       if (!config.slack.appToken) {

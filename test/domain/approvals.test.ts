@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/access/actor';
-import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
+import { type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 async function setup(h: DomainHarness, approvalsFor: Record<string, { approvals: number }>) {
@@ -37,12 +37,11 @@ async function setup(h: DomainHarness, approvalsFor: Record<string, { approvals:
 
 describe.each(testTargets())('approval decisions (%s store)', (target) => {
   let h: DomainHarness;
-  afterEach(async () => {
-    await h?.close();
-  });
+  const store = domainStore(target);
+  afterAll(() => store.close());
 
   it('two approvers clicking at the same moment run the change exactly once', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const { approvals, admin, prisma, askRevoke } = await setup(h, { revoke: { approvals: 1 } });
     const [a, b] = [await admin('a@example.com'), await admin('b@example.com')];
     const { request } = await askRevoke('target@example.com');
@@ -60,7 +59,7 @@ describe.each(testTargets())('approval decisions (%s store)', (target) => {
   });
 
   it('a two-approver action needs two distinct people', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const { approvals, admin, prisma, askRevoke } = await setup(h, { revoke: { approvals: 2 } });
     const [a, b] = [await admin('a@example.com'), await admin('b@example.com')];
     const { request } = await askRevoke('target@example.com');
@@ -74,7 +73,7 @@ describe.each(testTargets())('approval decisions (%s store)', (target) => {
   });
 
   it('two approvals racing on a two-approver request settle it once', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const { approvals, admin, prisma, askRevoke } = await setup(h, { revoke: { approvals: 2 } });
     const [a, b] = [await admin('a@example.com'), await admin('b@example.com')];
     for (let round = 0; round < 8; round++) {
@@ -98,7 +97,7 @@ describe.each(testTargets())('approval decisions (%s store)', (target) => {
   });
 
   it('refuses a request nobody else could approve', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const { admin, askRevoke, prisma } = await setup(h, { revoke: { approvals: 1 } });
     await expect(askRevoke('target@example.com')).rejects.toThrow('nobody else may approve');
     await admin('a@example.com');

@@ -2,11 +2,11 @@
  * The change layer on a real store, both stores: an approved change and its execution commit
  * together (issue 14, item 7), and ownership transfer re-checks its target under the lock (item 9).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/access/actor';
 import { createApprovalService } from '../../src/domain/approvals/approval-service';
 import { createAuditService } from '../../src/domain/audit/audit-service';
-import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
+import { type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 async function user(h: DomainHarness, email: string, role: string): Promise<string> {
@@ -23,12 +23,11 @@ async function user(h: DomainHarness, email: string, role: string): Promise<stri
 
 describe.each(testTargets())('the change layer (%s store)', (target) => {
   let h: DomainHarness;
-  afterEach(async () => {
-    await h?.close();
-  });
+  const store = domainStore(target);
+  afterAll(() => store.close());
 
   it('a crash while an approved change runs loses neither: the request stays pending and can be approved again', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const services = h.services({ approvals: { revoke: { approvals: 1 } } });
     const approver = await services.access.actorForUserId(await user(h, 'a@example.com', 'admin'), 'approval');
     await user(h, 'target@example.com', 'viewer');
@@ -60,7 +59,7 @@ describe.each(testTargets())('the change layer (%s store)', (target) => {
   });
 
   it('an approved change the directory now refuses fails with the reason and changes nothing', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const services = h.services({ approvals: { 'grant-admin': { approvals: 1 } } });
     const approverId = await user(h, 'a@example.com', 'admin');
     const requesterId = await user(h, 'r@example.com', 'admin');
@@ -94,7 +93,7 @@ describe.each(testTargets())('the change layer (%s store)', (target) => {
   });
 
   it('ownership moves only to someone who is an active Admin when it commits, however the two race', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const services = h.services();
     const other: Actor = await services.access.actorForUserId(await user(h, 'other@example.com', 'admin'), 'command');
     for (let round = 0; round < 6; round++) {

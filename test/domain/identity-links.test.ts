@@ -4,11 +4,11 @@
  * identity provider cannot re-address the owner or an Admin, nor bring back a revoked Admin; and
  * re-addressing an Admin invitee in Slack needs the approval granting Admin needs.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SlackProfiles } from '../../src/domain/access/access-service';
 import { scimActor } from '../../src/domain/access/actor';
 import type { SlackProfile } from '../../src/domain/access/workspace-member';
-import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
+import { type DomainHarness, domainStore } from '../support/domain-harness';
 import { directoryState } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
@@ -51,12 +51,11 @@ const scimUpdate = (id: string, attributes: { email: string; active?: boolean })
 
 describe.each(testTargets())('identity links (%s store)', (target) => {
   let h: DomainHarness;
-  afterEach(async () => {
-    await h?.close();
-  });
+  const store = domainStore(target);
+  afterAll(() => store.close());
 
   async function start() {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await h.db.prisma.account.update({ where: { id: h.accountId }, data: { slackTeamId: TEAM } });
     await h.db.prisma.user.update({ where: { id: h.owner.userId as string }, data: { slackUserId: 'UOWNER' } });
   }

@@ -1,16 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isRosterError } from '../../src/errors';
-import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
+import { type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 describe.each(testTargets())('invites under concurrency (%s store)', (target) => {
   let h: DomainHarness;
-  afterEach(async () => {
-    await h?.close();
-  });
+  const store = domainStore(target);
+  afterAll(() => store.close());
 
   it('20 concurrent invites of one address make one user; the others are told it is already invited', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const { changes } = h.services();
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, () => changes.submit(h.owner, { kind: 'invite', emails: ['same@example.com'], role: 'viewer' })),
@@ -29,7 +28,7 @@ describe.each(testTargets())('invites under concurrency (%s store)', (target) =>
   });
 
   it('concurrent invites racing the seat limit never exceed it', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const { changes, directory } = h.services({ seatLimit: 10 });
     // 1 seat is the owner's; 12 invites of 2 addresses each race for the 9 left.
     const results = await Promise.allSettled(

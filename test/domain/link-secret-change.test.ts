@@ -1,23 +1,22 @@
 /** Sending an invite's link again after the link secret changed (ROSTER_SECRET or the Slack secret it comes from). */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/secrets';
-import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
+import { type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 const tokenOf = (link: string) => link.split('/invite/')[1] as string;
 
 describe.each(testTargets())('invite links after the link secret changed (%s store)', (target) => {
   let h: DomainHarness;
-  afterEach(async () => {
-    await h?.close();
-  });
+  const store = domainStore(target);
+  afterAll(() => store.close());
 
   const pendingInvite = () =>
     h.db.prisma.invite.findFirstOrThrow({ where: { status: 'pending', user: { email: 'kim@example.com' } } });
   const lastLink = () => h.sent.at(-1)?.link as string;
 
   it('resends the same link while the secret is unchanged, and then a fresh link for the same invite that opens', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await h.services().changes.submit(h.owner, { kind: 'invite', emails: ['kim@example.com'] });
     const first = await pendingInvite();
     const firstLink = lastLink();
@@ -44,7 +43,7 @@ describe.each(testTargets())('invite links after the link secret changed (%s sto
   });
 
   it('two resends at once after the change send one new link', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await h.services().changes.submit(h.owner, { kind: 'invite', emails: ['kim@example.com'] });
     const rotated = h.services({ linkSecret: 'y'.repeat(32) });
     await Promise.all([

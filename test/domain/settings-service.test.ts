@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SettingsResult } from '../../src/domain/account/settings-service';
 import type { Submission } from '../../src/domain/changes/change-service';
 import { loadCatalog } from '../../src/domain/roles/catalog';
 import { isRosterError, type RosterError } from '../../src/errors';
-import { type DomainHarness, startDomainHarness } from '../support/domain-harness';
+import { type DomainHarness, domainStore } from '../support/domain-harness';
 import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
@@ -26,9 +26,8 @@ async function saved(submission: Promise<Submission<SettingsResult>>): Promise<S
 
 describe.each(testTargets())('account settings (%s store)', (target) => {
   let h: DomainHarness;
-  afterEach(async () => {
-    await h?.close();
-  });
+  const store = domainStore(target);
+  afterAll(() => store.close());
 
   const account = () => h.db.prisma.account.findUniqueOrThrow({ where: { id: h.accountId } });
   const roleKeys = async () => (await h.db.prisma.role.findMany({ orderBy: { key: 'asc' } })).map((r) => r.key);
@@ -39,7 +38,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
   const roster = () => ({ prisma: h.db.prisma, accountId: h.accountId });
 
   it('the owner saves: the row changes, the version goes up, only changed fields are audited, onChange is told', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const changed: string[] = [];
     const settings = h.settings({ changed });
     const before = await settings.get(h.owner);
@@ -90,7 +89,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
   });
 
   it('refuses anyone but the owner, naming the owner; other admins may still read', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await seedUser(roster(), { email: 'ada@example.com', roles: ['admin'] });
     await seedUser(roster(), { email: 'vic@example.com', roles: ['viewer'] });
     const settings = h.settings();
@@ -107,7 +106,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
   });
 
   it('refuses a seat limit below the seats in use, naming the count', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     for (const email of ['a@example.com', 'b@example.com']) await seedUser(roster(), { email });
     await seedUser(roster(), { email: 'gone@example.com', status: 'revoked' });
     await seedUser(roster(), { email: 'pending@example.com', status: 'invited' });
@@ -123,7 +122,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
   });
 
   it('changes the catalog preset, refusing one that lacks a role someone holds', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await seedUser(roster(), { email: 'ed@example.com', roles: ['editor'] });
     await seedUser(roster(), { email: 'vi@example.com', roles: ['viewer'] });
     await seedUser(roster(), { email: 'vo@example.com', roles: ['viewer'] });
@@ -155,7 +154,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
   });
 
   it('refuses a change made from an out-of-date form', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const settings = h.settings();
     await settings.update(h.owner, { version: 1, seatLimit: 30 });
     const refused = await refusal(settings.update(h.owner, { version: 1, seatLimit: 35 }));
@@ -164,7 +163,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
   });
 
   it('two saves from forms opened at the same version: exactly one wins', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const changed: string[] = [];
     const settings = h.settings({ changed });
     const results = await Promise.allSettled([
@@ -185,7 +184,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
   });
 
   it('a catalog that gives people admin power waits for the grant-admin approval; applied, it bumps the versions of those it changes', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const standard = loadCatalog().catalog;
     // The deployment's own catalog lets Viewers manage users: switching to it grants admin power.
     const escalated = {

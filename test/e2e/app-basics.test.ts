@@ -1,10 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { buildRoster } from '../../src/main';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { freshDatabaseUrl, migratedDataDir } from '../support/test-database';
 
 describe('the app: health, Slack wiring, workspace, bootstrap', () => {
   let h: Harness;
@@ -66,7 +64,7 @@ describe('the app: health, Slack wiring, workspace, bootstrap', () => {
   });
 
   it('keeps the directory across restarts on disk and does not create a second owner', async () => {
-    const env = onDisk(h.dataDir);
+    const env = onDisk(await migratedDataDir('roster-restart-'));
     const first = await buildRoster(loadConfig(env));
     await first.stop();
     const second = await buildRoster(loadConfig({ ...env, OWNER_EMAIL: 'someone-else@example.com' }));
@@ -76,7 +74,7 @@ describe('the app: health, Slack wiring, workspace, bootstrap', () => {
   });
 
   it("keeps the catalog the owner chose in Settings across a restart, rather than the deployment's", async () => {
-    const env = onDisk(await mkdtemp(path.join(tmpdir(), 'roster-catalog-')));
+    const env = onDisk(await migratedDataDir('roster-catalog-'));
     const first = await buildRoster(loadConfig(env));
     const account = await first.prisma.account.findFirstOrThrow();
     const ownerActor = await first.services.access.actorForUserId(account.ownerId as string, 'modal');
@@ -94,7 +92,8 @@ describe('the app: health, Slack wiring, workspace, bootstrap', () => {
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
       SLACK_API_URL: h.fake.url,
-      DATABASE_URL: 'memory://',
+      // A migrated store with no account in it.
+      DATABASE_URL: (await freshDatabaseUrl('embedded')).url,
       LOG_LEVEL: 'silent',
     });
     await expect(buildRoster(config)).rejects.toThrow(

@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/store/database';
-import { type Child, startChild } from '../support/child-process';
+import { type Child, startNpmScript } from '../support/child-process';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { createSlackClient, type SlackClient } from '../support/slack-client';
+import { migratedDataDir } from '../support/test-database';
 
 const SIGNING_SECRET = 'process-signing-secret-0123456789';
 
 /** `npm start` as a separate process on an embedded store in `dataDir`. */
 async function startRoster(fake: FakeSlack, dataDir: string): Promise<{ child: Child; slack: SlackClient }> {
-  const child = startChild('src/main.ts', [], rosterEnv(fake, dataDir));
+  const child = startNpmScript('start', [], rosterEnv(fake, dataDir));
   const out = await child.waitForOutput('Roster is running');
   const line = out.split('\n').find((l) => l.includes('Roster is running')) as string;
   const { port } = JSON.parse(line) as { port: number };
@@ -67,10 +68,11 @@ describe('Roster as a process on the embedded store', () => {
   it('a second npm start on a DATA_DIR in use stops at once with one line; kill -9 mid-burst keeps every answered invite', {
     timeout: 180_000,
   }, async () => {
+    // An empty DATA_DIR: the store is created and migrated from nothing, as on a first start.
     const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-crash-'));
     const { child, slack } = await startRoster(fake, dataDir);
 
-    const second = startChild('src/main.ts', [], rosterEnv(fake, dataDir));
+    const second = startNpmScript('start', [], rosterEnv(fake, dataDir));
     expect(await second.exited).toBe(1);
     const lines = second.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -79,18 +81,28 @@ describe('Roster as a process on the embedded store', () => {
 
     const answered: string[] = [];
     let killed = false;
+    /** When the killed process was gone: an answer it had posted arrives within moments; after that none can. */
+    let goneAt = 0;
     const lanes = [0, 1, 2, 3].map(async (lane) => {
       for (let i = 0; !killed; i++) {
         const email = `crash-${lane}-${i}@example.com`;
-        const answer = await slack.commandAndWait('UOWNER', `invite ${email}`, 15_000).catch(() => undefined);
-        if (!answer) return;
-        if (String(answer.text).includes(`Invited ${email}`)) answered.push(email);
+        const sent = await slack.command('UOWNER', `invite ${email}`).catch(() => undefined);
+        if (sent?.status !== 200) return;
+        const answer = await fake
+          .waitFor(
+            () => fake.responses.find((r) => r.id === sent.responseId) ?? (goneAt > 0 && Date.now() - goneAt > 1_000 && 'none'),
+            15_000,
+          )
+          .catch(() => 'none' as const);
+        if (answer === 'none') return;
+        if (String(answer.body.text).includes(`Invited ${email}`)) answered.push(email);
       }
     });
     await fake.waitFor(() => answered.length >= 16, 60_000);
     child.process.kill('SIGKILL');
     killed = true;
     await child.exited;
+    goneAt = Date.now();
     await Promise.all(lanes);
 
     const database = await openDatabase({ dataDir });
@@ -103,17 +115,17 @@ describe('Roster as a process on the embedded store', () => {
   it('backs up through the running Roster and restores into an empty DATA_DIR: users, roles, invites and audit', {
     timeout: 180_000,
   }, async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-backup-'));
+    const dataDir = await migratedDataDir('roster-backup-');
     const { child, slack } = await startRoster(fake, dataDir);
     for (const email of ['ann@example.com', 'bob@example.com']) {
       expect((await slack.commandAndWait('UOWNER', `invite ${email} --role editor`)).text).toContain('Invited');
     }
     const file = path.join(dataDir, '..', `${path.basename(dataDir)}.tar.gz`);
-    const backup = startChild('src/store/backup-cli.ts', [file], { DATA_DIR: dataDir });
+    const backup = startNpmScript('backup', [file], { DATA_DIR: dataDir });
     expect(await backup.exited).toBe(0);
     expect(backup.stdout()).toContain('through the running Roster');
 
-    const whileRunning = startChild('src/store/restore-cli.ts', [file], { DATA_DIR: dataDir });
+    const whileRunning = startNpmScript('restore', [file], { DATA_DIR: dataDir });
     expect(await whileRunning.exited).toBe(1);
     expect(whileRunning.stderr()).toContain('stop it first');
 
@@ -125,12 +137,12 @@ describe('Roster as a process on the embedded store', () => {
     expect(before.users.map((u) => u.email)).toEqual(['ann@example.com', 'bob@example.com', 'owner@example.com']);
     expect(before.audit.filter((a) => a.action === 'user.invited')).toHaveLength(2);
 
-    const notEmpty = startChild('src/store/restore-cli.ts', [file], { DATA_DIR: dataDir });
+    const notEmpty = startNpmScript('restore', [file], { DATA_DIR: dataDir });
     expect(await notEmpty.exited).toBe(1);
     expect(notEmpty.stderr()).toContain('is not empty');
 
     const target = await mkdtemp(path.join(tmpdir(), 'roster-restored-'));
-    const restore = startChild('src/store/restore-cli.ts', [file], { DATA_DIR: target });
+    const restore = startNpmScript('restore', [file], { DATA_DIR: target });
     expect(await restore.exited).toBe(0);
     expect(restore.stdout()).toContain('3 users');
     const restored = await openDatabase({ dataDir: target });

@@ -4,18 +4,23 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startChild } from '../support/child-process';
+import { npmScript, ROOT, startNpmScript } from '../support/child-process';
 import { startFakeSlack } from '../support/fake-slack';
+import { freshDatabaseUrl } from '../support/test-database';
 
-const root = path.resolve(import.meta.dirname, '../..');
-
-/** Runs `tsx src/main.ts` (what `npm start` runs) with exactly this environment. */
-function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+/**
+ * Runs what `npm start` runs (with `npm`: `npm start` itself, quiet about its own lines) with
+ * exactly this environment.
+ */
+function start(
+  env: Record<string, string>,
+  options: { npm?: boolean } = {},
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const { command, args } = options.npm ? { command: 'npm', args: ['start', '--silent'] } : npmScript('start');
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-      cwd: root,
+    const child = spawn(command, args, {
+      cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
     let stderr = '';
@@ -44,17 +49,18 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const configured = {
+/** Socket Mode on a migrated store in memory (what store it is plays no part here). */
+const configured = async () => ({
   SLACK_BOT_TOKEN: 'xoxb-test-token',
   SLACK_APP_TOKEN: 'xapp-test-token',
-  DATABASE_URL: 'memory://',
+  DATABASE_URL: (await freshDatabaseUrl('embedded')).url,
   OWNER_EMAIL: 'owner@example.com',
   PORT: '0',
-};
+});
 
 describe('npm start', () => {
   it('with nothing configured names the missing variables and the two ways to get going', async () => {
-    const { code, stderr, stdout } = await start({});
+    const { code, stderr, stdout } = await start({}, { npm: true });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
@@ -76,7 +82,7 @@ describe('npm start', () => {
 
   it('with SLACK_API_URL unreachable says so in one line, without a stack trace', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/api/`;
-    const { code, stderr, stdout } = await start({ ...configured, SLACK_API_URL: url });
+    const { code, stderr, stdout } = await start({ ...(await configured()), SLACK_API_URL: url });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
       `Roster cannot start: Slack's Web API at ${url} cannot be reached (ECONNREFUSED). Check SLACK_API_URL (leave it unset for Slack's own) and this machine's network.`,
@@ -89,7 +95,7 @@ describe('npm start', () => {
     const fake = await startFakeSlack();
     try {
       fake.failNext('auth.test', { error: 'invalid_auth' });
-      const { code, stderr } = await start({ ...configured, SLACK_API_URL: fake.url });
+      const { code, stderr } = await start({ ...(await configured()), SLACK_API_URL: fake.url });
       expect(code).toBe(1);
       expect(stderr.trim().split('\n')).toHaveLength(1);
       expect(stderr).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
@@ -100,14 +106,14 @@ describe('npm start', () => {
 
   it('in distributed mode starts without a bot token and sends installers to Slack with the OAuth state', async () => {
     const fake = await startFakeSlack();
-    const child = startChild('src/main.ts', [], {
+    const child = startNpmScript('start', [], {
       SLACK_CLIENT_ID: '1111.2222',
       SLACK_CLIENT_SECRET: 'c'.repeat(32),
       SLACK_STATE_SECRET: 's'.repeat(32),
       SLACK_SIGNING_SECRET: 'secret-secret',
       ROSTER_SECRET: 'r'.repeat(64),
       SLACK_API_URL: fake.url,
-      DATABASE_URL: 'memory://',
+      DATABASE_URL: (await freshDatabaseUrl('embedded')).url,
       PORT: '0',
       SLACK_BOT_TOKEN: '',
       SLACK_APP_TOKEN: '',

@@ -8,6 +8,7 @@ import { plantSockets, squatOldLock } from '../store/store-impostor';
 import { startChild } from '../support/child-process';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { OWNER, SIGNING_SECRET, startHarness } from '../support/roster-harness';
+import { migratedDataDir } from '../support/test-database';
 
 const run = promisify(execFile);
 
@@ -21,7 +22,7 @@ describe('npm run sweep', () => {
   });
 
   it('runs one scheduler pass against the configured store and exits', { timeout: 120_000 }, async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-sweep-'));
+    const dataDir = await migratedDataDir('roster-sweep-');
     const env = {
       ...process.env,
       SLACK_BOT_TOKEN: 'xoxb-sweep',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createApprovalService } from '../../src/domain/approvals/approval-service';
 import { createAuditService } from '../../src/domain/audit/audit-service';
 import type { Delivery, OutgoingLink } from '../../src/domain/delivery/delivery';
@@ -12,7 +12,7 @@ import { expireInvites } from '../../src/scheduler/due-work';
 import { type AccountWork, createScheduler } from '../../src/scheduler/scheduler';
 import type { DigestEntry, SchedulerNotifier } from '../../src/scheduler/send-notices';
 import { type Database, openDatabase } from '../../src/store/database';
-import { type DomainHarness, LINK_SECRET, startDomainHarness } from '../support/domain-harness';
+import { type DomainHarness, domainStore, LINK_SECRET } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 interface Recorder {
@@ -95,13 +95,14 @@ function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSi
 describe.each(testTargets())('scheduler passes across replicas and crashes (%s store)', (target) => {
   let h: DomainHarness;
   const extra: Database[] = [];
+  const store = domainStore(target);
   afterEach(async () => {
     for (const db of extra.splice(0)) await db.close();
-    await h?.close();
   });
+  afterAll(() => store.close());
 
   it('prunes stale rate limits once a pass, even with no account installed to serve', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const now = h.clock.now();
     await h.db.prisma.rateLimitBucket.createMany({
       data: [
@@ -160,7 +161,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   const sizesTo = (r: Recorder, to: string) => r.expiryDms.filter((d) => d.to === to).map((d) => d.emails.length);
 
   it('an inviter whose 120 invites expire in one pass gets 3 DMs (50, 50, 20), and nothing more later', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const emails = await expiringInvites(h.owner.userId as string, 'x', 120);
     const recorder = newRecorder();
     const scheduler = replica(h, h.db, recorder, 25);
@@ -178,7 +179,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   it("serves every other account when one account's store work fails, and reports the failure", async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const emails = await expiringInvites(h.owner.userId as string, 'x', 5);
     const recorder = newRecorder();
     const good = accountWork(h, h.db, recorder);
@@ -204,7 +205,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   it('reminds with a link that opens after the link secret changed: the same invite and expiry, a new token', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await h.services().changes.submit(h.owner, { kind: 'invite', emails: ['kim@example.com', 'lee@example.com'] });
     const before = await h.db.prisma.invite.findMany({ orderBy: { id: 'asc' } });
     const tokenOf = (link: string) => link.split('/invite/')[1] as string;
@@ -229,7 +230,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   it('two inviters each get their own DMs, listing only their invites', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const ivyId = await secondInviter();
     const owners = await expiringInvites(h.owner.userId as string, 'o', 60);
     const ivys = await expiringInvites(ivyId, 'i', 7);
@@ -244,7 +245,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   it('two replicas passing at once send each inviter one set of DMs', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const ivyId = await secondInviter();
     const owners = await expiringInvites(h.owner.userId as string, 'o', 120);
     const ivys = await expiringInvites(ivyId, 'i', 30);
@@ -267,7 +268,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   it('a pass that dies after claiming an inviter DM: it goes out after the lease, once, with the rest', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     const emails = await expiringInvites(h.owner.userId as string, 'x', 120);
     const recorder = newRecorder();
     const scheduler = replica(h, h.db, recorder, 25);
@@ -293,7 +294,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   it('two passes at the same time send each reminder and each notice once', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await inviteMany(120);
     // On PostgreSQL each replica has its own connection pool; PGlite is one connection by nature.
     const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
@@ -320,7 +321,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   it('stopping the scheduler stops a running pass between batches; another replica finishes the work', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await inviteMany(40);
     const recorder = newRecorder();
     const stopping = replica(h, h.db, recorder, 10);
@@ -336,7 +337,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
   });
 
   it('a pass stopped between batches loses nothing and doubles nothing', async () => {
-    h = await startDomainHarness(target);
+    h = await store.fresh();
     await inviteMany(60);
     const recorder = newRecorder();
     const scheduler = replica(h, h.db, recorder, 10);

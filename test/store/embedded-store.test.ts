@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/store/database';
 import { PrismaClient } from '../../src/store/generated/client';
 import { applyMigrations } from '../../src/store/migrate';
 import { startChild } from '../support/child-process';
-import { freshDatabaseUrl } from '../support/test-database';
+import { freshDatabaseUrl, migratedDataDir } from '../support/test-database';
 import { plantSockets, squatOldLock } from './store-impostor';
 
 const WRITER = 'test/support/children/store-writer.ts';
@@ -16,14 +16,16 @@ const HOLDER = 'test/support/children/store-holder.ts';
 const BACKUP = 'src/store/backup-cli.ts';
 /** Another local user (`nobody`); these tests run as root, which may act as it. */
 const OTHER_UID = 65534;
+/** Children hold and write the store: beside another process suite they may wait for a core. */
+const CHILDREN = { timeout: 120_000 };
 
 function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'roster-store-'));
 }
 
-describe('the embedded store on disk: one owner, everyone else through it', () => {
+describe('the embedded store on disk: one owner, everyone else through it', CHILDREN, () => {
   it('refuses a second owner of a data directory, naming the process that holds it, and frees it on close', async () => {
-    const dir = await tempDir();
+    const dir = await migratedDataDir();
     const first = await openDatabase({ dataDir: dir });
     await expect(openDatabase({ dataDir: dir })).rejects.toThrow(`is in use by process ${process.pid}`);
     await first.close();
@@ -32,7 +34,7 @@ describe('the embedded store on disk: one owner, everyone else through it', () =
   });
 
   it('leaves nothing behind when its owner is killed with SIGKILL: the next start opens at once, with the data', async () => {
-    const dir = await tempDir();
+    const dir = await migratedDataDir();
     const seeded = await openDatabase({ dataDir: dir });
     await seeded.prisma.account.create({ data: { name: 'before the crash' } });
     await seeded.close();
@@ -49,7 +51,7 @@ describe('the embedded store on disk: one owner, everyone else through it', () =
   });
 
   it('lets other processes write through the running owner, and loses none of their writes', async () => {
-    const dir = await tempDir();
+    const dir = await migratedDataDir();
     const owner = await openDatabase({ dataDir: dir });
     const writers = [startChild(WRITER, [dir, '300', 'a']), startChild(WRITER, [dir, '300', 'b'])];
     for (let i = 0; i < 300; i++) await owner.prisma.account.create({ data: { name: `owner-${i}` } });
@@ -95,7 +97,7 @@ describe('the embedded store on disk: one owner, everyone else through it', () =
   });
 });
 
-describe('the embedded store in memory, started from a backup', () => {
+describe('the embedded store in memory, started from a backup', CHILDREN, () => {
   it('holds what the backup held, and names a backup it cannot read', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'backup.tar.gz');
@@ -120,7 +122,7 @@ describe('the embedded store in memory, started from a backup', () => {
   });
 });
 
-describe('npm run backup against an impostor', () => {
+describe('npm run backup against an impostor', CHILDREN, () => {
   it('refuses sockets another user planted in DATA_DIR: exits 1 with one line, sends them nothing, writes and reports nothing', async () => {
     const dataDir = await tempDir();
     const planted = await plantSockets(dataDir, { uid: OTHER_UID });
@@ -159,7 +161,7 @@ describe('npm run backup against an impostor', () => {
   it.runIf(process.platform === 'linux')(
     'ignores an impostor on the old lock name: backs up the real store, and the file opens',
     async () => {
-      const dataDir = await tempDir();
+      const dataDir = await migratedDataDir();
       const seeded = await openDatabase({ dataDir });
       await seeded.prisma.account.create({ data: { name: 'the real one' } });
       await seeded.close();

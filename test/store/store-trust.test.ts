@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/store/database';
 import { reachOwner } from '../../src/store/embedded/embedded-store';
+import { migratedDataDir, seedDataDir } from '../support/test-database';
 import { type Impostor, oldLockName, plantSockets, squatOldLock } from './store-impostor';
 
 const run = promisify(execFile);
@@ -58,6 +59,7 @@ describe('DATA_DIR is this user’s alone', () => {
     await chmod(parent, 0o755);
     const dataDir = path.join(parent, 'data');
     await mkdir(dataDir);
+    await seedDataDir(dataDir);
     await chmod(dataDir, 0o755);
     await open(dataDir);
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
@@ -102,7 +104,7 @@ describe('the owner lock', () => {
   it.runIf(linux)(
     'an impostor holding the old lock name (derived from the DATA_DIR path) no longer stops Roster, and is never asked',
     async () => {
-      const dataDir = await tempDir();
+      const dataDir = await migratedDataDir();
       const squatter = await squatOldLock(dataDir);
       impostors.push(squatter);
       const database = await open(dataDir);
@@ -113,7 +115,7 @@ describe('the owner lock', () => {
   );
 
   it('tells a process that connects to it nothing: no pid, command line or socket directory', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await migratedDataDir();
     await open(dataDir);
     const addresses = (await readdir(dataDir)).filter((name) => name.startsWith('.s.') && name !== '.s.PGSQL.5432');
     const replies = await Promise.all(
@@ -129,7 +131,7 @@ describe('the owner lock', () => {
 
 describe('what a CLI connects to: only this user’s sockets inside DATA_DIR', () => {
   it('refuses a wire socket of another user, naming it and saying what to do', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await migratedDataDir();
     await open(dataDir);
     await chown(path.join(dataDir, '.s.PGSQL.5432'), OTHER_UID, OTHER_UID);
     await expect(open(dataDir, 'reach')).rejects.toThrow(
@@ -150,7 +152,7 @@ describe('what a CLI connects to: only this user’s sockets inside DATA_DIR', (
 
 describe('a backup', () => {
   it('is complete and opens, written under a fresh name: a file planted at the old temporary name is not followed', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await migratedDataDir();
     const database = await open(dataDir);
     await database.prisma.account.create({ data: { name: 'backed up' } });
     const target = await tempDir();

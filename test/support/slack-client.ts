@@ -1,6 +1,6 @@
 /**
  * Sends correctly signed Slack requests (slash commands, block actions, view submissions,
- * events) to the real app over HTTP, as Slack would, from one workspace: its team ID, and its
+ * events) to the real app, over HTTP or in process, as Slack would, from one workspace: its team ID, and its
  * enterprise when it is in an Enterprise Grid, are wherever Slack puts them.
  */
 import { createHmac } from 'node:crypto';
@@ -30,7 +30,8 @@ let counter = 0;
 
 /**
  * `enterpriseId` / `isEnterpriseInstall` default to those of the fake's workspace `teamId`
- * (none for the default workspace).
+ * (none for the default workspace). `fetch` sends the requests (by default over HTTP; the listener
+ * tier hands them to the app in process).
  */
 export function createSlackClient(deps: {
   appUrl: string;
@@ -39,8 +40,10 @@ export function createSlackClient(deps: {
   fake: FakeSlack;
   enterpriseId?: string;
   isEnterpriseInstall?: boolean;
+  fetch?: typeof fetch;
 }) {
   const { appUrl, signingSecret, teamId, fake } = deps;
+  const post = deps.fetch ?? fetch;
   const workspace = fake.workspace(teamId);
   const enterpriseId = deps.enterpriseId ?? workspace?.enterpriseId;
   const enterpriseName = workspace?.enterpriseName ?? (enterpriseId ? 'Roster Test Grid' : undefined);
@@ -59,7 +62,7 @@ export function createSlackClient(deps: {
 
   async function send(body: string, options: SendOptions = {}): Promise<SlackHttpResult> {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const response = await fetch(appUrl, {
+    const response = await post(appUrl, {
       method: 'POST',
       headers: {
         'content-type': options.contentType ?? 'application/x-www-form-urlencoded',

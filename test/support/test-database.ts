@@ -5,12 +5,36 @@
  * or with `empty`, it is empty and Roster migrates it as it would in production.
  */
 import { randomBytes } from 'node:crypto';
+import { chmod, cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 
 export type TargetName = 'embedded' | 'postgres';
 
 /** Where global-setup.ts leaves the migrated store of each target. */
 export const TEMPLATE_ENV = { embedded: 'ROSTER_TEST_EMBEDDED_TEMPLATE', postgres: 'ROSTER_TEST_POSTGRES_TEMPLATE' } as const;
+
+/** Where global-setup.ts leaves a DATA_DIR whose embedded store is migrated (and holds nothing else). */
+export const DATA_DIR_TEMPLATE_ENV = 'ROSTER_TEST_DATA_DIR_TEMPLATE';
+
+/**
+ * Puts a migrated embedded store into `dataDir` (created if missing, its mode left as it is), as
+ * Roster's first start there would leave it, without PGlite's initdb. Outside vitest (no template)
+ * it leaves `dataDir` empty, and the store is created and migrated when it opens.
+ */
+export async function seedDataDir(dataDir: string): Promise<string> {
+  const template = process.env[DATA_DIR_TEMPLATE_ENV];
+  if (template) await cp(path.join(template, 'pglite'), path.join(dataDir, 'pglite'), { recursive: true });
+  return dataDir;
+}
+
+/** A new DATA_DIR (0700, as Roster makes it) holding a migrated embedded store: see `seedDataDir`. */
+export async function migratedDataDir(prefix = 'roster-data-'): Promise<string> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), prefix));
+  await chmod(dataDir, 0o700);
+  return seedDataDir(dataDir);
+}
 
 export function testTargets(): TargetName[] {
   return process.env.TEST_POSTGRES_URL ? ['embedded', 'postgres'] : ['embedded'];

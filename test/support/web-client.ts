@@ -56,8 +56,9 @@ export async function outboxLinks(dataDir: string, kind: 'invite' | 'password'):
   return links;
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
+/** Posts JSON to `url` (through `via`, e.g. a listener harness's in-process fetch). */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, via: typeof fetch = fetch) {
+  const response = await via(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),

@@ -37,7 +37,9 @@ describe('decideApproval', () => {
     expect(() =>
       decideApproval(policy, asker('command', false), { kind: 'recover-owner', grantsAdmin: false, users: 1 }, []),
     ).toThrow('approvals are off');
-    expect(decideApproval(policy, asker('console', false), { kind: 'recover-owner', grantsAdmin: false, users: 1 }, [])).toBeNull();
+    expect(
+      decideApproval(policy, asker('console', false), { kind: 'recover-owner', grantsAdmin: false, users: 1 }, []),
+    ).toBeNull();
   });
 
   it('refuses a self-grant on every run, and says beforehand whether a passcode will wait', () => {

@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { testTargets } from '../support/test-database';
 
 describe.each(testTargets())('invite DMs escape mrkdwn (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
-    h = await startHarness(target);
+    h = await startListenerHarness(target);
     await h.roster.prisma.user.updateMany({ where: { email: OWNER.email }, data: { name: 'Olive <!here> & Co' } });
   });
   afterAll(async () => {

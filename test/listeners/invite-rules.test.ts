@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { testTargets } from '../support/test-database';
 
 describe.each(testTargets())('invite rules, resend, links, seats, help (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
-    h = await startHarness(target, { SEAT_LIMIT: '60', INVITE_TTL_HOURS: '48' });
+    h = await startListenerHarness(target, { SEAT_LIMIT: '60', INVITE_TTL_HOURS: '48' });
   });
   afterAll(async () => {
     await h?.close();

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness as Harness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { testTargets } from '../support/test-database';
 
 describe.each(testTargets())('/users invite, list, show (%s store)', (target) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(target, { SEAT_LIMIT: '10' });
+    h = await startListenerHarness(target, { SEAT_LIMIT: '10' });
   });
   afterAll(async () => {
     await h?.close();

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 
 describe('user card buttons (embedded store)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   const click = (actionId: string, email: string) => h.slack.blockActionAndWait(OWNER.slackId, { actionId, value: email });
   const status = async (email: string) => (await h.roster.prisma.user.findFirstOrThrow({ where: { email } })).status;
 
   beforeAll(async () => {
-    h = await startHarness('embedded');
+    h = await startListenerHarness('embedded');
     await seedUser(h.roster, { email: 'cara@example.com', slackUserId: 'UCARA' });
     await h.slack.commandAndWait(OWNER.slackId, 'invite ian@example.com');
   });

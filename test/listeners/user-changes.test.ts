@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { directoryState, seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
 describe.each(testTargets())('changing users from Slack (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   const ask = (text: string, user = OWNER.slackId) => h.slack.commandAndWait(user, text);
   /** Runs a command that must be refused: returns its text and asserts nothing was written. */
   async function refused(text: string, user = OWNER.slackId): Promise<string> {
@@ -16,7 +16,7 @@ describe.each(testTargets())('changing users from Slack (%s store)', (target) =>
   }
 
   beforeAll(async () => {
-    h = await startHarness(target, { ROSTER_CONFIG: 'config/presets/partners.yaml' });
+    h = await startListenerHarness(target, { ROSTER_CONFIG: 'config/presets/partners.yaml' });
     await seedUser(h.roster, { email: 'ann@example.com', roles: ['normal'], name: 'Ann' });
     await seedUser(h.roster, { email: 'pat@example.com', roles: ['partner'] });
     await h.roster.prisma.userRole.updateMany({

@@ -1,6 +1,6 @@
 /**
  * Privilege gaps (issue 14, items 1, 2 and 8) and the approved change being the submitted one
- * (issue 15): each through the real app over signed HTTP, on a real store.
+ * (issue 15): each through the real app with signed Slack requests, on a real store.
  */
 
 import { readFileSync } from 'node:fs';
@@ -11,25 +11,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { presetPath } from '../../src/domain/roles/catalog';
 import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 
 const CHANNEL = APPROVALS_CHANNEL;
-const latestRequest = (h: Harness) => latestRequestButton(h);
-const approve = (h: Harness, slackUserId: string, id: string) => decide(h, slackUserId, id, true);
+const latestRequest = (h: ListenerHarness) => latestRequestButton(h);
+const approve = (h: ListenerHarness, slackUserId: string, id: string) => decide(h, slackUserId, id, true);
 type View = { callback_id: string; private_metadata: string };
 const select = (value: string) => ({ type: 'static_select', selected_option: { value } });
 const input = (value: string) => ({ type: 'plain_text_input', value });
 
-async function rolesOf(h: Harness, email: string): Promise<string[]> {
+async function rolesOf(h: ListenerHarness, email: string): Promise<string[]> {
   const held = await h.roster.prisma.userRole.findMany({ where: { user: { email } }, include: { role: true } });
   return held.map((r) => r.role.key).sort();
 }
 
 describe('privileges: what granting needs, on every path (embedded store)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
-    h = await startHarness('embedded', { APPROVALS_CHANNEL: CHANNEL });
+    h = await startListenerHarness('embedded', { APPROVALS_CHANNEL: CHANNEL });
     const people = [
       { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' },
       { email: 'manny@example.com', roles: ['viewer'], slackUserId: 'UMANNY', extraPermissions: ['users:manage'] },
@@ -172,13 +172,13 @@ describe('privileges: what granting needs, on every path (embedded store)', () =
 });
 
 describe('privileges: any role holding every permission counts as Admin (embedded store)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
     const catalog = parse(readFileSync(presetPath('standard'), 'utf8'));
     catalog.roles.push({ key: 'root', name: 'Root', precedence: 90, permissions: ['*'] });
     const file = path.join(tmpdir(), `roster-root-${process.pid}.yaml`);
     await writeFile(file, stringify(catalog));
-    h = await startHarness('embedded', { APPROVALS_CHANNEL: CHANNEL, ROSTER_CONFIG: file });
+    h = await startListenerHarness('embedded', { APPROVALS_CHANNEL: CHANNEL, ROSTER_CONFIG: file });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     await seedUser(h.roster, { email: 'tess@example.com', roles: ['viewer'] });
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
@@ -20,7 +20,7 @@ function form(fields: { seats?: string; ttl?: string; approvals?: string | null;
 }
 
 describe.each(testTargets())('account settings from App Home (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   const account = () => h.roster.prisma.account.findUniqueOrThrow({ where: { id: h.roster.accountId } });
   const homeOf = (user: string) =>
     h.fake.waitFor(() =>
@@ -44,7 +44,7 @@ describe.each(testTargets())('account settings from App Home (%s store)', (targe
     h.slack.viewSubmission(OWNER.slackId, { callbackId: 'settings.modal', privateMetadata: view.private_metadata, values });
 
   beforeAll(async () => {
-    h = await startHarness(target);
+    h = await startListenerHarness(target);
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     await seedUser(h.roster, { email: 'vic@example.com', roles: ['viewer'], slackUserId: 'UVIC' });
   });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 import { outboxLinks } from '../support/web-client';
 
 const NOTICES = 'C0NOTICES';
 
 describe('the scheduler through the real app (embedded store, clock moved by hand)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   const channelPosts = () => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === NOTICES);
   async function countMails(email: string): Promise<number> {
     const { readdir, readFile } = await import('node:fs/promises');
@@ -17,7 +17,7 @@ describe('the scheduler through the real app (embedded store, clock moved by han
   }
 
   beforeAll(async () => {
-    h = await startHarness('embedded', { NOTICES_CHANNEL: NOTICES, APPROVALS_CHANNEL: 'C0APPROVALS', SEAT_LIMIT: '500' });
+    h = await startListenerHarness('embedded', { NOTICES_CHANNEL: NOTICES, APPROVALS_CHANNEL: 'C0APPROVALS', SEAT_LIMIT: '500' });
     await h.slack.commandAndWait(OWNER.slackId, 'invite rita@example.com');
   });
   afterAll(async () => {

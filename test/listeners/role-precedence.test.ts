@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadCatalog, presetPath } from '../../src/domain/roles/catalog';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 import { postJson } from '../support/web-client';
@@ -40,13 +40,13 @@ async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<v
   }
 }
 
-async function rolesOf(h: Harness, email: string): Promise<string[]> {
+async function rolesOf(h: ListenerHarness, email: string): Promise<string[]> {
   const held = await h.roster.prisma.userRole.findMany({ where: { user: { email } }, include: { role: true } });
   return held.map((r) => r.role.key).sort();
 }
 
 /** Issues an API key for a seeded user with a Slack ID and returns it, as the holder's DM shows it. */
-async function apiKeyOf(h: Harness, email: string, slackUserId: string): Promise<string> {
+async function apiKeyOf(h: ListenerHarness, email: string, slackUserId: string): Promise<string> {
   await h.slack.commandAndWait(OWNER.slackId, `apikey ${email}`);
   const dm = await h.fake.waitFor(() =>
     h.fake
@@ -58,11 +58,11 @@ async function apiKeyOf(h: Harness, email: string, slackUserId: string): Promise
 }
 
 describe.each(testTargets())('several roles: the highest precedence wins (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   const ask = (text: string, user = OWNER.slackId) => h.slack.commandAndWait(user, text);
 
   beforeAll(async () => {
-    h = await startHarness(target, { APPROVALS_CHANNEL: CHANNEL, ROSTER_CONFIG: await catalogFile(undefined) });
+    h = await startListenerHarness(target, { APPROVALS_CHANNEL: CHANNEL, ROSTER_CONFIG: await catalogFile(undefined) });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin', 'viewer'], slackUserId: 'UADA' });
     await seedUser(h.roster, { email: 'kim@example.com', roles: ['editor', 'viewer'], slackUserId: 'UKIM' });
     await seedUser(h.roster, { email: 'aud@example.com', roles: ['editor', 'auditor'], slackUserId: 'UAUD' });
@@ -81,7 +81,7 @@ describe.each(testTargets())('several roles: the highest precedence wins (%s sto
 
   it('the API returns the role in force and its permissions, and names the overridden role', async () => {
     const key = await apiKeyOf(h, 'kim@example.com', 'UKIM');
-    const verified = await postJson(`${h.baseUrl}/api/v1/auth/verify`, { apiKey: key });
+    const verified = await postJson(`${h.baseUrl}/api/v1/auth/verify`, { apiKey: key }, {}, h.fetch);
     expect(verified.status).toBe(200);
     expect(verified.json.roles).toEqual([{ key: 'editor', scope: null }]);
     expect(verified.json.overriddenRoles).toEqual([{ key: 'viewer', scope: null }]);
@@ -194,9 +194,9 @@ describe.each(testTargets())('several roles: the highest precedence wins (%s sto
 });
 
 describe('several roles under `multipleRoles: union` (embedded store)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
-    h = await startHarness('embedded', { APPROVALS_CHANNEL: CHANNEL, ROSTER_CONFIG: await catalogFile('union') });
+    h = await startListenerHarness('embedded', { APPROVALS_CHANNEL: CHANNEL, ROSTER_CONFIG: await catalogFile('union') });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     await seedUser(h.roster, { email: 'kim@example.com', roles: ['editor', 'viewer'], slackUserId: 'UKIM' });
     await seedUser(h.roster, { email: 'eve@example.com', roles: ['editor'] });
@@ -208,7 +208,7 @@ describe('several roles under `multipleRoles: union` (embedded store)', () => {
 
   it('every role is in force: the API and the card show them all', async () => {
     const key = await apiKeyOf(h, 'kim@example.com', 'UKIM');
-    const verified = await postJson(`${h.baseUrl}/api/v1/auth/verify`, { apiKey: key });
+    const verified = await postJson(`${h.baseUrl}/api/v1/auth/verify`, { apiKey: key }, {}, h.fetch);
     expect(verified.json.roles).toEqual([
       { key: 'editor', scope: null },
       { key: 'viewer', scope: null },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { directoryState, seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
@@ -9,7 +9,7 @@ const select = (value: string) => ({ type: 'static_select', selected_option: { v
 const multi = (...values: string[]) => ({ type: 'multi_static_select', selected_options: values.map((value) => ({ value })) });
 
 describe.each(testTargets())('partners from a list (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   const ask = async (text: string, user = OWNER.slackId) => String((await h.slack.commandAndWait(user, text)).text);
   const scopes = async (email: string) =>
     (
@@ -33,7 +33,7 @@ describe.each(testTargets())('partners from a list (%s store)', (target) => {
   };
 
   beforeAll(async () => {
-    h = await startHarness(target, { ROSTER_CONFIG: 'config/presets/partners.yaml' });
+    h = await startListenerHarness(target, { ROSTER_CONFIG: 'config/presets/partners.yaml' });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     await seedUser(h.roster, { email: 'nora@example.com', roles: ['normal'], slackUserId: 'UNORA' });
     h.fake.addUser({ id: 'UADA', email: 'ada@example.com' });

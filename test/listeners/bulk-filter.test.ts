@@ -5,7 +5,7 @@
  * a filter-based delete; the approval policy applies as to any change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { directoryState, seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
@@ -22,7 +22,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<v
   }
 }
 
-function helpers(get: () => Harness) {
+function helpers(get: () => ListenerHarness) {
   const opened = new Set<unknown>();
   return {
     /** The next view opened with this callback_id (each view is returned once). */
@@ -58,12 +58,12 @@ function helpers(get: () => Harness) {
 }
 
 describe.each(testTargets())('bulk actions on a filter (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   const t = helpers(() => h);
   const ask = (text: string) => h.slack.commandAndWait(OWNER.slackId, text);
 
   beforeAll(async () => {
-    h = await startHarness(target);
+    h = await startListenerHarness(target);
     await h.roster.prisma.group.create({ data: { accountId: h.roster.accountId, name: 'Sales' } });
     for (const email of ['v1@example.com', 'v2@example.com', 'v3@example.com']) {
       await seedUser(h.roster, { email, roles: ['viewer'] });
@@ -162,11 +162,11 @@ describe.each(testTargets())('bulk actions on a filter (%s store)', (target) => 
 });
 
 describe('bulk actions on a filter follow the approval policy (embedded store)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   const t = helpers(() => h);
 
   beforeAll(async () => {
-    h = await startHarness('embedded', { APPROVALS_CHANNEL: CHANNEL });
+    h = await startListenerHarness('embedded', { APPROVALS_CHANNEL: CHANNEL });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     h.fake.addUser({ id: 'UADA', email: 'ada@example.com' });
     for (let i = 1; i <= 12; i++) {

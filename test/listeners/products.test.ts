@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 
 describe('per-product access levels (products preset)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   const roles = async (email: string) =>
     (await h.roster.prisma.userRole.findMany({ where: { user: { email } }, include: { role: true } }))
       .map((r) => r.role.key)
       .sort();
 
   beforeAll(async () => {
-    h = await startHarness('embedded', { ROSTER_CONFIG: 'config/presets/products.yaml' });
+    h = await startListenerHarness('embedded', { ROSTER_CONFIG: 'config/presets/products.yaml' });
   });
   afterAll(async () => {
     await h?.close();

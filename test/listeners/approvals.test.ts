@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
-import type { Harness } from '../support/roster-harness';
-import { OWNER, startHarness } from '../support/roster-harness';
+import type { ListenerHarness } from '../support/listener-harness';
+import { OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 
 const CHANNEL = APPROVALS_CHANNEL;
 
 describe('approvals (embedded store)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
-    h = await startHarness('embedded', { APPROVALS_CHANNEL: CHANNEL });
+    h = await startListenerHarness('embedded', { APPROVALS_CHANNEL: CHANNEL });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     await seedUser(h.roster, { email: 'vic@example.com', roles: ['viewer'], slackUserId: 'UVIC' });
     for (const email of ['t1@example.com', 't2@example.com', 't3@example.com', 't4@example.com'])

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
@@ -20,7 +20,7 @@ async function eventually<T>(check: () => Promise<T | null | undefined | false>,
 const mailbox = (kind: string, i: number) => `${kind}-with-a-rather-long-mailbox-name-${i}@example-corporation.com`;
 
 describe.each(testTargets())('long lists stay within Block Kit limits (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   const opened = (callbackId: string) =>
     h.fake.waitFor(() =>
       h.fake
@@ -34,7 +34,7 @@ describe.each(testTargets())('long lists stay within Block Kit limits (%s store)
   async function approve(id: string) {
     await h.slack.blockAction('UADA', { actionId: 'approval.approve', value: id });
     await opened('approval.modal');
-    // Not its HTTP status: a decision that runs a change of many users may be acknowledged after
+    // Not its acknowledgement: a decision that runs a change of many users may be acknowledged after
     // Slack's 3 seconds on a loaded machine (issue 14, item 6); what it sends Slack is checked here.
     await h.slack.viewSubmission('UADA', {
       callbackId: 'approval.modal',
@@ -47,7 +47,7 @@ describe.each(testTargets())('long lists stay within Block Kit limits (%s store)
   }
 
   beforeAll(async () => {
-    h = await startHarness(target, { APPROVALS_CHANNEL: CHANNEL });
+    h = await startListenerHarness(target, { APPROVALS_CHANNEL: CHANNEL });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     h.fake.addUser({ id: 'UADA', email: 'ada@example.com' });
     await h.roster.prisma.group.createMany({

@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
 describe.each(testTargets())('delete, export, audit (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   const deleteView = () => h.fake.callsTo('views.open').at(-1)?.args.view as { private_metadata: string; blocks: unknown[] };
   async function submitDelete(slackUserId: string, reason = '') {
     const view = deleteView();
@@ -23,7 +23,7 @@ describe.each(testTargets())('delete, export, audit (%s store)', (target) => {
   }
 
   beforeAll(async () => {
-    h = await startHarness(target);
+    h = await startListenerHarness(target);
     await seedUser(h.roster, { email: 'dan@example.com', roles: ['editor'], name: 'Dan' });
     await seedUser(h.roster, { email: 'dee@example.com', roles: ['viewer'] });
     await seedUser(h.roster, { email: 'adm@example.com', roles: ['admin'], slackUserId: 'UADM' });
@@ -90,11 +90,22 @@ describe.each(testTargets())('delete, export, audit (%s store)', (target) => {
     );
     const auditBefore = await h.roster.prisma.auditEvent.count();
     await h.slack.command(OWNER.slackId, 'delete stuck@example.com');
-    await h.fake.waitFor(() => JSON.stringify(h.fake.callsTo('views.open').at(-1)?.args.view).includes('stuck@example.com'));
-    await submitDelete(OWNER.slackId);
     await h.fake.waitFor(() =>
-      h.fake.callsTo('chat.postEphemeral').find((c) => String(c.args.text).includes('nothing was changed')),
+      String(JSON.stringify(h.fake.callsTo('views.open').at(-1)?.args.view)).includes('stuck@example.com'),
     );
+    // The answer to this submission, and no earlier one: the deletion has ended (rolled back) when it comes.
+    const earlier = h.fake.callsTo('chat.postEphemeral').length;
+    await submitDelete(OWNER.slackId);
+    const told = await h.fake.waitFor(
+      () =>
+        h.fake
+          .callsTo('chat.postEphemeral')
+          .slice(earlier)
+          .find((c) => c.args.user === OWNER.slackId),
+      15_000,
+    );
+    expect(told.args.text).toBe(':x: That did not work; nothing was changed. Try again.');
+    expect(h.logs()).toContain('refused by test trigger');
     expect((await h.roster.prisma.asset.findUniqueOrThrow({ where: { id: a.id }, include: { owner: true } })).owner.email).toBe(
       'stuck@example.com',
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
 
 type View = { callback_id: string; private_metadata: string; blocks: unknown[] };
@@ -8,7 +8,7 @@ const select = (value: string) => ({ type: 'static_select', selected_option: { v
 const multi = (...values: string[]) => ({ type: 'multi_static_select', selected_options: values.map((value) => ({ value })) });
 
 describe('modals and App Home (embedded store)', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   const lastView = (callbackId: string) =>
     h.fake.waitFor(() =>
       h.fake
@@ -21,7 +21,7 @@ describe('modals and App Home (embedded store)', () => {
     h.slack.viewSubmission(user, { callbackId, privateMetadata: view.private_metadata, values });
 
   beforeAll(async () => {
-    h = await startHarness('embedded');
+    h = await startListenerHarness('embedded');
     await seedUser(h.roster, { email: 'mo@example.com', roles: ['viewer'], slackUserId: 'UMO' });
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { directoryState, seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
@@ -9,7 +9,7 @@ const input = (value: string) => ({ type: 'plain_text_input', value });
 const select = (value: string) => ({ type: 'static_select', selected_option: { value } });
 const multi = (...values: string[]) => ({ type: 'multi_static_select', selected_options: values.map((value) => ({ value })) });
 
-async function held(h: Harness, email: string) {
+async function held(h: ListenerHarness, email: string) {
   const user = await h.roster.prisma.user.findFirstOrThrow({
     where: { email },
     include: { roles: { include: { role: true } }, groups: { include: { group: true } } },
@@ -22,9 +22,9 @@ async function held(h: Harness, email: string) {
 }
 
 describe.each(testTargets())('per-address roles and groups in one invite (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
-    h = await startHarness(target, { SEAT_LIMIT: '20', APPROVALS_CHANNEL: CHANNEL });
+    h = await startListenerHarness(target, { SEAT_LIMIT: '20', APPROVALS_CHANNEL: CHANNEL });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     h.fake.addUser({ id: 'UADA', email: 'ada@example.com' });
     await h.slack.commandAndWait(OWNER.slackId, 'group create Sales');
@@ -134,9 +134,9 @@ describe.each(testTargets())('per-address roles and groups in one invite (%s sto
 });
 
 describe.each(testTargets())('per-address product levels (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
-    h = await startHarness(target, { ROSTER_CONFIG: 'config/presets/products.yaml' });
+    h = await startListenerHarness(target, { ROSTER_CONFIG: 'config/presets/products.yaml' });
   });
   afterAll(async () => {
     await h?.close();

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { directoryState, seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
 const CHANNEL = APPROVALS_CHANNEL;
-const approve = (h: Harness, slackUserId: string, id: string) => decide(h, slackUserId, id, true);
+const approve = (h: ListenerHarness, slackUserId: string, id: string) => decide(h, slackUserId, id, true);
 
-async function ownerEmail(h: Harness): Promise<string | undefined> {
+async function ownerEmail(h: ListenerHarness): Promise<string | undefined> {
   return (await h.roster.prisma.account.findFirstOrThrow({ include: { owner: true } })).owner?.email;
 }
 
 describe.each(testTargets())('/users owner when the owner is gone (%s store)', (target) => {
-  let h: Harness;
+  let h: ListenerHarness;
   const ask = (user: string, text: string) => h.slack.commandAndWait(user, text).then((answer) => String(answer.text));
   /** A command that must be refused and change nothing (no approval request either). */
   async function refused(user: string, text: string): Promise<string> {
@@ -26,7 +26,7 @@ describe.each(testTargets())('/users owner when the owner is gone (%s store)', (
   }
 
   beforeAll(async () => {
-    h = await startHarness(target, { APPROVALS_CHANNEL: CHANNEL });
+    h = await startListenerHarness(target, { APPROVALS_CHANNEL: CHANNEL });
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     // Every permission a recovery needs, and approvals:approve, but not the Admin role.
     await seedUser(h.roster, {
@@ -160,9 +160,9 @@ describe.each(testTargets())('/users owner when the owner is gone (%s store)', (
 });
 
 describe('/users owner when the owner is gone and approvals are off', () => {
-  let h: Harness;
+  let h: ListenerHarness;
   beforeAll(async () => {
-    h = await startHarness('embedded');
+    h = await startListenerHarness('embedded');
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'], slackUserId: 'UADA' });
     await seedUser(h.roster, { email: 'bob@example.com', roles: ['admin'], slackUserId: 'UBOB' });
     h.fake.addUser({ id: 'UADA', email: 'ada@example.com' });
