@@ -1,26 +1,22 @@
 /**
- * The one composition root: reads the configuration, opens and migrates the store, builds every
- * service over its narrow dependencies, and wires them to Slack, the web routes and the scheduler.
+ * The one composition root: opens and migrates the store, builds every service over its narrow
+ * dependencies, and wires them to Slack, the web routes and the scheduler. The process that runs it
+ * (`npm start`) is src/server.ts; the CLIs and the tests build it the same way.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AccountRegistry } from './account-registry';
-import { type Config, loadConfig } from './config';
+import type { Config } from './config';
 import type { SharedDeps } from './create-account-scope';
 import { mailerFor } from './delivery/mailer';
 import { type Clock, systemClock } from './domain/clock';
-import { ConfigError } from './errors';
 import { createLogger } from './logger';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
 import { createSlackApp } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { type Database, openDatabase } from './store/database';
 import { distributedTenancy, type ServedAccount, singleWorkspace } from './tenancy';
-import { createWebApp, keepConnectionsLonger } from './web/web-app';
+import { createWebApp, serve } from './web/web-app';
 
 export interface RosterOptions {
   clock?: Clock;
@@ -54,12 +50,8 @@ export interface Roster {
 /** Builds Roster from a validated configuration; nothing listens until `start()`. */
 export async function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    logger,
-    share: options.share,
-  });
+  const { databaseUrl, dataDir } = config;
+  const database = await openDatabase({ databaseUrl, dataDir, logger, share: options.share });
   try {
     return await assemble(config, database, options.clock ?? systemClock, logger);
   } catch (error) {
@@ -90,8 +82,7 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     cronSchedule: config.cronSchedule,
   });
 
-  // Socket Mode has no HTTP receiver, so the web routes get their own server.
-  let webServer: Server | null = null;
+  let serving: Awaited<ReturnType<typeof serve>> | null = null;
   const single = tenancy.defaultAccountId
     ? await accounts.forId(tenancy.defaultAccountId).catch(async (error: unknown) => {
         await tenancy.close();
@@ -112,68 +103,15 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
     http: web,
     async start() {
       scheduler.start();
-      if (!config.slack.appToken) {
-        const server = keepConnectionsLonger((await slack.app.start(config.port)) as Server);
-        return (server.address() as AddressInfo).port;
-      }
-      await slack.app.start();
-      const server = keepConnectionsLonger(web.listen(config.port));
-      webServer = server;
-      await new Promise((resolve) => server.once('listening', resolve));
-      return (server.address() as AddressInfo).port;
+      serving = await serve(slack.app, web, { port: config.port, socketMode: !!config.slack.appToken });
+      return serving.port;
     },
     async stop() {
       await scheduler.stop();
       await slack.app.stop().catch((err: unknown) => logger.debug({ err }, 'the Slack receiver was not running'));
-      const server = webServer;
-      if (server) await new Promise((resolve) => server.close(resolve));
+      await serving?.close();
       await tenancy.close();
       await database.close();
     },
   };
-}
-
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger(config.logLevel);
-  try {
-    const roster = await buildRoster(config, { logger });
-    const port = await roster.start();
-    logger.info(
-      {
-        port,
-        mode: config.slack.appToken ? 'socket' : 'http',
-        workspaces: config.slack.oauth ? 'many (OAuth install)' : 'one',
-        store: config.databaseUrl ? 'postgres' : 'embedded',
-      },
-      'Roster is running',
-    );
-    const shutdown = async () => {
-      logger.info('shutting down');
-      await roster.stop();
-      process.exit(0);
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    logger.fatal({ err: error }, 'Roster could not start');
-    process.exit(1);
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  void main();
 }

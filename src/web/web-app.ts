@@ -4,6 +4,8 @@
  * mounts on the same app (HTTP mode); `finish` adds the last-resort error page after it.
  */
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -98,8 +100,30 @@ export function createWebApp(deps: {
  * the common ones), so a client never sends a request on a connection Roster is closing at that
  * moment (ECONNRESET; a 502 behind a balancer). Node's default is 5 s.
  */
-export function keepConnectionsLonger(server: Server): Server {
+function keepConnectionsLonger(server: Server): Server {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;
+}
+
+/**
+ * Starts serving: in HTTP mode Slack's receiver listens and serves the web routes too; Socket Mode has
+ * no HTTP receiver, so the web routes get a server of their own. Resolves with the bound port.
+ */
+export async function serve(
+  slack: App,
+  web: Express,
+  options: { port: number; socketMode: boolean },
+): Promise<{ port: number; close(): Promise<void> }> {
+  if (!options.socketMode) {
+    const server = keepConnectionsLonger((await slack.start(options.port)) as Server);
+    return { port: (server.address() as AddressInfo).port, close: async () => undefined };
+  }
+  await slack.start();
+  const server = keepConnectionsLonger(web.listen(options.port));
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
