@@ -7,6 +7,7 @@
 import type { Installation, InstallationStore } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
 import { type AccountRegistry, createAccountRegistry } from './account-registry';
+import { configErrorMessage, describeVariable } from './config';
 import { type AccountScope, createAccountScope, type SharedDeps, settingsOf } from './create-account-scope';
 import { systemActor } from './domain/access/actor';
 import { bootstrapAccount } from './domain/account/bootstrap';
@@ -83,6 +84,10 @@ export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
     prisma,
     catalogOf: (account) => settingsOf(account, config).catalog,
     ownerEmail: config.ownerEmail,
+    ownerMissing: () =>
+      new ConfigError(
+        configErrorMessage([`${describeVariable('OWNER_EMAIL', 'missing')} The first start needs it to create the owner.`]),
+      ),
     clock,
     audit: (id) => createAuditService({ db: prisma, accountId: id, clock }),
   });

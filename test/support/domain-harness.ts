@@ -104,6 +104,7 @@ async function bootstrapHarness(db: Database, url: string, close: () => Promise<
     prisma: db.prisma,
     catalogOf: () => catalog,
     ownerEmail: 'owner@example.com',
+    ownerMissing: () => new Error('the harness always names an owner'),
     clock,
     audit: (id) => createAuditService({ db: db.prisma, accountId: id, clock }),
   });

@@ -3,8 +3,6 @@
  * (when the directory is empty) the owner. Safe when several replicas start at once.
  */
 
-import { configErrorMessage, describeVariable } from '../../config';
-import { ConfigError } from '../../errors';
 import type { Account, PrismaClient } from '../../store/generated/client';
 import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
@@ -26,6 +24,8 @@ export async function bootstrapAccount(deps: {
   /** The catalog an account uses: the one its owner chose in Settings, else the deployment's. */
   catalogOf: (account: Account) => Catalog;
   ownerEmail?: string;
+  /** The error for a first start without an owner's address: the caller knows where the address comes from. */
+  ownerMissing: () => Error;
   clock: Clock;
   audit: (accountId: string) => AuditService;
 }): Promise<BootstrapResult> {
@@ -41,11 +41,7 @@ export async function bootstrapAccount(deps: {
     await applyCatalog(tx, accountId, deps.catalogOf(account));
 
     if ((await tx.user.count({ where: { accountId } })) > 0) return { accountId, createdOwner: null };
-    if (!ownerEmail) {
-      throw new ConfigError(
-        configErrorMessage([`${describeVariable('OWNER_EMAIL', 'missing')} The first start needs it to create the owner.`]),
-      );
-    }
+    if (!ownerEmail) throw deps.ownerMissing();
     const adminRole = await tx.role.findUniqueOrThrow({ where: { accountId_key: { accountId, key: ADMIN_ROLE } } });
     const owner = await tx.user.create({
       data: {
