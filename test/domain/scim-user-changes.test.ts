@@ -1,0 +1,192 @@
+/**
+ * The identity provider's user changes and the SCIM token (scim-changes.ts) through the change layer
+ * (issue 21, item 4): the permissions, provisioning and updates under the directory's rules, the stale
+ * check, admin power never granted or moved over SCIM, no approval ever waited for, and the trail.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../src/create-services';
+import { type Actor, scimActor } from '../../src/domain/access/actor';
+import { type DomainHarness, domainStore } from '../support/domain-harness';
+import { testTargets } from '../support/test-database';
+
+type Change = Parameters<Services['changes']['submit']>[1];
+
+/** Every action the catalog can ask approval for: SCIM changes wait for none of them. */
+const EVERY_APPROVAL = {
+  'grant-admin': { approvals: 1 },
+  revoke: { approvals: 1 },
+  delete: { approvals: 1 },
+  bulk: { approvals: 1 },
+  'passcode-long': { approvals: 1 },
+};
+
+describe.each(testTargets())('SCIM user changes (%s store)', (target) => {
+  const store = domainStore(target);
+  afterAll(() => store.close());
+
+  async function setup(options: Parameters<DomainHarness['services']>[0] = {}) {
+    const h = await store.fresh();
+    const services = h.services(options);
+    const { prisma } = h.db;
+    const addUser = async (email: string, roles: string[], status: 'active' | 'revoked' = 'active') => {
+      const user = await prisma.user.create({
+        data: {
+          accountId: h.accountId,
+          email,
+          status,
+          roles: {
+            create: roles.map((key) => ({ role: { connect: { accountId_key: { accountId: h.accountId, key } } } })),
+          },
+        },
+      });
+      return user.id;
+    };
+    const read = (email: string) =>
+      prisma.user.findFirstOrThrow({ where: { accountId: h.accountId, email }, include: { roles: { include: { role: true } } } });
+    const rolesOf = async (email: string) => (await read(email)).roles.map((r) => r.role.key).sort();
+    const events = (action: string) => prisma.auditEvent.findMany({ where: { action }, orderBy: { seq: 'asc' } });
+    const actor = (id: string): Promise<Actor> => services.access.actorForUserId(id, 'command');
+    const submit = (change: Change, as: Actor = scimActor()) => services.changes.submit(as, change);
+    const attributes = (email: string, more: { active?: boolean; roles?: string[]; name?: string | null } = {}) => ({
+      email,
+      name: more.name ?? null,
+      externalId: `ext-${email}`,
+      active: more.active ?? true,
+      ...(more.roles ? { roles: more.roles } : {}),
+    });
+    return { h, services, prisma, addUser, read, rolesOf, events, actor, submit, attributes };
+  }
+
+  it('needs users:manage, roles:manage when roles are sent, and an Admin’s powers for the token', async () => {
+    const { h, addUser, actor, submit, attributes, prisma } = await setup();
+    const editor = await actor(await addUser('editor@example.com', ['editor']));
+    const manager: Actor = { ...editor, permissions: new Set(['users:manage']) };
+    for (const change of [
+      { kind: 'scim-user', attributes: attributes('new@example.com') },
+      { kind: 'scim-token' },
+      { kind: 'scim-token-revoke' },
+    ] satisfies Change[]) {
+      await expect(submit(change, editor)).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    await expect(
+      submit({ kind: 'scim-user', attributes: attributes('new@example.com', { roles: ['viewer'] }) }, manager),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(submit({ kind: 'scim-token' }, manager)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await prisma.user.count({ where: { email: 'new@example.com' } })).toBe(0);
+    expect(h.sent).toEqual([]);
+  });
+
+  it('provisions an active user who signs in through the identity provider, with the default role', async () => {
+    const { read, rolesOf, events, submit, attributes, addUser } = await setup({ approvals: EVERY_APPROVAL });
+    await addUser('taken@example.com', ['viewer']);
+    await expect(
+      submit({ kind: 'scim-user', attributes: attributes('new@example.com', { active: false }) }),
+    ).rejects.toMatchObject({
+      code: 'bad_input',
+      field: 'active',
+    });
+    await expect(submit({ kind: 'scim-user', attributes: attributes('no-at-sign') })).rejects.toMatchObject({
+      code: 'bad_input',
+      field: 'userName',
+    });
+    await expect(submit({ kind: 'scim-user', attributes: attributes('TAKEN@example.com') })).rejects.toMatchObject({
+      code: 'conflict',
+      field: 'userName',
+    });
+    await expect(
+      submit({ kind: 'scim-user', attributes: attributes('New@Example.com', { name: ' Nia ' }) }),
+    ).resolves.toMatchObject({ status: 'done', result: { created: true, user: { email: 'new@example.com' } } });
+    expect(await read('new@example.com')).toMatchObject({
+      status: 'active',
+      signInMethod: 'sso',
+      name: 'Nia',
+      externalId: 'ext-New@Example.com',
+      version: 2,
+    });
+    expect(await rolesOf('new@example.com')).toEqual(['viewer']);
+    expect(await events('user.provisioned')).toMatchObject([
+      { source: 'scim', targetEmail: 'new@example.com', after: { status: 'active', roles: ['viewer'], signIn: 'sso' } },
+    ]);
+  });
+
+  it('updates a user to the state sent, refusing a stale version and a user left without a role', async () => {
+    const { read, rolesOf, events, submit, attributes, addUser, prisma } = await setup({ approvals: EVERY_APPROVAL });
+    const id = await addUser('v@example.com', ['viewer']);
+    await prisma.user.update({ where: { id }, data: { passwordHash: 'scrypt$test' } });
+    await expect(
+      submit({ kind: 'scim-user', user: { id }, ifVersion: 7, attributes: attributes('v@example.com', { active: false }) }),
+    ).rejects.toMatchObject({ code: 'stale', message: 'v@example.com changed since version 7; read it again.' });
+    await expect(
+      submit({ kind: 'scim-user', user: { id }, attributes: attributes('v@example.com', { roles: [] }) }),
+    ).rejects.toMatchObject({ code: 'bad_input', field: 'roles' });
+    // Deactivating waits for no approval, whatever the catalog asks of Slack.
+    await expect(
+      submit({ kind: 'scim-user', user: { id }, ifVersion: 1, attributes: attributes('v@example.com', { active: false }) }),
+    ).resolves.toMatchObject({ status: 'done', result: { created: false } });
+    expect(await read('v@example.com')).toMatchObject({ status: 'disabled', version: 2 });
+    await submit({
+      kind: 'scim-user',
+      user: { id },
+      attributes: attributes('w@example.com', { roles: ['editor'] }),
+    });
+    expect(await read('w@example.com')).toMatchObject({ status: 'active', signInMethod: 'sso', passwordHash: null, version: 3 });
+    expect(await rolesOf('w@example.com')).toEqual(['editor']);
+    expect((await events('user.updated')).map((e) => [e.before, e.after])).toEqual([
+      [
+        { status: 'active', externalId: null },
+        { status: 'disabled', externalId: 'ext-v@example.com' },
+      ],
+      [
+        { email: 'v@example.com', status: 'disabled', roles: ['viewer'], signIn: 'password', externalId: 'ext-v@example.com' },
+        { email: 'w@example.com', status: 'active', roles: ['editor'], signIn: 'sso', externalId: 'ext-w@example.com' },
+      ],
+    ]);
+  });
+
+  it('never grants admin power, re-addresses a holder of it, or brings back a revoked Admin', async () => {
+    const { h, read, rolesOf, submit, attributes, addUser } = await setup();
+    const v = await addUser('v@example.com', ['viewer']);
+    const gone = await addUser('gone-admin@example.com', ['admin'], 'revoked');
+    await expect(
+      submit({ kind: 'scim-user', user: { id: v }, attributes: attributes('v@example.com', { roles: ['admin'] }) }),
+    ).rejects.toMatchObject({ code: 'forbidden', field: 'roles' });
+    await expect(
+      submit({ kind: 'scim-user', attributes: attributes('boss@example.com', { roles: ['admin'] }) }),
+    ).rejects.toMatchObject({ code: 'forbidden', field: 'roles' });
+    await expect(
+      submit({ kind: 'scim-user', user: { id: h.owner.userId as string }, attributes: attributes('elsewhere@example.com') }),
+    ).rejects.toMatchObject({ code: 'forbidden', field: 'userName', message: expect.stringContaining('is the account owner') });
+    await expect(
+      submit({ kind: 'scim-user', user: { id: gone }, attributes: attributes('gone-admin@example.com') }),
+    ).rejects.toMatchObject({ code: 'forbidden', field: 'active' });
+    expect(await rolesOf('v@example.com')).toEqual(['viewer']);
+    expect(await read('gone-admin@example.com')).toMatchObject({ status: 'revoked', version: 1 });
+    expect(await read('owner@example.com')).toMatchObject({ status: 'active', version: 1 });
+  });
+
+  it('deactivating the owner over SCIM is refused by the owner rule', async () => {
+    const { h, read, submit, attributes } = await setup();
+    await expect(
+      submit({
+        kind: 'scim-user',
+        user: { id: h.owner.userId as string },
+        attributes: attributes('owner@example.com', { active: false }),
+      }),
+    ).rejects.toMatchObject({ code: 'owner_protected' });
+    expect((await read('owner@example.com')).status).toBe('active');
+  });
+
+  it('revokes the SCIM token, and says so when there is none', async () => {
+    const { h, prisma, events, submit } = await setup();
+    await expect(submit({ kind: 'scim-token-revoke' }, h.owner)).rejects.toMatchObject({ code: 'invalid_state' });
+    await prisma.scimToken.create({
+      data: { accountId: h.accountId, prefix: 'rs_abcdef', tokenHash: 'a'.repeat(64), createdById: h.owner.userId },
+    });
+    await expect(submit({ kind: 'scim-token-revoke' }, h.owner)).resolves.toEqual({
+      status: 'done',
+      result: { prefix: 'rs_abcdef' },
+    });
+    expect(await prisma.scimToken.count()).toBe(0);
+    expect(await events('scim-token.revoked')).toMatchObject([{ before: { prefix: 'rs_abcdef' } }]);
+  });
+});
