@@ -116,6 +116,20 @@ describe.each(testTargets())('SCIM group changes (%s store)', (target) => {
     ]);
   });
 
+  it('adding a member or removing a non-member touches nobody: no version bump, nothing in the trail', async () => {
+    const { addUser, group, version, events, submit } = await setup();
+    const a = await addUser('a@example.com');
+    const b = await addUser('b@example.com');
+    await submit({ kind: 'scim-group', displayName: 'Ops', add: [a], remove: [] });
+    const ops = await group('Ops');
+    const [va, vb] = [await version(a), await version(b)];
+    await submit({ kind: 'scim-group', group: { id: ops.id }, add: [a], remove: [b] });
+    expect([await version(a), await version(b)]).toEqual([va, vb]);
+    expect((await events('group.members-changed')).map((e) => e.after)).toEqual([
+      { group: 'Ops', added: ['a@example.com'], removed: [] },
+    ]);
+  });
+
   it('deletes a custom group, keeping its members, but never Default or All Users', async () => {
     const { h, prisma, addUser, group, version, events, submit } = await setup();
     const a = await addUser('a@example.com');

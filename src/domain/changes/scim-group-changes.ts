@@ -60,8 +60,13 @@ export const scimGroup: ChangeHandler<'scim-group', ScimGroupResult> = {
       ? await tx.group.update({ where: { id: existing.id }, data: { name: finalName, version: { increment: 1 } } })
       : await tx.group.create({ data: { accountId, name: finalName } });
     const before = existing?.name ?? null;
-    const added = await usersByIds(context, change.add);
-    const removed = await usersByIds(context, change.remove);
+    // Only real changes count: adding a member or removing a non-member touches nobody (no version bump,
+    // which would make a pending approval about them stale for nothing) and is not in the trail.
+    const members = new Set(
+      (await tx.groupMembership.findMany({ where: { groupId: group.id }, select: { userId: true } })).map((m) => m.userId),
+    );
+    const added = (await usersByIds(context, change.add)).filter((u) => !members.has(u.id));
+    const removed = (await usersByIds(context, change.remove)).filter((u) => members.has(u.id));
     if (removed.length > 0)
       await tx.groupMembership.deleteMany({ where: { groupId: group.id, userId: { in: removed.map((u) => u.id) } } });
     if (added.length > 0)
