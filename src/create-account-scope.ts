@@ -8,10 +8,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createServices } from './create-services';
 import { createLinkDelivery } from './delivery/link-delivery';
-import type { Mailer } from './delivery/mailer';
 import { catalogFor, effectiveSettings, settingsDefaults } from './domain/account/account-settings';
 import type { Clock } from './domain/clock';
 import { createNoticeOutbox } from './domain/notices/notice-outbox';
+import type { Mailer } from './domain/ports';
 
 import type { AccountWork } from './scheduler/scheduler';
 import { createApprovalChannel } from './slack/approval-channel';

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import { createAccessService, type SlackProfiles } from './domain/access/access-service';
+import { createAccessService } from './domain/access/access-service';
 import { systemActor } from './domain/access/actor';
 import type { SettingsDefaults } from './domain/account/account-settings';
 import { createOwnershipService } from './domain/account/ownership-service';
@@ -15,12 +15,10 @@ import { passcodeWaits } from './domain/changes/approval-policy';
 import { createChangeService } from './domain/changes/change-service';
 import type { Clock } from './domain/clock';
 import { createCredentialHandoff } from './domain/credentials/credential-handoff';
-import type { HolderMessenger } from './domain/credentials/credential-service';
 import { createPasswordReset } from './domain/credentials/password-reset';
 import { createSignInService } from './domain/credentials/sign-in-service';
 import { createSignInThrottle } from './domain/credentials/sign-in-throttle';
 import { createDeletionService } from './domain/deletion/deletion-service';
-import type { Delivery } from './domain/delivery/delivery';
 import { createDirectoryService } from './domain/directory/directory-service';
 import { createExportService } from './domain/export/export-service';
 import { createGroupService } from './domain/groups/group-service';
@@ -28,6 +26,7 @@ import { createHomeService } from './domain/home/home-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
 import { createPartnerService } from './domain/partners/partners';
+import type { Delivery, HolderMessenger, SlackProfiles } from './domain/ports';
 import { createRoleService } from './domain/users/role-service';
 import type { PrismaClient } from './store/generated/client';
 

@@ -3,12 +3,11 @@
  * someone in the workspace, and by e-mail always. Each channel's failure is reported, not thrown.
  */
 import type { Logger } from 'pino';
-import type { Delivery, DeliveryOutcome, OutgoingLink } from '../domain/delivery/delivery';
 import { formatWhen } from '../domain/format-when';
+import type { Delivery, DeliveryOutcome, Mailer, OutgoingLink } from '../domain/ports';
 import { reasonOf } from '../errors';
 import type { DirectMessages } from '../slack/slack-people';
 import { escapeMrkdwn } from '../slack/views/format';
-import type { Mailer } from './mailer';
 
 function subject(message: OutgoingLink, accountName: string): string {
   switch (message.kind) {

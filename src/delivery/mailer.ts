@@ -6,16 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-
-export interface Mail {
-  to: string;
-  subject: string;
-  text: string;
-}
-
-export interface Mailer {
-  send(mail: Mail): Promise<void>;
-}
+import type { Mailer } from '../domain/ports';
 
 /** The mailer a deployment's configuration describes: mail from roster@ the host of PUBLIC_URL (no variable of its own). */
 export function mailerFor(config: { smtpUrl?: string; dataDir: string; publicUrl: string }): Mailer {

@@ -4,6 +4,7 @@
  * the same transaction, so every event is in exactly one digest; sending reads that range back.
  */
 import type { NoticeOutbox } from '../domain/notices/notice-outbox';
+import type { ScimDigest } from '../domain/ports';
 import type { Prisma, PrismaClient } from '../store/generated/client';
 import { lockAccount } from '../store/tx';
 import type { DueWorkDeps } from './due-work';
@@ -14,15 +15,8 @@ const CURSOR = 'scim-digest';
 /** Lines a digest spells out; the rest are counted in "and N more". */
 export const SCIM_DIGEST_LINES = 20;
 
-/** What the identity provider changed between two digests. */
-export interface ScimDigest {
-  /** Changes by kind, e.g. `{ label: 'users created', count: 12 }`, most frequent first. */
-  counts: { label: string; count: number }[];
-  /** Up to `SCIM_DIGEST_LINES` lines, oldest first ("created ann@example.com"). */
-  lines: string[];
-  /** Lines not shown. */
-  more: number;
-}
+/** The digest, declared with the `SchedulerNotifier` port; still importable from here (the digest view names it from this file). */
+export type { ScimDigest } from '../domain/ports';
 
 async function cursorPosition(db: PrismaClient | Prisma.TransactionClient, accountId: string, lock: boolean): Promise<bigint> {
   const rows = lock

@@ -7,49 +7,20 @@
  */
 import type { Logger } from 'pino';
 import type { ApprovalService } from '../domain/approvals/approval-service';
-import type { Delivery } from '../domain/delivery/delivery';
 import { forEachLimited } from '../domain/for-each-limited';
 import { formatWhen } from '../domain/format-when';
 import type { InviteLinks } from '../domain/invites/invite-links';
 import { linkToResend } from '../domain/invites/link-to-resend';
 import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
+import type { Delivery, SchedulerNotifier } from '../domain/ports';
 import type { PrismaClient } from '../store/generated/client';
-import { readScimDigest, SCIM_DIGEST_RULE, type ScimDigest } from './scim-digest';
+import { readScimDigest, SCIM_DIGEST_RULE } from './scim-digest';
 
 /** The largest digest message (SPEC: at most 50 invites a message). */
 export const DIGEST_SIZE = 50;
 
-export interface DigestEntry {
-  email: string;
-  expiresAt: Date;
-  invitedBy: string | null;
-}
-
-/** An invite that expired, as its inviter's DM lists it. */
-export interface ExpiredInvite {
-  email: string;
-  expiresAt: Date;
-}
-
-/** A directory user the scheduler DMs: by their Slack link, else the workspace member with their e-mail. */
-export interface DmRecipient {
-  email: string;
-  slackUserId: string | null;
-}
-
-/** How the scheduler reaches people; the composition root wires it to Slack. */
-export interface SchedulerNotifier {
-  /** DMs a directory user; false when they are not in the workspace. */
-  dm(person: DmRecipient, text: string): Promise<boolean>;
-  /** DMs an inviter up to 50 of their invites that expired; `more` of them follow in further messages. */
-  expiredInvites(inviter: DmRecipient, invites: ExpiredInvite[], more: number): Promise<boolean>;
-  /** Posts a digest to the notices channel; false when there is no channel. */
-  digest(kind: 'expired' | 'expiring-soon', entries: DigestEntry[]): Promise<boolean>;
-  /** Posts the digest of SCIM changes to the notices channel; false when there is no channel. */
-  scimDigest(digest: ScimDigest): Promise<boolean>;
-  /** Updates an approval request's message and tells its requester. */
-  approvalSettled(request: Awaited<ReturnType<ApprovalService['view']>>): Promise<void>;
-}
+/** The notifier port and its message types, still importable from here (the digest views and tests name them from this file). */
+export type { DigestEntry, ExpiredInvite, SchedulerNotifier } from '../domain/ports';
 
 export interface SendDeps {
   prisma: PrismaClient;

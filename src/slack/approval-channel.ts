@@ -1,28 +1,25 @@
 /**
- * Posting approval requests to the approvals channel and keeping their message and the
- * requester up to date. A failed Slack call is logged and never undoes a decision.
+ * The approval board in Slack: posting approval requests to the approvals channel and keeping their
+ * message and the requester up to date. A failed Slack call is logged and never undoes a decision.
  */
 
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { ApprovalRequestView } from '../domain/approvals/approval-service';
+import type { ApprovalBoard } from '../domain/ports';
 import { asBlocks } from './block-kit';
 import type { DirectMessages } from './slack-people';
 import { approvalMessage, approvalOutcomeText } from './views/approval-message';
 
-export interface ApprovalChannel {
-  /** Posts a new request; returns where it went, or null when the post failed. */
-  post(request: ApprovalRequestView): Promise<{ channel: string; ts: string } | null>;
-  /** Updates the request's message and, once it is settled, DMs the requester. */
-  settle(request: ApprovalRequestView): Promise<void>;
-}
+/** The `ApprovalBoard` port under its Slack name (the listeners' services name it from this file). */
+export type { ApprovalBoard as ApprovalChannel } from '../domain/ports';
 
+/** The approval board as the approvals channel: posts there, updates the message, DMs the requester once settled. */
 export function createApprovalChannel(deps: {
   client: WebClient;
   channel?: string;
   dm: DirectMessages;
   logger: Logger;
-}): ApprovalChannel {
+}): ApprovalBoard {
   const { client, logger } = deps;
   return {
     async post(request) {

@@ -1,8 +1,7 @@
 /** The scheduler's notifier over Slack: DMs, digests in the notices channel, approval message updates. */
 
 import type { WebClient } from '@slack/web-api';
-import type { DmRecipient, SchedulerNotifier } from '../scheduler/send-notices';
-import type { ApprovalChannel } from './approval-channel';
+import type { ApprovalBoard, DmRecipient, SchedulerNotifier } from '../domain/ports';
 import { asBlocks } from './block-kit';
 import type { Reply } from './reply';
 import type { DirectMessages } from './slack-people';
@@ -13,7 +12,7 @@ import { scimDigestMessage } from './views/scim-digest-message';
 export function createSchedulerNotifier(deps: {
   client: WebClient;
   dm: DirectMessages;
-  approvalChannel: ApprovalChannel;
+  approvalChannel: ApprovalBoard;
   noticesChannel?: string;
 }): SchedulerNotifier {
   async function dm(person: DmRecipient, message: Reply): Promise<boolean> {

@@ -4,8 +4,7 @@
  */
 
 import type { WebClient } from '@slack/web-api';
-import type { SlackProfiles } from '../domain/access/access-service';
-import type { HolderMessenger } from '../domain/credentials/credential-service';
+import type { HolderMessenger, SlackProfiles } from '../domain/ports';
 import { reasonOf } from '../errors';
 import { asBlocks } from './block-kit';
 import type { Reply } from './reply';

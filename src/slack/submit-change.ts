@@ -7,12 +7,13 @@ import type { Actor } from '../domain/access/actor';
 import type { ChangeResult } from '../domain/changes/change-handlers';
 import type { ChangeService, Submission } from '../domain/changes/change-service';
 import type { ChangeKind, ChangeOf } from '../domain/changes/directory-change';
+import type { ApprovalBoard } from '../domain/ports';
 import type { Reply } from './reply';
 import type { SlackServices } from './services';
 
 /** Posts a stored request to the approvals channel and says where it waits. */
 export async function announceRequest(
-  services: Pick<SlackServices, 'approvals' | 'approvalChannel'>,
+  services: Pick<SlackServices, 'approvals'> & { approvalChannel: ApprovalBoard },
   submission: Extract<Submission<unknown>, { status: 'awaiting' }>,
 ): Promise<Reply> {
   const { request, approvers } = submission;

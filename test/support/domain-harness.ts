@@ -4,14 +4,13 @@
  */
 import pino from 'pino';
 import { createServices, type Services } from '../../src/create-services';
-import type { SlackProfiles } from '../../src/domain/access/access-service';
 import { type Actor, systemActor } from '../../src/domain/access/actor';
 import { effectivePermissions } from '../../src/domain/access/effective-permissions';
 import { type SettingsDefaults, settingsDefaults } from '../../src/domain/account/account-settings';
 import { bootstrapAccount } from '../../src/domain/account/bootstrap';
 import type { SettingsService } from '../../src/domain/account/settings-service';
 import { createAuditService } from '../../src/domain/audit/audit-service';
-import type { Delivery, OutgoingLink } from '../../src/domain/delivery/delivery';
+import type { Delivery, OutgoingLink, SlackProfiles } from '../../src/domain/ports';
 import { loadCatalog, type Policy } from '../../src/domain/roles/catalog';
 import { type Database, openDatabase } from '../../src/store/database';
 import { type TestClock, testClock } from './test-clock';

@@ -9,18 +9,14 @@ import { RosterError } from '../../errors';
 import type { AuditSource, PrismaClient } from '../../store/generated/client';
 import type { Db } from '../../store/tx';
 import { normaliseEmail } from '../email';
+import type { SlackProfiles } from '../ports';
 import type { MultipleRoles } from '../roles/precedence';
 import type { Actor } from './actor';
 import { effectivePermissions } from './effective-permissions';
-import { isMemberOf, type SlackProfile } from './workspace-member';
+import { isMemberOf } from './workspace-member';
 
-/** What the domain needs to know about Slack people: a profile, and whether someone is still in the workspace. */
-export interface SlackProfiles {
-  /** The profile of a Slack user; null when Slack knows no such (active) user. */
-  profileOf(slackUserId: string): Promise<SlackProfile | null>;
-  /** False when Slack says the person left (deactivated, or no member has the address); throws when Slack cannot answer. */
-  inWorkspace(person: { email: string; slackUserId: string | null }): Promise<boolean>;
-}
+/** The port, still importable from here (the ownership service and tests name it from this file). */
+export type { SlackProfiles } from '../ports';
 
 export type AccessService = ReturnType<typeof createAccessService>;
 

@@ -5,16 +5,10 @@
  * address in their profile, so their e-mail proves nothing.
  */
 
-/** What Slack says about a profile, as far as linking it cares. */
-export interface SlackProfile {
-  email: string | null;
-  /** The workspaces the person belongs to (`team_id`, and every team of an Enterprise Grid user). */
-  teamIds: string[];
-  /** Their Enterprise Grid organisation, if any. */
-  enterpriseId: string | null;
-  /** Slack's `is_stranger`: someone from another organisation seen through a shared channel. */
-  stranger: boolean;
-}
+import type { SlackProfile } from '../ports';
+
+/** The port's profile, still importable from here (tests name it from this file). */
+export type { SlackProfile } from '../ports';
 
 /** The Slack workspace or organisation an account serves. */
 export interface AccountHome {

@@ -1,7 +1,11 @@
 /**
- * Credentials' shapes and constants: key and passcode prefixes, tenures, and the port that tells a
- * holder their new secret. Issuing them is a change (src/domain/changes/credential-changes.ts).
+ * Credentials' shapes and constants: key and passcode prefixes and tenures. The port that tells a
+ * holder their new secret is `HolderMessenger` in src/domain/ports.ts. Issuing them is a change
+ * (src/domain/changes/credential-changes.ts).
  */
+
+/** The port, still importable from here (the change layer and the sign-in service name it from this file). */
+export type { HolderMessenger } from '../ports';
 
 /** API keys look like `rk_…`. */
 export const API_KEY_PREFIX = 'rk_';
@@ -21,12 +25,6 @@ export function tenureFromWord(word: string): number | undefined {
 
 /** The refusal of any other tenure. */
 export const TENURE_RULE = `The tenure must be ${TENURES.slice(0, -1).map(tenureWord).join(', ')} or ${tenureWord(TENURES.at(-1) ?? 0)}`;
-
-/** Tells a credential's holder their new secret, privately. */
-export interface HolderMessenger {
-  /** Resolves false when the holder cannot be reached in Slack. */
-  send(holder: { email: string; slackUserId: string | null }, text: string): Promise<boolean>;
-}
 
 export interface IssuedSecret {
   email: string;

@@ -1,36 +1,12 @@
 /**
- * How invites and links reach people: the port services call. The composition root wires it
- * to a Slack DM (when the address is in the workspace) and an e-mail (always).
+ * Sending links to many people over the `Delivery` port (declared in src/domain/ports.ts). The
+ * composition root wires the port to a Slack DM (when the address is in the workspace) and an e-mail (always).
  */
 import { forEachLimited } from '../for-each-limited';
+import type { Delivery, DeliveryOutcome, OutgoingLink } from '../ports';
 
-/**
- * An invite, a reminder of one, a password link (sent by an admin, or asked for), or a link that shows
- * a new credential once (e-mail only), as the recipient should read it.
- */
-export interface OutgoingLink {
-  kind: 'invite' | 'invite-reminder' | 'password-link' | 'password-reset' | 'credential-reveal';
-  /** For `credential-reveal`: which credential the link shows. */
-  credential?: 'api-key' | 'passcode';
-  email: string;
-  name?: string | null;
-  link: string;
-  expiresAt: Date;
-  fromName?: string | null;
-  note?: string | null;
-}
-
-/** What happened on each channel; problems are short sentences for the admin who acted. */
-export interface DeliveryOutcome {
-  email: string;
-  slack: 'sent' | 'not-in-workspace' | 'failed';
-  mail: 'sent' | 'failed';
-  problems: string[];
-}
-
-export interface Delivery {
-  send(message: OutgoingLink): Promise<DeliveryOutcome>;
-}
+/** The port and its types, still importable from here (the change layer, views and tests name them from this file). */
+export type { Delivery, DeliveryOutcome, OutgoingLink } from '../ports';
 
 /** Sends to many recipients a few at a time, never rejecting: failures are in the outcomes. */
 export async function sendAll(delivery: Delivery, messages: OutgoingLink[], concurrency = 4): Promise<DeliveryOutcome[]> {

@@ -1,0 +1,160 @@
+/**
+ * Roster's outbound ports: everything the domain and the scheduler need from the outside world
+ * (Slack, e-mail), declared once. The composition root wires them to implementations in `src/slack/`
+ * (profiles, the holder messenger, the approval board, the scheduler notifier) and `src/delivery/`
+ * (link delivery, the mailer); tests wire fakes.
+ */
+import type { ApprovalRequestView } from './approvals/approval-service';
+
+// ── Slack profiles ──────────────────────────────────────────────────────────────────────────────
+
+/** What Slack says about a profile, as far as linking it cares. */
+export interface SlackProfile {
+  /** The address that links the person to a directory user, if their profile shows one. */
+  email: string | null;
+  /** The workspaces the person belongs to (`team_id`, and every team of an Enterprise Grid user). */
+  teamIds: string[];
+  /** Their Enterprise Grid organisation, if any. */
+  enterpriseId: string | null;
+  /** Slack's `is_stranger`: someone from another organisation seen through a shared channel. */
+  stranger: boolean;
+}
+
+/** What the domain needs to know about Slack people: a profile, and whether someone is still in the workspace. */
+export interface SlackProfiles {
+  /** The profile of a Slack user; null when Slack knows no such (active) user. */
+  profileOf(slackUserId: string): Promise<SlackProfile | null>;
+  /** False when Slack says the person left (deactivated, or no member has the address); throws when Slack cannot answer. */
+  inWorkspace(person: { email: string; slackUserId: string | null }): Promise<boolean>;
+}
+
+// ── Holder messenger ────────────────────────────────────────────────────────────────────────────
+
+/** Tells a credential's holder their new secret, privately. */
+export interface HolderMessenger {
+  /** Resolves false when the holder cannot be reached in Slack. */
+  send(holder: { email: string; slackUserId: string | null }, text: string): Promise<boolean>;
+}
+
+// ── Delivery ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * An invite, a reminder of one, a password link (sent by an admin, or asked for), or a link that shows
+ * a new credential once (e-mail only), as the recipient should read it.
+ */
+export interface OutgoingLink {
+  /** Which message it is, and so its wording and whether it may go by Slack. */
+  kind: 'invite' | 'invite-reminder' | 'password-link' | 'password-reset' | 'credential-reveal';
+  /** For `credential-reveal`: which credential the link shows. */
+  credential?: 'api-key' | 'passcode';
+  /** The recipient's address. */
+  email: string;
+  /** The recipient's name, when known. */
+  name?: string | null;
+  /** The link itself. */
+  link: string;
+  /** When the link stops working. */
+  expiresAt: Date;
+  /** Who sent it, as the recipient knows them. */
+  fromName?: string | null;
+  /** What the sender added, as they typed it. */
+  note?: string | null;
+}
+
+/** What happened on each channel; problems are short sentences for the admin who acted. */
+export interface DeliveryOutcome {
+  /** The recipient's address. */
+  email: string;
+  /** Whether the Slack DM went, was not possible (no member has the address), or failed. */
+  slack: 'sent' | 'not-in-workspace' | 'failed';
+  /** Whether the e-mail went. */
+  mail: 'sent' | 'failed';
+  /** What went wrong, for the admin who acted. */
+  problems: string[];
+}
+
+/** How invites and links reach people (by Slack DM when the address is in the workspace, and by e-mail always). */
+export interface Delivery {
+  /** Gets a link to its recipient and says what happened on each channel. */
+  send(message: OutgoingLink): Promise<DeliveryOutcome>;
+}
+
+// ── Mailer ──────────────────────────────────────────────────────────────────────────────────────
+
+/** One plain-text e-mail. */
+export interface Mail {
+  /** The recipient's address. */
+  to: string;
+  /** The subject line. */
+  subject: string;
+  /** The plain-text body. */
+  text: string;
+}
+
+/** What delivery needs of e-mail. */
+export interface Mailer {
+  /** Sends one e-mail; rejects when it could not be sent. */
+  send(mail: Mail): Promise<void>;
+}
+
+// ── Approval board ──────────────────────────────────────────────────────────────────────────────
+
+/** Where approval requests are shown to approvers, and their requesters told of the outcome. */
+export interface ApprovalBoard {
+  /** Shows a new request to approvers; returns where it went (to remember on the request), or null when it could not be shown. */
+  post(request: ApprovalRequestView): Promise<{ channel: string; ts: string } | null>;
+  /** Brings the request's shown message up to date and, once it is settled, tells the requester; never rejects. */
+  settle(request: ApprovalRequestView): Promise<void>;
+}
+
+// ── Scheduler notifier ──────────────────────────────────────────────────────────────────────────
+
+/** A directory user the scheduler DMs: by their Slack link, else the workspace member with their e-mail. */
+export interface DmRecipient {
+  /** Their directory address, to find them in the workspace when they have no Slack link. */
+  email: string;
+  /** Their remembered Slack user, if any. */
+  slackUserId: string | null;
+}
+
+/** An invite in a channel digest. */
+export interface DigestEntry {
+  /** The invitee's address. */
+  email: string;
+  /** When the invite expires (or expired). */
+  expiresAt: Date;
+  /** Who invited them, if known. */
+  invitedBy: string | null;
+}
+
+/** An invite that expired, as its inviter's DM lists it. */
+export interface ExpiredInvite {
+  /** The invitee's address. */
+  email: string;
+  /** When the invite expired. */
+  expiresAt: Date;
+}
+
+/** What the identity provider changed between two digests. */
+export interface ScimDigest {
+  /** Changes by kind, e.g. `{ label: 'users created', count: 12 }`, most frequent first. */
+  counts: { label: string; count: number }[];
+  /** Up to `SCIM_DIGEST_LINES` lines, oldest first ("created ann@example.com"). */
+  lines: string[];
+  /** Lines not shown. */
+  more: number;
+}
+
+/** How the scheduler reaches people. */
+export interface SchedulerNotifier {
+  /** DMs a directory user; false when they are not in the workspace. */
+  dm(person: DmRecipient, text: string): Promise<boolean>;
+  /** DMs an inviter up to 50 of their invites that expired; `more` of them follow in further messages. */
+  expiredInvites(inviter: DmRecipient, invites: ExpiredInvite[], more: number): Promise<boolean>;
+  /** Posts a digest to the notices channel; false when there is no channel. */
+  digest(kind: 'expired' | 'expiring-soon', entries: DigestEntry[]): Promise<boolean>;
+  /** Posts the digest of SCIM changes to the notices channel; false when there is no channel. */
+  scimDigest(digest: ScimDigest): Promise<boolean>;
+  /** Updates an approval request's message and tells its requester. */
+  approvalSettled(request: ApprovalRequestView): Promise<void>;
+}
