@@ -11,7 +11,6 @@ import type { DirectMessages } from './slack-people';
 import { approvalMessage, approvalOutcomeText } from './views/approval-message';
 
 /** The `ApprovalBoard` port under its Slack name (the listeners' services name it from this file). */
-export type { ApprovalBoard as ApprovalChannel } from '../domain/ports';
 
 /** The approval board as the approvals channel: posts there, updates the message, DMs the requester once settled. */
 export function createApprovalChannel(deps: {
