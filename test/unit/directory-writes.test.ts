@@ -94,7 +94,7 @@ const ALLOWED: Record<string, Allowed> = {
     writes: { 'passwordLink.deleteMany': 2, 'passwordLink.create': 1 },
     why: 'not yet moved (issue 21): write helpers that only change handlers call, inside their transaction',
   },
-  'src/domain/credentials/sign-in-service.ts': {
+  'src/domain/credentials/usage-stamps.ts': {
     writes: { 'apiKey.update': 1, 'passcode.update': 1, 'user.update': 1 },
     why: 'usage stamps of a sign-in (lastUsedAt, lastLoginAt), not changes to the directory: no version, no audit',
   },
