@@ -6,7 +6,7 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import { createServices } from './create-services';
+import { createServices, type Services } from './create-services';
 import { createLinkDelivery } from './delivery/link-delivery';
 import { catalogFor, effectiveSettings, settingsDefaults } from './domain/account/account-settings';
 import type { Clock } from './domain/clock';
@@ -17,7 +17,7 @@ import type { AccountWork } from './scheduler/scheduler';
 import { createApprovalChannel } from './slack/approval-channel';
 import { boltLogger } from './slack/bolt-logger';
 import { createSchedulerNotifier } from './slack/scheduler-notifier';
-import type { SlackServices } from './slack/services';
+import { type SlackServices, slackServicesOf } from './slack/services';
 import { slackClientOptions } from './slack/slack-client-options';
 import { createDirectMessages, createHolderMessenger, createSlackProfiles } from './slack/slack-people';
 import { createViewStateStore } from './slack/views/view-state';
@@ -38,6 +38,9 @@ export interface SharedDeps {
 export interface AccountScope {
   account: Account;
   client: WebClient;
+  /** Every domain service of the account; each surface takes its own part (web-app.ts, SCIM, the scheduler's `work`). */
+  domain: Services;
+  /** The Slack surface's part (src/slack/services.ts). */
   services: SlackServices;
   work: AccountWork;
 }
@@ -74,12 +77,11 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
     },
   );
   const approvalChannel = createApprovalChannel({ client, channel: settings.approvalsChannel, dm, logger });
-  const services: SlackServices = {
-    ...domain,
+  const services = slackServicesOf(domain, {
     dm,
     approvalChannel,
     viewState: createViewStateStore({ prisma, accountId, clock }),
-  };
+  });
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
   const work: AccountWork = {
     due: {
@@ -102,7 +104,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       notifier: createSchedulerNotifier({ client, dm, approvalChannel, noticesChannel: settings.noticesChannel }),
     },
   };
-  return { account, client, services, work };
+  return { account, client, domain, services, work };
 }
 
 /** The account behind requests that name none: it holds nothing, so every lookup in it fails. */

@@ -3,49 +3,22 @@
  * dependencies, and wires them to Slack, the web routes and the scheduler. The process that runs it
  * (`npm start`) is src/server.ts; the CLIs and the tests build it the same way.
  */
-import type { Express } from 'express';
 import type { Logger } from 'pino';
-import type { AccountRegistry } from './account-registry';
 import type { Config } from './config';
 import type { SharedDeps } from './create-account-scope';
+import type { Services } from './create-services';
 import { mailerFor } from './delivery/mailer';
 import { type Clock, systemClock } from './domain/clock';
 import { createLogger } from './logger';
-import { createScheduler, type Scheduler } from './scheduler/scheduler';
+import type { Roster, RosterOptions } from './roster';
+import { createScheduler } from './scheduler/scheduler';
 import { createSlackApp } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { type Database, openDatabase } from './store/database';
-import { distributedTenancy, type ServedAccount, singleWorkspace } from './tenancy';
+import { distributedTenancy, singleWorkspace } from './tenancy';
 import { createWebApp, serve } from './web/web-app';
 
-export interface RosterOptions {
-  clock?: Clock;
-  logger?: Logger;
-  /** How an embedded store on disk is opened: `own` (the server) or `reach` its owner (CLIs). */
-  share?: 'own' | 'reach';
-}
-
-export interface Roster {
-  config: Config;
-  /** Single-workspace mode: the one account's services (distributed mode: see `accounts`). */
-  services: SlackServices;
-  scheduler: Scheduler;
-  prisma: Database['prisma'];
-  /** The store, for operational reads (its kind, the embedded store's statistics). */
-  database: Database;
-  /** Single-workspace mode: the one account's ID. */
-  accountId: string;
-  /**
-   * Roster's HTTP handler: the web pages, API and SCIM and, in HTTP mode, Slack's endpoints (behind
-   * Bolt's signature check), for serving Roster from a server of one's own rather than `start()`'s.
-   */
-  http: Express;
-  /** Every account's services, by account ID (an account is served while installed). */
-  accounts: AccountRegistry<ServedAccount>;
-  /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
-  start(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type { Roster, RosterOptions } from './roster';
 
 /** Builds Roster from a validated configuration; nothing listens until `start()`. */
 export async function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
@@ -89,11 +62,17 @@ async function assemble(config: Config, database: Database, clock: Clock, logger
         throw error;
       })
     : null;
+  const only = () => {
+    if (!single) throw new Error('distributed mode has no single account: use roster.accounts');
+    return single;
+  };
   return {
     config,
     get services(): SlackServices {
-      if (!single) throw new Error('distributed mode has no single account: use roster.accounts');
-      return single.services;
+      return only().services;
+    },
+    get domain(): Services {
+      return only().domain;
     },
     scheduler,
     prisma,

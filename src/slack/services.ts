@@ -1,14 +1,46 @@
-/** The services the Slack surface calls: the domain's, plus Slack's own DMs and approvals channel; built once in main.ts. */
+/**
+ * What the Slack surface calls, declared beside its listeners: the domain services its commands,
+ * buttons, modals and App Home use, plus Slack's own DMs, approvals channel and view state. The web
+ * side's (sign-in links, the forgot-password request, credential reveal pages) are not in it.
+ */
 import type { Services } from '../create-services';
-import type { SettingsService } from '../domain/account/settings-service';
 import type { ApprovalBoard } from '../domain/ports';
 import type { DirectMessages } from './slack-people';
 import type { ViewStateStore } from './views/view-state';
 
+/** The domain services the Slack listeners use. */
+export const SLACK_DOMAIN_SERVICES = [
+  'logger',
+  'passcodeNeedsApproval',
+  'audit',
+  'directory',
+  'access',
+  'changes',
+  'approvals',
+  'ownership',
+  'roles',
+  'groups',
+  'deletion',
+  'exports',
+  'home',
+  'invites',
+  'partners',
+  'signIn',
+  'settings',
+] as const satisfies readonly (keyof Services)[];
+
 /** What every listener receives. */
-export interface SlackServices extends Services {
+export type SlackServices = Pick<Services, (typeof SLACK_DOMAIN_SERVICES)[number]> & {
   approvalChannel: ApprovalBoard;
   dm: DirectMessages;
   viewState: ViewStateStore;
-  settings: SettingsService;
+};
+
+/** The Slack surface's part of an account's domain services, and nothing else. */
+export function slackServicesOf(
+  domain: Services,
+  own: Pick<SlackServices, 'approvalChannel' | 'dm' | 'viewState'>,
+): SlackServices {
+  const picked = Object.fromEntries(SLACK_DOMAIN_SERVICES.map((key) => [key, domain[key]]));
+  return { ...(picked as Pick<Services, (typeof SLACK_DOMAIN_SERVICES)[number]>), ...own };
 }

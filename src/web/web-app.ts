@@ -38,7 +38,7 @@ export function createWebApp(deps: {
   function routersOf(scope: AccountScope): AccountRouters {
     let built = routers.get(scope);
     if (!built) {
-      const { signIn, passwordReset, handoff, changes, audit } = scope.services;
+      const { signIn, passwordReset, handoff, changes, audit } = scope.domain;
       const accountId = scope.account.id;
       built = {
         pages: webPages({ signIn, passwordReset, handoff, rateLimit, csrf, logger }),
@@ -78,11 +78,12 @@ export function createWebApp(deps: {
       },
       nowhere: routersOf(nowhereScope),
       forgot: webPages({
-        ...nowhereScope.services,
+        signIn: nowhereScope.domain.signIn,
+        handoff: nowhereScope.domain.handoff,
         passwordReset: passwordResetEverywhere({
           prisma,
           ttlHours: config.catalog.policy.passwordLinkTtlHours,
-          resetIn: async (accountId) => (await tenancy.accounts.forId(accountId))?.services.passwordReset ?? null,
+          resetIn: async (accountId) => (await tenancy.accounts.forId(accountId))?.domain.passwordReset ?? null,
         }),
         rateLimit,
         csrf,

@@ -217,7 +217,7 @@ describe.each(testTargets())('forgot password (%s store)', (target) => {
   it('keeps at most LIVE_PASSWORD_LINKS live links when many requests come at once', async () => {
     const user = await seedWithPassword('race@example.com');
     const sent = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => h.roster.services.passwordReset.request('race@example.com', `192.0.2.${i + 1}`)),
+      Array.from({ length: 8 }, (_, i) => h.roster.domain.passwordReset.request('race@example.com', `192.0.2.${i + 1}`)),
     );
     expect(sent.filter(Boolean)).toHaveLength(LIVE_PASSWORD_LINKS);
     expect(await h.roster.prisma.passwordLink.count({ where: { userId: user.id } })).toBe(LIVE_PASSWORD_LINKS);
