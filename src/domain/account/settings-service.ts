@@ -3,12 +3,11 @@
  * directory may read them; only the account owner changes them, through the change layer (the
  * `settings` change kind), which checks them against the directory as it is under the account lock.
  */
-import { fail, type RosterError } from '../../errors';
 import type { PrismaClient } from '../../store/generated/client';
 import type { Db } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ChangeService, Submission } from '../changes/change-service';
-import type { SettingsResult } from '../changes/settings-change';
+import { onlyOwner, SETTINGS_SELECT, type SettingsResult } from '../changes/settings-change';
 import { countSeats } from '../directory/directory-service';
 import {
   type AccountSettings,
@@ -49,27 +48,8 @@ export function createSettingsService(deps: {
   async function account(db: Db) {
     return db.account.findUniqueOrThrow({
       where: { id: accountId },
-      select: {
-        seatLimit: true,
-        inviteTtlHours: true,
-        approvalsChannel: true,
-        noticesChannel: true,
-        catalogPreset: true,
-        settingsVersion: true,
-        slug: true,
-        slackTeamId: true,
-        slackEnterpriseId: true,
-        owner: { select: { id: true, email: true } },
-      },
+      select: { ...SETTINGS_SELECT, slug: true, slackTeamId: true, slackEnterpriseId: true },
     });
-  }
-
-  function onlyOwner(owner: { email: string } | null): RosterError {
-    return fail.forbidden(
-      owner
-        ? `Only the account owner (${owner.email}) can change its settings. Ask them to.`
-        : 'Only the account owner can change its settings, and the account has none. Recover ownership first.',
-    );
   }
 
   return {

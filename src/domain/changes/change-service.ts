@@ -10,8 +10,9 @@ import { lockAccount } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
 import type { AuditService } from '../audit/audit-service';
+import { countSeats } from '../directory/directory-service';
 import type { Policy } from '../roles/catalog';
-import { assertDirectoryRules, assertSeatsWithinLimit, seatsInUse } from '../users/directory-rules';
+import { assertDirectoryRules, assertSeatsWithinLimit } from '../users/directory-rules';
 import { decideApproval, neverWaits, type RequiredApproval, refuseSelfGrant, targetsMayNotDecide } from './approval-policy';
 import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
 import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
@@ -69,7 +70,7 @@ export function createChangeService(
   async function applyIn(tx: Prisma.TransactionClient, actor: Actor, change: DirectoryChange): Promise<Applied<unknown>> {
     const handler = handlerOf(change.kind);
     await lockAccount(tx, accountId);
-    const seatsBefore = await seatsInUse(tx, accountId);
+    const seatsBefore = await countSeats(tx, accountId);
     const applied = await handler.apply({ ...deps, tx, actor }, change as ChangeOf<ChangeKind>);
     refuseSelfGrant(actor.userId, applied.gains);
     if (applied.touched.length > 0) {

@@ -29,7 +29,19 @@ export interface SettingsResult {
   version: number;
 }
 
-function onlyOwner(owner: { email: string } | null): RosterError {
+/** An account's settings, their version and its owner: what a settings change reads under the lock. */
+export const SETTINGS_SELECT = {
+  seatLimit: true,
+  inviteTtlHours: true,
+  approvalsChannel: true,
+  noticesChannel: true,
+  catalogPreset: true,
+  settingsVersion: true,
+  owner: { select: { id: true, email: true } },
+} as const;
+
+/** The refusal anyone but the owner gets, naming the owner. */
+export function onlyOwner(owner: { email: string } | null): RosterError {
   return fail.forbidden(
     owner
       ? `Only the account owner (${owner.email}) can change its settings. Ask them to.`
@@ -45,15 +57,7 @@ export const settings: ChangeHandler<'settings', SettingsResult> = {
     const defaults = context.settingsDefaults;
     const before = await tx.account.findUniqueOrThrow({
       where: { id: accountId },
-      select: {
-        seatLimit: true,
-        inviteTtlHours: true,
-        approvalsChannel: true,
-        noticesChannel: true,
-        catalogPreset: true,
-        settingsVersion: true,
-        owner: { select: { id: true, email: true } },
-      },
+      select: SETTINGS_SELECT,
     });
     if (!actor.userId || before.owner?.id !== actor.userId) throw onlyOwner(before.owner);
     if (before.settingsVersion !== change.version) {

@@ -6,6 +6,7 @@
 
 import { RosterError } from '../../errors';
 import type { Prisma } from '../../store/generated/client';
+import { countSeats } from '../directory/directory-service';
 import { ADMIN_ROLE } from '../roles/catalog';
 
 type Tx = Prisma.TransactionClient;
@@ -57,12 +58,6 @@ export async function assertEveryoneHasARole(tx: Tx, userIds: string[]): Promise
   }
 }
 
-/** The seats in use, as the store keeps them on the account row; read under the account lock before a change. */
-export async function seatsInUse(tx: Tx, accountId: string): Promise<number> {
-  const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { seatsUsed: true } });
-  return account.seatsUsed;
-}
-
 /** Where each kind of change points a seat refusal (the form field), and what it calls itself. */
 const SEAT_WORDING: Partial<Record<string, { field: string; noun: string }>> = {
   invite: { field: 'emails', noun: 'invite' },
@@ -82,7 +77,7 @@ export async function assertSeatsWithinLimit(
   accountId: string,
   change: { kind: string; seatsBefore: number; seatLimit: number },
 ): Promise<void> {
-  const after = await seatsInUse(tx, accountId);
+  const after = await countSeats(tx, accountId);
   const needed = after - change.seatsBefore;
   if (needed <= 0 || after <= change.seatLimit) return;
   const wording: { field?: string; noun: string } = SEAT_WORDING[change.kind] ?? { noun: 'change' };
