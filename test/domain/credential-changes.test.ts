@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/create-services';
 import type { Actor } from '../../src/domain/access/actor';
 import { type DomainHarness, domainStore } from '../support/domain-harness';
+import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
 type Change = Parameters<Services['changes']['submit']>[1];
@@ -19,19 +20,8 @@ describe.each(testTargets())('credential changes (%s store)', (target) => {
     const h = await store.fresh();
     const services = h.services(options);
     const { prisma } = h.db;
-    const addUser = async (email: string, roles: string[], status: 'active' | 'disabled' | 'invited' = 'active') => {
-      const user = await prisma.user.create({
-        data: {
-          accountId: h.accountId,
-          email,
-          status,
-          roles: {
-            create: roles.map((key) => ({ role: { connect: { accountId_key: { accountId: h.accountId, key } } } })),
-          },
-        },
-      });
-      return user.id;
-    };
+    const addUser = async (email: string, roles: string[], status: 'active' | 'disabled' | 'invited' = 'active') =>
+      (await seedUser({ prisma, accountId: h.accountId }, { email, roles, status })).id;
     const read = (email: string) => prisma.user.findFirstOrThrow({ where: { accountId: h.accountId, email } });
     const events = (action: string) => prisma.auditEvent.findMany({ where: { action }, orderBy: { seq: 'asc' } });
     const actor = (id: string): Promise<Actor> => services.access.actorForUserId(id, 'command');

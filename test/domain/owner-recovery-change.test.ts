@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/create-services';
 import { type Actor, consoleActor } from '../../src/domain/access/actor';
 import { type DomainHarness, domainStore } from '../support/domain-harness';
+import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
 type Change = Parameters<Services['changes']['submit']>[1];
@@ -20,19 +21,8 @@ describe.each(testTargets())('owner recovery (%s store)', (target) => {
     const h = await store.fresh();
     const services = h.services(options);
     const { prisma } = h.db;
-    const addUser = async (email: string, roles: string[], status: 'active' | 'disabled' | 'invited' = 'active') => {
-      const user = await prisma.user.create({
-        data: {
-          accountId: h.accountId,
-          email,
-          status,
-          roles: {
-            create: roles.map((key) => ({ role: { connect: { accountId_key: { accountId: h.accountId, key } } } })),
-          },
-        },
-      });
-      return user.id;
-    };
+    const addUser = async (email: string, roles: string[], status: 'active' | 'disabled' | 'invited' = 'active') =>
+      (await seedUser({ prisma, accountId: h.accountId }, { email, roles, status })).id;
     const read = (email: string) =>
       prisma.user.findFirstOrThrow({ where: { accountId: h.accountId, email }, include: { roles: { include: { role: true } } } });
     const ownerId = async () => (await prisma.account.findUniqueOrThrow({ where: { id: h.accountId } })).ownerId;

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/create-services';
 import { type Actor, scimActor } from '../../src/domain/access/actor';
 import { domainStore } from '../support/domain-harness';
+import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
 type Change = Parameters<Services['changes']['submit']>[1];
@@ -20,17 +21,7 @@ describe.each(testTargets())('SCIM group changes (%s store)', (target) => {
     const h = await store.fresh();
     const services = h.services();
     const { prisma } = h.db;
-    const addUser = async (email: string) => {
-      const user = await prisma.user.create({
-        data: {
-          accountId: h.accountId,
-          email,
-          status: 'active',
-          roles: { create: { role: { connect: { accountId_key: { accountId: h.accountId, key: 'viewer' } } } } },
-        },
-      });
-      return user.id;
-    };
+    const addUser = async (email: string) => (await seedUser({ prisma, accountId: h.accountId }, { email })).id;
     const group = (name: string) => prisma.group.findFirstOrThrow({ where: { accountId: h.accountId, name } });
     const members = async (name: string) =>
       (await prisma.groupMembership.findMany({ where: { group: { name } }, include: { user: true } }))
