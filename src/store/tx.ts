@@ -1,17 +1,47 @@
 /**
- * What services need from the store: a client that may be the root client or an open
- * transaction, and the account lock that serialises rule-bearing changes on PostgreSQL.
+ * What services need from the store: a handle that may be the root client or an open transaction,
+ * transactions, and the account lock that serialises rule-bearing changes on PostgreSQL. The
+ * domain holds these handles and passes them to the repository functions of `src/store/`; it never
+ * queries through them itself (test/unit/data-layer.test.ts).
  */
 import type { Prisma, PrismaClient } from './generated/client';
 
-/** The Prisma client or an interactive transaction; repository functions accept either. */
-export type Db = PrismaClient | Prisma.TransactionClient;
+/** The root client: what a service keeps to read, and to open transactions with. */
+export type Store = PrismaClient;
+
+/** An open transaction. */
+export type Tx = Prisma.TransactionClient;
+
+/** The root client or an open transaction; every repository function accepts either. */
+export type Db = Store | Tx;
+
+/** How long a transaction may wait for a connection and run. */
+export interface TransactionLimits {
+  maxWait?: number;
+  timeout?: number;
+}
+
+/**
+ * Changes wait for the account lock behind other changes, and on the embedded store for its one
+ * backend: give them longer than Prisma's defaults.
+ */
+export const CHANGE_TRANSACTION: TransactionLimits = { maxWait: 15_000, timeout: 30_000 };
+
+/** Runs `work` in one transaction: all its writes commit together, or none do. */
+export function transaction<T>(store: Store, work: (tx: Tx) => Promise<T>, limits?: TransactionLimits): Promise<T> {
+  return store.$transaction(work, limits);
+}
 
 /**
  * Locks the account row until the transaction ends. Every change checked against a
  * directory-wide rule (seats, last Admin, owner) takes it first, so that two replicas
  * cannot both pass the check and both write. On PGlite it is a no-op in effect (one connection).
  */
-export async function lockAccount(tx: Prisma.TransactionClient, accountId: string): Promise<void> {
+export async function lockAccount(tx: Tx, accountId: string): Promise<void> {
   await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+}
+
+/** True when a write failed on a unique constraint (someone else wrote the same key first). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'P2002';
 }

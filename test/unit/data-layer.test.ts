@@ -1,0 +1,230 @@
+/**
+ * The data layer (docs/architecture.md, "Layers"): the generated Prisma client and its query API stay
+ * in `src/store/`. The domain, the surfaces and the scheduler call repository functions there and
+ * hold only `Db`/`Tx` handles and the row types of `src/store/records.ts`. What is not moved yet is
+ * listed below, and the lists may only shrink.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Files outside src/store that may still import the generated client (target: at most 5). */
+const CLIENT_IMPORTERS: string[] = [
+  'src/create-account-scope.ts',
+  'src/create-services.ts',
+  'src/domain/access/access-service.ts',
+  'src/domain/access/actor.ts',
+  'src/domain/account/account-settings.ts',
+  'src/domain/account/bootstrap.ts',
+  'src/domain/account/ownership-service.ts',
+  'src/domain/account/provision-workspace.ts',
+  'src/domain/account/settings-service.ts',
+  'src/domain/approvals/approval-service.ts',
+  'src/domain/assets/asset-service.ts',
+  'src/domain/audit/audit-service.ts',
+  'src/domain/changes/change-handler.ts',
+  'src/domain/changes/change-service.ts',
+  'src/domain/changes/group-changes.ts',
+  'src/domain/changes/invite-access.ts',
+  'src/domain/changes/invite-addresses.ts',
+  'src/domain/changes/invite-batch.ts',
+  'src/domain/changes/invite-new-link.ts',
+  'src/domain/changes/invite-plan.ts',
+  'src/domain/changes/scim-changes.ts',
+  'src/domain/changes/scim-group-changes.ts',
+  'src/domain/changes/sign-in-changes.ts',
+  'src/domain/changes/user-change.ts',
+  'src/domain/credentials/credential-handoff.ts',
+  'src/domain/credentials/credential-verification.ts',
+  'src/domain/credentials/link-sign-in.ts',
+  'src/domain/credentials/password-links.ts',
+  'src/domain/credentials/password-reset.ts',
+  'src/domain/credentials/sign-in-service.ts',
+  'src/domain/credentials/sign-in-throttle.ts',
+  'src/domain/credentials/throttled-sign-in.ts',
+  'src/domain/credentials/usage-stamps.ts',
+  'src/domain/credentials/verified-holder.ts',
+  'src/domain/deletion/deletion-service.ts',
+  'src/domain/directory/directory-service.ts',
+  'src/domain/directory/user-view.ts',
+  'src/domain/export/export-service.ts',
+  'src/domain/groups/find-group.ts',
+  'src/domain/groups/group-service.ts',
+  'src/domain/home/home-service.ts',
+  'src/domain/invites/invite-service.ts',
+  'src/domain/invites/link-to-resend.ts',
+  'src/domain/notices/notice-outbox.ts',
+  'src/domain/partners/partners.ts',
+  'src/domain/roles/resolve-access.ts',
+  'src/domain/roles/role-grants.ts',
+  'src/domain/scim/scim-directory.ts',
+  'src/domain/users/directory-rules.ts',
+  'src/domain/users/role-service.ts',
+  'src/scheduler/due-work.ts',
+  'src/scheduler/scim-digest.ts',
+  'src/scheduler/send-notices.ts',
+  'src/scim/scim-filter.ts',
+  'src/slack/views/invite-modal.ts',
+  'src/slack/views/role-options.ts',
+  'src/slack/views/user-modals.ts',
+  'src/slack/views/view-state.ts',
+  'src/web/account-routes.ts',
+  'src/web/rate-limit.ts',
+];
+
+/** Files outside src/store that still query through a Prisma handle. */
+const QUERYING: string[] = [
+  'src/console/recover-owner-cli.ts',
+  'src/domain/access/access-service.ts',
+  'src/domain/account/account-identifier.ts',
+  'src/domain/account/apply-catalog.ts',
+  'src/domain/account/bootstrap.ts',
+  'src/domain/account/ownership-service.ts',
+  'src/domain/account/provision-workspace.ts',
+  'src/domain/account/settings-service.ts',
+  'src/domain/approvals/approval-service.ts',
+  'src/domain/assets/asset-service.ts',
+  'src/domain/audit/audit-service.ts',
+  'src/domain/changes/change-service.ts',
+  'src/domain/changes/credential-changes.ts',
+  'src/domain/changes/credential-handoff-changes.ts',
+  'src/domain/changes/delete-change.ts',
+  'src/domain/changes/filter-targets.ts',
+  'src/domain/changes/group-changes.ts',
+  'src/domain/changes/invite-addresses.ts',
+  'src/domain/changes/invite-new-link.ts',
+  'src/domain/changes/invite-resend.ts',
+  'src/domain/changes/invite-writes.ts',
+  'src/domain/changes/owner-recovery-change.ts',
+  'src/domain/changes/partner-changes.ts',
+  'src/domain/changes/role-changes.ts',
+  'src/domain/changes/scim-changes.ts',
+  'src/domain/changes/scim-group-changes.ts',
+  'src/domain/changes/settings-change.ts',
+  'src/domain/changes/sign-in-changes.ts',
+  'src/domain/changes/user-change.ts',
+  'src/domain/changes/user-changes.ts',
+  'src/domain/credentials/credential-handoff.ts',
+  'src/domain/credentials/credential-verification.ts',
+  'src/domain/credentials/link-sign-in.ts',
+  'src/domain/credentials/password-links.ts',
+  'src/domain/credentials/password-reset.ts',
+  'src/domain/credentials/sign-in-throttle.ts',
+  'src/domain/credentials/throttled-sign-in.ts',
+  'src/domain/credentials/usage-stamps.ts',
+  'src/domain/credentials/verified-holder.ts',
+  'src/domain/deletion/deletion-service.ts',
+  'src/domain/directory/directory-service.ts',
+  'src/domain/export/export-service.ts',
+  'src/domain/groups/find-group.ts',
+  'src/domain/groups/group-service.ts',
+  'src/domain/home/home-service.ts',
+  'src/domain/invites/invite-service.ts',
+  'src/domain/invites/link-to-resend.ts',
+  'src/domain/notices/notice-outbox.ts',
+  'src/domain/partners/partners.ts',
+  'src/domain/roles/resolve-access.ts',
+  'src/domain/scim/scim-directory.ts',
+  'src/domain/users/directory-rules.ts',
+  'src/scheduler/due-work.ts',
+  'src/scheduler/scim-digest.ts',
+  'src/scheduler/send-notices.ts',
+  'src/slack/views/view-state.ts',
+  'src/tenancy.ts',
+  'src/web/account-routes.ts',
+  'src/web/rate-limit.ts',
+];
+
+/** Prisma's model delegates, as the client names them. */
+const DELEGATES = readFileSync(join(ROOT, 'prisma/schema.prisma'), 'utf8')
+  .split('\n')
+  .flatMap((line) => /^model (\w+)/.exec(line)?.[1] ?? [])
+  .map((model) => model[0]?.toLowerCase() + model.slice(1));
+
+const METHODS = [
+  'findMany',
+  'findFirst',
+  'findFirstOrThrow',
+  'findUnique',
+  'findUniqueOrThrow',
+  'count',
+  'aggregate',
+  'groupBy',
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'update',
+  'updateMany',
+  'updateManyAndReturn',
+  'upsert',
+  'delete',
+  'deleteMany',
+];
+
+/** `db.user.findMany(` (also across lines), and the client's own `$queryRaw`, `$transaction` and the like. */
+const QUERY = new RegExp(
+  String.raw`\.\s*(?:(?:${DELEGATES.join('|')})\s*\.\s*(?:${METHODS.join('|')})\s*\(|\$(?:queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|transaction)\b)`,
+);
+
+const CLIENT_IMPORT = /from\s+['"][^'"]*(?:store\/generated|\.\/generated|@prisma\/client)[^'"]*['"]/;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every source file outside src/store, with its text. */
+function outsideStore(): { file: string; text: string }[] {
+  return sourceFiles(join(ROOT, 'src'))
+    .map((path) => ({ file: relative(ROOT, path).split('\\').join('/'), path }))
+    .filter(({ file }) => !file.startsWith('src/store/'))
+    .map(({ file, path }) => ({ file, text: readFileSync(path, 'utf8') }));
+}
+
+describe('the data layer', () => {
+  it('the scan sees queries by delegate, across lines, raw SQL and transactions', () => {
+    expect(DELEGATES).toContain('passwordLink');
+    for (const text of [
+      'await tx.user.findMany({})',
+      'await db.passwordLink\n  .deleteMany({})',
+      'prisma.$transaction(async (tx) => 1)',
+      'tx.$queryRaw`SELECT 1`',
+    ]) {
+      expect(QUERY.test(text), text).toBe(true);
+    }
+    expect(QUERY.test('users.findMany(db, accountId)')).toBe(false);
+    expect(CLIENT_IMPORT.test("import type { User } from '../../store/generated/client';")).toBe(true);
+    expect(CLIENT_IMPORT.test("import type { User } from '../../store/records';")).toBe(false);
+  });
+
+  it('the generated client is imported in src/store and at most five files beside it', () => {
+    const importers = outsideStore()
+      .filter(({ text }) => CLIENT_IMPORT.test(text))
+      .map(({ file }) => file);
+    // Import row types from src/store/records.ts and handles from src/store/tx.ts instead.
+    expect(importers.filter((file) => !CLIENT_IMPORTERS.includes(file))).toEqual([]);
+    expect(
+      CLIENT_IMPORTERS.filter((file) => !importers.includes(file)),
+      'listed but gone: remove them',
+    ).toEqual([]);
+    // Target (issue 21): at most five.
+    expect(CLIENT_IMPORTERS.length).toBeLessThanOrEqual(60);
+  });
+
+  it('queries run in src/store, behind repository functions', () => {
+    const querying = outsideStore()
+      .filter(({ text }) => QUERY.test(text))
+      .map(({ file }) => file);
+    // Move the query into a repository function of src/store/ and call that.
+    expect(querying.filter((file) => !QUERYING.includes(file))).toEqual([]);
+    expect(
+      QUERYING.filter((file) => !querying.includes(file)),
+      'listed but gone: remove them',
+    ).toEqual([]);
+  });
+});
