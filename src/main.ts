@@ -3,57 +3,78 @@
  * dependencies, and wires them to Slack, the web routes and the scheduler. The process that runs it
  * (`npm start`) is src/server.ts; the CLIs and the tests build it the same way.
  */
-import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { SharedDeps } from './create-account-scope';
 import type { Services } from './create-services';
 import { mailerFor } from './delivery/mailer';
-import { type Clock, systemClock } from './domain/clock';
+import { systemClock } from './domain/clock';
 import { createLogger } from './logger';
-import type { Roster, RosterOptions } from './roster';
+import type { Roster, RosterOptions, Sweeper } from './roster';
 import { createScheduler } from './scheduler/scheduler';
-import { createSlackApp } from './slack/app';
+import { createSlackApp, type SlackSource } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { type Database, openDatabase } from './store/database';
-import { distributedTenancy, singleWorkspace } from './tenancy';
+import { distributedTenancy, singleWorkspace, type Tenancy } from './tenancy';
 import { createWebApp, serve } from './web/web-app';
 
-export type { Roster, RosterOptions } from './roster';
+export type { Roster, RosterOptions, Sweeper } from './roster';
 
 /** Builds Roster from a validated configuration; nothing listens until `start()`. */
-export async function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
+export function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
+  return onStore(config, options, assemble);
+}
+
+/** Builds only the store, the accounts and the scheduler: a pass from a CLI opens no Slack receiver and no web app. */
+export function buildSweeper(config: Config, options: RosterOptions = {}): Promise<Sweeper> {
+  return onStore(config, options, async (shared, database) => {
+    const tenancy = await tenancyFor(shared);
+    const scheduler = schedulerFor(tenancy, shared);
+    return {
+      runOnce: () => scheduler.runOnce(),
+      async stop() {
+        await scheduler.stop();
+        await tenancy.close();
+        await database.close();
+      },
+    };
+  });
+}
+
+/** Opens (and migrates) the store and builds on it; the store closes again if building fails. */
+async function onStore<T>(config: Config, options: RosterOptions, build: (shared: SharedDeps, database: Database) => Promise<T>) {
   const logger = options.logger ?? createLogger(config.logLevel);
   const { databaseUrl, dataDir } = config;
   const database = await openDatabase({ databaseUrl, dataDir, logger, share: options.share });
+  const clock = options.clock ?? systemClock;
   try {
-    return await assemble(config, database, options.clock ?? systemClock, logger);
+    return await build({ config, prisma: database.prisma, clock, logger, mailer: mailerFor(config) }, database);
   } catch (error) {
     await database.close();
     throw error;
   }
 }
 
-async function assemble(config: Config, database: Database, clock: Clock, logger: Logger): Promise<Roster> {
-  const { prisma } = database;
-  const shared: SharedDeps = { config, prisma, clock, logger, mailer: mailerFor(config) };
-  const tenancy = config.slack.oauth ? await distributedTenancy(shared) : await singleWorkspace(shared);
+/** One workspace from the environment's token, or every workspace installed through OAuth. */
+function tenancyFor(shared: SharedDeps): Promise<Tenancy> {
+  return shared.config.slack.oauth ? distributedTenancy(shared) : singleWorkspace(shared);
+}
+
+/** The scheduler over every account the tenancy serves, asked afresh each pass. */
+function schedulerFor(tenancy: Tenancy, { prisma, clock, logger, config }: SharedDeps) {
+  const accounts = async () => (await tenancy.served()).map((scope) => scope.work);
+  return createScheduler({ accounts, housekeeping: { prisma, clock }, logger, cronSchedule: config.cronSchedule });
+}
+
+async function assemble(shared: SharedDeps, database: Database): Promise<Roster> {
+  const { config, prisma, logger } = shared;
+  const tenancy = await tenancyFor(shared);
   const { accounts } = tenancy;
   const { web, finish } = createWebApp({ shared, tenancy, ready: database.ping });
-  const slack = createSlackApp({
-    config,
-    logger,
-    web,
-    accountFor: async (source) => (await tenancy.forSlack(source))?.services ?? null,
-    installationStore: tenancy.installationStore,
-    uninstalled: tenancy.uninstalled,
-  });
+  const { installationStore, uninstalled } = tenancy;
+  const accountFor = async (source: SlackSource) => (await tenancy.forSlack(source))?.services ?? null;
+  const slack = createSlackApp({ config, logger, web, accountFor, installationStore, uninstalled });
   finish();
-  const scheduler = createScheduler({
-    accounts: async () => (await tenancy.served()).map((scope) => scope.work),
-    housekeeping: { prisma, clock },
-    logger,
-    cronSchedule: config.cronSchedule,
-  });
+  const scheduler = schedulerFor(tenancy, shared);
 
   let serving: Awaited<ReturnType<typeof serve>> | null = null;
   const single = tenancy.defaultAccountId

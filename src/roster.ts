@@ -37,3 +37,9 @@ export interface Roster {
   start(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/** What `npm run sweep` builds (src/main.ts): the scheduler over the configured store and accounts, nothing that listens. */
+export interface Sweeper {
+  runOnce: Scheduler['runOnce'];
+  stop(): Promise<void>;
+}

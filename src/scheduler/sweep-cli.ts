@@ -2,18 +2,18 @@
 import { loadConfig } from '../config';
 import { ConfigError } from '../errors';
 import { createLogger } from '../logger';
-import { buildRoster } from '../main';
+import { buildSweeper } from '../main';
 
 async function sweep(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   // A running Roster keeps its embedded store; the pass goes through it.
-  const roster = await buildRoster(config, { logger, share: 'reach' });
+  const sweeper = await buildSweeper(config, { logger, share: 'reach' });
   try {
-    const report = await roster.scheduler.runOnce();
+    const report = await sweeper.runOnce();
     console.log(JSON.stringify(report));
   } finally {
-    await roster.stop();
+    await sweeper.stop();
   }
 }
 
