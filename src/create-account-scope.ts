@@ -21,12 +21,13 @@ import { type SlackServices, slackServicesOf } from './slack/services';
 import { slackClientOptions } from './slack/slack-client-options';
 import { createDirectMessages, createHolderMessenger, createSlackProfiles } from './slack/slack-people';
 import { createViewStateStore } from './slack/views/view-state';
-import type { Account, PrismaClient } from './store/generated/client';
+import type { Account } from './store/records';
+import type { Store } from './store/tx';
 
 /** What every account's services share: the store, the clock, the logger, the mailer, the configuration. */
 export interface SharedDeps {
   config: Config;
-  prisma: PrismaClient;
+  prisma: Store;
   clock: Clock;
   logger: Logger;
   mailer: Mailer;

@@ -28,7 +28,7 @@ import { createInviteService } from './domain/invites/invite-service';
 import { createPartnerService } from './domain/partners/partners';
 import type { Delivery, HolderMessenger, SlackProfiles } from './domain/ports';
 import { createRoleService } from './domain/users/role-service';
-import type { PrismaClient } from './store/generated/client';
+import type { Store } from './store/tx';
 
 /** The parts of the configuration the services read. */
 export type ServicesConfig = Pick<
@@ -43,7 +43,7 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(
   config: ServicesConfig,
   deps: {
-    prisma: PrismaClient;
+    prisma: Store;
     accountId: string;
     clock: Clock;
     logger: Logger;

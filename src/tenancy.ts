@@ -20,7 +20,18 @@ import { createInstallationStore, installKeyOf, openWithSecrets, sealInstallatio
 import { slackClientOptions } from './slack/slack-client-options';
 import { slackIdentity } from './slack/slack-identity';
 import { listenForAccountChanges } from './store/account-signals';
+import {
+  deleteInstallation,
+  findAccountIdByInstallKey,
+  findInstallationTime,
+  listInstalledAccountIds,
+  resealInstallation,
+} from './store/accounts/account-installations';
+import { lockInstallKey } from './store/accounts/account-locks';
+import { findAccount, findAccountWithInstallation, getAccount } from './store/accounts/account-reads';
+import { bindAccountToTeam, renameAccountOfTeam, setAccountSlugIfUnset } from './store/accounts/account-writes';
 import { isPostgresUrl } from './store/database';
+import { transaction } from './store/tx';
 
 /** An account as served, with its Slack installation in distributed mode. */
 export type ServedAccount = AccountScope & { installation: Installation | null };
@@ -102,34 +113,22 @@ export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
     config.slack.apiUrl,
   );
   const teamId = identity.teamId;
-  if (teamId) {
-    await prisma.account.updateMany({ where: { id: accountId, slackTeamId: null }, data: { slackTeamId: teamId } });
-  }
+  if (teamId) await bindAccountToTeam(prisma, accountId, teamId);
   // The account is named after its workspace (shown on invite and password pages); a rename follows on the next start.
-  if (identity.teamName) {
-    await prisma.account.updateMany({
-      where: { id: accountId, slackTeamId: teamId, name: { not: identity.teamName } },
-      data: { name: identity.teamName },
-    });
-  }
-  const account = await prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+  if (identity.teamName) await renameAccountOfTeam(prisma, accountId, teamId, identity.teamName);
+  const account = await getAccount(prisma, accountId);
   if (teamId && account.slackTeamId && account.slackTeamId !== teamId) {
     throw new ConfigError(
       `Roster cannot start: this directory belongs to Slack workspace ${account.slackTeamId}, but SLACK_BOT_TOKEN is for ${teamId}.`,
     );
   }
-  if (!account.slug) {
-    await prisma.account.updateMany({
-      where: { id: accountId, slug: null },
-      data: { slug: await freeSlug(prisma, account.name) },
-    });
-  }
+  if (!account.slug) await setAccountSlugIfUnset(prisma, accountId, await freeSlug(prisma, account.name));
 
   const { signals, scoped, serve } = await signalsFor(shared);
   const accounts = createAccountRegistry<ServedAccount>({
     accountOf: async (key) => (!teamId || key === teamId ? accountId : null),
     load: async (id) => {
-      const row = id === accountId ? await prisma.account.findUnique({ where: { id } }) : null;
+      const row = id === accountId ? await findAccount(prisma, id) : null;
       return row && { ...createAccountScope(scoped, row, botToken), installation: null };
     },
     ttlMs: ACCOUNT_CACHE_MS,
@@ -167,19 +166,16 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
   async function openStored(stored: { installKey: string; sealed: string; updatedAt: Date }): Promise<Installation | null> {
     const opened = openWithSecrets(stored.sealed, { current: secret, previous: config.previousRosterSecret }, stored.installKey);
     if (opened?.previous) {
-      await prisma.slackInstallation.updateMany({
-        where: { installKey: stored.installKey, sealed: stored.sealed },
-        data: { sealed: sealInstallation(opened.installation, secret, stored.installKey), updatedAt: stored.updatedAt },
-      });
+      const resealed = sealInstallation(opened.installation, secret, stored.installKey);
+      await resealInstallation(prisma, stored.installKey, stored.sealed, resealed, stored.updatedAt);
     }
     return opened?.installation ?? null;
   }
 
   const accounts = createAccountRegistry<ServedAccount>({
-    accountOf: async (installKey) =>
-      (await prisma.slackInstallation.findUnique({ where: { installKey }, select: { accountId: true } }))?.accountId ?? null,
+    accountOf: (installKey) => findAccountIdByInstallKey(prisma, installKey),
     load: async (accountId) => {
-      const row = await prisma.account.findUnique({ where: { id: accountId }, include: { installation: true } });
+      const row = await findAccountWithInstallation(prisma, accountId);
       if (!row) return null;
       const { installation: stored, ...account } = row;
       const installation = stored ? await openStored(stored) : null;
@@ -196,12 +192,12 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
    * order, so an event older than the installation (a reinstall since) leaves it alone.
    */
   async function uninstall(installKey: string, happenedAt?: Date): Promise<void> {
-    const accountId = await prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240002, hashtext(${installKey}))`;
-      const row = await tx.slackInstallation.findUnique({ where: { installKey }, select: { accountId: true, updatedAt: true } });
+    const accountId = await transaction(prisma, async (tx) => {
+      await lockInstallKey(tx, installKey);
+      const row = await findInstallationTime(tx, installKey);
       // Slack's event times are whole seconds.
       if (!row || (happenedAt && row.updatedAt.getTime() > happenedAt.getTime() + 1000)) return null;
-      await tx.slackInstallation.delete({ where: { installKey } });
+      await deleteInstallation(tx, installKey);
       await audit(row.accountId).record(tx, systemActor('system'), {
         action: 'account.uninstalled',
         after: { installed: false, workspace: installKey },
@@ -241,9 +237,8 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
       if (key) await uninstall(key, happenedAt);
     },
     async served() {
-      const installed = await prisma.slackInstallation.findMany({ select: { accountId: true }, orderBy: { installedAt: 'asc' } });
       const scopes: ServedAccount[] = [];
-      for (const { accountId } of installed) {
+      for (const accountId of await listInstalledAccountIds(prisma)) {
         const scope = await accounts.forId(accountId);
         if (scope?.installation) scopes.push(scope);
       }

@@ -22,6 +22,7 @@ import { createLogger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
 import { openWithSecrets } from '../slack/installation-store';
 import { slackClientOptions } from '../slack/slack-client-options';
+import { findConsoleAccounts } from '../store/accounts/account-reads';
 import { openDatabase } from '../store/database';
 
 const USAGE = 'Usage: npm run recover-owner -- --email <address> [--account <identifier or Slack team ID>] [--yes]';
@@ -87,12 +88,7 @@ async function recoverOwner(argv: string[]): Promise<void> {
     const { prisma } = database;
     const namedId = named ? await accountNamed(prisma, named) : undefined;
     if (named && !namedId) throw new Refusal(`There is no account ${named}.`);
-    const accounts = await prisma.account.findMany({
-      where: namedId ? { id: namedId } : {},
-      include: { installation: true },
-      orderBy: { createdAt: 'asc' },
-      take: 2,
-    });
+    const accounts = await findConsoleAccounts(prisma, namedId);
     const account = accounts[0];
     if (!account) throw new Refusal('The store has no account yet: start Roster once (npm start) first.');
     if (accounts.length > 1) throw new Refusal(`This Roster serves several accounts: say which with --account. ${USAGE}`);

@@ -9,7 +9,24 @@ import type { Clock } from '../domain/clock';
 import { addHours, DAY_MS } from '../domain/clock';
 import type { NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { Policy } from '../domain/roles/catalog';
-import type { PrismaClient } from '../store/generated/client';
+import {
+  awaitDueInvitesUnlocked,
+  deleteIdleSignInThrottles,
+  deleteRateLimitWindowsBefore,
+  deleteStrandedPendingCredentials,
+  eraseExpiredRevealSecrets,
+  expireDueApprovals,
+  queueInviteExpiryWarnings,
+  queuePasscodeExpiryWarnings,
+} from '../store/scheduler/directory-due-work';
+import {
+  expireDueInvites,
+  expireDuePasscodes,
+  markUsersExpired,
+  remindDueInvites,
+} from '../store/scheduler/directory-due-writes';
+import { type Store, transaction } from '../store/tx';
+import { findInvitedWithoutPendingInvite, findUserTargets } from '../store/users/directory-user-reads';
 
 export const BATCH = 500;
 
@@ -18,7 +35,7 @@ const SCHEDULER = systemActor('scheduler');
 export interface DueWorkDeps {
   /** Rows changed per statement (default 500): bounds memory and lock time. */
   batchSize?: number;
-  prisma: PrismaClient;
+  prisma: Store;
   audit: AuditService;
   accountId: string;
   clock: Clock;
@@ -33,50 +50,26 @@ export async function queueReminders(deps: DueWorkDeps): Promise<number> {
   const { prisma, accountId, clock, policy } = deps;
   const now = clock.now();
   const sentBefore = addHours(now, -policy.invites.remindAfterHours);
-  const rows = await prisma.$queryRaw<{ queued: number }[]>`
-    WITH due AS (
-      SELECT "id" FROM "Invite"
-      WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "resendCount" < ${policy.invites.maxResends}
-        AND "lastSentAt" <= ${sentBefore} AND "expiresAt" > ${now}
-      ORDER BY "id" LIMIT ${deps.batchSize ?? BATCH} FOR UPDATE SKIP LOCKED
-    ), bumped AS (
-      UPDATE "Invite" AS i SET "resendCount" = i."resendCount" + 1, "lastSentAt" = ${now}
-      FROM due WHERE i."id" = due."id"
-      RETURNING i."id", i."resendCount"
-    ), queued AS (
-      INSERT INTO "SentNotice" ("id", "accountId", "dedupeKey", "rule", "subjectId", "status", "claimedAt")
-      SELECT gen_random_uuid()::text, ${accountId}, 'reminder:' || "id" || ':' || "resendCount", 'reminder', "id", 'queued'::"NoticeStatus", ${now}
-      FROM bumped
-      ON CONFLICT ("accountId", "dedupeKey") DO NOTHING
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM bumped)::int AS "queued"`;
-  return rows[0]?.queued ?? 0;
+  return remindDueInvites(prisma, accountId, now, {
+    sentBefore,
+    maxResends: policy.invites.maxResends,
+    batch: deps.batchSize ?? BATCH,
+  });
 }
 
 /** Invites past their expiry: invite and user become `expired`, audited; DM and digest queued. One batch. */
 export async function expireInvites(deps: DueWorkDeps): Promise<number> {
   const { prisma, accountId, clock, outbox } = deps;
   const now = clock.now();
-  return prisma.$transaction(async (tx) => {
-    const expired = await tx.$queryRaw<{ id: string; userId: string; invitedById: string | null }[]>`
-      WITH due AS (
-        SELECT "id" FROM "Invite"
-        WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "expiresAt" <= ${now}
-        ORDER BY "id" LIMIT ${deps.batchSize ?? BATCH} FOR UPDATE SKIP LOCKED
-      )
-      UPDATE "Invite" AS i SET "status" = 'expired' FROM due WHERE i."id" = due."id"
-      RETURNING i."id", i."userId", i."invitedById"`;
+  return transaction(prisma, async (tx) => {
+    const expired = await expireDueInvites(tx, accountId, now, deps.batchSize ?? BATCH);
     if (expired.length === 0) return 0;
     const userIds = expired.map((e) => e.userId);
-    const users = await tx.user.findMany({
-      where: { id: { in: userIds }, status: 'invited', invites: { none: { status: 'pending' } } },
-      select: { id: true, email: true, name: true },
-    });
-    await tx.user.updateMany({
-      where: { id: { in: users.map((u) => u.id) } },
-      data: { status: 'expired', version: { increment: 1 } },
-    });
+    const users = await findInvitedWithoutPendingInvite(tx, userIds);
+    await markUsersExpired(
+      tx,
+      users.map((u) => u.id),
+    );
     await deps.audit.record(
       tx,
       SCHEDULER,
@@ -103,24 +96,14 @@ export async function expireInvites(deps: DueWorkDeps): Promise<number> {
  */
 export async function awaitExpiriesInFlight(deps: DueWorkDeps, dueAt: Date): Promise<void> {
   const { prisma, accountId } = deps;
-  await prisma.$queryRaw`
-    SELECT count(*)::int AS "left" FROM (
-      SELECT "id" FROM "Invite"
-      WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "expiresAt" <= ${dueAt}
-      ORDER BY "id"
-      FOR UPDATE) AS "inFlight"`;
+  await awaitDueInvitesUnlocked(prisma, accountId, dueAt);
 }
 
 /** Invites expiring within `warnHours` are queued for the warning digest, each once ever. */
 export async function queueExpiringSoon(deps: DueWorkDeps): Promise<number> {
   const { prisma, accountId, clock, policy } = deps;
   const now = clock.now();
-  return prisma.$executeRaw`
-    INSERT INTO "SentNotice" ("id", "accountId", "dedupeKey", "rule", "subjectId", "status", "claimedAt")
-    SELECT gen_random_uuid()::text, ${accountId}, 'expiring-soon:' || "id", 'expiring-soon', "id", 'queued'::"NoticeStatus", ${now}
-    FROM "Invite"
-    WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "expiresAt" > ${now} AND "expiresAt" <= ${addHours(now, policy.invites.warnHours)}
-    ON CONFLICT ("accountId", "dedupeKey") DO NOTHING`;
+  return queueInviteExpiryWarnings(prisma, accountId, now, addHours(now, policy.invites.warnHours));
 }
 
 /** Passcodes expiring within `passcodeWarnDays` get a warning DM queued, once per passcode and expiry. */
@@ -128,29 +111,19 @@ export async function queuePasscodeWarnings(deps: DueWorkDeps): Promise<number> 
   const { prisma, accountId, clock, policy } = deps;
   const now = clock.now();
   const warnBefore = new Date(now.getTime() + policy.passcodeWarnDays * DAY_MS);
-  return prisma.$executeRaw`
-    INSERT INTO "SentNotice" ("id", "accountId", "dedupeKey", "rule", "subjectId", "status", "claimedAt")
-    SELECT gen_random_uuid()::text, ${accountId}, 'passcode-warning:' || "id" || ':' || floor(extract(epoch FROM "expiresAt"))::text, 'passcode-warning', "id", 'queued'::"NoticeStatus", ${now}
-    FROM "Passcode"
-    WHERE "accountId" = ${accountId} AND "status" = 'active' AND "expiresAt" > ${now} AND "expiresAt" <= ${warnBefore}
-    ON CONFLICT ("accountId", "dedupeKey") DO NOTHING`;
+  return queuePasscodeExpiryWarnings(prisma, accountId, now, warnBefore);
 }
 
 /** Passcodes past their expiry are marked expired and audited. One batch. */
 export async function expirePasscodes(deps: DueWorkDeps): Promise<number> {
   const { prisma, accountId, clock } = deps;
   const now = clock.now();
-  return prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ userId: string; expiresAt: Date }[]>`
-      UPDATE "Passcode" SET "status" = 'expired'
-      WHERE "id" IN (
-        SELECT "id" FROM "Passcode" WHERE "accountId" = ${accountId} AND "status" = 'active' AND "expiresAt" <= ${now}
-        ORDER BY "id" LIMIT ${deps.batchSize ?? BATCH} FOR UPDATE SKIP LOCKED)
-      RETURNING "userId", "expiresAt"`;
-    const holders = await tx.user.findMany({
-      where: { id: { in: rows.map((r) => r.userId) } },
-      select: { id: true, email: true, name: true },
-    });
+  return transaction(prisma, async (tx) => {
+    const rows = await expireDuePasscodes(tx, accountId, now, deps.batchSize ?? BATCH);
+    const holders = await findUserTargets(
+      tx,
+      rows.map((r) => r.userId),
+    );
     await deps.audit.record(
       tx,
       SCHEDULER,
@@ -169,13 +142,8 @@ export async function expirePasscodes(deps: DueWorkDeps): Promise<number> {
 export async function expireApprovals(deps: DueWorkDeps): Promise<number> {
   const { prisma, accountId, clock, outbox } = deps;
   const now = clock.now();
-  return prisma.$transaction(async (tx) => {
-    const expired = await tx.$queryRaw<{ id: string }[]>`
-      UPDATE "ApprovalRequest" SET "status" = 'expired', "decidedAt" = ${now}, "outcome" = 'Expired without a decision.'
-      WHERE "id" IN (
-        SELECT "id" FROM "ApprovalRequest" WHERE "accountId" = ${accountId} AND "status" = 'pending' AND "expiresAt" <= ${now}
-        ORDER BY "id" LIMIT ${deps.batchSize ?? BATCH} FOR UPDATE SKIP LOCKED)
-      RETURNING "id"`;
+  return transaction(prisma, async (tx) => {
+    const expired = await expireDueApprovals(tx, accountId, now, deps.batchSize ?? BATCH);
     await outbox.queue(
       tx,
       expired.map((e) => ({ rule: 'approval-expired', subjectId: e.id })),
@@ -190,11 +158,9 @@ export async function expireApprovals(deps: DueWorkDeps): Promise<number> {
  */
 export async function pruneRateLimits(deps: Pick<DueWorkDeps, 'prisma' | 'clock'>): Promise<number> {
   const now = deps.clock.now();
-  const { count } = await deps.prisma.rateLimitBucket.deleteMany({ where: { windowStart: { lt: addHours(now, -1) } } });
-  const throttles = await deps.prisma.signInThrottle.deleteMany({
-    where: { lastFailureAt: { lt: addHours(now, -24) }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
-  });
-  return count + throttles.count;
+  const windows = await deleteRateLimitWindowsBefore(deps.prisma, addHours(now, -1));
+  const throttles = await deleteIdleSignInThrottles(deps.prisma, addHours(now, -24), now);
+  return windows + throttles;
 }
 
 /**
@@ -204,12 +170,7 @@ export async function pruneRateLimits(deps: Pick<DueWorkDeps, 'prisma' | 'clock'
  */
 export async function pruneCredentialHandoffs(deps: DueWorkDeps): Promise<number> {
   const now = deps.clock.now();
-  const erased = await deps.prisma.secretReveal.updateMany({
-    where: { accountId: deps.accountId, expiresAt: { lte: now }, sealed: { not: null } },
-    data: { sealed: null },
-  });
-  const stranded = await deps.prisma.pendingCredential.deleteMany({
-    where: { accountId: deps.accountId, createdAt: { lt: addHours(now, -1) } },
-  });
-  return erased.count + stranded.count;
+  const erased = await eraseExpiredRevealSecrets(deps.prisma, deps.accountId, now);
+  const stranded = await deleteStrandedPendingCredentials(deps.prisma, deps.accountId, addHours(now, -1));
+  return erased + stranded;
 }

@@ -5,8 +5,14 @@
  */
 import type { NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { ScimDigest } from '../domain/ports';
-import type { Prisma, PrismaClient } from '../store/generated/client';
-import { lockAccount } from '../store/tx';
+import { countScimEventKinds, lastScimEventSeq, listScimEvents, type ScimEventLine } from '../store/audit/approval-scim-events';
+import {
+  ensureNoticeCursor,
+  lockNoticeCursor,
+  moveNoticeCursor,
+  readNoticeCursor,
+} from '../store/notices/approval-notice-cursor';
+import { type Db, lockAccount, type Tx, transaction } from '../store/tx';
 import type { DueWorkDeps } from './due-work';
 
 export const SCIM_DIGEST_RULE = 'scim-digest';
@@ -18,25 +24,6 @@ export const SCIM_DIGEST_LINES = 20;
 /** The digest, declared with the `SchedulerNotifier` port; still importable from here (the digest view names it from this file). */
 export type { ScimDigest } from '../domain/ports';
 
-async function cursorPosition(db: PrismaClient | Prisma.TransactionClient, accountId: string, lock: boolean): Promise<bigint> {
-  const rows = lock
-    ? await db.$queryRaw<{ position: bigint }[]>`
-        SELECT "position" FROM "NoticeCursor" WHERE "accountId" = ${accountId} AND "name" = ${CURSOR} FOR UPDATE`
-    : await db.$queryRaw<{ position: bigint }[]>`
-        SELECT "position" FROM "NoticeCursor" WHERE "accountId" = ${accountId} AND "name" = ${CURSOR}`;
-  return rows[0]?.position ?? 0n;
-}
-
-async function lastScimEvent(
-  db: PrismaClient | Prisma.TransactionClient,
-  accountId: string,
-  after: bigint,
-): Promise<bigint | null> {
-  const [row] = await db.$queryRaw<{ last: bigint | null }[]>`
-    SELECT max("seq") AS "last" FROM "AuditEvent" WHERE "accountId" = ${accountId} AND "source" = 'scim' AND "seq" > ${after}`;
-  return row?.last ?? null;
-}
-
 /**
  * Queues a digest of the SCIM changes since the last one; 1 when it queued one. Nothing is queued
  * (and the cursor stays) without a notices channel, so the first digest once there is one tells all.
@@ -45,28 +32,22 @@ export async function queueScimDigest(deps: DueWorkDeps): Promise<number> {
   const { prisma, accountId, outbox } = deps;
   if (!deps.noticesChannel) return 0;
   // Most passes find nothing new: look before taking the account lock.
-  if ((await lastScimEvent(prisma, accountId, await cursorPosition(prisma, accountId, false))) === null) return 0;
-  return prisma.$transaction(async (tx) => {
+  if ((await lastScimEventSeq(prisma, accountId, await readNoticeCursor(prisma, accountId, CURSOR))) === null) return 0;
+  return transaction(prisma, async (tx) => {
     // Every SCIM change records its audit events under the account lock; holding it here means no
     // change is half-way, so no event with a lower `seq` can commit after the cursor has passed it.
     await lockAccount(tx, accountId);
-    await tx.$executeRaw`
-      INSERT INTO "NoticeCursor" ("accountId", "name", "position", "updatedAt")
-      VALUES (${accountId}, ${CURSOR}, 0, ${deps.clock.now()})
-      ON CONFLICT ("accountId", "name") DO NOTHING`;
-    const from = await cursorPosition(tx, accountId, true);
-    const to = await lastScimEvent(tx, accountId, from);
+    await ensureNoticeCursor(tx, accountId, CURSOR, deps.clock.now());
+    const from = await lockNoticeCursor(tx, accountId, CURSOR);
+    const to = await lastScimEventSeq(tx, accountId, from);
     if (to === null) return 0; // another pass queued it meanwhile
     await queueRange(tx, outbox, from, to);
-    await tx.noticeCursor.update({
-      where: { accountId_name: { accountId, name: CURSOR } },
-      data: { position: to },
-    });
+    await moveNoticeCursor(tx, accountId, CURSOR, to);
     return 1;
   });
 }
 
-function queueRange(tx: Prisma.TransactionClient, outbox: NoticeOutbox, from: bigint, to: bigint): Promise<void> {
+function queueRange(tx: Tx, outbox: NoticeOutbox, from: bigint, to: bigint): Promise<void> {
   return outbox.queue(tx, [{ rule: SCIM_DIGEST_RULE, subjectId: `${from}-${to}` }]);
 }
 
@@ -74,13 +55,6 @@ function queueRange(tx: Prisma.TransactionClient, outbox: NoticeOutbox, from: bi
 export function digestRange(subjectId: string): { from: bigint; to: bigint } {
   const [from, to] = subjectId.split('-');
   return { from: BigInt(from ?? '0'), to: BigInt(to ?? '0') };
-}
-
-interface ScimEvent {
-  action: string;
-  targetEmail: string | null;
-  before: unknown;
-  after: unknown;
 }
 
 const COUNT_LABELS: Record<string, string> = {
@@ -96,22 +70,11 @@ const COUNT_LABELS: Record<string, string> = {
 };
 
 /** Reads a queued digest's range back: counts by kind (in SQL) and the first lines. */
-export async function readScimDigest(prisma: PrismaClient, accountId: string, subjectId: string): Promise<ScimDigest> {
+export async function readScimDigest(db: Db, accountId: string, subjectId: string): Promise<ScimDigest> {
   const { from, to } = digestRange(subjectId);
-  const kinds = await prisma.$queryRaw<{ kind: string; count: number }[]>`
-    SELECT CASE
-        WHEN "action" = 'user.updated' AND "after"->>'status' = 'disabled' THEN 'user.deactivated'
-        WHEN "action" = 'user.updated' AND "after"->>'status' = 'active' THEN 'user.reactivated'
-        ELSE "action" END AS "kind",
-      count(*)::int AS "count"
-    FROM "AuditEvent"
-    WHERE "accountId" = ${accountId} AND "source" = 'scim' AND "seq" > ${from} AND "seq" <= ${to}
-    GROUP BY 1 ORDER BY 2 DESC, 1`;
+  const kinds = await countScimEventKinds(db, accountId, { from, to });
   // A membership change can make two lines; one more event than lines is enough to fill them.
-  const events = await prisma.$queryRaw<ScimEvent[]>`
-    SELECT "action", "targetEmail", "before", "after" FROM "AuditEvent"
-    WHERE "accountId" = ${accountId} AND "source" = 'scim' AND "seq" > ${from} AND "seq" <= ${to}
-    ORDER BY "seq" LIMIT ${SCIM_DIGEST_LINES + 1}`;
+  const events = await listScimEvents(db, accountId, { from, to }, SCIM_DIGEST_LINES + 1);
   const total = kinds.reduce((sum, k) => sum + k.count, 0);
   const lines: string[] = [];
   let shown = 0;
@@ -139,7 +102,7 @@ const some = (emails: string[]) =>
 const names = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
 /** One audit event as digest lines ("created ann@example.com", "removed from Sales: bob@example.com"). */
-export function describeScimEvent(event: ScimEvent): string[] {
+export function describeScimEvent(event: ScimEventLine): string[] {
   const who = event.targetEmail ?? 'a user';
   const before = record(event.before);
   const after = record(event.after);

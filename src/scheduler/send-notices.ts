@@ -13,7 +13,10 @@ import type { InviteLinks } from '../domain/invites/invite-links';
 import { linkToResend } from '../domain/invites/link-to-resend';
 import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { Delivery, SchedulerNotifier } from '../domain/ports';
-import type { PrismaClient } from '../store/generated/client';
+import { findPasscodeWithUser } from '../store/credentials/approval-passcode-reads';
+import { findInviteWithUser, listInviteExpiries, listInvitesWithEmail } from '../store/invites/approval-invite-reads';
+import type { Store } from '../store/tx';
+import { findUserById, findUserEmails } from '../store/users/approval-user-reads';
 import { readScimDigest, SCIM_DIGEST_RULE } from './scim-digest';
 
 /** The largest digest message (SPEC: at most 50 invites a message). */
@@ -23,7 +26,7 @@ export const DIGEST_SIZE = 50;
 export type { DigestEntry, ExpiredInvite, SchedulerNotifier } from '../domain/ports';
 
 export interface SendDeps {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   outbox: NoticeOutbox;
   notifier: SchedulerNotifier;
@@ -62,9 +65,9 @@ async function settle(deps: SendDeps, claimed: ClaimedNotice[], send: (notice: C
 export async function sendReminders(deps: SendDeps, limit: number): Promise<number> {
   const claimed = await deps.outbox.claim('reminder', limit);
   return settle(deps, claimed, async (notice) => {
-    const invite = await deps.prisma.invite.findUnique({ where: { id: notice.subjectId }, include: { user: true } });
+    const invite = await findInviteWithUser(deps.prisma, notice.subjectId);
     if (invite?.status !== 'pending') return; // accepted or replaced meanwhile: nothing to remind
-    const inviter = invite.invitedById ? await deps.prisma.user.findUnique({ where: { id: invite.invitedById } }) : null;
+    const inviter = invite.invitedById ? await findUserById(deps.prisma, invite.invitedById) : null;
     const outcome = await deps.delivery.send({
       kind: 'invite-reminder',
       email: invite.user.email,
@@ -107,13 +110,10 @@ async function sendOneExpiryDm(deps: SendDeps): Promise<number> {
 }
 
 async function dmInviter(deps: SendDeps, group: ClaimedGroup): Promise<void> {
-  const inviter = await deps.prisma.user.findUnique({ where: { id: group.groupKey } });
+  const inviter = await findUserById(deps.prisma, group.groupKey);
   if (inviter?.status !== 'active') return; // nobody to tell
-  const invites = await deps.prisma.invite.findMany({
-    where: { id: { in: group.notices.map((n) => n.subjectId) } },
-    select: { expiresAt: true, user: { select: { email: true } } },
-    orderBy: [{ expiresAt: 'asc' }, { user: { email: 'asc' } }],
-  });
+  const inviteIds = group.notices.map((n) => n.subjectId);
+  const invites = await listInviteExpiries(deps.prisma, inviteIds);
   if (invites.length === 0) return; // deleted meanwhile
   await deps.notifier.expiredInvites(
     inviter,
@@ -126,15 +126,10 @@ async function dmInviter(deps: SendDeps, group: ClaimedGroup): Promise<void> {
 export async function sendDigest(deps: SendDeps, rule: 'expiry-digest' | 'expiring-soon'): Promise<number> {
   const claimed = await deps.outbox.claim(rule, DIGEST_SIZE);
   if (claimed.length === 0) return 0;
-  const invites = await deps.prisma.invite.findMany({
-    where: { id: { in: claimed.map((c) => c.subjectId) } },
-    include: { user: { select: { email: true } } },
-    orderBy: { expiresAt: 'asc' },
-  });
-  const inviters = await deps.prisma.user.findMany({
-    where: { id: { in: invites.map((i) => i.invitedById).filter((id): id is string => id !== null) } },
-    select: { id: true, email: true },
-  });
+  const inviteIds = claimed.map((c) => c.subjectId);
+  const invites = await listInvitesWithEmail(deps.prisma, inviteIds);
+  const inviterIds = invites.map((i) => i.invitedById).filter((id): id is string => id !== null);
+  const inviters = await findUserEmails(deps.prisma, inviterIds);
   const entries = invites
     .filter((i) => (rule === 'expiring-soon' ? i.status === 'pending' : true))
     .map((i) => ({
@@ -161,7 +156,7 @@ export async function sendDigest(deps: SendDeps, rule: 'expiry-digest' | 'expiri
 export async function sendPasscodeWarnings(deps: SendDeps, limit: number): Promise<number> {
   const claimed = await deps.outbox.claim('passcode-warning', limit);
   return settle(deps, claimed, async (notice) => {
-    const passcode = await deps.prisma.passcode.findUnique({ where: { id: notice.subjectId }, include: { user: true } });
+    const passcode = await findPasscodeWithUser(deps.prisma, notice.subjectId);
     if (passcode?.status !== 'active' || passcode.user.status !== 'active') return;
     await deps.notifier.dm(
       passcode.user,

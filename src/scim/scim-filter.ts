@@ -1,118 +1,118 @@
 /**
- * SCIM filters (RFC 7644 §3.4.2.2) to a Prisma `where`, so the database does the filtering and the
- * paging: parsed by `scim2-parse-filter`, then each comparison mapped onto the column it names.
- * Attribute names are case-insensitive; an attribute Roster cannot filter on is `invalidFilter`.
+ * SCIM filters (RFC 7644 §3.4.2.2), parsed by `scim2-parse-filter` and checked here: each comparison
+ * is mapped onto the field it names, with its value of the right type, so that the store can run the
+ * filter in the database and page it (src/store/scim/). Attribute names are case-insensitive; an
+ * attribute Roster cannot filter on, or a value of the wrong type, is `invalidFilter`.
  */
 import { type Filter, parse } from 'scim2-parse-filter';
-import type { Prisma } from '../store/generated/client';
+import type { CommonTerm, DateOp, FilterOf } from '../store/scim/scim-filter-terms';
+import type { ScimGroupFilter, ScimGroupTerm } from '../store/scim/scim-group-filter';
+import type { ScimUserFilter, ScimUserTerm } from '../store/scim/scim-user-filter';
 import { ScimError } from './scim-errors';
 
-type Where = Prisma.UserWhereInput;
-type GroupWhere = Prisma.GroupWhereInput;
-type AttributeWhere<W> = (path: string, op: Compare['op'] | 'pr', value: unknown) => W;
 type Compare = Extract<Filter, { compValue: unknown }>;
+type Op = Compare['op'] | 'pr';
+type AttributeTerm<T> = (path: string, op: Op, value: unknown) => T;
 
-const NONE: Where = { id: { in: [] } };
+const ALL = { kind: 'all' } as const;
 
 function invalid(message: string): ScimError {
   return new ScimError(400, message, 'invalidFilter');
 }
 
-/** A text column compared as SCIM says: e-mails and names case-insensitively, `externalId` and `id` exactly. */
-function textWhere(
-  column: 'email' | 'name' | 'externalId' | 'id',
-  op: Compare['op'] | 'pr',
-  value: unknown,
-  caseExact: boolean,
-): Where {
-  if (op === 'pr') return { [column]: { not: null } };
-  if (typeof value !== 'string') throw invalid(`${column === 'email' ? 'userName' : column} compares with a string.`);
-  const mode = caseExact ? undefined : ('insensitive' as const);
-  const v = column === 'email' ? value.toLowerCase() : value;
-  switch (op) {
-    case 'eq':
-      return { [column]: caseExact || column === 'email' ? v : { equals: v, mode } };
-    case 'ne':
-      return { NOT: { [column]: caseExact || column === 'email' ? v : { equals: v, mode } } };
-    case 'co':
-      return { [column]: { contains: v, mode } };
-    case 'sw':
-      return { [column]: { startsWith: v, mode } };
-    case 'ew':
-      return { [column]: { endsWith: v, mode } };
-    default:
-      return { [column]: { [op === 'ge' ? 'gte' : op === 'le' ? 'lte' : op]: v } };
-  }
+/** A text field: present, or compared with a string. */
+function textTerm<F extends 'email' | 'name' | 'externalId' | 'id'>(field: F, op: Op, value: unknown): CommonTerm<F> {
+  if (op === 'pr') return { kind: 'present', field };
+  if (typeof value !== 'string') throw invalid(`${field === 'email' ? 'userName' : field} compares with a string.`);
+  return { kind: 'text', field, op, value };
 }
 
-function dateWhere(column: string, op: Compare['op'] | 'pr', value: unknown): Where {
-  if (op === 'pr') return {};
+/** A time stamp compared with a date-time (`pr` holds for every row). */
+function dateTerm(field: 'createdAt' | 'updatedAt', op: Op, value: unknown): CommonTerm<never> {
+  if (op === 'pr') return ALL;
   const when = typeof value === 'string' ? new Date(value) : null;
   if (!when || Number.isNaN(when.getTime()))
-    throw invalid(`${column === 'createdAt' ? 'meta.created' : 'meta.lastModified'} compares with a date-time.`);
+    throw invalid(`${field === 'createdAt' ? 'meta.created' : 'meta.lastModified'} compares with a date-time.`);
   switch (op) {
     case 'eq':
-      return { [column]: when };
     case 'ne':
-      return { NOT: { [column]: when } };
     case 'gt':
     case 'ge':
     case 'lt':
     case 'le':
-      return { [column]: { [op === 'ge' ? 'gte' : op === 'le' ? 'lte' : op]: when } };
+      return { kind: 'date', field, op: op satisfies DateOp, value: when };
     default:
       throw invalid(`${op} does not apply to a date-time.`);
   }
 }
 
-function activeWhere(op: Compare['op'] | 'pr', value: unknown): Where {
-  if (op === 'pr') return {};
+function activeTerm(op: Op, value: unknown): ScimUserTerm {
+  if (op === 'pr') return ALL;
   const flag = typeof value === 'string' ? value.toLowerCase() === 'true' : value;
   if (typeof flag !== 'boolean' || (op !== 'eq' && op !== 'ne'))
     throw invalid('active compares with eq or ne and true or false.');
-  const active = op === 'eq' ? flag : !flag;
-  return active ? { status: 'active' } : { status: { not: 'active' } };
+  return { kind: 'active', active: op === 'eq' ? flag : !flag };
 }
 
-function attributeWhere(path: string, op: Compare['op'] | 'pr', value: unknown): Where {
+function userTerm(path: string, op: Op, value: unknown): ScimUserTerm {
   switch (path.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:user:/, '')) {
     case 'username':
     case 'emails':
     case 'emails.value':
-      return textWhere('email', op, value, false);
+      return textTerm('email', op, value);
     case 'externalid':
-      return textWhere('externalId', op, value, true);
+      return textTerm('externalId', op, value);
     case 'id':
-      return textWhere('id', op, value, true);
+      return textTerm('id', op, value);
     case 'displayname':
     case 'name.formatted':
-      return textWhere('name', op, value, false);
+      return textTerm('name', op, value);
     case 'active':
-      return activeWhere(op, value);
+      return activeTerm(op, value);
     case 'meta.lastmodified':
-      return dateWhere('updatedAt', op, value);
+      return dateTerm('updatedAt', op, value);
     case 'meta.created':
-      return dateWhere('createdAt', op, value);
+      return dateTerm('createdAt', op, value);
     // Roster keeps one work e-mail, the primary one.
     case 'emails.type':
-      return op === 'pr' || (op === 'eq' && typeof value === 'string' && value.toLowerCase() === 'work') ? {} : NONE;
+      return op === 'pr' || (op === 'eq' && typeof value === 'string' && value.toLowerCase() === 'work') ? ALL : { kind: 'none' };
     case 'emails.primary':
-      return op === 'pr' || (op === 'eq' && value === true) ? {} : NONE;
+      return op === 'pr' || (op === 'eq' && value === true) ? ALL : { kind: 'none' };
     default:
       throw invalid(`Filtering on "${path}" is not supported.`);
   }
 }
 
-function toWhere<W>(filter: Filter, attribute: AttributeWhere<W>, prefix = ''): W {
+function groupTerm(path: string, op: Op, value: unknown): ScimGroupTerm {
+  switch (path.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, '')) {
+    case 'displayname':
+      return textTerm('name', op, value);
+    case 'id':
+      return textTerm('id', op, value);
+    case 'meta.lastmodified':
+      return dateTerm('updatedAt', op, value);
+    case 'meta.created':
+      return dateTerm('createdAt', op, value);
+    case 'members':
+    case 'members.value':
+      if (op === 'pr') return { kind: 'has-members' };
+      if (op !== 'eq' || typeof value !== 'string') throw invalid('members.value compares with eq and a user id.');
+      return { kind: 'member', userId: value };
+    default:
+      throw invalid(`Filtering on "${path}" is not supported.`);
+  }
+}
+
+/** The parsed filter's terms, joined as the client joined them; `a[b op v]` is `a.b op v`. */
+function resolve<T>(filter: Filter, attribute: AttributeTerm<T>, prefix = ''): FilterOf<T> {
   switch (filter.op) {
     case 'and':
-      return { AND: filter.filters.map((f) => toWhere(f, attribute, prefix)) } as W;
     case 'or':
-      return { OR: filter.filters.map((f) => toWhere(f, attribute, prefix)) } as W;
+      return { kind: filter.op, filters: filter.filters.map((f) => resolve(f, attribute, prefix)) };
     case 'not':
-      return { NOT: toWhere(filter.filter, attribute, prefix) } as W;
+      return { kind: 'not', filter: resolve(filter.filter, attribute, prefix) };
     case '[]':
-      return toWhere(filter.valFilter, attribute, `${prefix}${filter.attrPath}.`);
+      return resolve(filter.valFilter, attribute, `${prefix}${filter.attrPath}.`);
     case 'pr':
       return attribute(`${prefix}${filter.attrPath}`, 'pr', undefined);
     default:
@@ -128,34 +128,12 @@ function parsed(text: string): Filter {
   }
 }
 
-/** The `where` for a SCIM filter on Users; `invalidFilter` when it cannot be parsed or names an unknown attribute. */
-export function userFilterWhere(text: string): Where {
-  return toWhere(parsed(text), attributeWhere);
+/** A SCIM filter on Users; `invalidFilter` when it cannot be parsed or names an unknown attribute. */
+export function parseUserFilter(text: string): ScimUserFilter {
+  return resolve(parsed(text), userTerm);
 }
 
-function groupAttributeWhere(path: string, op: Compare['op'] | 'pr', value: unknown): GroupWhere {
-  switch (path.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, '')) {
-    case 'displayname':
-      return textWhere('name', op, value, false) as GroupWhere;
-    case 'id':
-      return textWhere('id', op, value, true) as GroupWhere;
-    case 'meta.lastmodified':
-      return dateWhere('updatedAt', op, value) as GroupWhere;
-    case 'meta.created':
-      return dateWhere('createdAt', op, value) as GroupWhere;
-    case 'members':
-    case 'members.value':
-      if (op === 'pr') return { OR: [{ members: { some: {} } }, { kind: 'all_users' }] };
-      if (op !== 'eq' || typeof value !== 'string') throw invalid('members.value compares with eq and a user id.');
-      return {
-        OR: [{ members: { some: { userId: value } } }, { kind: 'all_users', account: { users: { some: { id: value } } } }],
-      };
-    default:
-      throw invalid(`Filtering on "${path}" is not supported.`);
-  }
-}
-
-/** The `where` for a SCIM filter on Groups (`displayName`, `id`, `members.value`, `meta.*`). */
-export function groupFilterWhere(text: string): GroupWhere {
-  return toWhere(parsed(text), groupAttributeWhere);
+/** A SCIM filter on Groups (`displayName`, `id`, `members.value`, `meta.*`). */
+export function parseGroupFilter(text: string): ScimGroupFilter {
+  return resolve(parsed(text), groupTerm);
 }

@@ -8,7 +8,7 @@ import type { Actor } from '../domain/access/actor';
 import type { ChangeService } from '../domain/changes/change-service';
 import type { GroupWithMembers, ScimDirectory } from '../domain/scim/scim-directory';
 import { ScimError } from './scim-errors';
-import { groupFilterWhere } from './scim-filter';
+import { parseGroupFilter } from './scim-filter';
 import { applyPatch, paging, patchOperations, queryText, send, sendList, UUID } from './scim-http';
 import type { PatchSchema } from './scim-patch';
 import { etagOf, project, versionFromIfMatch } from './scim-user-resource';
@@ -127,7 +127,7 @@ export function groupRoutes(deps: { scim: ScimDirectory; changes: ChangeService;
     safely(async (req, res) => {
       const filter = queryText(req.query.filter);
       const { startIndex, skip, take } = paging(req.query);
-      const { total, groups } = await scim.listGroups(filter ? groupFilterWhere(filter) : {}, skip, take);
+      const { total, groups } = await scim.listGroups(filter ? parseGroupFilter(filter) : null, skip, take);
       const attributes = queryText(req.query.attributes);
       const excluded = queryText(req.query.excludedAttributes);
       sendList(

@@ -10,11 +10,12 @@ import { scimActor } from '../domain/access/actor';
 import type { ChangeService } from '../domain/changes/change-service';
 import type { ScimDirectory } from '../domain/scim/scim-directory';
 import { isRosterError } from '../errors';
+import { isUniqueViolation } from '../store/tx';
 import { clientAddress, FAILURES_PER_MINUTE } from '../web/api-routes';
 import type { RateLimit } from '../web/rate-limit';
 import { discoveryRoutes } from './scim-discovery';
 import { ERROR_SCHEMA, errorBody, ScimError, scimErrorOf } from './scim-errors';
-import { userFilterWhere } from './scim-filter';
+import { parseUserFilter } from './scim-filter';
 import { groupRoutes } from './scim-group-routes';
 import { applyPatch, paging, patchOperations, queryText, send, sendList, UUID } from './scim-http';
 import {
@@ -102,9 +103,9 @@ export function scimRoutes(deps: {
     `${SCIM_BASE}/Users`,
     safely(async (req, res) => {
       const filter = queryText(req.query.filter);
-      const where = filter ? userFilterWhere(filter) : {};
+      const parsed = filter ? parseUserFilter(filter) : null;
       const { startIndex, skip, take } = paging(req.query);
-      const { total, users } = await scim.list(where, skip, take);
+      const { total, users } = await scim.list(parsed, skip, take);
       const attributes = queryText(req.query.attributes);
       const excluded = queryText(req.query.excludedAttributes);
       sendList(
@@ -192,7 +193,7 @@ export function scimRoutes(deps: {
     const status = (error as { status?: number }).status;
     if (status && status >= 400 && status < 500)
       return send(res, status, errorBody(new ScimError(status, 'The request could not be read.', 'invalidSyntax')));
-    if ((error as { code?: string }).code === 'P2002')
+    if (isUniqueViolation(error))
       return send(res, 409, errorBody(new ScimError(409, 'A user with that userName already exists.', 'uniqueness')));
     logger.error({ err: error }, 'scim request failed');
     send(res, 500, { schemas: [ERROR_SCHEMA], status: '500', detail: 'Something went wrong; try again.' });

@@ -10,7 +10,15 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import type { Logger } from 'pino';
 import { accountNamed } from '../domain/account/account-identifier';
 import { hashToken } from '../domain/secrets';
-import type { PrismaClient } from '../store/generated/client';
+import {
+  accountOfApiKey,
+  accountOfPasscode,
+  accountOfPasswordLink,
+  accountOfReveal,
+} from '../store/credentials/sign-in-credential-reads';
+import { accountOfInvite } from '../store/invites/sign-in-invite-reads';
+import { accountOfScimToken } from '../store/sign-in/sign-in-scim-token-reads';
+import type { Store } from '../store/tx';
 import { apiErrors } from './api-routes';
 
 /** One account's routers (or the routers of the account that holds nothing). */
@@ -21,7 +29,7 @@ export interface AccountRouters {
 }
 
 export function accountRoutes(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   routersOf: (accountId: string) => Promise<AccountRouters | null>;
   nowhere: AccountRouters;
   /** The forgot-password pages, which look the address up in every account. */
@@ -79,38 +87,31 @@ export function accountRoutes(deps: {
         (r) => r.scim,
         async (q) => {
           const tokenHash = bearerHash(q);
-          return (
-            tokenHash && (await prisma.scimToken.findUnique({ where: { tokenHash }, select: { accountId: true } }))?.accountId
-          );
+          return tokenHash && (await accountOfScimToken(prisma, tokenHash));
         },
       )(req, res, next);
     }
     next();
   });
 
-  async function accountOfLink(kind: 'invite' | 'password' | 'reveal', tokenHash: string): Promise<string | undefined> {
-    const where = { where: { tokenHash }, select: { accountId: true } };
-    const row =
-      kind === 'invite'
-        ? await prisma.invite.findUnique(where)
-        : kind === 'password'
-          ? await prisma.passwordLink.findUnique(where)
-          : await prisma.secretReveal.findUnique(where);
-    return row?.accountId;
+  function accountOfLink(kind: 'invite' | 'password' | 'reveal', tokenHash: string): Promise<string | undefined> {
+    const accountOf = kind === 'invite' ? accountOfInvite : kind === 'password' ? accountOfPasswordLink : accountOfReveal;
+    return accountOf(prisma, tokenHash);
   }
 
   async function apiAccountOf(req: Request): Promise<string | null | undefined> {
     const body = (req.body ?? {}) as Record<string, unknown>;
     switch (req.path.replace(/\/+$/, '')) {
       case '/api/v1/auth/verify': {
-        if (typeof body.apiKey === 'string') return (await accountOfApiKey(hashToken(body.apiKey))) ?? deps.defaultAccountId;
+        if (typeof body.apiKey === 'string')
+          return (await accountOfApiKey(prisma, hashToken(body.apiKey))) ?? deps.defaultAccountId;
         if (typeof body.passcode === 'string') {
           const codeHash = hashToken(body.passcode);
-          const holder = await prisma.passcode.findUnique({ where: { codeHash }, select: { accountId: true } });
+          const holder = await accountOfPasscode(prisma, codeHash);
           // A wrong passcode given with its holder's e-mail counts against that account's throttle: the
           // account named, or the only one.
           const named = typeof body.account === 'string' ? await accountNamed(prisma, body.account) : undefined;
-          return holder?.accountId ?? named ?? deps.defaultAccountId;
+          return holder ?? named ?? deps.defaultAccountId;
         }
         return deps.defaultAccountId;
       }
@@ -118,15 +119,11 @@ export function accountRoutes(deps: {
         return typeof body.account === 'string' ? accountNamed(prisma, body.account) : deps.defaultAccountId;
       case '/api/v1/assets': {
         const keyHash = bearerHash(req);
-        return (keyHash && (await accountOfApiKey(keyHash))) ?? deps.defaultAccountId;
+        return (keyHash && (await accountOfApiKey(prisma, keyHash))) ?? deps.defaultAccountId;
       }
       default:
         return deps.defaultAccountId;
     }
-  }
-
-  async function accountOfApiKey(keyHash: string): Promise<string | undefined> {
-    return (await prisma.apiKey.findUnique({ where: { keyHash }, select: { accountId: true } }))?.accountId;
   }
 
   return router;

@@ -4,7 +4,8 @@
  */
 
 import type { Clock } from '../domain/clock';
-import type { PrismaClient } from '../store/generated/client';
+import { countBucketHit, findBucket, reserveBucketHit } from '../store/sign-in/sign-in-rate-limit-buckets';
+import type { Store } from '../store/tx';
 
 export interface RateLimit {
   /** Counts a hit on `key`; returns seconds to wait when over `limit` in the window, else 0. */
@@ -19,7 +20,7 @@ export interface RateLimit {
   reserve(key: string, limit: number, windowSeconds: number): Promise<number>;
 }
 
-export function createRateLimit(deps: { prisma: PrismaClient; clock: Clock }): RateLimit {
+export function createRateLimit(deps: { prisma: Store; clock: Clock }): RateLimit {
   const { prisma, clock } = deps;
   const windowOf = (now: Date, windowSeconds: number) =>
     new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
@@ -29,33 +30,19 @@ export function createRateLimit(deps: { prisma: PrismaClient; clock: Clock }): R
     async reserve(key, limit, windowSeconds) {
       const now = clock.now();
       const windowStart = windowOf(now, windowSeconds);
-      // ON CONFLICT … WHERE: the row is locked, the condition re-read and the count raised in one statement.
-      const rows = await prisma.$queryRaw<{ count: number }[]>`
-        INSERT INTO "RateLimitBucket" AS b ("key", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
-        ON CONFLICT ("key") DO UPDATE SET
-          "count" = CASE WHEN b."windowStart" = EXCLUDED."windowStart" THEN b."count" + 1 ELSE 1 END,
-          "windowStart" = EXCLUDED."windowStart"
-        WHERE b."windowStart" <> EXCLUDED."windowStart" OR b."count" < ${limit}
-        RETURNING "count"`;
-      return rows.length > 0 ? 0 : secondsLeft(windowStart, windowSeconds, now);
+      return (await reserveBucketHit(prisma, key, windowStart, limit)) ? 0 : secondsLeft(windowStart, windowSeconds, now);
     },
     async hit(key, limit, windowSeconds) {
       const now = clock.now();
       const windowStart = new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
-      const rows = await prisma.$queryRaw<{ count: number }[]>`
-        INSERT INTO "RateLimitBucket" ("key", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
-        ON CONFLICT ("key") DO UPDATE SET
-          "count" = CASE WHEN "RateLimitBucket"."windowStart" = EXCLUDED."windowStart" THEN "RateLimitBucket"."count" + 1 ELSE 1 END,
-          "windowStart" = EXCLUDED."windowStart"
-        RETURNING "count"`;
-      const count = Number(rows[0]?.count ?? 0);
+      const count = await countBucketHit(prisma, key, windowStart);
       if (count <= limit) return 0;
       return Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
     },
     async count(key, windowSeconds) {
       const now = clock.now();
       const windowStart = new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
-      const bucket = await prisma.rateLimitBucket.findUnique({ where: { key } });
+      const bucket = await findBucket(prisma, key);
       return bucket && bucket.windowStart.getTime() === windowStart.getTime() ? bucket.count : 0;
     },
   };

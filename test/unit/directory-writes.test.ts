@@ -1,8 +1,9 @@
 /**
  * Every write to the directory goes through the change layer (docs/architecture.md, "The life of a
- * change"): outside `src/domain/changes/` and `src/store/`, no code writes a directory table, by a
- * Prisma delegate or by SQL. What is not there yet is listed below with the reason, and the list may
- * only shrink: an entry that no longer matches fails too, so that it is removed once its writes move.
+ * change"). The writes themselves are repository functions in `src/store/`, in files named
+ * `*-writes.ts` that hold nothing else; outside `src/store/`, only `src/domain/changes/` imports them.
+ * The few writers that are not changes to the directory are listed below with the reason, and the
+ * list may only shrink: an entry that no longer matches fails too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,8 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Where directory writes belong. */
-const CHANGE_LAYER = ['src/domain/changes/', 'src/store/'];
+const CHANGE_LAYER = 'src/domain/changes/';
 
 /** The directory's Prisma models and their tables. */
 const MODELS: Record<string, string> = {
@@ -43,131 +43,95 @@ const WRITE_METHODS = [
 ];
 
 /** `tx.user.updateMany(`, also across lines (`tx.user\n  .updateMany(`). */
-const DELEGATE_WRITE = new RegExp(
-  String.raw`\.\s*(${Object.keys(MODELS).join('|')})\s*\.\s*(${WRITE_METHODS.join('|')})\s*\(`,
-  'g',
-);
+const DELEGATE_WRITE = new RegExp(String.raw`\.\s*(${Object.keys(MODELS).join('|')})\s*\.\s*(${WRITE_METHODS.join('|')})\s*\(`);
 
 /** `UPDATE "Invite"`, `INSERT INTO "User"`, `DELETE FROM "Passcode"` in raw SQL ($executeRaw, $queryRaw … RETURNING). */
-const SQL_WRITE = new RegExp(String.raw`\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(${Object.values(MODELS).join('|')})"`, 'g');
+const SQL_WRITE = new RegExp(String.raw`\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(${Object.values(MODELS).join('|')})"`);
 
-/** What is allowed, by file: each write (`model.method` or `SQL UPDATE "Table"`) with how often it occurs. */
-interface Allowed {
-  writes: Record<string, number>;
-  why: string;
-}
+/** An import of a store module of directory writes. */
+const WRITES_IMPORT = /from\s+['"][^'"]*store\/[^'"]*-writes['"]/;
 
-const ALLOWED: Record<string, Allowed> = {
-  'src/scheduler/due-work.ts': {
-    writes: { 'user.updateMany': 1, 'SQL UPDATE "Invite"': 2, 'SQL UPDATE "Passcode"': 1 },
-    why: 'not yet moved (issue 21): the scheduler counts reminders and expires invites and passcodes in set-based batches (FOR UPDATE SKIP LOCKED)',
-  },
-  'src/domain/account/bootstrap.ts': {
-    writes: { 'account.create': 1, 'user.create': 1, 'account.update': 1 },
-    why: 'bootstrap: creates the account and its owner, before there is a directory for a change to apply to',
-  },
-  'src/domain/account/provision-workspace.ts': {
-    writes: { 'account.create': 1, 'account.update': 2, 'user.create': 1 },
-    why: 'provisioning: a workspace installing the app gets its account and owner, before there is a directory',
-  },
-  'src/domain/account/apply-catalog.ts': {
-    writes: { 'role.upsert': 1, 'permission.upsert': 1, 'group.create': 1 },
-    why: 'the catalog written by bootstrap and provisioning, and by the settings change inside its transaction',
-  },
-  'src/tenancy.ts': {
-    writes: { 'account.updateMany': 3 },
-    why: 'start-up binds the one account to its Slack workspace (team id, name, slug): installation, not the directory',
-  },
-  'src/domain/access/access-service.ts': {
-    writes: { 'user.updateMany': 1 },
-    why: 'not yet moved (issue 21): remembers the Slack user ID of an active user at their first request',
-  },
-  'src/domain/account/ownership-service.ts': {
-    writes: { 'user.update': 1 },
-    why: 'not yet moved (issue 21): records whether the owner is still in the Slack workspace (slackLeftAt)',
-  },
-  'src/domain/invites/link-to-resend.ts': {
-    writes: { 'invite.updateMany': 1 },
-    why: 'not yet moved (issue 21): renews an invite link after the link secret changed (invite changes and the reminders)',
-  },
-  'src/domain/credentials/password-links.ts': {
-    writes: { 'passwordLink.deleteMany': 2, 'passwordLink.create': 1 },
-    why: 'not yet moved (issue 21): write helpers that only change handlers call, inside their transaction',
-  },
-  'src/domain/credentials/usage-stamps.ts': {
-    writes: { 'apiKey.update': 1, 'passcode.update': 1, 'user.update': 1 },
-    why: 'usage stamps of a sign-in (lastUsedAt, lastLoginAt), not changes to the directory: no version, no audit',
-  },
+/** Code outside the change layer that may write the directory, and why it is not a change. */
+const NOT_CHANGES: Record<string, string> = {
+  'src/domain/account/bootstrap.ts': 'creates the account and its owner, before there is a directory for a change to apply to',
+  'src/domain/account/provision-workspace.ts':
+    'a workspace installing the app gets its account and owner, before there is a directory',
+  'src/domain/account/apply-catalog.ts':
+    'the catalog written by bootstrap and provisioning, and by the settings change inside its transaction',
+  'src/tenancy.ts':
+    'start-up binds the one account to its Slack workspace (team id, name, slug): installation, not the directory',
+  'src/domain/access/access-service.ts':
+    'remembers the Slack user ID of an active user at their first request: identity bookkeeping, no rule or audit',
+  'src/domain/account/ownership-service.ts':
+    'records whether the owner is still in the Slack workspace (slackLeftAt): an observation, not a change',
+  'src/domain/credentials/password-links.ts':
+    'not yet moved: write helpers that only change handlers call, inside their transaction',
+  'src/domain/invites/link-to-resend.ts':
+    'not yet moved: renews an invite link after the link secret changed (resends and reminders)',
+  'src/scheduler/due-work.ts':
+    'not yet moved: the scheduler expires invites and passcodes and counts reminders in set-based batches',
+  'src/domain/credentials/usage-stamps.ts':
+    'usage stamps of a sign-in (lastUsedAt, lastLoginAt), not changes to the directory: no version, no audit',
 };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
+    if (entry.isDirectory()) return entry.name === 'generated' ? [] : sourceFiles(path);
     return entry.name.endsWith('.ts') ? [path] : [];
   });
 }
 
-/** The directory writes in one source text, counted by kind. */
-function directoryWrites(source: string): Record<string, number> {
-  const found: Record<string, number> = {};
-  const add = (write: string) => {
-    found[write] = (found[write] ?? 0) + 1;
-  };
-  for (const match of source.matchAll(DELEGATE_WRITE)) add(`${match[1]}.${match[2]}`);
-  for (const match of source.matchAll(SQL_WRITE)) add(`SQL ${match[1]?.replace(/\s+/g, ' ')} "${match[2]}"`);
-  return found;
+function sources(): { file: string; text: string }[] {
+  return sourceFiles(join(ROOT, 'src')).map((path) => ({
+    file: relative(ROOT, path).split('\\').join('/'),
+    text: readFileSync(path, 'utf8'),
+  }));
 }
 
-/** Every file of `src/` outside the change layer that writes a directory table, with its writes. */
-function writersOutsideChangeLayer(): Record<string, Record<string, number>> {
-  const writers: Record<string, Record<string, number>> = {};
-  for (const path of sourceFiles(join(ROOT, 'src'))) {
-    const file = relative(ROOT, path).split('\\').join('/');
-    if (CHANGE_LAYER.some((folder) => file.startsWith(folder))) continue;
-    const writes = directoryWrites(readFileSync(path, 'utf8'));
-    if (Object.keys(writes).length > 0) writers[file] = writes;
-  }
-  return writers;
+const writesDirectory = (text: string) => DELEGATE_WRITE.test(text) || SQL_WRITE.test(text);
+
+/** Files outside src/store and the change layer that import directory writes. */
+function writersOutsideChangeLayer(): string[] {
+  return sources()
+    .filter(({ file }) => !file.startsWith('src/store/') && !file.startsWith(CHANGE_LAYER))
+    .filter(({ text }) => WRITES_IMPORT.test(text) || writesDirectory(text))
+    .map(({ file }) => file);
 }
 
 describe('directory writes', () => {
-  it('the scan sees writes by delegate, across lines, and by SQL', () => {
+  it('the scan sees writes by delegate, across lines, by SQL, and imports of write modules', () => {
+    expect(writesDirectory('await tx.user.updateMany({});')).toBe(true);
+    expect(writesDirectory('await tx.passwordLink\n  .create({});')).toBe(true);
+    expect(writesDirectory('await tx.$executeRaw`DELETE FROM "Invite" WHERE 1`;')).toBe(true);
     expect(
-      directoryWrites(
-        'await tx.user.updateMany({});\nawait tx.passwordLink\n  .create({});\nawait tx.$executeRaw`DELETE FROM "Invite" WHERE 1`;',
-      ),
-    ).toEqual({ 'user.updateMany': 1, 'passwordLink.create': 1, 'SQL DELETE FROM "Invite"': 1 });
-    expect(
-      directoryWrites('tx.user.findMany({}); tx.$queryRaw`SELECT id FROM "User" FOR UPDATE`; tx.auditEvent.create({})'),
-    ).toEqual({});
-    // The change layer itself is full of them.
-    const inChanges = sourceFiles(join(ROOT, 'src/domain/changes')).map((path) => directoryWrites(readFileSync(path, 'utf8')));
-    expect(inChanges.filter((writes) => Object.keys(writes).length > 0).length).toBeGreaterThan(5);
+      writesDirectory('tx.user.findMany({}); tx.$queryRaw`SELECT id FROM "User" FOR UPDATE`; tx.auditEvent.create({})'),
+    ).toBe(false);
+    expect(WRITES_IMPORT.test("import { bumpVersions } from '../../store/users/user-writes';")).toBe(true);
+    expect(WRITES_IMPORT.test("import { findUser } from '../../store/users/user-reads';")).toBe(false);
+    // The change layer itself imports them.
+    const inChanges = sources().filter(({ file, text }) => file.startsWith(CHANGE_LAYER) && WRITES_IMPORT.test(text));
+    expect(inChanges.length).toBeGreaterThan(5);
   });
 
-  it('happen only in the change layer, except where listed', () => {
-    const unexpected: string[] = [];
-    for (const [file, writes] of Object.entries(writersOutsideChangeLayer())) {
-      for (const [write, count] of Object.entries(writes)) {
-        const allowed = ALLOWED[file]?.writes[write] ?? 0;
-        if (count > allowed) unexpected.push(`${file}: ${write} ×${count} (allowed ${allowed})`);
-      }
-    }
+  it('in src/store, are in files named *-writes.ts', () => {
+    const misplaced = sources()
+      .filter(({ file }) => file.startsWith('src/store/') && !file.endsWith('-writes.ts'))
+      .filter(({ text }) => writesDirectory(text))
+      .map(({ file }) => file);
+    // Move the write into a *-writes.ts module, so that who may call it can be checked.
+    expect(misplaced).toEqual([]);
+  });
+
+  it('are made by the change layer, except where listed', () => {
+    const unexpected = writersOutsideChangeLayer().filter((file) => !(file in NOT_CHANGES));
     // A directory write belongs in a change kind's handler (src/domain/changes/), submitted through changes.submit.
     expect(unexpected).toEqual([]);
   });
 
   it('lists nothing that is no longer there', () => {
     const writers = writersOutsideChangeLayer();
-    const stale: string[] = [];
-    for (const [file, { writes }] of Object.entries(ALLOWED)) {
-      for (const [write, count] of Object.entries(writes)) {
-        const found = writers[file]?.[write] ?? 0;
-        if (found < count) stale.push(`${file}: ${write} ×${count} listed, ${found} found`);
-      }
-    }
-    // Lower or remove the entry: the list only shrinks.
-    expect(stale).toEqual([]);
+    // Remove the entry: the list only shrinks.
+    expect(Object.keys(NOT_CHANGES).filter((file) => !writers.includes(file))).toEqual([]);
   });
 });

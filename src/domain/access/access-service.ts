@@ -6,8 +6,17 @@
  */
 
 import { RosterError } from '../../errors';
-import type { AuditSource, PrismaClient } from '../../store/generated/client';
-import type { Db } from '../../store/tx';
+import { getAccountSlackIds } from '../../store/accounts/account-reads';
+import type { AuditSource } from '../../store/records';
+import type { Db, Store } from '../../store/tx';
+import {
+  type ActorUser,
+  findAccountActorUser,
+  findActorUserByEmail,
+  findActorUserById,
+  findActorUserBySlackId,
+} from '../../store/users/account-user-reads';
+import { linkUserToSlack } from '../../store/users/account-user-writes';
 import { normaliseEmail } from '../email';
 import type { SlackProfiles } from '../ports';
 import type { MultipleRoles } from '../roles/precedence';
@@ -21,24 +30,19 @@ export type { SlackProfiles } from '../ports';
 export type AccessService = ReturnType<typeof createAccessService>;
 
 export function createAccessService(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   profiles: SlackProfiles;
   multipleRoles: MultipleRoles;
 }) {
   const { prisma, accountId } = deps;
-  const include = {
-    roles: { include: { role: { select: { key: true, permissions: true, precedence: true, product: true } } } },
-  } as const;
-
-  type ActorRow = NonNullable<Awaited<ReturnType<typeof findByEmail>>>;
 
   function findByEmail(email: string) {
-    return prisma.user.findUnique({ where: { accountId_email: { accountId, email } }, include });
+    return findActorUserByEmail(prisma, accountId, email);
   }
 
   /** Only active users may act; the refusal says why. */
-  function toActor(user: ActorRow, slackUserId: string | undefined, source: AuditSource): Actor {
+  function toActor(user: ActorUser, slackUserId: string | undefined, source: AuditSource): Actor {
     if (user.status !== 'active') {
       throw new RosterError('forbidden', `Your directory account is ${user.status}, so Roster cannot act for you. Ask an Admin.`);
     }
@@ -69,14 +73,11 @@ export function createAccessService(deps: {
    * (an invitee's address may still change, and with it who they are). Refused when the profile is
    * not of this workspace or organisation, or the directory user is already someone else's.
    */
-  async function linkByProfile(slackUserId: string): Promise<ActorRow> {
+  async function linkByProfile(slackUserId: string): Promise<ActorUser> {
     const profile = await deps.profiles.profileOf(slackUserId);
     const user = profile?.email ? await findByEmail(normaliseEmail(profile.email)) : null;
     if (!profile || !user) throw notInDirectory();
-    const home = await prisma.account.findUniqueOrThrow({
-      where: { id: accountId },
-      select: { slackTeamId: true, slackEnterpriseId: true },
-    });
+    const home = await getAccountSlackIds(prisma, accountId);
     if (!isMemberOf(home, profile)) {
       throw new RosterError(
         'forbidden',
@@ -85,9 +86,9 @@ export function createAccessService(deps: {
     }
     if (user.slackUserId === null && user.status === 'active') {
       // Conditional, so two first requests at once link once; whoever lost reads who won below.
-      await prisma.user.updateMany({ where: { id: user.id, slackUserId: null }, data: { slackUserId } }).catch(() => undefined);
+      await linkUserToSlack(prisma, user.id, slackUserId).catch(() => undefined);
     }
-    const now = await prisma.user.findUnique({ where: { id: user.id }, include });
+    const now = await findActorUserById(prisma, user.id);
     if (!now) throw notInDirectory();
     if (now.slackUserId !== null && now.slackUserId !== slackUserId) {
       throw new RosterError(
@@ -101,14 +102,14 @@ export function createAccessService(deps: {
   return {
     /** The actor for a directory user as they are now (e.g. a requester when their approval runs). */
     async actorForUserId(userId: string, source: AuditSource, db: Db = prisma): Promise<Actor> {
-      const user = await db.user.findFirst({ where: { id: userId, accountId }, include });
+      const user = await findAccountActorUser(db, accountId, userId);
       if (!user) throw new RosterError('not_found', 'The person who asked for this is no longer in the directory.');
       return toActor(user, undefined, source);
     },
 
     /** The actor behind a Slack user, or a refusal that says why they cannot act. */
     async actorForSlackUser(slackUserId: string, source: AuditSource): Promise<Actor> {
-      const linked = await prisma.user.findUnique({ where: { accountId_slackUserId: { accountId, slackUserId } }, include });
+      const linked = await findActorUserBySlackId(prisma, accountId, slackUserId);
       if (linked) return toActor(linked, slackUserId, source);
       return toActor(await linkByProfile(slackUserId), slackUserId, source);
     },

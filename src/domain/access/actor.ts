@@ -4,7 +4,7 @@
  */
 
 import { fail } from '../../errors';
-import type { AuditSource } from '../../store/generated/enums';
+import type { AuditSource } from '../../store/records';
 import { ALL_PERMISSIONS } from '../roles/catalog';
 import type { AdminPermission } from '../roles/permissions';
 

@@ -3,6 +3,7 @@
  * Slack team or organization ID, else its identifier (slug). An ID wins over a slug that happens to read
  * the same, so a workspace named after another's ID cannot stand in for it.
  */
+import { findAccountIdBySlackId, findAccountIdBySlug } from '../../store/accounts/account-reads';
 import type { Db } from '../../store/tx';
 
 const SLACK_ID = /^[TE][A-Z0-9]{2,}$/;
@@ -12,11 +13,8 @@ export async function accountNamed(db: Db, name: string): Promise<string | undef
   const trimmed = name.trim().slice(0, 100);
   if (!trimmed) return undefined;
   if (SLACK_ID.test(trimmed)) {
-    const bySlackId = await db.account.findFirst({
-      where: { OR: [{ slackTeamId: trimmed }, { slackEnterpriseId: trimmed }] },
-      select: { id: true },
-    });
-    if (bySlackId) return bySlackId.id;
+    const bySlackId = await findAccountIdBySlackId(db, trimmed);
+    if (bySlackId) return bySlackId;
   }
-  return (await db.account.findUnique({ where: { slug: trimmed.toLowerCase() }, select: { id: true } }))?.id;
+  return (await findAccountIdBySlug(db, trimmed.toLowerCase())) ?? undefined;
 }

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { fail } from '../../errors';
-import type { Account } from '../../store/generated/client';
+import type { Account } from '../../store/records';
 import { type Catalog, loadCatalog, PRESETS, presetPath } from '../roles/catalog';
 
 /** The role catalog presets an account may choose (the files of config/presets). */

@@ -3,7 +3,14 @@
  * (when the directory is empty) the owner. Safe when several replicas start at once.
  */
 
-import type { Account, PrismaClient } from '../../store/generated/client';
+import { lockBootstrap } from '../../store/accounts/account-locks';
+import { findOldestAccount } from '../../store/accounts/account-reads';
+import { createAccount, setAccountOwner } from '../../store/accounts/account-writes';
+import type { Account } from '../../store/records';
+import { getRoleByKey } from '../../store/roles/account-role-reads';
+import { type Store, transaction } from '../../store/tx';
+import { countAccountUsers } from '../../store/users/account-user-reads';
+import { createOwnerUser } from '../../store/users/account-user-writes';
 import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
@@ -20,7 +27,7 @@ export interface BootstrapResult {
 
 /** Ensures the account exists and matches the catalog; creates the owner on an empty directory. */
 export async function bootstrapAccount(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   /** The catalog an account uses: the one its owner chose in Settings, else the deployment's. */
   catalogOf: (account: Account) => Catalog;
   ownerEmail?: string;
@@ -30,29 +37,19 @@ export async function bootstrapAccount(deps: {
   audit: (accountId: string) => AuditService;
 }): Promise<BootstrapResult> {
   const { prisma, ownerEmail, clock } = deps;
-  return prisma.$transaction(async (tx) => {
+  return transaction(prisma, async (tx) => {
     // One bootstrap at a time across replicas; released when the transaction ends.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240001)`;
-    const account =
-      (await tx.account.findFirst({ orderBy: { createdAt: 'asc' } })) ??
-      (await tx.account.create({ data: { name: 'Roster account' } }));
+    await lockBootstrap(tx);
+    const account = (await findOldestAccount(tx)) ?? (await createAccount(tx, 'Roster account'));
     const accountId = account.id;
 
     await applyCatalog(tx, accountId, deps.catalogOf(account));
 
-    if ((await tx.user.count({ where: { accountId } })) > 0) return { accountId, createdOwner: null };
+    if ((await countAccountUsers(tx, accountId)) > 0) return { accountId, createdOwner: null };
     if (!ownerEmail) throw deps.ownerMissing();
-    const adminRole = await tx.role.findUniqueOrThrow({ where: { accountId_key: { accountId, key: ADMIN_ROLE } } });
-    const owner = await tx.user.create({
-      data: {
-        accountId,
-        email: ownerEmail,
-        status: 'active',
-        acceptedAt: clock.now(),
-        roles: { create: { roleId: adminRole.id } },
-      },
-    });
-    await tx.account.update({ where: { id: accountId }, data: { ownerId: owner.id } });
+    const adminRole = await getRoleByKey(tx, accountId, ADMIN_ROLE);
+    const owner = await createOwnerUser(tx, { accountId, email: ownerEmail, acceptedAt: clock.now(), adminRoleId: adminRole.id });
+    await setAccountOwner(tx, accountId, owner.id);
     await deps.audit(accountId).record(tx, systemActor('system'), {
       action: 'owner.created',
       target: { id: owner.id, email: owner.email },

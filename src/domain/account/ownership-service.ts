@@ -2,7 +2,9 @@
  * Who owns the account, and whether the owner can still be reached: an owner who left the Slack
  * workspace cannot hand ownership on, so Admins may recover it (the `recover-owner` change).
  */
-import type { PrismaClient } from '../../store/generated/client';
+import { findAccountOwner } from '../../store/accounts/account-reads';
+import type { Store } from '../../store/tx';
+import { setUserSlackLeftAt } from '../../store/users/account-user-writes';
 import type { SlackProfiles } from '../access/access-service';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ChangeOf } from '../changes/directory-change';
@@ -11,15 +13,11 @@ import type { UserRef } from '../directory/directory-service';
 
 export type OwnershipService = ReturnType<typeof createOwnershipService>;
 
-export function createOwnershipService(deps: { prisma: PrismaClient; accountId: string; clock: Clock; profiles: SlackProfiles }) {
+export function createOwnershipService(deps: { prisma: Store; accountId: string; clock: Clock; profiles: SlackProfiles }) {
   const { prisma, accountId } = deps;
 
-  async function owner() {
-    const account = await prisma.account.findUniqueOrThrow({
-      where: { id: accountId },
-      select: { owner: { select: { id: true, email: true, status: true, slackUserId: true, slackLeftAt: true } } },
-    });
-    return account.owner;
+  function owner() {
+    return findAccountOwner(prisma, accountId);
   }
 
   async function owns(actor: Actor): Promise<boolean> {
@@ -59,10 +57,7 @@ export function createOwnershipService(deps: { prisma: PrismaClient; accountId: 
         return;
       }
       if (present === !current.slackLeftAt) return;
-      await prisma.user.update({
-        where: { id: current.id },
-        data: { slackLeftAt: present ? null : deps.clock.now() },
-      });
+      await setUserSlackLeftAt(prisma, current.id, present ? null : deps.clock.now());
     },
   };
 }

@@ -5,8 +5,13 @@
  * Two installs of one workspace at once make one account.
  */
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../../store/generated/client';
-import type { Db } from '../../store/tx';
+import { saveInstallation } from '../../store/accounts/account-installations';
+import { lockInstallKey } from '../../store/accounts/account-locks';
+import { findAccountBySlackHome, isSlugTaken, type SlackHome } from '../../store/accounts/account-reads';
+import { createInstalledAccount, renameAccount, setAccountOwner } from '../../store/accounts/account-writes';
+import { getRoleByKey } from '../../store/roles/account-role-reads';
+import { type Db, isUniqueViolation, type Store, transaction } from '../../store/tx';
+import { createOwnerUser } from '../../store/users/account-user-writes';
 import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
@@ -31,7 +36,7 @@ export interface ProvisionResult {
   created: boolean;
 }
 
-type ProvisionDeps = { prisma: PrismaClient; catalog: Catalog; clock: Clock; audit: (accountId: string) => AuditService };
+type ProvisionDeps = { prisma: Store; catalog: Catalog; clock: Clock; audit: (accountId: string) => AuditService };
 
 export async function provisionWorkspace(deps: ProvisionDeps, install: WorkspaceInstall): Promise<ProvisionResult> {
   // Two workspaces of the same name installing at the same moment may pick the same identifier:
@@ -45,36 +50,25 @@ export async function provisionWorkspace(deps: ProvisionDeps, install: Workspace
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'P2002';
-}
-
 async function provisionOnce(deps: ProvisionDeps, install: WorkspaceInstall): Promise<ProvisionResult> {
-  return deps.prisma.$transaction(async (tx) => {
+  return transaction(deps.prisma, async (tx) => {
     // One install of a given workspace at a time across replicas; released when the transaction ends.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240002, hashtext(${install.installKey}))`;
-    const where = install.isEnterpriseInstall
+    await lockInstallKey(tx, install.installKey);
+    const home: SlackHome = install.isEnterpriseInstall
       ? { slackEnterpriseId: install.enterpriseId ?? install.installKey }
       : { slackTeamId: install.teamId ?? install.installKey };
-    const existing = await tx.account.findFirst({ where });
-    const account =
-      existing ??
-      (await tx.account.create({
-        data: { ...where, name: install.name, slug: await freeSlug(tx, install.name) },
-      }));
-    if (existing && existing.name !== install.name) {
-      await tx.account.update({ where: { id: existing.id }, data: { name: install.name } });
-    }
+    const existing = await findAccountBySlackHome(tx, home);
+    const account = existing ?? (await createInstalledAccount(tx, home, install.name, await freeSlug(tx, install.name)));
+    if (existing && existing.name !== install.name) await renameAccount(tx, existing.id, install.name);
     const accountId = account.id;
-    const data = {
+    await saveInstallation(tx, accountId, {
       installKey: install.installKey,
       teamId: install.teamId,
       enterpriseId: install.enterpriseId,
       isEnterpriseInstall: install.isEnterpriseInstall,
       installerSlackId: install.installer.slackUserId,
       sealed: install.sealed,
-    };
-    await tx.slackInstallation.upsert({ where: { accountId }, create: { accountId, ...data }, update: data });
+    });
     const audit = deps.audit(accountId);
     if (existing) {
       await audit.record(tx, systemActor('system'), {
@@ -86,19 +80,16 @@ async function provisionOnce(deps: ProvisionDeps, install: WorkspaceInstall): Pr
     }
 
     await applyCatalog(tx, accountId, deps.catalog);
-    const adminRole = await tx.role.findUniqueOrThrow({ where: { accountId_key: { accountId, key: ADMIN_ROLE } } });
-    const owner = await tx.user.create({
-      data: {
-        accountId,
-        email: install.installer.email,
-        name: install.installer.name,
-        slackUserId: install.installer.slackUserId,
-        status: 'active',
-        acceptedAt: deps.clock.now(),
-        roles: { create: { roleId: adminRole.id } },
-      },
+    const adminRole = await getRoleByKey(tx, accountId, ADMIN_ROLE);
+    const owner = await createOwnerUser(tx, {
+      accountId,
+      email: install.installer.email,
+      name: install.installer.name,
+      slackUserId: install.installer.slackUserId,
+      acceptedAt: deps.clock.now(),
+      adminRoleId: adminRole.id,
     });
-    await tx.account.update({ where: { id: accountId }, data: { ownerId: owner.id } });
+    await setAccountOwner(tx, accountId, owner.id);
     await audit.record(tx, systemActor('system'), {
       action: 'owner.created',
       target: { id: owner.id, email: owner.email },
@@ -118,6 +109,6 @@ export async function freeSlug(db: Db, name: string): Promise<string> {
       .replace(/^-+|-+$/g, '')
       .slice(0, 30) || 'account';
   for (let candidate = base; ; candidate = `${base}-${randomBytes(2).toString('hex')}`) {
-    if (!(await db.account.findUnique({ where: { slug: candidate }, select: { id: true } }))) return candidate;
+    if (!(await isSlugTaken(db, candidate))) return candidate;
   }
 }

@@ -3,11 +3,11 @@
  * directory may read them; only the account owner changes them, through the change layer (the
  * `settings` change kind), which checks them against the directory as it is under the account lock.
  */
-import type { PrismaClient } from '../../store/generated/client';
-import type { Db } from '../../store/tx';
+import { getAccountSettingsView } from '../../store/accounts/account-reads';
+import type { Store } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ChangeService, Submission } from '../changes/change-service';
-import { onlyOwner, SETTINGS_SELECT, type SettingsResult } from '../changes/settings-change';
+import { onlyOwner, type SettingsResult } from '../changes/settings-change';
 import { countSeats } from '../directory/directory-service';
 import {
   type AccountSettings,
@@ -38,25 +38,18 @@ export interface SettingsView {
 export type SettingsService = ReturnType<typeof createSettingsService>;
 
 export function createSettingsService(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   defaults: SettingsDefaults;
   changes: Pick<ChangeService, 'submit'>;
 }) {
   const { prisma, accountId, defaults } = deps;
 
-  async function account(db: Db) {
-    return db.account.findUniqueOrThrow({
-      where: { id: accountId },
-      select: { ...SETTINGS_SELECT, slug: true, slackTeamId: true, slackEnterpriseId: true },
-    });
-  }
-
   return {
     /** The settings, for anyone who may see the directory. */
     async get(reader: Actor): Promise<SettingsView> {
       requirePermission(reader, 'users:view');
-      const row = await account(prisma);
+      const row = await getAccountSettingsView(prisma, accountId);
       const { seatLimit, inviteTtlHours, approvalsChannel, noticesChannel, catalogPreset } = row;
       return {
         own: { seatLimit, inviteTtlHours, approvalsChannel, noticesChannel, catalogPreset },
@@ -73,7 +66,7 @@ export function createSettingsService(deps: {
 
     /** Refuses, naming the owner, unless `actor` owns the account. */
     async requireOwner(actor: Actor): Promise<void> {
-      const { owner } = await account(prisma);
+      const { owner } = await getAccountSettingsView(prisma, accountId);
       if (!actor.userId || owner?.id !== actor.userId) throw onlyOwner(owner);
     },
 

@@ -5,12 +5,30 @@
  */
 
 import { fail, RosterError } from '../../errors';
-import type { Prisma, PrismaClient } from '../../store/generated/client';
+import {
+  countApprovals,
+  findApprovalRequestWithDecisions,
+  getApprovalRequest,
+  listPendingApprovalRequests,
+} from '../../store/approvals/approval-request-reads';
+import {
+  attachApprovalMessage,
+  expirePendingApprovalRequest,
+  insertApprovalDecision,
+  insertApprovalRequest,
+  lockApprovalRequest,
+  markApprovedChangeStart,
+  rejectPendingApprovalRequest,
+  settleApprovalRequest,
+  undoApprovedChange,
+} from '../../store/approvals/approval-request-updates';
+import type { Json } from '../../store/records';
+import { CHANGE_TRANSACTION, isUniqueViolation, type Store, type Tx, transaction } from '../../store/tx';
+import { findApproverCandidates, findUserEmail, findUserVersions } from '../../store/users/approval-user-reads';
 import { type Actor, can, requirePermission } from '../access/actor';
 import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditService } from '../audit/audit-service';
 import { onlyAdminsDecide, targetsMayNotDecide } from '../changes/approval-policy';
-import { CHANGE_TRANSACTION } from '../changes/change-service';
 import { addHours, type Clock } from '../clock';
 import { formatWhen } from '../format-when';
 import { ADMIN_ROLE, ALL_PERMISSIONS, type ApprovalAction } from '../roles/catalog';
@@ -26,7 +44,7 @@ export interface Approver {
 export interface NewRequest {
   action: ApprovalAction;
   requiredApprovals: number;
-  payload: Prisma.InputJsonValue;
+  payload: Json;
   summary: string;
   /** Users the change touches; a change to any of them before the decision makes the request stale. */
   targetUserIds: string[];
@@ -37,7 +55,7 @@ export interface NewRequest {
 
 /** Runs an approved change inside the decision's transaction; `deliver` runs after the commit. */
 export type ApprovedChangeRunner = (
-  tx: Prisma.TransactionClient,
+  tx: Tx,
   requesterId: string,
   payload: unknown,
 ) => Promise<{ outcome: string; deliver?: () => Promise<unknown> }>;
@@ -70,7 +88,7 @@ export type DecisionResult =
 export type ApprovalService = ReturnType<typeof createApprovalService>;
 
 export function createApprovalService(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   clock: Clock;
   audit: AuditService;
@@ -81,12 +99,11 @@ export function createApprovalService(deps: {
   run: ApprovedChangeRunner;
 }) {
   const { prisma, accountId, clock, audit } = deps;
-  const include = { decisions: { orderBy: { createdAt: 'asc' } } } as const;
 
   async function view(id: string): Promise<ApprovalRequestView> {
-    const request = await prisma.approvalRequest.findFirst({ where: { id, accountId }, include });
+    const request = await findApprovalRequestWithDecisions(prisma, accountId, id);
     if (!request) throw fail.notFound('That approval request no longer exists.');
-    const requester = await prisma.user.findUnique({ where: { id: request.requesterId }, select: { email: true } });
+    const requester = await findUserEmail(prisma, request.requesterId);
     return {
       id: request.id,
       action: request.action,
@@ -108,19 +125,9 @@ export function createApprovalService(deps: {
 
   /** Active users other than `except` who hold approvals:approve (and, for `action`s only Admins decide, are Admins). */
   async function approversOtherThan(except: string[], action?: string): Promise<Approver[]> {
-    const candidates = await prisma.user.findMany({
-      where: {
-        accountId,
-        status: 'active',
-        id: { notIn: except },
-        ...(action && onlyAdminsDecide(action) ? { roles: { some: { role: { key: ADMIN_ROLE } } } } : {}),
-      },
-      select: {
-        email: true,
-        slackUserId: true,
-        extraPermissions: true,
-        roles: { select: { role: { select: { key: true, permissions: true, precedence: true, product: true } } } },
-      },
+    const candidates = await findApproverCandidates(prisma, accountId, {
+      except,
+      ...(action && onlyAdminsDecide(action) ? { withRole: ADMIN_ROLE } : {}),
     });
     return candidates
       .filter((user) => {
@@ -136,10 +143,7 @@ export function createApprovalService(deps: {
   }
 
   /** Whether `userId` may not decide the request: its requester, or a user a grant of admin permissions empowers. */
-  function excludes(
-    request: { requesterId: string; action: string; targetVersions: Prisma.JsonValue },
-    userId: string | null,
-  ): boolean {
+  function excludes(request: { requesterId: string; action: string; targetVersions: unknown }, userId: string | null): boolean {
     if (!userId || request.requesterId === userId) return true;
     return targetsMayNotDecide(request.action) && userId in (request.targetVersions as Record<string, number>);
   }
@@ -157,14 +161,14 @@ export function createApprovalService(deps: {
   }
 
   async function versionsOf(userIds: string[]): Promise<Record<string, number>> {
-    const users = await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, version: true } });
+    const users = await findUserVersions(prisma, userIds);
     return Object.fromEntries(users.map((u) => [u.id, u.version]));
   }
 
   /** Refuses the requester, non-approvers and late clicks; returns the request to show in the modal. */
   async function prepareDecision(approver: Actor, id: string): Promise<ApprovalRequestView> {
     requirePermission(approver, 'approvals:approve');
-    const request = await prisma.approvalRequest.findFirst({ where: { id, accountId }, include });
+    const request = await findApprovalRequestWithDecisions(prisma, accountId, id);
     if (!request) throw fail.notFound('That approval request no longer exists.');
     if (request.requesterId === approver.userId) {
       throw fail.forbidden('You asked for this change, so someone else must decide on it.');
@@ -202,21 +206,19 @@ export function createApprovalService(deps: {
       const { action, summary, reason } = input;
       const now = clock.now();
       const targetVersions = await versionsOf(input.targetUserIds);
-      const created = await prisma.$transaction(async (tx) => {
-        const request = await tx.approvalRequest.create({
-          data: {
-            accountId,
-            action,
-            payload: input.payload,
-            targetVersions,
-            summary,
-            reason,
-            requesterId: requester.userId as string,
-            requesterSlackId: requester.slackUserId ?? null,
-            requiredApprovals: input.requiredApprovals,
-            createdAt: now,
-            expiresAt: addHours(now, deps.ttlHours),
-          },
+      const created = await transaction(prisma, async (tx) => {
+        const request = await insertApprovalRequest(tx, {
+          accountId,
+          action,
+          payload: input.payload,
+          targetVersions,
+          summary,
+          reason,
+          requesterId: requester.userId as string,
+          requesterSlackId: requester.slackUserId ?? null,
+          requiredApprovals: input.requiredApprovals,
+          createdAt: now,
+          expiresAt: addHours(now, deps.ttlHours),
         });
         await audit.record(tx, requester, {
           action: 'approval.requested',
@@ -229,7 +231,7 @@ export function createApprovalService(deps: {
 
     /** Remembers where the request was posted, so decisions and expiry can update it. */
     async attachMessage(id: string, channelId: string, messageTs: string): Promise<void> {
-      await prisma.approvalRequest.update({ where: { id }, data: { channelId, messageTs } });
+      await attachApprovalMessage(prisma, id, channelId, messageTs);
     },
 
     prepareDecision,
@@ -242,74 +244,67 @@ export function createApprovalService(deps: {
         throw fail.badInput('Say why you reject it; the requester will read it.', { field: 'reason' });
       }
       const now = clock.now();
-      const settled = await prisma.$transaction(async (tx) => {
-        // Serialise decisions on one request: the count of approvals and the claim must see each other.
-        await tx.$queryRaw`SELECT id FROM "ApprovalRequest" WHERE id = ${id} FOR UPDATE`;
-        const request = await tx.approvalRequest.findUniqueOrThrow({ where: { id } });
-        if (request.status !== 'pending') return 'lost' as const;
-        if (request.expiresAt <= now) {
-          await tx.approvalRequest.updateMany({ where: { id, status: 'pending' }, data: { status: 'expired', decidedAt: now } });
-          return 'expired' as const;
-        }
-        try {
-          await tx.approvalDecision.create({
-            data: {
+      const settled = await transaction(
+        prisma,
+        async (tx) => {
+          // Serialise decisions on one request: the count of approvals and the claim must see each other.
+          await lockApprovalRequest(tx, id);
+          const request = await getApprovalRequest(tx, id);
+          if (request.status !== 'pending') return 'lost' as const;
+          if (request.expiresAt <= now) {
+            await expirePendingApprovalRequest(tx, id, now);
+            return 'expired' as const;
+          }
+          try {
+            await insertApprovalDecision(tx, {
               requestId: id,
               approverId: approver.userId as string,
               approverEmail: approver.email,
               approve: decision.approve,
               reason,
-            },
+            });
+          } catch (error) {
+            if (isUniqueViolation(error)) return 'duplicate' as const;
+            throw error;
+          }
+          await audit.record(tx, approver, {
+            action: decision.approve ? 'approval.approved' : 'approval.rejected',
+            after: { request: id, action: request.action, summary: request.summary, reason },
           });
-        } catch (error) {
-          if ((error as { code?: string }).code === 'P2002') return 'duplicate' as const;
-          throw error;
-        }
-        await audit.record(tx, approver, {
-          action: decision.approve ? 'approval.approved' : 'approval.rejected',
-          after: { request: id, action: request.action, summary: request.summary, reason },
-        });
-        if (!decision.approve) {
-          const claimed = await tx.approvalRequest.updateMany({
-            where: { id, status: 'pending' },
-            data: { status: 'rejected', decidedAt: now, outcome: `Rejected by ${approver.email}: ${reason}` },
-          });
-          return claimed.count === 1 ? ('rejected' as const) : ('lost' as const);
-        }
-        const approvals = await tx.approvalDecision.count({ where: { requestId: id, approve: true } });
-        if (approvals < request.requiredApprovals) return 'waiting' as const;
-        const versions = request.targetVersions as Record<string, number>;
-        const current = await tx.user.findMany({
-          where: { id: { in: Object.keys(versions) } },
-          select: { id: true, version: true },
-        });
-        const stale =
-          current.length !== Object.keys(versions).length || current.some((user) => versions[user.id] !== user.version);
-        if (stale) {
-          await tx.approvalRequest.update({
-            where: { id },
-            data: {
+          if (!decision.approve) {
+            const claimed = await rejectPendingApprovalRequest(tx, id, now, `Rejected by ${approver.email}: ${reason}`);
+            return claimed === 1 ? ('rejected' as const) : ('lost' as const);
+          }
+          const approvals = await countApprovals(tx, id);
+          if (approvals < request.requiredApprovals) return 'waiting' as const;
+          const versions = request.targetVersions as Record<string, number>;
+          const current = await findUserVersions(tx, Object.keys(versions));
+          const stale =
+            current.length !== Object.keys(versions).length || current.some((user) => versions[user.id] !== user.version);
+          if (stale) {
+            await settleApprovalRequest(tx, id, {
               status: 'stale',
               decidedAt: now,
               outcome: 'The users it touches changed after the request; nothing was run.',
-            },
-          });
-          return 'stale' as const;
-        }
-        // The change runs in this transaction: approved and executed commit together, or neither does.
-        // A refusal rolls back to the savepoint and leaves the request failed with the reason.
-        await tx.$executeRawUnsafe('SAVEPOINT approved_change');
-        try {
-          const run = await deps.run(tx, request.requesterId, request.payload);
-          await tx.approvalRequest.update({ where: { id }, data: { status: 'approved', decidedAt: now, outcome: run.outcome } });
-          return { deliver: run.deliver };
-        } catch (error) {
-          if (!(error instanceof RosterError)) throw error;
-          await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT approved_change');
-          await tx.approvalRequest.update({ where: { id }, data: { status: 'failed', decidedAt: now, outcome: error.message } });
-          return 'failed' as const;
-        }
-      }, CHANGE_TRANSACTION);
+            });
+            return 'stale' as const;
+          }
+          // The change runs in this transaction: approved and executed commit together, or neither does.
+          // A refusal rolls back to the savepoint and leaves the request failed with the reason.
+          await markApprovedChangeStart(tx);
+          try {
+            const run = await deps.run(tx, request.requesterId, request.payload);
+            await settleApprovalRequest(tx, id, { status: 'approved', decidedAt: now, outcome: run.outcome });
+            return { deliver: run.deliver };
+          } catch (error) {
+            if (!(error instanceof RosterError)) throw error;
+            await undoApprovedChange(tx);
+            await settleApprovalRequest(tx, id, { status: 'failed', decidedAt: now, outcome: error.message });
+            return 'failed' as const;
+          }
+        },
+        CHANGE_TRANSACTION,
+      );
 
       if (settled === 'expired' || settled === 'lost') throw await alreadyDecided(id);
       if (settled === 'duplicate') throw new RosterError('already_decided', 'You already decided on this request.');
@@ -328,12 +323,7 @@ export function createApprovalService(deps: {
 
     /** Pending requests, newest first; with `approver`, only those they may decide. */
     async pending(approver?: Actor): Promise<ApprovalRequestView[]> {
-      const rows = await prisma.approvalRequest.findMany({
-        where: { accountId, status: 'pending', expiresAt: { gt: clock.now() } },
-        orderBy: { createdAt: 'desc' },
-        take: 50,
-        select: { id: true, requesterId: true, action: true, targetVersions: true },
-      });
+      const rows = await listPendingApprovalRequests(prisma, accountId, clock.now(), 50);
       const mayDecide = (approver: Actor, row: (typeof rows)[number]) =>
         can(approver, 'approvals:approve') &&
         !excludes(row, approver.userId) &&

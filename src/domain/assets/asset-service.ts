@@ -4,7 +4,9 @@
  */
 
 import { fail } from '../../errors';
-import type { PrismaClient } from '../../store/generated/client';
+import { createAsset, lockAssetByExternalId, updateAsset } from '../../store/assets/directory-assets';
+import { isUniqueViolation, type Store, transaction } from '../../store/tx';
+import { findUserByEmail } from '../../store/users/directory-user-reads';
 import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { VerifiedHolder } from '../credentials/sign-in-service';
@@ -20,7 +22,7 @@ export interface AssetInput {
 
 export type AssetService = ReturnType<typeof createAssetService>;
 
-export function createAssetService(deps: { prisma: PrismaClient; accountId: string; audit: AuditService }) {
+export function createAssetService(deps: { prisma: Store; accountId: string; audit: AuditService }) {
   const { prisma, accountId, audit } = deps;
   return {
     /**
@@ -33,29 +35,24 @@ export function createAssetService(deps: { prisma: PrismaClient; accountId: stri
       if (ownerEmail !== caller.user.email && !caller.permissions.includes('users:manage')) {
         throw fail.forbidden('Only a key with users:manage may register assets for someone else.', { field: 'ownerEmail' });
       }
-      const owner = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: ownerEmail } } });
+      const owner = await findUserByEmail(prisma, accountId, ownerEmail);
       if (!owner || owner.status === 'revoked')
         throw fail.notFound(`No active user has the e-mail ${ownerEmail}.`, { field: 'ownerEmail' });
       const data = { kind: input.kind, name: input.name, ownerId: owner.id, transferable: input.transferable ?? true };
       const integration = caller.permissions.includes('users:manage');
-      return prisma.$transaction(async (tx) => {
+      return transaction(prisma, async (tx) => {
         // The existing asset, locked: only its owner or an integration key may change it.
-        const [existing] = input.externalId
-          ? await tx.$queryRaw<{ id: string; ownerId: string }[]>`
-              SELECT "id", "ownerId" FROM "Asset"
-              WHERE "accountId" = ${accountId} AND "kind" = ${input.kind} AND "externalId" = ${input.externalId}
-              FOR UPDATE`
-          : [];
+        const existing = input.externalId ? await lockAssetByExternalId(tx, accountId, input.kind, input.externalId) : null;
         if (existing && existing.ownerId !== caller.user.id && !integration) {
           throw fail.forbidden('This asset belongs to someone else; only its owner or a key with users:manage may change it.', {
             field: 'externalId',
           });
         }
         const asset = existing
-          ? await tx.asset.update({ where: { id: existing.id }, data })
-          : await tx.asset.create({ data: { accountId, externalId: input.externalId, ...data } }).catch((error: unknown) => {
+          ? await updateAsset(tx, existing.id, data)
+          : await createAsset(tx, accountId, input.externalId, data).catch((error: unknown) => {
               // Two first registrations of one externalId at once: the loser is told to retry (then it updates).
-              if ((error as { code?: string }).code === 'P2002')
+              if (isUniqueViolation(error))
                 throw fail.conflict('This asset was registered at the same moment; send the request again.', {
                   field: 'externalId',
                 });

@@ -2,7 +2,8 @@
  * The audit trail: every change and decision, with names kept as text so that it outlives
  * the users it mentions.
  */
-import type { Prisma } from '../../store/generated/client';
+import { insertAuditEvents, listAuditEvents, type NewAuditEvent } from '../../store/audit/approval-audit-events';
+import type { Json } from '../../store/records';
 import type { Db } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { Clock } from '../clock';
@@ -17,8 +18,8 @@ export interface AuditTarget {
 export interface AuditEntry {
   action: string;
   target?: AuditTarget;
-  before?: Prisma.InputJsonValue;
-  after?: Prisma.InputJsonValue;
+  before?: Json;
+  after?: Json;
   /** The client address of the HTTP request behind the change (web pages and the API). */
   clientAddress?: string;
 }
@@ -41,7 +42,7 @@ export type AuditService = ReturnType<typeof createAuditService>;
 export function createAuditService(deps: { db: Db; accountId: string; clock: Clock }) {
   const { accountId, clock } = deps;
 
-  function toRow(actor: Actor, entry: AuditEntry): Prisma.AuditEventCreateManyInput {
+  function toRow(actor: Actor, entry: AuditEntry): NewAuditEvent {
     return {
       accountId,
       at: clock.now(),
@@ -63,28 +64,14 @@ export function createAuditService(deps: { db: Db; accountId: string; clock: Clo
     /** Records events inside the caller's transaction, so the trail and the change commit together. */
     async record(db: Db, actor: Actor, ...entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;
-      await db.auditEvent.createMany({ data: entries.map((entry) => toRow(actor, entry)) });
+      const events = entries.map((entry) => toRow(actor, entry));
+      await insertAuditEvents(db, events);
     },
 
     /** The newest events, optionally about one address. */
     async list(reader: Actor, options: { targetEmail?: string; limit: number }): Promise<AuditEventView[]> {
       requirePermission(reader, 'audit:view');
-      return deps.db.auditEvent.findMany({
-        where: { accountId, ...(options.targetEmail ? { targetEmail: options.targetEmail } : {}) },
-        orderBy: [{ at: 'desc' }, { id: 'desc' }],
-        take: options.limit,
-        select: {
-          at: true,
-          action: true,
-          actorEmail: true,
-          actorSlackId: true,
-          targetEmail: true,
-          targetName: true,
-          before: true,
-          after: true,
-          source: true,
-        },
-      });
+      return listAuditEvents(deps.db, accountId, options);
     },
   };
 }

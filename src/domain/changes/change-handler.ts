@@ -3,7 +3,7 @@
  * alone, so they are checked before any user is looked up) and how it applies inside the
  * transaction that holds the account lock.
  */
-import type { Prisma } from '../../store/generated/client';
+import type { Tx } from '../../store/tx';
 import type { Actor } from '../access/actor';
 import type { SettingsDefaults } from '../account/account-settings';
 import type { AuditEntry } from '../audit/audit-service';
@@ -44,7 +44,7 @@ export interface ChangeEnv {
 
 /** A handler's view of one run: the open transaction and who is acting. */
 export interface ChangeContext extends ChangeEnv {
-  tx: Prisma.TransactionClient;
+  tx: Tx;
   actor: Actor;
 }
 

@@ -5,8 +5,9 @@
  * now or is rolled back and stored as a request that an approver replays through the same path.
  */
 import { fail } from '../../errors';
-import type { Prisma, PrismaClient } from '../../store/generated/client';
-import { lockAccount } from '../../store/tx';
+import type { Json } from '../../store/records';
+import { CHANGE_TRANSACTION, lockAccount, type Store, type Tx, transaction } from '../../store/tx';
+import { bumpUserVersions } from '../../store/users/change-user-writes';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
 import type { AuditService } from '../audit/audit-service';
@@ -17,12 +18,6 @@ import { decideApproval, neverWaits, type RequiredApproval, refuseSelfGrant, tar
 import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
 import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
 import { type ChangeKind, type ChangeOf, type DirectoryChange, directoryChangeSchema } from './directory-change';
-
-/**
- * Transaction limits for changes: they queue on the account lock, so under a burst (20 invites at
- * once on PostgreSQL) the last waits for all the others; Prisma's defaults (2 s / 5 s) would abort it.
- */
-export const CHANGE_TRANSACTION = { maxWait: 15_000, timeout: 30_000 } as const;
 
 /** What submitting a change came to: done (with its result), or waiting for approval. */
 export type Submission<R> =
@@ -50,14 +45,14 @@ export type ChangeService = ReturnType<typeof createChangeService>;
 /** Builds the change layer over the store, the audit trail, the approval service and the handlers' ports. */
 export function createChangeService(
   deps: ChangeEnv & {
-    prisma: PrismaClient;
+    prisma: Store;
     audit: AuditService;
     policy: Policy['approvals'];
     /** Approvals are off without an approvals channel. */
     approvalsEnabled: boolean;
     approvals: () => ApprovalService;
     /** The requester as the directory has them now, read inside the decision's transaction. */
-    actorById: (userId: string, db: Prisma.TransactionClient) => Promise<Actor>;
+    actorById: (userId: string, db: Tx) => Promise<Actor>;
   },
 ) {
   const { prisma, accountId, audit } = deps;
@@ -67,14 +62,14 @@ export function createChangeService(
   }
 
   /** Checks permissions, then applies, checks, bumps and records inside `tx`. */
-  async function applyIn(tx: Prisma.TransactionClient, actor: Actor, change: DirectoryChange): Promise<Applied<unknown>> {
+  async function applyIn(tx: Tx, actor: Actor, change: DirectoryChange): Promise<Applied<unknown>> {
     const handler = handlerOf(change.kind);
     await lockAccount(tx, accountId);
     const seatsBefore = await countSeats(tx, accountId);
     const applied = await handler.apply({ ...deps, tx, actor }, change as ChangeOf<ChangeKind>);
     refuseSelfGrant(actor.userId, applied.gains);
     if (applied.touched.length > 0) {
-      await tx.user.updateMany({ where: { id: { in: applied.touched } }, data: { version: { increment: 1 } } });
+      await bumpUserVersions(tx, applied.touched);
     }
     await assertDirectoryRules(tx, accountId, applied.touched);
     await assertSeatsWithinLimit(tx, accountId, { kind: change.kind, seatsBefore, seatLimit: deps.seatLimit });
@@ -96,16 +91,20 @@ export function createChangeService(
 
   /** Runs `work` in a transaction that commits, or rolls back keeping the would-be result. */
   async function attempt(
-    work: (tx: Prisma.TransactionClient) => Promise<Applied<unknown>>,
+    work: (tx: Tx) => Promise<Applied<unknown>>,
     rollBack: (applied: Applied<unknown>) => RequiredApproval | null | false,
   ): Promise<{ applied: Applied<unknown>; approval: RequiredApproval | null; committed: boolean }> {
     try {
-      const applied = await prisma.$transaction(async (tx) => {
-        const applied = await work(tx);
-        const approval = rollBack(applied);
-        if (approval !== false) throw new RolledBack(applied, approval);
-        return applied;
-      }, CHANGE_TRANSACTION);
+      const applied = await transaction(
+        prisma,
+        async (tx) => {
+          const applied = await work(tx);
+          const approval = rollBack(applied);
+          if (approval !== false) throw new RolledBack(applied, approval);
+          return applied;
+        },
+        CHANGE_TRANSACTION,
+      );
       return { applied, approval: null, committed: true };
     } catch (error) {
       if (error instanceof RolledBack) return { applied: error.applied, approval: error.approval, committed: false };
@@ -134,7 +133,7 @@ export function createChangeService(
       const created = await deps.approvals().request(actor, {
         action: approval.action,
         requiredApprovals: approval.approvals,
-        payload: applied.stored as Prisma.InputJsonValue,
+        payload: applied.stored as Json,
         summary: applied.summary,
         targetUserIds: applied.targets,
         excludedApprovers: excluded.filter((id): id is string => id !== null),
@@ -158,7 +157,7 @@ export function createChangeService(
     },
 
     /** Replays a stored change as its requester inside an approval decision's transaction. */
-    async runApproved(tx: Prisma.TransactionClient, requesterId: string, payload: unknown): Promise<ApprovedRun> {
+    async runApproved(tx: Tx, requesterId: string, payload: unknown): Promise<ApprovedRun> {
       const requester = { ...(await deps.actorById(requesterId, tx)), source: 'approval' as const };
       const change = directoryChangeSchema.parse(payload);
       // Only a change that waits for approval is ever stored; a link's change in a request is not one of ours.

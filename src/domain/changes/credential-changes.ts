@@ -4,6 +4,8 @@
  * e-mailed reveal link for holders outside Slack), after the transaction commits.
  */
 import { fail } from '../../errors';
+import { deletePasswordLinks } from '../../store/credentials/invite-credential-writes';
+import { setPasswordHash, setSignInMethod } from '../../store/users/invite-user-writes';
 import { DAY_MS } from '../clock';
 import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURE_RULE, TENURES } from '../credentials/credential-service';
 import { passwordLinkUrl, storePasswordLink } from '../credentials/password-links';
@@ -187,7 +189,7 @@ export const passwordLink: ChangeHandler<'password-link', PasswordLinkResult> = 
     if (user.signInMethod === 'sso')
       throw fail.invalidState(`${user.email} signs in through the identity provider (SCIM), so password links are refused.`);
     const endPassword = change.endPassword === true;
-    if (endPassword) await context.tx.user.update({ where: { id: user.id }, data: { passwordHash: null } });
+    if (endPassword) await setPasswordHash(context.tx, user.id, null);
     const link = await issuePasswordLink(context, user);
     const pending: DeliveryOutcome = { email: user.email, slack: 'failed', mail: 'failed', problems: [] };
     const target = { id: user.id, email: user.email, name: user.name };
@@ -227,11 +229,8 @@ export const signIn: ChangeHandler<'sign-in', SignInResult> = {
     const method = change.method;
     if (user.signInMethod === method)
       throw fail.invalidState(`${user.email} already signs in with ${method === 'google' ? 'Google' : 'a password'}.`);
-    await tx.user.update({
-      where: { id: user.id },
-      data: { signInMethod: method, ...(method === 'google' ? { passwordHash: null } : {}) },
-    });
-    if (method === 'google') await tx.passwordLink.deleteMany({ where: { userId: user.id } });
+    await setSignInMethod(tx, user.id, method);
+    if (method === 'google') await deletePasswordLinks(tx, user.id);
     const link = method === 'password' ? await issuePasswordLink(context, user) : null;
     return {
       ...base(user, { email: user.email, method, link: null } as SignInResult, { ...change, user: { id: user.id } }),

@@ -6,6 +6,11 @@
  * approval (approval-policy.ts); they name the secret by its pending row or its hash, never itself.
  * Neither bumps a version nor writes an audit entry (the issuing change recorded what happened).
  */
+import { findPendingCredential } from '../../store/credentials/invite-credential-reads';
+import { installApiKey, installPasscode } from '../../store/credentials/invite-credential-writes';
+import { claimPendingCredential, deleteRevealsOfKind } from '../../store/credentials/invite-pending-credentials';
+import { deleteScimToken } from '../../store/sign-in/invite-scim-token-writes';
+import { findUserStatus } from '../../store/users/invite-user-reads';
 import type { Applied, ChangeHandler } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
@@ -24,38 +29,28 @@ export const credentialActivate: ChangeHandler<'credential-activate', boolean> =
   async apply(context, change) {
     const { tx, accountId } = context;
     const summary = 'Switch on a delivered credential.';
-    const pending = await tx.pendingCredential.findUnique({ where: { id: change.pending } });
+    const pending = await findPendingCredential(tx, change.pending);
     if (!pending || pending.accountId !== accountId) return followUp(false, change, summary, 'Nothing to switch on.');
-    const claimed = await tx.pendingCredential.deleteMany({ where: { id: pending.id } });
-    if (claimed.count === 0) return followUp(false, change, summary, 'Nothing to switch on.');
-    const user = await tx.user.findUnique({ where: { id: pending.userId }, select: { status: true } });
+    const claimed = await claimPendingCredential(tx, pending.id);
+    if (claimed === 0) return followUp(false, change, summary, 'Nothing to switch on.');
+    const user = await findUserStatus(tx, pending.userId);
     if (user?.status !== 'active') return followUp(false, change, summary, 'The holder is no longer active.');
     const now = context.clock.now();
+    const { userId, secretHash } = pending;
     if (pending.kind === 'api-key') {
-      const data = { prefix: pending.prefix ?? '', keyHash: pending.secretHash, createdAt: now, lastUsedAt: null };
-      await tx.apiKey.upsert({
-        where: { userId: pending.userId },
-        create: { accountId, userId: pending.userId, ...data },
-        update: data,
-      });
+      await installApiKey(tx, { accountId, userId, prefix: pending.prefix ?? '', keyHash: secretHash, now });
     } else {
-      const data = {
-        codeHash: pending.secretHash,
-        tenureDays: pending.tenureDays ?? 1,
-        status: 'active' as const,
+      const tenureDays = pending.tenureDays ?? 1;
+      await installPasscode(tx, {
+        accountId,
+        userId,
+        codeHash: secretHash,
+        tenureDays,
         expiresAt: pending.expiresAt ?? now,
-        createdAt: now,
-        lastUsedAt: null,
-      };
-      await tx.passcode.upsert({
-        where: { userId: pending.userId },
-        create: { accountId, userId: pending.userId, ...data },
-        update: data,
+        now,
       });
     }
-    await tx.secretReveal.deleteMany({
-      where: { userId: pending.userId, kind: pending.kind, ...(change.reveal ? { id: { not: change.reveal } } : {}) },
-    });
+    await deleteRevealsOfKind(tx, userId, pending.kind, change.reveal);
     return followUp(true, change, summary, 'The delivered credential is switched on.');
   },
 };
@@ -64,9 +59,7 @@ export const credentialActivate: ChangeHandler<'credential-activate', boolean> =
 export const scimTokenEnd: ChangeHandler<'scim-token-end', { ended: boolean }> = {
   permissions: () => [],
   async apply(context, change) {
-    const { count } = await context.tx.scimToken.deleteMany({
-      where: { accountId: context.accountId, tokenHash: change.tokenHash },
-    });
+    const count = await deleteScimToken(context.tx, context.accountId, change.tokenHash);
     return followUp({ ended: count > 0 }, change, 'End a SCIM token nobody received.', 'SCIM token ended.');
   },
 };

@@ -3,6 +3,9 @@
  * (non-transferable ones flagged "needs reconfiguration"), and the audit trail keeps their names.
  */
 import { fail, RosterError } from '../../errors';
+import { findAccountWithOwner } from '../../store/accounts/change-account-reads';
+import { handOverAssets } from '../../store/assets/change-asset-handover';
+import { deleteUsersByIds } from '../../store/users/change-user-writes';
 import type { DeletionResult } from '../deletion/deletion-service';
 import { describeFilter } from '../directory/directory-service';
 import type { UserRecord } from '../directory/user-view';
@@ -17,7 +20,7 @@ export const deleteUsers: ChangeHandler<'delete', DeletionResult> = {
     const { tx, accountId, actor } = context;
     if (change.users.length === 0) throw fail.badInput('Say which users to delete.');
     if (!change.filter && change.users.length > 100) throw fail.badInput('Delete at most 100 named users at once.');
-    const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
+    const account = await findAccountWithOwner(tx, accountId);
     if (!account.ownerId || !account.owner) throw fail.invalidState('The account has no owner to receive the assets.');
     let users: UserRecord[];
     let skipped = NONE_SKIPPED;
@@ -46,20 +49,13 @@ export const deleteUsers: ChangeHandler<'delete', DeletionResult> = {
         `${account.owner.email} owns the account and cannot be deleted. Transfer ownership first with \`/users owner <email>\`.`,
       );
     }
-    const moved = await tx.asset.updateMany({
-      where: { ownerId: { in: userIds }, transferable: true },
-      data: { ownerId: account.ownerId },
-    });
-    const flagged = await tx.asset.updateMany({
-      where: { ownerId: { in: userIds }, transferable: false },
-      data: { ownerId: account.ownerId, needsReconfiguration: true },
-    });
-    await tx.user.deleteMany({ where: { id: { in: userIds } } });
+    const assets = await handOverAssets(tx, userIds, account.ownerId);
+    await deleteUsersByIds(tx, userIds);
     const emails = users.map((u) => u.email);
     const result = {
       deleted: emails,
-      transferable: moved.count,
-      nonTransferable: flagged.count,
+      transferable: assets.transferable,
+      nonTransferable: assets.nonTransferable,
       ownerEmail: account.owner.email,
       skipped,
     };
@@ -67,8 +63,8 @@ export const deleteUsers: ChangeHandler<'delete', DeletionResult> = {
     return {
       result,
       stored: { kind: 'delete', users: userIds.map((id) => ({ id })), reason: justification, filter: change.filter },
-      summary: `Delete ${change.filter ? `${emails.length} user(s) matching ${describeFilter(change.filter)}: ` : ''}${listFirst(emails)}; ${moved.count} asset(s) move to ${account.owner.email}, ${flagged.count} non-transferable one(s) will need reconfiguring.`,
-      outcome: `Deleted ${listFirst(emails)}; ${moved.count} asset(s) moved to ${account.owner.email}, ${flagged.count} flagged for reconfiguration.${skippedNote ? ` ${skippedNote}` : ''}`,
+      summary: `Delete ${change.filter ? `${emails.length} user(s) matching ${describeFilter(change.filter)}: ` : ''}${listFirst(emails)}; ${assets.transferable} asset(s) move to ${account.owner.email}, ${assets.nonTransferable} non-transferable one(s) will need reconfiguring.`,
+      outcome: `Deleted ${listFirst(emails)}; ${assets.transferable} asset(s) moved to ${account.owner.email}, ${assets.nonTransferable} flagged for reconfiguration.${skippedNote ? ` ${skippedNote}` : ''}`,
       touched: [],
       targets: userIds,
       gains: [],

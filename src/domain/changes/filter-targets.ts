@@ -3,7 +3,8 @@
  * filter now, inside the change's transaction. The rest are skipped and reported, never swapped for
  * users who came to match since (what was listed is what is acted on).
  */
-import { type UserRecord, userInclude } from '../directory/user-view';
+import { findListedUserEmails, findListedUsersMatching } from '../../store/users/change-user-reads';
+import type { UserRecord } from '../directory/user-view';
 import type { ChangeContext } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
@@ -23,18 +24,10 @@ export async function stillMatching(
 ): Promise<{ users: UserRecord[]; skipped: Skipped }> {
   const { tx, accountId } = context;
   const unique = [...new Set(ids)];
-  const where = await context.directory.filterWhere(filter, tx);
-  const users = await tx.user.findMany({
-    where: { AND: [where, { accountId, id: { in: unique } }] },
-    include: userInclude,
-    orderBy: { email: 'asc' },
-  });
+  const match = await context.directory.filterWhere(filter, tx);
+  const users: UserRecord[] = await findListedUsersMatching(tx, accountId, unique, match);
   const matched = new Set(users.map((u) => u.id));
-  const listed = await tx.user.findMany({
-    where: { accountId, id: { in: unique } },
-    select: { id: true, email: true },
-    orderBy: { email: 'asc' },
-  });
+  const listed = await findListedUserEmails(tx, accountId, unique);
   return {
     users,
     skipped: {

@@ -5,8 +5,10 @@
  * since their groups are part of them (as when the identity provider deletes a group).
  */
 import { fail } from '../../errors';
-import type { Group } from '../../store/generated/client';
-import { findGroup, groupNamed } from '../groups/find-group';
+import { findGroupByName, groupMemberIds } from '../../store/groups/group-reads';
+import { createGroup, deleteGroup, renameGroup } from '../../store/groups/group-writes';
+import type { Group } from '../../store/records';
+import { findGroup } from '../groups/find-group';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
@@ -18,9 +20,7 @@ export function cleanGroupName(name: string, field = 'name'): string {
 }
 
 async function refuseTaken(context: ChangeContext, name: string, except?: string): Promise<void> {
-  const clash = await context.tx.group.findFirst({
-    where: { ...groupNamed(context.accountId, name), ...(except ? { id: { not: except } } : {}) },
-  });
+  const clash = await findGroupByName(context.tx, context.accountId, name, except);
   if (clash) throw fail.conflict(`A group named ${clash.name} already exists.`, { field: 'name' });
 }
 
@@ -35,7 +35,7 @@ export const groupCreate: ChangeHandler<'group-create', { name: string }> = {
   async apply(context, change) {
     const name = cleanGroupName(change.name);
     await refuseTaken(context, name);
-    await context.tx.group.create({ data: { accountId: context.accountId, name } });
+    await createGroup(context.tx, context.accountId, name);
     return groupApplied(
       { name },
       {
@@ -56,7 +56,7 @@ export const groupRename: ChangeHandler<'group-rename', { from: string; to: stri
     const group = await findGroup(context.tx, context.accountId, change.group, 'name');
     if (group.kind === 'all_users') throw fail.badInput('All Users cannot be renamed.', { field: 'name' });
     await refuseTaken(context, to, group.id);
-    await context.tx.group.update({ where: { id: group.id }, data: { name: to, version: { increment: 1 } } });
+    await renameGroup(context.tx, group.id, to);
     return groupApplied(
       { from: group.name, to },
       {
@@ -91,9 +91,8 @@ export async function removeGroup(
       { field },
     );
   }
-  const members = await context.tx.groupMembership.findMany({ where: { groupId: group.id }, select: { userId: true } });
-  await context.tx.group.delete({ where: { id: group.id } });
-  const touched = members.map((m) => m.userId);
+  const touched = await groupMemberIds(context.tx, group.id);
+  await deleteGroup(context.tx, group.id);
   return {
     result: { name: group.name, members: touched.length },
     stored: change,

@@ -4,7 +4,7 @@
  */
 
 import { fail } from '../../errors';
-import type { Role } from '../../store/generated/client';
+import type { Role } from '../../store/records';
 import { checkScopes } from '../partners/partners';
 import type { AdminPermission } from '../roles/permissions';
 import {

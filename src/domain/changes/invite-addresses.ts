@@ -4,7 +4,8 @@
  */
 
 import { fail, type Problem, RosterError } from '../../errors';
-import type { User } from '../../store/generated/client';
+import type { User } from '../../store/records';
+import { findUsersWithPendingInvite } from '../../store/users/invite-user-reads';
 import { isValidEmail, normaliseEmail } from '../email';
 import { formatWhen } from '../format-when';
 import type { ChangeContext } from './change-handler';
@@ -64,10 +65,7 @@ export function checkAddresses(raw: InviteRow[]): { rows: AddressedRow[]; proble
  * invited, or already active or disabled, becomes one of `problems`.
  */
 export async function findReinvites(context: ChangeContext, emails: string[], problems: Problem[]): Promise<User[]> {
-  const existing = await context.tx.user.findMany({
-    where: { accountId: context.accountId, email: { in: emails } },
-    include: { invites: { where: { status: 'pending' }, orderBy: { createdAt: 'desc' }, take: 1 } },
-  });
+  const existing = await findUsersWithPendingInvite(context.tx, context.accountId, emails);
   const reinvites = existing.filter((user) => user.status === 'expired' || user.status === 'revoked');
   for (const user of existing) {
     if (user.status === 'invited') {

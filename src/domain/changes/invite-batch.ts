@@ -4,7 +4,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { User } from '../../store/generated/client';
+import type { User } from '../../store/records';
 import { addHours } from '../clock';
 import type { IssuedLink } from '../invites/invite-links';
 import type { ChangeContext } from './change-handler';

@@ -4,7 +4,10 @@
  */
 
 import { fail } from '../../errors';
-import type { UserStatus } from '../../store/generated/client';
+import { findLatestInvite } from '../../store/invites/invite-row-reads';
+import { createInvite, supersedePendingInvites } from '../../store/invites/invite-row-writes';
+import type { UserStatus } from '../../store/records';
+import { markUserInvited } from '../../store/users/invite-user-writes';
 import { can } from '../access/actor';
 import { addHours } from '../clock';
 import type { UserRecord } from '../directory/user-view';
@@ -49,25 +52,21 @@ export async function issueNewLink(context: ChangeContext, user: UserRecord) {
   const now = context.clock.now();
   const expiresAt = addHours(now, context.inviteTtlHours);
   const link = links.issue();
-  const previous = await tx.invite.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
-  await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
-  await tx.invite.create({
-    data: {
-      accountId,
-      userId: user.id,
-      tokenHash: link.tokenHash,
-      tokenNonce: link.nonce,
-      note: previous?.note ?? null,
-      invitedById: actor.userId,
-      sentAt: now,
-      lastSentAt: now,
-      expiresAt,
-    },
+  const previous = await findLatestInvite(tx, user.id);
+  await supersedePendingInvites(tx, user.id);
+  await createInvite(tx, {
+    accountId,
+    userId: user.id,
+    tokenHash: link.tokenHash,
+    tokenNonce: link.nonce,
+    note: previous?.note ?? null,
+    invitedById: actor.userId,
+    sentAt: now,
+    lastSentAt: now,
+    expiresAt,
   });
   const reinvited = user.status !== 'invited';
-  if (reinvited) {
-    await tx.user.update({ where: { id: user.id }, data: { status: 'invited', invitedById: actor.userId, invitedAt: now } });
-  }
+  if (reinvited) await markUserInvited(tx, user.id, { invitedById: actor.userId, invitedAt: now });
   return {
     url: links.url(link.token),
     expiresAt,

@@ -4,7 +4,7 @@
  */
 
 import { type Problem, RosterError } from '../../errors';
-import type { Group } from '../../store/generated/client';
+import type { Group } from '../../store/records';
 import { findGroup } from '../groups/find-group';
 import { checkScopes } from '../partners/partners';
 import { checkGrantable, loadRoles, type ResolvedAccess, type RoleGrant } from '../roles/resolve-access';

@@ -1,5 +1,7 @@
 /** Sending one user their invite again: the live link while it lasts, else a fresh one. */
 
+import { findLatestPendingInvite } from '../../store/invites/invite-row-reads';
+import { stampInviteResent } from '../../store/invites/invite-row-writes';
 import type { DeliveryOutcome } from '../delivery/delivery';
 import { sendAll } from '../delivery/delivery';
 import type { UserRecord } from '../directory/user-view';
@@ -16,14 +18,11 @@ export async function sendInvite(context: ChangeContext, user: UserRecord) {
   const { tx, actor, links } = context;
   assertInvitable(user);
   const now = context.clock.now();
-  const pending =
-    user.status === 'invited'
-      ? await tx.invite.findFirst({ where: { userId: user.id, status: 'pending' }, orderBy: { createdAt: 'desc' } })
-      : null;
+  const pending = user.status === 'invited' ? await findLatestPendingInvite(tx, user.id) : null;
   let sent: Pick<Applied<ResendResult>, 'touched' | 'targets' | 'gains' | 'facts' | 'audit'>;
   let link: { url: string; expiresAt: Date; note: string | null; fresh: boolean };
   if (pending && pending.expiresAt > now) {
-    await tx.invite.update({ where: { id: pending.id }, data: { lastSentAt: now } });
+    await stampInviteResent(tx, pending.id, now);
     const token = await linkToResend(tx, links, pending);
     link = { url: links.url(token), expiresAt: pending.expiresAt, note: pending.note, fresh: false };
     sent = {

@@ -3,6 +3,9 @@
  * expired or revoked), their roles and groups, and one pending invite each.
  */
 
+import { addMemberships } from '../../store/groups/invite-membership-writes';
+import { createInvites, supersedePendingInvites } from '../../store/invites/invite-row-writes';
+import { createInvitees, createRoleHoldings, deleteUserRoles, markUserInvited } from '../../store/users/invite-user-writes';
 import type { IssuedLink } from '../invites/invite-links';
 import { scopeKey } from '../partners/partners';
 import type { ChangeContext } from './change-handler';
@@ -14,26 +17,16 @@ export async function writeInvitees(context: ChangeContext, batch: InviteBatch):
   const { now, perms, planned, idOf } = batch;
   const newUsers = batch.emails
     .filter((email) => !batch.reinvited.has(email))
-    .map((email) => ({
-      id: idOf(email),
-      accountId,
-      email,
-      status: 'invited' as const,
-      invitedById: actor.userId,
-      invitedAt: now,
-      extraPermissions: perms,
-    }));
-  if (newUsers.length > 0) await tx.user.createMany({ data: newUsers });
+    .map((email) => ({ id: idOf(email), accountId, email, invitedById: actor.userId, invitedAt: now, extraPermissions: perms }));
+  if (newUsers.length > 0) await createInvitees(tx, newUsers);
   for (const user of batch.reinvited.values()) {
-    await tx.user.update({
-      where: { id: user.id },
-      data: { status: 'invited', invitedById: actor.userId, invitedAt: now, extraPermissions: perms },
-    });
-    await tx.userRole.deleteMany({ where: { userId: user.id } });
-    await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
+    await markUserInvited(tx, user.id, { invitedById: actor.userId, invitedAt: now, extraPermissions: perms });
+    await deleteUserRoles(tx, user.id);
+    await supersedePendingInvites(tx, user.id);
   }
-  await tx.userRole.createMany({
-    data: planned.flatMap((row) =>
+  await createRoleHoldings(
+    tx,
+    planned.flatMap((row) =>
       row.grants.map((grant) => ({
         userId: idOf(row.email),
         roleId: grant.role.id,
@@ -41,17 +34,18 @@ export async function writeInvitees(context: ChangeContext, batch: InviteBatch):
         scopeKey: scopeKey(grant.scope),
       })),
     ),
-  });
+  );
   const memberships = planned.flatMap((row) => row.groups.map((group) => ({ userId: idOf(row.email), groupId: group.id })));
-  if (memberships.length > 0) await tx.groupMembership.createMany({ data: memberships, skipDuplicates: true });
+  if (memberships.length > 0) await addMemberships(tx, memberships);
 }
 
 /** Stores each invitee's pending invite: the link's hash and nonce, never the token. */
 export async function writeInvites(context: ChangeContext, batch: InviteBatch): Promise<void> {
   const { tx, accountId, actor } = context;
   const { now, expiresAt, note } = batch;
-  await tx.invite.createMany({
-    data: batch.emails.map((email) => {
+  await createInvites(
+    tx,
+    batch.emails.map((email) => {
       const link = batch.issued.get(email) as IssuedLink;
       return {
         accountId,
@@ -65,5 +59,5 @@ export async function writeInvites(context: ChangeContext, batch: InviteBatch): 
         expiresAt,
       };
     }),
-  });
+  );
 }

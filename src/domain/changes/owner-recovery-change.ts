@@ -5,7 +5,12 @@
  * only while the owner is disabled or has left the workspace, and a second Admin must approve it.
  */
 import { fail, reasonOf } from '../../errors';
-import { type UserCard, type UserRecord, userInclude } from '../directory/user-view';
+import { findAccountWithOwner } from '../../store/accounts/change-account-reads';
+import { moveAccountOwnership } from '../../store/accounts/change-account-writes';
+import { findRoleByKey } from '../../store/roles/change-role-reads';
+import { findActiveRoleHolderContacts, findUserDetails } from '../../store/users/change-user-reads';
+import { addUserRole } from '../../store/users/change-user-writes';
+import type { UserCard, UserRecord } from '../directory/user-view';
 import { ADMIN_ROLE } from '../roles/catalog';
 import type { ChangeHandler } from './change-handler';
 import { cardOf, findUser, powerGain, roleLabels } from './user-change';
@@ -49,7 +54,7 @@ export const recoverOwner: ChangeHandler<'recover-owner', OwnerRecovery> = {
     if (!fromConsole && !actor.roleKeys.includes(ADMIN_ROLE)) {
       throw fail.forbidden('Only an Admin can take over ownership from an owner who is gone.');
     }
-    const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
+    const account = await findAccountWithOwner(tx, accountId);
     const previous = account.owner;
     const from = change.from === undefined ? account.ownerId : change.from;
     const changedMeanwhile = () =>
@@ -72,17 +77,12 @@ export const recoverOwner: ChangeHandler<'recover-owner', OwnerRecovery> = {
     }
     const madeAdmin = !isAdmin(target);
     if (madeAdmin) {
-      const admin = await tx.role.findFirstOrThrow({ where: { accountId, key: ADMIN_ROLE } });
-      await tx.userRole.create({ data: { userId: target.id, roleId: admin.id } });
+      const admin = await findRoleByKey(tx, accountId, ADMIN_ROLE);
+      await addUserRole(tx, target.id, admin.id);
     }
-    const moved = await tx.account.updateMany({ where: { id: accountId, ownerId: from }, data: { ownerId: target.id } });
-    if (moved.count !== 1) throw changedMeanwhile();
-    const after = await tx.user.findUniqueOrThrow({ where: { id: target.id }, include: userInclude });
-    const admins = await tx.user.findMany({
-      where: { accountId, status: 'active', roles: { some: { role: { key: ADMIN_ROLE } } } },
-      select: { email: true, slackUserId: true },
-      orderBy: { email: 'asc' },
-    });
+    if ((await moveAccountOwnership(tx, accountId, from, target.id)) !== 1) throw changedMeanwhile();
+    const after: UserRecord = await findUserDetails(tx, target.id);
+    const admins = await findActiveRoleHolderContacts(tx, accountId, ADMIN_ROLE);
     const previousOwner = previous ? { email: previous.email, state: stateOf(previous) } : null;
     const was = previousOwner ? `${previousOwner.email} (${previousOwner.state})` : 'nobody';
     const by = fromConsole ? 'from the server console' : `by ${actor.email} with a second Admin’s approval`;

@@ -1,5 +1,6 @@
 /** Adding a partner to the account's list (the scopes a scoped role may take). */
 import { fail } from '../../errors';
+import { createPartner, findPartnerByKey } from '../../store/partners/change-partner-list';
 import { partnerKey } from '../partners/partners';
 import type { ChangeHandler } from './change-handler';
 
@@ -12,10 +13,10 @@ export const addPartner: ChangeHandler<'partner-add', { name: string }> = {
     if (name.length === 0 || name.length > 60) throw fail.badInput('A partner name is 1 to 60 characters.', { field: 'name' });
     const nameKey = partnerKey(name);
     // The account lock (taken by the change layer) serialises competing adds; the unique key backs it up.
-    const existing = await tx.partner.findUnique({ where: { accountId_nameKey: { accountId, nameKey } } });
+    const existing = await findPartnerByKey(tx, accountId, nameKey);
     if (existing)
       throw fail.conflict(`The partner ${existing.name} already exists; see \`/users partner list\`.`, { field: 'name' });
-    await tx.partner.create({ data: { accountId, name, nameKey } });
+    await createPartner(tx, accountId, name, nameKey);
     return {
       result: { name },
       stored: { ...change, name },

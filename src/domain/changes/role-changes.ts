@@ -3,8 +3,10 @@
  * a bulk change over many users, and `+perm`/`-perm` kept to the catalog's `grantableTo`.
  */
 import { fail } from '../../errors';
+import { findUserDetails, findUsersDetailsByEmails } from '../../store/users/change-user-reads';
+import { replaceUserRoles, setExtraPermissions } from '../../store/users/change-user-writes';
 import { describeFilter } from '../directory/directory-service';
-import { type UserRecord, userInclude } from '../directory/user-view';
+import type { UserRecord } from '../directory/user-view';
 import { checkScopes, scopeKey } from '../partners/partners';
 import { checkGrantable, findRole, loadRoles } from '../roles/resolve-access';
 import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
@@ -23,12 +25,11 @@ export interface RolePreview {
 export async function writeHoldings(context: ChangeContext, user: UserRecord, wanted: Holding[]): Promise<void> {
   const { tx, accountId } = context;
   const next = await checkScopes(tx, accountId, wanted, 'roles');
-  await tx.userRole.deleteMany({ where: { userId: user.id } });
-  if (next.length > 0) {
-    await tx.userRole.createMany({
-      data: next.map((h) => ({ userId: user.id, roleId: h.role.id, scope: h.scope, scopeKey: scopeKey(h.scope) })),
-    });
-  }
+  await replaceUserRoles(
+    tx,
+    user.id,
+    next.map((h) => ({ roleId: h.role.id, scope: h.scope, scopeKey: scopeKey(h.scope) })),
+  );
   await checkGrantable(
     tx,
     accountId,
@@ -95,10 +96,7 @@ export const changePerms: ChangeHandler<'perms', Awaited<ReturnType<typeof chang
           user.roles.map((h) => h.role.key),
           change.add,
         );
-        await context.tx.user.update({
-          where: { id: user.id },
-          data: { extraPermissions: [...new Set([...kept, ...added])].sort() },
-        });
+        await setExtraPermissions(context.tx, user.id, [...new Set([...kept, ...added])].sort());
       },
       stored: (id) => ({ ...change, user: { id } }),
       summary: (before, after) =>
@@ -133,7 +131,7 @@ export const bulkRoles: ChangeHandler<'bulk-roles', BulkRolesResult> = {
       }
     } else {
       if (emails.length === 0) throw fail.badInput('Pick at least one user.', { field: 'users' });
-      users = await tx.user.findMany({ where: { accountId, email: { in: emails } }, include: userInclude });
+      users = await findUsersDetailsByEmails(tx, accountId, emails);
       const missing = emails.filter((email) => !users.some((u) => u.email === email));
       if (missing.length > 0) throw fail.notFound(`Not in the directory: ${missing.join(', ')}.`, { field: 'users' });
     }
@@ -145,7 +143,7 @@ export const bulkRoles: ChangeHandler<'bulk-roles', BulkRolesResult> = {
         remove: change.remove.filter((r) => user.roles.some((h) => h.role.key === (findRole(roles, r)?.key ?? r))),
       });
       await writeHoldings(context, user, next);
-      const after = await tx.user.findUniqueOrThrow({ where: { id: user.id }, include: userInclude });
+      const after: UserRecord = await findUserDetails(tx, user.id);
       applied.audit.push(auditOf(user, after));
       applied.gains.push(...powerGain(user, after, context.multipleRoles));
       previews.push({ email: user.email, before: user.roles.map(holdingLabel), after: next.map(holdingLabel) });

@@ -6,8 +6,14 @@
  * bump and the audit trail are the same as for a change typed in Slack.
  */
 import { fail, RosterError } from '../../errors';
-import type { Prisma } from '../../store/generated/client';
-import { type UserRecord, userInclude } from '../directory/user-view';
+import { deleteUnusedPasswordLinks } from '../../store/credentials/scim-password-link-writes';
+import { supersedePendingInvites } from '../../store/invites/scim-invite-writes';
+import type { Json } from '../../store/records';
+import { findAccountScimToken } from '../../store/sign-in/scim-token-reads';
+import { deleteScimTokenById, replaceScimToken } from '../../store/sign-in/scim-token-writes';
+import { findUserWithEmail, getScimUser } from '../../store/users/scim-user-reads';
+import { createProvisionedUser, updateProvisionedUser } from '../../store/users/scim-user-writes';
+import type { UserRecord } from '../directory/user-view';
 import { isValidEmail, normaliseEmail } from '../email';
 import { defaultRole, loadRoles } from '../roles/resolve-access';
 import { desiredHoldings, type Holding } from '../roles/role-grants';
@@ -37,9 +43,8 @@ export const scimToken: ChangeHandler<'scim-token', ScimTokenResult> = {
     const token = randomToken(SCIM_TOKEN_PREFIX);
     const tokenHash = hashToken(token);
     const prefix = token.slice(0, SCIM_TOKEN_PREFIX.length + 6);
-    const previous = await tx.scimToken.findUnique({ where: { accountId } });
-    await tx.scimToken.deleteMany({ where: { accountId } });
-    await tx.scimToken.create({ data: { accountId, prefix, tokenHash, createdById: actor.userId } });
+    const previous = await findAccountScimToken(tx, accountId);
+    await replaceScimToken(tx, accountId, { prefix, tokenHash, createdById: actor.userId });
     const rotated = previous !== null;
     return {
       result: { prefix, rotated, delivered: false },
@@ -75,9 +80,9 @@ export const scimTokenRevoke: ChangeHandler<'scim-token-revoke', { prefix: strin
   permissions: () => ['users:manage'],
   async apply(context, change) {
     const { tx, accountId } = context;
-    const current = await tx.scimToken.findUnique({ where: { accountId } });
+    const current = await findAccountScimToken(tx, accountId);
     if (!current) throw fail.invalidState('There is no SCIM token to revoke; create one with `/users scim-token`.');
-    await tx.scimToken.delete({ where: { id: current.id } });
+    await deleteScimTokenById(tx, current.id);
     return {
       result: { prefix: current.prefix },
       stored: change,
@@ -152,7 +157,7 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     if (!isValidEmail(email)) throw fail.badInput(`${attrs.email} is not a valid e-mail address.`, { field: 'userName' });
     const name = attrs.name?.trim() || null;
     if (name && name.length > 200) throw fail.badInput('A name is at most 200 characters.', { field: 'name' });
-    const clash = await tx.user.findUnique({ where: { accountId_email: { accountId, email } } });
+    const clash = await findUserWithEmail(tx, accountId, email);
     const before = change.user ? await context.directory.findUser(change.user, tx) : null;
     if (clash && clash.id !== before?.id)
       throw fail.conflict(`${email} is already in use by another user.`, { field: 'userName' });
@@ -163,29 +168,26 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     if (attrs.active && status !== 'active') {
       status = 'active';
     } else if (!attrs.active && status === 'active') status = 'disabled';
-    await tx.user.update({
-      where: { id: before.id },
-      data: {
-        email,
-        name,
-        externalId: attrs.externalId ?? null,
-        status,
-        // A new address from the identity provider: the person signs in through it from now on. A password
-        // (and any unused password link) stays with the old address, so a changed address cannot be used
-        // to take over the account with "forgot password". The Slack link stays: it is by Slack user ID,
-        // and the person behind it has not changed.
-        ...(email !== before.email ? { signInMethod: 'sso' as const, passwordHash: null } : {}),
-        ...(status === 'active' && before.status !== 'active' && !before.acceptedAt ? { acceptedAt: context.clock.now() } : {}),
-      },
+    await updateProvisionedUser(tx, before.id, {
+      email,
+      name,
+      externalId: attrs.externalId ?? null,
+      status,
+      // A new address from the identity provider: the person signs in through it from now on. A password
+      // (and any unused password link) stays with the old address, so a changed address cannot be used
+      // to take over the account with "forgot password". The Slack link stays: it is by Slack user ID,
+      // and the person behind it has not changed.
+      ssoOnly: email !== before.email,
+      ...(status === 'active' && before.status !== 'active' && !before.acceptedAt ? { acceptedAt: context.clock.now() } : {}),
     });
-    if (email !== before.email) await tx.passwordLink.deleteMany({ where: { userId: before.id, usedAt: null } });
+    if (email !== before.email) await deleteUnusedPasswordLinks(tx, before.id);
     if (status === 'active' && (before.status === 'invited' || before.status === 'expired')) {
       // Provisioned users sign in through the identity provider; a pending invite link is no longer needed.
-      await tx.invite.updateMany({ where: { userId: before.id, status: 'pending' }, data: { status: 'superseded' } });
+      await supersedePendingInvites(tx, before.id);
     }
     const wanted = await holdingsFor(context, before.roles, attrs.roles);
     if (wanted) await writeHoldings(context, before, wanted);
-    const after = await tx.user.findUniqueOrThrow({ where: { id: before.id }, include: userInclude });
+    const after = await getScimUser(tx, before.id);
     return applied(context, change, before, after, 'user.updated');
   },
 };
@@ -197,21 +199,15 @@ async function create(
 ): Promise<Applied<ScimUserResult>> {
   const { tx, accountId } = context;
   if (!change.attributes.active) throw fail.badInput('A user provisioned over SCIM starts active.', { field: 'active' });
-  const created = await tx.user.create({
-    data: {
-      accountId,
-      email: fields.email,
-      name: fields.name,
-      externalId: change.attributes.externalId ?? null,
-      status: 'active',
-      signInMethod: 'sso',
-      acceptedAt: context.clock.now(),
-    },
-    include: userInclude,
-  });
+  const created = await createProvisionedUser(
+    tx,
+    accountId,
+    { email: fields.email, name: fields.name, externalId: change.attributes.externalId ?? null },
+    context.clock.now(),
+  );
   const wanted = await holdingsFor(context, [], change.attributes.roles);
   await writeHoldings(context, created, wanted ?? []);
-  const after = await tx.user.findUniqueOrThrow({ where: { id: created.id }, include: userInclude });
+  const after = await getScimUser(tx, created.id);
   return applied(context, change, null, after, 'user.provisioned');
 }
 
@@ -235,6 +231,6 @@ async function applied(
     targets: before ? [before.id] : [],
     gains: powerGain(before, after, context.multipleRoles),
     facts: { users: 1 },
-    audit: [{ action, target, ...(changed as { before?: Prisma.InputJsonValue; after: Prisma.InputJsonValue }) }],
+    audit: [{ action, target, ...(changed as { before?: Json; after: Json }) }],
   };
 }

@@ -5,8 +5,10 @@
  * part of them) and so is the group's, its SCIM `meta.version`.
  */
 import { fail, RosterError } from '../../errors';
-import type { Group } from '../../store/generated/client';
-import { groupNamed } from '../groups/find-group';
+import { findGroupById, findGroupByName, groupMemberIds } from '../../store/groups/group-reads';
+import { addGroupMembers, createGroup, removeGroupMembers, renameGroup } from '../../store/groups/group-writes';
+import type { Group } from '../../store/records';
+import { userEmailsByIds } from '../../store/users/scim-user-reads';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 import { cleanGroupName, removeGroup } from './group-changes';
 
@@ -17,7 +19,7 @@ export interface ScimGroupResult {
 }
 
 async function groupById(context: ChangeContext, id: string): Promise<Group> {
-  const group = await context.tx.group.findFirst({ where: { accountId: context.accountId, id } });
+  const group = await findGroupById(context.tx, context.accountId, id);
   if (!group) throw fail.notFound('That group is no longer in the directory.');
   return group;
 }
@@ -26,10 +28,7 @@ async function groupById(context: ChangeContext, id: string): Promise<Group> {
 async function usersByIds(context: ChangeContext, ids: string[]) {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  const users = await context.tx.user.findMany({
-    where: { accountId: context.accountId, id: { in: unique } },
-    select: { id: true, email: true },
-  });
+  const users = await userEmailsByIds(context.tx, context.accountId, unique);
   const missing = unique.filter((id) => !users.some((u) => u.id === id));
   if (missing.length > 0)
     throw fail.notFound(`No user ${missing.slice(0, 5).join(', ')} in the directory.`, { field: 'members' });
@@ -51,30 +50,23 @@ export const scimGroup: ChangeHandler<'scim-group', ScimGroupResult> = {
         throw fail.badInput('All Users is every user; it cannot be changed.', { field: 'group' });
     } else if (!name) throw fail.badInput('A group needs a displayName.', { field: 'displayName' });
     if (name !== undefined && name !== existing?.name) {
-      const clash = await tx.group.findFirst({ where: { ...groupNamed(accountId, name), id: { not: existing?.id ?? '' } } });
+      const clash = await findGroupByName(tx, accountId, name, existing?.id);
       if (clash) throw fail.conflict(`A group named ${clash.name} already exists.`, { field: 'displayName' });
     }
     const created = existing === null;
     const finalName = name ?? (existing as Group).name;
-    const group = existing
-      ? await tx.group.update({ where: { id: existing.id }, data: { name: finalName, version: { increment: 1 } } })
-      : await tx.group.create({ data: { accountId, name: finalName } });
+    const group = existing ? await renameGroup(tx, existing.id, finalName) : await createGroup(tx, accountId, finalName);
     const before = existing?.name ?? null;
     // Only real changes count: adding a member or removing a non-member touches nobody (no version bump,
     // which would make a pending approval about them stale for nothing) and is not in the trail.
-    const members = new Set(
-      (await tx.groupMembership.findMany({ where: { groupId: group.id }, select: { userId: true } })).map((m) => m.userId),
-    );
+    const members = new Set(await groupMemberIds(tx, group.id));
     const added = (await usersByIds(context, change.add)).filter((u) => !members.has(u.id));
     const removed = (await usersByIds(context, change.remove)).filter((u) => members.has(u.id));
-    if (removed.length > 0)
-      await tx.groupMembership.deleteMany({ where: { groupId: group.id, userId: { in: removed.map((u) => u.id) } } });
-    if (added.length > 0)
-      await tx.groupMembership.createMany({
-        data: added.map((u) => ({ userId: u.id, groupId: group.id })),
-        skipDuplicates: true,
-      });
-    const touched = [...new Set([...added, ...removed].map((u) => u.id))];
+    const removedIds = removed.map((u) => u.id);
+    const addedIds = added.map((u) => u.id);
+    if (removedIds.length > 0) await removeGroupMembers(tx, group.id, removedIds);
+    if (addedIds.length > 0) await addGroupMembers(tx, group.id, addedIds);
+    const touched = [...new Set([...addedIds, ...removedIds])];
     const audit = [
       ...(created ? [{ action: 'group.created', after: { group: finalName } }] : []),
       ...(before !== null && before !== finalName

@@ -5,6 +5,11 @@
  * versions are bumped, and anyone it gives admin power needs the approval granting Admin needs.
  */
 import { fail, RosterError } from '../../errors';
+import { findAccountSettings } from '../../store/accounts/change-account-reads';
+import { saveAccountSettings } from '../../store/accounts/change-account-writes';
+import { findPermissionKeysOutside, findRoleGrants, findRolesOutside } from '../../store/roles/change-role-reads';
+import { deletePermissionsByKeys, deleteRolesByIds } from '../../store/roles/change-role-writes';
+import { findExtraPermissionsHolding, findRoleHolders } from '../../store/users/change-user-reads';
 import { effectivePermissions } from '../access/effective-permissions';
 import {
   type AccountSettings,
@@ -16,7 +21,6 @@ import {
 } from '../account/account-settings';
 import { applyCatalog } from '../account/apply-catalog';
 import { countSeats } from '../directory/directory-service';
-import { summaryInclude } from '../directory/user-view';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { Catalog } from '../roles/catalog';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
@@ -28,17 +32,6 @@ export interface SettingsResult {
   effective: AccountSettings;
   version: number;
 }
-
-/** An account's settings, their version and its owner: what a settings change reads under the lock. */
-export const SETTINGS_SELECT = {
-  seatLimit: true,
-  inviteTtlHours: true,
-  approvalsChannel: true,
-  noticesChannel: true,
-  catalogPreset: true,
-  settingsVersion: true,
-  owner: { select: { id: true, email: true } },
-} as const;
 
 /** The refusal anyone but the owner gets, naming the owner. */
 export function onlyOwner(owner: { email: string } | null): RosterError {
@@ -55,10 +48,7 @@ export const settings: ChangeHandler<'settings', SettingsResult> = {
   async apply(context, change) {
     const { tx, accountId, actor } = context;
     const defaults = context.settingsDefaults;
-    const before = await tx.account.findUniqueOrThrow({
-      where: { id: accountId },
-      select: SETTINGS_SELECT,
-    });
+    const before = await findAccountSettings(tx, accountId);
     if (!actor.userId || before.owner?.id !== actor.userId) throw onlyOwner(before.owner);
     if (before.settingsVersion !== change.version) {
       throw new RosterError(
@@ -99,18 +89,14 @@ export const settings: ChangeHandler<'settings', SettingsResult> = {
       ? await switchCatalog(context, catalogFor(effective.catalogPreset, defaults))
       : { touched: [], gains: [] };
     // Conditional on the version read under the lock: a writer without it still cannot overwrite a change it has not seen.
-    const written = await tx.account.updateMany({
-      where: { id: accountId, settingsVersion: change.version },
-      data: {
-        seatLimit: after.seatLimit,
-        inviteTtlHours: after.inviteTtlHours,
-        approvalsChannel: after.approvalsChannel,
-        noticesChannel: after.noticesChannel,
-        catalogPreset: after.catalogPreset,
-        settingsVersion: { increment: 1 },
-      },
+    const written = await saveAccountSettings(tx, accountId, change.version, {
+      seatLimit: after.seatLimit,
+      inviteTtlHours: after.inviteTtlHours,
+      approvalsChannel: after.approvalsChannel,
+      noticesChannel: after.noticesChannel,
+      catalogPreset: after.catalogPreset,
     });
-    if (written.count !== 1) {
+    if (written !== 1) {
       throw new RosterError('stale', 'The settings were changed meanwhile; nothing was saved. Open Settings again.');
     }
     const described = changed.map((c) => `${c.key} ${c.before ?? 'default'} → ${c.after ?? 'default'}`).join(', ');
@@ -145,11 +131,7 @@ export const settings: ChangeHandler<'settings', SettingsResult> = {
 async function switchCatalog(context: ChangeContext, catalog: Catalog): Promise<{ touched: string[]; gains: PowerGain[] }> {
   const { tx, accountId } = context;
   const keys = catalog.roles.map((role) => role.key);
-  const gone = await tx.role.findMany({
-    where: { accountId, key: { notIn: keys } },
-    select: { id: true, key: true, _count: { select: { holders: true } } },
-    orderBy: { key: 'asc' },
-  });
+  const gone = await findRolesOutside(tx, accountId, keys);
   const held = gone.filter((role) => role._count.holders > 0);
   if (held.length > 0) {
     throw fail.conflict(
@@ -160,10 +142,7 @@ async function switchCatalog(context: ChangeContext, catalog: Catalog): Promise<
     );
   }
   const policyChanged = catalog.policy.multipleRoles !== context.multipleRoles;
-  const oldRoles = await tx.role.findMany({
-    where: { accountId },
-    select: { id: true, key: true, permissions: true, precedence: true },
-  });
+  const oldRoles = await findRoleGrants(tx, accountId);
   const changedRoles = oldRoles.filter((role) => {
     const next = catalog.roles.find((r) => r.key === role.key);
     return (
@@ -171,30 +150,29 @@ async function switchCatalog(context: ChangeContext, catalog: Catalog): Promise<
     );
   });
   // Only the holders of what changes are read: the whole directory only when how roles combine changes.
-  const affected =
-    policyChanged || changedRoles.length > 0
-      ? { roles: { some: policyChanged ? {} : { roleId: { in: changedRoles.map((r) => r.id) } } } }
-      : null;
-  const load = () =>
-    affected
-      ? tx.user.findMany({ where: { accountId, ...affected }, include: summaryInclude, orderBy: { id: 'asc' } })
-      : Promise.resolve([]);
+  const affected = policyChanged ? 'any' : changedRoles.length > 0 ? changedRoles.map((r) => r.id) : null;
+  const load = () => (affected ? findRoleHolders(tx, accountId, affected) : Promise.resolve([]));
   const beforeUsers = await load();
 
   await applyCatalog(tx, accountId, catalog);
-  if (gone.length > 0) await tx.role.deleteMany({ where: { id: { in: gone.map((role) => role.id) } } });
-  const stale = await tx.permission.findMany({
-    where: { accountId, key: { notIn: catalog.permissions.map((p) => p.key) } },
-    select: { key: true },
-  });
-  const staleKeys = stale.map((p) => p.key);
+  if (gone.length > 0)
+    await deleteRolesByIds(
+      tx,
+      gone.map((role) => role.id),
+    );
+  const staleKeys = await findPermissionKeysOutside(
+    tx,
+    accountId,
+    catalog.permissions.map((p) => p.key),
+  );
   if (staleKeys.length > 0) {
-    const holders = await tx.user.findMany({
-      where: { accountId, extraPermissions: { hasSome: staleKeys } },
-      select: { extraPermissions: true },
-    });
+    const holders = await findExtraPermissionsHolding(tx, accountId, staleKeys);
     const kept = new Set(holders.flatMap((user) => user.extraPermissions));
-    await tx.permission.deleteMany({ where: { accountId, key: { in: staleKeys.filter((key) => !kept.has(key)) } } });
+    await deletePermissionsByKeys(
+      tx,
+      accountId,
+      staleKeys.filter((key) => !kept.has(key)),
+    );
   }
 
   const afterUsers = new Map((await load()).map((user) => [user.id, user]));

@@ -9,8 +9,14 @@
  * approval request.
  */
 import { fail, RosterError } from '../../errors';
-import type { Invite, PasswordLink, User } from '../../store/generated/client';
+import { findPasswordLinkByTokenHash } from '../../store/credentials/invite-credential-reads';
+import { deleteUnusedPasswordLinks, markPasswordLinkUsed } from '../../store/credentials/invite-credential-writes';
+import { findInviteByTokenHash } from '../../store/invites/invite-row-reads';
+import { claimPendingInvite } from '../../store/invites/invite-row-writes';
+import type { Invite, PasswordLink, User } from '../../store/records';
 import type { Db } from '../../store/tx';
+import { findUserByEmail } from '../../store/users/invite-user-reads';
+import { activateInvitee, setPasswordHash } from '../../store/users/invite-user-writes';
 import type { Actor } from '../access/actor';
 import { addPasswordLink, passwordLinkUrl } from '../credentials/password-links';
 import type { DeliveryOutcome } from '../delivery/delivery';
@@ -32,7 +38,7 @@ const INVITE_REFUSALS: Record<string, string> = {
 
 /** The pending invite behind a link (by its token's hash), or a refusal that says what happened. */
 export async function findInvite(db: Db, accountId: string, tokenHash: string, now: Date): Promise<Invite & { user: User }> {
-  const invite = await db.invite.findUnique({ where: { tokenHash }, include: { user: true } });
+  const invite = await findInviteByTokenHash(db, tokenHash);
   if (!invite || invite.accountId !== accountId || !sameSecret(invite.tokenHash, tokenHash)) {
     throw fail.notFound('This invite link is not valid. Check that you copied all of it, or ask an admin for a new one.');
   }
@@ -49,7 +55,7 @@ export async function findPasswordLink(
   tokenHash: string,
   now: Date,
 ): Promise<PasswordLink & { user: User }> {
-  const link = await db.passwordLink.findUnique({ where: { tokenHash }, include: { user: true } });
+  const link = await findPasswordLinkByTokenHash(db, tokenHash);
   if (!link || link.accountId !== accountId || !sameSecret(link.tokenHash, tokenHash)) {
     throw fail.notFound('This password link is not valid. Ask an admin for a new one.');
   }
@@ -89,24 +95,16 @@ export const acceptInvite: ChangeHandler<'accept-invite', { email: string }> = {
     const now = context.clock.now();
     const invite = await findInvite(tx, accountId, change.invite, now);
     refuseOthers(context, invite.userId, 'invite');
-    const claimed = await tx.invite.updateMany({
-      where: { id: invite.id, status: 'pending', expiresAt: { gt: now } },
-      data: { status: 'accepted', acceptedAt: now },
-    });
-    if (claimed.count === 0) throw new RosterError('invalid_state', 'This invite has already been used. Sign in instead.');
+    const claimed = await claimPendingInvite(tx, invite.id, now);
+    if (claimed === 0) throw new RosterError('invalid_state', 'This invite has already been used. Sign in instead.');
     const method = change.signIn.method;
-    const activated = await tx.user.updateMany({
-      where: { id: invite.userId, status: 'invited' },
-      data: {
-        status: 'active',
-        name: change.name,
-        signInMethod: method,
-        passwordHash: change.signIn.method === 'password' ? change.signIn.passwordHash : null,
-        acceptedAt: now,
-        lastLoginAt: now,
-      },
+    const activated = await activateInvitee(tx, invite.userId, {
+      name: change.name,
+      signInMethod: method,
+      passwordHash: change.signIn.method === 'password' ? change.signIn.passwordHash : null,
+      now,
     });
-    if (activated.count === 0) throw new RosterError('invalid_state', 'This invite is no longer valid. Ask an admin.');
+    if (activated === 0) throw new RosterError('invalid_state', 'This invite is no longer valid. Ask an admin.');
     const email = invite.user.email;
     return own(invite.userId, {
       result: { email },
@@ -134,12 +132,12 @@ export const setPassword: ChangeHandler<'set-password', { email: string }> = {
     const now = context.clock.now();
     const link = await findPasswordLink(tx, accountId, change.link, now);
     refuseOthers(context, link.userId, 'password');
-    const used = await tx.passwordLink.updateMany({ where: { id: link.id, usedAt: null }, data: { usedAt: now } });
-    if (used.count === 0)
+    const used = await markPasswordLinkUsed(tx, link.id, now);
+    if (used === 0)
       throw new RosterError('invalid_state', 'This password link has already been used. Ask an admin for a new one.');
-    await tx.user.update({ where: { id: link.userId }, data: { passwordHash: change.passwordHash } });
+    await setPasswordHash(tx, link.userId, change.passwordHash);
     // Forgot-password requests leave several links live; none may set the password a second time.
-    await tx.passwordLink.deleteMany({ where: { userId: link.userId, usedAt: null } });
+    await deleteUnusedPasswordLinks(tx, link.userId);
     const { email, name } = link.user;
     return own(link.userId, {
       result: { email },
@@ -173,7 +171,7 @@ export const passwordReset: ChangeHandler<'password-reset', DeliveryOutcome | nu
       facts: { users: 0 },
       audit: [],
     };
-    const user = await tx.user.findUnique({ where: { accountId_email: { accountId, email: normaliseEmail(change.email) } } });
+    const user = await findUserByEmail(tx, accountId, normaliseEmail(change.email));
     if (!user || user.id !== context.actor.userId || user.status !== 'active' || user.signInMethod !== 'password') return nothing;
     // Locks the user's row, so that requests at once on several replicas cannot go past the cap.
     const link = await addPasswordLink(tx, {

@@ -3,10 +3,11 @@
  * read them back, and describe before → after for the audit trail and the approver.
  */
 
-import type { Prisma } from '../../store/generated/client';
+import type { Json } from '../../store/records';
+import { findUserDetails } from '../../store/users/change-user-reads';
 import type { AuditEntry } from '../audit/audit-service';
 import type { UserRef } from '../directory/directory-service';
-import { rolesByPrecedence, toCard, type UserCard, type UserRecord, userInclude } from '../directory/user-view';
+import { rolesByPrecedence, toCard, type UserCard, type UserRecord } from '../directory/user-view';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
@@ -15,7 +16,7 @@ import type { Applied, ChangeContext, PowerGain } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
 /** The parts of a user an audit event compares. */
-export function snapshot(user: UserRecord): Record<string, Prisma.InputJsonValue | null> {
+export function snapshot(user: UserRecord): Record<string, Json | null> {
   return {
     name: user.name,
     email: user.email,
@@ -32,8 +33,8 @@ export function snapshot(user: UserRecord): Record<string, Prisma.InputJsonValue
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
   const keys = Object.keys(after).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
   return {
-    before: Object.fromEntries(keys.map((k) => [k, before[k]])) as Record<string, Prisma.InputJsonValue>,
-    after: Object.fromEntries(keys.map((k) => [k, after[k]])) as Record<string, Prisma.InputJsonValue>,
+    before: Object.fromEntries(keys.map((k) => [k, before[k]])) as Record<string, Json>,
+    after: Object.fromEntries(keys.map((k) => [k, after[k]])) as Record<string, Json>,
   };
 }
 
@@ -79,7 +80,7 @@ export async function changeOneUser(
 ): Promise<Applied<UserCard>> {
   const before = await findUser(context, who);
   await options.mutate(before);
-  const after = await context.tx.user.findUniqueOrThrow({ where: { id: before.id }, include: userInclude });
+  const after: UserRecord = await findUserDetails(context.tx, before.id);
   const entry: AuditEntry = {
     action: options.action,
     target: { id: after.id, email: after.email, name: after.name },

@@ -4,6 +4,22 @@
  */
 
 import { fail, RosterError } from '../../errors';
+import { findAccountWithOwner } from '../../store/accounts/change-account-reads';
+import { setAccountOwner } from '../../store/accounts/change-account-writes';
+import { deletePendingCredentialsOf, deleteSecretRevealsOf } from '../../store/credentials/change-credential-discard';
+import { deleteApiKeysOf, deletePasswordLinksOf, revokePasscodesOf } from '../../store/credentials/change-credential-writes';
+import { addMembership, removeMembership } from '../../store/groups/change-membership-writes';
+import { findLatestPendingInvite } from '../../store/invites/change-invite-reads';
+import { createInvite, revokePendingInvites, supersedePendingInvites } from '../../store/invites/change-invite-writes';
+import { countUserProperties, findUserByEmail } from '../../store/users/change-user-reads';
+import {
+  editUser,
+  removeUserProperty,
+  revokeUserRecord,
+  setUserProperty,
+  setUserStatus,
+  type UserEdit,
+} from '../../store/users/change-user-writes';
 import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserCard } from '../directory/user-view';
@@ -37,7 +53,7 @@ export const edit: ChangeHandler<'edit', EditResult> = {
     const applied: Applied<EditResult> = await changeOneUser(context, change.user, {
       action: 'user.edited',
       async mutate(user) {
-        const data: { name?: string; email?: string; slackUserId?: null } = {};
+        const data: UserEdit = {};
         if (change.name !== undefined) {
           const name = change.name.trim();
           if (name.length === 0 || name.length > 100) throw fail.badInput('A name is 1 to 100 characters.', { field: 'name' });
@@ -51,7 +67,7 @@ export const edit: ChangeHandler<'edit', EditResult> = {
               field: 'email',
             });
           }
-          if (await tx.user.findUnique({ where: { accountId_email: { accountId, email } } })) {
+          if (await findUserByEmail(tx, accountId, email)) {
             throw fail.conflict(`${email} is already in use by another user.`, { field: 'email' });
           }
           data.email = email;
@@ -62,11 +78,8 @@ export const edit: ChangeHandler<'edit', EditResult> = {
             unlinked: user.slackUserId,
             power: [...adminPowerHeld(user, context.multipleRoles)],
           };
-          const pending = await tx.invite.findFirst({
-            where: { userId: user.id, status: 'pending' },
-            orderBy: { createdAt: 'desc' },
-          });
-          await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'superseded' } });
+          const pending = await findLatestPendingInvite(tx, user.id);
+          await supersedePendingInvites(tx, user.id);
           if (user.status === 'invited') {
             const now = context.clock.now();
             reissued = {
@@ -74,22 +87,20 @@ export const edit: ChangeHandler<'edit', EditResult> = {
               expiresAt: addHours(now, context.inviteTtlHours),
               note: pending?.note ?? null,
             };
-            await tx.invite.create({
-              data: {
-                accountId,
-                userId: user.id,
-                tokenHash: reissued.link.tokenHash,
-                tokenNonce: reissued.link.nonce,
-                note: reissued.note,
-                invitedById: context.actor.userId,
-                sentAt: now,
-                lastSentAt: now,
-                expiresAt: reissued.expiresAt,
-              },
+            await createInvite(tx, {
+              accountId,
+              userId: user.id,
+              tokenHash: reissued.link.tokenHash,
+              tokenNonce: reissued.link.nonce,
+              note: reissued.note,
+              invitedById: context.actor.userId,
+              sentAt: now,
+              lastSentAt: now,
+              expiresAt: reissued.expiresAt,
             });
           }
         }
-        await tx.user.update({ where: { id: user.id }, data });
+        await editUser(tx, user.id, data);
       },
       stored: (id) => ({ ...change, user: { id } }),
       summary: (before, after) => `Edit ${before.email}: ${before.name ?? '—'} → ${after.name ?? '—'}, ${after.email}.`,
@@ -163,14 +174,11 @@ export const groups: ChangeHandler<'groups', UserCard> = {
         };
         for (const name of change.remove) {
           const group = await find(name);
-          const removed = await tx.groupMembership.deleteMany({ where: { userId: user.id, groupId: group.id } });
-          if (removed.count === 0) throw fail.badInput(`${user.email} is not in ${group.name}.`, { field: 'groups' });
+          if ((await removeMembership(tx, user.id, group.id)) === 0)
+            throw fail.badInput(`${user.email} is not in ${group.name}.`, { field: 'groups' });
         }
         for (const name of change.add) {
-          await tx.groupMembership.createMany({
-            data: [{ userId: user.id, groupId: (await find(name)).id }],
-            skipDuplicates: true,
-          });
+          await addMembership(tx, user.id, (await find(name)).id);
         }
       },
       stored: (id) => ({ ...change, user: { id } }),
@@ -189,17 +197,13 @@ export const props: ChangeHandler<'props', UserCard> = {
       action: 'user.properties-changed',
       async mutate(user) {
         for (const key of change.remove) {
-          const removed = await tx.userProperty.deleteMany({ where: { userId: user.id, key } });
-          if (removed.count === 0) throw fail.badInput(`${user.email} has no property \`${key}\`.`, { field: 'props' });
+          if ((await removeUserProperty(tx, user.id, key)) === 0)
+            throw fail.badInput(`${user.email} has no property \`${key}\`.`, { field: 'props' });
         }
         for (const [key, value] of Object.entries(change.set)) {
-          await tx.userProperty.upsert({
-            where: { userId_key: { userId: user.id, key } },
-            create: { userId: user.id, key, value },
-            update: { value },
-          });
+          await setUserProperty(tx, user.id, key, value);
         }
-        if ((await tx.userProperty.count({ where: { userId: user.id } })) > MAX_PROPERTIES) {
+        if ((await countUserProperties(tx, user.id)) > MAX_PROPERTIES) {
           throw fail.badInput(`A user can have at most ${MAX_PROPERTIES} properties.`, { field: 'props' });
         }
       },
@@ -219,7 +223,7 @@ export const disable: ChangeHandler<'disable', UserCard> = {
       async mutate(user) {
         if (user.status !== 'active')
           throw fail.invalidState(`${user.email} is ${user.status}; only active users can be disabled.`);
-        await context.tx.user.update({ where: { id: user.id }, data: { status: 'disabled' } });
+        await setUserStatus(context.tx, user.id, 'disabled');
       },
       stored: (id) => ({ ...change, user: { id } }),
       summary: (before) => `Disable ${before.email}.`,
@@ -242,7 +246,7 @@ export const enable: ChangeHandler<'enable', UserCard> = {
         }
         if (user.status !== 'disabled')
           throw fail.invalidState(`${user.email} is ${user.status}; only disabled users can be enabled.`);
-        await context.tx.user.update({ where: { id: user.id }, data: { status: 'active' } });
+        await setUserStatus(context.tx, user.id, 'active');
       },
       stored: (id) => ({ ...change, user: { id } }),
       summary: (before) => `Enable ${before.email}.`,
@@ -262,14 +266,14 @@ export const revoke: ChangeHandler<'revoke', UserCard> = {
         if (user.status !== 'active' && user.status !== 'disabled') {
           throw fail.invalidState(`${user.email} is ${user.status}; only active or disabled users can be revoked.`);
         }
-        await tx.user.update({ where: { id: user.id }, data: { status: 'revoked', passwordHash: null } });
-        await tx.apiKey.deleteMany({ where: { userId: user.id } });
-        await tx.passcode.updateMany({ where: { userId: user.id }, data: { status: 'revoked' } });
-        await tx.invite.updateMany({ where: { userId: user.id, status: 'pending' }, data: { status: 'revoked' } });
-        await tx.passwordLink.deleteMany({ where: { userId: user.id } });
+        await revokeUserRecord(tx, user.id);
+        await deleteApiKeysOf(tx, user.id);
+        await revokePasscodesOf(tx, user.id);
+        await revokePendingInvites(tx, user.id);
+        await deletePasswordLinksOf(tx, user.id);
         // Credentials on their way, and e-mailed links that would show one, go too.
-        await tx.pendingCredential.deleteMany({ where: { userId: user.id } });
-        await tx.secretReveal.deleteMany({ where: { userId: user.id } });
+        await deletePendingCredentialsOf(tx, user.id);
+        await deleteSecretRevealsOf(tx, user.id);
       },
       stored: (id) => ({ ...change, user: { id } }),
       summary: (before) =>
@@ -284,7 +288,7 @@ export const owner: ChangeHandler<'owner', UserCard> = {
   permissions: () => [],
   async apply(context, change) {
     const { tx, accountId, actor } = context;
-    const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
+    const account = await findAccountWithOwner(tx, accountId);
     if (account.ownerId !== actor.userId) {
       throw fail.forbidden(`Only the owner (${account.owner?.email ?? 'nobody'}) can transfer ownership.`);
     }
@@ -293,7 +297,7 @@ export const owner: ChangeHandler<'owner', UserCard> = {
     if (target.status !== 'active' || !target.roles.some((h) => h.role.key === ADMIN_ROLE)) {
       throw fail.invalidState(`${target.email} must be an active Admin to own the account. Make them an Admin first.`);
     }
-    await tx.account.update({ where: { id: accountId }, data: { ownerId: target.id } });
+    await setAccountOwner(tx, accountId, target.id);
     const touched = [target.id, ...(account.ownerId ? [account.ownerId] : [])];
     return {
       result: await cardOf(context, target),

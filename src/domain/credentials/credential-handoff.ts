@@ -9,7 +9,17 @@
 
 import { randomUUID } from 'node:crypto';
 import { fail, RosterError, reasonOf } from '../../errors';
-import type { Prisma, PrismaClient } from '../../store/generated/client';
+import { accountNameOf } from '../../store/accounts/sign-in-account-reads';
+import {
+  claimSecretReveal,
+  createPendingCredential,
+  createSecretReveal,
+  deletePendingCredential,
+  deleteSecretReveal,
+  eraseRevealSecret,
+} from '../../store/credentials/sign-in-credential-handoff-rows';
+import { findRevealByTokenHash } from '../../store/credentials/sign-in-credential-reads';
+import type { Store, Tx } from '../../store/tx';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { ChangeService } from '../changes/change-service';
@@ -50,7 +60,7 @@ interface Holder {
 export type CredentialHandoff = ReturnType<typeof createCredentialHandoff>;
 
 export function createCredentialHandoff(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   clock: Clock;
   audit: AuditService;
@@ -70,8 +80,8 @@ export function createCredentialHandoff(deps: {
 
   /** Drops a credential nobody received; the current one stays. Audited with the reason. */
   async function drop(actor: Actor, kind: CredentialKind, holder: Holder, pendingId: string, problem: string, revealId?: string) {
-    await prisma.pendingCredential.deleteMany({ where: { id: pendingId } });
-    if (revealId) await prisma.secretReveal.deleteMany({ where: { id: revealId } });
+    await deletePendingCredential(prisma, pendingId);
+    if (revealId) await deleteSecretReveal(prisma, revealId);
     await audit.record(prisma, actor, {
       action: `${AUDIT_PREFIX[kind]}.not-delivered`,
       target: { id: holder.id, email: holder.email, name: holder.name },
@@ -81,7 +91,7 @@ export function createCredentialHandoff(deps: {
 
   async function findReveal(token: string) {
     const tokenHash = hashToken(token);
-    const reveal = await prisma.secretReveal.findUnique({ where: { tokenHash }, include: { user: true } });
+    const reveal = await findRevealByTokenHash(prisma, tokenHash);
     if (!reveal || reveal.accountId !== accountId || !sameSecret(reveal.tokenHash, tokenHash))
       throw fail.notFound('This link is not valid. Check that you copied all of it, or ask an admin for a new one.');
     const name = CREDENTIAL_NAME[reveal.kind as CredentialKind] ?? 'credential';
@@ -91,21 +101,17 @@ export function createCredentialHandoff(deps: {
         `This link has already been used: your ${name} was shown ${formatWhen(reveal.revealedAt)}, and only then. If that was not you, tell an admin now so they issue a new one.`,
       );
     if (reveal.expiresAt <= clock.now() || !reveal.sealed) {
-      await prisma.secretReveal.updateMany({ where: { id: reveal.id }, data: { sealed: null } });
+      await eraseRevealSecret(prisma, reveal.id);
       throw new RosterError('invalid_state', `This link has expired. Ask an admin to issue you a new ${name}.`);
     }
     if (reveal.user.status !== 'active') throw new RosterError('invalid_state', 'Your access is not active. Ask an admin.');
     return { ...reveal, name };
   }
 
-  async function accountName(): Promise<string> {
-    return (await prisma.account.findUniqueOrThrow({ where: { id: accountId }, select: { name: true } })).name;
-  }
-
   return {
     /** Inside the change's transaction: keeps the new credential aside until it has been delivered. */
     async hold(
-      tx: Prisma.TransactionClient,
+      tx: Tx,
       credential: {
         userId: string;
         kind: CredentialKind;
@@ -116,8 +122,11 @@ export function createCredentialHandoff(deps: {
       },
     ): Promise<string> {
       const { secret, ...rest } = credential;
-      const pending = await tx.pendingCredential.create({
-        data: { accountId, ...rest, secretHash: hashToken(secret), createdAt: clock.now() },
+      const pending = await createPendingCredential(tx, {
+        accountId,
+        ...rest,
+        secretHash: hashToken(secret),
+        createdAt: clock.now(),
       });
       return pending.id;
     },
@@ -144,16 +153,14 @@ export function createCredentialHandoff(deps: {
       const token = randomToken();
       const revealId = randomUUID();
       const expiresAt = addHours(clock.now(), REVEAL_TTL_HOURS);
-      await prisma.secretReveal.create({
-        data: {
-          id: revealId,
-          accountId,
-          userId: holder.id,
-          kind,
-          tokenHash: hashToken(token),
-          sealed: sealSecret(secret, token, revealId),
-          expiresAt,
-        },
+      await createSecretReveal(prisma, {
+        id: revealId,
+        accountId,
+        userId: holder.id,
+        kind,
+        tokenHash: hashToken(token),
+        sealed: sealSecret(secret, token, revealId),
+        expiresAt,
       });
       const sent = await deps.delivery
         .send({
@@ -183,7 +190,12 @@ export function createCredentialHandoff(deps: {
     /** What a reveal link is for, without using it up. */
     async inspect(token: string): Promise<{ email: string; name: string; accountName: string; expiresAt: Date }> {
       const reveal = await findReveal(token);
-      return { email: reveal.user.email, name: reveal.name, accountName: await accountName(), expiresAt: reveal.expiresAt };
+      return {
+        email: reveal.user.email,
+        name: reveal.name,
+        accountName: await accountNameOf(prisma, accountId),
+        expiresAt: reveal.expiresAt,
+      };
     },
 
     /** Shows the secret once: the link is used up and the sealed copy erased in one conditional update. */
@@ -191,11 +203,8 @@ export function createCredentialHandoff(deps: {
       const reveal = await findReveal(token);
       const secret = openSealed(reveal.sealed as string, token, reveal.id);
       const now = clock.now();
-      const claimed = await prisma.secretReveal.updateMany({
-        where: { id: reveal.id, revealedAt: null, expiresAt: { gt: now } },
-        data: { revealedAt: now, sealed: null },
-      });
-      if (claimed.count === 0 || secret === null) {
+      const claimed = await claimSecretReveal(prisma, reveal.id, now);
+      if (!claimed || secret === null) {
         // Another request used it first (or it just expired): say which, as opening it again would.
         await findReveal(token);
         throw fail.notFound('This link is not valid. Ask an admin for a new one.');

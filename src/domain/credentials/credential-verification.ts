@@ -1,5 +1,6 @@
 /** Verifying an API key or passcode that the managed product was sent. */
-import type { PrismaClient } from '../../store/generated/client';
+import { findApiKeyByHash, findPasscodeByHash } from '../../store/credentials/sign-in-credential-reads';
+import type { Store } from '../../store/tx';
 import type { Clock } from '../clock';
 import { hashToken, sameSecret } from '../secrets';
 import { stampApiKeyUse, stampPasscodeUse } from './usage-stamps';
@@ -7,7 +8,7 @@ import type { VerifiedHolder } from './verified-holder';
 
 /** Builds the check of an API key or passcode against the account's stored hashes. */
 export function createCredentialVerifier(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   clock: Clock;
   holder: (userId: string) => Promise<VerifiedHolder>;
@@ -19,13 +20,13 @@ export function createCredentialVerifier(deps: {
     const now = clock.now();
     if ('apiKey' in credential) {
       const keyHash = hashToken(credential.apiKey);
-      const key = await prisma.apiKey.findUnique({ where: { keyHash }, include: { user: { select: { status: true } } } });
+      const key = await findApiKeyByHash(prisma, keyHash);
       if (!key || key.accountId !== accountId || !sameSecret(key.keyHash, keyHash) || key.user.status !== 'active') return null;
       await stampApiKeyUse(prisma, key.id, now);
       return holder(key.userId);
     }
     const codeHash = hashToken(credential.passcode);
-    const code = await prisma.passcode.findUnique({ where: { codeHash }, include: { user: { select: { status: true } } } });
+    const code = await findPasscodeByHash(prisma, codeHash);
     if (!code || code.accountId !== accountId || !sameSecret(code.codeHash, codeHash)) return null;
     if (code.status !== 'active' || code.expiresAt <= now || code.user.status !== 'active') return null;
     await stampPasscodeUse(prisma, code.id, now);

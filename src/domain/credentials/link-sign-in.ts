@@ -3,7 +3,9 @@
  * (src/domain/changes/sign-in-changes.ts), so this reads the link to know who acts, checks and hashes
  * what they typed, and submits.
  */
-import type { PrismaClient } from '../../store/generated/client';
+import { accountNameOf } from '../../store/accounts/sign-in-account-reads';
+import type { Store } from '../../store/tx';
+import { findHeldRoles, findUserNameAndEmail } from '../../store/users/sign-in-user-reads';
 import type { ChangeService } from '../changes/change-service';
 import type { ChangeOf } from '../changes/directory-change';
 import { findInvite, findPasswordLink, inviteeName, linkHolder } from '../changes/sign-in-changes';
@@ -27,7 +29,7 @@ export interface InviteDetails {
 
 /** Builds what the invite and password pages do with their link. */
 export function createLinkSignIn(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   clock: Clock;
   /** Accepting an invite and setting a password are changes the link's holder submits. */
@@ -35,8 +37,8 @@ export function createLinkSignIn(deps: {
 }) {
   const { prisma, accountId, clock } = deps;
 
-  async function accountName(): Promise<string> {
-    return (await prisma.account.findUniqueOrThrow({ where: { id: accountId }, select: { name: true } })).name;
+  function accountName(): Promise<string> {
+    return accountNameOf(prisma, accountId);
   }
 
   return {
@@ -45,10 +47,8 @@ export function createLinkSignIn(deps: {
       const invite = await findInvite(prisma, accountId, hashToken(token), clock.now());
       const [account, inviter, roles] = await Promise.all([
         accountName(),
-        invite.invitedById
-          ? prisma.user.findUnique({ where: { id: invite.invitedById }, select: { name: true, email: true } })
-          : null,
-        prisma.userRole.findMany({ where: { userId: invite.userId }, include: { role: true } }),
+        invite.invitedById ? findUserNameAndEmail(prisma, invite.invitedById) : null,
+        findHeldRoles(prisma, invite.userId),
       ]);
       return {
         email: invite.user.email,

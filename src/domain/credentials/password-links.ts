@@ -2,7 +2,14 @@
  * Password links as stored: a random token of which only the SHA-256 is kept, single-use, with an
  * expiry. Admins issue them through the change layer; users ask for one on the forgot-password page.
  */
-import type { Prisma } from '../../store/generated/client';
+import { countUnusedPasswordLinks } from '../../store/credentials/sign-in-credential-reads';
+import {
+  createPasswordLink,
+  deleteExpiredPasswordLinks,
+  deleteUnusedPasswordLinks,
+} from '../../store/credentials/sign-in-password-link-writes';
+import type { Tx } from '../../store/tx';
+import { lockUser } from '../../store/users/sign-in-user-reads';
 import { addHours } from '../clock';
 import { hashToken, randomToken } from '../secrets';
 
@@ -14,10 +21,10 @@ export const LIVE_PASSWORD_LINKS = 3;
 
 /** Stores a new link for the user (their unused older links stop working) and returns its token. */
 export async function storePasswordLink(
-  tx: Prisma.TransactionClient,
+  tx: Tx,
   link: { accountId: string; userId: string; now: Date; ttlHours: number },
 ): Promise<{ token: string; expiresAt: Date }> {
-  await tx.passwordLink.deleteMany({ where: { userId: link.userId, usedAt: null } });
+  await deleteUnusedPasswordLinks(tx, link.userId);
   return createLink(tx, link);
 }
 
@@ -27,25 +34,23 @@ export async function storePasswordLink(
  * user's row, so that requests at once on several replicas cannot go past the cap.
  */
 export async function addPasswordLink(
-  tx: Prisma.TransactionClient,
+  tx: Tx,
   link: { accountId: string; userId: string; now: Date; ttlHours: number },
 ): Promise<{ token: string; expiresAt: Date } | null> {
-  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${link.userId} FOR UPDATE`;
-  await tx.passwordLink.deleteMany({ where: { userId: link.userId, usedAt: null, expiresAt: { lte: link.now } } });
-  const live = await tx.passwordLink.count({ where: { userId: link.userId, usedAt: null } });
+  await lockUser(tx, link.userId);
+  await deleteExpiredPasswordLinks(tx, link.userId, link.now);
+  const live = await countUnusedPasswordLinks(tx, link.userId);
   if (live >= LIVE_PASSWORD_LINKS) return null;
   return createLink(tx, link);
 }
 
 async function createLink(
-  tx: Prisma.TransactionClient,
+  tx: Tx,
   link: { accountId: string; userId: string; now: Date; ttlHours: number },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
   const expiresAt = addHours(link.now, link.ttlHours);
-  await tx.passwordLink.create({
-    data: { accountId: link.accountId, userId: link.userId, tokenHash: hashToken(token), expiresAt },
-  });
+  await createPasswordLink(tx, { accountId: link.accountId, userId: link.userId, tokenHash: hashToken(token), expiresAt });
   return { token, expiresAt };
 }
 

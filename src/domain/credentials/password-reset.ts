@@ -4,7 +4,8 @@
  * other address nothing happens. The web page answers the same either way, before this runs. A request
  * never ends a live link, since anyone may ask for anyone's address: each adds one, up to a few.
  */
-import type { PrismaClient } from '../../store/generated/client';
+import type { Store } from '../../store/tx';
+import { accountsOfActivePasswordUser, findUserByEmail } from '../../store/users/sign-in-user-reads';
 import type { ChangeService } from '../changes/change-service';
 import { linkHolder } from '../changes/sign-in-changes';
 import type { DeliveryOutcome } from '../delivery/delivery';
@@ -13,7 +14,7 @@ import { normaliseEmail } from '../email';
 export type PasswordReset = ReturnType<typeof createPasswordReset>;
 
 export function createPasswordReset(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   /** The request is a change (`password-reset`, src/domain/changes/sign-in-changes.ts). */
   changes: Pick<ChangeService, 'submit'>;
@@ -32,7 +33,7 @@ export function createPasswordReset(deps: {
     async request(email: string, clientAddress: string): Promise<DeliveryOutcome | null> {
       const address = normaliseEmail(email);
       // Read first, outside the account lock: most addresses asked for get nothing, and need no change.
-      const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
+      const user = await findUserByEmail(prisma, accountId, address);
       if (user?.status !== 'active' || user.signInMethod !== 'password') return null;
       // Whoever asks acts as the address's holder: the link goes only to that address.
       const done = await deps.changes.submit(linkHolder(user), { kind: 'password-reset', email: address, clientAddress });
@@ -46,7 +47,7 @@ export function createPasswordReset(deps: {
  * of those accounts sends its own link (naming itself); the page's answer is the same either way.
  */
 export function passwordResetEverywhere(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   /** What the page says a link lasts (accounts with their own catalog may differ). */
   ttlHours: number;
   /** An account's own forgot-password service, or null when it is not served. */
@@ -55,12 +56,9 @@ export function passwordResetEverywhere(deps: {
   return {
     ttlHours: deps.ttlHours,
     async request(email, clientAddress) {
-      const holders = await deps.prisma.user.findMany({
-        where: { email: normaliseEmail(email), status: 'active', signInMethod: 'password' },
-        select: { accountId: true },
-      });
+      const accounts = await accountsOfActivePasswordUser(deps.prisma, normaliseEmail(email));
       let outcome: DeliveryOutcome | null = null;
-      for (const { accountId } of holders) {
+      for (const accountId of accounts) {
         outcome = (await (await deps.resetIn(accountId))?.request(email, clientAddress)) ?? outcome;
       }
       return outcome;

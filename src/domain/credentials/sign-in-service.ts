@@ -5,7 +5,7 @@
  * (throttled-sign-in.ts), and API key and passcode verification (credential-verification.ts).
  */
 
-import type { PrismaClient } from '../../store/generated/client';
+import type { Store } from '../../store/tx';
 import type { AuditService } from '../audit/audit-service';
 import type { ChangeService } from '../changes/change-service';
 import type { Clock } from '../clock';
@@ -23,7 +23,7 @@ export type { SignInResult, VerifiedHolder } from './verified-holder';
 export type SignInService = ReturnType<typeof createSignInService>;
 
 export function createSignInService(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   clock: Clock;
   audit: AuditService;

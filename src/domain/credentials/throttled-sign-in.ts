@@ -3,7 +3,8 @@
  * towards a lockout, which is audited and told to the holder, and which an admin can lift.
  */
 import { fail } from '../../errors';
-import type { PrismaClient } from '../../store/generated/client';
+import type { Store } from '../../store/tx';
+import { findUserByEmail } from '../../store/users/sign-in-user-reads';
 import { type Actor, requirePermission, systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
@@ -23,7 +24,7 @@ const dummyHash = () => {
 
 /** Builds password login, passcode-with-address verification and the lockout they share. */
 export function createThrottledSignIn(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   clock: Clock;
   audit: AuditService;
@@ -39,7 +40,7 @@ export function createThrottledSignIn(deps: {
   /** Audits a lockout and tells the holder by DM, once per lockout; never delays or fails the answer. */
   function reportLockout(lockout: NewLockout, kind: 'login' | 'passcode') {
     void (async () => {
-      const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: lockout.email } } });
+      const user = await findUserByEmail(prisma, accountId, lockout.email);
       if (!user) return;
       await audit.record(prisma, systemActor('api'), {
         action: 'signin.locked',
@@ -93,7 +94,7 @@ export function createThrottledSignIn(deps: {
     async login(email: string, password: string, clientAddress: string): Promise<SignInResult> {
       const address = normaliseEmail(email);
       return throttled(address, clientAddress, async () => {
-        const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: address } } });
+        const user = await findUserByEmail(prisma, accountId, address);
         const usable = !!user && user.status === 'active' && user.signInMethod === 'password' && !!user.passwordHash;
         const matches = await verifyPassword(password, (usable && user?.passwordHash) || (await dummyHash()));
         if (!usable || !matches || !user) return null;
@@ -130,7 +131,7 @@ export function createThrottledSignIn(deps: {
     /** An admin lifts a user's sign-in lockout; audited. */
     async clearLockout(actor: Actor, email: string): Promise<{ email: string }> {
       requirePermission(actor, 'credentials:manage');
-      const user = await prisma.user.findUnique({ where: { accountId_email: { accountId, email: normaliseEmail(email) } } });
+      const user = await findUserByEmail(prisma, accountId, normaliseEmail(email));
       if (!user) throw fail.notFound(`There is no user ${normaliseEmail(email)}.`, { field: 'email' });
       const cleared = await throttle.clear(user.email);
       if (!cleared) throw fail.invalidState(`Sign-in for ${user.email} is not locked.`);

@@ -2,7 +2,8 @@
  * Who a verified credential belongs to, as the managed product learns it: the user, the roles in
  * force, the permissions and the custom properties.
  */
-import type { PrismaClient } from '../../store/generated/client';
+import type { Store } from '../../store/tx';
+import { findUserWithRolesAndProperties } from '../../store/users/sign-in-user-reads';
 import { effectivePermissions } from '../access/effective-permissions';
 import { ALL_PERMISSIONS } from '../roles/catalog';
 import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
@@ -23,13 +24,10 @@ export interface VerifiedHolder {
 }
 
 /** Reads a user as a verified holder; every way of signing in answers with the same shape. */
-export function createHolderReader(deps: { prisma: PrismaClient; multipleRoles: MultipleRoles }) {
+export function createHolderReader(deps: { prisma: Store; multipleRoles: MultipleRoles }) {
   const { prisma } = deps;
   return async function holder(userId: string): Promise<VerifiedHolder> {
-    const user = await prisma.user.findUniqueOrThrow({
-      where: { id: userId },
-      include: { roles: { include: { role: true } }, properties: { orderBy: { key: 'asc' } } },
-    });
+    const user = await findUserWithRolesAndProperties(prisma, userId);
     const granted = effectivePermissions(
       user.roles.map((r) => r.role),
       user.extraPermissions,

@@ -4,7 +4,9 @@
  */
 
 import { fail, RosterError } from '../../errors';
-import type { PrismaClient } from '../../store/generated/client';
+import { readAccountWithOwner } from '../../store/accounts/directory-account-reads';
+import { countOwnedAssets } from '../../store/assets/directory-assets';
+import type { Store } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { Skipped } from '../changes/filter-targets';
 import type { DirectoryService, UserFilter, UserRef } from '../directory/directory-service';
@@ -30,7 +32,7 @@ export interface DeletionResult {
 
 export type DeletionService = ReturnType<typeof createDeletionService>;
 
-export function createDeletionService(deps: { prisma: PrismaClient; accountId: string; directory: DirectoryService }) {
+export function createDeletionService(deps: { prisma: Store; accountId: string; directory: DirectoryService }) {
   const { prisma, accountId, directory } = deps;
 
   async function resolve(actor: Actor, who: UserRef[]) {
@@ -65,7 +67,7 @@ export function createDeletionService(deps: { prisma: PrismaClient; accountId: s
   /** The preview of deleting `users`: refuses the owner, counts the assets that move. */
   async function summarise(actor: Actor, users: { id: string; email: string; name: string | null }[]): Promise<DeletionPreview> {
     {
-      const account = await prisma.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
+      const account = await readAccountWithOwner(prisma, accountId);
       const owner = users.find((u) => u.id === account.ownerId);
       if (owner)
         throw new RosterError(
@@ -74,8 +76,8 @@ export function createDeletionService(deps: { prisma: PrismaClient; accountId: s
         );
       const ids = users.map((u) => u.id);
       const [transferable, nonTransferable] = await Promise.all([
-        prisma.asset.count({ where: { ownerId: { in: ids }, transferable: true } }),
-        prisma.asset.count({ where: { ownerId: { in: ids }, transferable: false } }),
+        countOwnedAssets(prisma, ids, true),
+        countOwnedAssets(prisma, ids, false),
       ]);
       return {
         users: users.map(({ id, email, name }) => ({ id, email, name })),

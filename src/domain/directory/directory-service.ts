@@ -4,8 +4,20 @@
  */
 
 import { fail } from '../../errors';
-import type { Prisma, PrismaClient, UserStatus } from '../../store/generated/client';
-import type { Db } from '../../store/tx';
+import { readOwnerId, readSeatsUsed } from '../../store/accounts/directory-account-reads';
+import type { UserStatus } from '../../store/records';
+import { findRoleByKeyOrName, listRoleKeys } from '../../store/roles/directory-role-reads';
+import { findActiveSignInLock } from '../../store/sign-in/directory-sign-in-reads';
+import type { Db, Store } from '../../store/tx';
+import {
+  countUsersMatching,
+  findUserRecord,
+  findUsersMatching,
+  listUserSummaries,
+  type UserCriteria,
+  type UserFilterWhere,
+  userFilterWhere,
+} from '../../store/users/directory-user-reads';
 import { type Actor, requirePermission } from '../access/actor';
 import { ALL_USERS_GROUP } from '../account/bootstrap';
 import type { Clock } from '../clock';
@@ -13,7 +25,7 @@ import { normaliseEmail } from '../email';
 import { findGroup } from '../groups/find-group';
 import type { AdminPermission } from '../roles/permissions';
 import type { MultipleRoles } from '../roles/precedence';
-import { summaryInclude, toCard, toSummary, type UserCard, type UserRecord, type UserSummary, userInclude } from './user-view';
+import { toCard, toSummary, type UserCard, type UserRecord, type UserSummary } from './user-view';
 
 /** A user as an admin names them: by e-mail, or by their linked Slack user. */
 export type Who = { email: string } | { slackUserId: string };
@@ -73,14 +85,13 @@ export interface Seats {
  * keeps the count on the account row (triggers on "User"), so reading it costs one row.
  */
 export async function countSeats(db: Db, accountId: string): Promise<number> {
-  const account = await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { seatsUsed: true } });
-  return account.seatsUsed;
+  return readSeatsUsed(db, accountId);
 }
 
 export type DirectoryService = ReturnType<typeof createDirectoryService>;
 
 export function createDirectoryService(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   clock: Clock;
   seatLimit: number;
@@ -93,18 +104,12 @@ export function createDirectoryService(deps: {
   }
 
   async function ownerId(db: Db): Promise<string | null> {
-    const account = await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { ownerId: true } });
-    return account.ownerId;
+    return readOwnerId(db, accountId);
   }
 
   async function findUser(who: UserRef, db: Db = prisma): Promise<UserRecord> {
-    const where: Prisma.UserWhereInput =
-      'email' in who
-        ? { accountId, email: normaliseEmail(who.email) }
-        : 'slackUserId' in who
-          ? { accountId, slackUserId: who.slackUserId }
-          : { accountId, id: who.id };
-    const user = await db.user.findFirst({ where, include: userInclude });
+    const key = 'email' in who ? { email: normaliseEmail(who.email) } : who;
+    const user = await findUserRecord(db, accountId, key);
     if (!user) {
       throw fail.notFound(
         'email' in who
@@ -118,30 +123,26 @@ export function createDirectoryService(deps: {
   }
 
   /**
-   * The `where` of `/users list`'s filters (text in e-mail or name, status, a held role, a group), shared
-   * by the list and by bulk actions on a filter, so "everyone matching" means what the list shows.
+   * `/users list`'s filters (text in e-mail or name, status, a held role, a group) as the store applies
+   * them, shared by the list and by bulk actions on a filter, so "everyone matching" means what the list shows.
    */
-  async function filterWhere(filter: UserFilter, db: Db = prisma): Promise<Prisma.UserWhereInput> {
-    const where: Prisma.UserWhereInput = { accountId };
-    if (filter.status) where.status = filter.status;
-    if (filter.text) {
-      where.OR = [
-        { email: { contains: filter.text, mode: 'insensitive' } },
-        { name: { contains: filter.text, mode: 'insensitive' } },
-      ];
-    }
+  async function filterCriteria(filter: UserFilter, db: Db = prisma): Promise<UserCriteria> {
+    const criteria: UserCriteria = { accountId, status: filter.status, text: filter.text };
     if (filter.role) {
-      const role = await db.role.findFirst({
-        where: { accountId, OR: [{ key: filter.role.toLowerCase() }, { name: { equals: filter.role, mode: 'insensitive' } }] },
-      });
+      const role = await findRoleByKeyOrName(db, accountId, filter.role);
       if (!role) throw fail.notFound(`There is no role \`${filter.role}\`. Roles: ${await roleKeys()}.`, { field: 'role' });
-      where.roles = { some: { roleId: role.id } };
+      criteria.roleId = role.id;
     }
     if (filter.group && filter.group.toLowerCase() !== ALL_USERS_GROUP.toLowerCase()) {
       const group = await findGroup(db, accountId, filter.group);
-      where.groups = { some: { groupId: group.id } };
+      criteria.groupId = group.id;
     }
-    return where;
+    return criteria;
+  }
+
+  /** The store's condition for `/users list`'s filters (see `filterCriteria`). */
+  async function filterWhere(filter: UserFilter, db: Db = prisma): Promise<UserFilterWhere> {
+    return userFilterWhere(await filterCriteria(filter, db));
   }
 
   return {
@@ -156,12 +157,7 @@ export function createDirectoryService(deps: {
      */
     async matching(actor: Actor, permission: AdminPermission, filter: UserFilter): Promise<MatchedUser[]> {
       requirePermission(actor, permission);
-      const users = await prisma.user.findMany({
-        where: await filterWhere(filter),
-        select: { id: true, email: true, name: true },
-        orderBy: { email: 'asc' },
-        take: MAX_MATCHING + 1,
-      });
+      const users = await findUsersMatching(prisma, await filterCriteria(filter), MAX_MATCHING + 1);
       if (users.length === 0) throw fail.notFound(`Nobody matches ${describeFilter(filter)}.`, { field: 'users' });
       if (users.length > MAX_MATCHING) {
         throw fail.badInput(
@@ -183,7 +179,7 @@ export function createDirectoryService(deps: {
       requirePermission(actor, 'users:view');
       const user = await findUser(who);
       const now = clock.now();
-      const lock = await prisma.signInThrottle.findFirst({ where: { accountId, email: user.email, lockedUntil: { gt: now } } });
+      const lock = await findActiveSignInLock(prisma, accountId, user.email, now);
       return {
         ...toCard(user, now, await ownerId(prisma), deps.multipleRoles),
         signInLock: lock?.lockedUntil ? { until: lock.lockedUntil, addresses: lock.addresses } : null,
@@ -193,18 +189,11 @@ export function createDirectoryService(deps: {
     /** One page of the list, 20 rows, ordered by e-mail. */
     async list(actor: Actor, filter: ListFilter): Promise<UserPage> {
       requirePermission(actor, 'users:view');
-      const where = await filterWhere(filter);
-      const fetch = (page: number) =>
-        prisma.user.findMany({
-          where,
-          include: summaryInclude,
-          orderBy: { email: 'asc' },
-          skip: (page - 1) * PAGE_SIZE,
-          take: PAGE_SIZE,
-        });
+      const criteria = await filterCriteria(filter);
+      const fetch = (page: number) => listUserSummaries(prisma, criteria, (page - 1) * PAGE_SIZE, PAGE_SIZE);
       // A first page that is not full is the whole list: no count needed (the common case of `/users list`).
       const first = filter.page <= 1 ? await fetch(1) : null;
-      const total = first && first.length < PAGE_SIZE ? first.length : await prisma.user.count({ where });
+      const total = first && first.length < PAGE_SIZE ? first.length : await countUsersMatching(prisma, criteria);
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const page = Math.min(Math.max(1, filter.page), pages);
       const users = first && page === 1 ? first : await fetch(page);
@@ -225,7 +214,7 @@ export function createDirectoryService(deps: {
   };
 
   async function roleKeys(): Promise<string> {
-    const roles = await prisma.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' }, select: { key: true } });
+    const roles = await listRoleKeys(prisma, accountId);
     return roles.map((role) => `\`${role.key}\``).join(', ');
   }
 }

@@ -2,27 +2,17 @@
  * How a user reads outside the store: the list row and the full card (SPEC §3), with the
  * primary role and passcode status worked out once here.
  */
-import type { Prisma, UserStatus } from '../../store/generated/client';
+import type { UserStatus } from '../../store/records';
+import type { SummaryRecord, UserRecord } from '../../store/users/directory-user-reads';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
 
-/** The relations a list row needs. */
-export const summaryInclude = {
-  roles: { include: { role: true } },
-  passcode: { select: { status: true, expiresAt: true, tenureDays: true } },
-} satisfies Prisma.UserInclude;
-
-/** The relations the full card needs. */
-export const userInclude = {
-  ...summaryInclude,
-  groups: { include: { group: true } },
-  apiKey: { select: { prefix: true, createdAt: true, lastUsedAt: true } },
-  properties: { orderBy: { key: 'asc' } },
-  invitedBy: { select: { email: true, name: true } },
-  invites: { where: { status: 'pending' }, orderBy: { createdAt: 'desc' }, take: 1 },
-} satisfies Prisma.UserInclude;
-
-export type SummaryRecord = Prisma.UserGetPayload<{ include: typeof summaryInclude }>;
-export type UserRecord = Prisma.UserGetPayload<{ include: typeof userInclude }>;
+// The relations a list row and the card read, and the records they give, are declared beside the queries.
+export {
+  type SummaryRecord,
+  summaryInclude,
+  type UserRecord,
+  userInclude,
+} from '../../store/users/directory-user-reads';
 
 export type PasscodeStatus = { state: 'none' } | { state: 'active'; expiresAt: Date } | { state: 'expired'; expiresAt: Date };
 

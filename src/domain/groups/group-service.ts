@@ -3,7 +3,9 @@
  * member counts. Creating, renaming and deleting them are changes (`group-changes.ts`).
  */
 
-import type { PrismaClient } from '../../store/generated/client';
+import { groupsWithMemberCounts } from '../../store/groups/group-reads';
+import type { Store } from '../../store/tx';
+import { countAccountUsers } from '../../store/users/group-user-reads';
 import { type Actor, requirePermission } from '../access/actor';
 
 export interface GroupView {
@@ -14,22 +16,18 @@ export interface GroupView {
 
 export type GroupService = ReturnType<typeof createGroupService>;
 
-export function createGroupService(deps: { prisma: PrismaClient; accountId: string }) {
+export function createGroupService(deps: { prisma: Store; accountId: string }) {
   const { prisma, accountId } = deps;
 
   return {
     async list(actor: Actor): Promise<GroupView[]> {
       requirePermission(actor, 'users:view');
       const [groups, everyone] = await Promise.all([
-        prisma.group.findMany({
-          where: { accountId },
-          include: { _count: { select: { members: true } } },
-          orderBy: { name: 'asc' },
-        }),
-        prisma.user.count({ where: { accountId } }),
+        groupsWithMemberCounts(prisma, accountId),
+        countAccountUsers(prisma, accountId),
       ]);
       return groups
-        .map((g) => ({ name: g.name, kind: g.kind, members: g.kind === 'all_users' ? everyone : g._count.members }))
+        .map((g) => ({ name: g.name, kind: g.kind, members: g.kind === 'all_users' ? everyone : g.memberCount }))
         .sort((a, b) => (a.kind === 'all_users' ? -1 : b.kind === 'all_users' ? 1 : a.name.localeCompare(b.name)));
     },
   };

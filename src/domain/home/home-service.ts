@@ -2,7 +2,10 @@
  * What App Home shows one viewer: seats, invites expiring soon, invites that expired lately (to
  * re-invite), approvals waiting for them, recent changes.
  */
-import type { PrismaClient } from '../../store/generated/client';
+import { readAccountNaming } from '../../store/accounts/directory-account-reads';
+import { findInvitesExpiringBetween, findLatestExpiries } from '../../store/invites/directory-invite-reads';
+import type { Store } from '../../store/tx';
+import { countActiveHolders, findUserEmails } from '../../store/users/directory-user-reads';
 import { type Actor, can } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService } from '../approvals/approval-service';
 import type { AuditEventView, AuditService } from '../audit/audit-service';
@@ -32,7 +35,7 @@ export const RECENTLY_EXPIRED_MAX = 10;
 export type HomeService = ReturnType<typeof createHomeService>;
 
 export function createHomeService(deps: {
-  prisma: PrismaClient;
+  prisma: Store;
   accountId: string;
   clock: Clock;
   directory: DirectoryService;
@@ -43,26 +46,21 @@ export function createHomeService(deps: {
 
   /** A user re-invited and expired again has several expired invites: the latest counts. */
   async function recentlyExpired(now: Date): Promise<HomeSummary['expiredInvites']> {
-    const latest = await prisma.invite.groupBy({
-      by: ['userId'],
-      where: {
-        accountId,
-        status: 'expired',
-        expiresAt: { gte: addHours(now, -24 * RECENTLY_EXPIRED_DAYS), lte: now },
-        user: { status: 'expired' },
-      },
-      _max: { expiresAt: true },
-      orderBy: { _max: { expiresAt: 'desc' } },
-      take: RECENTLY_EXPIRED_MAX,
-    });
-    const users = await prisma.user.findMany({
-      where: { id: { in: latest.map((row) => row.userId) } },
-      select: { id: true, email: true },
-    });
+    const latest = await findLatestExpiries(
+      prisma,
+      accountId,
+      addHours(now, -24 * RECENTLY_EXPIRED_DAYS),
+      now,
+      RECENTLY_EXPIRED_MAX,
+    );
+    const users = await findUserEmails(
+      prisma,
+      latest.map((row) => row.userId),
+    );
     const emails = new Map(users.map((user) => [user.id, user.email]));
     return latest.flatMap((row) => {
       const email = emails.get(row.userId);
-      return email && row._max.expiresAt ? [{ email, expiredAt: row._max.expiresAt }] : [];
+      return email && row.expiresAt ? [{ email, expiredAt: row.expiresAt }] : [];
     });
   }
 
@@ -72,22 +70,12 @@ export function createHomeService(deps: {
       const canView = can(viewer, 'users:view');
       const [seats, expiring, expired, approvals, recent, activeAdmins, account] = await Promise.all([
         deps.directory.seatUsage(),
-        canView
-          ? prisma.invite.findMany({
-              where: { accountId, status: 'pending', expiresAt: { gt: now, lte: addHours(now, 24) } },
-              orderBy: { expiresAt: 'asc' },
-              take: 10,
-              select: { expiresAt: true, user: { select: { email: true } } },
-            })
-          : [],
+        canView ? findInvitesExpiringBetween(prisma, accountId, now, addHours(now, 24), 10) : [],
         canView ? recentlyExpired(now) : [],
         can(viewer, 'approvals:approve') ? deps.approvals.pending(viewer) : [],
         can(viewer, 'audit:view') ? deps.audit.list(viewer, { limit: 8 }) : [],
-        prisma.user.count({ where: { accountId, status: 'active', roles: { some: { role: { key: ADMIN_ROLE } } } } }),
-        prisma.account.findUniqueOrThrow({
-          where: { id: accountId },
-          select: { slug: true, slackTeamId: true, slackEnterpriseId: true, ownerId: true },
-        }),
+        countActiveHolders(prisma, accountId, ADMIN_ROLE),
+        readAccountNaming(prisma, accountId),
       ]);
       return {
         seats,

@@ -5,7 +5,9 @@
  * on its way, as with any new link.
  */
 import { fail } from '../../errors';
-import type { Prisma, PrismaClient } from '../../store/generated/client';
+import { findInviteLink } from '../../store/invites/sign-in-invite-reads';
+import { renewInviteLink } from '../../store/invites/sign-in-invite-writes';
+import type { Db } from '../../store/tx';
 import type { InviteLinks } from './invite-links';
 
 interface StoredLink {
@@ -14,24 +16,13 @@ interface StoredLink {
   tokenHash: string;
 }
 
-export async function linkToResend(
-  db: PrismaClient | Prisma.TransactionClient,
-  links: InviteLinks,
-  invite: StoredLink,
-): Promise<string> {
+export async function linkToResend(db: Db, links: InviteLinks, invite: StoredLink): Promise<string> {
   const same = links.rederive(invite);
   if (same) return same;
   const fresh = links.issue();
   // Conditional on the link read: a resend and a reminder renewing at once make one new link.
-  const { count } = await db.invite.updateMany({
-    where: { id: invite.id, tokenHash: invite.tokenHash },
-    data: { tokenNonce: fresh.nonce, tokenHash: fresh.tokenHash },
-  });
-  if (count === 1) return fresh.token;
-  const renewed = await db.invite.findUnique({
-    where: { id: invite.id },
-    select: { id: true, tokenNonce: true, tokenHash: true },
-  });
+  if (await renewInviteLink(db, invite.id, invite.tokenHash, fresh)) return fresh.token;
+  const renewed = await findInviteLink(db, invite.id);
   const token = renewed && links.rederive(renewed);
   if (!token) throw fail.conflict('That invite changed meanwhile. Send it again.');
   return token;

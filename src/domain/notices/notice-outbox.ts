@@ -4,8 +4,18 @@
  * A pass that dies after claiming leaves the lease to run out; the next pass sends it then.
  * Notices queued with a group key (one inviter's expired invites) are claimed a group at a time.
  */
-import { randomUUID } from 'node:crypto';
-import type { Prisma, PrismaClient } from '../../store/generated/client';
+import {
+  claimNoticeGroup,
+  claimNotices,
+  countClaimableInGroup,
+  findFreeNoticeGroup,
+  isNoticeGroupClaimed,
+  lockNoticeGroup,
+  markNoticesFailed,
+  markNoticesSent,
+  queueNotices,
+} from '../../store/notices/approval-notice-outbox';
+import { type Store, type Tx, transaction } from '../../store/tx';
 import type { Clock } from '../clock';
 
 export interface QueuedNotice {
@@ -40,42 +50,26 @@ export function dedupeKey(notice: QueuedNotice): string {
 
 export type NoticeOutbox = ReturnType<typeof createNoticeOutbox>;
 
-export function createNoticeOutbox(deps: { prisma: PrismaClient; accountId: string; clock: Clock }) {
+export function createNoticeOutbox(deps: { prisma: Store; accountId: string; clock: Clock }) {
   const { prisma, accountId, clock } = deps;
   return {
     /** Queues notices inside the caller's transaction; a key already queued or sent is skipped. */
-    async queue(tx: Prisma.TransactionClient, notices: QueuedNotice[]): Promise<void> {
+    async queue(tx: Tx, notices: QueuedNotice[]): Promise<void> {
       if (notices.length === 0) return;
-      const now = clock.now();
-      await tx.sentNotice.createMany({
-        data: notices.map((n) => ({
-          id: randomUUID(),
-          accountId,
-          dedupeKey: dedupeKey(n),
-          rule: n.rule,
-          subjectId: n.subjectId,
-          groupKey: n.groupKey ?? null,
-          status: 'queued' as const,
-          claimedAt: now,
-        })),
-        skipDuplicates: true,
-      });
+      const rows = notices.map((n) => ({
+        dedupeKey: dedupeKey(n),
+        rule: n.rule,
+        subjectId: n.subjectId,
+        groupKey: n.groupKey ?? null,
+      }));
+      await queueNotices(tx, accountId, rows, clock.now());
     },
 
     /** Claims up to `limit` notices of a rule: queued ones, and claims whose lease ran out. */
     async claim(rule: string, limit: number): Promise<ClaimedNotice[]> {
       const now = clock.now();
       const leaseCutoff = new Date(now.getTime() - LEASE_MINUTES * 60_000);
-      return prisma.$queryRaw<ClaimedNotice[]>`
-        UPDATE "SentNotice" SET "status" = 'claimed', "claimedAt" = ${now}
-        WHERE "id" IN (
-          SELECT "id" FROM "SentNotice"
-          WHERE "accountId" = ${accountId} AND "rule" = ${rule}
-            AND ("status" = 'queued' OR ("status" = 'claimed' AND "claimedAt" < ${leaseCutoff}))
-          ORDER BY "claimedAt", "id"
-          LIMIT ${limit}
-          FOR UPDATE SKIP LOCKED)
-        RETURNING "id", "subjectId", "dedupeKey"`;
+      return claimNotices(prisma, accountId, rule, { now, leaseCutoff, limit });
     },
 
     /**
@@ -88,43 +82,16 @@ export function createNoticeOutbox(deps: { prisma: PrismaClient; accountId: stri
       for (let attempt = 0; attempt < GROUP_ATTEMPTS; attempt++) {
         const now = clock.now();
         const leaseCutoff = new Date(now.getTime() - LEASE_MINUTES * 60_000);
-        const claimed = await prisma.$transaction(async (tx) => {
-          const [next] = await tx.$queryRaw<{ groupKey: string }[]>`
-            SELECT n."groupKey" FROM "SentNotice" AS n
-            WHERE n."accountId" = ${accountId} AND n."rule" = ${rule} AND n."groupKey" IS NOT NULL
-              AND (n."status" = 'queued' OR (n."status" = 'claimed' AND n."claimedAt" < ${leaseCutoff}))
-              AND NOT EXISTS (
-                SELECT 1 FROM "SentNotice" AS c
-                WHERE c."accountId" = ${accountId} AND c."rule" = ${rule} AND c."groupKey" = n."groupKey"
-                  AND c."status" = 'claimed' AND c."claimedAt" >= ${leaseCutoff})
-            ORDER BY n."claimedAt", n."id"
-            LIMIT 1`;
-          if (!next) return null;
-          const { groupKey } = next;
+        const claimed = await transaction(prisma, async (tx) => {
+          const groupKey = await findFreeNoticeGroup(tx, accountId, rule, leaseCutoff);
+          if (groupKey === null) return null;
           // Two passes may pick the same group at once; the lock lets one claim, the other sees it claimed.
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`notice:${accountId}:${rule}:${groupKey}`}, 0))`;
-          const busy = await tx.$queryRaw<unknown[]>`
-            SELECT 1 FROM "SentNotice"
-            WHERE "accountId" = ${accountId} AND "rule" = ${rule} AND "groupKey" = ${groupKey}
-              AND "status" = 'claimed' AND "claimedAt" >= ${leaseCutoff}
-            LIMIT 1`;
-          if (busy.length > 0) return 'taken';
-          const notices = await tx.$queryRaw<ClaimedNotice[]>`
-            UPDATE "SentNotice" SET "status" = 'claimed', "claimedAt" = ${now}
-            WHERE "id" IN (
-              SELECT "id" FROM "SentNotice"
-              WHERE "accountId" = ${accountId} AND "rule" = ${rule} AND "groupKey" = ${groupKey}
-                AND ("status" = 'queued' OR ("status" = 'claimed' AND "claimedAt" < ${leaseCutoff}))
-              ORDER BY "claimedAt", "id"
-              LIMIT ${limit}
-              FOR UPDATE SKIP LOCKED)
-            RETURNING "id", "subjectId", "dedupeKey"`;
+          await lockNoticeGroup(tx, accountId, rule, groupKey);
+          if (await isNoticeGroupClaimed(tx, accountId, rule, groupKey, leaseCutoff)) return 'taken';
+          const notices = await claimNoticeGroup(tx, accountId, rule, groupKey, { now, leaseCutoff, limit });
           if (notices.length === 0) return 'taken';
-          const [left] = await tx.$queryRaw<{ more: number }[]>`
-            SELECT count(*)::int AS "more" FROM "SentNotice"
-            WHERE "accountId" = ${accountId} AND "rule" = ${rule} AND "groupKey" = ${groupKey}
-              AND ("status" = 'queued' OR ("status" = 'claimed' AND "claimedAt" < ${leaseCutoff}))`;
-          return { groupKey, notices, more: left?.more ?? 0 };
+          const more = await countClaimableInGroup(tx, accountId, rule, groupKey, leaseCutoff);
+          return { groupKey, notices, more };
         });
         if (claimed !== 'taken') return claimed;
       }
@@ -133,19 +100,13 @@ export function createNoticeOutbox(deps: { prisma: PrismaClient; accountId: stri
 
     async markSent(ids: string[]): Promise<void> {
       if (ids.length === 0) return;
-      await prisma.sentNotice.updateMany({
-        where: { id: { in: ids }, status: 'claimed' },
-        data: { status: 'sent', sentAt: clock.now() },
-      });
+      await markNoticesSent(prisma, ids, clock.now());
     },
 
     /** A notice Slack refused for good (e.g. channel_not_found): kept, with the reason, never retried. */
     async markFailed(ids: string[], error: string): Promise<void> {
       if (ids.length === 0) return;
-      await prisma.sentNotice.updateMany({
-        where: { id: { in: ids }, status: 'claimed' },
-        data: { status: 'failed', error: error.slice(0, 500) },
-      });
+      await markNoticesFailed(prisma, ids, error.slice(0, 500));
     },
   };
 }

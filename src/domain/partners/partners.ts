@@ -5,8 +5,8 @@
  * a Partner user sees one).
  */
 import { fail } from '../../errors';
-import type { PrismaClient } from '../../store/generated/client';
-import type { Db } from '../../store/tx';
+import { countScopedHoldings, findPartnersByKeys, listPartners } from '../../store/partners/directory-partner-reads';
+import type { Db, Store } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { RoleGrant } from '../roles/resolve-access';
 
@@ -24,9 +24,11 @@ export function scopeKey(scope: string | null): string {
 export async function checkScopes<G extends RoleGrant>(db: Db, accountId: string, grants: G[], field = 'partners'): Promise<G[]> {
   const scoped = grants.filter((grant) => grant.scope);
   if (scoped.length === 0) return grants;
-  const partners = await db.partner.findMany({
-    where: { accountId, nameKey: { in: scoped.map((g) => partnerKey(g.scope as string)) } },
-  });
+  const partners = await findPartnersByKeys(
+    db,
+    accountId,
+    scoped.map((g) => partnerKey(g.scope as string)),
+  );
   const checked = grants.map((grant) => {
     if (!grant.scope) return grant;
     const partner = partners.find((p) => p.nameKey === partnerKey(grant.scope as string));
@@ -57,23 +59,16 @@ export async function checkScopes<G extends RoleGrant>(db: Db, accountId: string
 export type PartnerService = ReturnType<typeof createPartnerService>;
 
 /** Reads the account's partners (adding one is a change: src/domain/changes/partner-changes.ts). */
-export function createPartnerService(deps: { prisma: PrismaClient; accountId: string }) {
+export function createPartnerService(deps: { prisma: Store; accountId: string }) {
   const { prisma, accountId } = deps;
   return {
     /** The partners by name, with how many users hold a scope of each. */
     async list(actor: Actor): Promise<{ name: string; holders: number }[]> {
       requirePermission(actor, 'users:view');
-      const [partners, holdings] = await Promise.all([
-        prisma.partner.findMany({ where: { accountId }, orderBy: { nameKey: 'asc' } }),
-        prisma.userRole.groupBy({
-          by: ['scopeKey'],
-          where: { user: { accountId }, scope: { not: null } },
-          _count: { userId: true },
-        }),
-      ]);
+      const [partners, holdings] = await Promise.all([listPartners(prisma, accountId), countScopedHoldings(prisma, accountId)]);
       return partners.map((p) => ({
         name: p.name,
-        holders: holdings.find((h) => h.scopeKey === p.nameKey)?._count.userId ?? 0,
+        holders: holdings.find((h) => h.scopeKey === p.nameKey)?.holders ?? 0,
       }));
     },
   };

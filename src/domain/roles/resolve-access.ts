@@ -5,7 +5,8 @@
  */
 
 import { fail, RosterError } from '../../errors';
-import type { Role } from '../../store/generated/client';
+import type { Role } from '../../store/records';
+import { findPermissionsByKeys, listRolesByPrecedence } from '../../store/roles/directory-role-reads';
 import type { Db } from '../../store/tx';
 import { isAdminPlane } from './admin-power';
 
@@ -94,7 +95,7 @@ export function requestedRoles(request: Pick<AccessRequest, 'role' | 'roles'>): 
 
 /** Loads the account's roles once for a request. */
 export async function loadRoles(db: Db, accountId: string): Promise<Role[]> {
-  return db.role.findMany({ where: { accountId }, orderBy: { precedence: 'desc' } });
+  return listRolesByPrecedence(db, accountId);
 }
 
 /** The role an invite gives when it names none: the general role of lowest precedence (`roles` by precedence, highest first). */
@@ -161,7 +162,7 @@ export async function checkGrantable(
 ): Promise<string[]> {
   const unique = [...new Set(perms.map((perm) => perm.trim().toLowerCase()).filter(Boolean))];
   if (unique.length === 0) return [];
-  const catalog = await db.permission.findMany({ where: { accountId, key: { in: unique } } });
+  const catalog = await findPermissionsByKeys(db, accountId, unique);
   for (const key of unique) {
     const permission = catalog.find((p) => p.key === key);
     if (!permission && options.held) continue;

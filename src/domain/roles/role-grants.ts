@@ -3,7 +3,7 @@
  * applying `+role` / `-role` to what a user holds (a product level replaces the old one).
  */
 import { fail } from '../../errors';
-import type { Role } from '../../store/generated/client';
+import type { Role } from '../../store/records';
 import { findRole, grantFor, NO_ACCESS, productLevel, type RoleGrant, requestedRoles, sameGrant } from './resolve-access';
 
 /** `+role` / `-role` as typed. */

@@ -1,9 +1,17 @@
 /**
  * What the SCIM edge reads: whether a bearer token is the account's SCIM token, and provisioned
- * users by id or by a query the edge built from a SCIM filter (run in the database, paged).
+ * users and groups by id or by a filter the edge parsed (run in the database, paged).
  */
-import type { Group, Prisma, PrismaClient } from '../../store/generated/client';
-import { type UserRecord, userInclude } from '../directory/user-view';
+
+import { findGroupById } from '../../store/groups/group-reads';
+import { membersOfGroups } from '../../store/groups/scim-group-reads';
+import type { Group } from '../../store/records';
+import { listGroupsMatching, type ScimGroupFilter } from '../../store/scim/scim-group-filter';
+import { listUsersMatching, type ScimUserFilter } from '../../store/scim/scim-user-filter';
+import { findScimTokenByHash } from '../../store/sign-in/scim-token-reads';
+import type { Store } from '../../store/tx';
+import { accountUserEmails, findScimUser } from '../../store/users/scim-user-reads';
+import type { UserRecord } from '../directory/user-view';
 import { hashToken } from '../secrets';
 
 export type ScimDirectory = ReturnType<typeof createScimDirectory>;
@@ -11,68 +19,46 @@ export type ScimDirectory = ReturnType<typeof createScimDirectory>;
 /** A group with its members (every user for All Users, whose membership is implicit). */
 export type GroupWithMembers = Group & { members: Array<{ id: string; email: string }> };
 
-export function createScimDirectory(deps: { prisma: PrismaClient; accountId: string }) {
+export function createScimDirectory(deps: { prisma: Store; accountId: string }) {
   const { prisma, accountId } = deps;
   return {
     /** Whether `token` is the account's current SCIM token (compared by its SHA-256). */
     async verifyToken(token: string): Promise<boolean> {
-      const found = await prisma.scimToken.findUnique({ where: { tokenHash: hashToken(token) } });
+      const found = await findScimTokenByHash(prisma, hashToken(token));
       return found?.accountId === accountId;
     },
 
     /** One user by id, or null. */
     async get(id: string): Promise<UserRecord | null> {
-      return prisma.user.findFirst({ where: { accountId, id }, include: userInclude });
+      return findScimUser(prisma, accountId, id);
     },
 
-    /** A page of users matching `where`, oldest first, and how many match in all. */
-    async list(where: Prisma.UserWhereInput, skip: number, take: number): Promise<{ total: number; users: UserRecord[] }> {
-      const scoped: Prisma.UserWhereInput = { AND: [{ accountId }, where] };
-      const [total, users] = await Promise.all([
-        prisma.user.count({ where: scoped }),
-        take > 0
-          ? prisma.user.findMany({
-              where: scoped,
-              include: userInclude,
-              orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-              skip,
-              take,
-            })
-          : Promise.resolve([]),
-      ]);
-      return { total, users };
+    /** A page of users matching `filter` (all when null), oldest first, and how many match in all. */
+    async list(filter: ScimUserFilter | null, skip: number, take: number): Promise<{ total: number; users: UserRecord[] }> {
+      return listUsersMatching(prisma, accountId, filter, skip, take);
     },
 
     /** One group with its members, or null. */
     async getGroup(id: string): Promise<GroupWithMembers | null> {
-      const group = await prisma.group.findFirst({ where: { accountId, id } });
+      const group = await findGroupById(prisma, accountId, id);
       return group ? ((await withMembers([group]))[0] ?? null) : null;
     },
 
-    /** A page of groups matching `where`, oldest first, with their members, and how many match in all. */
+    /** A page of groups matching `filter` (all when null), oldest first, with their members, and how many match in all. */
     async listGroups(
-      where: Prisma.GroupWhereInput,
+      filter: ScimGroupFilter | null,
       skip: number,
       take: number,
     ): Promise<{ total: number; groups: GroupWithMembers[] }> {
-      const scoped: Prisma.GroupWhereInput = { AND: [{ accountId }, where] };
-      const [total, groups] = await Promise.all([
-        prisma.group.count({ where: scoped }),
-        take > 0 ? prisma.group.findMany({ where: scoped, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], skip, take }) : [],
-      ]);
+      const { total, groups } = await listGroupsMatching(prisma, accountId, filter, skip, take);
       return { total, groups: await withMembers(groups) };
     },
   };
 
   async function withMembers(groups: Group[]): Promise<GroupWithMembers[]> {
-    const explicit = await prisma.groupMembership.findMany({
-      where: { groupId: { in: groups.filter((g) => g.kind !== 'all_users').map((g) => g.id) } },
-      select: { groupId: true, user: { select: { id: true, email: true } } },
-      orderBy: { user: { email: 'asc' } },
-    });
-    const everyone = groups.some((g) => g.kind === 'all_users')
-      ? await prisma.user.findMany({ where: { accountId }, select: { id: true, email: true }, orderBy: { email: 'asc' } })
-      : [];
+    const explicitIds = groups.filter((g) => g.kind !== 'all_users').map((g) => g.id);
+    const explicit = await membersOfGroups(prisma, explicitIds);
+    const everyone = groups.some((g) => g.kind === 'all_users') ? await accountUserEmails(prisma, accountId) : [];
     return groups.map((group) => ({
       ...group,
       members: group.kind === 'all_users' ? everyone : explicit.filter((m) => m.groupId === group.id).map((m) => m.user),

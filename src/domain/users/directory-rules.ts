@@ -5,21 +5,18 @@
  */
 
 import { RosterError } from '../../errors';
-import type { Prisma } from '../../store/generated/client';
+import { readOwnerStanding } from '../../store/accounts/directory-account-reads';
+import type { Tx } from '../../store/tx';
+import { findActiveHolder, findRolelessUsers } from '../../store/users/directory-user-reads';
 import { countSeats } from '../directory/directory-service';
 import { ADMIN_ROLE } from '../roles/catalog';
-
-type Tx = Prisma.TransactionClient;
 
 /**
  * At least one active Admin always. Looked for from the Admin role's holders and stopped at the first
  * active one, so the check costs the same in a directory of ten or of a hundred thousand.
  */
 export async function assertActiveAdminRemains(tx: Tx, accountId: string): Promise<void> {
-  const admin = await tx.userRole.findFirst({
-    where: { role: { accountId, key: ADMIN_ROLE }, user: { status: 'active' } },
-    select: { userId: true },
-  });
+  const admin = await findActiveHolder(tx, accountId, ADMIN_ROLE);
   if (!admin) {
     throw new RosterError(
       'last_admin',
@@ -30,11 +27,7 @@ export async function assertActiveAdminRemains(tx: Tx, accountId: string): Promi
 
 /** The owner stays an active Admin until ownership is transferred (`/users owner <email>`). */
 export async function assertOwnerIntact(tx: Tx, accountId: string): Promise<void> {
-  const account = await tx.account.findUniqueOrThrow({
-    where: { id: accountId },
-    select: { owner: { select: { email: true, status: true, roles: { select: { role: { select: { key: true } } } } } } },
-  });
-  const owner = account.owner;
+  const owner = await readOwnerStanding(tx, accountId);
   if (!owner) return;
   if (owner.status !== 'active' || !owner.roles.some(({ role }) => role.key === ADMIN_ROLE)) {
     throw new RosterError(
@@ -46,10 +39,7 @@ export async function assertOwnerIntact(tx: Tx, accountId: string): Promise<void
 
 /** Every user keeps at least one role. */
 export async function assertEveryoneHasARole(tx: Tx, userIds: string[]): Promise<void> {
-  const roleless = await tx.user.findMany({
-    where: { id: { in: userIds }, roles: { none: {} } },
-    select: { email: true },
-  });
+  const roleless = await findRolelessUsers(tx, userIds);
   if (roleless.length > 0) {
     throw new RosterError(
       'last_role',

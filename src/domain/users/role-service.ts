@@ -1,5 +1,6 @@
 /** The role catalog as the forms show it (the changes themselves go through src/domain/changes/). */
-import type { PrismaClient, Role } from '../../store/generated/client';
+import type { Role } from '../../store/records';
+import type { Store } from '../../store/tx';
 import type { MultipleRoles } from '../roles/precedence';
 import { loadRoles } from '../roles/resolve-access';
 
@@ -8,7 +9,7 @@ export type { RolePreview } from '../changes/role-changes';
 export type RoleService = ReturnType<typeof createRoleService>;
 
 /** Reads the account's roles for forms. */
-export function createRoleService(deps: { prisma: PrismaClient; accountId: string; multipleRoles: MultipleRoles }) {
+export function createRoleService(deps: { prisma: Store; accountId: string; multipleRoles: MultipleRoles }) {
   return {
     /** How several roles of one user combine (catalog policy), for forms and help. */
     multipleRoles: deps.multipleRoles,

@@ -6,7 +6,7 @@
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import type { MultipleRoles } from '../../domain/roles/precedence';
 import { NO_ACCESS } from '../../domain/roles/resolve-access';
-import type { Role } from '../../store/generated/client';
+import type { Role } from '../../store/records';
 import { BLOCKS, VIEWS } from '../ids';
 import { withOptions } from './block-limits';
 import { roleHint, roleOption } from './role-options';

@@ -1,7 +1,7 @@
 /** Roles as the forms offer them: name and precedence, with the catalog's description under each. */
 import { Bits } from 'slack-block-builder';
 import type { MultipleRoles } from '../../domain/roles/precedence';
-import type { Role } from '../../store/generated/client';
+import type { Role } from '../../store/records';
 
 /** A select option for a role; Slack shows the description (at most 75 characters) beneath its name. */
 export function roleOption(role: Pick<Role, 'key' | 'name' | 'description' | 'scoped'>) {

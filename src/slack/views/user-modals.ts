@@ -11,7 +11,7 @@ import type { UserRecord } from '../../domain/directory/user-view';
 import type { MultipleRoles } from '../../domain/roles/precedence';
 import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import type { RolePreview } from '../../domain/users/role-service';
-import type { Role } from '../../store/generated/client';
+import type { Role } from '../../store/records';
 import { asView } from '../block-kit';
 import { BLOCKS, VIEWS } from '../ids';
 import type { SlackServices } from '../services';

@@ -4,26 +4,26 @@
  * opened the modal, and lasts a day (expired copies are pruned as new ones are saved).
  */
 import { addHours, type Clock } from '../../domain/clock';
-import type { Prisma, PrismaClient } from '../../store/generated/client';
+import type { Json } from '../../store/records';
+import { createViewState, findViewStateData, pruneExpiredViewStates } from '../../store/sign-in/directory-view-state';
+import type { Store } from '../../store/tx';
 
 const TTL_HOURS = 24;
 
 export type ViewStateStore = ReturnType<typeof createViewStateStore>;
 
-export function createViewStateStore(deps: { prisma: PrismaClient; accountId: string; clock: Clock }) {
+export function createViewStateStore(deps: { prisma: Store; accountId: string; clock: Clock }) {
   const { prisma, accountId, clock } = deps;
   return {
     /** Keeps `data` for `userId`; returns the id to put in the modal. */
-    async save(userId: string, data: Prisma.InputJsonValue): Promise<string> {
+    async save(userId: string, data: Json): Promise<string> {
       const now = clock.now();
-      await prisma.viewState.deleteMany({ where: { accountId, expiresAt: { lt: now } } });
-      const row = await prisma.viewState.create({ data: { accountId, userId, data, expiresAt: addHours(now, TTL_HOURS) } });
-      return row.id;
+      await pruneExpiredViewStates(prisma, accountId, now);
+      return createViewState(prisma, accountId, userId, data, addHours(now, TTL_HOURS));
     },
     /** The data kept under `id` for `userId`, or null when there is none (expired, or someone else's). */
     async load(id: string, userId: string): Promise<unknown> {
-      const row = await prisma.viewState.findFirst({ where: { id, accountId, userId, expiresAt: { gt: clock.now() } } });
-      return row?.data ?? null;
+      return findViewStateData(prisma, accountId, id, userId, clock.now());
     },
   };
 }

@@ -1,0 +1,111 @@
+/**
+ * Reading accounts: by ID, by Slack workspace or organization, by identifier (slug), with their
+ * settings, owner and installation, as bootstrap, provisioning, tenancy and the console need them.
+ */
+import type { Prisma } from '../generated/client';
+import type { Account, User } from '../records';
+import type { Db } from '../tx';
+
+/** How an installed account is known to Slack: its workspace, or for an org-wide install its organization. */
+export type SlackHome = { slackTeamId: string } | { slackEnterpriseId: string };
+
+/** An account with its Slack installation (null when none, or uninstalled). */
+export type AccountWithInstallation = Prisma.AccountGetPayload<{ include: { installation: true } }>;
+
+/** The account's owner as the ownership rules read them, or null when it has none. */
+export type AccountOwner = Pick<User, 'id' | 'email' | 'status' | 'slackUserId' | 'slackLeftAt'>;
+
+const SETTINGS_VIEW_SELECT = {
+  seatLimit: true,
+  inviteTtlHours: true,
+  approvalsChannel: true,
+  noticesChannel: true,
+  catalogPreset: true,
+  settingsVersion: true,
+  owner: { select: { id: true, email: true } },
+  slug: true,
+  slackTeamId: true,
+  slackEnterpriseId: true,
+} as const;
+
+/** The account's settings columns, settings version, owner (ID and address), identifier and Slack IDs. */
+export type AccountSettingsView = Prisma.AccountGetPayload<{ select: typeof SETTINGS_VIEW_SELECT }>;
+
+/** The account, or null when there is none with that ID. */
+export function findAccount(db: Db, accountId: string): Promise<Account | null> {
+  return db.account.findUnique({ where: { id: accountId } });
+}
+
+/** The account; throws when there is none with that ID. */
+export function getAccount(db: Db, accountId: string): Promise<Account> {
+  return db.account.findUniqueOrThrow({ where: { id: accountId } });
+}
+
+/** The account with its Slack installation, or null when there is none with that ID. */
+export function findAccountWithInstallation(db: Db, accountId: string): Promise<AccountWithInstallation | null> {
+  return db.account.findUnique({ where: { id: accountId }, include: { installation: true } });
+}
+
+/** The oldest account (the one a single-workspace deployment serves), or null on an empty store. */
+export function findOldestAccount(db: Db): Promise<Account | null> {
+  return db.account.findFirst({ orderBy: { createdAt: 'asc' } });
+}
+
+/** The account of a Slack workspace or organization, or null when it has none yet. */
+export function findAccountBySlackHome(db: Db, home: SlackHome): Promise<Account | null> {
+  return db.account.findFirst({ where: home });
+}
+
+/** Whether an account already goes by the identifier `slug`. */
+export async function isSlugTaken(db: Db, slug: string): Promise<boolean> {
+  return (await db.account.findUnique({ where: { slug }, select: { id: true } })) !== null;
+}
+
+/** The ID of the account whose Slack team or organization ID is `slackId`, or null. */
+export async function findAccountIdBySlackId(db: Db, slackId: string): Promise<string | null> {
+  const account = await db.account.findFirst({
+    where: { OR: [{ slackTeamId: slackId }, { slackEnterpriseId: slackId }] },
+    select: { id: true },
+  });
+  return account?.id ?? null;
+}
+
+/** The ID of the account whose identifier is `slug` (as given: no case folding here), or null. */
+export async function findAccountIdBySlug(db: Db, slug: string): Promise<string | null> {
+  return (await db.account.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null;
+}
+
+/**
+ * The console's candidates, oldest first, with their installations: the account `accountId` when
+ * given, else the first two accounts (two say there are several).
+ */
+export function findConsoleAccounts(db: Db, accountId?: string): Promise<AccountWithInstallation[]> {
+  return db.account.findMany({
+    where: accountId ? { id: accountId } : {},
+    include: { installation: true },
+    orderBy: { createdAt: 'asc' },
+    take: 2,
+  });
+}
+
+/** The account's owner (ID, address, status, Slack ID, when Slack said they left), or null; throws when no account. */
+export async function findAccountOwner(db: Db, accountId: string): Promise<AccountOwner | null> {
+  const account = await db.account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { owner: { select: { id: true, email: true, status: true, slackUserId: true, slackLeftAt: true } } },
+  });
+  return account.owner;
+}
+
+/** The account's Slack workspace and organization IDs; throws when no account. */
+export function getAccountSlackIds(
+  db: Db,
+  accountId: string,
+): Promise<{ slackTeamId: string | null; slackEnterpriseId: string | null }> {
+  return db.account.findUniqueOrThrow({ where: { id: accountId }, select: { slackTeamId: true, slackEnterpriseId: true } });
+}
+
+/** What the Settings form reads of the account; throws when no account. */
+export function getAccountSettingsView(db: Db, accountId: string): Promise<AccountSettingsView> {
+  return db.account.findUniqueOrThrow({ where: { id: accountId }, select: SETTINGS_VIEW_SELECT });
+}

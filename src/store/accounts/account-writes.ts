@@ -1,0 +1,39 @@
+/** Writing accounts: creating them, binding them to their Slack workspace, naming them, setting their owner. */
+import type { Account } from '../records';
+import type { Db, Tx } from '../tx';
+import type { SlackHome } from './account-reads';
+
+/** Creates a bare account named `name` (a single-workspace deployment's first start). */
+export function createAccount(tx: Tx, name: string): Promise<Account> {
+  return tx.account.create({ data: { name } });
+}
+
+/** Creates the account of a Slack workspace or organization, with its name and identifier. */
+export function createInstalledAccount(tx: Tx, home: SlackHome, name: string, slug: string): Promise<Account> {
+  return tx.account.create({ data: { ...home, name, slug } });
+}
+
+/** Renames the account. */
+export async function renameAccount(tx: Tx, accountId: string, name: string): Promise<void> {
+  await tx.account.update({ where: { id: accountId }, data: { name } });
+}
+
+/** Makes the user `ownerId` the account's owner. */
+export async function setAccountOwner(tx: Tx, accountId: string, ownerId: string): Promise<void> {
+  await tx.account.update({ where: { id: accountId }, data: { ownerId } });
+}
+
+/** Binds the account to Slack workspace `teamId` unless it is bound already. */
+export async function bindAccountToTeam(db: Db, accountId: string, teamId: string): Promise<void> {
+  await db.account.updateMany({ where: { id: accountId, slackTeamId: null }, data: { slackTeamId: teamId } });
+}
+
+/** Names the account after its workspace, if it is bound to `teamId` and named otherwise. */
+export async function renameAccountOfTeam(db: Db, accountId: string, teamId: string | null, name: string): Promise<void> {
+  await db.account.updateMany({ where: { id: accountId, slackTeamId: teamId, name: { not: name } }, data: { name } });
+}
+
+/** Gives the account the identifier `slug` unless it has one already. */
+export async function setAccountSlugIfUnset(db: Db, accountId: string, slug: string): Promise<void> {
+  await db.account.updateMany({ where: { id: accountId, slug: null }, data: { slug } });
+}

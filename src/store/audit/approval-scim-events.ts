@@ -1,0 +1,55 @@
+/**
+ * The audit events the identity provider caused (source `scim`), read by position (`seq`) for the
+ * SCIM digest.
+ */
+import type { Db } from '../tx';
+
+/** A SCIM event as a digest line needs it. */
+export interface ScimEventLine {
+  action: string;
+  targetEmail: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** The position of the account's last SCIM event after `after`; null when there is none. */
+export async function lastScimEventSeq(db: Db, accountId: string, after: bigint): Promise<bigint | null> {
+  const [row] = await db.$queryRaw<{ last: bigint | null }[]>`
+    SELECT max("seq") AS "last" FROM "AuditEvent" WHERE "accountId" = ${accountId} AND "source" = 'scim' AND "seq" > ${after}`;
+  return row?.last ?? null;
+}
+
+/**
+ * How many SCIM events of each kind lie in `from < seq <= to`, most first; a status change of
+ * `user.updated` counts as `user.deactivated` or `user.reactivated`.
+ */
+export function countScimEventKinds(
+  db: Db,
+  accountId: string,
+  range: { from: bigint; to: bigint },
+): Promise<{ kind: string; count: number }[]> {
+  const { from, to } = range;
+  return db.$queryRaw<{ kind: string; count: number }[]>`
+    SELECT CASE
+        WHEN "action" = 'user.updated' AND "after"->>'status' = 'disabled' THEN 'user.deactivated'
+        WHEN "action" = 'user.updated' AND "after"->>'status' = 'active' THEN 'user.reactivated'
+        ELSE "action" END AS "kind",
+      count(*)::int AS "count"
+    FROM "AuditEvent"
+    WHERE "accountId" = ${accountId} AND "source" = 'scim' AND "seq" > ${from} AND "seq" <= ${to}
+    GROUP BY 1 ORDER BY 2 DESC, 1`;
+}
+
+/** The first `limit` SCIM events in `from < seq <= to`, in order. */
+export function listScimEvents(
+  db: Db,
+  accountId: string,
+  range: { from: bigint; to: bigint },
+  limit: number,
+): Promise<ScimEventLine[]> {
+  const { from, to } = range;
+  return db.$queryRaw<ScimEventLine[]>`
+    SELECT "action", "targetEmail", "before", "after" FROM "AuditEvent"
+    WHERE "accountId" = ${accountId} AND "source" = 'scim' AND "seq" > ${from} AND "seq" <= ${to}
+    ORDER BY "seq" LIMIT ${limit}`;
+}

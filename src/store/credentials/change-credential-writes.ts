@@ -1,0 +1,17 @@
+/** Writes a revocation makes to a user's credentials in the directory: key, passcode, password links. */
+import type { Db } from '../tx';
+
+/** Deletes the user's API key. */
+export async function deleteApiKeysOf(db: Db, userId: string): Promise<void> {
+  await db.apiKey.deleteMany({ where: { userId } });
+}
+
+/** Marks the user's passcode revoked. */
+export async function revokePasscodesOf(db: Db, userId: string): Promise<void> {
+  await db.passcode.updateMany({ where: { userId }, data: { status: 'revoked' } });
+}
+
+/** Deletes the user's password links. */
+export async function deletePasswordLinksOf(db: Db, userId: string): Promise<void> {
+  await db.passwordLink.deleteMany({ where: { userId } });
+}

@@ -1,0 +1,34 @@
+/** Reads of invites by their user or their link, for issuing, resending and accepting them. */
+import type { Prisma } from '../generated/client';
+import type { Invite } from '../records';
+import type { Db } from '../tx';
+
+/** An invite with the user it was sent to. */
+export type InviteWithUser = Prisma.InviteGetPayload<{ include: { user: true } }>;
+
+/** The user's most recent invite, whatever its status; null when they never had one. */
+export function findLatestInvite(db: Db, userId: string): Promise<Invite | null> {
+  return db.invite.findFirst({ where: { userId }, orderBy: { createdAt: 'desc' } });
+}
+
+/** The user's most recent pending invite; null when none is pending. */
+export function findLatestPendingInvite(db: Db, userId: string): Promise<Invite | null> {
+  return db.invite.findFirst({ where: { userId, status: 'pending' }, orderBy: { createdAt: 'desc' } });
+}
+
+/** The invite whose link has this token hash, with its user, in any account; null when there is none. */
+export function findInviteByTokenHash(db: Db, tokenHash: string): Promise<InviteWithUser | null> {
+  return db.invite.findUnique({ where: { tokenHash }, include: { user: true } });
+}
+
+/** The account's pending invite with this id, as its link is derived; null when it is not pending. */
+export function findInviteForRenewal(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<Pick<Invite, 'id' | 'tokenNonce' | 'tokenHash'> | null> {
+  return db.invite.findFirst({
+    where: { id, accountId, status: 'pending' },
+    select: { id: true, tokenNonce: true, tokenHash: true },
+  });
+}

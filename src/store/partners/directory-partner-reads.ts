@@ -1,0 +1,23 @@
+/** Reading the account's partners and how many holdings are scoped to each. */
+import type { Partner } from '../records';
+import type { Db } from '../tx';
+
+/** The account's partners whose lower-cased name is one of `nameKeys`. */
+export function findPartnersByKeys(db: Db, accountId: string, nameKeys: string[]): Promise<Partner[]> {
+  return db.partner.findMany({ where: { accountId, nameKey: { in: nameKeys } } });
+}
+
+/** The account's partners, by lower-cased name. */
+export function listPartners(db: Db, accountId: string): Promise<Partner[]> {
+  return db.partner.findMany({ where: { accountId }, orderBy: { nameKey: 'asc' } });
+}
+
+/** Per scope key held in the account, how many holdings carry it. */
+export async function countScopedHoldings(db: Db, accountId: string): Promise<{ scopeKey: string; holders: number }[]> {
+  const holdings = await db.userRole.groupBy({
+    by: ['scopeKey'],
+    where: { user: { accountId }, scope: { not: null } },
+    _count: { userId: true },
+  });
+  return holdings.map((h) => ({ scopeKey: h.scopeKey, holders: h._count.userId }));
+}

@@ -1,0 +1,27 @@
+/** Writing an account's role catalog: its roles and its grantable permissions, created or brought up to date by key. */
+import type { Permission, Role } from '../records';
+import type { Db } from '../tx';
+
+/** What the catalog says of a role. */
+export type RoleFields = Pick<Role, 'name' | 'description' | 'precedence' | 'permissions' | 'product' | 'scoped'>;
+
+/** What the catalog says of a permission granted as an extra. */
+export type PermissionFields = Pick<Permission, 'description' | 'grantableTo'>;
+
+/** Creates the account's role `key`, or updates it to `fields`. */
+export async function upsertRole(db: Db, accountId: string, key: string, fields: RoleFields): Promise<void> {
+  await db.role.upsert({
+    where: { accountId_key: { accountId, key } },
+    create: { accountId, key, ...fields },
+    update: fields,
+  });
+}
+
+/** Creates the account's permission `key`, or updates it to `fields`. */
+export async function upsertPermission(db: Db, accountId: string, key: string, fields: PermissionFields): Promise<void> {
+  await db.permission.upsert({
+    where: { accountId_key: { accountId, key } },
+    create: { accountId, key, ...fields },
+    update: fields,
+  });
+}
