@@ -10,7 +10,6 @@ import { createServices, type Services } from './create-services';
 import { createLinkDelivery } from './delivery/link-delivery';
 import { catalogFor, effectiveSettings, settingsDefaults } from './domain/account/account-settings';
 import type { Clock } from './domain/clock';
-import { createNoticeOutbox } from './domain/notices/notice-outbox';
 import type { Mailer } from './domain/ports';
 
 import type { AccountWork } from './scheduler/scheduler';
@@ -83,7 +82,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
     approvalChannel,
     viewState: createViewStateStore({ prisma, accountId, clock }),
   });
-  const outbox = createNoticeOutbox({ prisma, accountId, clock });
+  const { outbox, changes } = domain;
   const work: AccountWork = {
     due: {
       prisma,
@@ -91,6 +90,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       accountId,
       clock,
       outbox,
+      changes,
       policy: settings.catalog.policy,
       noticesChannel: settings.noticesChannel,
     },
@@ -98,6 +98,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       prisma,
       accountId,
       outbox,
+      changes,
       delivery,
       links: domain.links,
       approvals: domain.approvals,

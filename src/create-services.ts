@@ -25,6 +25,7 @@ import { createGroupService } from './domain/groups/group-service';
 import { createHomeService } from './domain/home/home-service';
 import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
+import { createNoticeOutbox } from './domain/notices/notice-outbox';
 import { createPartnerService } from './domain/partners/partners';
 import type { Delivery, HolderMessenger, SlackProfiles } from './domain/ports';
 import { createRoleService } from './domain/users/role-service';
@@ -63,6 +64,8 @@ export function createServices(
   const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit, multipleRoles });
   const access = createAccessService({ prisma, accountId, profiles: deps.profiles, multipleRoles });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
+  // Notices queued by changes (the scheduler's expiries) and sent by the scheduler.
+  const outbox = createNoticeOutbox({ prisma, accountId, clock });
   const handoff = createCredentialHandoff({
     prisma,
     accountId,
@@ -94,6 +97,8 @@ export function createServices(
     },
     settingsDefaults: deps.settingsDefaults,
     settingsChanged: (id) => deps.settingsChanged?.(id),
+    invitePolicy: policy.invites,
+    outbox,
     policy: policy.approvals,
     approvalsEnabled: config.approvalsChannel !== undefined,
     approvals: () => approvals,
@@ -117,6 +122,7 @@ export function createServices(
     access,
     links,
     changes,
+    outbox,
     // The web page that shows an e-mailed credential once.
     handoff,
     approvals,

@@ -1,10 +1,15 @@
 /**
  * The scheduler's state changes, each a set-based statement in batches that locks what it takes
  * (`FOR UPDATE SKIP LOCKED`) and queues its notices in the same transaction, so that two passes
- * — or two replicas — never do the same work and a crash between batches loses nothing.
+ * — or two replicas — never do the same work and a crash between batches loses nothing. Those that
+ * change the directory (reminders counted, invites and passcodes expired) are changes of their own
+ * kinds through the change layer (src/domain/changes/scheduler-changes.ts).
  */
 import { systemActor } from '../domain/access/actor';
 import type { AuditService } from '../domain/audit/audit-service';
+import type { ChangeResult } from '../domain/changes/change-handlers';
+import type { ChangeService } from '../domain/changes/change-service';
+import type { ChangeOf } from '../domain/changes/directory-change';
 import type { Clock } from '../domain/clock';
 import { addHours, DAY_MS } from '../domain/clock';
 import type { NoticeOutbox } from '../domain/notices/notice-outbox';
@@ -19,14 +24,7 @@ import {
   queueInviteExpiryWarnings,
   queuePasscodeExpiryWarnings,
 } from '../store/scheduler/directory-due-work';
-import {
-  expireDueInvites,
-  expireDuePasscodes,
-  markUsersExpired,
-  remindDueInvites,
-} from '../store/scheduler/directory-due-writes';
 import { type Store, transaction } from '../store/tx';
-import { findInvitedWithoutPendingInvite, findUserTargets } from '../store/users/directory-user-reads';
 
 export const BATCH = 500;
 
@@ -36,6 +34,8 @@ export interface DueWorkDeps {
   /** Rows changed per statement (default 500): bounds memory and lock time. */
   batchSize?: number;
   prisma: Store;
+  /** The change layer: the scheduler's directory writes are changes of their own kinds. */
+  changes: ChangeService;
   audit: AuditService;
   accountId: string;
   clock: Clock;
@@ -45,48 +45,16 @@ export interface DueWorkDeps {
   noticesChannel?: string;
 }
 
-/** Invites sent `remindAfterHours` ago and reminded fewer than `maxResends` times: one batch. */
+/** Invites sent `remindAfterHours` ago and reminded fewer than `maxResends` times: one batch, an `invite-reminders` change. */
 export async function queueReminders(deps: DueWorkDeps): Promise<number> {
-  const { prisma, accountId, clock, policy } = deps;
-  const now = clock.now();
-  const sentBefore = addHours(now, -policy.invites.remindAfterHours);
-  return remindDueInvites(prisma, accountId, now, {
-    sentBefore,
-    maxResends: policy.invites.maxResends,
-    batch: deps.batchSize ?? BATCH,
-  });
+  const { reminded } = await scheduled(deps, { kind: 'invite-reminders', batch: deps.batchSize ?? BATCH });
+  return reminded;
 }
 
-/** Invites past their expiry: invite and user become `expired`, audited; DM and digest queued. One batch. */
+/** Invites past their expiry: invite and user become `expired`, audited; DM and digest queued. One batch, an `invite-expiry` change. */
 export async function expireInvites(deps: DueWorkDeps): Promise<number> {
-  const { prisma, accountId, clock, outbox } = deps;
-  const now = clock.now();
-  return transaction(prisma, async (tx) => {
-    const expired = await expireDueInvites(tx, accountId, now, deps.batchSize ?? BATCH);
-    if (expired.length === 0) return 0;
-    const userIds = expired.map((e) => e.userId);
-    const users = await findInvitedWithoutPendingInvite(tx, userIds);
-    await markUsersExpired(
-      tx,
-      users.map((u) => u.id),
-    );
-    await deps.audit.record(
-      tx,
-      SCHEDULER,
-      ...users.map((user) => ({
-        action: 'invite.expired',
-        target: user,
-        before: { status: 'invited' },
-        after: { status: 'expired' },
-      })),
-    );
-    await outbox.queue(tx, [
-      ...expired.map((e) => ({ rule: 'expiry-digest', subjectId: e.id })),
-      // One notice per invite, grouped by inviter: the inviter gets one DM listing them (send-notices.ts).
-      ...expired.flatMap((e) => (e.invitedById ? [{ rule: 'expiry-dm', subjectId: e.id, groupKey: e.invitedById }] : [])),
-    ]);
-    return expired.length;
-  });
+  const { expired } = await scheduled(deps, { kind: 'invite-expiry', batch: deps.batchSize ?? BATCH });
+  return expired;
 }
 
 /**
@@ -114,28 +82,20 @@ export async function queuePasscodeWarnings(deps: DueWorkDeps): Promise<number> 
   return queuePasscodeExpiryWarnings(prisma, accountId, now, warnBefore);
 }
 
-/** Passcodes past their expiry are marked expired and audited. One batch. */
+/** Passcodes past their expiry are marked expired and audited. One batch, a `passcode-expiry` change. */
 export async function expirePasscodes(deps: DueWorkDeps): Promise<number> {
-  const { prisma, accountId, clock } = deps;
-  const now = clock.now();
-  return transaction(prisma, async (tx) => {
-    const rows = await expireDuePasscodes(tx, accountId, now, deps.batchSize ?? BATCH);
-    const holders = await findUserTargets(
-      tx,
-      rows.map((r) => r.userId),
-    );
-    await deps.audit.record(
-      tx,
-      SCHEDULER,
-      ...holders.map((user) => ({
-        action: 'passcode.expired',
-        target: user,
-        before: { passcode: 'active' },
-        after: { passcode: 'expired' },
-      })),
-    );
-    return rows.length;
-  });
+  const { expired } = await scheduled(deps, { kind: 'passcode-expiry', batch: deps.batchSize ?? BATCH });
+  return expired;
+}
+
+/** Submits one of the scheduler's changes (scheduler-changes.ts), which never wait for approval. */
+async function scheduled<K extends 'invite-reminders' | 'invite-expiry' | 'passcode-expiry'>(
+  deps: DueWorkDeps,
+  change: ChangeOf<K>,
+): Promise<ChangeResult<K>> {
+  const submitted = await deps.changes.submit(SCHEDULER, change);
+  if (submitted.status !== 'done') throw new Error('a scheduler change waits for approval');
+  return submitted.result;
 }
 
 /** Approval requests past their TTL: expired, and their channel message queued for an update. */

@@ -6,11 +6,12 @@
  * by a later pass once the lease runs out.
  */
 import type { Logger } from 'pino';
+import { systemActor } from '../domain/access/actor';
 import type { ApprovalService } from '../domain/approvals/approval-service';
+import type { ChangeService } from '../domain/changes/change-service';
 import { forEachLimited } from '../domain/for-each-limited';
 import { formatWhen } from '../domain/format-when';
 import type { InviteLinks } from '../domain/invites/invite-links';
-import { linkToResend } from '../domain/invites/link-to-resend';
 import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { Delivery, SchedulerNotifier } from '../domain/ports';
 import { findPasscodeWithUser } from '../store/credentials/approval-passcode-reads';
@@ -33,6 +34,8 @@ export interface SendDeps {
   delivery: Delivery;
   links: InviteLinks;
   approvals: ApprovalService;
+  /** The change layer, for the one directory write of sending: renewing a link after the link secret changed. */
+  changes: ChangeService;
   logger: Logger;
 }
 
@@ -62,17 +65,28 @@ async function settle(deps: SendDeps, claimed: ClaimedNotice[], send: (notice: C
   return sent.length;
 }
 
+/**
+ * A fresh link for a pending invite whose link no longer derives (the link secret changed), by an
+ * `invite-link-renewal` change; null when the invite is no longer pending.
+ */
+async function renewedToken(deps: SendDeps, inviteId: string): Promise<string | null> {
+  const submitted = await deps.changes.submit(systemActor('scheduler'), { kind: 'invite-link-renewal', invite: inviteId });
+  return submitted.status === 'done' ? (submitted.result?.token ?? null) : null;
+}
+
 export async function sendReminders(deps: SendDeps, limit: number): Promise<number> {
   const claimed = await deps.outbox.claim('reminder', limit);
   return settle(deps, claimed, async (notice) => {
     const invite = await findInviteWithUser(deps.prisma, notice.subjectId);
     if (invite?.status !== 'pending') return; // accepted or replaced meanwhile: nothing to remind
+    const token = deps.links.rederive(invite) ?? (await renewedToken(deps, invite.id));
+    if (!token) return; // no longer pending by the time its link was renewed
     const inviter = invite.invitedById ? await findUserById(deps.prisma, invite.invitedById) : null;
     const outcome = await deps.delivery.send({
       kind: 'invite-reminder',
       email: invite.user.email,
       name: invite.user.name,
-      link: deps.links.url(await linkToResend(deps.prisma, deps.links, invite)),
+      link: deps.links.url(token),
       expiresAt: invite.expiresAt,
       fromName: inviter?.name ?? inviter?.email ?? null,
       note: invite.note,

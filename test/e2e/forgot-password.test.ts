@@ -7,7 +7,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_PASSWORD_LINKS } from '../../src/domain/credentials/password-links';
+import { LIVE_PASSWORD_LINKS } from '../../src/domain/changes/password-links';
 import { hashPassword } from '../../src/domain/secrets';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { seedUser } from '../support/seed';

@@ -77,10 +77,13 @@ function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSi
     async approvalSettled() {},
   };
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
+  // The change layer on this replica's connection: the scheduler's expiries and reminders are changes.
+  const { changes } = h.services({ prisma, linkSecret });
   return {
-    due: { prisma, audit, accountId, clock, outbox, policy, batchSize },
+    due: { prisma, changes, audit, accountId, clock, outbox, policy, batchSize },
     send: {
       prisma,
+      changes,
       accountId,
       outbox,
       delivery,
@@ -277,7 +280,8 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     const outbox = createNoticeOutbox({ prisma: h.db.prisma, accountId: h.accountId, clock: h.clock });
     const policy = loadCatalog().catalog.policy;
     const audit = createAuditService({ db: h.db.prisma, accountId: h.accountId, clock: h.clock });
-    const due = { prisma: h.db.prisma, audit, accountId: h.accountId, clock: h.clock, outbox, policy };
+    const { changes } = h.services();
+    const due = { prisma: h.db.prisma, changes, audit, accountId: h.accountId, clock: h.clock, outbox, policy };
     expect(await expireInvites(due)).toBe(120);
     expect((await outbox.claimGroup('expiry-dm', 50))?.notices).toHaveLength(50);
     // Within the lease the inviter's DMs wait (the continuation must not go out before the first message)…
@@ -354,6 +358,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     expect(
       await queueReminders({
         prisma: h.db.prisma,
+        changes: h.services().changes,
         audit: createAuditService({ db: h.db.prisma, accountId: h.accountId, clock: h.clock }),
         accountId: h.accountId,
         clock: h.clock,

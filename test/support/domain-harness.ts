@@ -36,6 +36,8 @@ export interface DomainHarness {
     settingsDefaults?: Partial<SettingsDefaults>;
     /** Records the accounts whose settings changed. */
     changed?: string[];
+    /** Another connection to the store (a second replica); the harness's own by default. */
+    prisma?: Database['prisma'];
   }): Services;
   /** The account's settings service over the deployment defaults (standard catalog, 25 seats, 48 h invites); `changed` records onChange. */
   settings(options?: {
@@ -154,7 +156,7 @@ async function bootstrapHarness(db: Database, url: string, close: () => Promise<
           approvalsChannel: options.approvals ? 'C0APPROVALS' : undefined,
         },
         {
-          prisma: db.prisma,
+          prisma: options.prisma ?? db.prisma,
           accountId,
           clock,
           logger: pino({ level: 'silent' }),

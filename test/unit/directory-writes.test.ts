@@ -64,12 +64,6 @@ const NOT_CHANGES: Record<string, string> = {
     'remembers the Slack user ID of an active user at their first request: identity bookkeeping, no rule or audit',
   'src/domain/account/ownership-service.ts':
     'records whether the owner is still in the Slack workspace (slackLeftAt): an observation, not a change',
-  'src/domain/credentials/password-links.ts':
-    'not yet moved: write helpers that only change handlers call, inside their transaction',
-  'src/domain/invites/link-to-resend.ts':
-    'not yet moved: renews an invite link after the link secret changed (resends and reminders)',
-  'src/scheduler/due-work.ts':
-    'not yet moved: the scheduler expires invites and passcodes and counts reminders in set-based batches',
   'src/domain/credentials/usage-stamps.ts':
     'usage stamps of a sign-in (lastUsedAt, lastLoginAt), not changes to the directory: no version, no audit',
 };

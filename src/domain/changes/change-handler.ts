@@ -13,6 +13,8 @@ import type { HolderMessenger } from '../credentials/credential-service';
 import type { Delivery } from '../delivery/delivery';
 import type { DirectoryService } from '../directory/directory-service';
 import type { InviteLinks } from '../invites/invite-links';
+import type { NoticeOutbox } from '../notices/notice-outbox';
+import type { Policy } from '../roles/catalog';
 import type { AdminPermission } from '../roles/permissions';
 import type { MultipleRoles } from '../roles/precedence';
 import type { ChangeFacts } from './approval-policy';
@@ -40,6 +42,10 @@ export interface ChangeEnv {
   settingsDefaults: SettingsDefaults;
   /** Told after a settings change commits, so that every replica rebuilds the account's services. */
   settingsChanged: (accountId: string) => void;
+  /** When invites are reminded (catalog policy), for the scheduler's changes. */
+  invitePolicy: Policy['invites'];
+  /** Notices queued inside a change's transaction, sent by the scheduler after the commit. */
+  outbox: NoticeOutbox;
 }
 
 /** A handler's view of one run: the open transaction and who is acting. */

@@ -9,6 +9,7 @@ import { invite, inviteLink, reinvite, resend } from './invite-changes';
 import { recoverOwner } from './owner-recovery-change';
 import { addPartner } from './partner-changes';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
+import { inviteExpiry, inviteLinkRenewal, inviteReminders, passcodeExpiry } from './scheduler-changes';
 import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';
 import { scimGroup, scimGroupDelete } from './scim-group-changes';
 import { settings } from './settings-change';
@@ -54,6 +55,10 @@ export const CHANGE_HANDLERS = {
   'password-reset': passwordReset,
   'credential-activate': credentialActivate,
   'scim-token-end': scimTokenEnd,
+  'invite-reminders': inviteReminders,
+  'invite-expiry': inviteExpiry,
+  'passcode-expiry': passcodeExpiry,
+  'invite-link-renewal': inviteLinkRenewal,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */

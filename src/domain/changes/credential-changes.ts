@@ -8,13 +8,13 @@ import { deletePasswordLinks } from '../../store/credentials/invite-credential-w
 import { setPasswordHash, setSignInMethod } from '../../store/users/invite-user-writes';
 import { DAY_MS } from '../clock';
 import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURE_RULE, TENURES } from '../credentials/credential-service';
-import { passwordLinkUrl, storePasswordLink } from '../credentials/password-links';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserRef } from '../directory/directory-service';
 import type { UserRecord } from '../directory/user-view';
 import { formatWhen } from '../format-when';
 import { randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
+import { passwordLinkUrl, storePasswordLink } from './password-links';
 import { findUser } from './user-change';
 
 /** A password link as sent. */

@@ -36,6 +36,8 @@ const user = userRefSchema;
 
 /** A link or token as the store keeps it: the SHA-256 of its secret, in hex. */
 const linkHash = z.string().regex(/^[0-9a-f]{64}$/);
+/** Rows one scheduler statement takes at most: bounds memory and lock time. */
+const batch = z.number().int().min(1).max(10_000);
 /** A chosen password as the store keeps it (`scrypt$…`, secrets.ts). */
 const passwordHash = z.string().startsWith('scrypt$').max(300);
 /** The client address of the web request behind a change, for the audit trail. */
@@ -166,6 +168,15 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('credential-activate'), pending: z.uuid(), reveal: z.uuid().optional() }),
   /** A new SCIM token that reached nobody is ended. */
   z.object({ kind: z.literal('scim-token-end'), tokenHash: linkHash }),
+  // The scheduler's batches (scheduler-changes.ts): how many rows one statement takes at most.
+  /** Due invites get one more reminder counted and queued. */
+  z.object({ kind: z.literal('invite-reminders'), batch }),
+  /** Invites past their expiry expire, and their users with them. */
+  z.object({ kind: z.literal('invite-expiry'), batch }),
+  /** Passcodes past their expiry expire. */
+  z.object({ kind: z.literal('passcode-expiry'), batch }),
+  /** A reminder's invite gets a link that opens (renewed when the link secret changed). */
+  z.object({ kind: z.literal('invite-link-renewal'), invite: z.uuid() }),
 ]);
 
 /** One change to the directory. */

@@ -5,8 +5,8 @@ import { stampInviteResent } from '../../store/invites/invite-row-writes';
 import type { DeliveryOutcome } from '../delivery/delivery';
 import { sendAll } from '../delivery/delivery';
 import type { UserRecord } from '../directory/user-view';
-import { linkToResend } from '../invites/link-to-resend';
 import type { Applied, ChangeContext } from './change-handler';
+import { linkToResend } from './invite-link-renewal';
 import { assertInvitable, issueNewLink } from './invite-new-link';
 import type { ResendResult } from './invite-results';
 

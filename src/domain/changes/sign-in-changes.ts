@@ -18,11 +18,11 @@ import type { Db } from '../../store/tx';
 import { findUserByEmail } from '../../store/users/invite-user-reads';
 import { activateInvitee, setPasswordHash } from '../../store/users/invite-user-writes';
 import type { Actor } from '../access/actor';
-import { addPasswordLink, passwordLinkUrl } from '../credentials/password-links';
 import type { DeliveryOutcome } from '../delivery/delivery';
 import { normaliseEmail } from '../email';
 import { sameSecret } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
+import { addPasswordLink, passwordLinkUrl } from './password-links';
 
 /** The holder of a link, acting on the web with no permissions of their own: who a link-authorised change is made by. */
 export function linkHolder(user: { id: string; email: string; name: string | null }): Actor {

@@ -8,7 +8,7 @@ import { fail } from '../../errors';
 import { findInviteLink } from '../../store/invites/sign-in-invite-reads';
 import { renewInviteLink } from '../../store/invites/sign-in-invite-writes';
 import type { Db } from '../../store/tx';
-import type { InviteLinks } from './invite-links';
+import type { InviteLinks } from '../invites/invite-links';
 
 interface StoredLink {
   id: string;

@@ -1,0 +1,129 @@
+/**
+ * The scheduler's changes to the directory, each one batch of a set-based statement that locks what it
+ * takes (`FOR UPDATE SKIP LOCKED`): reminders counted on due invites, invites and passcodes past their
+ * expiry, and an invite link renewed after the link secret changed. Their notices are queued in the
+ * same transaction (the outbox), so a pass that stops between batches loses and doubles nothing.
+ * Only the scheduler submits them; they need no permission and never wait for approval.
+ */
+import { fail } from '../../errors';
+import { findInviteForRenewal } from '../../store/invites/invite-row-reads';
+import { expireDueInvites, expireDuePasscodes, markUsersExpired, remindDueInvites } from '../../store/scheduler/due-writes';
+import { findInvitedWithoutPendingInvite, findUserTargets } from '../../store/users/directory-user-reads';
+import type { Actor } from '../access/actor';
+import { addHours } from '../clock';
+import type { Applied, ChangeHandler } from './change-handler';
+import type { DirectoryChange } from './directory-change';
+import { linkToResend } from './invite-link-renewal';
+
+/** The scheduler's changes are its own: no person, link or surface may submit them. */
+function schedulerOnly(actor: Actor): void {
+  if (actor.source !== 'scheduler') throw fail.forbidden('Only the scheduler makes that change.');
+}
+
+function batchOf<R>(result: R, stored: DirectoryChange, outcome: string, more: Partial<Applied<R>> = {}): Applied<R> {
+  return {
+    result,
+    stored,
+    summary: outcome,
+    outcome,
+    touched: [],
+    targets: [],
+    gains: [],
+    facts: { users: 0 },
+    audit: [],
+    ...more,
+  };
+}
+
+/**
+ * Counts one more reminder on invites sent `remindAfterHours` ago and reminded fewer than `maxResends`
+ * times, and queues the reminder each is sent with (send-notices.ts). One batch; returns how many.
+ */
+export const inviteReminders: ChangeHandler<'invite-reminders', { reminded: number }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const now = context.clock.now();
+    const { remindAfterHours, maxResends } = context.invitePolicy;
+    const sentBefore = addHours(now, -remindAfterHours);
+    const reminded = await remindDueInvites(context.tx, context.accountId, now, { sentBefore, maxResends, batch: change.batch });
+    return batchOf({ reminded }, change, `${reminded} invite reminders queued.`);
+  },
+};
+
+/**
+ * Invites past their expiry: the invite becomes `expired`, and so does its user when no other invite of
+ * theirs is pending (audited); the expiry digest and the inviter's DM are queued. One batch.
+ */
+export const inviteExpiry: ChangeHandler<'invite-expiry', { expired: number }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const { tx, accountId } = context;
+    const expired = await expireDueInvites(tx, accountId, context.clock.now(), change.batch);
+    if (expired.length === 0) return batchOf({ expired: 0 }, change, 'No invite was due to expire.');
+    const users = await findInvitedWithoutPendingInvite(
+      tx,
+      expired.map((invite) => invite.userId),
+    );
+    await markUsersExpired(
+      tx,
+      users.map((user) => user.id),
+    );
+    await context.outbox.queue(tx, [
+      ...expired.map((invite) => ({ rule: 'expiry-digest', subjectId: invite.id })),
+      // One notice per invite, grouped by inviter: the inviter gets one DM listing them (send-notices.ts).
+      ...expired.flatMap((invite) =>
+        invite.invitedById ? [{ rule: 'expiry-dm', subjectId: invite.id, groupKey: invite.invitedById }] : [],
+      ),
+    ]);
+    // The users' versions are counted by markUsersExpired, not as `touched`: a lapse changes no role or
+    // owner, and no directory rule may hold it up (the scheduler could never expire that invite).
+    return batchOf({ expired: expired.length }, change, `${expired.length} invites expired.`, {
+      targets: users.map((user) => user.id),
+      audit: users.map((user) => ({
+        action: 'invite.expired',
+        target: user,
+        before: { status: 'invited' },
+        after: { status: 'expired' },
+      })),
+    });
+  },
+};
+
+/** Passcodes past their expiry are marked `expired` and audited. One batch. */
+export const passcodeExpiry: ChangeHandler<'passcode-expiry', { expired: number }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const { tx, accountId } = context;
+    const rows = await expireDuePasscodes(tx, accountId, context.clock.now(), change.batch);
+    const holders = await findUserTargets(
+      tx,
+      rows.map((row) => row.userId),
+    );
+    return batchOf({ expired: rows.length }, change, `${rows.length} passcodes expired.`, {
+      audit: holders.map((user) => ({
+        action: 'passcode.expired',
+        target: user,
+        before: { passcode: 'active' },
+        after: { passcode: 'expired' },
+      })),
+    });
+  },
+};
+
+/**
+ * The link a reminder carries: the invite's own while it can be re-derived, else (the link secret
+ * changed) a fresh one for the same invite and expiry. Null when the invite is no longer pending.
+ */
+export const inviteLinkRenewal: ChangeHandler<'invite-link-renewal', { token: string } | null> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const invite = await findInviteForRenewal(context.tx, context.accountId, change.invite);
+    if (!invite) return batchOf(null, change, 'The invite is no longer pending.');
+    const token = await linkToResend(context.tx, context.links, invite);
+    return batchOf({ token }, change, 'Invite link ready.');
+  },
+};
