@@ -5,7 +5,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createAccessService } from './domain/access/access-service';
-import { systemActor } from './domain/access/actor';
 import type { SettingsDefaults } from './domain/account/account-settings';
 import { createOwnershipService } from './domain/account/ownership-service';
 import { createSettingsService } from './domain/account/settings-service';
@@ -74,7 +73,15 @@ export function createServices(
     messenger: deps.messenger,
     delivery: deps.delivery,
     publicUrl: config.publicUrl,
-    changes: () => changes,
+  });
+  // Approvals store and settle requests; the change layer opens them and replays what was approved.
+  const approvals = createApprovalService({
+    prisma,
+    accountId,
+    clock,
+    audit,
+    ttlHours: policy.approvals.ttlHours,
+    multipleRoles,
   });
   const changes = createChangeService({
     prisma,
@@ -91,27 +98,14 @@ export function createServices(
     publicUrl: config.publicUrl,
     passwordLinkTtlHours: policy.passwordLinkTtlHours,
     multipleRoles,
-    // A follow-up of the scim-token change, by Roster itself (it records nothing in the audit trail).
-    endScimToken: async (tokenHash) => {
-      await changes.submit(systemActor('system'), { kind: 'scim-token-end', tokenHash });
-    },
     settingsDefaults: deps.settingsDefaults,
     settingsChanged: (id) => deps.settingsChanged?.(id),
     invitePolicy: policy.invites,
     outbox,
     policy: policy.approvals,
     approvalsEnabled: config.approvalsChannel !== undefined,
-    approvals: () => approvals,
+    approvals,
     actorById: (userId, db) => access.actorForUserId(userId, 'approval', db),
-  });
-  const approvals = createApprovalService({
-    prisma,
-    accountId,
-    clock,
-    audit,
-    ttlHours: policy.approvals.ttlHours,
-    multipleRoles,
-    run: (tx, requesterId, payload) => changes.runApproved(tx, requesterId, payload),
   });
   return {
     logger: deps.logger,

@@ -23,7 +23,7 @@ import {
   expireDueApprovals,
   queueInviteExpiryWarnings,
   queuePasscodeExpiryWarnings,
-} from '../store/scheduler/directory-due-work';
+} from '../store/scheduler/due-work-rows';
 import { type Store, transaction } from '../store/tx';
 
 export const BATCH = 500;

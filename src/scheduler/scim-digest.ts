@@ -5,13 +5,8 @@
  */
 import type { NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { ScimDigest } from '../domain/ports';
-import { countScimEventKinds, lastScimEventSeq, listScimEvents, type ScimEventLine } from '../store/audit/approval-scim-events';
-import {
-  ensureNoticeCursor,
-  lockNoticeCursor,
-  moveNoticeCursor,
-  readNoticeCursor,
-} from '../store/notices/approval-notice-cursor';
+import { countScimEventKinds, lastScimEventSeq, listScimEvents, type ScimEventLine } from '../store/audit/audit-events';
+import { ensureNoticeCursor, lockNoticeCursor, moveNoticeCursor, readNoticeCursor } from '../store/notices/notice-cursors';
 import { type Db, lockAccount, type Tx, transaction } from '../store/tx';
 import type { DueWorkDeps } from './due-work';
 

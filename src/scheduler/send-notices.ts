@@ -14,10 +14,10 @@ import { formatWhen } from '../domain/format-when';
 import type { InviteLinks } from '../domain/invites/invite-links';
 import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notices/notice-outbox';
 import type { Delivery, SchedulerNotifier } from '../domain/ports';
-import { findPasscodeWithUser } from '../store/credentials/approval-passcode-reads';
-import { findInviteWithUser, listInviteExpiries, listInvitesWithEmail } from '../store/invites/approval-invite-reads';
+import { findPasscodeWithUser } from '../store/credentials/credential-reads';
+import { findInviteWithUser, listInviteExpiries, listInvitesWithEmail } from '../store/invites/invite-notice-reads';
 import type { Store } from '../store/tx';
-import { findUserById, findUserEmails } from '../store/users/approval-user-reads';
+import { findUserById, findUserEmails } from '../store/users/user-reads';
 import { readScimDigest, SCIM_DIGEST_RULE } from './scim-digest';
 
 /** The largest digest message (SPEC: at most 50 invites a message). */

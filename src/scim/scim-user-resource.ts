@@ -3,9 +3,10 @@
  * the resource after a PATCH) as the `scim-user` change's attributes. `userName` and the primary
  * e-mail are the e-mail; `displayName`, `name.formatted` or given and family name are the one name.
  */
-import type { UserRecord } from '../domain/directory/user-view';
+
 import { isValidEmail } from '../domain/email';
 import { roleLabel } from '../domain/roles/role-grants';
+import type { UserRecord } from '../store/users/user-reads';
 import { ScimError } from './scim-errors';
 import type { PatchAttribute, PatchSchema } from './scim-patch';
 

@@ -15,9 +15,9 @@ import {
   accountOfPasscode,
   accountOfPasswordLink,
   accountOfReveal,
-} from '../store/credentials/sign-in-credential-reads';
-import { accountOfInvite } from '../store/invites/sign-in-invite-reads';
-import { accountOfScimToken } from '../store/sign-in/sign-in-scim-token-reads';
+} from '../store/credentials/credential-reads';
+import { accountOfInvite } from '../store/invites/invite-reads';
+import { findScimTokenByHash } from '../store/sign-in/scim-token-reads';
 import type { Store } from '../store/tx';
 import { apiErrors } from './api-routes';
 
@@ -87,7 +87,7 @@ export function accountRoutes(deps: {
         (r) => r.scim,
         async (q) => {
           const tokenHash = bearerHash(q);
-          return tokenHash && (await accountOfScimToken(prisma, tokenHash));
+          return tokenHash && (await findScimTokenByHash(prisma, tokenHash))?.accountId;
         },
       )(req, res, next);
     }

@@ -4,7 +4,7 @@
  */
 
 import type { Clock } from '../domain/clock';
-import { countBucketHit, findBucket, reserveBucketHit } from '../store/sign-in/sign-in-rate-limit-buckets';
+import { countBucketHit, findBucket, reserveBucketHit } from '../store/sign-in/rate-limit-buckets';
 import type { Store } from '../store/tx';
 
 export interface RateLimit {

@@ -32,7 +32,7 @@ async function setup(h: DomainHarness, approvalsFor: Record<string, { approvals:
     if (submitted.status !== 'awaiting') throw new Error('expected the revoke to wait for approval');
     return submitted;
   };
-  return { approvals: services.approvals, admin, prisma, askRevoke };
+  return { approvals: services.changes, admin, prisma, askRevoke };
 }
 
 describe.each(testTargets())('approval decisions (%s store)', (target) => {

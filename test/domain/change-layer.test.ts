@@ -4,8 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/access/actor';
-import { createApprovalService } from '../../src/domain/approvals/approval-service';
-import { createAuditService } from '../../src/domain/audit/audit-service';
+import type { Tx } from '../../src/store/tx';
 import { type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
@@ -34,25 +33,20 @@ describe.each(testTargets())('the change layer (%s store)', (target) => {
     const submitted = await services.changes.submit(h.owner, { kind: 'revoke', user: { email: 'target@example.com' } });
     if (submitted.status !== 'awaiting') throw new Error('expected an approval request');
     // The same store and change layer, but the process "dies" right after the change ran, before the commit.
-    const crashing = createApprovalService({
-      prisma: h.db.prisma,
-      accountId: h.accountId,
-      clock: h.clock,
-      audit: createAuditService({ db: h.db.prisma, accountId: h.accountId, clock: h.clock }),
-      ttlHours: 24,
-      async run(tx, requesterId, payload) {
-        await services.changes.runApproved(tx, requesterId, payload);
-        throw new Error('the process died');
-      },
-    });
-    await expect(crashing.decide(approver, submitted.request.id, { approve: true })).rejects.toThrow('the process died');
+    const crashing = async (tx: Tx, requesterId: string, payload: unknown) => {
+      await services.changes.runApproved(tx, requesterId, payload);
+      throw new Error('the process died');
+    };
+    await expect(services.approvals.decide(approver, submitted.request.id, { approve: true }, crashing)).rejects.toThrow(
+      'the process died',
+    );
     const { prisma } = h.db;
     expect((await prisma.approvalRequest.findUniqueOrThrow({ where: { id: submitted.request.id } })).status).toBe('pending');
     expect(await prisma.approvalDecision.count()).toBe(0);
     expect((await prisma.user.findFirstOrThrow({ where: { email: 'target@example.com' } })).status).toBe('active');
     expect(await prisma.auditEvent.count({ where: { action: { in: ['user.revoked', 'approval.approved'] } } })).toBe(0);
 
-    const result = await services.approvals.decide(approver, submitted.request.id, { approve: true });
+    const result = await services.changes.decide(approver, submitted.request.id, { approve: true });
     expect(result.kind).toBe('executed');
     expect((await prisma.user.findFirstOrThrow({ where: { email: 'target@example.com' } })).status).toBe('revoked');
     expect(await prisma.auditEvent.count({ where: { action: 'user.revoked' } })).toBe(1);
@@ -81,7 +75,7 @@ describe.each(testTargets())('the change layer (%s store)', (target) => {
       },
     });
     const approver = await services.access.actorForUserId(approverId, 'approval');
-    const result = await services.approvals.decide(approver, submitted.request.id, { approve: true });
+    const result = await services.changes.decide(approver, submitted.request.id, { approve: true });
     expect(result.kind).toBe('failed');
     expect(result.request.outcome).toContain('roles:manage');
     const roles = await h.db.prisma.userRole.findMany({

@@ -136,7 +136,7 @@ describe.each(testTargets())('delete (%s store)', (target) => {
       reason: 'gone',
     });
     if (submitted.status !== 'awaiting') throw new Error('expected a request');
-    await expect(services.approvals.decide(approver, submitted.request.id, { approve: true })).resolves.toMatchObject({
+    await expect(services.changes.decide(approver, submitted.request.id, { approve: true })).resolves.toMatchObject({
       kind: 'executed',
     });
     expect(await emails()).toEqual(['admin2@example.com', 'owner@example.com']);

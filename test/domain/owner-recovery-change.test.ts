@@ -73,7 +73,7 @@ describe.each(testTargets())('owner recovery (%s store)', (target) => {
     expect(await ownerId()).toBe(h.owner.userId);
     expect(await events('account.owner-recovered')).toHaveLength(0);
     if (submitted.status !== 'awaiting') throw new Error('expected a request');
-    await expect(services.approvals.decide(approver, submitted.request.id, { approve: true })).resolves.toMatchObject({
+    await expect(services.changes.decide(approver, submitted.request.id, { approve: true })).resolves.toMatchObject({
       kind: 'executed',
     });
     expect(await ownerId()).toBe(requester.userId);

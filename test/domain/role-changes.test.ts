@@ -158,7 +158,7 @@ describe.each(testTargets())('role changes (%s store)', (target) => {
     expect(stored.payload).toEqual({ ...change, user: { id: (await read('v@example.com')).id } });
     if (submitted.status !== 'awaiting') throw new Error('expected a request');
 
-    const decided = await services.approvals.decide(approver, submitted.request.id, { approve: true });
+    const decided = await services.changes.decide(approver, submitted.request.id, { approve: true });
     expect(decided.kind).toBe('executed');
     expect(await rolesOf('v@example.com')).toEqual(['admin']);
     expect((await read('v@example.com')).version).toBe(version + 1);
@@ -172,7 +172,7 @@ describe.each(testTargets())('role changes (%s store)', (target) => {
     const submitted = await submit({ kind: 'change-roles', user: { email: 'v@example.com' }, add: ['admin'], remove: [] });
     if (submitted.status !== 'awaiting') throw new Error('expected a request');
     await submit({ kind: 'change-roles', user: { email: 'v@example.com' }, add: ['editor'], remove: ['viewer'] });
-    const decided = await services.approvals.decide(approver, submitted.request.id, { approve: true });
+    const decided = await services.changes.decide(approver, submitted.request.id, { approve: true });
     expect(decided).toMatchObject({ kind: 'stale', request: { status: 'stale' } });
     expect(await rolesOf('v@example.com')).toEqual(['editor']);
   });

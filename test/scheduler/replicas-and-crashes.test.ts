@@ -50,7 +50,6 @@ function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSi
     clock,
     audit,
     ttlHours: policy.approvals.ttlHours,
-    run: async () => ({ outcome: 'not used here' }),
   });
   const delivery: Delivery = {
     async send(message) {

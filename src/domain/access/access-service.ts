@@ -15,8 +15,8 @@ import {
   findActorUserByEmail,
   findActorUserById,
   findActorUserBySlackId,
-} from '../../store/users/account-user-reads';
-import { linkUserToSlack } from '../../store/users/account-user-writes';
+} from '../../store/users/actor-reads';
+import { linkUserToSlack } from '../../store/users/owner-and-slack-link-writes';
 import { normaliseEmail } from '../email';
 import type { SlackProfiles } from '../ports';
 import type { MultipleRoles } from '../roles/precedence';

@@ -1,8 +1,8 @@
 /** Brings an account's roles, permissions and built-in groups in line with a role catalog (idempotent). */
 
-import { findGroupOfKind } from '../../store/groups/account-group-reads';
-import { createGroupOfKind } from '../../store/groups/account-group-writes';
-import { upsertPermission, upsertRole } from '../../store/roles/account-catalog-writes';
+import { findGroupOfKind } from '../../store/groups/group-reads';
+import { createGroupOfKind } from '../../store/groups/group-writes';
+import { upsertPermission, upsertRole } from '../../store/roles/catalog-writes';
 import type { Db } from '../../store/tx';
 import type { Catalog } from '../roles/catalog';
 import { ALL_USERS_GROUP, DEFAULT_GROUP } from './bootstrap';

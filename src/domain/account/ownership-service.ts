@@ -4,7 +4,7 @@
  */
 import { findAccountOwner } from '../../store/accounts/account-reads';
 import type { Store } from '../../store/tx';
-import { setUserSlackLeftAt } from '../../store/users/account-user-writes';
+import { setUserSlackLeftAt } from '../../store/users/owner-and-slack-link-writes';
 import type { SlackProfiles } from '../access/access-service';
 import { type Actor, requirePermission } from '../access/actor';
 import type { ChangeOf } from '../changes/directory-change';

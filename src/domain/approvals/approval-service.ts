@@ -24,7 +24,7 @@ import {
 } from '../../store/approvals/approval-request-updates';
 import type { Json } from '../../store/records';
 import { CHANGE_TRANSACTION, isUniqueViolation, type Store, type Tx, transaction } from '../../store/tx';
-import { findApproverCandidates, findUserEmail, findUserVersions } from '../../store/users/approval-user-reads';
+import { findApproverCandidates, findUserEmail, findUserVersions } from '../../store/users/approver-reads';
 import { type Actor, can, requirePermission } from '../access/actor';
 import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditService } from '../audit/audit-service';
@@ -95,8 +95,6 @@ export function createApprovalService(deps: {
   ttlHours: number;
   /** How several roles combine (catalog policy); decides who may approve. */
   multipleRoles?: MultipleRoles;
-  /** Replays the stored change as the requester (the change layer). */
-  run: ApprovedChangeRunner;
 }) {
   const { prisma, accountId, clock, audit } = deps;
 
@@ -236,8 +234,16 @@ export function createApprovalService(deps: {
 
     prepareDecision,
 
-    /** Records a decision; the first that settles the request wins, and an approved change runs once. */
-    async decide(approver: Actor, id: string, decision: { approve: boolean; reason?: string | null }): Promise<DecisionResult> {
+    /**
+     * Records a decision; the first that settles the request wins, and an approved change runs once,
+     * by `run` (the change layer's replay, which calls this: `changes.decide`).
+     */
+    async decide(
+      approver: Actor,
+      id: string,
+      decision: { approve: boolean; reason?: string | null },
+      run: ApprovedChangeRunner,
+    ): Promise<DecisionResult> {
       await prepareDecision(approver, id);
       const reason = decision.reason?.trim() || null;
       if (!decision.approve && !reason) {
@@ -293,9 +299,9 @@ export function createApprovalService(deps: {
           // A refusal rolls back to the savepoint and leaves the request failed with the reason.
           await markApprovedChangeStart(tx);
           try {
-            const run = await deps.run(tx, request.requesterId, request.payload);
-            await settleApprovalRequest(tx, id, { status: 'approved', decidedAt: now, outcome: run.outcome });
-            return { deliver: run.deliver };
+            const ran = await run(tx, request.requesterId, request.payload);
+            await settleApprovalRequest(tx, id, { status: 'approved', decidedAt: now, outcome: ran.outcome });
+            return { deliver: ran.deliver };
           } catch (error) {
             if (!(error instanceof RosterError)) throw error;
             await undoApprovedChange(tx);

@@ -4,9 +4,9 @@
  */
 
 import { fail } from '../../errors';
-import { createAsset, lockAssetByExternalId, updateAsset } from '../../store/assets/directory-assets';
+import { createAsset, lockAssetByExternalId, updateAsset } from '../../store/assets/asset-rows';
 import { isUniqueViolation, type Store, transaction } from '../../store/tx';
-import { findUserByEmail } from '../../store/users/directory-user-reads';
+import { findUserByEmail } from '../../store/users/user-reads';
 import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { VerifiedHolder } from '../credentials/sign-in-service';

@@ -2,7 +2,7 @@
  * The audit trail: every change and decision, with names kept as text so that it outlives
  * the users it mentions.
  */
-import { insertAuditEvents, listAuditEvents, type NewAuditEvent } from '../../store/audit/approval-audit-events';
+import { insertAuditEvents, listAuditEvents, type NewAuditEvent } from '../../store/audit/audit-events';
 import type { Json } from '../../store/records';
 import type { Db } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';

@@ -38,6 +38,8 @@ export interface ChangeEnv {
   multipleRoles: MultipleRoles;
   /** Ends the SCIM token with this hash (one whose delivery failed), after the commit: a `scim-token-end` change. */
   endScimToken: (tokenHash: string) => Promise<void>;
+  /** Switches on a delivered credential, after the commit: a `credential-activate` change by the issuer; false when gone. */
+  activateCredential: (actor: Actor, pendingId: string, revealId?: string) => Promise<boolean>;
   /** The deployment's settings, which an account's own override. */
   settingsDefaults: SettingsDefaults;
   /** Told after a settings change commits, so that every replica rebuilds the account's services. */

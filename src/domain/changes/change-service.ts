@@ -7,8 +7,8 @@
 import { fail } from '../../errors';
 import type { Json } from '../../store/records';
 import { CHANGE_TRANSACTION, lockAccount, type Store, type Tx, transaction } from '../../store/tx';
-import { bumpUserVersions } from '../../store/users/change-user-writes';
-import { type Actor, requirePermission } from '../access/actor';
+import { bumpUserVersions } from '../../store/users/user-writes';
+import { type Actor, requirePermission, systemActor } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
 import type { AuditService } from '../audit/audit-service';
 import { countSeats } from '../directory/directory-service';
@@ -42,20 +42,37 @@ class RolledBack extends Error {
 
 export type ChangeService = ReturnType<typeof createChangeService>;
 
-/** Builds the change layer over the store, the audit trail, the approval service and the handlers' ports. */
+/** The change layer's own follow-ups, which it gives its handlers itself. */
+type FollowUps = 'endScimToken' | 'activateCredential';
+
+/**
+ * Builds the change layer over the store, the audit trail, the approval service (which stores and
+ * settles requests; the change layer replays approved ones) and the handlers' ports.
+ */
 export function createChangeService(
-  deps: ChangeEnv & {
+  deps: Omit<ChangeEnv, FollowUps> & {
     prisma: Store;
     audit: AuditService;
     policy: Policy['approvals'];
     /** Approvals are off without an approvals channel. */
     approvalsEnabled: boolean;
-    approvals: () => ApprovalService;
+    approvals: ApprovalService;
     /** The requester as the directory has them now, read inside the decision's transaction. */
     actorById: (userId: string, db: Tx) => Promise<Actor>;
   },
 ) {
   const { prisma, accountId, audit } = deps;
+  // What a change does after its commit that changes the directory again is a change of its own kind.
+  const env: ChangeEnv = {
+    ...deps,
+    async endScimToken(tokenHash) {
+      await service.submit(systemActor('system'), { kind: 'scim-token-end', tokenHash });
+    },
+    async activateCredential(actor, pending, reveal) {
+      const done = await service.submit(actor, { kind: 'credential-activate', pending, reveal });
+      return done.status === 'done' && done.result;
+    },
+  };
 
   function handlerOf(kind: ChangeKind): ChangeHandler<ChangeKind, unknown> {
     return CHANGE_HANDLERS[kind] as unknown as ChangeHandler<ChangeKind, unknown>;
@@ -66,7 +83,7 @@ export function createChangeService(
     const handler = handlerOf(change.kind);
     await lockAccount(tx, accountId);
     const seatsBefore = await countSeats(tx, accountId);
-    const applied = await handler.apply({ ...deps, tx, actor }, change as ChangeOf<ChangeKind>);
+    const applied = await handler.apply({ ...env, tx, actor }, change as ChangeOf<ChangeKind>);
     refuseSelfGrant(actor.userId, applied.gains);
     if (applied.touched.length > 0) {
       await bumpUserVersions(tx, applied.touched);
@@ -112,7 +129,7 @@ export function createChangeService(
     }
   }
 
-  return {
+  const service = {
     /** Submits a change: done now, or stored as an approval request when the policy says so. */
     async submit<K extends ChangeKind>(
       actor: Actor,
@@ -130,7 +147,7 @@ export function createChangeService(
         return { status: 'done', result: result as ChangeResult<K> };
       }
       const excluded = [actor.userId, ...(targetsMayNotDecide(approval.action) ? applied.targets : [])];
-      const created = await deps.approvals().request(actor, {
+      const created = await deps.approvals.request(actor, {
         action: approval.action,
         requiredApprovals: approval.approvals,
         payload: applied.stored as Json,
@@ -167,5 +184,13 @@ export function createChangeService(
       const deliver = applied.deliver;
       return { outcome: applied.outcome, deliver: deliver ? () => deliver(applied.result) : undefined };
     },
+
+    /** Records an approver's decision on a request; an approved change is replayed here, as its requester, once. */
+    decide(approver: Actor, id: string, decision: { approve: boolean; reason?: string | null }) {
+      return deps.approvals.decide(approver, id, decision, (tx, requesterId, payload) =>
+        service.runApproved(tx, requesterId, payload),
+      );
+    },
   };
+  return service;
 }

@@ -4,13 +4,13 @@
  * e-mailed reveal link for holders outside Slack), after the transaction commits.
  */
 import { fail } from '../../errors';
-import { deletePasswordLinks } from '../../store/credentials/invite-credential-writes';
-import { setPasswordHash, setSignInMethod } from '../../store/users/invite-user-writes';
+import { deletePasswordLinks } from '../../store/credentials/password-link-writes';
+import type { UserRecord } from '../../store/users/user-reads';
+import { setPasswordHash, setSignInMethod } from '../../store/users/user-writes';
 import { DAY_MS } from '../clock';
 import { API_KEY_PREFIX, type IssuedSecret, PASSCODE_PREFIX, TENURE_RULE, TENURES } from '../credentials/credential-service';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserRef } from '../directory/directory-service';
-import type { UserRecord } from '../directory/user-view';
 import { formatWhen } from '../format-when';
 import { randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
@@ -83,6 +83,7 @@ async function issuePasscode(
         holder: user,
         dmText: text,
         actor: context.actor,
+        activate: (pending, reveal) => context.activateCredential(context.actor, pending, reveal),
       })),
     }),
   };
@@ -119,6 +120,7 @@ export const apiKey: ChangeHandler<'api-key', IssuedSecret> = {
           holder: user,
           dmText: text,
           actor: context.actor,
+          activate: (pending, reveal) => context.activateCredential(context.actor, pending, reveal),
         })),
       }),
     };

@@ -6,11 +6,12 @@
  * approval (approval-policy.ts); they name the secret by its pending row or its hash, never itself.
  * Neither bumps a version nor writes an audit entry (the issuing change recorded what happened).
  */
-import { findPendingCredential } from '../../store/credentials/invite-credential-reads';
-import { installApiKey, installPasscode } from '../../store/credentials/invite-credential-writes';
-import { claimPendingCredential, deleteRevealsOfKind } from '../../store/credentials/invite-pending-credentials';
-import { deleteScimToken } from '../../store/sign-in/invite-scim-token-writes';
-import { findUserStatus } from '../../store/users/invite-user-reads';
+
+import { claimPendingCredential, deleteRevealsOfKind } from '../../store/credentials/credential-handoff-rows';
+import { findPendingCredential } from '../../store/credentials/credential-reads';
+import { installApiKey, installPasscode } from '../../store/credentials/credential-writes';
+import { deleteScimToken } from '../../store/sign-in/scim-token-writes';
+import { findUserStatus } from '../../store/users/user-reads';
 import type { Applied, ChangeHandler } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 

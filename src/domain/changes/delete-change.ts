@@ -3,12 +3,12 @@
  * (non-transferable ones flagged "needs reconfiguration"), and the audit trail keeps their names.
  */
 import { fail, RosterError } from '../../errors';
-import { findAccountWithOwner } from '../../store/accounts/change-account-reads';
-import { handOverAssets } from '../../store/assets/change-asset-handover';
-import { deleteUsersByIds } from '../../store/users/change-user-writes';
+import { findAccountWithOwner } from '../../store/accounts/account-reads';
+import { handOverAssets } from '../../store/assets/asset-rows';
+import type { UserRecord } from '../../store/users/user-reads';
+import { deleteUsersByIds } from '../../store/users/user-writes';
 import type { DeletionResult } from '../deletion/deletion-service';
 import { describeFilter } from '../directory/directory-service';
-import type { UserRecord } from '../directory/user-view';
 import type { ChangeHandler } from './change-handler';
 import { NONE_SKIPPED, skippedText, stillMatching } from './filter-targets';
 import { findUser, snapshot } from './user-change';

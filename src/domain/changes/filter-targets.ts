@@ -3,8 +3,7 @@
  * filter now, inside the change's transaction. The rest are skipped and reported, never swapped for
  * users who came to match since (what was listed is what is acted on).
  */
-import { findListedUserEmails, findListedUsersMatching } from '../../store/users/change-user-reads';
-import type { UserRecord } from '../directory/user-view';
+import { findListedUserEmails, findListedUsersMatching, type UserRecord } from '../../store/users/user-reads';
 import type { ChangeContext } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
@@ -24,8 +23,8 @@ export async function stillMatching(
 ): Promise<{ users: UserRecord[]; skipped: Skipped }> {
   const { tx, accountId } = context;
   const unique = [...new Set(ids)];
-  const match = await context.directory.filterWhere(filter, tx);
-  const users: UserRecord[] = await findListedUsersMatching(tx, accountId, unique, match);
+  const criteria = await context.directory.filterCriteria(filter, tx);
+  const users: UserRecord[] = await findListedUsersMatching(tx, accountId, unique, criteria);
   const matched = new Set(users.map((u) => u.id));
   const listed = await findListedUserEmails(tx, accountId, unique);
   return {

@@ -5,7 +5,7 @@
 
 import { fail, type Problem, RosterError } from '../../errors';
 import type { User } from '../../store/records';
-import { findUsersWithPendingInvite } from '../../store/users/invite-user-reads';
+import { findUsersWithPendingInvite } from '../../store/users/user-reads';
 import { isValidEmail, normaliseEmail } from '../email';
 import { formatWhen } from '../format-when';
 import type { ChangeContext } from './change-handler';

@@ -5,8 +5,8 @@
  * on its way, as with any new link.
  */
 import { fail } from '../../errors';
-import { findInviteLink } from '../../store/invites/sign-in-invite-reads';
-import { renewInviteLink } from '../../store/invites/sign-in-invite-writes';
+import { findInviteLink } from '../../store/invites/invite-reads';
+import { renewInviteLink } from '../../store/invites/invite-writes';
 import type { Db } from '../../store/tx';
 import type { InviteLinks } from '../invites/invite-links';
 

@@ -4,13 +4,13 @@
  */
 
 import { fail } from '../../errors';
-import { findLatestInvite } from '../../store/invites/invite-row-reads';
-import { createInvite, supersedePendingInvites } from '../../store/invites/invite-row-writes';
+import { findLatestInvite } from '../../store/invites/invite-reads';
+import { createInvite, supersedePendingInvites } from '../../store/invites/invite-writes';
 import type { UserStatus } from '../../store/records';
-import { markUserInvited } from '../../store/users/invite-user-writes';
+import type { UserRecord } from '../../store/users/user-reads';
+import { markUserInvited } from '../../store/users/user-writes';
 import { can } from '../access/actor';
 import { addHours } from '../clock';
-import type { UserRecord } from '../directory/user-view';
 import { defaultRole, loadRoles } from '../roles/resolve-access';
 import type { ChangeContext, PowerGain } from './change-handler';
 import { powerGain, roleLabels } from './user-change';

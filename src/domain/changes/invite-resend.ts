@@ -1,10 +1,10 @@
 /** Sending one user their invite again: the live link while it lasts, else a fresh one. */
 
-import { findLatestPendingInvite } from '../../store/invites/invite-row-reads';
-import { stampInviteResent } from '../../store/invites/invite-row-writes';
+import { findLatestPendingInvite } from '../../store/invites/invite-reads';
+import { stampInviteResent } from '../../store/invites/invite-writes';
+import type { UserRecord } from '../../store/users/user-reads';
 import type { DeliveryOutcome } from '../delivery/delivery';
 import { sendAll } from '../delivery/delivery';
-import type { UserRecord } from '../directory/user-view';
 import type { Applied, ChangeContext } from './change-handler';
 import { linkToResend } from './invite-link-renewal';
 import { assertInvitable, issueNewLink } from './invite-new-link';

@@ -3,9 +3,9 @@
  * expired or revoked), their roles and groups, and one pending invite each.
  */
 
-import { addMemberships } from '../../store/groups/invite-membership-writes';
-import { createInvites, supersedePendingInvites } from '../../store/invites/invite-row-writes';
-import { createInvitees, createRoleHoldings, deleteUserRoles, markUserInvited } from '../../store/users/invite-user-writes';
+import { addMemberships } from '../../store/groups/group-writes';
+import { createInvites, supersedePendingInvites } from '../../store/invites/invite-writes';
+import { createInvitees, createRoleHoldings, deleteUserRoles, markUserInvited } from '../../store/users/user-writes';
 import type { IssuedLink } from '../invites/invite-links';
 import { scopeKey } from '../partners/partners';
 import type { ChangeContext } from './change-handler';

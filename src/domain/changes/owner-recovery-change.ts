@@ -5,12 +5,12 @@
  * only while the owner is disabled or has left the workspace, and a second Admin must approve it.
  */
 import { fail, reasonOf } from '../../errors';
-import { findAccountWithOwner } from '../../store/accounts/change-account-reads';
-import { moveAccountOwnership } from '../../store/accounts/change-account-writes';
-import { findRoleByKey } from '../../store/roles/change-role-reads';
-import { findActiveRoleHolderContacts, findUserDetails } from '../../store/users/change-user-reads';
-import { addUserRole } from '../../store/users/change-user-writes';
-import type { UserCard, UserRecord } from '../directory/user-view';
+import { findAccountWithOwner } from '../../store/accounts/account-reads';
+import { moveAccountOwnership } from '../../store/accounts/account-writes';
+import { getRoleByKey } from '../../store/roles/role-reads';
+import { findActiveRoleHolderContacts, getUserRecord, type UserRecord } from '../../store/users/user-reads';
+import { addUserRole } from '../../store/users/user-writes';
+import type { UserCard } from '../directory/user-view';
 import { ADMIN_ROLE } from '../roles/catalog';
 import type { ChangeHandler } from './change-handler';
 import { cardOf, findUser, powerGain, roleLabels } from './user-change';
@@ -77,11 +77,11 @@ export const recoverOwner: ChangeHandler<'recover-owner', OwnerRecovery> = {
     }
     const madeAdmin = !isAdmin(target);
     if (madeAdmin) {
-      const admin = await findRoleByKey(tx, accountId, ADMIN_ROLE);
+      const admin = await getRoleByKey(tx, accountId, ADMIN_ROLE);
       await addUserRole(tx, target.id, admin.id);
     }
     if ((await moveAccountOwnership(tx, accountId, from, target.id)) !== 1) throw changedMeanwhile();
-    const after: UserRecord = await findUserDetails(tx, target.id);
+    const after: UserRecord = await getUserRecord(tx, target.id);
     const admins = await findActiveRoleHolderContacts(tx, accountId, ADMIN_ROLE);
     const previousOwner = previous ? { email: previous.email, state: stateOf(previous) } : null;
     const was = previousOwner ? `${previousOwner.email} (${previousOwner.state})` : 'nobody';

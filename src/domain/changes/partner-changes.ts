@@ -1,6 +1,6 @@
 /** Adding a partner to the account's list (the scopes a scoped role may take). */
 import { fail } from '../../errors';
-import { createPartner, findPartnerByKey } from '../../store/partners/change-partner-list';
+import { createPartner, findPartnerByKey } from '../../store/partners/partner-list';
 import { partnerKey } from '../partners/partners';
 import type { ChangeHandler } from './change-handler';
 

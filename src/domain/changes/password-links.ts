@@ -2,12 +2,13 @@
  * Password links as stored: a random token of which only the SHA-256 is kept, single-use, with an
  * expiry. Admins issue them through the change layer; users ask for one on the forgot-password page.
  */
-import { countUnusedPasswordLinks } from '../../store/credentials/sign-in-credential-reads';
+
+import { countUnusedPasswordLinks } from '../../store/credentials/credential-reads';
 import {
   createPasswordLink,
   deleteExpiredPasswordLinks,
   deleteUnusedPasswordLinks,
-} from '../../store/credentials/sign-in-password-link-writes';
+} from '../../store/credentials/password-link-writes';
 import type { Tx } from '../../store/tx';
 import { lockUser } from '../../store/users/sign-in-user-reads';
 import { addHours } from '../clock';

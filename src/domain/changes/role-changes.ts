@@ -3,10 +3,9 @@
  * a bulk change over many users, and `+perm`/`-perm` kept to the catalog's `grantableTo`.
  */
 import { fail } from '../../errors';
-import { findUserDetails, findUsersDetailsByEmails } from '../../store/users/change-user-reads';
-import { replaceUserRoles, setExtraPermissions } from '../../store/users/change-user-writes';
+import { findUserRecordsByEmails, getUserRecord, type UserRecord } from '../../store/users/user-reads';
+import { replaceUserRoles, setExtraPermissions } from '../../store/users/user-writes';
 import { describeFilter } from '../directory/directory-service';
-import type { UserRecord } from '../directory/user-view';
 import { checkScopes, scopeKey } from '../partners/partners';
 import { checkGrantable, findRole, loadRoles } from '../roles/resolve-access';
 import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
@@ -131,7 +130,7 @@ export const bulkRoles: ChangeHandler<'bulk-roles', BulkRolesResult> = {
       }
     } else {
       if (emails.length === 0) throw fail.badInput('Pick at least one user.', { field: 'users' });
-      users = await findUsersDetailsByEmails(tx, accountId, emails);
+      users = await findUserRecordsByEmails(tx, accountId, emails);
       const missing = emails.filter((email) => !users.some((u) => u.email === email));
       if (missing.length > 0) throw fail.notFound(`Not in the directory: ${missing.join(', ')}.`, { field: 'users' });
     }
@@ -143,7 +142,7 @@ export const bulkRoles: ChangeHandler<'bulk-roles', BulkRolesResult> = {
         remove: change.remove.filter((r) => user.roles.some((h) => h.role.key === (findRole(roles, r)?.key ?? r))),
       });
       await writeHoldings(context, user, next);
-      const after: UserRecord = await findUserDetails(tx, user.id);
+      const after: UserRecord = await getUserRecord(tx, user.id);
       applied.audit.push(auditOf(user, after));
       applied.gains.push(...powerGain(user, after, context.multipleRoles));
       previews.push({ email: user.email, before: user.roles.map(holdingLabel), after: next.map(holdingLabel) });

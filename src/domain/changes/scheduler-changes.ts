@@ -6,9 +6,9 @@
  * Only the scheduler submits them; they need no permission and never wait for approval.
  */
 import { fail } from '../../errors';
-import { findInviteForRenewal } from '../../store/invites/invite-row-reads';
+import { findInviteForRenewal } from '../../store/invites/invite-reads';
 import { expireDueInvites, expireDuePasscodes, markUsersExpired, remindDueInvites } from '../../store/scheduler/due-writes';
-import { findInvitedWithoutPendingInvite, findUserTargets } from '../../store/users/directory-user-reads';
+import { findInvitedWithoutPendingInvite, findUserTargets } from '../../store/users/user-reads';
 import type { Actor } from '../access/actor';
 import { addHours } from '../clock';
 import type { Applied, ChangeHandler } from './change-handler';

@@ -6,14 +6,13 @@
  * bump and the audit trail are the same as for a change typed in Slack.
  */
 import { fail, RosterError } from '../../errors';
-import { deleteUnusedPasswordLinks } from '../../store/credentials/scim-password-link-writes';
-import { supersedePendingInvites } from '../../store/invites/scim-invite-writes';
+import { deleteUnusedPasswordLinks } from '../../store/credentials/password-link-writes';
+import { supersedePendingInvites } from '../../store/invites/invite-writes';
 import type { Json } from '../../store/records';
 import { findAccountScimToken } from '../../store/sign-in/scim-token-reads';
 import { deleteScimTokenById, replaceScimToken } from '../../store/sign-in/scim-token-writes';
-import { findUserWithEmail, getScimUser } from '../../store/users/scim-user-reads';
 import { createProvisionedUser, updateProvisionedUser } from '../../store/users/scim-user-writes';
-import type { UserRecord } from '../directory/user-view';
+import { findUserByEmail, getUserRecord, type UserRecord } from '../../store/users/user-reads';
 import { isValidEmail, normaliseEmail } from '../email';
 import { defaultRole, loadRoles } from '../roles/resolve-access';
 import { desiredHoldings, type Holding } from '../roles/role-grants';
@@ -157,7 +156,7 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     if (!isValidEmail(email)) throw fail.badInput(`${attrs.email} is not a valid e-mail address.`, { field: 'userName' });
     const name = attrs.name?.trim() || null;
     if (name && name.length > 200) throw fail.badInput('A name is at most 200 characters.', { field: 'name' });
-    const clash = await findUserWithEmail(tx, accountId, email);
+    const clash = await findUserByEmail(tx, accountId, email);
     const before = change.user ? await context.directory.findUser(change.user, tx) : null;
     if (clash && clash.id !== before?.id)
       throw fail.conflict(`${email} is already in use by another user.`, { field: 'userName' });
@@ -187,7 +186,7 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     }
     const wanted = await holdingsFor(context, before.roles, attrs.roles);
     if (wanted) await writeHoldings(context, before, wanted);
-    const after = await getScimUser(tx, before.id);
+    const after = await getUserRecord(tx, before.id);
     return applied(context, change, before, after, 'user.updated');
   },
 };
@@ -207,7 +206,7 @@ async function create(
   );
   const wanted = await holdingsFor(context, [], change.attributes.roles);
   await writeHoldings(context, created, wanted ?? []);
-  const after = await getScimUser(tx, created.id);
+  const after = await getUserRecord(tx, created.id);
   return applied(context, change, null, after, 'user.provisioned');
 }
 

@@ -8,7 +8,7 @@ import { fail, RosterError } from '../../errors';
 import { findGroupById, findGroupByName, groupMemberIds } from '../../store/groups/group-reads';
 import { addGroupMembers, createGroup, removeGroupMembers, renameGroup } from '../../store/groups/group-writes';
 import type { Group } from '../../store/records';
-import { userEmailsByIds } from '../../store/users/scim-user-reads';
+import { userEmailsByIds } from '../../store/users/user-reads';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 import { cleanGroupName, removeGroup } from './group-changes';
 

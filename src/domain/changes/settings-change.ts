@@ -5,11 +5,11 @@
  * versions are bumped, and anyone it gives admin power needs the approval granting Admin needs.
  */
 import { fail, RosterError } from '../../errors';
-import { findAccountSettings } from '../../store/accounts/change-account-reads';
-import { saveAccountSettings } from '../../store/accounts/change-account-writes';
-import { findPermissionKeysOutside, findRoleGrants, findRolesOutside } from '../../store/roles/change-role-reads';
-import { deletePermissionsByKeys, deleteRolesByIds } from '../../store/roles/change-role-writes';
-import { findExtraPermissionsHolding, findRoleHolders } from '../../store/users/change-user-reads';
+import { findAccountSettings } from '../../store/accounts/account-reads';
+import { saveAccountSettings } from '../../store/accounts/account-writes';
+import { deletePermissionsByKeys, deleteRolesByIds } from '../../store/roles/catalog-writes';
+import { findPermissionKeysOutside, findRoleGrants, findRolesOutside } from '../../store/roles/role-reads';
+import { findExtraPermissionsHolding, findRoleHolders } from '../../store/users/user-reads';
 import { effectivePermissions } from '../access/effective-permissions';
 import {
   type AccountSettings,

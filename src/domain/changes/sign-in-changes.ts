@@ -9,14 +9,14 @@
  * approval request.
  */
 import { fail, RosterError } from '../../errors';
-import { findPasswordLinkByTokenHash } from '../../store/credentials/invite-credential-reads';
-import { deleteUnusedPasswordLinks, markPasswordLinkUsed } from '../../store/credentials/invite-credential-writes';
-import { findInviteByTokenHash } from '../../store/invites/invite-row-reads';
-import { claimPendingInvite } from '../../store/invites/invite-row-writes';
+import { findPasswordLinkByTokenHash } from '../../store/credentials/credential-reads';
+import { deleteUnusedPasswordLinks, markPasswordLinkUsed } from '../../store/credentials/password-link-writes';
+import { findInviteByTokenHash } from '../../store/invites/invite-reads';
+import { claimPendingInvite } from '../../store/invites/invite-writes';
 import type { Invite, PasswordLink, User } from '../../store/records';
 import type { Db } from '../../store/tx';
-import { findUserByEmail } from '../../store/users/invite-user-reads';
-import { activateInvitee, setPasswordHash } from '../../store/users/invite-user-writes';
+import { findUserByEmail } from '../../store/users/user-reads';
+import { activateInvitee, setPasswordHash } from '../../store/users/user-writes';
 import type { Actor } from '../access/actor';
 import type { DeliveryOutcome } from '../delivery/delivery';
 import { normaliseEmail } from '../email';

@@ -4,10 +4,10 @@
  */
 
 import type { Json } from '../../store/records';
-import { findUserDetails } from '../../store/users/change-user-reads';
+import { getUserRecord, type UserRecord } from '../../store/users/user-reads';
 import type { AuditEntry } from '../audit/audit-service';
 import type { UserRef } from '../directory/directory-service';
-import { rolesByPrecedence, toCard, type UserCard, type UserRecord } from '../directory/user-view';
+import { rolesByPrecedence, toCard, type UserCard } from '../directory/user-view';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
@@ -80,7 +80,7 @@ export async function changeOneUser(
 ): Promise<Applied<UserCard>> {
   const before = await findUser(context, who);
   await options.mutate(before);
-  const after: UserRecord = await findUserDetails(context.tx, before.id);
+  const after: UserRecord = await getUserRecord(context.tx, before.id);
   const entry: AuditEntry = {
     action: options.action,
     target: { id: after.id, email: after.email, name: after.name },

@@ -4,14 +4,15 @@
  */
 
 import { fail, RosterError } from '../../errors';
-import { findAccountWithOwner } from '../../store/accounts/change-account-reads';
-import { setAccountOwner } from '../../store/accounts/change-account-writes';
-import { deletePendingCredentialsOf, deleteSecretRevealsOf } from '../../store/credentials/change-credential-discard';
-import { deleteApiKeysOf, deletePasswordLinksOf, revokePasscodesOf } from '../../store/credentials/change-credential-writes';
-import { addMembership, removeMembership } from '../../store/groups/change-membership-writes';
-import { findLatestPendingInvite } from '../../store/invites/change-invite-reads';
-import { createInvite, revokePendingInvites, supersedePendingInvites } from '../../store/invites/change-invite-writes';
-import { countUserProperties, findUserByEmail } from '../../store/users/change-user-reads';
+import { findAccountWithOwner } from '../../store/accounts/account-reads';
+import { setAccountOwner } from '../../store/accounts/account-writes';
+import { deletePendingCredentialsOf, deleteSecretRevealsOf } from '../../store/credentials/credential-handoff-rows';
+import { deletePasswordLinks } from '../../store/credentials/password-link-writes';
+import { deleteApiKeysOf, revokePasscodesOf } from '../../store/credentials/revocation-writes';
+import { addGroupMembers, removeMembership } from '../../store/groups/group-writes';
+import { findLatestPendingInvite } from '../../store/invites/invite-reads';
+import { createInvite, revokePendingInvites, supersedePendingInvites } from '../../store/invites/invite-writes';
+import { countUserProperties, findUserByEmail } from '../../store/users/user-reads';
 import {
   editUser,
   removeUserProperty,
@@ -19,7 +20,7 @@ import {
   setUserProperty,
   setUserStatus,
   type UserEdit,
-} from '../../store/users/change-user-writes';
+} from '../../store/users/user-writes';
 import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserCard } from '../directory/user-view';
@@ -178,7 +179,7 @@ export const groups: ChangeHandler<'groups', UserCard> = {
             throw fail.badInput(`${user.email} is not in ${group.name}.`, { field: 'groups' });
         }
         for (const name of change.add) {
-          await addMembership(tx, user.id, (await find(name)).id);
+          await addGroupMembers(tx, (await find(name)).id, [user.id]);
         }
       },
       stored: (id) => ({ ...change, user: { id } }),
@@ -270,7 +271,7 @@ export const revoke: ChangeHandler<'revoke', UserCard> = {
         await deleteApiKeysOf(tx, user.id);
         await revokePasscodesOf(tx, user.id);
         await revokePendingInvites(tx, user.id);
-        await deletePasswordLinksOf(tx, user.id);
+        await deletePasswordLinks(tx, user.id);
         // Credentials on their way, and e-mailed links that would show one, go too.
         await deletePendingCredentialsOf(tx, user.id);
         await deleteSecretRevealsOf(tx, user.id);

@@ -9,7 +9,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { fail, RosterError, reasonOf } from '../../errors';
-import { accountNameOf } from '../../store/accounts/sign-in-account-reads';
+import { accountNameOf } from '../../store/accounts/account-reads';
 import {
   claimSecretReveal,
   createPendingCredential,
@@ -17,12 +17,11 @@ import {
   deletePendingCredential,
   deleteSecretReveal,
   eraseRevealSecret,
-} from '../../store/credentials/sign-in-credential-handoff-rows';
-import { findRevealByTokenHash } from '../../store/credentials/sign-in-credential-reads';
+} from '../../store/credentials/credential-handoff-rows';
+import { findRevealByTokenHash } from '../../store/credentials/credential-reads';
 import type { Store, Tx } from '../../store/tx';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
-import type { ChangeService } from '../changes/change-service';
 import { linkHolder } from '../changes/sign-in-changes';
 import { addHours, type Clock } from '../clock';
 import type { Delivery } from '../delivery/delivery';
@@ -67,16 +66,8 @@ export function createCredentialHandoff(deps: {
   messenger: HolderMessenger;
   delivery: Delivery;
   publicUrl: string;
-  /** The change layer, which is built with this hand-off among its handlers' ports (hence late). */
-  changes: () => Pick<ChangeService, 'submit'>;
 }) {
   const { prisma, accountId, clock, audit } = deps;
-
-  /** Makes the pending credential the holder's current one; false when it is gone or the holder is no longer active. */
-  async function activate(actor: Actor, pendingId: string, revealId?: string): Promise<boolean> {
-    const done = await deps.changes().submit(actor, { kind: 'credential-activate', pending: pendingId, reveal: revealId });
-    return done.status === 'done' && done.result;
-  }
 
   /** Drops a credential nobody received; the current one stays. Audited with the reason. */
   async function drop(actor: Actor, kind: CredentialKind, holder: Holder, pendingId: string, problem: string, revealId?: string) {
@@ -139,13 +130,18 @@ export function createCredentialHandoff(deps: {
       holder: Holder;
       dmText: string;
       actor: Actor;
+      /**
+       * Makes the pending credential the holder's current one once sent (a `credential-activate` change);
+       * false when it is gone or the holder is no longer active.
+       */
+      activate: (pendingId: string, revealId?: string) => Promise<boolean>;
     }): Promise<Handoff> {
-      const { pendingId, kind, secret, holder, actor } = input;
+      const { pendingId, kind, secret, holder, actor, activate } = input;
       const problems: string[] = [];
       const inactive = `${holder.email} is no longer active, so the new ${CREDENTIAL_NAME[kind]} was not switched on`;
       try {
         if (await deps.messenger.send({ email: holder.email, slackUserId: holder.slackUserId }, input.dmText)) {
-          return (await activate(actor, pendingId)) ? { delivered: true, via: 'slack' } : { delivered: false, problem: inactive };
+          return (await activate(pendingId)) ? { delivered: true, via: 'slack' } : { delivered: false, problem: inactive };
         }
       } catch (error) {
         problems.push(`the Slack DM to ${holder.email} failed (${reasonOf(error)})`);
@@ -182,7 +178,7 @@ export function createCredentialHandoff(deps: {
         await drop(actor, kind, holder, pendingId, problem, revealId);
         return { delivered: false, problem };
       }
-      return (await activate(actor, pendingId, revealId))
+      return (await activate(pendingId, revealId))
         ? { delivered: true, via: 'email', revealExpiresAt: expiresAt }
         : { delivered: false, problem: inactive };
     },

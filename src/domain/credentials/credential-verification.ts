@@ -1,5 +1,5 @@
 /** Verifying an API key or passcode that the managed product was sent. */
-import { findApiKeyByHash, findPasscodeByHash } from '../../store/credentials/sign-in-credential-reads';
+import { findApiKeyByHash, findPasscodeByHash } from '../../store/credentials/credential-reads';
 import type { Store } from '../../store/tx';
 import type { Clock } from '../clock';
 import { hashToken, sameSecret } from '../secrets';

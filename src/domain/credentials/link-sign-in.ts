@@ -3,7 +3,7 @@
  * (src/domain/changes/sign-in-changes.ts), so this reads the link to know who acts, checks and hashes
  * what they typed, and submits.
  */
-import { accountNameOf } from '../../store/accounts/sign-in-account-reads';
+import { accountNameOf } from '../../store/accounts/account-reads';
 import type { Store } from '../../store/tx';
 import { findHeldRoles, findUserNameAndEmail } from '../../store/users/sign-in-user-reads';
 import type { ChangeService } from '../changes/change-service';

@@ -5,7 +5,8 @@
  * never ends a live link, since anyone may ask for anyone's address: each adds one, up to a few.
  */
 import type { Store } from '../../store/tx';
-import { accountsOfActivePasswordUser, findUserByEmail } from '../../store/users/sign-in-user-reads';
+import { accountsOfActivePasswordUser } from '../../store/users/sign-in-user-reads';
+import { findUserByEmail } from '../../store/users/user-reads';
 import type { ChangeService } from '../changes/change-service';
 import { linkHolder } from '../changes/sign-in-changes';
 import type { DeliveryOutcome } from '../delivery/delivery';

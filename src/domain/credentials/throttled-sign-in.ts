@@ -4,7 +4,7 @@
  */
 import { fail } from '../../errors';
 import type { Store } from '../../store/tx';
-import { findUserByEmail } from '../../store/users/sign-in-user-reads';
+import { findUserByEmail } from '../../store/users/user-reads';
 import { type Actor, requirePermission, systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';

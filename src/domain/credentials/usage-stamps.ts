@@ -3,9 +3,8 @@
  * not changes to the directory, so they carry no version and no audit, and are written straight to
  * the store rather than through the change layer.
  */
-import { setApiKeyLastUsed, setPasscodeLastUsed } from '../../store/credentials/sign-in-usage-stamp-writes';
+import { setApiKeyLastUsed, setPasscodeLastUsed, setUserLastLogin } from '../../store/credentials/usage-stamp-writes';
 import type { Store } from '../../store/tx';
-import { setUserLastLogin } from '../../store/users/sign-in-user-writes';
 
 /** Notes when an API key was last used. */
 export async function stampApiKeyUse(prisma: Store, id: string, at: Date): Promise<void> {

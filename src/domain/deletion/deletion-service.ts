@@ -4,8 +4,8 @@
  */
 
 import { fail, RosterError } from '../../errors';
-import { readAccountWithOwner } from '../../store/accounts/directory-account-reads';
-import { countOwnedAssets } from '../../store/assets/directory-assets';
+import { findAccountWithOwner } from '../../store/accounts/account-reads';
+import { countOwnedAssets } from '../../store/assets/asset-rows';
 import type { Store } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { Skipped } from '../changes/filter-targets';
@@ -67,7 +67,7 @@ export function createDeletionService(deps: { prisma: Store; accountId: string; 
   /** The preview of deleting `users`: refuses the owner, counts the assets that move. */
   async function summarise(actor: Actor, users: { id: string; email: string; name: string | null }[]): Promise<DeletionPreview> {
     {
-      const account = await readAccountWithOwner(prisma, accountId);
+      const account = await findAccountWithOwner(prisma, accountId);
       const owner = users.find((u) => u.id === account.ownerId);
       if (owner)
         throw new RosterError(

@@ -4,10 +4,10 @@
  */
 
 import { fail } from '../../errors';
-import { readOwnerId, readSeatsUsed } from '../../store/accounts/directory-account-reads';
+import { readOwnerId, readSeatsUsed } from '../../store/accounts/account-reads';
 import type { UserStatus } from '../../store/records';
-import { findRoleByKeyOrName, listRoleKeys } from '../../store/roles/directory-role-reads';
-import { findActiveSignInLock } from '../../store/sign-in/directory-sign-in-reads';
+import { findRoleByKeyOrName, listRoleKeys } from '../../store/roles/role-reads';
+import { findActiveSignInLock } from '../../store/sign-in/sign-in-throttle-rows';
 import type { Db, Store } from '../../store/tx';
 import {
   countUsersMatching,
@@ -15,9 +15,8 @@ import {
   findUsersMatching,
   listUserSummaries,
   type UserCriteria,
-  type UserFilterWhere,
-  userFilterWhere,
-} from '../../store/users/directory-user-reads';
+  type UserRecord,
+} from '../../store/users/user-reads';
 import { type Actor, requirePermission } from '../access/actor';
 import { ALL_USERS_GROUP } from '../account/bootstrap';
 import type { Clock } from '../clock';
@@ -25,7 +24,7 @@ import { normaliseEmail } from '../email';
 import { findGroup } from '../groups/find-group';
 import type { AdminPermission } from '../roles/permissions';
 import type { MultipleRoles } from '../roles/precedence';
-import { toCard, toSummary, type UserCard, type UserRecord, type UserSummary } from './user-view';
+import { toCard, toSummary, type UserCard, type UserSummary } from './user-view';
 
 /** A user as an admin names them: by e-mail, or by their linked Slack user. */
 export type Who = { email: string } | { slackUserId: string };
@@ -140,15 +139,10 @@ export function createDirectoryService(deps: {
     return criteria;
   }
 
-  /** The store's condition for `/users list`'s filters (see `filterCriteria`). */
-  async function filterWhere(filter: UserFilter, db: Db = prisma): Promise<UserFilterWhere> {
-    return userFilterWhere(await filterCriteria(filter, db));
-  }
-
   return {
     findUser,
     ownerId,
-    filterWhere,
+    filterCriteria,
     multipleRoles: deps.multipleRoles,
 
     /**

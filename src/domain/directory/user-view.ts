@@ -3,16 +3,8 @@
  * primary role and passcode status worked out once here.
  */
 import type { UserStatus } from '../../store/records';
-import type { SummaryRecord, UserRecord } from '../../store/users/directory-user-reads';
+import type { SummaryRecord, UserRecord } from '../../store/users/user-reads';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
-
-// The relations a list row and the card read, and the records they give, are declared beside the queries.
-export {
-  type SummaryRecord,
-  summaryInclude,
-  type UserRecord,
-  userInclude,
-} from '../../store/users/directory-user-reads';
 
 export type PasscodeStatus = { state: 'none' } | { state: 'active'; expiresAt: Date } | { state: 'expired'; expiresAt: Date };
 

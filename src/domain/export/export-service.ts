@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { fail } from '../../errors';
 import type { Store } from '../../store/tx';
-import { readExportPage } from '../../store/users/directory-export-reads';
+import { readExportPage } from '../../store/users/export-reads';
 import { type Actor, can } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';

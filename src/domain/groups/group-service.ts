@@ -5,7 +5,7 @@
 
 import { groupsWithMemberCounts } from '../../store/groups/group-reads';
 import type { Store } from '../../store/tx';
-import { countAccountUsers } from '../../store/users/group-user-reads';
+import { countAccountUsers } from '../../store/users/user-reads';
 import { type Actor, requirePermission } from '../access/actor';
 
 export interface GroupView {

@@ -2,10 +2,10 @@
  * What App Home shows one viewer: seats, invites expiring soon, invites that expired lately (to
  * re-invite), approvals waiting for them, recent changes.
  */
-import { readAccountNaming } from '../../store/accounts/directory-account-reads';
-import { findInvitesExpiringBetween, findLatestExpiries } from '../../store/invites/directory-invite-reads';
+import { readAccountNaming } from '../../store/accounts/account-reads';
+import { findInvitesExpiringBetween, findLatestExpiries } from '../../store/invites/invite-notice-reads';
 import type { Store } from '../../store/tx';
-import { countActiveHolders, findUserEmails } from '../../store/users/directory-user-reads';
+import { countActiveHolders, findUserEmails } from '../../store/users/user-reads';
 import { type Actor, can } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService } from '../approvals/approval-service';
 import type { AuditEventView, AuditService } from '../audit/audit-service';

@@ -2,7 +2,7 @@
  * What the invite form offers, and what an invite returns. Inviting itself is a change
  * (src/domain/changes/invite-changes.ts).
  */
-import { inviteFormChoices } from '../../store/invites/sign-in-invite-form-reads';
+import { inviteFormChoices } from '../../store/invites/invite-form-reads';
 import type { Store } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { DeliveryOutcome } from '../delivery/delivery';

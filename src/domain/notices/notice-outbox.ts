@@ -14,7 +14,7 @@ import {
   markNoticesFailed,
   markNoticesSent,
   queueNotices,
-} from '../../store/notices/approval-notice-outbox';
+} from '../../store/notices/notice-outbox-rows';
 import { type Store, type Tx, transaction } from '../../store/tx';
 import type { Clock } from '../clock';
 

@@ -5,7 +5,7 @@
  * a Partner user sees one).
  */
 import { fail } from '../../errors';
-import { countScopedHoldings, findPartnersByKeys, listPartners } from '../../store/partners/directory-partner-reads';
+import { countScopedHoldings, findPartnersByKeys, listPartners } from '../../store/partners/partner-list';
 import type { Db, Store } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { RoleGrant } from '../roles/resolve-access';

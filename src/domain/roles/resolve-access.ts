@@ -6,7 +6,7 @@
 
 import { fail, RosterError } from '../../errors';
 import type { Role } from '../../store/records';
-import { findPermissionsByKeys, listRolesByPrecedence } from '../../store/roles/directory-role-reads';
+import { findPermissionsByKeys, listRolesByPrecedence } from '../../store/roles/role-reads';
 import type { Db } from '../../store/tx';
 import { isAdminPlane } from './admin-power';
 

@@ -3,15 +3,13 @@
  * users and groups by id or by a filter the edge parsed (run in the database, paged).
  */
 
-import { findGroupById } from '../../store/groups/group-reads';
-import { membersOfGroups } from '../../store/groups/scim-group-reads';
+import { findGroupById, membersOfGroups } from '../../store/groups/group-reads';
 import type { Group } from '../../store/records';
 import { listGroupsMatching, type ScimGroupFilter } from '../../store/scim/scim-group-filter';
 import { listUsersMatching, type ScimUserFilter } from '../../store/scim/scim-user-filter';
 import { findScimTokenByHash } from '../../store/sign-in/scim-token-reads';
 import type { Store } from '../../store/tx';
-import { accountUserEmails, findScimUser } from '../../store/users/scim-user-reads';
-import type { UserRecord } from '../directory/user-view';
+import { accountUserEmails, findUserRecord, type UserRecord } from '../../store/users/user-reads';
 import { hashToken } from '../secrets';
 
 export type ScimDirectory = ReturnType<typeof createScimDirectory>;
@@ -30,7 +28,7 @@ export function createScimDirectory(deps: { prisma: Store; accountId: string }) 
 
     /** One user by id, or null. */
     async get(id: string): Promise<UserRecord | null> {
-      return findScimUser(prisma, accountId, id);
+      return findUserRecord(prisma, accountId, { id });
     },
 
     /** A page of users matching `filter` (all when null), oldest first, and how many match in all. */

@@ -5,9 +5,9 @@
  */
 
 import { RosterError } from '../../errors';
-import { readOwnerStanding } from '../../store/accounts/directory-account-reads';
+import { readOwnerStanding } from '../../store/accounts/account-reads';
 import type { Tx } from '../../store/tx';
-import { findActiveHolder, findRolelessUsers } from '../../store/users/directory-user-reads';
+import { findActiveHolder, findRolelessUsers } from '../../store/users/user-reads';
 import { countSeats } from '../directory/directory-service';
 import { ADMIN_ROLE } from '../roles/catalog';
 

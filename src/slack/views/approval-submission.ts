@@ -36,7 +36,7 @@ export function registerApprovalViews(app: App): void {
     const slackUserId = body.user.id;
     try {
       const approver = await services.access.actorForSlackUser(slackUserId, 'approval');
-      const result = await services.approvals.decide(approver, metadata.data.id, { approve: metadata.data.approve, reason });
+      const result = await services.changes.decide(approver, metadata.data.id, { approve: metadata.data.approve, reason });
       await services.approvalChannel.settle(result.request);
     } catch (error) {
       const text = isRosterError(error)

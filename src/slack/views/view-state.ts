@@ -5,7 +5,7 @@
  */
 import { addHours, type Clock } from '../../domain/clock';
 import type { Json } from '../../store/records';
-import { createViewState, findViewStateData, pruneExpiredViewStates } from '../../store/sign-in/directory-view-state';
+import { createViewState, findViewStateData, pruneExpiredViewStates } from '../../store/sign-in/view-states';
 import type { Store } from '../../store/tx';
 
 const TTL_HOURS = 24;

@@ -1,6 +1,7 @@
 /**
  * Reading accounts: by ID, by Slack workspace or organization, by identifier (slug), with their
- * settings, owner and installation, as bootstrap, provisioning, tenancy and the console need them.
+ * settings, owner and installation (bootstrap, provisioning, tenancy, the console), the settings a
+ * change reads under the lock, the seat count kept on the row, and how App Home names the account.
  */
 import type { Prisma } from '../generated/client';
 import type { Account, User } from '../records';
@@ -15,7 +16,8 @@ export type AccountWithInstallation = Prisma.AccountGetPayload<{ include: { inst
 /** The account's owner as the ownership rules read them, or null when it has none. */
 export type AccountOwner = Pick<User, 'id' | 'email' | 'status' | 'slackUserId' | 'slackLeftAt'>;
 
-const SETTINGS_VIEW_SELECT = {
+/** An account's settings, their version and its owner: what a settings change reads under the lock. */
+const SETTINGS_SELECT = {
   seatLimit: true,
   inviteTtlHours: true,
   approvalsChannel: true,
@@ -23,6 +25,16 @@ const SETTINGS_VIEW_SELECT = {
   catalogPreset: true,
   settingsVersion: true,
   owner: { select: { id: true, email: true } },
+} as const;
+
+/** The account's settings, their version and its owner's id and e-mail. */
+export type AccountSettingsRecord = Prisma.AccountGetPayload<{ select: typeof SETTINGS_SELECT }>;
+
+/** The account row with its owner's user row (null: it has none). */
+export type AccountWithOwner = Prisma.AccountGetPayload<{ include: { owner: true } }>;
+
+const SETTINGS_VIEW_SELECT = {
+  ...SETTINGS_SELECT,
   slug: true,
   slackTeamId: true,
   slackEnterpriseId: true,
@@ -108,4 +120,61 @@ export function getAccountSlackIds(
 /** What the Settings form reads of the account; throws when no account. */
 export function getAccountSettingsView(db: Db, accountId: string): Promise<AccountSettingsView> {
   return db.account.findUniqueOrThrow({ where: { id: accountId }, select: SETTINGS_VIEW_SELECT });
+}
+
+/** The account with its owner; throws when there is no such account. */
+export function findAccountWithOwner(db: Db, accountId: string): Promise<AccountWithOwner> {
+  return db.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: true } });
+}
+
+/** The account's settings, their version and its owner; throws when there is no such account. */
+export function findAccountSettings(db: Db, accountId: string): Promise<AccountSettingsRecord> {
+  return db.account.findUniqueOrThrow({ where: { id: accountId }, select: SETTINGS_SELECT });
+}
+
+/** Seats in use: the count the store keeps on the account row (triggers on "User"). */
+export async function readSeatsUsed(db: Db, accountId: string): Promise<number> {
+  const account = await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { seatsUsed: true } });
+  return account.seatsUsed;
+}
+
+/** The id of the account's owner; null when it has none. */
+export async function readOwnerId(db: Db, accountId: string): Promise<string | null> {
+  const account = await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { ownerId: true } });
+  return account.ownerId;
+}
+
+/** How App Home names the account, and who owns it. */
+export interface AccountNaming {
+  slug: string | null;
+  slackTeamId: string | null;
+  slackEnterpriseId: string | null;
+  ownerId: string | null;
+}
+
+/** The account's slug, Slack team and enterprise ids, and owner id. */
+export function readAccountNaming(db: Db, accountId: string): Promise<AccountNaming> {
+  return db.account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { slug: true, slackTeamId: true, slackEnterpriseId: true, ownerId: true },
+  });
+}
+
+/** The owner as the directory's rules check them: e-mail, status and the keys of the roles they hold. */
+export type OwnerStanding = Prisma.UserGetPayload<{
+  select: { email: true; status: true; roles: { select: { role: { select: { key: true } } } } };
+}>;
+
+/** The account's owner with their status and role keys; null when it has none. */
+export async function readOwnerStanding(db: Db, accountId: string): Promise<OwnerStanding | null> {
+  const account = await db.account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { owner: { select: { email: true, status: true, roles: { select: { role: { select: { key: true } } } } } } },
+  });
+  return account.owner;
+}
+
+/** The account's name; throws when the account is gone. */
+export async function accountNameOf(db: Db, accountId: string): Promise<string> {
+  return (await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { name: true } })).name;
 }

@@ -1,4 +1,7 @@
-/** Writing accounts: creating them, binding them to their Slack workspace, naming them, setting their owner. */
+/**
+ * Writing accounts: creating them, binding them to their Slack workspace, naming them, setting and
+ * moving their owner, and saving their settings (conditional on the settings version).
+ */
 import type { Account } from '../records';
 import type { Db, Tx } from '../tx';
 import type { SlackHome } from './account-reads';
@@ -19,8 +22,8 @@ export async function renameAccount(tx: Tx, accountId: string, name: string): Pr
 }
 
 /** Makes the user `ownerId` the account's owner. */
-export async function setAccountOwner(tx: Tx, accountId: string, ownerId: string): Promise<void> {
-  await tx.account.update({ where: { id: accountId }, data: { ownerId } });
+export async function setAccountOwner(db: Db, accountId: string, ownerId: string): Promise<void> {
+  await db.account.update({ where: { id: accountId }, data: { ownerId } });
 }
 
 /** Binds the account to Slack workspace `teamId` unless it is bound already. */
@@ -36,4 +39,37 @@ export async function renameAccountOfTeam(db: Db, accountId: string, teamId: str
 /** Gives the account the identifier `slug` unless it has one already. */
 export async function setAccountSlugIfUnset(db: Db, accountId: string, slug: string): Promise<void> {
   await db.account.updateMany({ where: { id: accountId, slug: null }, data: { slug } });
+}
+
+/** Moves ownership from `from` (null: nobody) to `to`, only if `from` still owns it; 1 when it moved, else 0. */
+export async function moveAccountOwnership(db: Db, accountId: string, from: string | null, to: string): Promise<number> {
+  const moved = await db.account.updateMany({ where: { id: accountId, ownerId: from }, data: { ownerId: to } });
+  return moved.count;
+}
+
+/** The settings an account overrides (null: the deployment's default). */
+export type AccountSettingValues = Pick<
+  Account,
+  'seatLimit' | 'inviteTtlHours' | 'approvalsChannel' | 'noticesChannel' | 'catalogPreset'
+>;
+
+/** Saves the settings and bumps their version, only if it is still `version`; 1 when saved, else 0. */
+export async function saveAccountSettings(
+  db: Db,
+  accountId: string,
+  version: number,
+  values: AccountSettingValues,
+): Promise<number> {
+  const written = await db.account.updateMany({
+    where: { id: accountId, settingsVersion: version },
+    data: {
+      seatLimit: values.seatLimit,
+      inviteTtlHours: values.inviteTtlHours,
+      approvalsChannel: values.approvalsChannel,
+      noticesChannel: values.noticesChannel,
+      catalogPreset: values.catalogPreset,
+      settingsVersion: { increment: 1 },
+    },
+  });
+  return written.count;
 }

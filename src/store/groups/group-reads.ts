@@ -1,6 +1,10 @@
-/** Reading groups: by name or id, a group's member ids, and every group with its member count. */
-import type { Group } from '../records';
+/**
+ * Reading groups: by name, id or kind (the built-in ones), a group's member ids, every group with its
+ * member count, and the members of several groups with their e-mails (SCIM).
+ */
+import type { Group, GroupKind } from '../records';
 import type { Db } from '../tx';
+import type { UserEmail } from '../users/user-reads';
 
 /**
  * The account's group called `name`, whatever its case (names are unique per account that way),
@@ -14,6 +18,11 @@ export function findGroupByName(db: Db, accountId: string, name: string, exceptI
       ...(exceptId ? { id: { not: exceptId } } : {}),
     },
   });
+}
+
+/** The account's group of kind `kind` (its first, for custom), or null when it has none. */
+export function findGroupOfKind(db: Db, accountId: string, kind: GroupKind): Promise<Group | null> {
+  return db.group.findFirst({ where: { accountId, kind } });
 }
 
 /** The account's group with this id; null when there is none. */
@@ -38,4 +47,13 @@ export async function groupsWithMemberCounts(db: Db, accountId: string): Promise
     orderBy: { name: 'asc' },
   });
   return groups.map(({ _count, ...group }) => ({ ...group, memberCount: _count.members }));
+}
+
+/** The membership rows of these groups, each with its user's id and e-mail, by e-mail. */
+export function membersOfGroups(db: Db, groupIds: string[]): Promise<Array<{ groupId: string; user: UserEmail }>> {
+  return db.groupMembership.findMany({
+    where: { groupId: { in: groupIds } },
+    select: { groupId: true, user: { select: { id: true, email: true } } },
+    orderBy: { user: { email: 'asc' } },
+  });
 }

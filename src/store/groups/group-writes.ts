@@ -1,10 +1,18 @@
-/** Writes of groups and their memberships, for group changes from Slack and from the identity provider. */
-import type { Group } from '../records';
+/**
+ * Writes of groups and their memberships: custom groups and the account's built-in ones, and who is
+ * in which group, for group changes from Slack and the identity provider, invites and user changes.
+ */
+import type { Group, GroupKind } from '../records';
 import type { Db } from '../tx';
 
 /** Creates a custom group in the account. */
 export function createGroup(db: Db, accountId: string, name: string): Promise<Group> {
   return db.group.create({ data: { accountId, name } });
+}
+
+/** Creates the account's group `name` of kind `kind` (a built-in group). */
+export async function createGroupOfKind(db: Db, accountId: string, kind: GroupKind, name: string): Promise<void> {
+  await db.group.create({ data: { accountId, kind, name } });
 }
 
 /** Renames the group and bumps its version; the group as it is now. */
@@ -25,4 +33,15 @@ export async function addGroupMembers(db: Db, groupId: string, userIds: string[]
 /** Takes the users out of the group. */
 export async function removeGroupMembers(db: Db, groupId: string, userIds: string[]): Promise<void> {
   await db.groupMembership.deleteMany({ where: { groupId, userId: { in: userIds } } });
+}
+
+/** Puts users in groups; a membership already there is left as it is. */
+export async function addMemberships(db: Db, memberships: { userId: string; groupId: string }[]): Promise<void> {
+  await db.groupMembership.createMany({ data: memberships, skipDuplicates: true });
+}
+
+/** Takes the user out of the group; how many memberships were removed (0 when they were not in it). */
+export async function removeMembership(db: Db, userId: string, groupId: string): Promise<number> {
+  const removed = await db.groupMembership.deleteMany({ where: { userId, groupId } });
+  return removed.count;
 }

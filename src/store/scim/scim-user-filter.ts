@@ -4,7 +4,7 @@
  */
 import type { Prisma } from '../generated/client';
 import type { Db } from '../tx';
-import { type ScimUserRecord, scimUserInclude } from '../users/scim-user-reads';
+import { type UserRecord, userInclude } from '../users/user-reads';
 import { type CommonTerm, commonWhere, type FilterOf, filterWhere } from './scim-filter-terms';
 
 /** The user fields a SCIM filter compares as text: `userName`/`emails`, `displayName`, `externalId`, `id`. */
@@ -36,7 +36,7 @@ export async function listUsersMatching(
   filter: ScimUserFilter | null,
   skip: number,
   take: number,
-): Promise<{ total: number; users: ScimUserRecord[] }> {
+): Promise<{ total: number; users: UserRecord[] }> {
   const where: Prisma.UserWhereInput = filter ? filterWhere(filter, termWhere) : {};
   const scoped: Prisma.UserWhereInput = { AND: [{ accountId }, where] };
   const [total, users] = await Promise.all([
@@ -44,7 +44,7 @@ export async function listUsersMatching(
     take > 0
       ? db.user.findMany({
           where: scoped,
-          include: scimUserInclude,
+          include: userInclude,
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
           skip,
           take,

@@ -18,3 +18,9 @@ export async function replaceScimToken(db: Db, accountId: string, token: NewScim
 export async function deleteScimTokenById(db: Db, id: string): Promise<void> {
   await db.scimToken.delete({ where: { id } });
 }
+
+/** Deletes the account's SCIM token with this hash; the number deleted (0 or 1). */
+export async function deleteScimToken(db: Db, accountId: string, tokenHash: string): Promise<number> {
+  const { count } = await db.scimToken.deleteMany({ where: { accountId, tokenHash } });
+  return count;
+}

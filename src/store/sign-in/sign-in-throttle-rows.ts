@@ -1,7 +1,7 @@
 /**
  * The sign-in throttle's rows (SignInThrottle): one per account and address as typed, counting failed
  * attempts and holding the lockout they lead to. Each step is one atomic statement, so parallel
- * attempts on several replicas count exactly.
+ * attempts on several replicas count exactly. The user card reads an address's lockout here too.
  */
 import type { SignInThrottle } from '../records';
 import type { Db } from '../tx';
@@ -88,4 +88,9 @@ export async function clearThrottleLockout(db: Db, key: string, now: Date): Prom
         DELETE FROM "SignInThrottle" WHERE "key" = ${key} AND "lockedUntil" > ${now}
         RETURNING "lockedUntil", "addresses"`;
   return rows[0] ?? null;
+}
+
+/** The throttle of `email` whose lockout runs past `now`; null when it is not locked out. */
+export function findActiveSignInLock(db: Db, accountId: string, email: string, now: Date): Promise<SignInThrottle | null> {
+  return db.signInThrottle.findFirst({ where: { accountId, email, lockedUntil: { gt: now } } });
 }

@@ -1,7 +1,7 @@
 /** Writes of users the identity provider provisions over SCIM. */
 import type { UserStatus } from '../records';
 import type { Db } from '../tx';
-import { type ScimUserRecord, scimUserInclude } from './scim-user-reads';
+import { type UserRecord, userInclude } from './user-reads';
 
 /** A provisioned user's state as the identity provider sends it. */
 export interface ProvisionedFields {
@@ -16,10 +16,10 @@ export function createProvisionedUser(
   accountId: string,
   fields: ProvisionedFields,
   acceptedAt: Date,
-): Promise<ScimUserRecord> {
+): Promise<UserRecord> {
   return db.user.create({
     data: { accountId, ...fields, status: 'active', signInMethod: 'sso', acceptedAt },
-    include: scimUserInclude,
+    include: userInclude,
   });
 }
 

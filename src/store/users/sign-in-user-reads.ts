@@ -1,6 +1,5 @@
 /** Users as signing in reads them: by address, as a verified holder, and the accounts an address signs in to. */
 import type { Prisma } from '../generated/client';
-import type { User } from '../records';
 import type { Db, Tx } from '../tx';
 
 /** A user with their roles (each with its role) and custom properties, by key. */
@@ -10,11 +9,6 @@ export type UserWithRolesAndProperties = Prisma.UserGetPayload<{
 
 /** A role the user holds, with the role itself. */
 export type HeldRole = Prisma.UserRoleGetPayload<{ include: { role: true } }>;
-
-/** The account's user with this address (already normalised); null when there is none. */
-export function findUserByEmail(db: Db, accountId: string, email: string): Promise<User | null> {
-  return db.user.findUnique({ where: { accountId_email: { accountId, email } } });
-}
 
 /** A user's name and address; null when the user is gone. */
 export function findUserNameAndEmail(db: Db, userId: string): Promise<{ name: string | null; email: string } | null> {

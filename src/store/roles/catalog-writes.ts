@@ -1,4 +1,7 @@
-/** Writing an account's role catalog: its roles and its grantable permissions, created or brought up to date by key. */
+/**
+ * Writing an account's role catalog: its roles and its grantable permissions, created or brought up
+ * to date by key, and those a catalog switch drops.
+ */
 import type { Permission, Role } from '../records';
 import type { Db } from '../tx';
 
@@ -24,4 +27,14 @@ export async function upsertPermission(db: Db, accountId: string, key: string, f
     create: { accountId, key, ...fields },
     update: fields,
   });
+}
+
+/** Deletes the roles with these ids. */
+export async function deleteRolesByIds(db: Db, roleIds: string[]): Promise<void> {
+  await db.role.deleteMany({ where: { id: { in: roleIds } } });
+}
+
+/** Deletes the account's permissions with these keys. */
+export async function deletePermissionsByKeys(db: Db, accountId: string, keys: string[]): Promise<void> {
+  await db.permission.deleteMany({ where: { accountId, key: { in: keys } } });
 }

@@ -1,6 +1,7 @@
 /**
  * What a new credential's hand-off keeps until it is delivered: the pending credential
- * (PendingCredential) and the single-use reveal link e-mailed for it (SecretReveal).
+ * (PendingCredential) and the single-use reveal link e-mailed for it (SecretReveal); claiming one
+ * when it was delivered; and dropping all of a user's, when they are revoked.
  */
 import type { PendingCredential, SecretReveal } from '../records';
 import type { Db } from '../tx';
@@ -55,4 +56,25 @@ export async function claimSecretReveal(db: Db, id: string, now: Date): Promise<
     data: { revealedAt: now, sealed: null },
   });
   return claimed.count > 0;
+}
+
+/** Deletes the user's credentials awaiting delivery. */
+export async function deletePendingCredentialsOf(db: Db, userId: string): Promise<void> {
+  await db.pendingCredential.deleteMany({ where: { userId } });
+}
+
+/** Deletes the user's secret reveals (links that would show a credential). */
+export async function deleteSecretRevealsOf(db: Db, userId: string): Promise<void> {
+  await db.secretReveal.deleteMany({ where: { userId } });
+}
+
+/** Deletes the pending credential, so that one delivery alone switches it on; the number deleted (0 or 1). */
+export async function claimPendingCredential(db: Db, id: string): Promise<number> {
+  const claimed = await db.pendingCredential.deleteMany({ where: { id } });
+  return claimed.count;
+}
+
+/** Deletes the user's reveal links for secrets of `kind`, all but `keep` when it is given. */
+export async function deleteRevealsOfKind(db: Db, userId: string, kind: string, keep?: string): Promise<void> {
+  await db.secretReveal.deleteMany({ where: { userId, kind, ...(keep ? { id: { not: keep } } : {}) } });
 }

@@ -1,6 +1,6 @@
 /**
- * The usage stamps of a credential (an API key's or passcode's `lastUsedAt`): not changes to the
- * directory, so they carry no version and no audit.
+ * The usage stamps of a sign-in: an API key's or passcode's `lastUsedAt` and a user's `lastLoginAt`.
+ * They are not changes to the directory, so they carry no version and no audit.
  */
 import type { Db } from '../tx';
 
@@ -12,4 +12,9 @@ export async function setApiKeyLastUsed(db: Db, id: string, at: Date): Promise<v
 /** Notes when a passcode was last used. */
 export async function setPasscodeLastUsed(db: Db, id: string, at: Date): Promise<void> {
   await db.passcode.update({ where: { id }, data: { lastUsedAt: at } });
+}
+
+/** Notes when a user last signed in with a password. */
+export async function setUserLastLogin(db: Db, userId: string, at: Date): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { lastLoginAt: at } });
 }

@@ -1,4 +1,7 @@
-/** Reading the account's partners and how many holdings are scoped to each. */
+/**
+ * The account's list of partners (the scopes of scoped roles): finding them by lower-cased name,
+ * listing them, adding one, and how many holdings are scoped to each.
+ */
 import type { Partner } from '../records';
 import type { Db } from '../tx';
 
@@ -20,4 +23,14 @@ export async function countScopedHoldings(db: Db, accountId: string): Promise<{ 
     _count: { userId: true },
   });
   return holdings.map((h) => ({ scopeKey: h.scopeKey, holders: h._count.userId }));
+}
+
+/** The account's partner whose lower-cased name is `nameKey`; null when there is none. */
+export function findPartnerByKey(db: Db, accountId: string, nameKey: string): Promise<Partner | null> {
+  return db.partner.findUnique({ where: { accountId_nameKey: { accountId, nameKey } } });
+}
+
+/** Adds a partner to the account's list. */
+export async function createPartner(db: Db, accountId: string, name: string, nameKey: string): Promise<void> {
+  await db.partner.create({ data: { accountId, name, nameKey } });
 }

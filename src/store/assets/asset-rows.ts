@@ -1,4 +1,7 @@
-/** Assets the managed product registers: locking one by its external id, writing it, counting by owner. */
+/**
+ * Assets the managed product registers: locking one by its external id, writing it, counting them by
+ * owner, and handing deleted users' assets to the owner.
+ */
 import type { Asset } from '../records';
 import type { Db, Tx } from '../tx';
 
@@ -37,4 +40,24 @@ export function createAsset(db: Db, accountId: string, externalId: string | unde
 /** How many assets these users own that are (or are not) transferable. */
 export function countOwnedAssets(db: Db, ownerIds: string[], transferable: boolean): Promise<number> {
   return db.asset.count({ where: { ownerId: { in: ownerIds }, transferable } });
+}
+
+/**
+ * Moves every asset the users own to `ownerId`; the non-transferable ones are flagged as needing
+ * reconfiguration. How many of each moved.
+ */
+export async function handOverAssets(
+  db: Db,
+  userIds: string[],
+  ownerId: string,
+): Promise<{ transferable: number; nonTransferable: number }> {
+  const moved = await db.asset.updateMany({
+    where: { ownerId: { in: userIds }, transferable: true },
+    data: { ownerId },
+  });
+  const flagged = await db.asset.updateMany({
+    where: { ownerId: { in: userIds }, transferable: false },
+    data: { ownerId, needsReconfiguration: true },
+  });
+  return { transferable: moved.count, nonTransferable: flagged.count };
 }

@@ -1,4 +1,7 @@
-/** Reads of invites by their user or their link, for issuing, resending and accepting them. */
+/**
+ * Reads of invites by their user or their link, for issuing, resending, renewing and accepting them,
+ * and which account an invite link belongs to (the router).
+ */
 import type { Prisma } from '../generated/client';
 import type { Invite } from '../records';
 import type { Db } from '../tx';
@@ -31,4 +34,21 @@ export function findInviteForRenewal(
     where: { id, accountId, status: 'pending' },
     select: { id: true, tokenNonce: true, tokenHash: true },
   });
+}
+
+/** An invite's link as stored: its nonce and its token's hash. */
+export interface InviteLinkRow {
+  id: string;
+  tokenNonce: string;
+  tokenHash: string;
+}
+
+/** The account of the invite whose link token hashes to `tokenHash`; undefined when there is none. */
+export async function accountOfInvite(db: Db, tokenHash: string): Promise<string | undefined> {
+  return (await db.invite.findUnique({ where: { tokenHash }, select: { accountId: true } }))?.accountId;
+}
+
+/** The invite's current link; null when the invite is gone. */
+export function findInviteLink(db: Db, inviteId: string): Promise<InviteLinkRow | null> {
+  return db.invite.findUnique({ where: { id: inviteId }, select: { id: true, tokenNonce: true, tokenHash: true } });
 }

@@ -28,8 +28,3 @@ export function findAccountActorUser(db: Db, accountId: string, userId: string):
 export function findActorUserBySlackId(db: Db, accountId: string, slackUserId: string): Promise<ActorUser | null> {
   return db.user.findUnique({ where: { accountId_slackUserId: { accountId, slackUserId } }, include: ACTOR_INCLUDE });
 }
-
-/** How many users the account has, whatever their status. */
-export function countAccountUsers(db: Db, accountId: string): Promise<number> {
-  return db.user.count({ where: { accountId } });
-}

@@ -1,4 +1,4 @@
-/** Writes a revocation makes to a user's credentials in the directory: key, passcode, password links. */
+/** Writes a revocation makes to a user's credentials in the directory: deleting their API key, revoking their passcode. */
 import type { Db } from '../tx';
 
 /** Deletes the user's API key. */
@@ -9,9 +9,4 @@ export async function deleteApiKeysOf(db: Db, userId: string): Promise<void> {
 /** Marks the user's passcode revoked. */
 export async function revokePasscodesOf(db: Db, userId: string): Promise<void> {
   await db.passcode.updateMany({ where: { userId }, data: { status: 'revoked' } });
-}
-
-/** Deletes the user's password links. */
-export async function deletePasswordLinksOf(db: Db, userId: string): Promise<void> {
-  await db.passwordLink.deleteMany({ where: { userId } });
 }

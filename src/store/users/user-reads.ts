@@ -1,19 +1,20 @@
 /**
- * Reading users: the list row and the full card with the relations they show, finding one user,
- * the paged and filtered list of `/users list`, and the small lookups of App Home, the directory's
- * rules and the scheduler.
+ * Reading users: the list row and the full card with the relations they show (`SummaryRecord`,
+ * `UserRecord`), finding one user, the paged and filtered list of `/users list`, the users a change
+ * re-reads or acts on (listed users still matching a filter, role holders), SCIM's lookups by id and
+ * e-mail, and the small lookups of App Home, the directory's rules and the scheduler.
  */
 import type { Prisma } from '../generated/client';
 import type { User, UserStatus } from '../records';
 import type { Db, Tx } from '../tx';
 
 /** The relations a list row needs. */
-export const summaryInclude = {
+const summaryInclude = {
   roles: { include: { role: true } },
   passcode: { select: { status: true, expiresAt: true, tenureDays: true } },
 } satisfies Prisma.UserInclude;
 
-/** The relations the full card needs. */
+/** The relations the full card needs (also what SCIM's list and a provisioned user's creation return). */
 export const userInclude = {
   ...summaryInclude,
   groups: { include: { group: true } },
@@ -36,6 +37,12 @@ export interface UserTarget {
   name: string | null;
 }
 
+/** A user by id and e-mail, as a group's member list and bulk changes name them. */
+export interface UserEmail {
+  id: string;
+  email: string;
+}
+
 /** One user of an account, by normalised e-mail, linked Slack user or id. */
 export type UserKey = { email: string } | { slackUserId: string } | { id: string };
 
@@ -48,6 +55,11 @@ export function findUserRecord(db: Db, accountId: string, key: UserKey): Promise
         ? { accountId, slackUserId: key.slackUserId }
         : { accountId, id: key.id };
   return db.user.findFirst({ where, include: userInclude });
+}
+
+/** User `id`; null when there is none. */
+export function findUserById(db: Db, id: string): Promise<User | null> {
+  return db.user.findUnique({ where: { id } });
 }
 
 /** The account's user with this (normalised) e-mail; null when there is none. */
@@ -64,11 +76,8 @@ export interface UserCriteria {
   groupId?: string;
 }
 
-/** A filter of users as the store applies it (built by `userFilterWhere`). */
-export type UserFilterWhere = Prisma.UserWhereInput;
-
 /** The condition matching `criteria`, shared by the list and by bulk actions on a filter. */
-export function userFilterWhere(criteria: UserCriteria): UserFilterWhere {
+function userFilterWhere(criteria: UserCriteria): Prisma.UserWhereInput {
   const where: Prisma.UserWhereInput = { accountId: criteria.accountId };
   if (criteria.status) where.status = criteria.status;
   if (criteria.text) {
@@ -109,7 +118,7 @@ export function countUsersMatching(db: Db, criteria: UserCriteria): Promise<numb
 }
 
 /** The e-mail of each of these users (any account's ids; unknown ids are left out). */
-export function findUserEmails(db: Db, ids: string[]): Promise<{ id: string; email: string }[]> {
+export function findUserEmails(db: Db, ids: string[]): Promise<UserEmail[]> {
   return db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
 }
 
@@ -148,4 +157,102 @@ export function findInvitedWithoutPendingInvite(tx: Tx, ids: string[]): Promise<
     where: { id: { in: ids }, status: 'invited', invites: { none: { status: 'pending' } } },
     select: { id: true, email: true, name: true },
   });
+}
+
+/** The user with this id and everything their card shows; throws when they are gone. */
+export function getUserRecord(db: Db, userId: string): Promise<UserRecord> {
+  return db.user.findUniqueOrThrow({ where: { id: userId }, include: userInclude });
+}
+
+/** The account's users with these (normalised) e-mails, with everything their cards show. */
+export function findUserRecordsByEmails(db: Db, accountId: string, emails: string[]): Promise<UserRecord[]> {
+  return db.user.findMany({ where: { accountId, email: { in: emails } }, include: userInclude });
+}
+
+/** Those of the account's users `ids` that `criteria` (the list's filter) still matches, with their details, by e-mail. */
+export function findListedUsersMatching(db: Db, accountId: string, ids: string[], criteria: UserCriteria): Promise<UserRecord[]> {
+  return db.user.findMany({
+    where: { AND: [userFilterWhere(criteria), { accountId, id: { in: ids } }] },
+    include: userInclude,
+    orderBy: { email: 'asc' },
+  });
+}
+
+/** Those of the account's users `ids` still in the directory: id and e-mail, by e-mail. */
+export function findListedUserEmails(db: Db, accountId: string, ids: string[]): Promise<UserEmail[]> {
+  return db.user.findMany({
+    where: { accountId, id: { in: ids } },
+    select: { id: true, email: true },
+    orderBy: { email: 'asc' },
+  });
+}
+
+/** The account's active users holding the role `roleKey`: their e-mail and Slack link, by e-mail. */
+export function findActiveRoleHolderContacts(
+  db: Db,
+  accountId: string,
+  roleKey: string,
+): Promise<{ email: string; slackUserId: string | null }[]> {
+  return db.user.findMany({
+    where: { accountId, status: 'active', roles: { some: { role: { key: roleKey } } } },
+    select: { email: true, slackUserId: true },
+    orderBy: { email: 'asc' },
+  });
+}
+
+/** The account's users holding any of the roles `roleIds` ('any': any role at all), with their roles, by id. */
+export function findRoleHolders(db: Db, accountId: string, roleIds: string[] | 'any'): Promise<SummaryRecord[]> {
+  return db.user.findMany({
+    where: { accountId, roles: { some: roleIds === 'any' ? {} : { roleId: { in: roleIds } } } },
+    include: summaryInclude,
+    orderBy: { id: 'asc' },
+  });
+}
+
+/** The extra permissions of every user of the account holding any of `keys` as an extra permission. */
+export function findExtraPermissionsHolding(
+  db: Db,
+  accountId: string,
+  keys: string[],
+): Promise<{ extraPermissions: string[] }[]> {
+  return db.user.findMany({
+    where: { accountId, extraPermissions: { hasSome: keys } },
+    select: { extraPermissions: true },
+  });
+}
+
+/** How many custom properties the user has. */
+export function countUserProperties(db: Db, userId: string): Promise<number> {
+  return db.userProperty.count({ where: { userId } });
+}
+
+/** The account's users among `ids`, with their e-mails (ids that name nobody are left out). */
+export function userEmailsByIds(db: Db, accountId: string, ids: string[]): Promise<UserEmail[]> {
+  return db.user.findMany({ where: { accountId, id: { in: ids } }, select: { id: true, email: true } });
+}
+
+/** Every user of the account with their e-mail, by e-mail. */
+export function accountUserEmails(db: Db, accountId: string): Promise<UserEmail[]> {
+  return db.user.findMany({ where: { accountId }, select: { id: true, email: true }, orderBy: { email: 'asc' } });
+}
+
+/** How many users the account has, whatever their status. */
+export function countAccountUsers(db: Db, accountId: string): Promise<number> {
+  return db.user.count({ where: { accountId } });
+}
+
+/** A user with their most recent pending invite, if any (`invites` holds at most one). */
+export type UserWithPendingInvite = Prisma.UserGetPayload<{ include: { invites: true } }>;
+
+/** The account's users with these (normalised) addresses, each with their latest pending invite. */
+export function findUsersWithPendingInvite(db: Db, accountId: string, emails: string[]): Promise<UserWithPendingInvite[]> {
+  return db.user.findMany({
+    where: { accountId, email: { in: emails } },
+    include: { invites: { where: { status: 'pending' }, orderBy: { createdAt: 'desc' }, take: 1 } },
+  });
+}
+
+/** The status of the user with this id; null when there is no such user. */
+export function findUserStatus(db: Db, userId: string): Promise<{ status: UserStatus } | null> {
+  return db.user.findUnique({ where: { id: userId }, select: { status: true } });
 }

@@ -1,9 +1,5 @@
-/**
- * The users approvals and scheduled notices read: who may approve, the versions a request pins,
- * requesters', inviters' and notice recipients' rows.
- */
+/** The users approvals read: who may approve, the versions a request pins, and a requester's address. */
 import type { Prisma } from '../generated/client';
-import type { User } from '../records';
 import type { Db } from '../tx';
 
 /** An active user who might approve: addresses, and the roles and extra permissions that decide it. */
@@ -49,14 +45,4 @@ export function findUserVersions(db: Db, userIds: string[]): Promise<{ id: strin
 /** The address of user `id`; null when there is none. */
 export function findUserEmail(db: Db, id: string): Promise<{ email: string } | null> {
   return db.user.findUnique({ where: { id }, select: { email: true } });
-}
-
-/** User `id`; null when there is none. */
-export function findUserById(db: Db, id: string): Promise<User | null> {
-  return db.user.findUnique({ where: { id } });
-}
-
-/** The id and address of each of `userIds` that exists. */
-export function findUserEmails(db: Db, userIds: string[]): Promise<{ id: string; email: string }[]> {
-  return db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } });
 }
