@@ -2,7 +2,7 @@
  * The audit trail: every change and decision, with names kept as text so that it outlives
  * the users it mentions.
  */
-import { insertAuditEvents, listAuditEvents, type NewAuditEvent } from '../../store/audit/audit-events';
+import { type AuditEventLine, insertAuditEvents, listAuditEvents, type NewAuditEvent } from '../../store/audit/audit-events';
 import type { Json } from '../../store/records';
 import type { Db } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
@@ -24,17 +24,8 @@ export interface AuditEntry {
   clientAddress?: string;
 }
 
-export interface AuditEventView {
-  at: Date;
-  action: string;
-  actorEmail: string | null;
-  actorSlackId: string | null;
-  targetEmail: string | null;
-  targetName: string | null;
-  before: unknown;
-  after: unknown;
-  source: string;
-}
+/** An event as the audit list shows it. */
+export type AuditEventView = AuditEventLine;
 
 export type AuditService = ReturnType<typeof createAuditService>;
 
