@@ -4,13 +4,8 @@
  * for, a delete on a filter, and the audit trail that keeps the names.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/create-services';
-import type { Actor } from '../../src/domain/access/actor';
-import { type DomainHarness, domainStore } from '../support/domain-harness';
-import { seedUser } from '../support/seed';
+import { changeKit, type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
-
-type Change = Parameters<Services['changes']['submit']>[1];
 
 describe.each(testTargets())('delete (%s store)', (target) => {
   const store = domainStore(target);
@@ -18,15 +13,9 @@ describe.each(testTargets())('delete (%s store)', (target) => {
 
   async function setup(options: Parameters<DomainHarness['services']>[0] = {}) {
     const h = await store.fresh();
-    const services = h.services(options);
-    const { prisma } = h.db;
-    const addUser = async (email: string, roles: string[], status: 'active' | 'disabled' | 'invited' = 'active') =>
-      (await seedUser({ prisma, accountId: h.accountId }, { email, roles, status })).id;
+    const { services, prisma, addUser, events, actor, submit } = changeKit(h, options);
     const emails = async () =>
       (await prisma.user.findMany({ where: { accountId: h.accountId }, orderBy: { email: 'asc' } })).map((u) => u.email);
-    const events = (action: string) => prisma.auditEvent.findMany({ where: { action }, orderBy: { seq: 'asc' } });
-    const actor = (id: string): Promise<Actor> => services.access.actorForUserId(id, 'command');
-    const submit = (change: Change, as: Actor = h.owner) => services.changes.submit(as, change);
     const seats = async () => (await prisma.account.findUniqueOrThrow({ where: { id: h.accountId } })).seatsUsed;
     return { h, services, prisma, addUser, emails, events, actor, submit, seats };
   }

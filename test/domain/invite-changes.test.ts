@@ -6,8 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/create-services';
 import type { Actor } from '../../src/domain/access/actor';
-import { type DomainHarness, domainStore } from '../support/domain-harness';
-import { seedUser } from '../support/seed';
+import { changeKit, type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 type Change = Parameters<Services['changes']['submit']>[1];
@@ -18,10 +17,7 @@ describe.each(testTargets())('invite changes (%s store)', (target) => {
 
   async function setup(options: Parameters<DomainHarness['services']>[0] = {}) {
     const h = await store.fresh();
-    const services = h.services(options);
-    const { prisma } = h.db;
-    const addUser = async (email: string, roles: string[], status: 'active' | 'revoked' | 'expired' = 'active') =>
-      (await seedUser({ prisma, accountId: h.accountId }, { email, roles, status })).id;
+    const { services, prisma, addUser, events, actor, submit } = changeKit(h, options);
     const read = (email: string) =>
       prisma.user.findFirstOrThrow({
         where: { accountId: h.accountId, email },
@@ -30,9 +26,6 @@ describe.each(testTargets())('invite changes (%s store)', (target) => {
     const rolesOf = async (email: string) => (await read(email)).roles.map((r) => r.role.key).sort();
     const emails = async () =>
       (await prisma.user.findMany({ where: { accountId: h.accountId }, orderBy: { email: 'asc' } })).map((u) => u.email);
-    const events = (action: string) => prisma.auditEvent.findMany({ where: { action }, orderBy: { seq: 'asc' } });
-    const actor = (id: string): Promise<Actor> => services.access.actorForUserId(id, 'command');
-    const submit = (change: Change, as: Actor = h.owner) => services.changes.submit(as, change);
     /** A real user who holds only `permissions` (as a custom catalog role would give). */
     const holding = async (email: string, permissions: string[]): Promise<Actor> => ({
       ...(await actor(await addUser(email, ['editor']))),

@@ -5,13 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/create-services';
 import { type Actor, consoleActor } from '../../src/domain/access/actor';
-import { type DomainHarness, domainStore } from '../support/domain-harness';
-import { seedUser } from '../support/seed';
+import { changeKit, type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
-
-type Change = Parameters<Services['changes']['submit']>[1];
 
 describe.each(testTargets())('owner recovery (%s store)', (target) => {
   const store = domainStore(target);
@@ -19,16 +15,10 @@ describe.each(testTargets())('owner recovery (%s store)', (target) => {
 
   async function setup(options: Parameters<DomainHarness['services']>[0] = {}) {
     const h = await store.fresh();
-    const services = h.services(options);
-    const { prisma } = h.db;
-    const addUser = async (email: string, roles: string[], status: 'active' | 'disabled' | 'invited' = 'active') =>
-      (await seedUser({ prisma, accountId: h.accountId }, { email, roles, status })).id;
+    const { services, prisma, addUser, events, actor, submit } = changeKit(h, options);
     const read = (email: string) =>
       prisma.user.findFirstOrThrow({ where: { accountId: h.accountId, email }, include: { roles: { include: { role: true } } } });
     const ownerId = async () => (await prisma.account.findUniqueOrThrow({ where: { id: h.accountId } })).ownerId;
-    const events = (action: string) => prisma.auditEvent.findMany({ where: { action }, orderBy: { seq: 'asc' } });
-    const actor = (id: string): Promise<Actor> => services.access.actorForUserId(id, 'command');
-    const submit = (change: Change, as: Actor) => services.changes.submit(as, change);
     /** The owner is gone from Slack's point of view: disabled in the directory. */
     const disableOwner = () => prisma.user.update({ where: { id: h.owner.userId as string }, data: { status: 'disabled' } });
     return { h, services, prisma, addUser, read, ownerId, events, actor, submit, disableOwner };

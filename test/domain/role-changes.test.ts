@@ -6,8 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/create-services';
 import type { Actor } from '../../src/domain/access/actor';
-import { type DomainHarness, domainStore } from '../support/domain-harness';
-import { seedUser } from '../support/seed';
+import { changeKit, type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 type Change = Parameters<Services['changes']['submit']>[1];
@@ -19,19 +18,13 @@ describe.each(testTargets())('role changes (%s store)', (target) => {
   /** A fresh account, its services, and helpers to seed users and read them back. */
   async function setup(options: Parameters<DomainHarness['services']>[0] = {}) {
     const h = await store.fresh();
-    const services = h.services(options);
-    const { prisma } = h.db;
-    const addUser = async (email: string, roles: string[], status: 'active' | 'invited' = 'active') =>
-      (await seedUser({ prisma, accountId: h.accountId }, { email, roles, status })).id;
+    const { services, prisma, addUser, events, actor, submit } = changeKit(h, options);
     const read = (email: string) =>
       prisma.user.findFirstOrThrow({
         where: { accountId: h.accountId, email },
         include: { roles: { include: { role: true } } },
       });
     const rolesOf = async (email: string) => (await read(email)).roles.map((r) => r.role.key).sort();
-    const events = (action: string) => prisma.auditEvent.findMany({ where: { action }, orderBy: { seq: 'asc' } });
-    const actor = (id: string): Promise<Actor> => services.access.actorForUserId(id, 'command');
-    const submit = (change: Change, as: Actor = h.owner) => services.changes.submit(as, change);
     return { h, services, prisma, addUser, read, rolesOf, events, actor, submit };
   }
 

@@ -6,8 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/create-services';
 import { type Actor, scimActor } from '../../src/domain/access/actor';
-import { type DomainHarness, domainStore } from '../support/domain-harness';
-import { seedUser } from '../support/seed';
+import { changeKit, type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
 type Change = Parameters<Services['changes']['submit']>[1];
@@ -27,15 +26,10 @@ describe.each(testTargets())('SCIM user changes (%s store)', (target) => {
 
   async function setup(options: Parameters<DomainHarness['services']>[0] = {}) {
     const h = await store.fresh();
-    const services = h.services(options);
-    const { prisma } = h.db;
-    const addUser = async (email: string, roles: string[], status: 'active' | 'revoked' = 'active') =>
-      (await seedUser({ prisma, accountId: h.accountId }, { email, roles, status })).id;
+    const { services, prisma, addUser, events, actor } = changeKit(h, options);
     const read = (email: string) =>
       prisma.user.findFirstOrThrow({ where: { accountId: h.accountId, email }, include: { roles: { include: { role: true } } } });
     const rolesOf = async (email: string) => (await read(email)).roles.map((r) => r.role.key).sort();
-    const events = (action: string) => prisma.auditEvent.findMany({ where: { action }, orderBy: { seq: 'asc' } });
-    const actor = (id: string): Promise<Actor> => services.access.actorForUserId(id, 'command');
     const submit = (change: Change, as: Actor = scimActor()) => services.changes.submit(as, change);
     const attributes = (email: string, more: { active?: boolean; roles?: string[]; name?: string | null } = {}) => ({
       email,

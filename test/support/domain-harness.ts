@@ -13,6 +13,8 @@ import { createAuditService } from '../../src/domain/audit/audit-service';
 import type { Delivery, OutgoingLink, SlackProfiles } from '../../src/domain/ports';
 import { loadCatalog, type Policy } from '../../src/domain/roles/catalog';
 import { type Database, openDatabase } from '../../src/store/database';
+import type { UserStatus } from '../../src/store/records';
+import { seedUser } from './seed';
 import { type TestClock, testClock } from './test-clock';
 import { freshDatabaseUrl, type TargetName } from './test-database';
 
@@ -178,3 +180,24 @@ async function bootstrapHarness(db: Database, url: string, close: () => Promise<
 }
 
 export { systemActor };
+
+/** A change to submit, as the tests write it. */
+export type TestChange = Parameters<Services['changes']['submit']>[1];
+
+/**
+ * What a change-kind test works with on a fresh account: its services, the store, and short ways to
+ * seed a user, act as one, submit a change (as the owner unless told) and read the audit trail.
+ */
+export function changeKit(h: DomainHarness, options: Parameters<DomainHarness['services']>[0] = {}) {
+  const services = h.services(options);
+  const { prisma } = h.db;
+  return {
+    services,
+    prisma,
+    addUser: async (email: string, roles: string[], status: UserStatus = 'active') =>
+      (await seedUser({ prisma, accountId: h.accountId }, { email, roles, status })).id,
+    events: (action: string) => prisma.auditEvent.findMany({ where: { action }, orderBy: { seq: 'asc' } }),
+    actor: (id: string): Promise<Actor> => services.access.actorForUserId(id, 'command'),
+    submit: (change: TestChange, as: Actor = h.owner) => services.changes.submit(as, change),
+  };
+}

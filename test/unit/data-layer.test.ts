@@ -4,9 +4,10 @@
  * hold only `Db`/`Tx` handles and the row types of `src/store/records.ts`. What is not moved yet is
  * listed below, and the lists may only shrink.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceTexts } from '../support/source-files';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -49,20 +50,9 @@ const QUERY = new RegExp(
 
 const CLIENT_IMPORT = /from\s+['"][^'"]*(?:store\/generated|\.\/generated|@prisma\/client)[^'"]*['"]/;
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
 /** Every source file outside src/store, with its text. */
 function outsideStore(): { file: string; text: string }[] {
-  return sourceFiles(join(ROOT, 'src'))
-    .map((path) => ({ file: relative(ROOT, path).split('\\').join('/'), path }))
-    .filter(({ file }) => !file.startsWith('src/store/'))
-    .map(({ file, path }) => ({ file, text: readFileSync(path, 'utf8') }));
+  return sourceTexts().filter(({ file }) => !file.startsWith('src/store/'));
 }
 
 describe('the data layer', () => {

@@ -5,11 +5,8 @@
  * The few writers that are not changes to the directory are listed below with the reason, and the
  * list may only shrink: an entry that no longer matches fails too.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = join(__dirname, '..', '..');
+import { sourceTexts } from '../support/source-files';
 
 const CHANGE_LAYER = 'src/domain/changes/';
 
@@ -68,26 +65,11 @@ const NOT_CHANGES: Record<string, string> = {
     'usage stamps of a sign-in (lastUsedAt, lastLoginAt), not changes to the directory: no version, no audit',
 };
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'generated' ? [] : sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-function sources(): { file: string; text: string }[] {
-  return sourceFiles(join(ROOT, 'src')).map((path) => ({
-    file: relative(ROOT, path).split('\\').join('/'),
-    text: readFileSync(path, 'utf8'),
-  }));
-}
-
 const writesDirectory = (text: string) => DELEGATE_WRITE.test(text) || SQL_WRITE.test(text);
 
 /** Files outside src/store and the change layer that import directory writes. */
 function writersOutsideChangeLayer(): string[] {
-  return sources()
+  return sourceTexts()
     .filter(({ file }) => !file.startsWith('src/store/') && !file.startsWith(CHANGE_LAYER))
     .filter(({ text }) => WRITES_IMPORT.test(text) || writesDirectory(text))
     .map(({ file }) => file);
@@ -104,12 +86,12 @@ describe('directory writes', () => {
     expect(WRITES_IMPORT.test("import { bumpVersions } from '../../store/users/user-writes';")).toBe(true);
     expect(WRITES_IMPORT.test("import { findUser } from '../../store/users/user-reads';")).toBe(false);
     // The change layer itself imports them.
-    const inChanges = sources().filter(({ file, text }) => file.startsWith(CHANGE_LAYER) && WRITES_IMPORT.test(text));
+    const inChanges = sourceTexts().filter(({ file, text }) => file.startsWith(CHANGE_LAYER) && WRITES_IMPORT.test(text));
     expect(inChanges.length).toBeGreaterThan(5);
   });
 
   it('in src/store, are in files named *-writes.ts', () => {
-    const misplaced = sources()
+    const misplaced = sourceTexts()
       .filter(({ file }) => file.startsWith('src/store/') && !file.endsWith('-writes.ts'))
       .filter(({ text }) => writesDirectory(text))
       .map(({ file }) => file);
