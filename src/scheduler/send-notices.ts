@@ -16,6 +16,7 @@ import type { ClaimedGroup, ClaimedNotice, NoticeOutbox } from '../domain/notice
 import type { Delivery, SchedulerNotifier } from '../domain/ports';
 import { findPasscodeWithUser } from '../store/credentials/credential-reads';
 import { findInviteWithUser, listInviteExpiries, listInvitesWithEmail } from '../store/invites/invite-notice-reads';
+import { findPendingInviteLinks } from '../store/invites/invite-reads';
 import type { Store } from '../store/tx';
 import { findUserById, findUserEmails } from '../store/users/user-reads';
 import { readScimDigest, SCIM_DIGEST_RULE } from './scim-digest';
@@ -66,21 +67,32 @@ async function settle(deps: SendDeps, claimed: ClaimedNotice[], send: (notice: C
 }
 
 /**
- * A fresh link for a pending invite whose link no longer derives (the link secret changed), by an
- * `invite-link-renewal` change; null when the invite is no longer pending.
+ * Fresh links for those of these invites whose link no longer derives (the link secret changed), by
+ * one `invite-link-renewal` change for the batch; none is submitted while every link still derives.
  */
-async function renewedToken(deps: SendDeps, inviteId: string): Promise<string | null> {
-  const submitted = await deps.changes.submit(systemActor('scheduler'), { kind: 'invite-link-renewal', invite: inviteId });
-  return submitted.status === 'done' ? (submitted.result?.token ?? null) : null;
+async function renewedLinks(deps: SendDeps, inviteIds: string[]): Promise<Map<string, string>> {
+  const links = await findPendingInviteLinks(deps.prisma, deps.accountId, inviteIds);
+  const stale = links.filter((link) => !deps.links.rederive(link)).map((link) => link.id);
+  if (stale.length === 0) return new Map();
+  const submitted = await deps.changes.submit(systemActor('scheduler'), { kind: 'invite-link-renewal', invites: stale });
+  return new Map(submitted.status === 'done' ? Object.entries(submitted.result.tokens) : []);
 }
 
 export async function sendReminders(deps: SendDeps, limit: number): Promise<number> {
   const claimed = await deps.outbox.claim('reminder', limit);
+  const renewed =
+    claimed.length > 0
+      ? await renewedLinks(
+          deps,
+          claimed.map((notice) => notice.subjectId),
+        )
+      : new Map();
   return settle(deps, claimed, async (notice) => {
     const invite = await findInviteWithUser(deps.prisma, notice.subjectId);
     if (invite?.status !== 'pending') return; // accepted or replaced meanwhile: nothing to remind
-    const token = deps.links.rederive(invite) ?? (await renewedToken(deps, invite.id));
-    if (!token) return; // no longer pending by the time its link was renewed
+    const token = deps.links.rederive(invite) ?? renewed.get(invite.id);
+    // Renewed meanwhile under another secret: the notice stays claimed and goes out on a later pass.
+    if (!token) throw new Error('the invite link changed while the reminder was on its way');
     const inviter = invite.invitedById ? await findUserById(deps.prisma, invite.invitedById) : null;
     const outcome = await deps.delivery.send({
       kind: 'invite-reminder',

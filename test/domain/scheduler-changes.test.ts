@@ -47,7 +47,7 @@ describe.each(testTargets())('scheduler changes (%s store)', (target) => {
       { kind: 'invite-expiry', batch: 10 },
       { kind: 'invite-reminders', batch: 10 },
       { kind: 'passcode-expiry', batch: 10 },
-      { kind: 'invite-link-renewal', invite: (await inviteOf('kim@example.com')).id },
+      { kind: 'invite-link-renewal', invites: [(await inviteOf('kim@example.com')).id] },
     ] satisfies Change[]) {
       await expect(submit(change, h.owner)).rejects.toMatchObject({ code: 'forbidden' });
       await expect(submit(change, systemActor('console'))).rejects.toMatchObject({ code: 'forbidden' });
@@ -119,18 +119,18 @@ describe.each(testTargets())('scheduler changes (%s store)', (target) => {
     const { h, invite, inviteOf, submit } = await setup();
     await invite('kim@example.com');
     const first = await inviteOf('kim@example.com');
-    const same = await submit<{ token: string }>({ kind: 'invite-link-renewal', invite: first.id });
-    expect(hashToken(same.token)).toBe(first.tokenHash);
+    const same = await submit<{ tokens: Record<string, string> }>({ kind: 'invite-link-renewal', invites: [first.id] });
+    expect(hashToken(same.tokens[first.id] as string)).toBe(first.tokenHash);
 
     const rotated = h.services({ linkSecret: 'y'.repeat(32) });
-    const renewed = await rotated.changes.submit(SCHEDULER, { kind: 'invite-link-renewal', invite: first.id });
-    const token = (renewed as { result: { token: string } }).result.token;
+    const renewed = await rotated.changes.submit(SCHEDULER, { kind: 'invite-link-renewal', invites: [first.id] });
+    const token = (renewed as { result: { tokens: Record<string, string> } }).result.tokens[first.id] as string;
     const after = await inviteOf('kim@example.com');
     expect(after).toMatchObject({ id: first.id, expiresAt: first.expiresAt, tokenHash: hashToken(token) });
     expect(after.tokenHash).not.toBe(first.tokenHash);
 
     h.clock.advanceHours(49);
     expect(await submit({ kind: 'invite-expiry', batch: 10 })).toEqual({ expired: 1 });
-    expect(await submit({ kind: 'invite-link-renewal', invite: first.id })).toBeNull();
+    expect(await submit({ kind: 'invite-link-renewal', invites: [first.id] })).toEqual({ tokens: {} });
   });
 });

@@ -175,8 +175,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('invite-expiry'), batch }),
   /** Passcodes past their expiry expire. */
   z.object({ kind: z.literal('passcode-expiry'), batch }),
-  /** A reminder's invite gets a link that opens (renewed when the link secret changed). */
-  z.object({ kind: z.literal('invite-link-renewal'), invite: z.uuid() }),
+  /** Reminders' invites get links that open (renewed when the link secret changed): one send batch. */
+  z.object({ kind: z.literal('invite-link-renewal'), invites: z.array(z.uuid()).min(1).max(500) }),
 ]);
 
 /** One change to the directory. */

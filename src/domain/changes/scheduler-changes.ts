@@ -5,8 +5,8 @@
  * same transaction (the outbox), so a pass that stops between batches loses and doubles nothing.
  * Only the scheduler submits them; they need no permission and never wait for approval.
  */
-import { fail } from '../../errors';
-import { findInviteForRenewal } from '../../store/invites/invite-reads';
+import { fail, isRosterError } from '../../errors';
+import { findPendingInviteLinks } from '../../store/invites/invite-reads';
 import { expireDueInvites, expireDuePasscodes, markUsersExpired, remindDueInvites } from '../../store/scheduler/due-writes';
 import { findInvitedWithoutPendingInvite, findUserTargets } from '../../store/users/user-reads';
 import type { Actor } from '../access/actor';
@@ -114,16 +114,22 @@ export const passcodeExpiry: ChangeHandler<'passcode-expiry', { expired: number 
 };
 
 /**
- * The link a reminder carries: the invite's own while it can be re-derived, else (the link secret
- * changed) a fresh one for the same invite and expiry. Null when the invite is no longer pending.
+ * The links a batch of reminders carries, by invite id: each invite's own while it can be re-derived,
+ * else (the link secret changed) a fresh one for the same invite and expiry. An invite no longer
+ * pending, or renewed meanwhile under another secret, has none (its reminder waits for the next pass).
  */
-export const inviteLinkRenewal: ChangeHandler<'invite-link-renewal', { token: string } | null> = {
+export const inviteLinkRenewal: ChangeHandler<'invite-link-renewal', { tokens: Record<string, string> }> = {
   permissions: () => [],
   async apply(context, change) {
     schedulerOnly(context.actor);
-    const invite = await findInviteForRenewal(context.tx, context.accountId, change.invite);
-    if (!invite) return batchOf(null, change, 'The invite is no longer pending.');
-    const token = await linkToResend(context.tx, context.links, invite);
-    return batchOf({ token }, change, 'Invite link ready.');
+    const tokens: Record<string, string> = {};
+    for (const invite of await findPendingInviteLinks(context.tx, context.accountId, change.invites)) {
+      const token = await linkToResend(context.tx, context.links, invite).catch((error: unknown) => {
+        if (isRosterError(error) && error.code === 'conflict') return null;
+        throw error;
+      });
+      if (token) tokens[invite.id] = token;
+    }
+    return batchOf({ tokens }, change, `${Object.keys(tokens).length} invite links ready.`);
   },
 };

@@ -24,14 +24,14 @@ export function findInviteByTokenHash(db: Db, tokenHash: string): Promise<Invite
   return db.invite.findUnique({ where: { tokenHash }, include: { user: true } });
 }
 
-/** The account's pending invite with this id, as its link is derived; null when it is not pending. */
-export function findInviteForRenewal(
+/** Those of these invites of the account that are still pending, as their links are derived. */
+export function findPendingInviteLinks(
   db: Db,
   accountId: string,
-  id: string,
-): Promise<Pick<Invite, 'id' | 'tokenNonce' | 'tokenHash'> | null> {
-  return db.invite.findFirst({
-    where: { id, accountId, status: 'pending' },
+  ids: string[],
+): Promise<Pick<Invite, 'id' | 'tokenNonce' | 'tokenHash'>[]> {
+  return db.invite.findMany({
+    where: { id: { in: ids }, accountId, status: 'pending' },
     select: { id: true, tokenNonce: true, tokenHash: true },
   });
 }
