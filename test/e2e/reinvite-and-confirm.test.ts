@@ -23,9 +23,6 @@ function buttonsOf(blocks: unknown): Button[] {
   ]);
 }
 
-/** The cron never fires during a test, so a test's own `runOnce` never joins a pass started before it moved the clock. */
-const NO_CRON = { CRON_SCHEDULE: '0 0 1 1 *' };
-
 const tokenIn = (text: string) => /\/invite\/([A-Za-z0-9_-]+)/.exec(text)?.[1] as string;
 
 describe.each(testTargets())('re-inviting expired and revoked users (%s store)', (target) => {
@@ -37,7 +34,7 @@ describe.each(testTargets())('re-inviting expired and revoked users (%s store)',
   const pageStatus = async (token: string) => (await createBrowser().get(`${h.baseUrl}/invite/${token}`)).status;
 
   beforeAll(async () => {
-    h = await startHarness(target, NO_CRON);
+    h = await startHarness(target);
   });
   afterAll(async () => {
     await h?.close();
@@ -235,7 +232,7 @@ describe('App Home lists recently expired invites with Re-invite (no notices cha
   const reinviteButtons = (view: Json) => buttonsOf(view.blocks).filter((b) => b.action_id === 'home.reinvite');
 
   beforeAll(async () => {
-    h = await startHarness('embedded', NO_CRON);
+    h = await startHarness('embedded');
     await seedUser(h.roster, {
       email: 'vera@example.com',
       roles: ['viewer'],

@@ -62,6 +62,13 @@ export async function startHarness(
   };
 }
 
+/**
+ * The cron of a started test Roster: once a year. It follows the wall clock, not the test clock; left at
+ * every 5 minutes, a pass could start in the middle of a test (at 01:05, say) and do part of what the
+ * test's own `runOnce` counts.
+ */
+export const TEST_CRON = '0 0 1 1 *';
+
 /** What a harness runs Roster with: a fake Slack with the owner in it, a fresh store, a DATA_DIR, the configuration. */
 export async function harnessConfig(
   target: TargetName,
@@ -81,6 +88,7 @@ export async function harnessConfig(
     OWNER_EMAIL: OWNER.email,
     PUBLIC_URL: 'http://roster.test',
     LOG_LEVEL: 'info',
+    CRON_SCHEDULE: TEST_CRON,
     ...env,
   });
   return { fake, database, dataDir, config };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import type { Roster } from '../../src/main';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
-import { SIGNING_SECRET, startRoster } from './roster-harness';
+import { SIGNING_SECRET, startRoster, TEST_CRON } from './roster-harness';
 import { createSlackClient, type SlackClient } from './slack-client';
 import { type InstallResult, installWorkspace } from './slack-install';
 import type { TestClock } from './test-clock';
@@ -66,6 +66,7 @@ export async function startWorkspacesHarness(
     DATA_DIR: dataDir,
     PUBLIC_URL: 'http://roster.test',
     LOG_LEVEL: 'info',
+    CRON_SCHEDULE: TEST_CRON,
     ...env,
   });
   const { roster, clock, baseUrl, logs } = await startRoster(config);
