@@ -15,6 +15,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }
   { name: 'scheduler', load: () => import('./scheduler.bench') },
   { name: 'load', load: () => import('./load.bench') },
   { name: 'scim', load: () => import('./scim.bench') },
+  { name: 'scim-bulk', load: () => import('./scim-bulk.bench') },
   { name: 'workspaces', load: () => import('./workspaces.bench') },
 ];
 

@@ -1,7 +1,9 @@
 /** SCIM discovery (RFC 7644 §4): what Roster supports, the resource types and the User schema. */
 import { Router } from 'express';
-import { GROUP_SCHEMA } from './scim-group-routes';
+import { MAX_OPERATIONS, MAX_PAYLOAD_SIZE } from './scim-bulk';
+import { GROUP_SCHEMA } from './scim-group-resource';
 import { send, sendList } from './scim-http';
+import { ENTERPRISE_SCHEMA } from './scim-user-properties';
 import { USER_SCHEMA } from './scim-user-resource';
 
 function attribute(name: string, type: string, extra: Record<string, unknown> = {}) {
@@ -30,9 +32,34 @@ const USER_SCHEMA_RESOURCE = {
       subAttributes: [attribute('formatted', 'string'), attribute('givenName', 'string'), attribute('familyName', 'string')],
     }),
     attribute('displayName', 'string'),
+    attribute('nickName', 'string'),
+    attribute('title', 'string'),
+    attribute('preferredLanguage', 'string'),
+    attribute('locale', 'string'),
+    attribute('timezone', 'string'),
     attribute('emails', 'complex', {
       multiValued: true,
+      description: 'Roster keeps one address: the primary, else the work, else the first.',
       subAttributes: [attribute('value', 'string'), attribute('type', 'string'), attribute('primary', 'boolean')],
+    }),
+    attribute('phoneNumbers', 'complex', {
+      multiValued: true,
+      description: 'One number per type (work, mobile, home, fax, pager, other).',
+      subAttributes: [attribute('value', 'string'), attribute('type', 'string'), attribute('primary', 'boolean')],
+    }),
+    attribute('addresses', 'complex', {
+      multiValued: true,
+      description: 'Roster keeps the work address (type work, else the primary, else one without a type).',
+      subAttributes: [
+        attribute('type', 'string'),
+        attribute('formatted', 'string'),
+        attribute('streetAddress', 'string'),
+        attribute('locality', 'string'),
+        attribute('region', 'string'),
+        attribute('postalCode', 'string'),
+        attribute('country', 'string'),
+        attribute('primary', 'boolean'),
+      ],
     }),
     attribute('active', 'boolean'),
     attribute('roles', 'complex', {
@@ -44,6 +71,27 @@ const USER_SCHEMA_RESOURCE = {
   meta: { resourceType: 'Schema', location: '' },
 };
 
+const ENTERPRISE_SCHEMA_RESOURCE = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+  id: ENTERPRISE_SCHEMA,
+  name: 'EnterpriseUser',
+  description: 'Enterprise User, kept as the user’s properties of the same names (manager: the manager’s id).',
+  attributes: [
+    attribute('employeeNumber', 'string'),
+    attribute('costCenter', 'string'),
+    attribute('organization', 'string'),
+    attribute('division', 'string'),
+    attribute('department', 'string'),
+    attribute('manager', 'complex', {
+      subAttributes: [
+        attribute('value', 'string'),
+        attribute('$ref', 'reference', { referenceTypes: ['User'] }),
+        attribute('displayName', 'string', { mutability: 'readOnly' }),
+      ],
+    }),
+  ],
+};
+
 const GROUP_SCHEMA_RESOURCE = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
   id: GROUP_SCHEMA,
@@ -51,10 +99,12 @@ const GROUP_SCHEMA_RESOURCE = {
   description: 'A group of the directory (All Users is read-only; Default cannot be deleted).',
   attributes: [
     attribute('displayName', 'string', { required: true, uniqueness: 'server' }),
+    attribute('externalId', 'string', { caseExact: true }),
     attribute('members', 'complex', {
       multiValued: true,
       subAttributes: [
         attribute('value', 'string', { mutability: 'immutable' }),
+        attribute('$ref', 'reference', { mutability: 'readOnly', referenceTypes: ['User'] }),
         attribute('display', 'string', { mutability: 'readOnly' }),
         attribute('type', 'string', { mutability: 'readOnly' }),
       ],
@@ -69,10 +119,10 @@ export function discoveryRoutes(baseUrl: string): Router {
     send(res, 200, {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
       patch: { supported: true },
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      bulk: { supported: true, maxOperations: MAX_OPERATIONS, maxPayloadSize: MAX_PAYLOAD_SIZE },
       filter: { supported: true, maxResults: 200 },
       changePassword: { supported: false },
-      sort: { supported: false },
+      sort: { supported: true },
       etag: { supported: true },
       authenticationSchemes: [
         {
@@ -91,6 +141,7 @@ export function discoveryRoutes(baseUrl: string): Router {
     name: 'User',
     endpoint: '/Users',
     schema: USER_SCHEMA,
+    schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }],
     meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
   };
   const groupType = {
@@ -107,7 +158,7 @@ export function discoveryRoutes(baseUrl: string): Router {
     const type = types.find((t) => t.id === req.params.id);
     return type ? send(res, 200, type) : next();
   });
-  const schemas = [USER_SCHEMA_RESOURCE, GROUP_SCHEMA_RESOURCE].map((schema) => ({
+  const schemas = [USER_SCHEMA_RESOURCE, ENTERPRISE_SCHEMA_RESOURCE, GROUP_SCHEMA_RESOURCE].map((schema) => ({
     ...schema,
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id}` },
   }));

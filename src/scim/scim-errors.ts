@@ -2,7 +2,9 @@
  * SCIM's error schema (RFC 7644 §3.12) at the edge: Roster's error vocabulary mapped once to an
  * HTTP status and `scimType`; anything unexpected is a bare 500 without internals.
  */
-import type { ErrorCode } from '../errors';
+import { z } from 'zod';
+import { type ErrorCode, isRosterError } from '../errors';
+import { isUniqueViolation } from '../store/tx';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -62,4 +64,21 @@ export function errorBody(error: ScimError) {
     ...(error.scimType ? { scimType: error.scimType } : {}),
     detail: error.message,
   };
+}
+
+/**
+ * The SCIM error for anything a SCIM operation threw, or undefined for the unexpected (which is
+ * logged and answered as a bare 500). Shared by the routes' error handler and /Bulk's operations.
+ */
+export function scimErrorFor(error: unknown): ScimError | undefined {
+  if (error instanceof ScimError) return error;
+  if (isRosterError(error)) return scimErrorOf(error.code, error.message, error.field);
+  if (isUniqueViolation(error)) return new ScimError(409, 'A user with that userName already exists.', 'uniqueness');
+  // The change's own schema (directory-change.ts) refusing what the edge let through, e.g. a value too long.
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0];
+    const field = issue?.path.filter((p) => p !== 'attributes').join('.') || 'the resource';
+    return new ScimError(400, `${field} is not valid: ${issue?.message ?? 'malformed'}.`, 'invalidValue');
+  }
+  return undefined;
 }

@@ -1,6 +1,8 @@
 /** What the SCIM routes share: the media type, list and PATCH schemas, reading query parameters, and PATCH. */
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ScimError } from './scim-errors';
+import type { OperationResult } from './scim-user-operations';
+import { project } from './scim-user-resource';
 
 /** Applies a PATCH with Roster's own code over the resource's known attributes (scim-patch.ts). */
 export { applyPatch } from './scim-patch';
@@ -11,6 +13,14 @@ export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 /** The most resources one list answers (ServiceProviderConfig's `filter.maxResults`). */
 export const MAX_RESULTS = 200;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Answers an operation's result (scim-user-operations.ts): the resource projected by `attributes` / `excludedAttributes`, with its ETag and Location. */
+export function sendResult(res: Response, req: Request, result: OperationResult) {
+  if (result.etag) res.set('ETag', result.etag);
+  if (result.location) res.set('Location', result.location);
+  if (!result.resource) return void res.status(result.status).end();
+  send(res, result.status, project(result.resource, queryText(req.query.attributes), queryText(req.query.excludedAttributes)));
+}
 
 /** Answers `body` as `application/scim+json`. */
 export function send(res: Response, status: number, body: unknown) {

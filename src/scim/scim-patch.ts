@@ -20,10 +20,15 @@ export interface PatchAttribute {
   subAttributes?: PatchAttribute[];
 }
 
-/** A resource's schema URN and all its attributes, the read-only `schemas`, `id` and `meta` included. */
+/**
+ * A resource's schema URN and all its attributes, the read-only `schemas`, `id` and `meta` included,
+ * and its schema extensions: each is an object under its URN in the resource (RFC 7643 §3.3), named in a
+ * path as `<urn>` (the whole object) or `<urn>:<attribute>` (with `.value` of a complex attribute).
+ */
 export interface PatchSchema {
   urn: string;
   attributes: PatchAttribute[];
+  extensions?: Array<{ urn: string; attributes: PatchAttribute[] }>;
 }
 
 type Node = Record<string, unknown>;
@@ -87,6 +92,10 @@ function resolve(path: string, schema: PatchSchema, where: string): Target {
   let rest = path.trim();
   const prefix = `${schema.urn.toLowerCase()}:`;
   if (rest.toLowerCase().startsWith(prefix)) rest = rest.slice(prefix.length);
+  const extension = schema.extensions?.find(
+    (e) => rest.toLowerCase() === e.urn.toLowerCase() || rest.toLowerCase().startsWith(`${e.urn.toLowerCase()}:`),
+  );
+  if (extension) return resolveExtension(rest.slice(extension.urn.length + 1), extension, where);
   for (const segment of rest.replace(/\[.*\]/s, '').split(/[.:]/)) refuseForbiddenName(segment, where);
   let name = rest;
   let filterText: string | undefined;
@@ -120,6 +129,21 @@ function resolve(path: string, schema: PatchSchema, where: string): Target {
     target.sub = sub;
   }
   return target;
+}
+
+/** A path into an extension's object: the object itself (`rest` empty), one attribute, or a complex attribute's `value`. */
+function resolveExtension(rest: string, extension: { urn: string; attributes: PatchAttribute[] }, where: string): Target {
+  const attribute: PatchAttribute = { name: extension.urn, type: 'complex', subAttributes: extension.attributes };
+  if (rest === '') return { attribute };
+  const [name = '', part, ...more] = rest.split('.');
+  checkName(name, where);
+  if (part !== undefined) checkName(part, where);
+  const sub = find(extension.attributes, name);
+  // `manager.value` is the manager itself: the one part of a complex extension attribute a client writes.
+  const namesValue = sub?.type === 'complex' && part !== undefined && part.toLowerCase() === 'value';
+  if (!sub || more.length > 0 || (part !== undefined && !namesValue))
+    throw invalidPath(`${where}: ${shown(rest)} is not an attribute of ${extension.urn} Roster keeps.`);
+  return { attribute, sub };
 }
 
 function refuseForbiddenName(name: string, where: string): void {
@@ -206,7 +230,10 @@ interface ListChange {
 function changeSelected(list: Node[], op: Op, target: Target, value: unknown, where: string): ListChange {
   const { attribute, filter, sub } = target;
   const selected = filter ? list.filter((e) => matches(e, filter, attribute)) : list;
-  if (filter && selected.length === 0 && op !== 'add') throw noTarget(`${where}: the filter matches no value.`);
+  // RFC 7644 §3.5.2.3: a replace of an attribute that does not exist at all is an add; one whose filter
+  // matches none of its values, like such a remove, is noTarget.
+  if (filter && selected.length === 0 && (op === 'remove' || (op === 'replace' && list.length > 0)))
+    throw noTarget(`${where}: the filter matches no value.`);
   if (op === 'remove') {
     if (!sub) return { next: list.filter((e) => !selected.includes(e)), touched: [] };
     for (const e of selected) delete e[sub.name];
@@ -270,6 +297,8 @@ function single(attribute: PatchAttribute, value: unknown, where: string): unkno
       if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
       throw invalidValue(`${where}: ${attribute.name} must be true or false.`);
     case 'complex': {
+      // Entra ID sends the enterprise manager as the manager's id alone.
+      if (typeof value === 'string' && find(attribute.subAttributes ?? [], 'value')) return single(attribute, { value }, where);
       if (!isObject(value)) throw invalidValue(`${where}: ${attribute.name} must be an object.`);
       const out = plain();
       for (const [key, part] of Object.entries(value)) {

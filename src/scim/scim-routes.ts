@@ -1,6 +1,7 @@
 /**
  * SCIM 2.0 (RFC 7643, RFC 7644) under `/scim/v2` for identity providers (Okta, Entra ID):
- * discovery, and Users with filtered, paged lists, get, POST, PUT, PATCH and DELETE. Requests carry
+ * discovery, Users with filtered, paged lists, get, POST, PUT, PATCH and DELETE (their bodies in
+ * scim-user-operations.ts, shared with /Bulk in scim-bulk.ts), and Groups. Requests carry
  * the account's SCIM token; every change is a `scim-user` or `delete` change submitted through the
  * change layer as the SCIM actor. Answers are `application/scim+json`; errors use SCIM's schema.
  */
@@ -9,29 +10,19 @@ import type { Logger } from 'pino';
 import { scimActor } from '../domain/access/actor';
 import type { ChangeService } from '../domain/changes/change-service';
 import type { ScimDirectory } from '../domain/scim/scim-directory';
-import { isRosterError } from '../errors';
-import { isUniqueViolation } from '../store/tx';
 import { clientAddress, FAILURES_PER_MINUTE } from '../web/api-routes';
 import type { RateLimit } from '../web/rate-limit';
+import { bulkBodyParser, bulkRoutes } from './scim-bulk';
 import { discoveryRoutes } from './scim-discovery';
-import { ERROR_SCHEMA, errorBody, ScimError, scimErrorOf } from './scim-errors';
-import { parseUserFilter } from './scim-filter';
+import { ERROR_SCHEMA, errorBody, ScimError, scimErrorFor } from './scim-errors';
+import { parseUserFilter, parseUserSort } from './scim-filter';
+import { scimGroupOperations } from './scim-group-operations';
 import { groupRoutes } from './scim-group-routes';
-import { applyPatch, paging, patchOperations, queryText, send, sendList, UUID } from './scim-http';
-import {
-  attributesOf,
-  etagOf,
-  patchedAttributes,
-  project,
-  type ScimUserAttributes,
-  USER_ATTRIBUTES,
-  userResource,
-  versionFromIfMatch,
-} from './scim-user-resource';
+import { paging, queryText, send, sendList, sendResult } from './scim-http';
+import { scimUserOperations } from './scim-user-operations';
+import { project, userResource, versionFromIfMatch } from './scim-user-resource';
 
 export const SCIM_BASE = '/scim/v2';
-/** A PATCH without If-Match re-reads and retries this often when the user changed meanwhile. */
-const PATCH_ATTEMPTS = 3;
 
 export function scimRoutes(deps: {
   scim: ScimDirectory;
@@ -65,6 +56,8 @@ export function scimRoutes(deps: {
       next(error);
     }
   });
+  // /Bulk reads up to its maxPayloadSize (4 MB) with its own parser, placed first so the 1 MB one skips that body.
+  router.use(`${SCIM_BASE}/Bulk`, bulkBodyParser());
   router.use(SCIM_BASE, express.json({ limit: '1mb', type: ['application/json', 'application/scim+json'] }));
 
   const safely = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
@@ -73,31 +66,7 @@ export function scimRoutes(deps: {
 
   router.use(SCIM_BASE, discoveryRoutes(baseUrl));
 
-  async function found(id: string) {
-    const user = UUID.test(id) ? await scim.get(id) : null;
-    if (!user) throw new ScimError(404, `No user ${id}.`);
-    return user;
-  }
-
-  function respondUser(res: Response, status: number, user: Parameters<typeof userResource>[0], req: Request) {
-    res.set('ETag', etagOf(user.version)).set('Location', `${baseUrl}/Users/${user.id}`);
-    send(
-      res,
-      status,
-      project(userResource(user, baseUrl), queryText(req.query.attributes), queryText(req.query.excludedAttributes)),
-    );
-  }
-
-  async function submitUser(attributes: ScimUserAttributes, target?: { id: string; ifVersion?: number }) {
-    const submission = await changes.submit(actor, {
-      kind: 'scim-user',
-      attributes,
-      ...(target ? { user: { id: target.id }, ifVersion: target.ifVersion } : {}),
-    });
-    if (submission.status !== 'done') throw new ScimError(500, 'The change was not applied.');
-    // Read back after the commit: the change layer bumps the version after the handler ran, and the ETag must be the stored one.
-    return found(submission.result.user.id);
-  }
+  const users = scimUserOperations({ scim, changes, actor, baseUrl });
 
   router.get(
     `${SCIM_BASE}/Users`,
@@ -105,7 +74,8 @@ export function scimRoutes(deps: {
       const filter = queryText(req.query.filter);
       const parsed = filter ? parseUserFilter(filter) : null;
       const { startIndex, skip, take } = paging(req.query);
-      const { total, users } = await scim.list(parsed, skip, take);
+      const sort = parseUserSort(queryText(req.query.sortBy), queryText(req.query.sortOrder));
+      const { total, users } = await scim.list(parsed, skip, take, sort);
       const attributes = queryText(req.query.attributes);
       const excluded = queryText(req.query.excludedAttributes);
       sendList(
@@ -119,60 +89,37 @@ export function scimRoutes(deps: {
 
   router.get(
     `${SCIM_BASE}/Users/:id`,
-    safely(async (req, res) => respondUser(res, 200, await found(String(req.params.id)), req)),
+    safely(async (req, res) => sendResult(res, req, users.answer(200, await users.found(String(req.params.id))))),
   );
 
   router.post(
     `${SCIM_BASE}/Users`,
-    safely(async (req, res) => respondUser(res, 201, await submitUser(attributesOf(req.body)), req)),
+    safely(async (req, res) => sendResult(res, req, await users.create(req.body))),
   );
 
   router.put(
     `${SCIM_BASE}/Users/:id`,
-    safely(async (req, res) => {
-      const user = await found(String(req.params.id));
-      // A PUT replaces the whole user, so without If-Match it applies to the user as they are now.
-      const ifVersion = versionFromIfMatch(req.get('If-Match'));
-      respondUser(res, 200, await submitUser(attributesOf(req.body), { id: user.id, ifVersion }), req);
-    }),
+    safely(async (req, res) =>
+      sendResult(res, req, await users.replace(String(req.params.id), req.body, versionFromIfMatch(req.get('If-Match')))),
+    ),
   );
 
   router.patch(
     `${SCIM_BASE}/Users/:id`,
-    safely(async (req, res) => {
-      const operations = patchOperations(req.body);
-      const asked = versionFromIfMatch(req.get('If-Match'));
-      for (let attempt = 1; ; attempt++) {
-        const user = await found(String(req.params.id));
-        const before = userResource(user, baseUrl);
-        const after = applyPatch(before, operations, USER_ATTRIBUTES);
-        try {
-          const changed = await submitUser(patchedAttributes(before, after), { id: user.id, ifVersion: asked ?? user.version });
-          return respondUser(res, 200, changed, req);
-        } catch (error) {
-          // Without If-Match the PATCH applies to the user as they are now: read again and retry.
-          if (asked !== undefined || attempt >= PATCH_ATTEMPTS || !isRosterError(error) || error.code !== 'stale') throw error;
-        }
-      }
-    }),
+    safely(async (req, res) =>
+      sendResult(res, req, await users.patch(String(req.params.id), req.body, versionFromIfMatch(req.get('If-Match')))),
+    ),
   );
 
   router.delete(
     `${SCIM_BASE}/Users/:id`,
-    safely(async (req, res) => {
-      const user = await found(String(req.params.id));
-      const asked = versionFromIfMatch(req.get('If-Match'));
-      if (asked !== undefined && asked !== user.version) throw new ScimError(412, `${user.email} changed since that version.`);
-      await changes.submit(actor, {
-        kind: 'delete',
-        users: [{ id: user.id }],
-        reason: 'Deprovisioned by the identity provider (SCIM).',
-      });
-      res.status(204).end();
-    }),
+    safely(async (req, res) =>
+      sendResult(res, req, await users.remove(String(req.params.id), versionFromIfMatch(req.get('If-Match')))),
+    ),
   );
 
   router.use(SCIM_BASE, groupRoutes({ scim, changes, actor, baseUrl }));
+  router.use(SCIM_BASE, bulkRoutes({ users, groups: scimGroupOperations({ scim, changes, actor, baseUrl }), baseUrl, logger }));
 
   router.use(SCIM_BASE, (_req: Request, res: Response) => {
     send(res, 404, errorBody(new ScimError(404, 'There is no such SCIM endpoint.')));
@@ -181,11 +128,8 @@ export function scimRoutes(deps: {
   // One place where errors become SCIM errors; Express's default page (with its stack) is never reached.
   router.use(SCIM_BASE, (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     res.set('Cache-Control', 'no-store');
-    if (error instanceof ScimError) return send(res, error.status, errorBody(error));
-    if (isRosterError(error)) {
-      const mapped = scimErrorOf(error.code, error.message, error.field);
-      return send(res, mapped.status, errorBody(mapped));
-    }
+    const mapped = scimErrorFor(error);
+    if (mapped) return send(res, mapped.status, errorBody(mapped));
     const type = (error as { type?: string }).type;
     if (type === 'entity.parse.failed')
       return send(res, 400, errorBody(new ScimError(400, 'The body must be valid JSON.', 'invalidSyntax')));
@@ -193,8 +137,6 @@ export function scimRoutes(deps: {
     const status = (error as { status?: number }).status;
     if (status && status >= 400 && status < 500)
       return send(res, status, errorBody(new ScimError(status, 'The request could not be read.', 'invalidSyntax')));
-    if (isUniqueViolation(error))
-      return send(res, 409, errorBody(new ScimError(409, 'A user with that userName already exists.', 'uniqueness')));
     logger.error({ err: error }, 'scim request failed');
     send(res, 500, { schemas: [ERROR_SCHEMA], status: '500', detail: 'Something went wrong; try again.' });
   });

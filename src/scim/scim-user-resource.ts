@@ -1,7 +1,10 @@
 /**
  * Roster's user as a SCIM User resource, and back: what the identity provider sent (POST, PUT, or
- * the resource after a PATCH) as the `scim-user` change's attributes. `userName` and the primary
- * e-mail are the e-mail; `displayName`, `name.formatted` or given and family name are the one name.
+ * the resource after a PATCH) as the `scim-user` change's attributes. `userName` is the identity
+ * provider's identifier, kept as sent (a user it never named is named by their e-mail); the directory
+ * e-mail is the primary, else work, else first of `emails`, else `userName` when it is an address.
+ * `displayName`, `name.formatted` or given and family name are Roster's one name; the name parts are
+ * also kept as sent. Other attributes are the user's properties (scim-user-properties.ts).
  */
 
 import { isValidEmail } from '../domain/email';
@@ -9,6 +12,7 @@ import { roleLabel } from '../domain/roles/role-grants';
 import type { UserRecord } from '../store/users/user-reads';
 import { ScimError } from './scim-errors';
 import type { PatchAttribute, PatchSchema } from './scim-patch';
+import { ENTERPRISE_SCHEMA, propertiesOf, propertyAttributes } from './scim-user-properties';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
@@ -36,11 +40,37 @@ export const USER_ATTRIBUTES: PatchSchema = {
       subAttributes: [stringAttribute('formatted'), stringAttribute('givenName'), stringAttribute('familyName')],
     },
     stringAttribute('displayName'),
+    stringAttribute('nickName'),
+    stringAttribute('title'),
+    stringAttribute('preferredLanguage'),
+    stringAttribute('locale'),
+    stringAttribute('timezone'),
     {
       name: 'emails',
       type: 'complex',
       multiValued: true,
       subAttributes: [stringAttribute('value'), stringAttribute('type'), { name: 'primary', type: 'boolean' }],
+    },
+    {
+      name: 'phoneNumbers',
+      type: 'complex',
+      multiValued: true,
+      subAttributes: [stringAttribute('value'), stringAttribute('type'), { name: 'primary', type: 'boolean' }],
+    },
+    {
+      name: 'addresses',
+      type: 'complex',
+      multiValued: true,
+      subAttributes: [
+        stringAttribute('type'),
+        stringAttribute('formatted'),
+        stringAttribute('streetAddress'),
+        stringAttribute('locality'),
+        stringAttribute('region'),
+        stringAttribute('postalCode'),
+        stringAttribute('country'),
+        { name: 'primary', type: 'boolean' },
+      ],
     },
     { name: 'active', type: 'boolean' },
     {
@@ -54,37 +84,74 @@ export const USER_ATTRIBUTES: PatchSchema = {
       ],
     },
   ],
+  extensions: [
+    {
+      urn: ENTERPRISE_SCHEMA,
+      attributes: [
+        stringAttribute('employeeNumber'),
+        stringAttribute('costCenter'),
+        stringAttribute('organization'),
+        stringAttribute('division'),
+        stringAttribute('department'),
+        {
+          name: 'manager',
+          type: 'complex',
+          subAttributes: [
+            stringAttribute('value'),
+            stringAttribute('$ref', { mutability: 'readOnly' }),
+            stringAttribute('displayName', { mutability: 'readOnly' }),
+          ],
+        },
+      ],
+    },
+  ],
 };
 
 /** The attributes of a `scim-user` change. */
 export interface ScimUserAttributes {
   email: string;
+  /** As the identity provider sent it. */
+  userName: string;
   name: string | null;
+  /** The name parts as sent; undefined leaves them as they are. */
+  givenName?: string | null;
+  familyName?: string | null;
   externalId: string | null;
   active: boolean;
   roles?: string[];
+  /** The SCIM-owned properties (`SCIM_PROPERTY_KEYS`): a value sets one, null removes it. */
+  properties?: Record<string, string | null>;
 }
 
 type Resource = Record<string, unknown>;
 
-/** Roster's one name as SCIM's parts: the last word is the family name. */
-function nameParts(name: string | null) {
-  if (!name) return undefined;
-  const words = name.trim().split(/\s+/);
+/** The name parts as the identity provider sent them, else Roster's one name split: the last word is the family name. */
+function nameParts(user: UserRecord) {
+  const given = user.givenName;
+  const family = user.familyName;
+  if (given || family) {
+    const formatted = user.name ?? [given, family].filter(Boolean).join(' ');
+    return { formatted, ...(given ? { givenName: given } : {}), ...(family ? { familyName: family } : {}) };
+  }
+  if (!user.name) return undefined;
+  const words = user.name.trim().split(/\s+/);
   const familyName = words.length > 1 ? words.pop() : undefined;
-  return { formatted: name, givenName: words.join(' '), ...(familyName ? { familyName } : {}) };
+  return { formatted: user.name, givenName: words.join(' '), ...(familyName ? { familyName } : {}) };
 }
 
 /** The SCIM User for a directory user; `version` is the user's `version` as a weak ETag. */
 export function userResource(user: UserRecord, baseUrl: string): Resource {
-  const name = nameParts(user.name);
+  const name = nameParts(user);
+  const properties = propertyAttributes(user.properties, baseUrl);
   return {
-    schemas: [USER_SCHEMA],
+    schemas: properties[ENTERPRISE_SCHEMA] ? [USER_SCHEMA, ENTERPRISE_SCHEMA] : [USER_SCHEMA],
     id: user.id,
     ...(user.externalId ? { externalId: user.externalId } : {}),
-    userName: user.email,
-    ...(name ? { name, displayName: user.name } : {}),
+    userName: user.userName ?? user.email,
+    ...(name ? { name } : {}),
+    ...(user.name ? { displayName: user.name } : {}),
     emails: [{ value: user.email, type: 'work', primary: true }],
+    ...properties,
     active: user.status === 'active',
     roles: user.roles.map((h) => ({ value: roleLabel(h.role.key, h.scope), display: h.role.name })),
     meta: {
@@ -157,24 +224,49 @@ function rolesOf(resource: Resource): string[] | undefined {
   });
 }
 
-/** The e-mail: `userName` when it is an address (Okta), else the primary or work e-mail (Entra's UPNs). */
-function emailOf(resource: Resource): string {
+function userNameOf(resource: Resource): string {
   const userName = text(resource.userName, 'userName');
-  const email = userName && isValidEmail(userName.toLowerCase()) ? userName : (primaryEmail(resource) ?? userName);
-  if (!email) throw new ScimError(400, 'userName is required.', 'invalidValue');
+  if (!userName) throw new ScimError(400, 'userName is required.', 'invalidValue');
+  if (userName.length > 320) throw new ScimError(400, 'userName is at most 320 characters.', 'invalidValue');
+  return userName;
+}
+
+/** The directory e-mail: the primary, work or first of `emails`, else `userName` when it is an address. */
+function emailOf(resource: Resource, userName: string): string {
+  const email = primaryEmail(resource) ?? (isValidEmail(userName.toLowerCase()) ? userName : undefined);
+  if (!email)
+    throw new ScimError(
+      400,
+      `${userName} is not an e-mail address, and emails names none: send the user's address in emails.`,
+      'invalidValue',
+    );
   return email;
+}
+
+function namePart(resource: Resource, part: 'givenName' | 'familyName'): string | null {
+  const name = resource.name;
+  if (name === undefined || name === null) return null;
+  if (typeof name !== 'object' || Array.isArray(name)) throw new ScimError(400, 'name must be an object.', 'invalidValue');
+  const value = text((name as Resource)[part], `name.${part}`) ?? null;
+  if (value && value.length > 200) throw new ScimError(400, `name.${part} is at most 200 characters.`, 'invalidValue');
+  return value;
 }
 
 /** A POST or PUT body as the attributes of a `scim-user` change; `active` defaults to true. */
 export function attributesOf(resource: Resource): ScimUserAttributes {
   if (typeof resource !== 'object' || resource === null || Array.isArray(resource))
     throw new ScimError(400, 'The body must be a SCIM User object.', 'invalidSyntax');
+  const userName = userNameOf(resource);
   return {
-    email: emailOf(resource),
+    email: emailOf(resource, userName),
+    userName,
     name: nameOf(resource),
+    givenName: namePart(resource, 'givenName'),
+    familyName: namePart(resource, 'familyName'),
     externalId: text(resource.externalId, 'externalId') ?? null,
     active: booleanOf(resource.active, 'active') ?? true,
     roles: rolesOf(resource),
+    properties: propertiesOf(resource),
   };
 }
 
@@ -194,32 +286,26 @@ export function patchedAttributes(before: Resource, after: Resource): ScimUserAt
   else if (!same(nameB.givenName, nameA.givenName) || !same(nameB.familyName, nameA.familyName)) {
     name = [text(nameA.givenName, 'name.givenName'), text(nameA.familyName, 'name.familyName')].filter(Boolean).join(' ') || null;
   }
-  let email = old.email;
-  if (!same(before.userName, after.userName)) email = emailOf(after);
-  else if (!same(before.emails, after.emails)) email = primaryEmail(after) ?? old.email;
+  const userName = userNameOf(after);
+  const email = same(before.emails, after.emails) && same(before.userName, after.userName) ? old.email : emailOf(after, userName);
+  // Name parts are written only when the PATCH touched them: a user made in Slack shows parts split from one name.
+  const parts = same(nameB.givenName, nameA.givenName) && same(nameB.familyName, nameA.familyName);
   return {
     email,
+    userName,
     name,
+    ...(parts ? {} : { givenName: namePart(after, 'givenName'), familyName: namePart(after, 'familyName') }),
     externalId: text(after.externalId, 'externalId') ?? null,
     active: booleanOf(after.active, 'active') ?? old.active,
     roles: same(before.roles, after.roles) ? undefined : (rolesOf(after) ?? []),
+    properties: propertiesOf(after),
   };
 }
 
 /** Keeps what `attributes` asks for, or drops what `excludedAttributes` names; `id` and `schemas` always stay. */
 export function project(resource: Resource, attributes?: string, excluded?: string): Resource {
-  const names = (list?: string) =>
-    (list ?? '')
-      .split(',')
-      .map((a) =>
-        a
-          .trim()
-          .toLowerCase()
-          .replace(/^urn:ietf:params:scim:schemas:core:2\.0:user:/, ''),
-      )
-      .filter(Boolean);
-  const include = names(attributes);
-  const exclude = names(excluded);
+  const include = attributeNames(attributes);
+  const exclude = attributeNames(excluded);
   const always = new Set(['id', 'schemas']);
   const out: Resource = {};
   for (const [key, value] of Object.entries(resource)) {
@@ -236,7 +322,28 @@ export function project(resource: Resource, attributes?: string, excluded?: stri
           );
         }
       }
-    } else if (always.has(lower) || !exclude.includes(lower)) out[key] = value;
+    } else if (always.has(lower) || !exclude.includes(lower)) {
+      const subs = exclude.filter((a) => a.startsWith(`${lower}.`)).map((a) => a.slice(lower.length + 1));
+      out[key] =
+        subs.length > 0 && value && typeof value === 'object' && !Array.isArray(value)
+          ? Object.fromEntries(Object.entries(value).filter(([k]) => !subs.includes(k.toLowerCase())))
+          : value;
+    }
   }
   return out;
+}
+
+const CORE_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/;
+
+/**
+ * A comma-separated list of attribute names, lower-cased, without the core schema's URN; an
+ * extension's attribute is `<extension urn>.<attribute>`, so it selects inside the extension's object.
+ */
+function attributeNames(list?: string): string[] {
+  const extension = ENTERPRISE_SCHEMA.toLowerCase();
+  return (list ?? '')
+    .split(',')
+    .map((a) => a.trim().toLowerCase().replace(CORE_PREFIX, ''))
+    .map((a) => (a.startsWith(`${extension}:`) ? `${extension}.${a.slice(extension.length + 1)}` : a))
+    .filter(Boolean);
 }

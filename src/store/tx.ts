@@ -37,8 +37,43 @@ export function transaction<T>(store: Store, work: (tx: Tx) => Promise<T>, limit
  * directory-wide rule (seats, last Admin, owner) takes it first, so that two replicas
  * cannot both pass the check and both write. On PGlite it is a no-op in effect (one connection).
  */
-export async function lockAccount(tx: Tx, accountId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+export async function lockAccount(tx: Tx, accountId: string): Promise<{ seatsUsed: number }> {
+  // The seats in use come with the lock (one round trip): under it, nobody else changes them.
+  const rows = await tx.$queryRaw<{ seatsUsed: number }[]>`SELECT "seatsUsed" FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+  return { seatsUsed: rows[0]?.seatsUsed ?? 0 };
+}
+
+/**
+ * Runs `work` inside a savepoint of the open transaction: when it throws, its writes (and only
+ * those) are undone and the error is rethrown, and the transaction goes on. `name` must be an SQL
+ * identifier; a savepoint that succeeded is left in place (releasing it would cost a round trip and
+ * changes nothing: it commits or rolls back with the transaction).
+ */
+export async function inSavepoint<T>(tx: Tx, name: string, work: () => Promise<T>): Promise<T> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a savepoint name: ${name}`);
+  await tx.$executeRawUnsafe(`SAVEPOINT ${name}`);
+  try {
+    return await work();
+  } catch (error) {
+    try {
+      await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`);
+    } catch (lost) {
+      throw new SavepointLost(lost);
+    }
+    throw error;
+  }
+}
+
+/** The transaction could not go back to a savepoint (the connection failed): it is lost as a whole. */
+class SavepointLost extends Error {
+  constructor(cause: unknown) {
+    super('could not roll back to the savepoint; the transaction is lost', { cause });
+  }
+}
+
+/** True when `error` says the transaction could not go back to a savepoint (see `inSavepoint`). */
+export function isSavepointLost(error: unknown): boolean {
+  return error instanceof SavepointLost;
 }
 
 /** True when a write failed on a unique constraint (someone else wrote the same key first). */

@@ -3,6 +3,7 @@
  * (issue 21, item 4): the permissions, provisioning and updates under the directory's rules, the stale
  * check, admin power never granted or moved over SCIM, no approval ever waited for, and the trail.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/create-services';
 import { type Actor, scimActor } from '../../src/domain/access/actor';
@@ -31,8 +32,19 @@ describe.each(testTargets())('SCIM user changes (%s store)', (target) => {
       prisma.user.findFirstOrThrow({ where: { accountId: h.accountId, email }, include: { roles: { include: { role: true } } } });
     const rolesOf = async (email: string) => (await read(email)).roles.map((r) => r.role.key).sort();
     const submit = (change: Change, as: Actor = scimActor()) => services.changes.submit(as, change);
-    const attributes = (email: string, more: { active?: boolean; roles?: string[]; name?: string | null } = {}) => ({
+    const attributes = (
+      email: string,
+      more: {
+        active?: boolean;
+        roles?: string[];
+        name?: string | null;
+        userName?: string;
+        properties?: Record<string, string | null>;
+      } = {},
+    ) => ({
       email,
+      ...(more.userName ? { userName: more.userName } : {}),
+      ...(more.properties ? { properties: more.properties } : {}),
       name: more.name ?? null,
       externalId: `ext-${email}`,
       active: more.active ?? true,
@@ -63,20 +75,18 @@ describe.each(testTargets())('SCIM user changes (%s store)', (target) => {
   it('provisions an active user who signs in through the identity provider, with the default role', async () => {
     const { read, rolesOf, events, submit, attributes, addUser } = await setup({ approvals: EVERY_APPROVAL });
     await addUser('taken@example.com', ['viewer']);
-    await expect(
-      submit({ kind: 'scim-user', attributes: attributes('new@example.com', { active: false }) }),
-    ).rejects.toMatchObject({
-      code: 'bad_input',
-      field: 'active',
-    });
     await expect(submit({ kind: 'scim-user', attributes: attributes('no-at-sign') })).rejects.toMatchObject({
       code: 'bad_input',
-      field: 'userName',
+      field: 'emails',
     });
     await expect(submit({ kind: 'scim-user', attributes: attributes('TAKEN@example.com') })).rejects.toMatchObject({
       code: 'conflict',
-      field: 'userName',
+      field: 'emails',
     });
+    // A user made in Slack is named by their e-mail: the identity provider cannot give that name to someone else.
+    await expect(
+      submit({ kind: 'scim-user', attributes: attributes('other@example.com', { userName: 'Taken@Example.com' }) }),
+    ).rejects.toMatchObject({ code: 'conflict', field: 'userName' });
     await expect(
       submit({ kind: 'scim-user', attributes: attributes('New@Example.com', { name: ' Nia ' }) }),
     ).resolves.toMatchObject({ status: 'done', result: { created: true, user: { email: 'new@example.com' } } });
@@ -91,6 +101,47 @@ describe.each(testTargets())('SCIM user changes (%s store)', (target) => {
     expect(await events('user.provisioned')).toMatchObject([
       { source: 'scim', targetEmail: 'new@example.com', after: { status: 'active', roles: ['viewer'], signIn: 'sso' } },
     ]);
+  });
+
+  it('names users provisioned before userName was kept by their e-mail (migration 20261205100000_scim_identity)', async () => {
+    const { read, submit, attributes, addUser, prisma } = await setup({});
+    const sql = await readFile(
+      new URL('../../prisma/migrations/20261205100000_scim_identity/migration.sql', import.meta.url),
+      'utf8',
+    );
+    const fill = (/^UPDATE "User".*;$/m.exec(sql) as RegExpExecArray)[0];
+    await submit({ kind: 'scim-user', attributes: attributes('old.scim@example.com') });
+    await prisma.user.updateMany({ where: { email: 'old.scim@example.com' }, data: { userName: null, userNameKey: null } });
+    await addUser('slack.made@example.com', ['viewer']);
+    await prisma.$executeRawUnsafe(fill);
+    expect(await read('old.scim@example.com')).toMatchObject({
+      userName: 'old.scim@example.com',
+      userNameKey: 'old.scim@example.com',
+    });
+    expect(await read('slack.made@example.com')).toMatchObject({ userName: null });
+    await expect(
+      submit({ kind: 'scim-user', attributes: attributes('new@example.com', { userName: 'OLD.SCIM@example.com' }) }),
+    ).rejects.toMatchObject({ code: 'conflict', field: 'userName' });
+  });
+
+  it('provisions a disabled user when the identity provider says active is false, with its userName and properties', async () => {
+    const { read, events, submit, attributes } = await setup({});
+    const done = await submit({
+      kind: 'scim-user',
+      attributes: attributes('jdoe@example.com', {
+        active: false,
+        userName: 'JDoe',
+        properties: { department: 'Sales', title: null },
+      }),
+    });
+    expect(done).toMatchObject({ status: 'done', result: { created: true } });
+    expect(await read('jdoe@example.com')).toMatchObject({ status: 'disabled', userName: 'JDoe', userNameKey: 'jdoe' });
+    expect(await events('user.provisioned')).toMatchObject([
+      { after: { status: 'disabled', userName: 'JDoe', properties: { department: 'Sales' } } },
+    ]);
+    await expect(
+      submit({ kind: 'scim-user', attributes: attributes('someone@example.com', { userName: 'jdoe' }) }),
+    ).rejects.toMatchObject({ code: 'conflict', field: 'userName' });
   });
 
   it('updates a user to the state sent, refusing a stale version and a user left without a role', async () => {

@@ -126,6 +126,40 @@ describe.each(testTargets())('SCIM 2.0 Groups (%s store)', (target) => {
     expect((withAnn.json.Resources as Json[]).map((g) => g.displayName).sort()).toEqual(['All Users', 'Platform']);
   });
 
+  it('lists members as {value, $ref, display, type} and keeps the group externalId through POST, PATCH and PUT', async () => {
+    const created = await scim('POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Okta Engineering',
+      externalId: '00g1okta',
+      members: [{ value: ids.ann }],
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    expect(created.json.externalId).toBe('00g1okta');
+    const [member] = created.json.members as Json[];
+    expect(Object.keys(member as Json).sort()).toEqual(['$ref', 'display', 'type', 'value']);
+    expect(member).toEqual({
+      value: ids.ann,
+      $ref: `http://roster.test/scim/v2/Users/${ids.ann}`,
+      display: 'ann@example.com',
+      type: 'User',
+    });
+    const patched = await scim('PATCH', `/Groups/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'Replace', path: 'externalId', value: 'entra-g-2' }],
+    });
+    expect(patched.json).toMatchObject({ externalId: 'entra-g-2', meta: { version: 'W/"2"' } });
+    const found = await scim('GET', `/Groups?filter=${encodeURIComponent('externalId eq "entra-g-2"')}`);
+    expect(found.json.Resources.map((g: Json) => g.id)).toEqual([id]);
+    const put = await scim('PUT', `/Groups/${id}`, { schemas: [GROUP], displayName: 'Okta Engineering', members: [] });
+    expect(put.json).not.toHaveProperty('externalId');
+    const trail = await h.roster.prisma.auditEvent.findMany({
+      where: { action: 'group.external-id-changed' },
+      orderBy: { at: 'asc' },
+    });
+    expect(trail.map((e) => e.after)).toEqual([{ externalId: 'entra-g-2' }, { externalId: null }]);
+  });
+
   it('lets Default be renamed and given members but not deleted; All Users is read-only', async () => {
     const defaults = await byName('Default');
     const patched = await scim('PATCH', `/Groups/${defaults.id}`, {

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScimError } from '../../src/scim/scim-errors';
-import { GROUP_ATTRIBUTES } from '../../src/scim/scim-group-routes';
+import { GROUP_ATTRIBUTES } from '../../src/scim/scim-group-resource';
 import { applyPatch, type PatchSchema } from '../../src/scim/scim-patch';
 import { USER_ATTRIBUTES } from '../../src/scim/scim-user-resource';
 
@@ -174,14 +174,51 @@ describe('applyPatch: the forms identity providers send', () => {
   });
 });
 
+describe('applyPatch: the attributes Entra ID and Okta send beyond the core ones', () => {
+  const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+  it('sets a value through a filtered path, creating the value the filter names', () => {
+    const after = patchUser(
+      { op: 'Add', path: 'addresses[type eq "work"].country', value: 'NZ' },
+      { op: 'add', path: 'phoneNumbers[type eq "mobile"].value', value: '+64 21 000' },
+      { op: 'replace', path: 'emails[type eq "work"].value', value: 'ann.lee@example.com' },
+    );
+    expect(after.addresses).toEqual([{ type: 'work', country: 'NZ' }]);
+    expect(after.phoneNumbers).toEqual([{ type: 'mobile', value: '+64 21 000' }]);
+    expect(after.emails[0].value).toBe('ann.lee@example.com');
+  });
+
+  it('a replace through a filter that names none of the values is noTarget; of an attribute not there at all, an add', () => {
+    const error = userRefusal({ op: 'replace', path: 'emails[type eq "home"].value', value: 'x@example.com' });
+    expect(error.scimType).toBe('noTarget');
+    const added = patchUser({ op: 'Replace', path: 'addresses[type eq "work"].streetAddress', value: '1 Queen St' });
+    expect(added.addresses).toEqual([{ type: 'work', streetAddress: '1 Queen St' }]);
+  });
+
+  it('takes the enterprise extension by its URN, an attribute of it, or the manager by id alone (Entra ID)', () => {
+    const after = patchUser(
+      { op: 'add', path: `${ENTERPRISE}:department`, value: 'Sales' },
+      { op: 'add', path: `${ENTERPRISE}:manager`, value: BOB },
+      { op: 'add', value: { [`${ENTERPRISE.toUpperCase()}:costCenter`]: 'CC-1', title: 'Lead' } },
+      { op: 'replace', value: { [ENTERPRISE]: { division: 'East' } } },
+    );
+    expect(after[ENTERPRISE]).toEqual({ department: 'Sales', manager: { value: BOB }, costCenter: 'CC-1', division: 'East' });
+    expect(after.title).toBe('Lead');
+    const cleared = applyPatch(after, [{ op: 'remove', path: `${ENTERPRISE}:manager.value` }], USER_ATTRIBUTES) as Json;
+    expect(cleared[ENTERPRISE].manager).toBeUndefined();
+  });
+});
+
 describe('applyPatch: errors name the path at fault', () => {
   it.each([
-    ['title', 'x'],
+    ['ims', 'x'],
     ['name.middleName', 'x'],
     ['emails[type eq "work"].display', 'x'],
     ['emails[kind eq "work"].value', 'x'],
     ['displayName[value eq "x"]', 'x'],
-    ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'x'],
+    ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:badge', 'x'],
+    ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName', 'x'],
+    ['urn:ietf:params:scim:schemas:extension:other:2.0:User:department', 'x'],
     ['emails[type eq "work"', 'x'],
     ['emails[type eq "work"]value', 'x'],
     ['name.givenName.first', 'x'],
@@ -192,7 +229,7 @@ describe('applyPatch: errors name the path at fault', () => {
   });
 
   it('an unknown key in a value is invalidPath', () => {
-    expect(userRefusal({ op: 'add', value: { nickName: 'x' } }).scimType).toBe('invalidPath');
+    expect(userRefusal({ op: 'add', value: { ims: 'x' } }).scimType).toBe('invalidPath');
     expect(userRefusal({ op: 'add', path: 'name', value: { middleName: 'x' } }).message).toContain('name.middleName');
     expect(groupRefusal({ op: 'add', path: 'members', value: [{ value: CAT, owner: true }] }).scimType).toBe('invalidPath');
   });
@@ -259,14 +296,14 @@ describe('applyPatch: errors name the path at fault', () => {
         before,
         [
           { op: 'replace', path: 'displayName', value: 'Changed' },
-          { op: 'replace', path: 'nickName', value: 'x' },
+          { op: 'replace', path: 'ims', value: 'x' },
         ],
         USER_ATTRIBUTES,
       );
     } catch (caught) {
       error = caught as ScimError;
     }
-    expect(error?.message).toMatch(/^Operation 2 \(nickName\)/);
+    expect(error?.message).toMatch(/^Operation 2 \(ims\)/);
     expect(before.displayName).toBe('Ann Lee');
   });
 

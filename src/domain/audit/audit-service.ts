@@ -52,6 +52,11 @@ export function createAuditService(deps: { db: Db; accountId: string; clock: Clo
   }
 
   return {
+    /** The rows `entries` record, for a caller that inserts them itself (the change layer's `closeChange`). */
+    rows(actor: Actor, ...entries: AuditEntry[]): NewAuditEvent[] {
+      return entries.map((entry) => toRow(actor, entry));
+    },
+
     /** Records events inside the caller's transaction, so the trail and the change commit together. */
     async record(db: Db, actor: Actor, ...entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;

@@ -87,4 +87,9 @@ export interface Applied<R> {
 export interface ChangeHandler<K extends ChangeKind, R> {
   permissions(change: ChangeOf<K>): AdminPermission[];
   apply(context: ChangeContext, change: ChangeOf<K>): Promise<Applied<R>>;
+  /**
+   * Optional, for batches: applies several changes of this kind together exactly as `apply` one after
+   * another would, or throws, and the change layer undoes it and applies them one by one.
+   */
+  applyMany?(context: ChangeContext, changes: ChangeOf<K>[]): Promise<Applied<R>[]>;
 }

@@ -6,14 +6,13 @@
  */
 import { fail } from '../../errors';
 import type { Json } from '../../store/records';
-import { CHANGE_TRANSACTION, lockAccount, type Store, type Tx, transaction } from '../../store/tx';
-import { bumpUserVersions } from '../../store/users/user-writes';
+import { CHANGE_TRANSACTION, inSavepoint, isSavepointLost, lockAccount, type Store, type Tx, transaction } from '../../store/tx';
+import { closeChange } from '../../store/users/change-close-writes';
 import { type Actor, requirePermission, systemActor } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
 import type { AuditService } from '../audit/audit-service';
-import { countSeats } from '../directory/directory-service';
-import type { Policy } from '../roles/catalog';
-import { assertDirectoryRules, assertSeatsWithinLimit } from '../users/directory-rules';
+import { ADMIN_ROLE, type Policy } from '../roles/catalog';
+import { assertDirectoryRules } from '../users/directory-rules';
 import { decideApproval, neverWaits, type RequiredApproval, refuseSelfGrant, targetsMayNotDecide } from './approval-policy';
 import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
 import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
@@ -23,6 +22,13 @@ import { type ChangeKind, type ChangeOf, type DirectoryChange, directoryChangeSc
 export type Submission<R> =
   | { status: 'done'; result: R }
   | { status: 'awaiting'; request: ApprovalRequestView; approvers: Approver[] };
+
+/** What one change of a batch came to: done (with its result), or failed with its error and undone. */
+export type BatchOutcome<R = unknown> =
+  | { status: 'done'; result: R }
+  | { status: 'failed'; error: unknown }
+  /** Not run: `stopAfterErrors` changes before it had failed. */
+  | { status: 'skipped' };
 
 /** A change an approval ran inside its decision's transaction; `deliver` runs after the commit. */
 export interface ApprovedRun {
@@ -80,18 +86,33 @@ export function createChangeService(
 
   /** Checks permissions, then applies, checks, bumps and records inside `tx`. */
   async function applyIn(tx: Tx, actor: Actor, change: DirectoryChange): Promise<Applied<unknown>> {
+    const { seatsUsed } = await lockAccount(tx, accountId);
+    return (await applyLocked(tx, actor, change, seatsUsed)).applied;
+  }
+
+  /**
+   * Applies `change` in `tx`, which holds the account lock, with `seatsBefore` seats in use; then, in one
+   * statement, bumps the touched users' versions, records the audit trail and reads what the rules
+   * judge (every rule is checked after every change, whatever it touched: they cost a few index lookups).
+   */
+  async function applyLocked(
+    tx: Tx,
+    actor: Actor,
+    change: DirectoryChange,
+    seatsBefore: number,
+  ): Promise<{ applied: Applied<unknown>; seatsAfter: number }> {
     const handler = handlerOf(change.kind);
-    await lockAccount(tx, accountId);
-    const seatsBefore = await countSeats(tx, accountId);
     const applied = await handler.apply({ ...env, tx, actor }, change as ChangeOf<ChangeKind>);
     refuseSelfGrant(actor.userId, applied.gains);
-    if (applied.touched.length > 0) {
-      await bumpUserVersions(tx, applied.touched);
-    }
-    await assertDirectoryRules(tx, accountId, applied.touched);
-    await assertSeatsWithinLimit(tx, accountId, { kind: change.kind, seatsBefore, seatLimit: deps.seatLimit });
-    await audit.record(tx, actor, ...applied.audit);
-    return applied;
+    const standing = await closeChange(tx, {
+      accountId,
+      touched: applied.touched,
+      events: audit.rows(actor, ...applied.audit),
+      adminRole: ADMIN_ROLE,
+      now: new Date(),
+    });
+    assertDirectoryRules(standing, { kind: change.kind, seatsBefore, seatLimit: deps.seatLimit });
+    return { applied, seatsAfter: standing.seatsUsed };
   }
 
   function permitted(actor: Actor, change: DirectoryChange): void {
@@ -129,6 +150,123 @@ export function createChangeService(
     }
   }
 
+  /** Applies `items` in one transaction, each in a savepoint (see `submitBatch`); one outcome per item. */
+  async function runBatch(
+    items: readonly { actor: Actor; input: unknown }[],
+    stopAfterErrors = Number.POSITIVE_INFINITY,
+  ): Promise<BatchOutcome[]> {
+    const outcomes: BatchOutcome[] = items.map(() => ({ status: 'failed', error: null }));
+    const ready: { index: number; actor: Actor; change: DirectoryChange }[] = [];
+    const refused: number[] = [];
+    for (const [index, { actor, input }] of items.entries()) {
+      try {
+        const change = directoryChangeSchema.parse(input);
+        permitted(actor, change);
+        ready.push({ index, actor, change });
+      } catch (error) {
+        outcomes[index] = { status: 'failed', error };
+        refused.push(index);
+      }
+    }
+    // With `stopAfterErrors`, the changes from the one that would follow that many failures on are not run.
+    let failures = 0;
+    const mayRun = (index: number) => failures + refused.filter((i) => i < index).length < stopAfterErrors;
+    const done = new Set<number>();
+    const skipAfterStop = () => {
+      let failed = 0;
+      for (const [index, outcome] of outcomes.entries()) {
+        // Only what was not run: a change whose `deliver` failed after its commit stays as it is.
+        if (failed >= stopAfterErrors && !done.has(index)) outcomes[index] = { status: 'skipped' };
+        else if (outcome.status === 'failed') failed += 1;
+      }
+      return outcomes;
+    };
+    if (ready.length === 0) return skipAfterStop();
+    const committed = await transaction(
+      prisma,
+      async (tx) => {
+        const applied: { index: number; applied: Applied<unknown> }[] = [];
+        let { seatsUsed } = await lockAccount(tx, accountId);
+        changes: for (let at = 0; at < ready.length; ) {
+          // A run of changes of one kind by one actor whose handler can apply them together goes together
+          // (one savepoint, the rules judged once); on any error it is undone and runs one by one below.
+          const first = ready[at] as (typeof ready)[number];
+          const handler = handlerOf(first.change.kind);
+          let end = at + 1;
+          while (
+            handler.applyMany &&
+            ready[end]?.change.kind === first.change.kind &&
+            ready[end]?.actor === first.actor &&
+            mayRun((ready[end] as (typeof ready)[number]).index)
+          )
+            end++;
+          const group = ready.slice(at, end);
+          at = end;
+          if (group.length > 1 && handler.applyMany) {
+            const applyMany = handler.applyMany.bind(handler);
+            try {
+              const together = await inSavepoint(tx, 'batch_run', async () => {
+                const many = await applyMany(
+                  { ...env, tx, actor: first.actor },
+                  group.map((r) => r.change as ChangeOf<ChangeKind>),
+                );
+                for (const one of many) refuseSelfGrant(first.actor.userId, one.gains);
+                const standing = await closeChange(tx, {
+                  accountId,
+                  touched: many.flatMap((one) => one.touched),
+                  events: audit.rows(first.actor, ...many.flatMap((one) => one.audit)),
+                  adminRole: ADMIN_ROLE,
+                  now: new Date(),
+                });
+                assertDirectoryRules(standing, { kind: first.change.kind, seatsBefore: seatsUsed, seatLimit: deps.seatLimit });
+                if (many.some((one, i) => approvalFor(first.actor, (group[i] as (typeof group)[number]).change, one))) {
+                  throw fail.forbidden('That change needs approval, which a batch never waits for; submit it on its own.');
+                }
+                return { many, seatsAfter: standing.seatsUsed };
+              });
+              seatsUsed = together.seatsAfter;
+              for (const [i, one] of together.many.entries())
+                applied.push({ index: (group[i] as (typeof group)[number]).index, applied: one });
+              continue;
+            } catch (error) {
+              if (isSavepointLost(error)) throw error;
+            }
+          }
+          for (const { index, actor, change } of group) {
+            if (!mayRun(index)) break changes;
+            try {
+              const run = await inSavepoint(tx, 'batch_change', async () => {
+                const run = await applyLocked(tx, actor, change, seatsUsed);
+                if (approvalFor(actor, change, run.applied)) {
+                  throw fail.forbidden('That change needs approval, which a batch never waits for; submit it on its own.');
+                }
+                return run;
+              });
+              seatsUsed = run.seatsAfter;
+              applied.push({ index, applied: run.applied });
+            } catch (error) {
+              if (isSavepointLost(error)) throw error;
+              outcomes[index] = { status: 'failed', error };
+              failures += 1;
+            }
+          }
+        }
+        return applied;
+      },
+      CHANGE_TRANSACTION,
+    );
+    for (const { index, applied } of committed) {
+      done.add(index);
+      try {
+        const result = applied.deliver ? await applied.deliver(applied.result) : applied.result;
+        outcomes[index] = { status: 'done', result };
+      } catch (error) {
+        outcomes[index] = { status: 'failed', error };
+      }
+    }
+    return skipAfterStop();
+  }
+
   const service = {
     /** Submits a change: done now, or stored as an approval request when the policy says so. */
     async submit<K extends ChangeKind>(
@@ -157,6 +295,21 @@ export function createChangeService(
         reason: options.reason?.trim() || null,
       });
       return { status: 'awaiting', ...created };
+    },
+
+    /**
+     * Applies several changes by `actor` in one transaction under one account lock, in order, each in a
+     * savepoint: a change that fails (a refusal, a broken rule, a clash in the store) is undone alone and
+     * the others stay. Every change is checked, bumped and recorded as `submit` does; one that would
+     * wait for approval is refused here (`forbidden`), since a batch never waits. Each done change's
+     * `deliver` runs after the commit. Answers one outcome per change, in order. `stopAfterErrors`
+     * (SCIM /Bulk's failOnErrors): once that many changes failed, the rest are not run (`skipped`).
+     */
+    submitBatch(actor: Actor, inputs: readonly unknown[], options: { stopAfterErrors?: number } = {}): Promise<BatchOutcome[]> {
+      return runBatch(
+        inputs.map((input) => ({ actor, input })),
+        options.stopAfterErrors,
+      );
     },
 
     /** Applies a change and rolls it back: what it would do now, and whether it would wait for approval. */

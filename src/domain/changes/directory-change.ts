@@ -125,10 +125,16 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     ifVersion: z.number().int().optional(),
     attributes: z.object({
       email: z.string().max(320),
+      /** The identity provider's identifier as sent; absent (a change stored before it was kept) leaves it. */
+      userName: z.string().max(320).optional(),
       name: z.string().max(400).nullable(),
+      givenName: z.string().max(200).nullable().optional(),
+      familyName: z.string().max(200).nullable().optional(),
       externalId: z.string().max(400).nullable(),
       active: z.boolean(),
       roles: z.array(z.string().max(120)).max(50).optional(),
+      /** SCIM-owned properties (src/scim/scim-user-properties.ts): a value sets one, null removes it. */
+      properties: z.record(z.string().max(32), z.string().max(256).nullable()).optional(),
     }),
   }),
   /** A group as the identity provider changes it: no `group` creates one; members are user ids. */
@@ -137,6 +143,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     group: z.object({ id: z.uuid() }).strict().optional(),
     ifVersion: z.number().int().optional(),
     displayName: z.string().max(200).optional(),
+    /** The identity provider's id for the group; absent leaves it as it is, null clears it. */
+    externalId: z.string().max(400).nullable().optional(),
     add: z.array(z.uuid()).max(10_000),
     remove: z.array(z.uuid()).max(10_000),
   }),

@@ -4,7 +4,7 @@
  */
 import { fail } from '../../errors';
 import { findUserRecordsByEmails, getUserRecord, type UserRecord } from '../../store/users/user-reads';
-import { replaceUserRoles, setExtraPermissions } from '../../store/users/user-writes';
+import { addUserRoles, type HoldingRow, replaceUserRoles, setExtraPermissions } from '../../store/users/user-writes';
 import { describeFilter } from '../directory/directory-service';
 import { checkScopes, scopeKey } from '../partners/partners';
 import { checkGrantable, findRole, loadRoles } from '../roles/resolve-access';
@@ -21,14 +21,23 @@ export interface RolePreview {
 }
 
 /** Replaces what `user` holds with `wanted`, checking scopes and what the roles may be granted. */
-export async function writeHoldings(context: ChangeContext, user: UserRecord, wanted: Holding[]): Promise<void> {
+export async function writeHoldings(
+  context: ChangeContext,
+  user: Pick<UserRecord, 'id' | 'extraPermissions'> & { roles: HoldingRow[] },
+  wanted: Holding[],
+): Promise<void> {
   const { tx, accountId } = context;
   const next = await checkScopes(tx, accountId, wanted, 'roles');
-  await replaceUserRoles(
-    tx,
-    user.id,
-    next.map((h) => ({ roleId: h.role.id, scope: h.scope, scopeKey: scopeKey(h.scope) })),
-  );
+  const rows = next.map((h) => ({ roleId: h.role.id, scope: h.scope, scopeKey: scopeKey(h.scope) }));
+  // `user` was read in this transaction, under the account lock: what it holds is what the store holds.
+  const same = (a: HoldingRow[], b: HoldingRow[]) =>
+    a.length === b.length &&
+    a.every((h, i) => h.roleId === b[i]?.roleId && h.scope === b[i]?.scope && h.scopeKey === b[i]?.scopeKey);
+  if (user.roles.length === 0) {
+    await addUserRoles(tx, user.id, rows);
+  } else if (!same(user.roles, rows)) {
+    await replaceUserRoles(tx, user.id, rows);
+  }
   await checkGrantable(
     tx,
     accountId,

@@ -11,8 +11,8 @@ import { supersedePendingInvites } from '../../store/invites/invite-writes';
 import type { Json } from '../../store/records';
 import { findAccountScimToken } from '../../store/sign-in/scim-token-reads';
 import { deleteScimTokenById, replaceScimToken } from '../../store/sign-in/scim-token-writes';
-import { createProvisionedUser, updateProvisionedUser } from '../../store/users/scim-user-writes';
-import { findUserByEmail, getUserRecord, type UserRecord } from '../../store/users/user-reads';
+import { createProvisionedUser, updateProvisionedUser, writeProvisionedProperties } from '../../store/users/scim-user-writes';
+import { findUserClashes, getUserRecord, type UserRecord } from '../../store/users/user-reads';
 import { isValidEmail, normaliseEmail } from '../email';
 import { defaultRole, loadRoles } from '../roles/resolve-access';
 import { desiredHoldings, type Holding } from '../roles/role-grants';
@@ -20,6 +20,7 @@ import { hashToken, randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
 import { writeHoldings } from './role-changes';
+import { applyCreatesTogether } from './scim-user-batch';
 import { adminPowerHeld, diff, powerGain, snapshot } from './user-change';
 
 /** SCIM bearer tokens look like `rs_…`. */
@@ -132,7 +133,11 @@ async function refuseIdentityMove(context: ChangeContext, before: UserRecord, ne
   }
 }
 
-async function holdingsFor(context: ChangeContext, current: Holding[], keys: string[] | undefined): Promise<Holding[] | null> {
+export async function holdingsFor(
+  context: ChangeContext,
+  current: Holding[],
+  keys: string[] | undefined,
+): Promise<Holding[] | null> {
   const roles = await loadRoles(context.tx, context.accountId);
   if (keys === undefined) {
     if (current.length > 0) return null;
@@ -143,9 +148,21 @@ async function holdingsFor(context: ChangeContext, current: Holding[], keys: str
   return desiredHoldings(roles, current, { roles: keys });
 }
 
+/** The properties that differ from what the user holds: a new value, or null for one to remove. */
+function changedProperties(
+  held: ReadonlyArray<{ key: string; value: string }>,
+  wanted: Record<string, string | null> | undefined,
+): Record<string, string | null> {
+  const now = new Map(held.map((p) => [p.key, p.value]));
+  return Object.fromEntries(
+    Object.entries(wanted ?? {}).filter(([key, value]) => (value === null ? now.has(key) : now.get(key) !== value)),
+  );
+}
+
 /**
  * Creates or updates a provisioned user to the state the identity provider sent. A new user is
- * active at once and signs in through the identity provider (`sso`); nobody is invited.
+ * active (or disabled, when the identity provider says `active: false`) at once and signs in through
+ * the identity provider (`sso`); nobody is invited. `userName` is unique per account, ignoring case.
  */
 export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
   permissions: (change) => (change.attributes.roles === undefined ? ['users:manage'] : ['users:manage', 'roles:manage']),
@@ -153,13 +170,20 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     const { tx, accountId } = context;
     const attrs = change.attributes;
     const email = normaliseEmail(attrs.email);
-    if (!isValidEmail(email)) throw fail.badInput(`${attrs.email} is not a valid e-mail address.`, { field: 'userName' });
+    if (!isValidEmail(email)) throw fail.badInput(`${attrs.email} is not a valid e-mail address.`, { field: 'emails' });
     const name = attrs.name?.trim() || null;
     if (name && name.length > 200) throw fail.badInput('A name is at most 200 characters.', { field: 'name' });
-    const clash = await findUserByEmail(tx, accountId, email);
     const before = change.user ? await context.directory.findUser(change.user, tx) : null;
-    if (clash && clash.id !== before?.id)
-      throw fail.conflict(`${email} is already in use by another user.`, { field: 'userName' });
+    // One read for both clashes: the userName (a user the identity provider never named is named by their e-mail), then the e-mail.
+    const key = attrs.userName?.toLowerCase();
+    const rows = await findUserClashes(tx, accountId, { userNameKey: key, email });
+    if (key !== undefined) {
+      const named = rows.find((r) => r.userNameKey === key) ?? rows.find((r) => r.userNameKey === null && r.email === key);
+      if (named && named.id !== before?.id)
+        throw fail.conflict(`A user with the userName ${attrs.userName} already exists.`, { field: 'userName' });
+    }
+    const clash = rows.find((r) => r.email === email);
+    if (clash && clash.id !== before?.id) throw fail.conflict(`${email} is already in use by another user.`, { field: 'emails' });
     if (!before) return create(context, change, { email, name });
     refuseStale(before, change.ifVersion);
     await refuseIdentityMove(context, before, { email, active: attrs.active });
@@ -171,6 +195,9 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
       email,
       name,
       externalId: attrs.externalId ?? null,
+      userName: attrs.userName,
+      givenName: attrs.givenName,
+      familyName: attrs.familyName,
       status,
       // A new address from the identity provider: the person signs in through it from now on. A password
       // (and any unused password link) stays with the old address, so a changed address cannot be used
@@ -184,12 +211,35 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
       // Provisioned users sign in through the identity provider; a pending invite link is no longer needed.
       await supersedePendingInvites(tx, before.id);
     }
+    const properties = changedProperties(before.properties, attrs.properties);
+    if (Object.keys(properties).length > 0) await writeProvisionedProperties(tx, before.id, properties);
     const wanted = await holdingsFor(context, before.roles, attrs.roles);
     if (wanted) await writeHoldings(context, before, wanted);
     const after = await getUserRecord(tx, before.id);
     return applied(context, change, before, after, 'user.updated');
   },
+  // A run of plain creates (SCIM /Bulk) goes together; anything else throws, and the batch applies them one by one.
+  applyMany: (context, changes) =>
+    applyCreatesTogether(context, changes, (change, after) => applied(context, change, null, after, 'user.provisioned')),
 };
+
+/** What a create stores of the user (also for a run of creates together, scim-user-batch.ts). */
+export function provisionedFields(change: ChangeOf<'scim-user'>, fields: { email: string; name: string | null }) {
+  const attrs = change.attributes;
+  return {
+    email: fields.email,
+    name: fields.name,
+    externalId: attrs.externalId ?? null,
+    userName: attrs.userName,
+    givenName: attrs.givenName,
+    familyName: attrs.familyName,
+    // Entra ID creates accounts that are not yet in use as disabled users.
+    status: attrs.active ? ('active' as const) : ('disabled' as const),
+    properties: Object.fromEntries(
+      Object.entries(attrs.properties ?? {}).filter((entry): entry is [string, string] => entry[1] !== null),
+    ),
+  };
+}
 
 async function create(
   context: ChangeContext,
@@ -197,17 +247,16 @@ async function create(
   fields: { email: string; name: string | null },
 ): Promise<Applied<ScimUserResult>> {
   const { tx, accountId } = context;
-  if (!change.attributes.active) throw fail.badInput('A user provisioned over SCIM starts active.', { field: 'active' });
-  const created = await createProvisionedUser(
-    tx,
-    accountId,
-    { email: fields.email, name: fields.name, externalId: change.attributes.externalId ?? null },
-    context.clock.now(),
-  );
+  const created = await createProvisionedUser(tx, accountId, provisionedFields(change, fields), context.clock.now());
   const wanted = await holdingsFor(context, [], change.attributes.roles);
-  await writeHoldings(context, created, wanted ?? []);
+  await writeHoldings(context, { ...created, roles: [] }, wanted ?? []);
   const after = await getUserRecord(tx, created.id);
   return applied(context, change, null, after, 'user.provisioned');
+}
+
+/** What the trail records of a provisioned user: the directory's snapshot and the identity provider's names for them. */
+function scimSnapshot(user: UserRecord) {
+  return { ...snapshot(user), externalId: user.externalId, userName: user.userName };
 }
 
 async function applied(
@@ -219,8 +268,8 @@ async function applied(
 ): Promise<Applied<ScimUserResult>> {
   const target = { id: after.id, email: after.email, name: after.name };
   const changed: { before?: Record<string, unknown>; after: Record<string, unknown> } = before
-    ? diff({ ...snapshot(before), externalId: before.externalId }, { ...snapshot(after), externalId: after.externalId })
-    : { after: { ...snapshot(after), externalId: after.externalId } };
+    ? diff(scimSnapshot(before), scimSnapshot(after))
+    : { after: scimSnapshot(after) };
   return {
     result: { user: after, created: before === null },
     stored: { ...change, user: { id: after.id } },

@@ -55,7 +55,10 @@ export const scimGroup: ChangeHandler<'scim-group', ScimGroupResult> = {
     }
     const created = existing === null;
     const finalName = name ?? (existing as Group).name;
-    const group = existing ? await renameGroup(tx, existing.id, finalName) : await createGroup(tx, accountId, finalName);
+    const externalId = change.externalId === undefined ? undefined : change.externalId?.trim() || null;
+    const group = existing
+      ? await renameGroup(tx, existing.id, finalName, externalId)
+      : await createGroup(tx, accountId, finalName, externalId ?? null);
     const before = existing?.name ?? null;
     // Only real changes count: adding a member or removing a non-member touches nobody (no version bump,
     // which would make a pending approval about them stale for nothing) and is not in the trail.
@@ -71,6 +74,15 @@ export const scimGroup: ChangeHandler<'scim-group', ScimGroupResult> = {
       ...(created ? [{ action: 'group.created', after: { group: finalName } }] : []),
       ...(before !== null && before !== finalName
         ? [{ action: 'group.renamed', before: { group: before }, after: { group: finalName } }]
+        : []),
+      ...(existing && externalId !== undefined && externalId !== existing.externalId
+        ? [
+            {
+              action: 'group.external-id-changed',
+              before: { group: finalName, externalId: existing.externalId },
+              after: { externalId },
+            },
+          ]
         : []),
       ...(added.length + removed.length > 0
         ? [

@@ -5,11 +5,12 @@
 
 import { findGroupById, membersOfGroups } from '../../store/groups/group-reads';
 import type { Group } from '../../store/records';
-import { listGroupsMatching, type ScimGroupFilter } from '../../store/scim/scim-group-filter';
-import { listUsersMatching, type ScimUserFilter } from '../../store/scim/scim-user-filter';
+import { listGroupsMatching, type ScimGroupFilter, type ScimGroupSort } from '../../store/scim/scim-group-filter';
+import { listUsersMatching, type ScimUserFilter, type ScimUserSort } from '../../store/scim/scim-user-filter';
 import { findScimTokenByHash } from '../../store/sign-in/scim-token-reads';
 import type { Store } from '../../store/tx';
 import { accountUserEmails, findUserRecord, type UserRecord } from '../../store/users/user-reads';
+import { userVersions } from '../../store/users/user-version-reads';
 import { hashToken } from '../secrets';
 
 export type ScimDirectory = ReturnType<typeof createScimDirectory>;
@@ -31,9 +32,19 @@ export function createScimDirectory(deps: { prisma: Store; accountId: string }) 
       return findUserRecord(prisma, accountId, { id });
     },
 
-    /** A page of users matching `filter` (all when null), oldest first, and how many match in all. */
-    async list(filter: ScimUserFilter | null, skip: number, take: number): Promise<{ total: number; users: UserRecord[] }> {
-      return listUsersMatching(prisma, accountId, filter, skip, take);
+    /** The versions of several users by id (the answers of a /Bulk batch, read once after its commit). */
+    async versions(ids: readonly string[]): Promise<Map<string, number>> {
+      return userVersions(prisma, accountId, ids);
+    },
+
+    /** A page of users matching `filter` (all when null), in `sort`'s order (oldest first without one), and how many match in all. */
+    async list(
+      filter: ScimUserFilter | null,
+      skip: number,
+      take: number,
+      sort: ScimUserSort | null = null,
+    ): Promise<{ total: number; users: UserRecord[] }> {
+      return listUsersMatching(prisma, accountId, filter, skip, take, sort);
     },
 
     /** One group with its members, or null. */
@@ -42,13 +53,14 @@ export function createScimDirectory(deps: { prisma: Store; accountId: string }) 
       return group ? ((await withMembers([group]))[0] ?? null) : null;
     },
 
-    /** A page of groups matching `filter` (all when null), oldest first, with their members, and how many match in all. */
+    /** A page of groups matching `filter` (all when null), in `sort`'s order (oldest first without one), with their members, and how many match in all. */
     async listGroups(
       filter: ScimGroupFilter | null,
       skip: number,
       take: number,
+      sort: ScimGroupSort | null = null,
     ): Promise<{ total: number; groups: GroupWithMembers[] }> {
-      const { total, groups } = await listGroupsMatching(prisma, accountId, filter, skip, take);
+      const { total, groups } = await listGroupsMatching(prisma, accountId, filter, skip, take, sort);
       return { total, groups: await withMembers(groups) };
     },
   };

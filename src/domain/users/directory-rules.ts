@@ -5,19 +5,27 @@
  */
 
 import { RosterError } from '../../errors';
-import { readOwnerStanding } from '../../store/accounts/account-reads';
-import type { Tx } from '../../store/tx';
-import { findActiveHolder, findRolelessUsers } from '../../store/users/user-reads';
-import { countSeats } from '../directory/directory-service';
-import { ADMIN_ROLE } from '../roles/catalog';
+
+/** What the rules judge, read at the end of a change's transaction (the store's `closeChange`). */
+export interface DirectoryStanding {
+  /** Those of the change's users who hold no role, by e-mail. */
+  roleless: string[];
+  /** The account's owner (null when it has none): e-mail, status, and whether they hold the Admin role. */
+  owner: { email: string; status: string; admin: boolean } | null;
+  /** Whether any active user holds the Admin role. */
+  activeAdmin: boolean;
+  /** Users who take a seat. */
+  seatsUsed: number;
+}
 
 /**
  * At least one active Admin always. Looked for from the Admin role's holders and stopped at the first
- * active one, so the check costs the same in a directory of ten or of a hundred thousand.
+ * active one (`closeChange`), so the check costs the same in a directory of ten or of a hundred thousand.
+ * Where the account has an owner, the owner rule below already guarantees one; this rule is what holds
+ * in an account without one (test/domain/role-changes.test.ts).
  */
-export async function assertActiveAdminRemains(tx: Tx, accountId: string): Promise<void> {
-  const admin = await findActiveHolder(tx, accountId, ADMIN_ROLE);
-  if (!admin) {
+export function assertActiveAdminRemains(standing: Pick<DirectoryStanding, 'activeAdmin'>): void {
+  if (!standing.activeAdmin) {
     throw new RosterError(
       'last_admin',
       'That would leave no active Admin, so nobody could manage the directory. Make someone else an Admin first.',
@@ -26,10 +34,10 @@ export async function assertActiveAdminRemains(tx: Tx, accountId: string): Promi
 }
 
 /** The owner stays an active Admin until ownership is transferred (`/users owner <email>`). */
-export async function assertOwnerIntact(tx: Tx, accountId: string): Promise<void> {
-  const owner = await readOwnerStanding(tx, accountId);
+export function assertOwnerIntact(standing: Pick<DirectoryStanding, 'owner'>): void {
+  const { owner } = standing;
   if (!owner) return;
-  if (owner.status !== 'active' || !owner.roles.some(({ role }) => role.key === ADMIN_ROLE)) {
+  if (owner.status !== 'active' || !owner.admin) {
     throw new RosterError(
       'owner_protected',
       `${owner.email} owns the account and must stay an active Admin. Transfer ownership first with \`/users owner <email>\`.`,
@@ -37,13 +45,12 @@ export async function assertOwnerIntact(tx: Tx, accountId: string): Promise<void
   }
 }
 
-/** Every user keeps at least one role. */
-export async function assertEveryoneHasARole(tx: Tx, userIds: string[]): Promise<void> {
-  const roleless = await findRolelessUsers(tx, userIds);
-  if (roleless.length > 0) {
+/** Every user a change touched keeps at least one role. */
+export function assertEveryoneHasARole(standing: Pick<DirectoryStanding, 'roleless'>): void {
+  if (standing.roleless.length > 0) {
     throw new RosterError(
       'last_role',
-      `Every user needs at least one role; ${roleless.map((u) => u.email).join(', ')} would have none. Add another role first.`,
+      `Every user needs at least one role; ${standing.roleless.join(', ')} would have none. Add another role first.`,
     );
   }
 }
@@ -62,12 +69,11 @@ const SEAT_WORDING: Partial<Record<string, { field: string; noun: string }>> = {
  * free; one that frees seats or takes none passes even while the account is over its limit (after the
  * limit was lowered), so people can always be revoked or deleted.
  */
-export async function assertSeatsWithinLimit(
-  tx: Tx,
-  accountId: string,
+export function assertSeatsWithinLimit(
+  standing: Pick<DirectoryStanding, 'seatsUsed'>,
   change: { kind: string; seatsBefore: number; seatLimit: number },
-): Promise<void> {
-  const after = await countSeats(tx, accountId);
+): void {
+  const after = standing.seatsUsed;
   const needed = after - change.seatsBefore;
   if (needed <= 0 || after <= change.seatLimit) return;
   const wording: { field?: string; noun: string } = SEAT_WORDING[change.kind] ?? { noun: 'change' };
@@ -78,9 +84,16 @@ export async function assertSeatsWithinLimit(
   );
 }
 
-/** All of the above, for a change to `userIds`. */
-export async function assertDirectoryRules(tx: Tx, accountId: string, userIds: string[]): Promise<void> {
-  await assertEveryoneHasARole(tx, userIds);
-  await assertOwnerIntact(tx, accountId);
-  await assertActiveAdminRemains(tx, accountId);
+/**
+ * All of the above, judged on what `closeChange` read at the end of the change's transaction, in
+ * this order: roles, owner, last Admin, seats.
+ */
+export function assertDirectoryRules(
+  standing: DirectoryStanding,
+  change: { kind: string; seatsBefore: number; seatLimit: number },
+): void {
+  assertEveryoneHasARole(standing);
+  assertOwnerIntact(standing);
+  assertActiveAdminRemains(standing);
+  assertSeatsWithinLimit(standing, change);
 }

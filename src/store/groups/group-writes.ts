@@ -5,9 +5,9 @@
 import type { Group, GroupKind } from '../records';
 import type { Db } from '../tx';
 
-/** Creates a custom group in the account. */
-export function createGroup(db: Db, accountId: string, name: string): Promise<Group> {
-  return db.group.create({ data: { accountId, name } });
+/** Creates a custom group in the account (with the identity provider's id for it, if any). */
+export function createGroup(db: Db, accountId: string, name: string, externalId: string | null = null): Promise<Group> {
+  return db.group.create({ data: { accountId, name, externalId } });
 }
 
 /** Creates the account's group `name` of kind `kind` (a built-in group). */
@@ -15,9 +15,9 @@ export async function createGroupOfKind(db: Db, accountId: string, kind: GroupKi
   await db.group.create({ data: { accountId, kind, name } });
 }
 
-/** Renames the group and bumps its version; the group as it is now. */
-export function renameGroup(db: Db, id: string, name: string): Promise<Group> {
-  return db.group.update({ where: { id }, data: { name, version: { increment: 1 } } });
+/** Renames the group (and sets its externalId, unless undefined) and bumps its version; the group as it is now. */
+export function renameGroup(db: Db, id: string, name: string, externalId?: string | null): Promise<Group> {
+  return db.group.update({ where: { id }, data: { name, externalId, version: { increment: 1 } } });
 }
 
 /** Deletes the group (its membership rows go with it; its members stay). */

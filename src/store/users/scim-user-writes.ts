@@ -1,26 +1,60 @@
 /** Writes of users the identity provider provisions over SCIM. */
 import type { UserStatus } from '../records';
 import type { Db } from '../tx';
-import { type UserRecord, userInclude } from './user-reads';
 
 /** A provisioned user's state as the identity provider sends it. */
 export interface ProvisionedFields {
   email: string;
   name: string | null;
   externalId: string | null;
+  /** The identity provider's identifier as sent (stored lower-cased beside it, unique per account); undefined leaves it. */
+  userName?: string;
+  /** The name parts as sent; undefined leaves them. */
+  givenName?: string | null;
+  familyName?: string | null;
 }
 
-/** Creates an active user who signs in through the identity provider (`sso`), accepted at `acceptedAt`. */
+/** The identity columns of a provisioned user: userName as sent and lower-cased beside it (unique per account). */
+export function identity(fields: ProvisionedFields) {
+  const { userName, ...rest } = fields;
+  return { ...rest, ...(userName === undefined ? {} : { userName, userNameKey: userName.toLowerCase() }) };
+}
+
+/** Creates a user who signs in through the identity provider (`sso`), active or disabled, accepted at `acceptedAt`. */
 export function createProvisionedUser(
   db: Db,
   accountId: string,
-  fields: ProvisionedFields,
+  fields: ProvisionedFields & { status: 'active' | 'disabled'; properties: Record<string, string> },
   acceptedAt: Date,
-): Promise<UserRecord> {
+): Promise<{ id: string; extraPermissions: string[] }> {
+  const { status, properties, ...provisioned } = fields;
+  const rows = Object.entries(properties).map(([key, value]) => ({ key, value }));
   return db.user.create({
-    data: { accountId, ...fields, status: 'active', signInMethod: 'sso', acceptedAt },
-    include: userInclude,
+    data: {
+      accountId,
+      ...identity(provisioned),
+      status,
+      signInMethod: 'sso',
+      acceptedAt,
+      ...(rows.length > 0 ? { properties: { createMany: { data: rows } } } : {}),
+    },
+    // The change reads the whole card once, at its end; here only what writing the roles needs.
+    select: { id: true, extraPermissions: true },
   });
+}
+
+/** Sets the user's properties to the values given and removes those given as null; the others stay. */
+export async function writeProvisionedProperties(
+  db: Db,
+  userId: string,
+  properties: Record<string, string | null>,
+): Promise<void> {
+  const gone = Object.keys(properties).filter((key) => properties[key] === null);
+  if (gone.length > 0) await db.userProperty.deleteMany({ where: { userId, key: { in: gone } } });
+  for (const [key, value] of Object.entries(properties)) {
+    if (value === null) continue;
+    await db.userProperty.upsert({ where: { userId_key: { userId, key } }, create: { userId, key, value }, update: { value } });
+  }
 }
 
 /** What else a SCIM update changes besides the provisioned fields. */
@@ -34,13 +68,11 @@ export interface ProvisionedUpdate extends ProvisionedFields {
 
 /** Writes a provisioned user's new state. */
 export async function updateProvisionedUser(db: Db, id: string, update: ProvisionedUpdate): Promise<void> {
-  const { email, name, externalId, status, ssoOnly, acceptedAt } = update;
+  const { status, ssoOnly, acceptedAt, ...fields } = update;
   await db.user.update({
     where: { id },
     data: {
-      email,
-      name,
-      externalId,
+      ...identity(fields),
       status,
       ...(ssoOnly ? { signInMethod: 'sso' as const, passwordHash: null } : {}),
       ...(acceptedAt ? { acceptedAt } : {}),

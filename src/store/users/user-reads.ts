@@ -62,6 +62,29 @@ export function findUserById(db: Db, id: string): Promise<User | null> {
   return db.user.findUnique({ where: { id } });
 }
 
+/** A user a SCIM change may clash with: by id, e-mail and lower-cased userName. */
+export interface ClashRow {
+  id: string;
+  email: string;
+  userNameKey: string | null;
+}
+
+/**
+ * In one read, the account's users whose userName key or e-mail is `userNameKey`, or whose e-mail is
+ * `email` (at most three), each branch an exact lookup on a unique index: a user is named by their
+ * userName key, or by their e-mail when the identity provider never named them.
+ */
+export function findUserClashes(db: Db, accountId: string, keys: { userNameKey?: string; email: string }): Promise<ClashRow[]> {
+  const { userNameKey, email } = keys;
+  return db.user.findMany({
+    where: {
+      accountId,
+      OR: [{ email }, ...(userNameKey === undefined ? [] : [{ userNameKey }, { email: userNameKey }])],
+    },
+    select: { id: true, email: true, userNameKey: true },
+  });
+}
+
 /** The account's user with this (normalised) e-mail; null when there is none. */
 export function findUserByEmail(db: Db, accountId: string, email: string): Promise<User | null> {
   return db.user.findUnique({ where: { accountId_email: { accountId, email } } });
@@ -123,8 +146,14 @@ export function findUserEmails(db: Db, ids: string[]): Promise<UserEmail[]> {
 }
 
 /** How many active users of the account hold the role `roleKey`. */
-export function countActiveHolders(db: Db, accountId: string, roleKey: string): Promise<number> {
-  return db.user.count({ where: { accountId, status: 'active', roles: { some: { role: { key: roleKey } } } } });
+export async function countActiveHolders(db: Db, accountId: string, roleKey: string): Promise<number> {
+  // From the role's holders, each looked up by id: it costs the holders, not the directory (a semi-join
+  // over every active user took ~0.6 s at 100 000 users on App Home after each change).
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(DISTINCT ur."userId")::int AS n FROM "UserRole" ur
+    WHERE ur."roleId" = (SELECT r."id" FROM "Role" r WHERE r."accountId" = ${accountId} AND r."key" = ${roleKey})
+      AND (SELECT u."status" FROM "User" u WHERE u."id" = ur."userId") = 'active'`;
+  return rows[0]?.n ?? 0;
 }
 
 /** One active holder of the account's role `roleKey` (the first found); null when there is none. */

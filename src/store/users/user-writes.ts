@@ -59,6 +59,14 @@ export async function replaceUserRoles(db: Db, userId: string, holdings: Holding
   }
 }
 
+/** Adds `holdings` to what the user holds (none of them held yet). */
+export async function addUserRoles(db: Db, userId: string, holdings: HoldingRow[]): Promise<void> {
+  if (holdings.length === 0) return;
+  await db.userRole.createMany({
+    data: holdings.map((h) => ({ userId, roleId: h.roleId, scope: h.scope, scopeKey: h.scopeKey })),
+  });
+}
+
 /** Gives the user the role, unscoped. */
 export async function addUserRole(db: Db, userId: string, roleId: string): Promise<void> {
   await db.userRole.create({ data: { userId, roleId } });
