@@ -92,7 +92,7 @@ describe.each(testTargets())('security review findings (%s store)', (target) => 
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
       body: JSON.stringify({
         schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'replace', path: 'userName', value: 'member@example.com' }],
+        Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'member@example.com' }],
       }),
     });
     expect(patch.status).toBe(403);
@@ -100,6 +100,21 @@ describe.each(testTargets())('security review findings (%s store)', (target) => 
       email: OWNER.email,
       slackUserId: OWNER.slackId,
       version: owner.version,
+    });
+    // userName is the identity provider's name for the owner, never their address: renaming it moves nothing.
+    const renamed = await fetch(`${h.baseUrl}/scim/v2/Users/${owner.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'userName', value: 'member@example.com' }],
+      }),
+    });
+    expect(renamed.status).toBe(200);
+    expect(await h.roster.prisma.user.findUniqueOrThrow({ where: { id: owner.id } })).toMatchObject({
+      email: OWNER.email,
+      slackUserId: OWNER.slackId,
+      userName: 'member@example.com',
     });
 
     // Even a record that carries the member's address is not theirs while another Slack user holds it.
