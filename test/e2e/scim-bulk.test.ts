@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type Harness, startHarness } from '../support/roster-harness';
+import { issueScimToken, type Json, scimRequests } from '../support/scim-client';
 import { testTargets } from '../support/test-database';
 
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -16,26 +17,14 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-// biome-ignore lint/suspicious/noExplicitAny: assertions read SCIM bodies freely
-type Json = Record<string, any>;
-
 describe.each(testTargets())('SCIM 2.0 /Bulk (%s store)', (target) => {
   let h: Harness;
   let token = '';
 
-  async function scim(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${h.baseUrl}/scim/v2${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, json: (text ? JSON.parse(text) : {}) as Json };
-  }
+  const scim = scimRequests(
+    () => h,
+    () => token,
+  );
   const bulk = (Operations: Json[], extra: Json = {}) => scim('POST', '/Bulk', { schemas: [BULK_REQUEST], Operations, ...extra });
   const user = (userName: string, extra: Json = {}) => ({ schemas: [USER], userName, active: true, ...extra });
   const post = (bulkId: string, userName: string, extra: Json = {}) => ({
@@ -48,9 +37,7 @@ describe.each(testTargets())('SCIM 2.0 /Bulk (%s store)', (target) => {
 
   beforeAll(async () => {
     h = await startHarness(target, { SEAT_LIMIT: '100' });
-    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-    const dm = await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('rs_')));
-    token = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    token = await issueScimToken(h);
   });
   afterAll(async () => {
     await h?.close();

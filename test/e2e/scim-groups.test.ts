@@ -3,7 +3,8 @@
  * removed, All Users read-only, Okta's and Entra ID's PATCH forms, errors and versions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type Harness, startHarness } from '../support/roster-harness';
+import { issueScimToken, type Json, scimRequests } from '../support/scim-client';
 import { testTargets } from '../support/test-database';
 
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -11,36 +12,22 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-// biome-ignore lint/suspicious/noExplicitAny: assertions read SCIM bodies freely
-type Json = Record<string, any>;
-
 describe.each(testTargets())('SCIM 2.0 Groups (%s store)', (target) => {
   let h: Harness;
   let token = '';
   const ids: Record<string, string> = {};
 
-  async function scim(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${h.baseUrl}/scim/v2${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, json: (text ? JSON.parse(text) : {}) as Json };
-  }
+  const scim = scimRequests(
+    () => h,
+    () => token,
+  );
   const members = (res: { json: Json }) => (res.json.members as Json[]).map((m) => m.display).sort();
   const byName = async (name: string) =>
     (await scim('GET', `/Groups?filter=${encodeURIComponent(`displayName eq "${name}"`)}`)).json.Resources[0] as Json;
 
   beforeAll(async () => {
     h = await startHarness(target, { APPROVALS_CHANNEL: 'C0APPROVALS' });
-    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-    const dm = await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('rs_')));
-    token = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    token = await issueScimToken(h);
     for (const name of ['ann', 'bob', 'cat', 'dan']) {
       const res = await scim('POST', '/Users', { schemas: [USER], userName: `${name}@example.com`, active: true });
       ids[name] = res.json.id as string;

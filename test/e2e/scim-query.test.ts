@@ -5,33 +5,23 @@
  * `attributes` and `excludedAttributes`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type Harness, startHarness } from '../support/roster-harness';
+import { issueScimToken, type Json, scimRequests } from '../support/scim-client';
 import { testTargets } from '../support/test-database';
 
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-// biome-ignore lint/suspicious/noExplicitAny: assertions read SCIM bodies freely
-type Json = Record<string, any>;
-
 describe.each(testTargets())('SCIM 2.0 filters and sorts (%s store)', (target) => {
   let h: Harness;
   let token = '';
   const ids: Record<string, string> = {};
 
-  async function scim(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${h.baseUrl}/scim/v2${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, json: (text ? JSON.parse(text) : {}) as Json };
-  }
+  const scim = scimRequests(
+    () => h,
+    () => token,
+  );
 
   const list = async (resource: 'Users' | 'Groups', query: Record<string, string>) =>
     (await scim('GET', `/${resource}?${new URLSearchParams(query)}`)).json;
@@ -40,15 +30,7 @@ describe.each(testTargets())('SCIM 2.0 filters and sorts (%s store)', (target) =
 
   beforeAll(async () => {
     h = await startHarness(target, { SEAT_LIMIT: '40' });
-    const before = h.fake.callsTo('chat.postMessage').length;
-    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-    const dm = await h.fake.waitFor(() =>
-      h.fake
-        .callsTo('chat.postMessage')
-        .slice(before)
-        .find((c) => String(c.args.text).includes('rs_')),
-    );
-    token = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    token = await issueScimToken(h);
 
     const create = async (key: string, body: Json) => {
       const made = await scim('POST', '/Users', { schemas: [USER, ENTERPRISE], ...body });

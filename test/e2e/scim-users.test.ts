@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { issueScimToken, type Json, scimRequests } from '../support/scim-client';
 import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
@@ -13,38 +14,18 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const SEATS = 40;
 
-// biome-ignore lint/suspicious/noExplicitAny: assertions read SCIM bodies freely
-type Json = Record<string, any>;
-
 describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
   let h: Harness;
   let token = '';
   const issued: string[] = [];
 
-  async function scim(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${h.baseUrl}/scim/v2${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, json: (text ? JSON.parse(text) : {}) as Json, text };
-  }
+  const scim = scimRequests(
+    () => h,
+    () => token,
+  );
 
   async function issueToken(): Promise<string> {
-    const before = h.fake.callsTo('chat.postMessage').length;
-    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-    const dm = await h.fake.waitFor(() =>
-      h.fake
-        .callsTo('chat.postMessage')
-        .slice(before)
-        .find((c) => String(c.args.text).includes('rs_')),
-    );
-    const found = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    const found = await issueScimToken(h);
     issued.push(found);
     return found;
   }

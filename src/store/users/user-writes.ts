@@ -37,11 +37,6 @@ export async function deleteUsersByIds(db: Db, userIds: string[]): Promise<void>
   await db.user.deleteMany({ where: { id: { in: userIds } } });
 }
 
-/** Adds one to each user's `version`, so that approval requests about them go stale. */
-export async function bumpUserVersions(db: Db, userIds: string[]): Promise<void> {
-  await db.user.updateMany({ where: { id: { in: userIds } }, data: { version: { increment: 1 } } });
-}
-
 /** One role a user holds, with its scope and the scope's unique key. */
 export interface HoldingRow {
   roleId: string;
