@@ -31,14 +31,17 @@ describe('secrets are stored hashed, shown once, never logged', () => {
     await h.slack.commandAndWait(OWNER.slackId, 'apikey kay@example.com');
     await h.slack.commandAndWait(OWNER.slackId, 'passcode grant kay@example.com 7d');
     await h.slack.commandAndWait(OWNER.slackId, 'passcode grant kay@example.com 90d'); // waits for approval
-    await h.slack.commandAndWait(OWNER.slackId, 'password-link kay@example.com');
+    const passwordLink = await h.slack.commandAndWait(OWNER.slackId, 'password-link kay@example.com');
     const fresh = await h.slack.commandAndWait(OWNER.slackId, 'invite-link second@example.com').catch(() => ({ text: '' }));
     expect(String(fresh.text)).not.toContain('/invite/'); // active users get no invite link
     const dms = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUKAY');
     for (const dm of dms) {
       for (const match of String(dm.args.text).matchAll(/`((?:rk|rp)_[A-Za-z0-9_-]+)`/g)) secrets.push(match[1] as string);
     }
-    secrets.push(((await outboxLinks(h.dataDir, 'password')).at(-1) as string).split('/').at(-1) as string);
+    const passwordToken = ((await outboxLinks(h.dataDir, 'password')).at(-1) as string).split('/').at(-1) as string;
+    secrets.push(passwordToken);
+    // The admin who asked for the password link sees it in that one ephemeral answer (as with invite-link), and nowhere else.
+    expect(String(passwordLink.text)).toContain(passwordToken);
     expect(secrets.filter((s) => s.startsWith('rk_'))).toHaveLength(1);
     expect(secrets.filter((s) => s.startsWith('rp_'))).toHaveLength(1);
     expect(secrets).toHaveLength(5);
@@ -52,7 +55,7 @@ describe('secrets are stored hashed, shown once, never logged', () => {
     const channelMessages = JSON.stringify(
       h.fake.calls.filter((c) => c.method !== 'chat.postMessage' || !String(c.args.channel).startsWith('D')),
     );
-    const ephemeralAnswers = JSON.stringify(h.fake.responses);
+    const ephemeralAnswers = JSON.stringify(h.fake.responses.filter((r) => r.body !== passwordLink));
     for (const secret of secrets) {
       expect(store).not.toContain(secret);
       expect(logs).not.toContain(secret);

@@ -1,8 +1,9 @@
 /**
  * What worked without a test (issue 22, item 8): the card's last-login and API-key fields, switching a
  * Google user back to a password, the over-limit message's upgrade and top-up wording, and an invite
- * that gives extra permissions.
+ * that gives extra permissions. And the new password link shown to the admin who asked (item 6).
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
@@ -51,6 +52,29 @@ describe('card fields, sign-in method, seats wording, invites with extra permiss
       orderBy: { at: 'asc' },
     });
     expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['user.signin-changed', 'password-link.sent']));
+  });
+
+  it('shows a new password link to the admin who asked, ephemerally, as invite-link does; it is the stored link', async () => {
+    const reply = await h.slack.commandAndWait(OWNER.slackId, 'password-link dana@example.com');
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toContain('Sent dana@example.com a password link');
+    expect(reply.text).toContain('Only you can see the link');
+    const token = (/\/password\/([A-Za-z0-9_-]+)/.exec(String(reply.text)) as RegExpExecArray)[1] as string;
+    const tokenHash = createHash('sha256').update(token, 'utf8').digest('hex');
+    const dana = await user('dana@example.com');
+    expect(await h.roster.prisma.passwordLink.count({ where: { userId: dana.id, tokenHash } })).toBe(1);
+    // The card's button answers the same way; no channel message ever carries a link.
+    const clicked = await h.slack.blockActionAndWait(OWNER.slackId, {
+      actionId: 'card.password-link',
+      value: 'dana@example.com',
+    });
+    expect(clicked.response_type).toBe('ephemeral');
+    expect(clicked.text).toMatch(/\/password\/[A-Za-z0-9_-]+/);
+    const inChannels = h.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.channel).startsWith('C'))
+      .map((c) => JSON.stringify(c.args));
+    expect(inChannels.join('\n')).not.toContain(token);
   });
 
   it('invites with extra permissions: the invitee holds them from the start', async () => {

@@ -21,6 +21,8 @@ import { findUser } from './user-change';
 export interface PasswordLinkResult {
   email: string;
   expiresAt: Date;
+  /** The link itself, for the admin who asked only (an ephemeral reply), as `invite-link` shows one. */
+  link: string;
   delivery: DeliveryOutcome;
   /** Whether the current password was ended with it (it stopped working at once). */
   passwordEnded?: boolean;
@@ -163,17 +165,11 @@ async function issuePasswordLink(context: ChangeContext, user: UserRecord) {
       after: { expiresAt: expiresAt.toISOString() },
     },
     async send(): Promise<PasswordLinkResult> {
+      const link = passwordLinkUrl(context.publicUrl, token);
       const [delivery] = await sendAll(context.delivery, [
-        {
-          kind: 'password-link',
-          email: user.email,
-          name: user.name,
-          link: passwordLinkUrl(context.publicUrl, token),
-          expiresAt,
-          fromName: actor.name ?? actor.email,
-        },
+        { kind: 'password-link', email: user.email, name: user.name, link, expiresAt, fromName: actor.name ?? actor.email },
       ]);
-      return { email: user.email, expiresAt, delivery: delivery as DeliveryOutcome };
+      return { email: user.email, expiresAt, link, delivery: delivery as DeliveryOutcome };
     },
   };
 }
@@ -198,7 +194,7 @@ export const passwordLink: ChangeHandler<'password-link', PasswordLinkResult> = 
     return {
       ...base(
         user,
-        { email: user.email, expiresAt: link.expiresAt, delivery: pending, passwordEnded: endPassword },
+        { email: user.email, expiresAt: link.expiresAt, link: '', delivery: pending, passwordEnded: endPassword },
         { ...change, user: { id: user.id } },
       ),
       touched: endPassword ? [user.id] : [],

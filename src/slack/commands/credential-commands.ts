@@ -32,7 +32,10 @@ export const passcode: Handler<'passcode'> = changeCommand(
   passcodeReply,
 );
 
-/** Sends `who` a password link and reports each delivery problem (command and card button alike). */
+/**
+ * Sends `who` a password link and reports each delivery problem (command and card button alike). The
+ * link is shown to the admin who asked, in this reply only (ephemeral), to pass on where delivery failed.
+ */
 export function sendPasswordLink(services: SlackServices, actor: Actor, who: UserRef, endPassword = false): Promise<Reply> {
   return submitChange(services, actor, { kind: 'password-link', user: who, endPassword }, (result) => ({
     text: [
@@ -40,6 +43,7 @@ export function sendPasswordLink(services: SlackServices, actor: Actor, who: Use
         result.passwordEnded ? ' Their old password no longer works.' : ''
       }`,
       ...result.delivery.problems.map((p) => `• ${p}`),
+      `Only you can see the link; if it did not reach them, pass it on privately:\n${result.link}`,
     ].join('\n'),
   }));
 }
