@@ -108,6 +108,38 @@ describe.each(testTargets())('changing users from Slack (%s store)', (target) =>
     expect((await ask('group delete "Sales team"')).text).toContain('its 1 member stay');
   });
 
+  it('adds and removes many people to and from a group at once, all or nothing, naming what is at fault', async () => {
+    await ask('group create Ops');
+    const added = await ask('group add Ops ann@example.com, second-admin@example.com');
+    expect(added.text).toContain('Added to Ops: ann@example.com, second-admin@example.com.');
+    const again = await ask('group add Ops ann@example.com');
+    expect(again.text).toContain('Nothing to change. Already as asked: ann@example.com.');
+    expect(await refused('group add Ops ann@example.com nobody@example.com not-an-address')).toContain(
+      'Not an e-mail address: not-an-address.',
+    );
+    expect(await refused('group add Ops ann@example.com nobody@example.com')).toContain(
+      'Not in the directory: nobody@example.com.',
+    );
+    expect(await refused('group add "All Users" ann@example.com')).toContain('Everyone is in All Users');
+    const removed = await ask('group remove Ops second-admin@example.com');
+    expect(removed.text).toContain('Removed from Ops: second-admin@example.com.');
+    const members = await h.roster.prisma.groupMembership.findMany({
+      where: { group: { name: 'Ops' } },
+      include: { user: true },
+    });
+    expect(members.map((m) => m.user.email)).toEqual(['ann@example.com']);
+    const trail = await h.roster.prisma.auditEvent.findMany({
+      where: { action: 'group.members-changed' },
+      orderBy: { at: 'asc' },
+    });
+    expect(trail.map((e) => e.after)).toEqual([
+      { group: 'Ops', added: ['ann@example.com', 'second-admin@example.com'], removed: [] },
+      { group: 'Ops', added: [], removed: ['second-admin@example.com'] },
+    ]);
+    expect(await refused('group add Ops ann@example.com', 'UVERA')).toContain('You need the');
+    await ask('group delete Ops');
+  });
+
   it('sets and removes properties', async () => {
     await ask('props ann@example.com region=eu tier="gold plus"');
     await ask('props ann@example.com -tier');

@@ -241,6 +241,11 @@ describe('subcommands the table above leaves out', () => {
   it.each([
     ['group create "  Sales team "', { kind: 'group', action: 'create', name: 'Sales team' }],
     ['group DELETE Ops', { kind: 'group', action: 'delete', name: 'Ops' }],
+    [
+      'group add "Sales team" a@x.com, b@x.com\nc@x.com',
+      { kind: 'group', action: 'add', name: 'Sales team', emails: ['a@x.com', 'b@x.com', 'c@x.com'] },
+    ],
+    ['group remove Ops a@x.com', { kind: 'group', action: 'remove', name: 'Ops', emails: ['a@x.com'] }],
     ['partner list', { kind: 'partner', action: 'list' }],
     ['partner add "  Acme   Corp "', { kind: 'partner', action: 'add', name: 'Acme Corp' }],
     ['disable <@U0ANN|ann>', { kind: 'disable', who: { slackUserId: 'U0ANN' } }],
@@ -252,7 +257,9 @@ describe('subcommands the table above leaves out', () => {
   });
 
   it.each([
-    ['group', 'Say `list`, `create`, `rename` or `delete`', '/users group list'],
+    ['group', 'Say `list`, `create`, `rename`, `delete`, `add` or `remove`', '/users group list'],
+    ['group add', 'Give the group’s name', '/users group list'],
+    ['group add Ops', 'Give the e-mail addresses to add to Ops', '/users group list'],
     ['group create', 'Give the group’s name', '/users group list'],
     ['group create " "', 'A group name is 1 to 60 characters', '/users group list'],
     ['group rename Ops', 'Give the old and the new name', '/users group list'],

@@ -4,7 +4,7 @@ import { apiKey, grantPasscode, passwordLink, resetPasscode, signIn } from './cr
 import { credentialActivate, scimTokenEnd } from './credential-handoff-changes';
 import { deleteUsers } from './delete-change';
 import type { ChangeKind } from './directory-change';
-import { groupCreate, groupDelete, groupRename } from './group-changes';
+import { groupCreate, groupDelete, groupMembers, groupRename } from './group-changes';
 import { invite, inviteLink, reinvite, resend } from './invite-changes';
 import { recoverOwner } from './owner-recovery-change';
 import { addPartner } from './partner-changes';
@@ -44,6 +44,7 @@ export const CHANGE_HANDLERS = {
   'group-create': groupCreate,
   'group-rename': groupRename,
   'group-delete': groupDelete,
+  'group-members': groupMembers,
   settings,
   'scim-token': scimToken,
   'scim-token-revoke': scimTokenRevoke,

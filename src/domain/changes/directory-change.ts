@@ -113,6 +113,13 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('settings'), version: z.number().int().min(1), set: settingsChangeSchema.omit({ version: true }) }),
   z.object({ kind: z.literal('group-rename'), group: z.string().max(200), to: z.string().max(200) }),
   z.object({ kind: z.literal('group-delete'), group: z.string().max(200) }),
+  /** Many people added to or removed from one group at once (`/users group add|remove <group> <addresses…>`). */
+  z.object({
+    kind: z.literal('group-members'),
+    group: z.string().max(200),
+    add: z.array(z.string().max(320)).max(500),
+    remove: z.array(z.string().max(320)).max(500),
+  }),
   z.object({ kind: z.literal('scim-token') }),
   z.object({ kind: z.literal('scim-token-revoke') }),
   /**

@@ -1,6 +1,6 @@
-/** `/users group list | create | rename | delete`. */
+/** `/users group list | create | rename | delete | add | remove`. */
 
-import { groupListMessage } from '../views/group-list-message';
+import { groupListMessage, groupMembersMessage } from '../views/group-list-message';
 import { changeCommand } from './change-command';
 import type { CommandHandler } from './command-context';
 import type { CommandOf } from './users-command';
@@ -27,6 +27,16 @@ const deleteGroup: CommandHandler<NamedGroupCommand> = changeCommand(
   }),
 );
 
+const changeMembers: CommandHandler<GroupCommand<'add' | 'remove'>> = changeCommand(
+  (command) => ({
+    kind: 'group-members',
+    group: command.name,
+    add: command.action === 'add' ? command.emails : [],
+    remove: command.action === 'remove' ? command.emails : [],
+  }),
+  groupMembersMessage,
+);
+
 export const group: CommandHandler<CommandOf<'group'>> = async (command, context) => {
   switch (command.action) {
     case 'list':
@@ -37,5 +47,8 @@ export const group: CommandHandler<CommandOf<'group'>> = async (command, context
       return renameGroup(command, context);
     case 'delete':
       return deleteGroup(command, context);
+    case 'add':
+    case 'remove':
+      return changeMembers(command, context);
   }
 };

@@ -13,7 +13,7 @@ const SUMMARY: Record<Subcommand, string> = {
   roles: 'Add or remove roles (no changes opens the form; no user opens bulk roles, on everyone matching the filters given).',
   perms: 'Grant or remove extra permissions.',
   groups: 'Add a user to groups or remove them.',
-  group: 'List, create, rename or delete groups.',
+  group: 'List, create, rename or delete groups, or add or remove many people at once.',
   partner: 'List the account’s partners, or add one (the scopes a Partner role can take).',
   'scim-token':
     'Create or replace the bearer token your identity provider uses for SCIM provisioning (sent to you by DM, shown once); `revoke` ends it.',

@@ -54,6 +54,21 @@ export function groupName(input: CommandInput, name: string): string {
   return input.check(GROUP_NAME, name, 'A group name is 1 to 60 characters.');
 }
 
+/** `add <name> <emails>` or `remove <name> <emails>`: addresses separated by spaces, commas or lines. */
+export function groupMembers(action: 'add' | 'remove'): Parse {
+  return (input) => {
+    const [, name, ...rest] = input.args;
+    if (!name) throw refuse('Give the group’s name (quote it if it has spaces), then the e-mail addresses.');
+    const emails = rest
+      .join(' ')
+      .split(/[\s,;]+/)
+      .filter(Boolean);
+    if (emails.length === 0) throw refuse(`Give the e-mail addresses to ${action === 'add' ? 'add to' : 'remove from'} ${name}.`);
+    if (emails.length > 500) throw refuse('At most 500 addresses at once.');
+    return { kind: 'group', action, name: groupName(input, name), emails };
+  };
+}
+
 /** `create <name>` or `delete <name>`. */
 export function namedGroup(action: 'create' | 'delete'): Parse {
   return (input) => {

@@ -8,6 +8,7 @@ import { TENURE_RULE, tenureFromWord } from '../../domain/credentials/credential
 import { EMAIL, type OptionNames, refuse } from './command-input';
 import {
   byAction,
+  groupMembers,
   groupName,
   namedGroup,
   nothingElse,
@@ -89,8 +90,9 @@ export const SUBCOMMANDS = {
   perms: { usage: '/users perms <who> [+perm]... [-perm]...', parse: userChanges('perms') },
   groups: { usage: '/users groups <who> [+group]... [-group]...', parse: userChanges('groups') },
   group: {
-    usage: '/users group list | create <name> | rename <old> <new> | delete <name>',
-    parse: byAction('Say `list`, `create`, `rename` or `delete`.', {
+    usage:
+      '/users group list | create <name> | rename <old> <new> | delete <name> | add <name> <emails> | remove <name> <emails>',
+    parse: byAction('Say `list`, `create`, `rename`, `delete`, `add` or `remove`.', {
       list: (input) => {
         input.noExtra(1);
         return { kind: 'group', action: 'list' };
@@ -103,6 +105,8 @@ export const SUBCOMMANDS = {
         return { kind: 'group', action: 'rename', name, newName: groupName(input, newName) };
       },
       delete: namedGroup('delete'),
+      add: groupMembers('add'),
+      remove: groupMembers('remove'),
     }),
   },
   partner: {

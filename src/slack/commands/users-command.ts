@@ -36,6 +36,7 @@ export type UsersCommand =
   | { kind: 'group'; action: 'list' }
   | { kind: 'group'; action: 'create' | 'delete'; name: string }
   | { kind: 'group'; action: 'rename'; name: string; newName: string }
+  | { kind: 'group'; action: 'add' | 'remove'; name: string; emails: string[] }
   | { kind: 'partner'; action: 'list' }
   | { kind: 'partner'; action: 'add'; name: string }
   | { kind: 'scim-token'; action: 'create' | 'revoke' }

@@ -255,6 +255,11 @@ export function countUserProperties(db: Db, userId: string): Promise<number> {
   return db.userProperty.count({ where: { userId } });
 }
 
+/** The account's users with these (normalised) e-mails, by id and e-mail. */
+export function userEmailsByEmails(db: Db, accountId: string, emails: string[]): Promise<UserEmail[]> {
+  return db.user.findMany({ where: { accountId, email: { in: emails } }, select: { id: true, email: true } });
+}
+
 /** The account's users among `ids`, with their e-mails (ids that name nobody are left out). */
 export function userEmailsByIds(db: Db, accountId: string, ids: string[]): Promise<UserEmail[]> {
   return db.user.findMany({ where: { accountId, id: { in: ids } }, select: { id: true, email: true } });
