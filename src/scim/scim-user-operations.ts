@@ -54,8 +54,11 @@ export function scimUserOperations(deps: { scim: ScimDirectory; changes: ChangeS
   async function submitUser(change: ChangeOf<'scim-user'>): Promise<UserRecord> {
     const submission = await changes.submit(actor, change);
     if (submission.status !== 'done') throw new ScimError(500, 'The change was not applied.');
-    // Read back after the commit: the change layer bumps the version after the handler ran, and the ETag must be the stored one.
-    return found(submission.result.user.id);
+    // The handler read the user inside the change, before the change layer closed it: closing bumped the
+    // version once and stamped `updatedAt`, so the stored row is that read plus those (no read-back).
+    const { user, closedAt } = submission.result;
+    if (!closedAt) return found(user.id);
+    return { ...user, version: user.version + 1, updatedAt: closedAt };
   }
 
   const operations = {

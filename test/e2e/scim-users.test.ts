@@ -199,7 +199,9 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
       meta: { resourceType: 'User', location: `http://roster.test/scim/v2/Users/${id}` },
     });
     const stored = await h.roster.prisma.user.findUniqueOrThrow({ where: { id } });
+    // The answer is the stored user, though it is not read back after the commit.
     expect(created.json.meta.version).toBe(`W/"${stored.version}"`);
+    expect(created.json.meta.lastModified).toBe(stored.updatedAt.toISOString());
     expect(created.headers.get('etag')).toBe(created.json.meta.version);
     const row = await h.roster.prisma.user.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: 'active', signInMethod: 'sso', externalId: '00u1okta', name: 'Test Person' });

@@ -81,6 +81,11 @@ export interface Applied<R> {
   audit: AuditEntry[];
   /** Slack and e-mail work, after the commit (never inside the transaction). */
   deliver?(result: R): Promise<R>;
+  /**
+   * Set by the change layer when it closes the change: the touched users' new `updatedAt` (each
+   * touched user's `version` is one more than the handler read it).
+   */
+  closedAt?: Date;
 }
 
 /** One kind of change. */

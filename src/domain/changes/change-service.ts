@@ -104,12 +104,13 @@ export function createChangeService(
     const handler = handlerOf(change.kind);
     const applied = await handler.apply({ ...env, tx, actor }, change as ChangeOf<ChangeKind>);
     refuseSelfGrant(actor.userId, applied.gains);
+    applied.closedAt = new Date();
     const standing = await closeChange(tx, {
       accountId,
       touched: applied.touched,
       events: audit.rows(actor, ...applied.audit),
       adminRole: ADMIN_ROLE,
-      now: new Date(),
+      now: applied.closedAt,
     });
     assertDirectoryRules(standing, { kind: change.kind, seatsBefore, seatLimit: deps.seatLimit });
     return { applied, seatsAfter: standing.seatsUsed };

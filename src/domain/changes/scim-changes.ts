@@ -99,8 +99,11 @@ export const scimTokenRevoke: ChangeHandler<'scim-token-revoke', { prefix: strin
 
 /** A provisioned user after a SCIM change, and whether it was created by it. */
 export interface ScimUserResult {
+  /** As read inside the change, before the change layer closed it (see `closedAt`). */
   user: UserRecord;
   created: boolean;
+  /** When the change was closed: the user's stored `updatedAt`; their stored `version` is `user.version + 1`. */
+  closedAt?: Date;
 }
 
 function refuseStale(user: UserRecord, ifVersion: number | undefined): void {
@@ -270,7 +273,7 @@ async function applied(
   const changed: { before?: Record<string, unknown>; after: Record<string, unknown> } = before
     ? diff(scimSnapshot(before), scimSnapshot(after))
     : { after: scimSnapshot(after) };
-  return {
+  const done: Applied<ScimUserResult> = {
     result: { user: after, created: before === null },
     stored: { ...change, user: { id: after.id } },
     summary: `${before ? 'Update' : 'Provision'} ${after.email} from the identity provider.`,
@@ -280,5 +283,8 @@ async function applied(
     gains: powerGain(before, after, context.multipleRoles),
     facts: { users: 1 },
     audit: [{ action, target, ...(changed as { before?: Json; after: Json }) }],
+    // After the commit, the SCIM edge answers with the stored user without reading it again.
+    deliver: async (result) => ({ ...result, closedAt: done.closedAt }),
   };
+  return done;
 }
