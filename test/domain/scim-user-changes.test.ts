@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/create-services';
 import { type Actor, scimActor } from '../../src/domain/access/actor';
+import type { ScimUserResult } from '../../src/domain/changes/scim-changes';
+import { userInclude } from '../../src/store/users/user-reads';
 import { changeKit, type DomainHarness, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
@@ -125,16 +127,20 @@ describe.each(testTargets())('SCIM user changes (%s store)', (target) => {
   });
 
   it('provisions a disabled user when the identity provider says active is false, with its userName and properties', async () => {
-    const { read, events, submit, attributes } = await setup({});
+    const { read, events, submit, attributes, prisma } = await setup({});
     const done = await submit({
       kind: 'scim-user',
       attributes: attributes('jdoe@example.com', {
         active: false,
         userName: 'JDoe',
-        properties: { department: 'Sales', title: null },
+        properties: { department: 'Sales', title: null, costCenter: 'CC-1' },
       }),
     });
     expect(done).toMatchObject({ status: 'done', result: { created: true } });
+    // The new user's card is built from what the change wrote, not read again: it is the stored one.
+    const stored = await prisma.user.findFirstOrThrow({ where: { email: 'jdoe@example.com' }, include: userInclude });
+    const answered = (done as { result: ScimUserResult }).result;
+    expect({ ...answered.user, version: answered.user.version + 1, updatedAt: answered.closedAt }).toEqual(stored);
     expect(await read('jdoe@example.com')).toMatchObject({ status: 'disabled', userName: 'JDoe', userNameKey: 'jdoe' });
     expect(await events('user.provisioned')).toMatchObject([
       { after: { status: 'disabled', userName: 'JDoe', properties: { department: 'Sales' } } },

@@ -20,12 +20,15 @@ export interface RolePreview {
   after: string[];
 }
 
-/** Replaces what `user` holds with `wanted`, checking scopes and what the roles may be granted. */
+/** A role as written for a user: the row, and the role it names. */
+export type HeldRow = HoldingRow & { role: Holding['role'] };
+
+/** Replaces what `user` holds with `wanted`, checking scopes and what the roles may be granted; the rows as written. */
 export async function writeHoldings(
   context: ChangeContext,
   user: Pick<UserRecord, 'id' | 'extraPermissions'> & { roles: HoldingRow[] },
   wanted: Holding[],
-): Promise<void> {
+): Promise<HeldRow[]> {
   const { tx, accountId } = context;
   const next = await checkScopes(tx, accountId, wanted, 'roles');
   const rows = next.map((h) => ({ roleId: h.role.id, scope: h.scope, scopeKey: scopeKey(h.scope) }));
@@ -45,6 +48,7 @@ export async function writeHoldings(
     user.extraPermissions,
     { held: true },
   );
+  return rows.map((row, i) => ({ ...row, role: (next[i] as Holding).role }));
 }
 
 const rolesSummary = (before: UserRecord, after: UserRecord) =>

@@ -8,7 +8,7 @@
 import { fail, RosterError } from '../../errors';
 import { deleteUnusedPasswordLinks } from '../../store/credentials/password-link-writes';
 import { supersedePendingInvites } from '../../store/invites/invite-writes';
-import type { Json } from '../../store/records';
+import type { Json, User } from '../../store/records';
 import { findAccountScimToken } from '../../store/sign-in/scim-token-reads';
 import { deleteScimTokenById, replaceScimToken } from '../../store/sign-in/scim-token-writes';
 import { createProvisionedUser, updateProvisionedUser, writeProvisionedProperties } from '../../store/users/scim-user-writes';
@@ -19,7 +19,7 @@ import { desiredHoldings, type Holding } from '../roles/role-grants';
 import { hashToken, randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
-import { writeHoldings } from './role-changes';
+import { type HeldRow, writeHoldings } from './role-changes';
 import { applyCreatesTogether } from './scim-user-batch';
 import { adminPowerHeld, diff, powerGain, snapshot } from './user-change';
 
@@ -250,11 +250,29 @@ async function create(
   fields: { email: string; name: string | null },
 ): Promise<Applied<ScimUserResult>> {
   const { tx, accountId } = context;
-  const created = await createProvisionedUser(tx, accountId, provisionedFields(change, fields), context.clock.now());
+  const provisioned = provisionedFields(change, fields);
+  const created = await createProvisionedUser(tx, accountId, provisioned, context.clock.now());
   const wanted = await holdingsFor(context, [], change.attributes.roles);
-  await writeHoldings(context, { ...created, roles: [] }, wanted ?? []);
-  const after = await getUserRecord(tx, created.id);
-  return applied(context, change, null, after, 'user.provisioned');
+  const held = await writeHoldings(context, { ...created, roles: [] }, wanted ?? []);
+  return applied(context, change, null, newUserRecord(created, held, provisioned.properties), 'user.provisioned');
+}
+
+/**
+ * A user this change created, as the card reads it, from what was written (the row, its roles, its
+ * properties; nothing else yet): no read of it inside the account lock.
+ */
+function newUserRecord(user: User, held: HeldRow[], properties: Record<string, string>): UserRecord {
+  const keys = Object.keys(properties).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    ...user,
+    roles: held.map(({ role, ...row }) => ({ ...row, userId: user.id, role })),
+    properties: keys.map((key) => ({ userId: user.id, key, value: properties[key] as string })),
+    passcode: null,
+    groups: [],
+    apiKey: null,
+    invitedBy: null,
+    invites: [],
+  };
 }
 
 /** What the trail records of a provisioned user: the directory's snapshot and the identity provider's names for them. */

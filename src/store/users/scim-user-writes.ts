@@ -1,5 +1,5 @@
 /** Writes of users the identity provider provisions over SCIM. */
-import type { UserStatus } from '../records';
+import type { User, UserStatus } from '../records';
 import type { Db } from '../tx';
 
 /** A provisioned user's state as the identity provider sends it. */
@@ -26,7 +26,7 @@ export function createProvisionedUser(
   accountId: string,
   fields: ProvisionedFields & { status: 'active' | 'disabled'; properties: Record<string, string> },
   acceptedAt: Date,
-): Promise<{ id: string; extraPermissions: string[] }> {
+): Promise<User> {
   const { status, properties, ...provisioned } = fields;
   const rows = Object.entries(properties).map(([key, value]) => ({ key, value }));
   return db.user.create({
@@ -38,8 +38,6 @@ export function createProvisionedUser(
       acceptedAt,
       ...(rows.length > 0 ? { properties: { createMany: { data: rows } } } : {}),
     },
-    // The change reads the whole card once, at its end; here only what writing the roles needs.
-    select: { id: true, extraPermissions: true },
   });
 }
 
