@@ -5,22 +5,17 @@
  * the same run, on the embedded store and on PostgreSQL (`TEST_POSTGRES_URL`). `BENCH_SCIM_USERS`
  * shrinks the size for a quick try.
  */
-import { forEachLimited } from '../src/domain/for-each-limited';
-import { type Harness, OWNER, startHarness } from '../test/support/roster-harness';
+import { startHarness } from '../test/support/roster-harness';
+import { issueScimToken } from '../test/support/scim-client';
 import type { TargetName } from '../test/support/test-database';
 import { type BenchRow, ratio } from './bench-row';
+import { postUsersInFlight } from './scim-load';
 
 const PROVISIONED = Number(process.env.BENCH_SCIM_USERS ?? 10_000);
 const PER_REQUEST = 1_000;
 const IN_FLIGHT = 8;
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
-
-async function scimToken(h: Harness): Promise<string> {
-  await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-  const dm = await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('rs_')));
-  return (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
-}
 
 const userOf = (prefix: string, i: number) => ({
   schemas: [USER],
@@ -33,22 +28,13 @@ const userOf = (prefix: string, i: number) => ({
 
 async function provisioning(target: TargetName): Promise<{ bulk: number; single: number; perRequestMs: number }> {
   const h = await startHarness(target, { SEAT_LIMIT: '1000000', LOG_LEVEL: 'warn', CRON_SCHEDULE: '0 0 1 1 *' });
-  const token = await scimToken(h);
+  const token = await issueScimToken(h);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
   const indexes = Array.from({ length: PROVISIONED }, (_, i) => i);
 
-  let t = performance.now();
-  await forEachLimited(indexes, IN_FLIGHT, async (i) => {
-    const response = await fetch(`${h.baseUrl}/scim/v2/Users`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(userOf('single', i)),
-    });
-    if (response.status !== 201) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
-  });
-  const singleSeconds = (performance.now() - t) / 1000;
+  const single = await postUsersInFlight(h, token, 'single', PROVISIONED, IN_FLIGHT);
 
-  t = performance.now();
+  const t = performance.now();
   let requests = 0;
   for (let start = 0; start < PROVISIONED; start += PER_REQUEST) {
     const Operations = indexes
@@ -69,7 +55,7 @@ async function provisioning(target: TargetName): Promise<{ bulk: number; single:
   await h.close();
   return {
     bulk: PROVISIONED / bulkSeconds,
-    single: PROVISIONED / singleSeconds,
+    single,
     perRequestMs: (bulkSeconds * 1000) / requests,
   };
 }

@@ -8,11 +8,12 @@
  * `BENCH_SCIM_USERS` / `BENCH_SCIM_DIRECTORY` shrink the sizes for a quick try.
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { forEachLimited } from '../src/domain/for-each-limited';
 import { type Harness, OWNER, startHarness } from '../test/support/roster-harness';
+import { issueScimToken } from '../test/support/scim-client';
 import type { TargetName } from '../test/support/test-database';
 import { type BenchRow, percentile, ratio } from './bench-row';
+import { postUsersInFlight } from './scim-load';
 import { seedUsers } from './seed-bench';
 
 const PROVISIONED = Number(process.env.BENCH_SCIM_USERS ?? 10_000);
@@ -28,15 +29,9 @@ const ROLE_CHANGES = 100;
 const SMALL = 100;
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-async function scimToken(h: Harness): Promise<string> {
-  await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-  const dm = await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('rs_')));
-  return (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
-}
-
 async function provisioning(target: TargetName): Promise<{ scim: number; plain: number }> {
   const h = await startHarness(target, { SEAT_LIMIT: '1000000', LOG_LEVEL: 'warn', CRON_SCHEDULE: '0 0 1 1 *' });
-  const token = await scimToken(h);
+  const token = await issueScimToken(h);
   const indexes = Array.from({ length: PROVISIONED }, (_, i) => i);
   const scimRate = await flightRate(h, token, 'scim', PROVISIONED);
   const t = performance.now();
@@ -64,23 +59,9 @@ async function createsMs(h: Harness, token: string, prefix: string, count: numbe
   return (performance.now() - t) / count;
 }
 
-/**
- * Users/s of `count` SCIM creates named `prefix…` at 8 in flight, sent from a worker thread
- * (children/scim-post-load.mjs): the identity provider is another machine, and its HTTP client would
- * otherwise take its CPU from Roster's own event loop.
- */
-async function flightRate(h: Harness, token: string, prefix: string, count: number): Promise<number> {
-  const worker = new Worker(new URL('./children/scim-post-load.mjs', import.meta.url), {
-    workerData: { url: `${h.baseUrl}/scim/v2/Users`, token, prefix, count, inFlight: IN_FLIGHT },
-  });
-  const outcome = await new Promise<{ ms?: number; error?: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
-  if (outcome.error !== undefined || outcome.ms === undefined) throw new Error(outcome.error ?? 'the load worker stopped');
-  return count / (outcome.ms / 1000);
-}
+/** Users/s of `count` SCIM creates named `prefix…` at 8 in flight (scim-load.ts). */
+const flightRate = (h: Harness, token: string, prefix: string, count: number) =>
+  postUsersInFlight(h, token, prefix, count, IN_FLIGHT);
 
 /** Mean milliseconds of `count` sequential `/users roles <email> ±editor` commands by the owner on the `small…` users. */
 async function roleChangesMs(h: Harness, count: number): Promise<number> {
@@ -108,7 +89,7 @@ interface Directory {
 
 async function filtering(target: TargetName): Promise<Directory> {
   const h = await startHarness(target, { SEAT_LIMIT: '1000000', LOG_LEVEL: 'warn', CRON_SCHEDULE: '0 0 1 1 *' });
-  const token = await scimToken(h);
+  const token = await issueScimToken(h);
   // The directory's rules must cost what a change touches, not the directory's size.
   await seedUsers(h.roster, SMALL, { prefix: 'small' });
   const rolesSmall = await roleChangesMs(h, ROLE_CHANGES);

@@ -10,7 +10,12 @@
 import { type Filter, parse } from 'scim2-parse-filter';
 import type { CommonTerm, DateOp, ElementTerm, FilterOf, SortOf, TextOp } from '../store/scim/scim-filter-terms';
 import type { ScimGroupFilter, ScimGroupSort, ScimGroupSortField } from '../store/scim/scim-group-filter';
-import type { ScimUserProperty } from '../store/scim/scim-property-keys';
+import {
+  ADDRESS_PARTS,
+  CORE_PROPERTY_KEYS,
+  ENTERPRISE_PROPERTY_KEYS,
+  type ScimUserProperty,
+} from '../store/scim/scim-property-keys';
 import type { ScimUserFilter, ScimUserSort, ScimUserSortField, ScimUserTerm } from '../store/scim/scim-user-filter';
 import { ScimError } from './scim-errors';
 
@@ -33,31 +38,22 @@ const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:user:';
 const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:';
 const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:group:';
 
+/** Keys by their lower-cased names, as a filter names them in any case. */
+const byLowerName = (entries: Array<[string, ScimUserProperty]>): Record<string, ScimUserProperty> =>
+  Object.fromEntries(entries.map(([name, key]) => [name.toLowerCase(), key]));
+
 /** The enterprise extension's attributes (RFC 7643 §4.3), kept as properties of the same names. */
-const ENTERPRISE: Record<string, ScimUserProperty> = {
-  employeenumber: 'employeeNumber',
-  costcenter: 'costCenter',
-  organization: 'organization',
-  division: 'division',
-  department: 'department',
-  manager: 'manager',
-  'manager.value': 'manager',
-};
+const ENTERPRISE = byLowerName([
+  ...ENTERPRISE_PROPERTY_KEYS.map((key): [string, ScimUserProperty] => [key, key]),
+  ['manager', 'manager'],
+  ['manager.value', 'manager'],
+]);
 
 /** The single-valued core attributes Roster keeps as properties of the same names, and the work address's parts. */
-const CORE_PROPERTIES: Record<string, ScimUserProperty> = {
-  title: 'title',
-  nickname: 'nickName',
-  preferredlanguage: 'preferredLanguage',
-  locale: 'locale',
-  timezone: 'timezone',
-  'addresses.formatted': 'formattedAddress',
-  'addresses.streetaddress': 'streetAddress',
-  'addresses.locality': 'locality',
-  'addresses.region': 'region',
-  'addresses.postalcode': 'postalCode',
-  'addresses.country': 'country',
-};
+const CORE_PROPERTIES = byLowerName([
+  ...CORE_PROPERTY_KEYS.map((key): [string, ScimUserProperty] => [key, key]),
+  ...Object.entries(ADDRESS_PARTS).map(([part, key]): [string, ScimUserProperty] => [`addresses.${part}`, key]),
+]);
 
 function invalid(message: string): ScimError {
   return new ScimError(400, message, 'invalidFilter');

@@ -7,8 +7,8 @@
  */
 import {
   ADDRESS_PARTS,
-  CORE_PROPERTY_KEYS as CORE_KEYS,
-  ENTERPRISE_PROPERTY_KEYS as ENTERPRISE_KEYS,
+  CORE_PROPERTY_KEYS,
+  ENTERPRISE_PROPERTY_KEYS,
   PHONE_TYPES,
   SCIM_PROPERTY_KEYS,
 } from '../store/scim/scim-property-keys';
@@ -48,7 +48,7 @@ const isPrimary = (each: Resource) => each.primary === true || (typeof each.prim
 /** The SCIM-owned properties a resource sets: every key of `SCIM_PROPERTY_KEYS`, null where the resource has none. */
 export function propertiesOf(resource: Resource): Record<string, string | null> {
   const out: Record<string, string | null> = Object.fromEntries(SCIM_PROPERTY_KEYS.map((key) => [key, null]));
-  for (const key of CORE_KEYS) out[key] = stringOf(resource[key], key);
+  for (const key of CORE_PROPERTY_KEYS) out[key] = stringOf(resource[key], key);
   for (const phone of listOf(resource.phoneNumbers, 'phoneNumbers')) {
     const type = (PHONE_TYPES as readonly string[]).includes(typeOf(phone)) ? typeOf(phone) : typeOf(phone) ? 'other' : 'work';
     const key = `${type}Phone`;
@@ -62,7 +62,7 @@ export function propertiesOf(resource: Resource): Record<string, string | null> 
   const enterprise = resource[ENTERPRISE_SCHEMA];
   if (enterprise !== undefined && enterprise !== null) {
     if (!isObject(enterprise)) throw new ScimError(400, `${ENTERPRISE_SCHEMA} must be an object.`, 'invalidValue');
-    for (const key of ENTERPRISE_KEYS) out[key] = stringOf(enterprise[key], key);
+    for (const key of ENTERPRISE_PROPERTY_KEYS) out[key] = stringOf(enterprise[key], key);
     const manager = enterprise.manager;
     out.manager = isObject(manager) ? stringOf(manager.value, 'manager.value') : stringOf(manager, 'manager');
   }
@@ -73,7 +73,7 @@ export function propertiesOf(resource: Resource): Record<string, string | null> 
 export function propertyAttributes(properties: ReadonlyArray<{ key: string; value: string }>, baseUrl: string): Resource {
   const held = new Map(properties.map((p) => [p.key, p.value]));
   const out: Resource = {};
-  for (const key of CORE_KEYS) if (held.has(key)) out[key] = held.get(key);
+  for (const key of CORE_PROPERTY_KEYS) if (held.has(key)) out[key] = held.get(key);
   const phones = PHONE_TYPES.filter((type) => held.has(`${type}Phone`)).map((type) => ({
     value: held.get(`${type}Phone`),
     type,
@@ -84,7 +84,7 @@ export function propertyAttributes(properties: ReadonlyArray<{ key: string; valu
     out.addresses = [{ type: 'work', ...Object.fromEntries(address.map(([part, key]) => [part, held.get(key)])), primary: true }];
   }
   const enterprise: Resource = {};
-  for (const key of ENTERPRISE_KEYS) if (held.has(key)) enterprise[key] = held.get(key);
+  for (const key of ENTERPRISE_PROPERTY_KEYS) if (held.has(key)) enterprise[key] = held.get(key);
   const manager = held.get('manager');
   if (manager) enterprise.manager = { value: manager, $ref: `${baseUrl}/Users/${manager}` };
   if (Object.keys(enterprise).length > 0) out[ENTERPRISE_SCHEMA] = enterprise;

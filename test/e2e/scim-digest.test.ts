@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRoster } from '../../src/main';
 import { blockProblems } from '../support/block-kit-limits';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { issueScimToken } from '../support/scim-client';
 import { testTargets } from '../support/test-database';
 
 const NOTICES = 'C0NOTICES';
@@ -38,9 +39,7 @@ describe.each(testTargets())('the SCIM digest (%s store)', (target) => {
 
   beforeAll(async () => {
     h = await startHarness(target, { NOTICES_CHANNEL: NOTICES, APPROVALS_CHANNEL: 'C0APPROVALS', SEAT_LIMIT: '100' });
-    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-    const dm = await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('rs_')));
-    token = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    token = await issueScimToken(h);
   });
   afterAll(async () => {
     await h?.close();
@@ -124,11 +123,7 @@ describe.each(testTargets())('the SCIM digest (%s store)', (target) => {
   it('posts nothing without a notices channel', async () => {
     const quiet = await startHarness(target, { APPROVALS_CHANNEL: 'C0APPROVALS' });
     try {
-      await quiet.slack.commandAndWait(OWNER.slackId, 'scim-token');
-      const dm = await quiet.fake.waitFor(() =>
-        quiet.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('rs_')),
-      );
-      const quietToken = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+      const quietToken = await issueScimToken(quiet);
       const created = await fetch(`${quiet.baseUrl}/scim/v2/Users`, {
         method: 'POST',
         headers: { authorization: `Bearer ${quietToken}`, 'content-type': 'application/scim+json' },

@@ -5,7 +5,8 @@
  * first of them added `x` to `Object.prototype`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { type Harness, startHarness } from '../support/roster-harness';
+import { issueScimToken } from '../support/scim-client';
 import { testTargets } from '../support/test-database';
 
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -70,9 +71,7 @@ describe.each(testTargets())('SCIM PATCH cannot pollute the prototype (%s store)
 
   beforeAll(async () => {
     h = await startHarness(target, { APPROVALS_CHANNEL: 'C0APPROVALS' });
-    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-    const dm = await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('rs_')));
-    token = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    token = await issueScimToken(h);
     const user = await scim(
       'POST',
       '/Users',

@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
+import { issueScimToken } from '../support/scim-client';
 import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 import { postJson } from '../support/web-client';
@@ -77,15 +78,7 @@ describe.each(testTargets())('security review findings (%s store)', (target) => 
 
   it('SCIM cannot hand the owner’s record to a workspace member by re-addressing it; the owner stays who they were', async () => {
     h.fake.addUser({ id: 'UMEMBER', email: 'member@example.com', name: 'Mel Member' });
-    const before = h.fake.callsTo('chat.postMessage').length;
-    await h.slack.commandAndWait(OWNER.slackId, 'scim-token');
-    const dm = await h.fake.waitFor(() =>
-      h.fake
-        .callsTo('chat.postMessage')
-        .slice(before)
-        .find((c) => String(c.args.text).includes('rs_')),
-    );
-    const token = (/(rs_[A-Za-z0-9_-]+)/.exec(String(dm.args.text)) as RegExpExecArray)[1] as string;
+    const token = await issueScimToken(h);
     const owner = await h.roster.prisma.user.findFirstOrThrow({ where: { email: OWNER.email } });
     const patch = await fetch(`${h.baseUrl}/scim/v2/Users/${owner.id}`, {
       method: 'PATCH',

@@ -90,11 +90,7 @@ export function createChangeService(
     return (await applyLocked(tx, actor, change, seatsUsed)).applied;
   }
 
-  /**
-   * Applies `change` in `tx`, which holds the account lock, with `seatsBefore` seats in use; then, in one
-   * statement, bumps the touched users' versions, records the audit trail and reads what the rules
-   * judge (every rule is checked after every change, whatever it touched: they cost a few index lookups).
-   */
+  /** Applies `change` in `tx`, which holds the account lock, with `seatsBefore` seats in use, and closes it. */
   async function applyLocked(
     tx: Tx,
     actor: Actor,
@@ -103,17 +99,34 @@ export function createChangeService(
   ): Promise<{ applied: Applied<unknown>; seatsAfter: number }> {
     const handler = handlerOf(change.kind);
     const applied = await handler.apply({ ...env, tx, actor }, change as ChangeOf<ChangeKind>);
-    refuseSelfGrant(actor.userId, applied.gains);
-    applied.closedAt = new Date();
+    return { applied, seatsAfter: await close(tx, actor, change.kind, [applied], seatsBefore) };
+  }
+
+  /**
+   * Closes changes of `kind` by `actor` applied in `tx` (one, or a run applied together): refuses a
+   * self-grant, then in one statement bumps the touched users' versions, records the audit trail and
+   * reads what the rules judge, and checks the rules (every rule after every change or run, whatever it
+   * touched: they cost a few index lookups). Answers the seats in use after.
+   */
+  async function close(
+    tx: Tx,
+    actor: Actor,
+    kind: ChangeKind,
+    applied: Applied<unknown>[],
+    seatsBefore: number,
+  ): Promise<number> {
+    for (const one of applied) refuseSelfGrant(actor.userId, one.gains);
+    const now = new Date();
+    for (const one of applied) one.closedAt = now;
     const standing = await closeChange(tx, {
       accountId,
-      touched: applied.touched,
-      events: audit.rows(actor, ...applied.audit),
+      touched: applied.flatMap((one) => one.touched),
+      events: audit.rows(actor, ...applied.flatMap((one) => one.audit)),
       adminRole: ADMIN_ROLE,
-      now: applied.closedAt,
+      now,
     });
-    assertDirectoryRules(standing, { kind: change.kind, seatsBefore, seatLimit: deps.seatLimit });
-    return { applied, seatsAfter: standing.seatsUsed };
+    assertDirectoryRules(standing, { kind, seatsBefore, seatLimit: deps.seatLimit });
+    return standing.seatsUsed;
   }
 
   function permitted(actor: Actor, change: DirectoryChange): void {
@@ -211,19 +224,11 @@ export function createChangeService(
                   { ...env, tx, actor: first.actor },
                   group.map((r) => r.change as ChangeOf<ChangeKind>),
                 );
-                for (const one of many) refuseSelfGrant(first.actor.userId, one.gains);
-                const standing = await closeChange(tx, {
-                  accountId,
-                  touched: many.flatMap((one) => one.touched),
-                  events: audit.rows(first.actor, ...many.flatMap((one) => one.audit)),
-                  adminRole: ADMIN_ROLE,
-                  now: new Date(),
-                });
-                assertDirectoryRules(standing, { kind: first.change.kind, seatsBefore: seatsUsed, seatLimit: deps.seatLimit });
+                const seatsAfter = await close(tx, first.actor, first.change.kind, many, seatsUsed);
                 if (many.some((one, i) => approvalFor(first.actor, (group[i] as (typeof group)[number]).change, one))) {
                   throw fail.forbidden('That change needs approval, which a batch never waits for; submit it on its own.');
                 }
-                return { many, seatsAfter: standing.seatsUsed };
+                return { many, seatsAfter };
               });
               seatsUsed = together.seatsAfter;
               for (const [i, one] of together.many.entries())

@@ -55,18 +55,8 @@ export type ScimUserTerm =
 /** A parsed SCIM filter on Users. */
 export type ScimUserFilter = FilterOf<ScimUserTerm>;
 
-/** What users sort by. */
-export type ScimUserSortField =
-  | 'userName'
-  | 'email'
-  | 'name'
-  | 'formatted'
-  | 'givenName'
-  | 'familyName'
-  | 'externalId'
-  | 'id'
-  | 'createdAt'
-  | 'updatedAt';
+/** What users sort by: the text fields that are columns, and the time stamps. */
+export type ScimUserSortField = Exclude<ScimUserTextField, ScimUserProperty> | 'createdAt' | 'updatedAt';
 
 /** A sort of Users. */
 export type ScimUserSort = SortOf<ScimUserSortField>;
