@@ -126,5 +126,6 @@ export function nowhereAccount(): Account {
     catalogPreset: null,
     settingsVersion: 1,
     seatsUsed: 0,
+    catalogVersion: 0,
   };
 }

@@ -50,6 +50,31 @@ const EMBEDDED_POOL = 8;
  */
 const EMBEDDED_TRANSACTIONS = { maxWait: 15_000, timeout: 30_000 };
 
+/** How many distinct statements each connection to the embedded store keeps prepared, at most. */
+const PREPARED_STATEMENTS = 400;
+
+/**
+ * Names for `pg`'s prepared-statement cache on the embedded store: PGlite then parses and plans a
+ * statement once per connection instead of on every run (single SCIM creates at 8 in flight: ~110 →
+ * ~137 users/s; on PostgreSQL the same made no difference, and names would not survive a
+ * transaction-mode pooler, so it keeps unnamed statements). Statements without parameters (BEGIN,
+ * savepoints) stay unnamed, and only the first `PREPARED_STATEMENTS` distinct texts get names, so
+ * what a connection holds prepared is bounded whatever SQL is generated.
+ */
+function statementNames(): (query: { sql: string; args: unknown[] }) => string {
+  const names = new Map<string, string>();
+  return ({ sql, args }) => {
+    // '' is `pg`'s unnamed statement.
+    if (args.length === 0) return '';
+    let name = names.get(sql);
+    if (name === undefined && names.size < PREPARED_STATEMENTS) {
+      name = `s${names.size}`;
+      names.set(sql, name);
+    }
+    return name ?? '';
+  };
+}
+
 export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//.test(url);
 }
@@ -85,9 +110,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     embedded = options.share === 'reach' ? await reachOrOwn(options.dataDir) : await startOwner({ dataDir: options.dataDir });
     if (embedded.notice) options.logger?.warn(embedded.notice);
   }
+  const statementNameGenerator = statementNames();
   const connection = (max: number) =>
     embedded
-      ? new PrismaPg({ host: embedded.socketDir, user: 'postgres', database: 'postgres', max })
+      ? new PrismaPg({ host: embedded.socketDir, user: 'postgres', database: 'postgres', max }, { statementNameGenerator })
       : new PrismaPg({ connectionString, max });
   const factory = connection(embedded ? EMBEDDED_POOL : 10);
   const kind: Database['kind'] = embedded ? 'embedded' : 'postgres';

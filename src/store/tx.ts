@@ -37,10 +37,18 @@ export function transaction<T>(store: Store, work: (tx: Tx) => Promise<T>, limit
  * directory-wide rule (seats, last Admin, owner) takes it first, so that two replicas
  * cannot both pass the check and both write. On PGlite it is a no-op in effect (one connection).
  */
-export async function lockAccount(tx: Tx, accountId: string): Promise<{ seatsUsed: number }> {
-  // The seats in use come with the lock (one round trip): under it, nobody else changes them.
-  const rows = await tx.$queryRaw<{ seatsUsed: number }[]>`SELECT "seatsUsed" FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
-  return { seatsUsed: rows[0]?.seatsUsed ?? 0 };
+export async function lockAccount(tx: Tx, accountId: string): Promise<AccountLock> {
+  // The seats in use and the catalog's version come with the lock (one round trip): under it, nobody else changes them.
+  const rows = await tx.$queryRaw<
+    AccountLock[]
+  >`SELECT "seatsUsed", "catalogVersion" FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+  return { seatsUsed: rows[0]?.seatsUsed ?? 0, catalogVersion: rows[0]?.catalogVersion ?? -1 };
+}
+
+/** What the account lock reads of the account: its seats in use and its role catalog's version. */
+export interface AccountLock {
+  seatsUsed: number;
+  catalogVersion: number;
 }
 
 /**

@@ -43,6 +43,31 @@ describe.each(testTargets())('role changes (%s store)', (target) => {
     expect(await prisma.auditEvent.count()).toBe(before);
   });
 
+  it('sees a role written outside the change layer at the next change: the lock reads the catalog’s version', async () => {
+    const { h, addUser, rolesOf, submit, prisma } = await setup();
+    await addUser('c@example.com', ['viewer']);
+    // The first change reads the roles and keeps them in memory.
+    await submit({ kind: 'change-roles', user: { email: 'c@example.com' }, add: ['editor'], remove: [] });
+    const version = async () => (await prisma.account.findUniqueOrThrow({ where: { id: h.accountId } })).catalogVersion;
+    const before = await version();
+    const role = await prisma.role.create({
+      data: { accountId: h.accountId, key: 'auditor', name: 'Auditor', precedence: 15, permissions: ['users:view'] },
+    });
+    expect(await version()).toBe(before + 1);
+    await submit({ kind: 'change-roles', user: { email: 'c@example.com' }, add: ['auditor'], remove: [] });
+    expect(await rolesOf('c@example.com')).toEqual(['auditor', 'editor', 'viewer']);
+    // Renamed and removed by any writer: each bumps the version, and the next change reads the catalog again.
+    await prisma.role.update({ where: { id: role.id }, data: { name: 'Checker' } });
+    expect(await version()).toBe(before + 2);
+    await submit({ kind: 'change-roles', user: { email: 'c@example.com' }, add: [], remove: ['Checker'] });
+    expect(await rolesOf('c@example.com')).toEqual(['editor', 'viewer']);
+    await prisma.role.delete({ where: { id: role.id } });
+    expect(await version()).toBe(before + 3);
+    await expect(
+      submit({ kind: 'change-roles', user: { email: 'c@example.com' }, add: ['auditor'], remove: [] }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('adds and removes roles, bumps the version once and records before → after', async () => {
     const { addUser, read, rolesOf, events, submit } = await setup();
     await addUser('v@example.com', ['viewer']);

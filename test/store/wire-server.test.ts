@@ -78,4 +78,25 @@ describe('the wire server: one PGlite backend shared by many pg connections', ()
     await exclusive;
     expect(ranInside).toBe(false);
   });
+
+  it('keeps each connection’s prepared statements its own, and drops them when it closes', async () => {
+    const connect = async () => {
+      const client = new pg.Client({ host: socketDir, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      return client;
+    };
+    const prepared = async () =>
+      (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'c%\\_same'"))
+        .rows[0]?.n;
+    const [one, two] = [await connect(), await connect()];
+    // The same name for different statements, as two processes' `pg` caches would each choose it.
+    const first = await one.query<{ v: string }>({ name: 'same', text: 'SELECT $1::text AS v', values: ['one'] });
+    const second = await two.query<{ v: number }>({ name: 'same', text: 'SELECT $1::int + 1 AS v', values: [41] });
+    const again = await one.query<{ v: string }>({ name: 'same', text: 'SELECT $1::text AS v', values: ['once more'] });
+    expect([first.rows[0]?.v, second.rows[0]?.v, again.rows[0]?.v]).toEqual(['one', 42, 'once more']);
+    expect(await prepared()).toBe(2);
+    await one.end();
+    await two.end();
+    await expect.poll(prepared).toBe(0);
+  });
 });

@@ -8,7 +8,7 @@ import { findOldestAccount } from '../../store/accounts/account-reads';
 import { createAccount, setAccountOwner } from '../../store/accounts/account-writes';
 import type { Account } from '../../store/records';
 import { getRoleByKey } from '../../store/roles/role-reads';
-import { type Store, transaction } from '../../store/tx';
+import { lockAccount, type Store, transaction } from '../../store/tx';
 import { createOwnerUser } from '../../store/users/owner-and-slack-link-writes';
 import { countAccountUsers } from '../../store/users/user-reads';
 import { systemActor } from '../access/actor';
@@ -43,6 +43,9 @@ export async function bootstrapAccount(deps: {
     const account = (await findOldestAccount(tx)) ?? (await createAccount(tx, 'Roster account'));
     const accountId = account.id;
 
+    // The catalog's writes bump the account row (its catalog version): take its lock first, as changes do,
+    // so a replica starting while another changes the directory waits instead of deadlocking.
+    await lockAccount(tx, accountId);
     await applyCatalog(tx, accountId, deps.catalogOf(account));
 
     if ((await countAccountUsers(tx, accountId)) > 0) return { accountId, createdOwner: null };

@@ -3,6 +3,7 @@
  * alone, so they are checked before any user is looked up) and how it applies inside the
  * transaction that holds the account lock.
  */
+import type { Role } from '../../store/records';
 import type { Tx } from '../../store/tx';
 import type { Actor } from '../access/actor';
 import type { SettingsDefaults } from '../account/account-settings';
@@ -54,6 +55,12 @@ export interface ChangeEnv {
 export interface ChangeContext extends ChangeEnv {
   tx: Tx;
   actor: Actor;
+  /**
+   * The account's roles, highest precedence first, as the catalog stood when the account lock was taken
+   * (kept in memory between changes while it does not change; never to be modified). A change that
+   * writes the catalog reads it again from the store.
+   */
+  roles(): Promise<Role[]>;
 }
 
 /** A user who gains admin-plane permissions through the change. */

@@ -6,15 +6,25 @@
  */
 import { fail } from '../../errors';
 import type { Json } from '../../store/records';
-import { CHANGE_TRANSACTION, inSavepoint, isSavepointLost, lockAccount, type Store, type Tx, transaction } from '../../store/tx';
+import {
+  type AccountLock,
+  CHANGE_TRANSACTION,
+  inSavepoint,
+  isSavepointLost,
+  lockAccount,
+  type Store,
+  type Tx,
+  transaction,
+} from '../../store/tx';
 import { closeChange } from '../../store/users/change-close-writes';
 import { type Actor, requirePermission, systemActor } from '../access/actor';
 import type { ApprovalRequestView, ApprovalService, Approver } from '../approvals/approval-service';
 import type { AuditService } from '../audit/audit-service';
 import { ADMIN_ROLE, type Policy } from '../roles/catalog';
+import { createRoleCache } from '../roles/role-cache';
 import { assertDirectoryRules } from '../users/directory-rules';
 import { decideApproval, neverWaits, type RequiredApproval, refuseSelfGrant, targetsMayNotDecide } from './approval-policy';
-import type { Applied, ChangeEnv, ChangeHandler } from './change-handler';
+import type { Applied, ChangeContext, ChangeEnv, ChangeHandler } from './change-handler';
 import { CHANGE_HANDLERS, type ChangeResult } from './change-handlers';
 import { type ChangeKind, type ChangeOf, type DirectoryChange, directoryChangeSchema } from './directory-change';
 
@@ -80,26 +90,36 @@ export function createChangeService(
     },
   };
 
+  const roleCache = createRoleCache(accountId);
+
+  /** A handler's context in `tx`, which holds the account lock `lock`. */
+  function contextOf(tx: Tx, actor: Actor, lock: AccountLock): ChangeContext {
+    return { ...env, tx, actor, roles: () => roleCache.at(tx, lock.catalogVersion) };
+  }
+
   function handlerOf(kind: ChangeKind): ChangeHandler<ChangeKind, unknown> {
     return CHANGE_HANDLERS[kind] as unknown as ChangeHandler<ChangeKind, unknown>;
   }
 
   /** Checks permissions, then applies, checks, bumps and records inside `tx`. */
   async function applyIn(tx: Tx, actor: Actor, change: DirectoryChange): Promise<Applied<unknown>> {
-    const { seatsUsed } = await lockAccount(tx, accountId);
-    return (await applyLocked(tx, actor, change, seatsUsed)).applied;
+    const lock = await lockAccount(tx, accountId);
+    return (await applyLocked(tx, actor, change, lock)).applied;
   }
 
-  /** Applies `change` in `tx`, which holds the account lock, with `seatsBefore` seats in use, and closes it. */
+  /**
+   * Applies `change` in `tx`, which holds the account lock `lock` (its `seatsUsed` the seats in use
+   * before), and closes it. Answers the seats in use after.
+   */
   async function applyLocked(
     tx: Tx,
     actor: Actor,
     change: DirectoryChange,
-    seatsBefore: number,
+    lock: AccountLock,
   ): Promise<{ applied: Applied<unknown>; seatsAfter: number }> {
     const handler = handlerOf(change.kind);
-    const applied = await handler.apply({ ...env, tx, actor }, change as ChangeOf<ChangeKind>);
-    return { applied, seatsAfter: await close(tx, actor, change.kind, [applied], seatsBefore) };
+    const applied = await handler.apply(contextOf(tx, actor, lock), change as ChangeOf<ChangeKind>);
+    return { applied, seatsAfter: await close(tx, actor, change.kind, [applied], lock.seatsUsed) };
   }
 
   /**
@@ -200,7 +220,7 @@ export function createChangeService(
       prisma,
       async (tx) => {
         const applied: { index: number; applied: Applied<unknown> }[] = [];
-        let { seatsUsed } = await lockAccount(tx, accountId);
+        const lock = await lockAccount(tx, accountId);
         changes: for (let at = 0; at < ready.length; ) {
           // A run of changes of one kind by one actor whose handler can apply them together goes together
           // (one savepoint, the rules judged once); on any error it is undone and runs one by one below.
@@ -221,16 +241,16 @@ export function createChangeService(
             try {
               const together = await inSavepoint(tx, 'batch_run', async () => {
                 const many = await applyMany(
-                  { ...env, tx, actor: first.actor },
+                  contextOf(tx, first.actor, lock),
                   group.map((r) => r.change as ChangeOf<ChangeKind>),
                 );
-                const seatsAfter = await close(tx, first.actor, first.change.kind, many, seatsUsed);
+                const seatsAfter = await close(tx, first.actor, first.change.kind, many, lock.seatsUsed);
                 if (many.some((one, i) => approvalFor(first.actor, (group[i] as (typeof group)[number]).change, one))) {
                   throw fail.forbidden('That change needs approval, which a batch never waits for; submit it on its own.');
                 }
                 return { many, seatsAfter };
               });
-              seatsUsed = together.seatsAfter;
+              lock.seatsUsed = together.seatsAfter;
               for (const [i, one] of together.many.entries())
                 applied.push({ index: (group[i] as (typeof group)[number]).index, applied: one });
               continue;
@@ -242,13 +262,15 @@ export function createChangeService(
             if (!mayRun(index)) break changes;
             try {
               const run = await inSavepoint(tx, 'batch_change', async () => {
-                const run = await applyLocked(tx, actor, change, seatsUsed);
+                const run = await applyLocked(tx, actor, change, lock);
                 if (approvalFor(actor, change, run.applied)) {
                   throw fail.forbidden('That change needs approval, which a batch never waits for; submit it on its own.');
                 }
                 return run;
               });
-              seatsUsed = run.seatsAfter;
+              lock.seatsUsed = run.seatsAfter;
+              // A settings change may have written the catalog in this transaction: the rest read it from the store.
+              if (change.kind === 'settings') lock.catalogVersion = Number.NaN;
               applied.push({ index, applied: run.applied });
             } catch (error) {
               if (isSavepointLost(error)) throw error;

@@ -11,7 +11,7 @@ import type { UserRecord } from '../../store/users/user-reads';
 import { markUserInvited } from '../../store/users/user-writes';
 import { can } from '../access/actor';
 import { addHours } from '../clock';
-import { defaultRole, loadRoles } from '../roles/resolve-access';
+import { defaultRole } from '../roles/resolve-access';
 import type { ChangeContext, PowerGain } from './change-handler';
 import { powerGain, roleLabels } from './user-change';
 
@@ -34,7 +34,7 @@ export function assertInvitable(user: UserRecord): void {
  */
 async function reinviteChecks(context: ChangeContext, user: UserRecord): Promise<PowerGain[]> {
   if (user.status === 'invited') return [];
-  const fallback = defaultRole(await loadRoles(context.tx, context.accountId));
+  const fallback = defaultRole(await context.roles());
   const grants = user.extraPermissions.length > 0 || user.roles.some((held) => held.roleId !== fallback?.id);
   if (grants && !can(context.actor, 'roles:manage')) {
     throw fail.forbidden(

@@ -7,7 +7,7 @@ import { type Problem, RosterError } from '../../errors';
 import type { Group } from '../../store/records';
 import { findGroup } from '../groups/find-group';
 import { checkScopes } from '../partners/partners';
-import { checkGrantable, loadRoles, type ResolvedAccess, type RoleGrant } from '../roles/resolve-access';
+import { checkGrantable, type ResolvedAccess, type RoleGrant } from '../roles/resolve-access';
 import { holdingLabel } from '../roles/role-grants';
 import type { ChangeContext } from './change-handler';
 import type { ChangeOf } from './directory-change';
@@ -45,7 +45,7 @@ export async function planRows(
   problems: Problem[],
 ): Promise<InvitePlan> {
   const { tx, accountId } = context;
-  const roles = await loadRoles(tx, accountId);
+  const roles = await context.roles();
   // The invite's own role and levels are resolved (and refused on their field) only when some address takes them.
   const defaults = rows.some((row) => !row.access) ? await defaultAccess(context, roles, change) : null;
   const perms = defaults?.perms ?? [...new Set((change.perms ?? []).map((p) => p.trim().toLowerCase()).filter(Boolean))];

@@ -7,7 +7,7 @@ import { findUserRecordsByEmails, getUserRecord, type UserRecord } from '../../s
 import { addUserRoles, type HoldingRow, replaceUserRoles, setExtraPermissions } from '../../store/users/user-writes';
 import { describeFilter } from '../directory/directory-service';
 import { checkScopes, scopeKey } from '../partners/partners';
-import { checkGrantable, findRole, loadRoles } from '../roles/resolve-access';
+import { checkGrantable, findRole } from '../roles/resolve-access';
 import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 import { NONE_SKIPPED, type Skipped, skippedText, stillMatching } from './filter-targets';
@@ -29,9 +29,8 @@ export async function writeHoldings(
   user: Pick<UserRecord, 'id' | 'extraPermissions'> & { roles: HoldingRow[] },
   wanted: Holding[],
 ): Promise<HeldRow[]> {
-  const { tx, accountId } = context;
-  const next = await checkScopes(tx, accountId, wanted, 'roles');
-  const rows = next.map((h) => ({ roleId: h.role.id, scope: h.scope, scopeKey: scopeKey(h.scope) }));
+  const rows = await heldRows(context, wanted, user.extraPermissions);
+  const { tx } = context;
   // `user` was read in this transaction, under the account lock: what it holds is what the store holds.
   const same = (a: HoldingRow[], b: HoldingRow[]) =>
     a.length === b.length &&
@@ -41,14 +40,24 @@ export async function writeHoldings(
   } else if (!same(user.roles, rows)) {
     await replaceUserRoles(tx, user.id, rows);
   }
+  return rows;
+}
+
+/**
+ * The rows that holding `wanted` takes, checked: every scope names a partner, and the extra
+ * permissions `extraPermissions` still go with the roles (see `writeHoldings`, which writes them).
+ */
+export async function heldRows(context: ChangeContext, wanted: Holding[], extraPermissions: string[]): Promise<HeldRow[]> {
+  const { tx, accountId } = context;
+  const next = await checkScopes(tx, accountId, wanted, 'roles');
   await checkGrantable(
     tx,
     accountId,
     next.map((h) => h.role.key),
-    user.extraPermissions,
+    extraPermissions,
     { held: true },
   );
-  return rows.map((row, i) => ({ ...row, role: (next[i] as Holding).role }));
+  return next.map((h) => ({ roleId: h.role.id, scope: h.scope, scopeKey: scopeKey(h.scope), role: h.role }));
 }
 
 const rolesSummary = (before: UserRecord, after: UserRecord) =>
@@ -62,7 +71,7 @@ export const changeRoles: ChangeHandler<'change-roles', Awaited<ReturnType<typeo
     return changeOneUser(context, change.user, {
       action: 'user.roles-changed',
       async mutate(user) {
-        const roles = await loadRoles(context.tx, context.accountId);
+        const roles = await context.roles();
         await writeHoldings(context, user, applyRoleChanges(roles, user.roles, change));
       },
       stored: (id) => ({ ...change, user: { id } }),
@@ -79,7 +88,7 @@ export const setRoles: ChangeHandler<'set-roles', Awaited<ReturnType<typeof chan
     return changeOneUser(context, change.user, {
       action: 'user.roles-changed',
       async mutate(user) {
-        const roles = await loadRoles(context.tx, context.accountId);
+        const roles = await context.roles();
         await writeHoldings(context, user, desiredHoldings(roles, user.roles, change));
       },
       stored: (id) => ({ ...change, user: { id } }),
@@ -133,7 +142,7 @@ export const bulkRoles: ChangeHandler<'bulk-roles', BulkRolesResult> = {
   async apply(context, change) {
     const { tx, accountId } = context;
     const emails = [...new Set(change.emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
-    const roles = await loadRoles(tx, accountId);
+    const roles = await context.roles();
     let users: UserRecord[];
     let skipped = NONE_SKIPPED;
     if (change.filter) {

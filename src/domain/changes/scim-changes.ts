@@ -14,12 +14,12 @@ import { deleteScimTokenById, replaceScimToken } from '../../store/sign-in/scim-
 import { createProvisionedUser, updateProvisionedUser, writeProvisionedProperties } from '../../store/users/scim-user-writes';
 import { findUserClashes, getUserRecord, type UserRecord } from '../../store/users/user-reads';
 import { isValidEmail, normaliseEmail } from '../email';
-import { defaultRole, loadRoles } from '../roles/resolve-access';
+import { defaultRole } from '../roles/resolve-access';
 import { desiredHoldings, type Holding } from '../roles/role-grants';
 import { hashToken, randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
-import { type HeldRow, writeHoldings } from './role-changes';
+import { type HeldRow, heldRows, writeHoldings } from './role-changes';
 import { applyCreatesTogether } from './scim-user-batch';
 import { adminPowerHeld, diff, powerGain, snapshot } from './user-change';
 
@@ -141,7 +141,7 @@ export async function holdingsFor(
   current: Holding[],
   keys: string[] | undefined,
 ): Promise<Holding[] | null> {
-  const roles = await loadRoles(context.tx, context.accountId);
+  const roles = await context.roles();
   if (keys === undefined) {
     if (current.length > 0) return null;
     const fallback = defaultRole(roles);
@@ -251,9 +251,8 @@ async function create(
 ): Promise<Applied<ScimUserResult>> {
   const { tx, accountId } = context;
   const provisioned = provisionedFields(change, fields);
-  const created = await createProvisionedUser(tx, accountId, provisioned, context.clock.now());
-  const wanted = await holdingsFor(context, [], change.attributes.roles);
-  const held = await writeHoldings(context, { ...created, roles: [] }, wanted ?? []);
+  const held = await heldRows(context, (await holdingsFor(context, [], change.attributes.roles)) ?? [], []);
+  const created = await createProvisionedUser(tx, accountId, provisioned, context.clock.now(), held);
   return applied(context, change, null, newUserRecord(created, held, provisioned.properties), 'user.provisioned');
 }
 

@@ -10,6 +10,11 @@
  * multiplexer of `@electric-sql/pglite-socket` 0.2 queues single messages instead, and under ten
  * concurrent `pg` connections interleaved other clients' Parse/Bind between them ("portal does not
  * exist"), which is why Roster does not use it.
+ *
+ * Prepared statements live in the backend, so they would be shared by every connection: each
+ * connection's statement names are prefixed with its own number on the way in (Parse, Bind, and
+ * Describe and Close of a statement), and its statements are deallocated when it closes. So `pg`'s
+ * per-connection statement cache holds here as it does against PostgreSQL.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
@@ -50,12 +55,13 @@ export async function serveWire(db: PGlite, socketPath: string): Promise<WireSer
   const stats: UnitStats = { units: 0, longestMs: 0, over200Ms: 0, longestSql: '' };
   const connections = new Set<Socket>();
   const servers: Server[] = [];
+  let connectionCount = 0;
   const wire: WireServer = {
     async listen(path) {
       const server = createServer((socket) => {
         connections.add(socket);
         socket.on('close', () => connections.delete(socket));
-        handleConnection(db, backend, socket, stats);
+        handleConnection(db, backend, socket, stats, `c${++connectionCount}_`);
       });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -107,9 +113,52 @@ function sqlOf(unit: Buffer): string {
     .slice(0, 160);
 }
 
+const PARSE = 0x50;
+const BIND = 0x42;
+const DESCRIBE = 0x44;
+const CLOSE = 0x43;
+const STATEMENT = 0x53;
+
+/** The NUL-terminated string of `message` at `offset`, and the offset after it. */
+function cString(message: Buffer, offset: number): { text: string; next: number } {
+  const end = message.indexOf(0, offset);
+  if (end < 0) throw new Error('malformed message');
+  return { text: message.toString('utf8', offset, end), next: end + 1 };
+}
+
+/** `message` with the statement name at `offset` prefixed by `prefix` (the unnamed statement stays unnamed). */
+function withStatementName(message: Buffer, offset: number, prefix: string): { message: Buffer; name?: string } {
+  const { text, next } = cString(message, offset);
+  if (text === '') return { message };
+  const name = `${prefix}${text}`;
+  const body = Buffer.concat([message.subarray(5, offset), Buffer.from(`${name}\0`, 'utf8'), message.subarray(next)]);
+  const header = Buffer.alloc(5);
+  header[0] = message[0] as number;
+  header.writeInt32BE(4 + body.length, 1);
+  return { message: Buffer.concat([header, body]), name };
+}
+
+/** The message with this connection's statement names (see the file's comment); `name` when it prepares one. */
+function ownStatementNames(message: Buffer, prefix: string): { message: Buffer; name?: string } {
+  switch (message[0]) {
+    case PARSE:
+      return withStatementName(message, 5, prefix);
+    case BIND:
+      // Portal name first, then the statement's.
+      return { message: withStatementName(message, cString(message, 5).next, prefix).message };
+    case DESCRIBE:
+    case CLOSE:
+      return message[5] === STATEMENT ? { message: withStatementName(message, 6, prefix).message } : { message };
+    default:
+      return { message };
+  }
+}
+
 /** One client connection: reassembles messages, groups them into units and runs each whole. */
-function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: UnitStats): void {
+function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: UnitStats, prefix: string): void {
   let buffer: Buffer = Buffer.alloc(0);
+  /** The statements this connection prepared, deallocated when it closes. */
+  const prepared = new Set<string>();
   let started = false;
   let pending: Buffer[] = [];
   /** Set while this connection holds the backend between units (an open transaction). */
@@ -160,10 +209,17 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
     if (closed) return;
     closed = true;
     chain = chain.then(async () => {
-      if (!release) return;
-      if (db.isInTransaction()) await db.exec('ROLLBACK').catch(() => undefined);
-      release();
-      release = undefined;
+      if (!release) {
+        if (prepared.size === 0) return;
+        release = await backend.hold();
+      }
+      try {
+        if (db.isInTransaction()) await db.exec('ROLLBACK').catch(() => undefined);
+        for (const name of prepared) await db.exec(`DEALLOCATE "${name.replaceAll('"', '""')}"`).catch(() => undefined);
+      } finally {
+        release();
+        release = undefined;
+      }
     });
   };
   socket.on('close', onClose);
@@ -197,7 +253,15 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
       const length = 1 + buffer.readInt32BE(1);
       if (buffer.length < length) return;
       const type = buffer[0];
-      const message = Buffer.from(buffer.subarray(0, length));
+      let own: { message: Buffer; name?: string };
+      try {
+        own = ownStatementNames(Buffer.from(buffer.subarray(0, length)), prefix);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      const message = own.message;
+      if (own.name !== undefined) prepared.add(own.name);
       buffer = buffer.subarray(length);
       if (type === 0x58 /* X: terminate */) {
         socket.end();

@@ -67,3 +67,9 @@ export async function findPermissionKeysOutside(db: Db, accountId: string, keys:
   const stale = await db.permission.findMany({ where: { accountId, key: { notIn: keys } }, select: { key: true } });
   return stale.map((p) => p.key);
 }
+
+/** The account's roles, highest precedence first, with the catalog version they were read at (one transaction). */
+export async function listRolesWithCatalogVersion(db: Db, accountId: string): Promise<{ version: number; roles: Role[] }> {
+  const account = await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { catalogVersion: true } });
+  return { version: account.catalogVersion, roles: await listRolesByPrecedence(db, accountId) };
+}

@@ -1,6 +1,8 @@
 /** Writes of users the identity provider provisions over SCIM. */
+import { randomUUID } from 'node:crypto';
 import type { User, UserStatus } from '../records';
 import type { Db } from '../tx';
+import type { HoldingRow } from './user-writes';
 
 /** A provisioned user's state as the identity provider sends it. */
 export interface ProvisionedFields {
@@ -20,25 +22,44 @@ export function identity(fields: ProvisionedFields) {
   return { ...rest, ...(userName === undefined ? {} : { userName, userNameKey: userName.toLowerCase() }) };
 }
 
-/** Creates a user who signs in through the identity provider (`sso`), active or disabled, accepted at `acceptedAt`. */
-export function createProvisionedUser(
+/**
+ * Creates a user who signs in through the identity provider (`sso`), active or disabled, accepted at
+ * `acceptedAt`, with the roles `roles` and the properties given: one statement (a SCIM create holds the
+ * account lock, and on the embedded store its one backend, for every round trip it makes).
+ */
+export async function createProvisionedUser(
   db: Db,
   accountId: string,
   fields: ProvisionedFields & { status: 'active' | 'disabled'; properties: Record<string, string> },
   acceptedAt: Date,
+  roles: readonly HoldingRow[],
 ): Promise<User> {
   const { status, properties, ...provisioned } = fields;
-  const rows = Object.entries(properties).map(([key, value]) => ({ key, value }));
-  return db.user.create({
-    data: {
-      accountId,
-      ...identity(provisioned),
-      status,
-      signInMethod: 'sso',
-      acceptedAt,
-      ...(rows.length > 0 ? { properties: { createMany: { data: rows } } } : {}),
-    },
-  });
+  const user = identity(provisioned);
+  const now = new Date();
+  const keys = Object.keys(properties);
+  const rows = await db.$queryRaw<User[]>`
+    WITH created AS (
+      INSERT INTO "User" ("id", "accountId", "email", "name", "status", "signInMethod", "acceptedAt", "externalId",
+        "userName", "userNameKey", "givenName", "familyName", "createdAt", "updatedAt")
+      VALUES (${randomUUID()}, ${accountId}, ${user.email}, ${user.name}, ${status}::"UserStatus", 'sso'::"SignInMethod",
+        ${acceptedAt}, ${user.externalId}, ${user.userName ?? null}, ${user.userNameKey ?? null},
+        ${user.givenName ?? null}, ${user.familyName ?? null}, ${now}, ${now})
+      RETURNING *
+    ), held AS (
+      INSERT INTO "UserRole" ("userId", "roleId", "scope", "scopeKey")
+      SELECT created."id", r."roleId", r."scope", r."scopeKey"
+      FROM created, unnest(${roles.map((h) => h.roleId)}::text[], ${roles.map((h) => h.scope)}::text[],
+        ${roles.map((h) => h.scopeKey)}::text[]) AS r("roleId", "scope", "scopeKey")
+    ), props AS (
+      INSERT INTO "UserProperty" ("userId", "key", "value")
+      SELECT created."id", p."key", p."value"
+      FROM created, unnest(${keys}::text[], ${keys.map((key) => properties[key] as string)}::text[]) AS p("key", "value")
+    )
+    SELECT * FROM created`;
+  const created = rows[0];
+  if (!created) throw new Error('the new user was not returned');
+  return created;
 }
 
 /** Sets the user's properties to the values given and removes those given as null; the others stay. */
