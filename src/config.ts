@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
+import { isProductUrl } from './domain/handoff/product-url';
 import { type Catalog, loadCatalog } from './domain/roles/catalog';
 import { ConfigError } from './errors';
 
@@ -34,6 +35,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   OWNER_EMAIL: optional(z.string().trim().toLowerCase().pipe(z.email('an e-mail address such as owner@example.com'))),
   PUBLIC_URL: optional(z.url('a URL such as https://roster.example.com')),
+  PRODUCT_URL: optional(z.string().refine(isProductUrl, 'an https URL such as https://app.example.com/roster/signed-in')),
   APPROVALS_CHANNEL: optional(channelId),
   NOTICES_CHANNEL: optional(channelId),
   ROSTER_CONFIG: optional(z.string().min(1)),
@@ -42,6 +44,7 @@ const envSchema = z.object({
     .int('a whole number of seats')
     .positive('a positive number of seats')
     .default(25),
+  UPGRADE_URL: optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://example.com/billing' })),
   INVITE_TTL_HOURS: z.coerce
     .number({ error: 'a number of hours such as 48' })
     .positive('a positive number of hours')
@@ -49,6 +52,7 @@ const envSchema = z.object({
     .default(48),
   CRON_SCHEDULE: z.string().default('*/5 * * * *'),
   SMTP_URL: optional(z.string().regex(/^smtps?:\/\/.+/, 'smtp://user:pass@host:port or smtps://…')),
+  MAIL_FROM: optional(z.string().trim().pipe(z.email('an e-mail address such as roster@example.com'))),
   ROSTER_SECRET: optional(z.string().min(32, 'at least 32 random characters (e.g. openssl rand -hex 32)')),
   ROSTER_SECRET_PREVIOUS: optional(z.string().min(32, 'at least 32 random characters (e.g. openssl rand -hex 32)')),
   TRUST_PROXY: optional(
@@ -154,6 +158,11 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
     must: 'a URL such as https://roster.example.com',
     where: 'It is where invitees open their links; leave it unset for http://localhost:PORT',
   },
+  PRODUCT_URL: {
+    must: 'an https URL such as https://app.example.com/roster/signed-in (http only on localhost or 127.0.0.1)',
+    where:
+      "It is the product's page that takes the one-time `code` after the invite and password pages and exchanges it at POST /api/v1/auth/exchange; leave it unset to end on Roster's own page",
+  },
   APPROVALS_CHANNEL: {
     must: 'a Slack channel ID such as C0123456789',
     where: `${CHANNEL_ID_WHERE}; leave it unset to turn approvals off`,
@@ -167,6 +176,10 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
     where: 'Leave it unset for the standard catalog',
   },
   SEAT_LIMIT: { must: 'a whole number above 0, such as 25', where: "Use your plan's number of seats" },
+  UPGRADE_URL: {
+    must: 'a URL such as https://example.com/billing',
+    where: 'Where an account upgrades its plan or buys seats; leave it unset to only say so',
+  },
   INVITE_TTL_HOURS: {
     must: 'a number of hours above 0 and at most 2160 (90 days), such as 48',
     where: 'Leave it unset for 48',
@@ -174,6 +187,11 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
   CRON_SCHEDULE: {
     must: 'a cron expression such as */5 * * * * (every 5 minutes)',
     where: 'Leave it unset for every 5 minutes',
+  },
+  MAIL_FROM: {
+    must: 'an e-mail address such as roster@example.com',
+    where:
+      "It is the sender of Roster's e-mails (each account's name shows as the sender's name); leave it unset for roster@ the host of PUBLIC_URL",
   },
   SMTP_URL: {
     must: 'smtp://user:password@host:587 or smtps://user:password@host:465',
@@ -234,12 +252,18 @@ export interface Config {
   dataDir: string;
   ownerEmail?: string;
   publicUrl: string;
+  /** PRODUCT_URL: where the invite and password pages send the user with a one-time code; unset, they end on their own page. */
+  productUrl?: string;
   approvalsChannel?: string;
   noticesChannel?: string;
   seatLimit: number;
+  /** UPGRADE_URL: where an account upgrades its plan or buys a seat top-up; the over-limit messages link to it. */
+  upgradeUrl?: string;
   inviteTtlHours: number;
   cronSchedule: string;
   smtpUrl?: string;
+  /** MAIL_FROM: the address Roster's e-mails come from; unset, roster@ the host of PUBLIC_URL. */
+  mailFrom?: string;
   logLevel: string;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For decides the client address; false trusts none. */
   trustProxy: number | string[] | false;
@@ -290,12 +314,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     ownerEmail: e.OWNER_EMAIL,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    productUrl: e.PRODUCT_URL,
     approvalsChannel: e.APPROVALS_CHANNEL,
     noticesChannel: e.NOTICES_CHANNEL,
     seatLimit: e.SEAT_LIMIT,
+    upgradeUrl: e.UPGRADE_URL,
     inviteTtlHours: e.INVITE_TTL_HOURS,
     cronSchedule: e.CRON_SCHEDULE,
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY ?? false,
     rosterSecret: e.ROSTER_SECRET,

@@ -127,5 +127,7 @@ export function nowhereAccount(): Account {
     settingsVersion: 1,
     seatsUsed: 0,
     catalogVersion: 0,
+    planSeats: null,
+    firstApproversGranted: 0,
   };
 }

@@ -125,7 +125,7 @@ export function createServices(
     groups: createGroupService({ prisma, accountId }),
     deletion: createDeletionService({ prisma, accountId, directory }),
     exports: createExportService({ prisma, accountId, clock, audit }),
-    home: createHomeService({ prisma, accountId, clock, directory, approvals, audit }),
+    home: createHomeService({ prisma, accountId, clock, directory, approvals, audit, settingsDefaults: deps.settingsDefaults }),
     invites: createInviteService({ prisma, accountId }),
     // The forgot-password page's link: the same kind of password link an admin sends.
     passwordReset: createPasswordReset({ prisma, accountId, changes, ttlHours: policy.passwordLinkTtlHours }),
@@ -140,6 +140,7 @@ export function createServices(
       changes,
       throttle: createSignInThrottle({ prisma, accountId, clock }),
       messenger: deps.messenger,
+      delivery: deps.delivery,
       multipleRoles,
       onNoticeError: (err) => deps.logger.warn({ err }, 'could not report a sign-in lockout'),
     }),

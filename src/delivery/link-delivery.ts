@@ -1,34 +1,23 @@
 /**
  * Delivers invites, reminders and password links: by Slack DM when the address belongs to
- * someone in the workspace, and by e-mail always. Each channel's failure is reported, not thrown.
+ * someone in the workspace, and by e-mail always (HTML with a plain-text alternative, from
+ * templates/). Plain notices go by e-mail. Each channel's failure is reported, not thrown.
  */
 import type { Logger } from 'pino';
 import { formatWhen } from '../domain/format-when';
-import type { Delivery, DeliveryOutcome, Mailer, OutgoingLink } from '../domain/ports';
+import type { Delivery, DeliveryOutcome, Mailer, OutgoingLink, OutgoingNotice } from '../domain/ports';
 import { reasonOf } from '../errors';
 import type { DirectMessages } from '../slack/slack-people';
 import { escapeMrkdwn } from '../slack/views/format';
-
-function subject(message: OutgoingLink, accountName: string): string {
-  switch (message.kind) {
-    case 'invite':
-      return `${message.fromName ?? 'An admin'} invited you to ${accountName}`;
-    case 'invite-reminder':
-      return 'Reminder: your invitation is waiting';
-    case 'password-link':
-      return 'Set your password';
-    case 'password-reset':
-      return 'Reset your password';
-    case 'credential-reveal':
-      return `Your new ${credentialName(message)}`;
-  }
-}
+import { renderEmail } from './templates/email-layout';
+import { linkEmail, linkSubject } from './templates/link-email';
+import { noticeEmail } from './templates/notice-email';
 
 function credentialName(message: OutgoingLink): string {
   return message.credential === 'passcode' ? 'API passcode' : 'API key';
 }
 
-/** The message body, shared by the DM and the e-mail; `accountName` says what the link is for. */
+/** The DM's body (the e-mail has its own, in templates/link-email.ts); `accountName` says what the link is for. */
 export function linkText(message: OutgoingLink, accountName: string): string {
   const lines: string[] = [];
   if (message.kind === 'password-link') {
@@ -63,7 +52,6 @@ export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; l
   return {
     async send(message): Promise<DeliveryOutcome> {
       const outcome: DeliveryOutcome = { email: message.email, slack: 'not-in-workspace', mail: 'sent', problems: [] };
-      const text = linkText(message, accountName);
       // The DM is mrkdwn: what the inviter typed must not mention @channel or disguise a link.
       const forSlack = {
         ...message,
@@ -74,7 +62,7 @@ export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; l
         // A reveal link goes to holders outside the workspace (or whose DM just failed): e-mail only.
         if (message.kind !== 'credential-reveal')
           outcome.slack = await deps.dm.toEmail(message.email, {
-            text: `*${subject(forSlack, escapeMrkdwn(accountName))}*\n${linkText(forSlack, escapeMrkdwn(accountName))}`,
+            text: `*${linkSubject(forSlack, escapeMrkdwn(accountName))}*\n${linkText(forSlack, escapeMrkdwn(accountName))}`,
           });
       } catch (error) {
         outcome.slack = 'failed';
@@ -82,13 +70,25 @@ export function createLinkDelivery(deps: { dm: DirectMessages; mailer: Mailer; l
         deps.logger.warn({ email: message.email, kind: message.kind, err: reasonOf(error) }, 'slack delivery failed');
       }
       try {
-        await deps.mailer.send({ to: message.email, subject: subject(message, accountName), text });
+        const mail = await renderEmail(linkEmail(message, accountName));
+        await deps.mailer.send({ to: message.email, ...mail, fromName: accountName, replyTo: message.replyTo ?? undefined });
       } catch (error) {
         outcome.mail = 'failed';
         outcome.problems.push(`the e-mail to ${message.email} failed (${reasonOf(error)})`);
         deps.logger.warn({ email: message.email, kind: message.kind, err: reasonOf(error) }, 'e-mail delivery failed');
       }
       return outcome;
+    },
+    async notice(notice: OutgoingNotice): Promise<boolean> {
+      try {
+        const mail = await renderEmail(noticeEmail(notice, accountName));
+        const replyTo = notice.kind === 'address-changed' ? notice.by : undefined;
+        await deps.mailer.send({ to: notice.email, ...mail, fromName: accountName, replyTo });
+        return true;
+      } catch (error) {
+        deps.logger.warn({ email: notice.email, kind: notice.kind, err: reasonOf(error) }, 'e-mail notice failed');
+        return false;
+      }
     },
   };
 }

@@ -34,6 +34,18 @@ export interface SlackProfiles {
 export interface HolderMessenger {
   /** Resolves false when the holder cannot be reached in Slack. */
   send(holder: { email: string; slackUserId: string | null }, text: string): Promise<boolean>;
+  /**
+   * Tells the owner which deleted users' API keys they now hold, each with a way to end it; resolves
+   * false when they cannot be reached in Slack. Optional so that fakes may leave it out.
+   */
+  inheritedKeys?(heir: { email: string; slackUserId: string | null }, keys: InheritedKeyNotice[]): Promise<boolean>;
+}
+
+/** One API key an owner inherited from a deleted user, as the owner's notice names it. */
+export interface InheritedKeyNotice {
+  id: string;
+  prefix: string;
+  fromEmail: string;
 }
 
 // ── Delivery ────────────────────────────────────────────────────────────────────────────────────
@@ -59,7 +71,29 @@ export interface OutgoingLink {
   fromName?: string | null;
   /** What the sender added, as they typed it. */
   note?: string | null;
+  /** For an invite: the names of the roles it gives, as the invite page shows them. */
+  roles?: string[];
+  /** The sender's address, where replies to the e-mail go (its Reply-To). */
+  replyTo?: string | null;
 }
+
+/**
+ * A notice that asks nothing of its reader but tells them about their account: a sign-in lockout, or
+ * their address changed (told to the old address and to the new one).
+ */
+export type OutgoingNotice =
+  | { kind: 'lockout'; email: string; name?: string | null; failures: number; addresses: string[]; until: Date }
+  | {
+      kind: 'address-changed';
+      email: string;
+      name?: string | null;
+      from: string;
+      to: string;
+      /** The admin who changed it (an address: names are typed by people); replies go to them. */
+      by: string;
+      /** Whether they sign in with a password, which stays. */
+      password: boolean;
+    };
 
 /** What happened on each channel; problems are short sentences for the admin who acted. */
 export interface DeliveryOutcome {
@@ -77,11 +111,13 @@ export interface DeliveryOutcome {
 export interface Delivery {
   /** Gets a link to its recipient and says what happened on each channel. */
   send(message: OutgoingLink): Promise<DeliveryOutcome>;
+  /** E-mails a plain notice; resolves false when the e-mail failed (never rejects). Optional so that fakes may leave it out. */
+  notice?(notice: OutgoingNotice): Promise<boolean>;
 }
 
 // ── Mailer ──────────────────────────────────────────────────────────────────────────────────────
 
-/** One plain-text e-mail. */
+/** One e-mail: plain text, and HTML as its alternative when there is one. */
 export interface Mail {
   /** The recipient's address. */
   to: string;
@@ -89,6 +125,12 @@ export interface Mail {
   subject: string;
   /** The plain-text body. */
   text: string;
+  /** The HTML body, the same words as `text`. */
+  html?: string;
+  /** The sender's display name (the account's name); the address is the deployment's MAIL_FROM. */
+  fromName?: string;
+  /** Where replies go: the person who acted, when there is one. */
+  replyTo?: string;
 }
 
 /** What delivery needs of e-mail. */

@@ -102,6 +102,7 @@ export async function sendReminders(deps: SendDeps, limit: number): Promise<numb
       expiresAt: invite.expiresAt,
       fromName: inviter?.name ?? inviter?.email ?? null,
       note: invite.note,
+      replyTo: inviter?.email ?? null,
     });
     if (outcome.mail === 'failed' && outcome.slack !== 'sent') throw new Error(outcome.problems.join('; '));
   });

@@ -8,6 +8,7 @@ import type { HolderMessenger, SlackProfiles } from '../domain/ports';
 import { reasonOf } from '../errors';
 import { asBlocks } from './block-kit';
 import type { Reply } from './reply';
+import { inheritedKeysMessages } from './views/inherited-keys-message';
 
 export function createSlackProfiles(client: WebClient): SlackProfiles {
   return {
@@ -85,6 +86,14 @@ export function createHolderMessenger(dm: DirectMessages): HolderMessenger {
         return true;
       }
       return (await dm.toEmail(holder.email, { text })) === 'sent';
+    },
+    // A deletion's keys reach the owner with a Revoke button each (inherited-keys-message.ts).
+    async inheritedKeys(heir, keys) {
+      for (const message of inheritedKeysMessages(keys)) {
+        if (heir.slackUserId) await dm.toUser(heir.slackUserId, message);
+        else if ((await dm.toEmail(heir.email, message)) !== 'sent') return false;
+      }
+      return true;
     },
   };
 }

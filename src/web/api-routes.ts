@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AssetService } from '../domain/assets/asset-service';
 import type { SignInService, VerifiedHolder } from '../domain/credentials/sign-in-service';
+import { HANDOFF_CODE_TTL_SECONDS, type ProductHandoff } from '../domain/handoff/product-handoff';
 import { isRosterError } from '../errors';
 import { httpStatusOf } from './http-status';
 import type { RateLimit } from './rate-limit';
@@ -34,6 +35,8 @@ const loginBody = z.strictObject({
   // Which account: its identifier (shown in App Home) or Slack team ID; one address may live in several.
   account: z.string().min(1).max(100).optional(),
 });
+// The one-time code the invite or password page sent to PRODUCT_URL.
+const exchangeBody = z.strictObject({ code: z.string().min(1).max(200) });
 const assetBody = z.strictObject({
   kind: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a lower-case kind such as "dashboard"'),
   name: z.string().min(1).max(200),
@@ -59,6 +62,10 @@ export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
+function notFound(res: Response) {
+  res.status(404).json({ error: 'not_found', message: 'There is no such API route.' });
+}
+
 function tooMany(res: Response, seconds: number, message: string) {
   res.set('Retry-After', String(seconds)).status(429).json({ error: 'rate_limited', message });
 }
@@ -70,6 +77,8 @@ export function apiRoutes(deps: {
   logger: Logger;
   /** Many accounts: a sign-in must say which (the account it named was resolved before this router). */
   accountRequired?: boolean;
+  /** Answers POST /api/v1/auth/exchange: a hand-off code for the user and roles (product-handoff.ts). */
+  productHandoff?: ProductHandoff;
 }): Router {
   const { signIn, assets, rateLimit, logger } = deps;
   const router = Router();
@@ -89,6 +98,12 @@ export function apiRoutes(deps: {
     const wait = await rateLimit.reserve(key, FAILURES_PER_MINUTE, 60);
     if (wait > 0) return tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
     res.status(401).json({ error: 'unauthorized', message: 'The credential is not valid.' });
+  }
+
+  /** The holder of the API key in `Authorization: Bearer …`, if it is a valid one of this account. */
+  async function bearerHolder(req: Request): Promise<VerifiedHolder | null> {
+    const auth = /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '');
+    return auth?.[1] ? signIn.verify({ apiKey: auth[1] }) : null;
   }
 
   function locked(res: Response, seconds: number) {
@@ -152,10 +167,33 @@ export function apiRoutes(deps: {
   );
 
   router.post(
+    '/api/v1/auth/exchange',
+    safely(async (req, res) => {
+      const { productHandoff } = deps;
+      if (!productHandoff) return notFound(res);
+      // The product's own API key first, as for /api/v1/assets: nobody else may learn who a code was for.
+      if (!(await bearerHolder(req))) return refuse(req, res, 'exchange');
+      const body = exchangeBody.safeParse(req.body);
+      if (!body.success) return badRequest(res, body.error);
+      const holder = await productHandoff.exchange(body.data.code);
+      if (holder) {
+        res.json(holder);
+        return;
+      }
+      const wait = await rateLimit.reserve(`fail:exchange:${signIn.accountId}:${clientAddress(req)}`, FAILURES_PER_MINUTE, 60);
+      if (wait > 0) return tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
+      res.status(400).json({
+        error: 'invalid_code',
+        field: 'code',
+        message: `The code is unknown, used or expired: a code works once, within ${HANDOFF_CODE_TTL_SECONDS} seconds. Send the user to sign in again.`,
+      });
+    }),
+  );
+
+  router.post(
     '/api/v1/assets',
     safely(async (req, res) => {
-      const auth = /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '');
-      const holder = auth?.[1] ? await signIn.verify({ apiKey: auth[1] }) : null;
+      const holder = await bearerHolder(req);
       if (!holder) return refuse(req, res, 'assets');
       const body = assetBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);
@@ -166,9 +204,7 @@ export function apiRoutes(deps: {
     }),
   );
 
-  router.use('/api/v1', (_req: Request, res: Response) => {
-    res.status(404).json({ error: 'not_found', message: 'There is no such API route.' });
-  });
+  router.use('/api/v1', (_req: Request, res: Response) => notFound(res));
   router.use('/api/v1', apiErrors(logger));
   return router;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PASSWORD_MIN } from '../domain/credentials/password-policy';
 import type { InviteDetails, SignInService } from '../domain/credentials/sign-in-service';
 import { formatWhen } from '../domain/format-when';
+import type { HandOff } from '../domain/handoff/product-handoff';
 import { isRosterError } from '../errors';
 import { clientAddress } from './api-routes';
 import type { Csrf } from './csrf';
@@ -25,9 +26,15 @@ function timeLeft(hours: number): string {
   return `in ${Math.floor(hours / 24)} days`;
 }
 
-/** Adds `/invite/:token` (GET and POST) to the pages' router. */
-export function addInvitePage(router: Router, deps: { signIn: SignInService; csrf: Csrf; handle: PageHandler }) {
-  const { signIn, csrf, handle } = deps;
+/**
+ * Adds `/invite/:token` (GET and POST) to the pages' router. `handOff` gives where to send the new user's
+ * browser next (PRODUCT_URL with a one-time code), or null to end on this page.
+ */
+export function addInvitePage(
+  router: Router,
+  deps: { signIn: SignInService; csrf: Csrf; handle: PageHandler; handOff: HandOff },
+) {
+  const { signIn, csrf, handle, handOff } = deps;
 
   function inviteFormPage(req: Request, res: Response, invite: InviteDetails, problem?: FormProblem, status = 200) {
     const token = csrf.issue(req, res);
@@ -86,6 +93,8 @@ ${at('password')}<input type="password" id="password" name="password" minlength=
           return inviteFormPage(req, res, { ...who, name: form.data.name }, { message: error.message, field: error.field }, 400);
         throw error;
       }
+      const product = await handOff(who.email);
+      if (product) return res.redirect(303, product);
       notice(
         res,
         200,

@@ -3,6 +3,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { PASSWORD_MIN } from '../domain/credentials/password-policy';
 import type { SignInService } from '../domain/credentials/sign-in-service';
+import type { HandOff } from '../domain/handoff/product-handoff';
 import { isRosterError } from '../errors';
 import { clientAddress } from './api-routes';
 import type { Csrf } from './csrf';
@@ -15,9 +16,12 @@ const passwordForm = z.object({ password: z.string().max(1000).default(''), conf
 
 type PasswordLinkDetails = Awaited<ReturnType<SignInService['inspectPasswordLink']>>;
 
-/** Adds `/password/:token` (GET and POST) to the pages' router. */
-export function addPasswordPage(router: Router, deps: { signIn: SignInService; csrf: Csrf; handle: PageHandler }) {
-  const { signIn, csrf, handle } = deps;
+/** Adds `/password/:token` (GET and POST) to the pages' router; `handOff` as for the invite page. */
+export function addPasswordPage(
+  router: Router,
+  deps: { signIn: SignInService; csrf: Csrf; handle: PageHandler; handOff: HandOff },
+) {
+  const { signIn, csrf, handle, handOff } = deps;
 
   function passwordFormPage(req: Request, res: Response, link: PasswordLinkDetails, problem?: FormProblem, status = 200) {
     const token = csrf.issue(req, res);
@@ -65,6 +69,8 @@ ${at('confirm')}<input type="password" id="confirm" name="confirm" required auto
           return passwordFormPage(req, res, link, { message: error.message, field: error.field }, 400);
         throw error;
       }
+      const product = await handOff(link.email);
+      if (product) return res.redirect(303, product);
       notice(
         res,
         200,

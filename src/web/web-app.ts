@@ -9,9 +9,10 @@ import type { App } from '@slack/bolt';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { type AccountScope, createAccountScope, nowhereAccount, type SharedDeps } from '../create-account-scope';
+import { type AccountScope, createAccountScope, nowhereAccount, type SharedDeps, settingsOf } from '../create-account-scope';
 import { createAssetService } from '../domain/assets/asset-service';
 import { passwordResetEverywhere } from '../domain/credentials/password-reset';
+import { createProductHandoff } from '../domain/handoff/product-handoff';
 import { createScimDirectory } from '../domain/scim/scim-directory';
 import { scimRoutes } from '../scim/scim-routes';
 import type { Tenancy } from '../tenancy';
@@ -40,14 +41,23 @@ export function createWebApp(deps: {
     if (!built) {
       const { signIn, passwordReset, handoff, changes, audit } = scope.domain;
       const accountId = scope.account.id;
+      // PRODUCT_URL: the pages end at the product with a one-time code, which the API exchanges.
+      const productHandoff = createProductHandoff({
+        prisma,
+        accountId,
+        clock,
+        productUrl: config.productUrl,
+        multipleRoles: settingsOf(scope.account, config).catalog.policy.multipleRoles,
+      });
       built = {
-        pages: webPages({ signIn, passwordReset, handoff, rateLimit, csrf, logger }),
+        pages: webPages({ signIn, passwordReset, handoff, rateLimit, csrf, logger, productHandoff }),
         api: apiRoutes({
           signIn,
           assets: createAssetService({ prisma, accountId, audit }),
           rateLimit,
           logger,
           accountRequired: tenancy.distributed,
+          productHandoff,
         }),
         scim: scimRoutes({
           scim: createScimDirectory({ prisma, accountId }),

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { CredentialHandoff } from '../domain/credentials/credential-handoff';
 import type { PasswordReset } from '../domain/credentials/password-reset';
 import type { SignInService } from '../domain/credentials/sign-in-service';
+import { handOffOrStay, type ProductHandoff } from '../domain/handoff/product-handoff';
 import type { Csrf } from './csrf';
 import { addForgotPasswordPage } from './forgot-password-page';
 import { addInvitePage } from './invite-page';
@@ -21,7 +22,7 @@ export { FORGOT_PATH, FORGOT_PER_ADDRESS_PER_HOUR, FORGOT_PER_CLIENT_PER_HOUR } 
 export { lastResortErrors } from './page-errors';
 export { pageHeaders } from './page-parts';
 
-/** The pages' router, over the services they call. */
+/** The pages' router, over the services they call; with `productHandoff`, the invite and password pages end at the product. */
 export function webPages(deps: {
   signIn: SignInService;
   passwordReset: PasswordReset;
@@ -29,8 +30,10 @@ export function webPages(deps: {
   rateLimit: RateLimit;
   csrf: Csrf;
   logger: Logger;
+  productHandoff?: ProductHandoff;
 }): Router {
   const { signIn, passwordReset, handoff, rateLimit, csrf, logger } = deps;
+  const handOff = handOffOrStay(deps.productHandoff, (err) => logger.error({ err }, 'could not hand the user to the product'));
   const router = Router();
   router.use(
     ['/invite', '/password', '/reveal'],
@@ -38,10 +41,10 @@ export function webPages(deps: {
     express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }),
   );
   const handle = pageHandler(logger);
-  addInvitePage(router, { signIn, csrf, handle });
+  addInvitePage(router, { signIn, csrf, handle, handOff });
   // Before the password page: `/password/forgot` would otherwise match `/password/:token`.
   addForgotPasswordPage(router, { passwordReset, rateLimit, csrf, logger });
-  addPasswordPage(router, { signIn, csrf, handle });
+  addPasswordPage(router, { signIn, csrf, handle, handOff });
   addRevealPage(router, { handoff, csrf, handle });
   return router;
 }

@@ -52,7 +52,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     const result = await saved(
       settings.update(h.owner, {
         version: 1,
-        seatLimit: 40,
+        seatLimit: 20,
         inviteTtlHours: 48,
         approvalsChannel: 'C0APPROVALS',
         noticesChannel: null,
@@ -61,7 +61,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     expect(result.changed.map((c) => c.key)).toEqual(['seatLimit', 'inviteTtlHours', 'approvalsChannel']);
     expect(result.version).toBe(2);
     expect(await account()).toMatchObject({
-      seatLimit: 40,
+      seatLimit: 20,
       inviteTtlHours: 48,
       approvalsChannel: 'C0APPROVALS',
       noticesChannel: null,
@@ -72,12 +72,12 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     expect(audit[0]).toMatchObject({
       actorEmail: 'owner@example.com',
       before: { seatLimit: null, inviteTtlHours: null, approvalsChannel: null },
-      after: { seatLimit: 40, inviteTtlHours: 48, approvalsChannel: 'C0APPROVALS' },
+      after: { seatLimit: 20, inviteTtlHours: 48, approvalsChannel: 'C0APPROVALS' },
     });
     expect(changed).toEqual([h.accountId]);
 
     // Saving the same values again writes nothing.
-    const again = await saved(settings.update(h.owner, { version: 2, seatLimit: 40, approvalsChannel: 'C0APPROVALS' }));
+    const again = await saved(settings.update(h.owner, { version: 2, seatLimit: 20, approvalsChannel: 'C0APPROVALS' }));
     expect(again.changed).toEqual([]);
     expect((await account()).settingsVersion).toBe(2);
     expect(await h.db.prisma.auditEvent.count({ where: { action: 'account.settings' } })).toBe(1);
@@ -95,7 +95,7 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     const settings = h.settings();
     const admin = await actorOf('ada@example.com');
     expect(await settings.get(admin)).toMatchObject({ isOwner: false, owner: { email: 'owner@example.com' } });
-    const refused = await refusal(settings.update(admin, { version: 1, seatLimit: 30 }));
+    const refused = await refusal(settings.update(admin, { version: 1, seatLimit: 15 }));
     expect(refused.code).toBe('forbidden');
     expect(refused.message).toContain('Only the account owner (owner@example.com)');
     expect((await refusal(settings.requireOwner(admin))).code).toBe('forbidden');
@@ -138,10 +138,9 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     await settings.update(h.owner, { version: 1, catalogPreset: 'partners' });
     expect(await roleKeys()).toEqual(['admin', 'normal', 'partner']);
     expect((await h.db.prisma.permission.findMany()).map((p) => p.key).sort()).toEqual([
-      'billing:view',
-      'data:export',
-      'data:read',
-      'data:write',
+      'integrations:access',
+      'issue-comments:access',
+      'messages:reprocess',
     ]);
     expect(await account()).toMatchObject({ catalogPreset: 'partners', settingsVersion: 2 });
 
@@ -156,10 +155,10 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
   it('refuses a change made from an out-of-date form', async () => {
     h = await store.fresh();
     const settings = h.settings();
-    await settings.update(h.owner, { version: 1, seatLimit: 30 });
-    const refused = await refusal(settings.update(h.owner, { version: 1, seatLimit: 35 }));
+    await settings.update(h.owner, { version: 1, seatLimit: 15 });
+    const refused = await refusal(settings.update(h.owner, { version: 1, seatLimit: 18 }));
     expect(refused.code).toBe('stale');
-    expect((await account()).seatLimit).toBe(30);
+    expect((await account()).seatLimit).toBe(15);
   });
 
   it('two saves from forms opened at the same version: exactly one wins', async () => {
@@ -167,8 +166,8 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     const changed: string[] = [];
     const settings = h.settings({ changed });
     const results = await Promise.allSettled([
-      settings.update(h.owner, { version: 1, seatLimit: 30, catalogPreset: 'standard' }),
-      settings.update(h.owner, { version: 1, seatLimit: 35, inviteTtlHours: 24 }),
+      settings.update(h.owner, { version: 1, seatLimit: 15, catalogPreset: 'standard' }),
+      settings.update(h.owner, { version: 1, seatLimit: 18, inviteTtlHours: 24 }),
     ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -177,8 +176,8 @@ describe.each(testTargets())('account settings (%s store)', (target) => {
     expect(lost[0]?.reason.code).toBe('stale');
     const row = await account();
     expect(row.settingsVersion).toBe(2);
-    expect([30, 35]).toContain(row.seatLimit);
-    expect(row.inviteTtlHours).toBe(row.seatLimit === 35 ? 24 : null);
+    expect([15, 18]).toContain(row.seatLimit);
+    expect(row.inviteTtlHours).toBe(row.seatLimit === 18 ? 24 : null);
     expect(await h.db.prisma.auditEvent.count({ where: { action: 'account.settings' } })).toBe(1);
     expect(changed).toHaveLength(1);
   });

@@ -309,12 +309,18 @@ describe('the user card offers exactly what the change layer accepts, and confir
     'card.revoke',
     'card.apikey',
     'card.password-link',
+    'card.signin-google',
+    'card.signin-password',
+    'card.passcode-reset',
   ];
   const MODALS: Record<string, string> = {
     'card.edit': 'edit.modal',
     'card.roles': 'roles.modal',
     'card.passcode': 'passcode.modal',
     'card.delete': 'delete.modal',
+    'card.groups': 'card-groups.modal',
+    'card.props': 'card-props.modal',
+    'card.perms': 'card-perms.modal',
   };
 
   /** A new user in `status`, reached the way Roster gets there where that is cheap. */

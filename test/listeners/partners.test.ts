@@ -52,8 +52,10 @@ describe.each(testTargets())('partners from a list (%s store)', (target) => {
     expect(await ask('partner add Acme')).toContain('Added the partner Acme');
     expect(await ask('partner add "Globex Corp"')).toContain('Added the partner Globex Corp');
     expect(await ask('partner add ACME')).toContain('The partner Acme already exists');
-    expect(await ask('partner add')).toContain('Usage: `/users partner list | add <name>`');
-    expect(await ask('partner remove Acme')).toContain('Say `list` or `add`');
+    expect(await ask('partner add')).toContain(
+      'Usage: `/users partner list | add <name> | rename <old> <new> | delete <name> [--reassign <partner>]`',
+    );
+    expect(await ask('partner remove Acme')).toContain('Say `list`, `add`, `rename` or `delete`');
     const list = await ask('partner list');
     expect(list).toContain('Acme — 0 users');
     expect(list).toContain('Globex Corp — 0 users');

@@ -81,7 +81,7 @@ describe.each(testTargets())('account settings from App Home (%s store)', (targe
     const view = await openSettings();
     expect(view.callback_id).toBe('settings.modal');
     const hints = view.blocks.map((b) => b.hint?.text ?? '').join('\n');
-    expect(hints).toContain('Now 25. Empty: the deployment default (25).');
+    expect(hints).toContain("Now 25. At most 25, the seats of the account's plan; empty: all of them.");
     expect(hints).toContain('Now 48 hours.');
     expect(JSON.stringify(view)).toContain('Deployment default (standard)');
 
@@ -112,14 +112,14 @@ describe.each(testTargets())('account settings from App Home (%s store)', (targe
   it('the owner saves: the account changes, is audited, is told, and App Home is refreshed', async () => {
     const view = await openSettings();
     const published = h.fake.callsTo('views.publish').length;
-    const answer = await save(view, form({ seats: '30', ttl: '24', approvals: 'C0APPROVALS' }));
+    const answer = await save(view, form({ seats: '15', ttl: '24', approvals: 'C0APPROVALS' }));
     expect(answer.status).toBe(200);
     expect(answer.json).toBeUndefined();
     const told = await dmTo(OWNER.slackId, 'Settings saved');
-    expect(String(told.args.text)).toContain('Seat limit: the default → `30`');
+    expect(String(told.args.text)).toContain('Seat limit: the default → `15`');
     expect(String(told.args.text)).toContain('Approvals channel: the default → <#C0APPROVALS>');
     expect(await account()).toMatchObject({
-      seatLimit: 30,
+      seatLimit: 15,
       inviteTtlHours: 24,
       approvalsChannel: 'C0APPROVALS',
       noticesChannel: null,
@@ -132,7 +132,7 @@ describe.each(testTargets())('account settings from App Home (%s store)', (targe
       actorSlackId: OWNER.slackId,
       source: 'modal',
       before: { seatLimit: null, inviteTtlHours: null, approvalsChannel: null },
-      after: { seatLimit: 30, inviteTtlHours: 24, approvalsChannel: 'C0APPROVALS' },
+      after: { seatLimit: 15, inviteTtlHours: 24, approvalsChannel: 'C0APPROVALS' },
     });
     await h.fake.waitFor(() =>
       h.fake
@@ -143,24 +143,24 @@ describe.each(testTargets())('account settings from App Home (%s store)', (targe
 
     // The form reopened shows the account's own values, and offers the approvals channel's default back.
     const reopened = await openSettings();
-    expect(JSON.stringify(reopened)).toContain('"initial_value":"30"');
+    expect(JSON.stringify(reopened)).toContain('"initial_value":"15"');
     expect(JSON.stringify(reopened)).toContain('"initial_conversation":"C0APPROVALS"');
     expect(JSON.stringify(reopened)).toContain('Approvals: use the deployment default');
 
     // The first form, saved after that change, is refused rather than overwriting it.
-    const stale = await save(view, form({ seats: '40' }));
+    const stale = await save(view, form({ seats: '20' }));
     expect(stale.json).toBeUndefined();
     await dmTo(OWNER.slackId, 'changed since you opened them');
-    expect((await account()).seatLimit).toBe(30);
+    expect((await account()).seatLimit).toBe(15);
 
     await save(reopened, {
-      ...form({ seats: '30', ttl: '24', approvals: 'C0APPROVALS' }),
+      ...form({ seats: '15', ttl: '24', approvals: 'C0APPROVALS' }),
       'settings.channel-defaults': {
         'settings.channel-defaults': { type: 'checkboxes', selected_options: [{ value: 'approvals' }] },
       },
     });
     await dmTo(OWNER.slackId, 'Approvals channel: <#C0APPROVALS> → the default');
-    expect(await account()).toMatchObject({ seatLimit: 30, approvalsChannel: null, settingsVersion: 3 });
+    expect(await account()).toMatchObject({ seatLimit: 15, approvalsChannel: null, settingsVersion: 3 });
     // Every view and message Roster sent was one Slack accepts.
     expect(h.fake.rejected).toEqual([]);
   });
@@ -183,8 +183,8 @@ describe.each(testTargets())('account settings from App Home (%s store)', (targe
     await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0SETAPPRV'));
 
     view = await openSettings();
-    await save(view, form({ seats: '30' }));
-    await expect.poll(async () => (await account()).seatLimit).toBe(30);
+    await save(view, form({ seats: '15' }));
+    await expect.poll(async () => (await account()).seatLimit).toBe(15);
     expect((await h.slack.commandAndWait(OWNER.slackId, 'invite uma@example.com')).text).toContain('Invited uma@example.com');
   });
 });

@@ -58,7 +58,7 @@ describe('account settings', () => {
     expect(
       effectiveSettings(
         {
-          seatLimit: 40,
+          seatLimit: 20,
           inviteTtlHours: 12.5,
           approvalsChannel: 'G0PRIVATE',
           noticesChannel: 'C0NOTICE',
@@ -67,7 +67,7 @@ describe('account settings', () => {
         defaults,
       ),
     ).toEqual({
-      seatLimit: 40,
+      seatLimit: 20,
       inviteTtlHours: 12.5,
       approvalsChannel: 'G0PRIVATE',
       noticesChannel: 'C0NOTICE',

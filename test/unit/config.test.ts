@@ -218,7 +218,7 @@ describe('role catalog', () => {
     expect(products.roles.filter((r) => r.product === 'crm')).toHaveLength(3);
     const partners = loadCatalog(presetPath('partners')).catalog;
     expect(partners.roles.find((r) => r.key === 'partner')?.scoped).toBe(true);
-    expect(partners.permissions.find((p) => p.key === 'data:export')?.grantableTo).toEqual(['normal']);
+    expect(partners.permissions.find((p) => p.key === 'integrations:access')?.grantableTo).toEqual(['normal']);
     expect(partners.policy.approvals.actions['grant-admin']?.approvals).toBe(2);
   });
 

@@ -263,7 +263,7 @@ describe('subcommands the table above leaves out', () => {
     ['group create', 'Give the group’s name', '/users group list'],
     ['group create " "', 'A group name is 1 to 60 characters', '/users group list'],
     ['group rename Ops', 'Give the old and the new name', '/users group list'],
-    ['partner remove Acme', 'Say `list` or `add`', '/users partner list'],
+    ['partner remove Acme', 'Say `list`, `add`, `rename` or `delete`', '/users partner list'],
     ['partner add " "', 'Give the partner’s name, 1 to 60 characters', '/users partner list'],
     ['list --role a --role b', 'Give `--role` once.', '/users list'],
     ['edit a@x.com --name ""', '`--name` must be 1 to 100 characters', '/users edit'],

@@ -24,9 +24,14 @@ export interface AccountSettings {
   catalogPreset: PresetName | null;
 }
 
-/** The deployment's values (its environment), in force wherever an account sets nothing. */
+/**
+ * The deployment's values (its environment), in force wherever an account sets nothing. `seatLimit`
+ * (SEAT_LIMIT) is also the plan of every account the operator has not given one.
+ */
 export interface SettingsDefaults extends AccountSettings {
   catalogPreset: null;
+  /** Where an account buys more seats (UPGRADE_URL); unset: messages only say to upgrade. */
+  upgradeUrl?: string;
   /** The deployment's catalog, which an account without a preset uses. */
   catalog: Catalog;
   /** How people know the deployment's catalog: its file name without the extension, e.g. "standard". */
@@ -35,6 +40,9 @@ export interface SettingsDefaults extends AccountSettings {
 
 /** The settings columns of an account row; null means "the deployment's default". */
 export type SettingsRow = Pick<Account, 'seatLimit' | 'inviteTtlHours' | 'approvalsChannel' | 'noticesChannel' | 'catalogPreset'>;
+
+/** An account row as the seat limit reads it: its settings and the plan's seats the operator set (null or absent: SEAT_LIMIT). */
+export type PlannedRow = SettingsRow & { planSeats?: number | null };
 
 /** The setting names, in the order forms and the audit trail show them. */
 export const SETTING_KEYS = ['seatLimit', 'inviteTtlHours', 'approvalsChannel', 'noticesChannel', 'catalogPreset'] as const;
@@ -57,8 +65,10 @@ export function settingsDefaults(config: {
   noticesChannel?: string;
   catalog: Catalog;
   catalogSource: string;
+  upgradeUrl?: string;
 }): SettingsDefaults {
   return {
+    upgradeUrl: config.upgradeUrl,
     seatLimit: config.seatLimit,
     inviteTtlHours: config.inviteTtlHours,
     approvalsChannel: config.approvalsChannel,
@@ -73,10 +83,24 @@ export function isPresetName(value: string | null | undefined): value is PresetN
   return (PRESET_NAMES as readonly string[]).includes(value ?? '');
 }
 
-/** An account's settings in force: its own where it has set one, else the deployment's. */
-export function effectiveSettings(row: SettingsRow, defaults: SettingsDefaults): AccountSettings {
+/** The seats of the account's plan: what the operator set, else the deployment's SEAT_LIMIT. */
+export function planSeatsOf(row: { planSeats?: number | null }, defaults: Pick<SettingsDefaults, 'seatLimit'>): number {
+  return row.planSeats ?? defaults.seatLimit;
+}
+
+/** The seat limit in force: the plan's, or the owner's own where lower (an owner may lower it, never raise it past the plan). */
+export function seatLimitOf(
+  row: { seatLimit: number | null; planSeats?: number | null },
+  defaults: Pick<SettingsDefaults, 'seatLimit'>,
+): number {
+  const plan = planSeatsOf(row, defaults);
+  return Math.min(row.seatLimit ?? plan, plan);
+}
+
+/** An account's settings in force: its own where it has set one, else the deployment's (the seat limit: `seatLimitOf`). */
+export function effectiveSettings(row: PlannedRow, defaults: SettingsDefaults): AccountSettings {
   return {
-    seatLimit: row.seatLimit ?? defaults.seatLimit,
+    seatLimit: seatLimitOf(row, defaults),
     inviteTtlHours: row.inviteTtlHours ?? defaults.inviteTtlHours,
     approvalsChannel: row.approvalsChannel ?? defaults.approvalsChannel,
     noticesChannel: row.noticesChannel ?? defaults.noticesChannel,
@@ -107,8 +131,8 @@ const seatLimit = z.preprocess((value) => {
   const v = blank(trimmed(value));
   return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
 }, z
-  .number({ error: 'Seat limit must be a whole number from 1 to 100000, or empty for the default.' })
-  .int('Seat limit must be a whole number from 1 to 100000, or empty for the default.')
+  .number({ error: "Seat limit must be a whole number from 1 to 100000, or empty for the plan's seats." })
+  .int("Seat limit must be a whole number from 1 to 100000, or empty for the plan's seats.")
   .min(1, 'Seat limit must be at least 1.')
   .max(100_000, 'Seat limit can be at most 100000.')
   .nullable()

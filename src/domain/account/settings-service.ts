@@ -12,6 +12,7 @@ import { countSeats } from '../directory/directory-service';
 import {
   type AccountSettings,
   effectiveSettings,
+  planSeatsOf,
   type SettingsChange,
   type SettingsDefaults,
   type SettingsRow,
@@ -33,6 +34,16 @@ export interface SettingsView {
   slug: string | null;
   teamId: string | null;
   seatsUsed: number;
+  /** The seats of the account's plan (the operator's, else SEAT_LIMIT): the highest seat limit the owner may set. */
+  planSeats: number;
+}
+
+/** Seats used and the limit in force, with the plan behind it and where to buy more: `/users seats`. */
+export interface PlanSeats {
+  used: number;
+  limit: number;
+  plan: number;
+  upgradeUrl?: string;
 }
 
 export type SettingsService = ReturnType<typeof createSettingsService>;
@@ -61,6 +72,19 @@ export function createSettingsService(deps: {
         slug: row.slug,
         teamId: row.slackTeamId ?? row.slackEnterpriseId,
         seatsUsed: await countSeats(prisma, accountId),
+        planSeats: planSeatsOf(row, defaults),
+      };
+    },
+
+    /** Seats used, the limit in force and the plan's seats, for anyone who may see the directory. */
+    async seats(reader: Actor): Promise<PlanSeats> {
+      requirePermission(reader, 'users:view');
+      const row = await getAccountSettingsView(prisma, accountId);
+      return {
+        used: await countSeats(prisma, accountId),
+        limit: effectiveSettings(row, defaults).seatLimit,
+        plan: planSeatsOf(row, defaults),
+        upgradeUrl: defaults.upgradeUrl,
       };
     },
 
@@ -73,7 +97,7 @@ export function createSettingsService(deps: {
     /**
      * Submits the owner's change: fields absent are kept, null ones go back to the deployment's default.
      * Refused when someone saved since `change.version` (stale), when the seat limit would fall below
-     * the seats in use, or when a new catalog lacks a role someone holds; a catalog that gives someone
+     * the seats in use or rise past the plan's, or when a new catalog lacks a role someone holds; a catalog that gives someone
      * admin power waits for the approval granting Admin needs.
      */
     update(actor: Actor, change: SettingsChange): Promise<Submission<SettingsResult>> {

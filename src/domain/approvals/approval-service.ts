@@ -198,7 +198,7 @@ export function createApprovalService(deps: {
         throw fail.forbidden(
           onlyAdminsDecide(input.action)
             ? `This change needs the approval of ${input.requiredApprovals === 1 ? 'a second active Admin' : `${input.requiredApprovals} other active Admins`}, and there is none. On the server, run \`npm run recover-owner -- --email <address>\` instead.`
-            : 'This change needs approval, but nobody else may approve it. Ask an Admin to grant `approvals:approve` to a second person.',
+            : 'This change needs approval, but nobody else may approve it. The account owner can make one first co-approver (an Admin) without an approval, once: `/users first-approver <who>`; it is announced in the approvals channel.',
         );
       }
       const { action, summary, reason } = input;

@@ -37,7 +37,8 @@ const MANDATORY: readonly ApprovalAction[] = ['recover-owner'];
  * approver. The follow-ups of a change that already ran (credential-handoff-changes.ts): that change
  * was permitted and approved as a whole. The scheduler's batches (scheduler-changes.ts): policy due,
  * nobody's request. None of them can be stored as a request, so the secrets behind them (even as
- * hashes) never reach one.
+ * hashes) never reach one. The owner's first co-approver (first-approver-change.ts): it is only allowed
+ * while nobody else may approve, so no approver could decide it; its handler checks that under the lock.
  */
 const NEVER_WAITS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'accept-invite',
@@ -49,6 +50,7 @@ const NEVER_WAITS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'invite-expiry',
   'passcode-expiry',
   'invite-link-renewal',
+  'first-approver',
 ]);
 
 /** Whether a change of `kind` never waits for approval (so a request can never hold one). */
@@ -148,3 +150,19 @@ export function passcodeWaits(policy: Policy['approvals'], approvalsEnabled: boo
     requiredApproval(policy, { kind: 'grant-passcode', grantsAdmin: false, users: 1, tenureDays: days }) !== null
   );
 }
+
+/**
+ * How many approvers besides the requester the policy needs at most (the largest `approvals` of its
+ * actions); 0 when it names none. Recovering ownership is left out: only Admins decide it, and the
+ * console is its way out.
+ */
+export function approversNeeded(policy: Pick<Policy['approvals'], 'actions'>): number {
+  let most = 0;
+  for (const [action, rule] of Object.entries(policy.actions)) {
+    if (action !== 'recover-owner' && rule) most = Math.max(most, rule.approvals ?? 1);
+  }
+  return most;
+}
+
+/** The command that makes the first co-approver, as refusals and App Home name it. */
+export const FIRST_APPROVER_COMMAND = '/users first-approver <who>';

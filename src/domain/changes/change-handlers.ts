@@ -4,10 +4,13 @@ import { apiKey, grantPasscode, passwordLink, resetPasscode, signIn } from './cr
 import { credentialActivate, scimTokenEnd } from './credential-handoff-changes';
 import { deleteUsers } from './delete-change';
 import type { ChangeKind } from './directory-change';
+import { firstApprover } from './first-approver-change';
 import { groupCreate, groupDelete, groupMembers, groupRename } from './group-changes';
+import { inheritedKeyRevoke } from './inherited-key-change';
 import { invite, inviteLink, reinvite, resend } from './invite-changes';
 import { recoverOwner } from './owner-recovery-change';
-import { addPartner } from './partner-changes';
+import { addPartner, deletePartnerChange, renamePartnerChange } from './partner-changes';
+import { planSeats } from './plan-seats-change';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { inviteExpiry, inviteLinkRenewal, inviteReminders, passcodeExpiry } from './scheduler-changes';
 import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';
@@ -36,16 +39,21 @@ export const CHANGE_HANDLERS = {
   'recover-owner': recoverOwner,
   delete: deleteUsers,
   'api-key': apiKey,
+  'inherited-key-revoke': inheritedKeyRevoke,
   'grant-passcode': grantPasscode,
   'reset-passcode': resetPasscode,
   'password-link': passwordLink,
   'sign-in': signIn,
   'partner-add': addPartner,
+  'partner-rename': renamePartnerChange,
+  'partner-delete': deletePartnerChange,
   'group-create': groupCreate,
   'group-rename': groupRename,
   'group-delete': groupDelete,
   'group-members': groupMembers,
   settings,
+  'plan-seats': planSeats,
+  'first-approver': firstApprover,
   'scim-token': scimToken,
   'scim-token-revoke': scimTokenRevoke,
   'scim-user': scimUser,

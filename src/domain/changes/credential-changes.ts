@@ -167,7 +167,15 @@ async function issuePasswordLink(context: ChangeContext, user: UserRecord) {
     async send(): Promise<PasswordLinkResult> {
       const link = passwordLinkUrl(context.publicUrl, token);
       const [delivery] = await sendAll(context.delivery, [
-        { kind: 'password-link', email: user.email, name: user.name, link, expiresAt, fromName: actor.name ?? actor.email },
+        {
+          kind: 'password-link',
+          email: user.email,
+          name: user.name,
+          link,
+          expiresAt,
+          fromName: actor.name ?? actor.email,
+          replyTo: actor.email,
+        },
       ]);
       return { email: user.email, expiresAt, link, delivery: delivery as DeliveryOutcome };
     },

@@ -102,13 +102,22 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     filter: userFilterSchema.optional(),
   }),
   z.object({ kind: z.literal('api-key'), user }),
+  /** Ends an API key the owner inherited from a deleted user (inherited-key-change.ts). */
+  z.object({ kind: z.literal('inherited-key-revoke'), key: z.uuid() }),
   z.object({ kind: z.literal('grant-passcode'), user, tenureDays: z.number().int() }),
   z.object({ kind: z.literal('reset-passcode'), user }),
   // `endPassword`: the current password stops working at once, not only once a new one is set.
   z.object({ kind: z.literal('password-link'), user, endPassword: z.boolean().optional() }),
   z.object({ kind: z.literal('sign-in'), user, method: z.enum(['google', 'password']) }),
   z.object({ kind: z.literal('partner-add'), name: z.string().max(200) }),
+  z.object({ kind: z.literal('partner-rename'), name: z.string().max(200), to: z.string().max(200) }),
+  /** Refused while anyone holds the partner, unless `reassign` names the partner their holdings move to. */
+  z.object({ kind: z.literal('partner-delete'), name: z.string().max(200), reassign: z.string().max(200).optional() }),
   z.object({ kind: z.literal('group-create'), name: z.string().max(200) }),
+  /** The plan's seats, set by the operator on the server console; null: back to SEAT_LIMIT. */
+  z.object({ kind: z.literal('plan-seats'), seats: z.number().int().min(1).max(1_000_000).nullable() }),
+  /** The owner makes the first co-approver while nobody else may approve (`/users first-approver`). */
+  z.object({ kind: z.literal('first-approver'), user }),
   /** The owner's settings (validated at the edge), conditional on the settings version they saw. */
   z.object({ kind: z.literal('settings'), version: z.number().int().min(1), set: settingsChangeSchema.omit({ version: true }) }),
   z.object({ kind: z.literal('group-rename'), group: z.string().max(200), to: z.string().max(200) }),

@@ -10,6 +10,11 @@ import type { InviteBatch } from './invite-batch';
 export function deliverInvites(context: ChangeContext, batch: InviteBatch): (result: InviteResult) => Promise<InviteResult> {
   const { emails, expiresAt, note } = batch;
   const fromName = context.actor.name ?? context.actor.email;
+  // The roles as the invite page names them: the role's name, and its scope where it has one.
+  const rolesOf = (email: string) =>
+    (batch.planned.find((row) => row.email === email)?.grants ?? []).map((g) =>
+      g.scope ? `${g.role.name} (${g.scope})` : g.role.name,
+    );
   return async (result) => ({
     ...result,
     deliveries: await sendAll(
@@ -21,6 +26,8 @@ export function deliverInvites(context: ChangeContext, batch: InviteBatch): (res
         expiresAt,
         fromName,
         note,
+        roles: rolesOf(email),
+        replyTo: context.actor.email,
       })),
     ),
   });

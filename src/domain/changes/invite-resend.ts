@@ -52,6 +52,8 @@ export async function sendInvite(context: ChangeContext, user: UserRecord) {
           expiresAt: link.expiresAt,
           fromName: actor.name ?? actor.email,
           note: link.note,
+          roles: user.roles.map((held) => (held.scope ? `${held.role.name} (${held.scope})` : held.role.name)),
+          replyTo: actor.email,
         },
       ]);
       return { ...result, delivery: delivery as DeliveryOutcome };

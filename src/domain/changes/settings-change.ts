@@ -15,9 +15,10 @@ import {
   type AccountSettings,
   catalogFor,
   effectiveSettings,
+  type PlannedRow,
+  planSeatsOf,
   SETTING_KEYS,
   type SettingKey,
-  type SettingsRow,
 } from '../account/account-settings';
 import { applyCatalog } from '../account/apply-catalog';
 import { countSeats } from '../directory/directory-service';
@@ -42,6 +43,15 @@ export function onlyOwner(owner: { email: string } | null): RosterError {
   );
 }
 
+/** The refusal of a seat limit above the plan's: the owner may lower the limit, only a new plan raises it. */
+export function pastThePlan(plan: number, upgradeUrl: string | undefined): RosterError {
+  return new RosterError(
+    'seat_limit',
+    `Seat limit can be at most ${plan}, the seats of the account's plan. For more, upgrade the plan or buy a seat top-up${upgradeUrl ? ` at ${upgradeUrl}` : ''}.`,
+    { field: 'seatLimit' },
+  );
+}
+
 export const settings: ChangeHandler<'settings', SettingsResult> = {
   // Not a permission: only the owner, checked against the account row under the lock.
   permissions: () => [],
@@ -60,7 +70,7 @@ export const settings: ChangeHandler<'settings', SettingsResult> = {
       const next = change.set[key];
       return next !== undefined && next !== before[key] ? [{ key, before: before[key], after: next }] : [];
     });
-    const after: SettingsRow = { ...before };
+    const after: PlannedRow = { ...before };
     for (const { key, after: value } of changed) Object.assign(after, { [key]: value });
     const effective = effectiveSettings(after, defaults);
     const base = { stored: change, targets: [], facts: { users: 0 } };
@@ -76,6 +86,8 @@ export const settings: ChangeHandler<'settings', SettingsResult> = {
       };
     }
     if (changed.some((c) => c.key === 'seatLimit')) {
+      const plan = planSeatsOf(before, defaults);
+      if (after.seatLimit !== null && after.seatLimit > plan) throw pastThePlan(plan, defaults.upgradeUrl);
       const used = await countSeats(tx, accountId);
       if (effective.seatLimit < used) {
         throw new RosterError(

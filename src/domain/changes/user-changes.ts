@@ -1,6 +1,7 @@
 /**
- * Changes to one user's record: name and e-mail, groups, custom properties, disable / enable,
- * revoke (every credential and pending link stops working), and ownership transfer.
+ * Changes to one user's record: name and e-mail (an accepted user's rules in accepted-email-change.ts),
+ * groups, custom properties, disable / enable, revoke (every credential and pending link stops working),
+ * and ownership transfer.
  */
 
 import { fail, RosterError } from '../../errors';
@@ -12,7 +13,7 @@ import { deleteApiKeysOf, revokePasscodesOf } from '../../store/credentials/revo
 import { addGroupMembers, removeMembership } from '../../store/groups/group-writes';
 import { findLatestPendingInvite } from '../../store/invites/invite-reads';
 import { createInvite, revokePendingInvites, supersedePendingInvites } from '../../store/invites/invite-writes';
-import { countUserProperties, findUserByEmail } from '../../store/users/user-reads';
+import { countUserProperties } from '../../store/users/user-reads';
 import {
   editUser,
   removeUserProperty,
@@ -28,21 +29,44 @@ import { isValidEmail, normaliseEmail } from '../email';
 import { findGroup } from '../groups/find-group';
 import type { IssuedLink } from '../invites/invite-links';
 import { ADMIN_ROLE } from '../roles/catalog';
+import {
+  type AcceptedMove,
+  type AddressNotice,
+  moveAcceptedUser,
+  moveSummary,
+  refuseEmailClash,
+  tellBothAddresses,
+} from './accepted-email-change';
 import type { Applied, ChangeHandler } from './change-handler';
 import { adminPowerHeld, cardOf, changeOneUser, findUser } from './user-change';
 
 /** A user can have at most this many custom properties. */
 export const MAX_PROPERTIES = 50;
 
-/** A user's card after an edit, and the new invite link when the edit changed a pending invitee's e-mail. */
-export type EditResult = UserCard & { reissued?: { expiresAt: Date; delivery: DeliveryOutcome } };
+/**
+ * A user's card after an edit; the new invite link when the edit changed a pending invitee's e-mail,
+ * and whether each address was told when it changed an accepted user's.
+ */
+export type EditResult = UserCard & {
+  reissued?: { expiresAt: Date; delivery: DeliveryOutcome };
+  told?: AddressNotice[];
+};
+
+/** An e-mail change as the change layer sees it: the grant it makes (see `readdress`) and a removed Slack link. */
+interface Move {
+  from: string;
+  to: string;
+  unlinked: string | null;
+  power: string[];
+}
 
 /**
- * Name for anyone; e-mail only for people who have not accepted their invite yet. A new e-mail
- * supersedes the pending invite (the old link stops working) and issues a new link for the new
- * address, delivered after the commit. The invite may now reach someone else, so a Slack link left
- * from an earlier time as an active user is removed (in the audit trail, not silently), and
- * re-addressing an invitee whose roles carry admin powers needs the approval granting them needs.
+ * Name and e-mail. A pending invitee's new e-mail supersedes the pending invite (the old link stops
+ * working) and issues a new link for the new address, delivered after the commit; the invite may now
+ * reach someone else, so a Slack link left from an earlier time as an active user is removed (in the
+ * audit trail, not silently). An accepted user's new e-mail keeps their Slack link and credentials and
+ * tells both addresses (accepted-email-change.ts). Either way, whoever holds the new address holds the
+ * user's admin powers, so re-addressing a holder of admin powers needs the approval granting them needs.
  */
 export const edit: ChangeHandler<'edit', EditResult> = {
   permissions: () => ['users:manage'],
@@ -50,7 +74,8 @@ export const edit: ChangeHandler<'edit', EditResult> = {
     if (change.name === undefined && change.email === undefined) throw fail.badInput('Say what to change: --name or --email.');
     const { tx, accountId } = context;
     let reissued: { link: IssuedLink; expiresAt: Date; note: string | null } | undefined;
-    let moved: { from: string; to: string; unlinked: string | null; power: string[] } | undefined;
+    let moved: Move | undefined;
+    let accepted: AcceptedMove | undefined;
     const applied: Applied<EditResult> = await changeOneUser(context, change.user, {
       action: 'user.edited',
       async mutate(user) {
@@ -63,15 +88,14 @@ export const edit: ChangeHandler<'edit', EditResult> = {
         if (change.email !== undefined && normaliseEmail(change.email) !== user.email) {
           const email = normaliseEmail(change.email);
           if (!isValidEmail(email)) throw fail.badInput(`${change.email} is not a valid e-mail address.`, { field: 'email' });
-          if (user.status !== 'invited' && user.status !== 'expired') {
-            throw fail.invalidState(`${user.email} has accepted their invite, so their e-mail can no longer be changed here.`, {
-              field: 'email',
-            });
-          }
-          if (await findUserByEmail(tx, accountId, email)) {
-            throw fail.conflict(`${email} is already in use by another user.`, { field: 'email' });
-          }
+          await refuseEmailClash(context, user.id, email);
           data.email = email;
+          if (user.status !== 'invited' && user.status !== 'expired') {
+            accepted = await moveAcceptedUser(context, user, email);
+            moved = { from: user.email, to: email, unlinked: null, power: accepted.power };
+            await editUser(tx, user.id, data);
+            return;
+          }
           if (user.slackUserId) data.slackUserId = null;
           moved = {
             from: user.email,
@@ -104,10 +128,17 @@ export const edit: ChangeHandler<'edit', EditResult> = {
         await editUser(tx, user.id, data);
       },
       stored: (id) => ({ ...change, user: { id } }),
-      summary: (before, after) => `Edit ${before.email}: ${before.name ?? '—'} → ${after.name ?? '—'}, ${after.email}.`,
+      summary: (before, after) =>
+        accepted
+          ? `${moveSummary(accepted)}${before.name !== after.name ? ` Name: ${before.name ?? '—'} → ${after.name ?? '—'}.` : ''}`
+          : `Edit ${before.email}: ${before.name ?? '—'} → ${after.name ?? '—'}, ${after.email}.`,
       outcome: (after) => `Updated ${after.email}.`,
     });
     const readdressed = moved ? readdress(applied, moved) : applied;
+    const move = accepted;
+    if (move) {
+      return { ...readdressed, deliver: async (card) => ({ ...card, told: await tellBothAddresses(context, move) }) };
+    }
     const link = reissued;
     if (!link) return readdressed;
     const fromName = context.actor.name ?? context.actor.email;
@@ -123,6 +154,7 @@ export const edit: ChangeHandler<'edit', EditResult> = {
             expiresAt: link.expiresAt,
             fromName,
             note: link.note,
+            replyTo: context.actor.email,
           },
         ]);
         return { ...card, reissued: { expiresAt: link.expiresAt, delivery: delivery as DeliveryOutcome } };
@@ -132,13 +164,10 @@ export const edit: ChangeHandler<'edit', EditResult> = {
 };
 
 /**
- * An invitee's new address as the change layer sees it: whoever holds the new address will hold the
- * invitee's admin powers (a grant, for the approval policy), and a removed Slack link is in the trail.
+ * A new address as the change layer sees it: whoever holds the new address will hold the user's admin
+ * powers (a grant, for the approval policy), and a removed Slack link is in the trail.
  */
-function readdress(
-  applied: Applied<EditResult>,
-  moved: { from: string; to: string; unlinked: string | null; power: string[] },
-): Applied<EditResult> {
+function readdress(applied: Applied<EditResult>, moved: Move): Applied<EditResult> {
   const [entry, ...rest] = applied.audit;
   const userId = applied.touched[0] as string;
   return {

@@ -9,6 +9,7 @@ import type { Store } from '../../store/tx';
 import type { AuditService } from '../audit/audit-service';
 import type { ChangeService } from '../changes/change-service';
 import type { Clock } from '../clock';
+import type { Delivery } from '../ports';
 import type { MultipleRoles } from '../roles/precedence';
 import type { HolderMessenger } from './credential-service';
 import { createCredentialVerifier } from './credential-verification';
@@ -31,6 +32,8 @@ export function createSignInService(deps: {
   changes: Pick<ChangeService, 'submit'>;
   throttle: SignInThrottle;
   messenger: HolderMessenger;
+  /** Where a lockout notice goes by e-mail, beside the DM. */
+  delivery: Pick<Delivery, 'notice'>;
   multipleRoles: MultipleRoles;
   /** Where a lockout notice that could not be sent is reported (never with a secret). */
   onNoticeError: (error: unknown) => void;
@@ -46,6 +49,7 @@ export function createSignInService(deps: {
     audit,
     throttle,
     messenger: deps.messenger,
+    delivery: deps.delivery,
     onNoticeError: deps.onNoticeError,
     holder,
     verifyCredential,

@@ -9,6 +9,7 @@ import { type Actor, requirePermission, systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
 import { normaliseEmail } from '../email';
+import type { Delivery } from '../ports';
 import { hashPassword, randomToken, verifyPassword } from '../secrets';
 import type { HolderMessenger } from './credential-service';
 import type { LockoutView, NewLockout, SignInThrottle } from './sign-in-throttle';
@@ -30,6 +31,8 @@ export function createThrottledSignIn(deps: {
   audit: AuditService;
   throttle: SignInThrottle;
   messenger: HolderMessenger;
+  /** Where the lockout notice goes by e-mail, beside the DM (a mailbox reaches someone not in Slack). */
+  delivery: Pick<Delivery, 'notice'>;
   /** Where a lockout notice that could not be sent is reported (never with a secret). */
   onNoticeError: (error: unknown) => void;
   holder: (userId: string) => Promise<VerifiedHolder>;
@@ -55,10 +58,20 @@ export function createThrottledSignIn(deps: {
         clientAddress: lockout.addresses.at(-1),
       });
       if (user.status !== 'active') return;
-      await deps.messenger.send(
-        user,
-        `:lock: After ${lockout.failures} failed sign-in attempts (from ${lockout.addresses.join(', ')}), signing in to your account is paused for ${lockout.minutes} minute${lockout.minutes === 1 ? '' : 's'}. If that was not you, tell an admin.`,
-      );
+      await Promise.all([
+        deps.messenger.send(
+          user,
+          `:lock: After ${lockout.failures} failed sign-in attempts (from ${lockout.addresses.join(', ')}), signing in to your account is paused for ${lockout.minutes} minute${lockout.minutes === 1 ? '' : 's'}. If that was not you, tell an admin.`,
+        ),
+        deps.delivery.notice?.({
+          kind: 'lockout',
+          email: user.email,
+          name: user.name,
+          failures: lockout.failures,
+          addresses: lockout.addresses,
+          until: lockout.until,
+        }),
+      ]);
     })().catch(deps.onNoticeError);
   }
 

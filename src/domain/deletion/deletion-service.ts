@@ -1,11 +1,13 @@
 /**
- * What deleting users would do, for the confirmation modal: the users, how many assets move to the
- * owner, and whether the admin deletes themselves. The deletion is a change (src/domain/changes/delete-change.ts).
+ * What deleting users would do, for the confirmation modal: the users, how many assets and API keys
+ * move to the owner, how many passcodes end, and whether the admin deletes themselves. The deletion
+ * is a change (src/domain/changes/delete-change.ts).
  */
 
 import { fail, RosterError } from '../../errors';
 import { findAccountWithOwner } from '../../store/accounts/account-reads';
 import { countOwnedAssets } from '../../store/assets/asset-rows';
+import { apiKeysHeldBy, countActivePasscodesOf, countApiKeysHeldBy } from '../../store/credentials/credential-reads';
 import type { Store } from '../../store/tx';
 import { type Actor, requirePermission } from '../access/actor';
 import type { Skipped } from '../changes/filter-targets';
@@ -19,6 +21,11 @@ export interface DeletionPreview {
   nonTransferable: number;
   includesSelf: boolean;
   ownerEmail: string;
+  /** The API keys that move to the owner (up to 20, by prefix, with whom each was issued to), and how many in all. */
+  apiKeys: { prefix: string; email: string }[];
+  apiKeyCount: number;
+  /** Active passcodes that end with their holders: they are personal sign-in secrets and do not move. */
+  passcodes: number;
 }
 
 export interface DeletionResult {
@@ -28,6 +35,10 @@ export interface DeletionResult {
   ownerEmail: string;
   /** On a filter: listed users no longer matching when the deletion ran. */
   skipped: Skipped;
+  /** Set when API keys moved to the owner: each by prefix, with whom it was issued to. */
+  apiKeys?: { prefix: string; fromEmail: string }[];
+  /** Set when API keys moved: whether the owner got the DM naming them (null until it is sent). */
+  ownerTold?: boolean | null;
 }
 
 export type DeletionService = ReturnType<typeof createDeletionService>;
@@ -64,7 +75,7 @@ export function createDeletionService(deps: { prisma: Store; accountId: string; 
     },
   };
 
-  /** The preview of deleting `users`: refuses the owner, counts the assets that move. */
+  /** The preview of deleting `users`: refuses the owner, counts the assets and API keys that move and the passcodes that end. */
   async function summarise(actor: Actor, users: { id: string; email: string; name: string | null }[]): Promise<DeletionPreview> {
     {
       const account = await findAccountWithOwner(prisma, accountId);
@@ -75,9 +86,12 @@ export function createDeletionService(deps: { prisma: Store; accountId: string; 
           `${owner.email} owns the account and cannot be deleted. Transfer ownership first with \`/users owner <email>\`.`,
         );
       const ids = users.map((u) => u.id);
-      const [transferable, nonTransferable] = await Promise.all([
+      const [transferable, nonTransferable, apiKeys, apiKeyCount, passcodes] = await Promise.all([
         countOwnedAssets(prisma, ids, true),
         countOwnedAssets(prisma, ids, false),
+        apiKeysHeldBy(prisma, ids, 20),
+        countApiKeysHeldBy(prisma, ids),
+        countActivePasscodesOf(prisma, ids),
       ]);
       return {
         users: users.map(({ id, email, name }) => ({ id, email, name })),
@@ -85,6 +99,9 @@ export function createDeletionService(deps: { prisma: Store; accountId: string; 
         nonTransferable,
         includesSelf: ids.includes(actor.userId ?? ''),
         ownerEmail: account.owner?.email ?? 'the owner',
+        apiKeys,
+        apiKeyCount,
+        passcodes,
       };
     }
   }

@@ -5,6 +5,7 @@
 
 import { fail } from '../../errors';
 import { readOwnerId, readSeatsUsed } from '../../store/accounts/account-reads';
+import { listInheritedApiKeys } from '../../store/credentials/credential-reads';
 import type { UserStatus } from '../../store/records';
 import { findRoleByKeyOrName, listRoleKeys } from '../../store/roles/role-reads';
 import { findActiveSignInLock } from '../../store/sign-in/sign-in-throttle-rows';
@@ -177,6 +178,11 @@ export function createDirectoryService(deps: {
       return {
         ...toCard(user, now, await ownerId(prisma), deps.multipleRoles),
         signInLock: lock?.lockedUntil ? { until: lock.lockedUntil, addresses: lock.addresses } : null,
+        inheritedKeys: (await listInheritedApiKeys(prisma, accountId, user.id)).map((key) => ({
+          prefix: key.prefix,
+          fromEmail: key.inheritedFromEmail,
+          inheritedAt: key.inheritedAt,
+        })),
       };
     },
 

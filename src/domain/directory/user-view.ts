@@ -44,6 +44,8 @@ export interface UserCard extends UserSummary {
   createdAt: Date;
   /** A current sign-in lockout (too many failed attempts) and the client addresses behind it. */
   signInLock?: { until: Date; addresses: string[] } | null;
+  /** API keys of deleted users this user received as the owner (they act as this user); `card` reads them. */
+  inheritedKeys?: { prefix: string; fromEmail: string; inheritedAt: Date }[];
 }
 
 /** Roles ordered by precedence, highest first; the first is the primary role. */

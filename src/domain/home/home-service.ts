@@ -7,7 +7,9 @@ import { findInvitesExpiringBetween, findLatestExpiries } from '../../store/invi
 import type { Store } from '../../store/tx';
 import { countActiveHolders, findUserEmails } from '../../store/users/user-reads';
 import { type Actor, can } from '../access/actor';
+import type { SettingsDefaults } from '../account/account-settings';
 import type { ApprovalRequestView, ApprovalService } from '../approvals/approval-service';
+import { type ApproverSetup, lacksApprovers, readApproverSetup } from '../approvals/approver-setup';
 import type { AuditEventView, AuditService } from '../audit/audit-service';
 import { addHours, type Clock } from '../clock';
 import type { DirectoryService, Seats } from '../directory/directory-service';
@@ -26,6 +28,8 @@ export interface HomeSummary {
   isOwner: boolean;
   /** How the account is named outside Slack (API sign-in) and in it. */
   account: { slug: string | null; teamId: string | null };
+  /** Only for the owner, while the account has fewer approvers than its approval policy needs. */
+  approverSetup?: ApproverSetup;
 }
 
 /** How far back App Home looks for expired invites, and how many it lists. */
@@ -41,6 +45,8 @@ export function createHomeService(deps: {
   directory: DirectoryService;
   approvals: ApprovalService;
   audit: AuditService;
+  /** The deployment's settings, under the account's own: whether approvals are on and what the policy needs. */
+  settingsDefaults?: SettingsDefaults;
 }) {
   const { prisma, accountId, clock } = deps;
 
@@ -77,6 +83,9 @@ export function createHomeService(deps: {
         countActiveHolders(prisma, accountId, ADMIN_ROLE),
         readAccountNaming(prisma, accountId),
       ]);
+      const isOwner = !!viewer.userId && account.ownerId === viewer.userId;
+      const setup =
+        isOwner && deps.settingsDefaults ? await readApproverSetup(prisma, accountId, deps.settingsDefaults) : undefined;
       return {
         seats,
         expiringInvites: expiring.map((i) => ({ email: i.user.email, expiresAt: i.expiresAt })),
@@ -85,8 +94,9 @@ export function createHomeService(deps: {
         recent,
         activeAdmins,
         canManage: can(viewer, 'users:manage'),
-        isOwner: !!viewer.userId && account.ownerId === viewer.userId,
+        isOwner,
         account: { slug: account.slug, teamId: account.slackTeamId ?? account.slackEnterpriseId },
+        approverSetup: setup && lacksApprovers(setup) ? setup : undefined,
       };
     },
   };

@@ -3,7 +3,9 @@
  * catalog policy `multipleRoles: highest` (the default) the directory-wide role of highest precedence
  * wins and the others are overridden, while each product keeps its own level (they are access to
  * different things, so they never override each other); roles of equal precedence combine.
- * Under `multipleRoles: union` every held role is in force.
+ * A scoped role (a partner) is a grant of data scope, not a directory-wide role: it is always in
+ * force and never outranks or is outranked (beside Normal it adds the partner's data; alone it is a
+ * Partner user's role). Under `multipleRoles: union` every held role is in force.
  */
 
 /** How a user's several roles combine (catalog `policy.multipleRoles`). */
@@ -15,6 +17,8 @@ export interface RankedRole {
   key: string;
   precedence: number;
   product: string | null;
+  /** A scoped role takes no part in precedence (absent: not scoped). */
+  scoped?: boolean;
 }
 
 /** A user's roles split into those in force and those a higher one overrides, each highest first. */
@@ -35,17 +39,18 @@ export function rolesInForce<T>(
 ): RolesInForce<T> {
   const sorted = [...held].sort(byPrecedence(roleOf));
   if (policy === 'union') return { effective: sorted, overridden: [] };
+  const ranked = (role: RankedRole) => !role.scoped || role.product !== null;
   // The top precedence of each dimension: directory-wide roles (no product), and each product.
   const top = new Map<string | null, number>();
   for (const item of sorted) {
     const role = roleOf(item);
-    if (!top.has(role.product)) top.set(role.product, role.precedence);
+    if (ranked(role) && !top.has(role.product)) top.set(role.product, role.precedence);
   }
   const effective: T[] = [];
   const overridden: T[] = [];
   for (const item of sorted) {
     const role = roleOf(item);
-    (role.precedence === top.get(role.product) ? effective : overridden).push(item);
+    (!ranked(role) || role.precedence === top.get(role.product) ? effective : overridden).push(item);
   }
   return { effective, overridden };
 }

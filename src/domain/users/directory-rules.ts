@@ -79,7 +79,7 @@ export function assertSeatsWithinLimit(
   const wording: { field?: string; noun: string } = SEAT_WORDING[change.kind] ?? { noun: 'change' };
   throw new RosterError(
     'seat_limit',
-    `Not enough seats: ${change.seatsBefore} of ${change.seatLimit} are used and this ${wording.noun} needs ${needed}. Upgrade the plan or buy a seat top-up (raise the seat limit in Settings, or SEAT_LIMIT), or revoke people who no longer need access.`,
+    `Not enough seats: ${change.seatsBefore} of ${change.seatLimit} are used and this ${wording.noun} needs ${needed}. Upgrade the plan or buy a seat top-up (\`/users seats\` says where), or revoke people who no longer need access.`,
     wording.field ? { field: wording.field } : undefined,
   );
 }

@@ -17,12 +17,15 @@ import { respondSafely } from '../respond-safely';
 import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
 import { changedCard, revokedCard } from '../views/change-replies';
+import { INHERITED_KEY_REVOKE } from '../views/inherited-keys-message';
 import { newLinkMessage, resendMessage } from '../views/invite-result-message';
 import { passcodeModal } from '../views/passcode-modal';
 import { userCardMessage } from '../views/user-card-message';
 import { userListMessage } from '../views/user-list-message';
 import { openBulkRolesModal, openEditModal, openRolesModal } from '../views/user-modals';
 import { parseButtonEmail, parseListFilter } from './action-values';
+import { registerCardDetails } from './card-detail-actions';
+import { revokeInheritedKey } from './inherited-key-actions';
 
 type ButtonArgs = Parameters<Parameters<App['action']>[1]>[0] & { body: BlockAction; action: ButtonAction };
 
@@ -59,6 +62,9 @@ export function onButton(
 }
 
 export function registerActions(app: App): void {
+  onButton(app, INHERITED_KEY_REVOKE, revokeInheritedKey);
+  registerCardDetails(app);
+
   onButton(app, ACTIONS.helpList, async ({ services, actor, reply }) => {
     const filter = { page: 1 };
     await reply(userListMessage(await services.directory.list(actor, filter), filter));

@@ -37,5 +37,5 @@ export const show: CommandHandler<Of<'show'>> = async (command, { actor, service
 };
 
 export const seats: CommandHandler<Of<'seats'>> = async (_command, { actor, services, respond }) => {
-  await respond(seatsMessage(await services.directory.seats(actor)));
+  await respond(seatsMessage(await services.settings.seats(actor)));
 };

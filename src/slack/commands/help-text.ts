@@ -9,12 +9,13 @@ const SUMMARY: Record<Subcommand, string> = {
   resend: 'Send the invite again: the same link while valid, else a fresh one (also for expired and revoked users).',
   'invite-link': 'Issue a new invite link, shown only to you; the old link stops working.',
   'password-link': 'Send an active user a link to set a new password (`--end-password`: the old one stops working now).',
-  edit: 'Change a name, or the e-mail of someone who has not accepted yet.',
+  edit: 'Change a name or an e-mail; an active user keeps their Slack link and is told at both addresses.',
   roles: 'Add or remove roles (no changes opens the form; no user opens bulk roles, on everyone matching the filters given).',
   perms: 'Grant or remove extra permissions.',
   groups: 'Add a user to groups or remove them.',
   group: 'List, create, rename or delete groups, or add or remove many people at once.',
-  partner: 'List the account’s partners, or add one (the scopes a Partner role can take).',
+  partner:
+    'List, add, rename or delete the account’s partners (whose data a Partner sees, or a Normal user is granted); delete moves holders with `--reassign`.',
   'scim-token':
     'Create or replace the bearer token your identity provider uses for SCIM provisioning (sent to you by DM, shown once); `revoke` ends it.',
   disable: 'Block a user for now; their credentials are kept but refused.',
@@ -27,6 +28,8 @@ const SUMMARY: Record<Subcommand, string> = {
   props: 'Set or remove custom properties.',
   signin: 'Switch a user to Google sign-in or back to a password.',
   owner: 'Transfer account ownership; when the owner is disabled or left Slack, an Admin asks and a second Admin approves.',
+  'first-approver':
+    'Owner only, while nobody else may approve: make one active user an Admin without an approval, once (announced in the approvals channel).',
   seats: 'Seats used and the plan limit.',
   export: 'Get the directory as a CSV file in a DM.',
   audit: 'Recent changes, optionally about one user.',

@@ -14,6 +14,7 @@ import * as credentialCommands from './credential-commands';
 import * as deleteCommands from './delete-commands';
 import * as directory from './directory-commands';
 import * as exportCommands from './export-commands';
+import { firstApprover } from './first-approver-command';
 import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
 import { parseUsersCommand } from './parse-users-command';
@@ -46,6 +47,7 @@ export const COMMAND_HANDLERS: Handlers = {
   enable: userCommands.enable,
   revoke: userCommands.revoke,
   owner: userCommands.owner,
+  'first-approver': firstApprover,
   group: groupCommands.group,
   partner: partnerCommands.partner,
   'scim-token': scimCommands.scimToken,

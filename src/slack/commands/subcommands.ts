@@ -110,8 +110,9 @@ export const SUBCOMMANDS = {
     }),
   },
   partner: {
-    usage: '/users partner list | add <name>',
-    parse: byAction('Say `list` or `add`.', {
+    usage: '/users partner list | add <name> | rename <old> <new> | delete <name> [--reassign <partner>]',
+    options: ['reassign'],
+    parse: byAction('Say `list`, `add`, `rename` or `delete`.', {
       list: (input) => {
         input.noExtra(1);
         return { kind: 'partner', action: 'list' };
@@ -120,6 +121,19 @@ export const SUBCOMMANDS = {
         input.noExtra(2);
         const message = 'Give the partner’s name, 1 to 60 characters (quote it if it has spaces).';
         return { kind: 'partner', action: 'add', name: input.check(PARTNER_NAME, input.args[1], message) };
+      },
+      rename: (input) => {
+        const [, name, newName] = input.args;
+        input.noExtra(3);
+        if (!name || !newName) throw refuse('Give the old and the new name (quote names with spaces).');
+        const message = 'A partner name is 1 to 60 characters.';
+        return { kind: 'partner', action: 'rename', name, newName: input.check(PARTNER_NAME, newName, message) };
+      },
+      delete: (input) => {
+        input.noExtra(2);
+        const name = input.args[1];
+        if (!name) throw refuse('Give the partner’s name (quote it if it has spaces).');
+        return { kind: 'partner', action: 'delete', name, reassign: input.single('reassign') };
       },
     }),
   },
@@ -179,6 +193,7 @@ export const SUBCOMMANDS = {
     },
   },
   owner: { usage: '/users owner <who>', parse: oneUser('owner') },
+  'first-approver': { usage: '/users first-approver <who>', parse: oneUser('first-approver') },
   seats: { usage: '/users seats', parse: nothingElse('seats') },
   export: { usage: '/users export', parse: nothingElse('export') },
   audit: {

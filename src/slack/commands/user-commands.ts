@@ -1,8 +1,7 @@
 /** Subcommands that change one user: edit, roles, perms, groups, props, disable, enable, revoke, owner. */
-import type { EditResult } from '../../domain/changes/user-changes';
 import { submitChange } from '../submit-change';
 import { changedCard, revokedCard } from '../views/change-replies';
-import { reissuedLinkText } from '../views/invite-result-message';
+import { editedText } from '../views/edit-reply';
 import { openBulkRolesModal, openEditModal, openRolesModal } from '../views/user-modals';
 import { changeCommand } from './change-command';
 import type { CommandHandler } from './command-context';
@@ -16,9 +15,7 @@ function list(items: string[]): string {
 
 const submitEdit: Handler<'edit'> = changeCommand(
   (command) => ({ kind: 'edit', user: command.who, name: command.name, email: command.email }),
-  changedCard(
-    (card: EditResult) => `Updated ${card.email}.${card.reissued ? ` ${reissuedLinkText(card.email, card.reissued)}` : ''}`,
-  ),
+  changedCard(editedText),
 );
 
 /** Without `--name` or `--email`, opens the edit form. */

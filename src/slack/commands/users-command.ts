@@ -6,7 +6,16 @@ export const STATUSES = ['invited', 'expired', 'active', 'disabled', 'revoked'] 
 export type Status = (typeof STATUSES)[number];
 
 /** Kinds that take one `<who>` and nothing else. */
-export type OneUserKind = 'show' | 'resend' | 'invite-link' | 'disable' | 'enable' | 'revoke' | 'apikey' | 'owner';
+export type OneUserKind =
+  | 'show'
+  | 'resend'
+  | 'invite-link'
+  | 'disable'
+  | 'enable'
+  | 'revoke'
+  | 'apikey'
+  | 'owner'
+  | 'first-approver';
 
 /** What a `/users` command asks for, by kind (one subcommand can yield several kinds, e.g. `invite` and `invite-modal`). */
 export type UsersCommand =
@@ -39,6 +48,8 @@ export type UsersCommand =
   | { kind: 'group'; action: 'add' | 'remove'; name: string; emails: string[] }
   | { kind: 'partner'; action: 'list' }
   | { kind: 'partner'; action: 'add'; name: string }
+  | { kind: 'partner'; action: 'rename'; name: string; newName: string }
+  | { kind: 'partner'; action: 'delete'; name: string; reassign?: string }
   | { kind: 'scim-token'; action: 'create' | 'revoke' }
   | { kind: 'delete'; who: Who[]; reason?: string; filter?: UserFilter }
   | { kind: 'passcode'; action: 'grant'; who: Who; tenureDays: number }

@@ -3,6 +3,8 @@
  * approvals waiting, recent changes, quick actions.
  */
 import { Blocks, Elements, HomeTab } from 'slack-block-builder';
+import type { ApproverSetup } from '../../domain/approvals/approver-setup';
+import { FIRST_APPROVER_COMMAND } from '../../domain/changes/approval-policy';
 import { formatWhen } from '../../domain/format-when';
 import { type HomeSummary, RECENTLY_EXPIRED_DAYS } from '../../domain/home/home-service';
 import { ACTIONS } from '../ids';
@@ -24,6 +26,7 @@ export function appHomeView(summary: HomeSummary) {
             text: ':warning: Only one active Admin is left. Make a second person an Admin so the account is never locked out.',
           })
         : undefined,
+      summary.approverSetup ? Blocks.Section({ text: approverSetupHint(summary.approverSetup) }) : undefined,
       Blocks.Actions().elements(
         Elements.Button({ text: 'Invite', actionId: ACTIONS.helpInvite }).primary(),
         Elements.Button({ text: 'List', actionId: ACTIONS.helpList }),
@@ -57,6 +60,15 @@ export function appHomeView(summary: HomeSummary) {
       }),
     )
     .buildToObject();
+}
+
+/** The owner's set-up hint while nobody (or too few) besides them may approve, and the way out. */
+function approverSetupHint(setup: ApproverSetup): string {
+  const have = `${setup.approvers === 0 ? 'nobody' : setup.approvers} besides you`;
+  const head = `:construction: *Set up approvals.* Changes that need approval need ${setup.needed} approver${setup.needed === 1 ? '' : 's'} besides the requester, and the account has ${have}, so they are refused.`;
+  return setup.firstApproversLeft > 0
+    ? `${head} Make your first co-approver without an approval, once: \`${FIRST_APPROVER_COMMAND}\` makes an active user an Admin and announces it in <#${setup.approvalsChannel}>.`
+    : `${head} You already made your first co-approver: make them active again, or ask whoever runs Roster.`;
 }
 
 /** Which account this is: the name API sign-in asks for, and the Slack workspace (or organization) it serves. */

@@ -1,4 +1,7 @@
-/** The delete confirmation: who goes, how many assets move to the owner, and why (required for yourself). */
+/**
+ * The delete confirmation: who goes, how many assets and which API keys move to the owner, that
+ * passcodes end, and why (required for yourself).
+ */
 import { Blocks, Elements, Modal } from 'slack-block-builder';
 import type { DeletionPreview } from '../../domain/deletion/deletion-service';
 import { describeFilter } from '../../domain/directory/directory-service';
@@ -33,6 +36,7 @@ export function deleteModal(preview: DeletionPreview, metadata: ModalMetadata, r
         text: `${title}\n${names}`,
       }),
       Blocks.Section({ text: assets }),
+      Blocks.Section({ text: credentialsText(preview) }),
       preview.filter
         ? Blocks.Context().elements('Deleting acts on exactly these users; anyone who no longer matches by then is skipped.')
         : undefined,
@@ -44,4 +48,25 @@ export function deleteModal(preview: DeletionPreview, metadata: ModalMetadata, r
         .element(Elements.TextInput({ actionId: BLOCKS.deleteReason, initialValue: reason, maxLength: 500 }).multiline()),
     )
     .buildToObject();
+}
+
+/**
+ * What happens to their credentials: API keys move to the owner and keep working, never with more than
+ * their holder could do (named by
+ * prefix and holder, the first 20); passcodes are personal sign-in secrets and end with their holders.
+ */
+function credentialsText(preview: DeletionPreview): string {
+  const count = preview.apiKeyCount;
+  const keys =
+    count === 0
+      ? 'They hold no API keys.'
+      : `${count === 1 ? 'This API key moves' : `${count} API keys move`} to ${escapeMrkdwn(preview.ownerEmail)} and keep${count === 1 ? 's' : ''} working in the owner's name with no more access than before (the owner can revoke ${count === 1 ? 'it' : 'each'}):\n${fitList(
+          preview.apiKeys.map((k) => `• \`${escapeMrkdwn(k.prefix)}…\` of ${escapeMrkdwn(k.email)}`),
+          LIMITS.sectionText - 400,
+        )}${count > preview.apiKeys.length ? `\n…and ${count - preview.apiKeys.length} more` : ''}`;
+  const passcodes =
+    preview.passcodes === 0
+      ? ''
+      : `\n${preview.passcodes === 1 ? 'One passcode ends' : `${preview.passcodes} passcodes end`} with ${preview.passcodes === 1 ? 'its holder' : 'their holders'}: passcodes are personal and do not move.`;
+  return keys + passcodes;
 }

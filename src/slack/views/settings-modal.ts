@@ -56,14 +56,19 @@ export function settingsModal(view: SettingsView) {
       Blocks.Section({
         text: `Settings of this account. Empty fields use the deployment's defaults. ${view.seatsUsed} seats are in use.`,
       }),
+      // The plan sets the most seats; the owner may only keep the account below it.
       Blocks.Input({ label: 'Seat limit', blockId: BLOCKS.settingsSeatLimit })
         .optional(true)
-        .hint(hint(String(effective.seatLimit), String(defaults.seatLimit)))
+        .hint(
+          `Now ${effective.seatLimit}. At most ${view.planSeats}, the seats of the account's plan; empty: all of them.${
+            defaults.upgradeUrl ? ` More seats: ${defaults.upgradeUrl}` : ''
+          }`.slice(0, 2000),
+        )
         .element(
           Elements.TextInput({
             actionId: BLOCKS.settingsSeatLimit,
             initialValue: own.seatLimit?.toString(),
-            placeholder: String(defaults.seatLimit),
+            placeholder: String(view.planSeats),
             maxLength: 10,
           }),
         ),

@@ -5,6 +5,7 @@ import { formatWhen } from '../../domain/format-when';
 import { ACTIONS, BLOCKS } from '../ids';
 import type { Reply } from '../reply';
 import { chunkLines, fitList, fitText, LIMITS } from './block-limits';
+import { CARD_DETAIL_ACTIONS } from './card-detail-ids';
 import { escapeMrkdwn, passcodeText, whenOrNever } from './format';
 
 /** Slack's confirm dialog before a button acts: what it asks and the consequence it names. */
@@ -87,6 +88,32 @@ export function cardActions(card: UserCard): CardAction[] {
       add(ACTIONS.cardInviteLink, 'New invite link');
       break;
   }
+  // What the details pages edit: a user's groups, properties and extra permissions at any status but
+  // revoked (only a new invite brings a revoked user back); the sign-in method and a passcode reset once active.
+  if (card.status !== 'revoked') {
+    add(CARD_DETAIL_ACTIONS.groups, 'Groups');
+    add(CARD_DETAIL_ACTIONS.props, 'Properties');
+    add(CARD_DETAIL_ACTIONS.perms, 'Extra permissions');
+  }
+  if (card.status === 'active' && card.signInMethod === 'password')
+    add(CARD_DETAIL_ACTIONS.signInGoogle, 'Use Google sign-in', undefined, {
+      title: 'Switch to Google sign-in?',
+      text: `Switch to Google sign-in for ${who(card)}? Their password is cleared and password links are refused.`,
+      confirm: 'Switch',
+    });
+  if (card.status === 'active' && card.signInMethod === 'google')
+    add(CARD_DETAIL_ACTIONS.signInPassword, 'Use password sign-in', undefined, {
+      title: 'Switch to a password?',
+      text: `Switch to a password for ${who(card)}? They get a link to set one.`,
+      confirm: 'Switch',
+    });
+  if (card.status === 'active' && card.passcode.state !== 'none')
+    add(CARD_DETAIL_ACTIONS.passcodeReset, 'Reset passcode', undefined, {
+      title: 'Reset the passcode?',
+      text: `Reset the passcode of ${who(card)}? A new one for the same tenure is sent to them; the current one stops working at once.`,
+      confirm: 'Reset',
+      style: 'danger',
+    });
   if (card.signInLock) add(ACTIONS.cardClearLockout, 'Clear sign-in lockout');
   if (!card.isOwner) add(ACTIONS.cardDelete, 'Delete', 'danger');
   return actions;
@@ -124,11 +151,21 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
   const lock = card.signInLock
     ? `:lock: *Sign-in locked* until ${formatWhen(card.signInLock.until)} after failed attempts from ${fitList(card.signInLock.addresses.map(escapeMrkdwn), LIMITS.sectionText - 200, ', ')}`
     : undefined;
+  // Keys of deleted users the owner received: a section of their own (the fields are full), first 20 named.
+  const inherited = card.inheritedKeys?.length
+    ? `*Inherited API keys* (in this user's name, with the access they had before)\n${fitList(
+        card.inheritedKeys.map(
+          (key) =>
+            `\`${escapeMrkdwn(key.prefix)}…\` inherited from ${escapeMrkdwn(key.fromEmail)} on ${formatWhen(key.inheritedAt)}`,
+        ),
+        LIMITS.sectionText - 60,
+      )}`
+    : undefined;
   const invited = card.invitedAt
     ? `Invited by ${escapeMrkdwn(card.invitedBy ?? 'Roster')} on ${formatWhen(card.invitedAt)}`
     : `Added ${formatWhen(card.createdAt)}`;
   // Properties take as many sections of 3 000 characters as they need: up to 40, as the rest of the card
-  // takes at most 7 of the 50 blocks a message may have.
+  // takes at most 8 of the 50 blocks a message may have.
   const properties = chunkLines(
     card.properties.map((p) => `\`${p.key}\` = ${escapeMrkdwn(p.value)}`),
     LIMITS.sectionText - 20,
@@ -146,6 +183,7 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
       Blocks.Header({ text: (card.name ?? card.email).slice(0, 150) }),
       Blocks.Section({ text: `*${title}*` }).fields(...fields),
       lock ? Blocks.Section({ text: lock }) : undefined,
+      inherited ? Blocks.Section({ text: inherited }) : undefined,
       ...properties.map((text, i) => Blocks.Section({ text: i === 0 ? `*Properties*\n${text}` : text })),
       Blocks.Context().elements(invited),
       actions.length > 0 ? Blocks.Actions({ blockId: BLOCKS.cardActions }).elements(...actions) : undefined,

@@ -5,7 +5,6 @@
 
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import type { EditResult } from '../../domain/changes/user-changes';
 import { roleLabel } from '../../domain/roles/role-grants';
 import { fail } from '../../errors';
 import { servicesIn } from '../account-context';
@@ -13,7 +12,7 @@ import { BLOCKS, VIEWS } from '../ids';
 import { submitChange } from '../submit-change';
 import { changedCard, passcodeReply } from './change-replies';
 import { deletionMessage } from './deletion-message';
-import { reissuedLinkText } from './invite-result-message';
+import { editedText } from './edit-reply';
 import { parseMetadata, productLevels, selected, selectedOneOrMany, submit, text, unpackMetadata } from './modal-submission';
 
 export function registerUserModalSubmissions(app: App): void {
@@ -29,14 +28,7 @@ export function registerUserModalSubmissions(app: App): void {
         name: text(values, BLOCKS.editName),
         email: text(values, BLOCKS.editEmail),
       };
-      return submitChange(
-        services,
-        actor,
-        change,
-        changedCard(
-          (card: EditResult) => `Updated ${card.email}.${card.reissued ? ` ${reissuedLinkText(card.email, card.reissued)}` : ''}`,
-        ),
-      );
+      return submitChange(services, actor, change, changedCard(editedText));
     });
   });
 

@@ -47,6 +47,9 @@ function option(text: string, value: string) {
 
 export function editModal(user: UserRecord, metadata: ModalMetadata) {
   const pending = user.status === 'invited' || user.status === 'expired';
+  // The identity provider owns the address of a user it manages; its next update would put it back.
+  const managed = user.signInMethod === 'sso' || user.externalId !== null || user.userNameKey !== null;
+  const editable = pending || ((user.status === 'active' || user.status === 'disabled') && !managed);
   return Modal({
     title: 'Edit user',
     callbackId: VIEWS.edit,
@@ -59,11 +62,19 @@ export function editModal(user: UserRecord, metadata: ModalMetadata) {
       Blocks.Input({ label: 'Name', blockId: BLOCKS.editName })
         .optional(true)
         .element(Elements.TextInput({ actionId: BLOCKS.editName, initialValue: user.name ?? undefined, maxLength: 100 })),
-      pending
-        ? Blocks.Input({ label: 'E-mail', blockId: BLOCKS.editEmail, hint: 'Can change until the invite is accepted.' }).element(
-            Elements.EmailInput({ actionId: BLOCKS.editEmail, initialValue: user.email }),
-          )
-        : Blocks.Context().elements('The e-mail of someone who has accepted their invite cannot be changed here.'),
+      editable
+        ? Blocks.Input({
+            label: 'E-mail',
+            blockId: BLOCKS.editEmail,
+            hint: pending
+              ? 'A new address gets a new invite link; the old one stops working.'
+              : 'They sign in with the new address; their Slack link and password stay, and both addresses are told.',
+          }).element(Elements.EmailInput({ actionId: BLOCKS.editEmail, initialValue: user.email }))
+        : Blocks.Context().elements(
+            managed
+              ? 'Their e-mail comes from your identity provider (SCIM): change it there.'
+              : `The e-mail of a ${user.status} user cannot be changed.`,
+          ),
     )
     .buildToObject();
 }

@@ -16,7 +16,7 @@ export type AccountWithInstallation = Prisma.AccountGetPayload<{ include: { inst
 /** The account's owner as the ownership rules read them, or null when it has none. */
 export type AccountOwner = Pick<User, 'id' | 'email' | 'status' | 'slackUserId' | 'slackLeftAt'>;
 
-/** An account's settings, their version and its owner: what a settings change reads under the lock. */
+/** An account's settings, their version, the plan's seats and its owner: what a settings change reads under the lock. */
 const SETTINGS_SELECT = {
   seatLimit: true,
   inviteTtlHours: true,
@@ -24,6 +24,7 @@ const SETTINGS_SELECT = {
   noticesChannel: true,
   catalogPreset: true,
   settingsVersion: true,
+  planSeats: true,
   owner: { select: { id: true, email: true } },
 } as const;
 
@@ -177,4 +178,66 @@ export async function readOwnerStanding(db: Db, accountId: string): Promise<Owne
 /** The account's name; throws when the account is gone. */
 export async function accountNameOf(db: Db, accountId: string): Promise<string> {
   return (await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { name: true } })).name;
+}
+
+/** What the first co-approver rule reads of an account: its settings, its owner and the first co-approvers made. */
+export type ApproverSetupRow = Prisma.AccountGetPayload<{
+  select: {
+    seatLimit: true;
+    inviteTtlHours: true;
+    approvalsChannel: true;
+    noticesChannel: true;
+    catalogPreset: true;
+    firstApproversGranted: true;
+    owner: { select: { id: true; email: true } };
+  };
+}>;
+
+/** The account's settings, owner and count of first co-approvers; throws when no account. */
+export function readApproverSetupRow(db: Db, accountId: string): Promise<ApproverSetupRow> {
+  return db.account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: {
+      seatLimit: true,
+      inviteTtlHours: true,
+      approvalsChannel: true,
+      noticesChannel: true,
+      catalogPreset: true,
+      firstApproversGranted: true,
+      owner: { select: { id: true, email: true } },
+    },
+  });
+}
+
+/** An account as the server console lists it: names, owner, seats used, the owner's limit and the plan. */
+export type ConsoleAccountLine = Prisma.AccountGetPayload<{
+  select: {
+    id: true;
+    name: true;
+    slug: true;
+    slackTeamId: true;
+    slackEnterpriseId: true;
+    seatsUsed: true;
+    seatLimit: true;
+    planSeats: true;
+    owner: { select: { email: true } };
+  };
+}>;
+
+/** Every account, oldest first, as `npm run accounts -- list` shows them. */
+export function listConsoleAccounts(db: Db): Promise<ConsoleAccountLine[]> {
+  return db.account.findMany({
+    orderBy: { createdAt: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      slug: true,
+      slackTeamId: true,
+      slackEnterpriseId: true,
+      seatsUsed: true,
+      seatLimit: true,
+      planSeats: true,
+      owner: { select: { email: true } },
+    },
+  });
 }

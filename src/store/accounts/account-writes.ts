@@ -73,3 +73,17 @@ export async function saveAccountSettings(
   });
   return written.count;
 }
+
+/** Sets the seats of the account's plan (null: the deployment's SEAT_LIMIT). */
+export async function setPlanSeats(db: Db, accountId: string, seats: number | null): Promise<void> {
+  await db.account.update({ where: { id: accountId }, data: { planSeats: seats } });
+}
+
+/** Counts one more first co-approver if fewer than `most` were made; 1 when counted, else 0. */
+export async function claimFirstApprover(db: Db, accountId: string, most: number): Promise<number> {
+  const claimed = await db.account.updateMany({
+    where: { id: accountId, firstApproversGranted: { lt: most } },
+    data: { firstApproversGranted: { increment: 1 } },
+  });
+  return claimed.count;
+}

@@ -34,3 +34,8 @@ export function findPartnerByKey(db: Db, accountId: string, nameKey: string): Pr
 export async function createPartner(db: Db, accountId: string, name: string, nameKey: string): Promise<void> {
   await db.partner.create({ data: { accountId, name, nameKey } });
 }
+
+/** Whether the account's catalog has a directory-wide scoped role (so its users have partner access). */
+export async function catalogHasPartners(db: Db, accountId: string): Promise<boolean> {
+  return (await db.role.count({ where: { accountId, scoped: true, product: null } })) > 0;
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm run accounts -- list | seats <account> <seats|default>`: the operator's view of the accounts a
+ * Roster serves, and the seats of each account's plan. Seats are the plan's: the owner may keep the
+ * account below its plan in Settings, never raise it past it. Like `recover-owner`, it works on the
+ * server through the running Roster's embedded store (or PostgreSQL), and a new plan goes through the
+ * change layer as the server console, so the audit trail records it.
+ */
+import { WebClient } from '@slack/web-api';
+import { type Config, loadConfig } from '../config';
+import { createAccountScope } from '../create-account-scope';
+import { mailerFor } from '../delivery/mailer';
+import { consoleActor } from '../domain/access/actor';
+import { accountNamed } from '../domain/account/account-identifier';
+import { planSeatsOf, seatLimitOf, settingsDefaults } from '../domain/account/account-settings';
+import { systemClock } from '../domain/clock';
+import { ConfigError, isRosterError } from '../errors';
+import { createLogger } from '../logger';
+import { boltLogger } from '../slack/bolt-logger';
+import { slackClientOptions } from '../slack/slack-client-options';
+import { listenForAccountChanges } from '../store/account-signals';
+import { findConsoleAccounts, listConsoleAccounts } from '../store/accounts/account-reads';
+import { isPostgresUrl, openDatabase } from '../store/database';
+import type { Store } from '../store/tx';
+
+const USAGE = 'Usage: npm run accounts -- list | seats <account> <seats|default>';
+const MOST_SEATS = 1_000_000;
+
+/** A refusal: one line on stderr, exit code 1. */
+class Refusal extends Error {}
+
+type Command = { kind: 'list' } | { kind: 'seats'; account: string; seats: number | null };
+
+/** The command the words mean, or a refusal naming what is wrong. */
+function readCommand(argv: string[]): Command {
+  const [verb, ...rest] = argv;
+  if (verb === 'list') {
+    if (rest.length > 0) throw new Refusal(`\`list\` takes nothing more (got ${rest.join(' ')}). ${USAGE}`);
+    return { kind: 'list' };
+  }
+  if (verb === 'seats') {
+    const [account, seats, ...extra] = rest;
+    if (!account?.trim() || seats === undefined) throw new Refusal(`Say which account and how many seats. ${USAGE}`);
+    if (extra.length > 0) throw new Refusal(`\`seats\` takes an account and a number (got ${extra.join(' ')} too). ${USAGE}`);
+    if (seats.toLowerCase() === 'default') return { kind: 'seats', account: account.trim(), seats: null };
+    const n = /^\d+$/.test(seats) ? Number(seats) : Number.NaN;
+    if (!Number.isInteger(n) || n < 1 || n > MOST_SEATS) {
+      throw new Refusal(
+        `${seats} is not a number of seats: give a whole number from 1 to ${MOST_SEATS}, or "default" for SEAT_LIMIT.`,
+      );
+    }
+    return { kind: 'seats', account: account.trim(), seats: n };
+  }
+  throw new Refusal(verb ? `There is no \`${verb}\` command. ${USAGE}` : USAGE);
+}
+
+/** One line per account: its identifier, name, owner, seats used / limit, and the plan behind the limit. */
+async function list(prisma: Store, config: Config): Promise<void> {
+  const defaults = settingsDefaults(config);
+  const accounts = await listConsoleAccounts(prisma);
+  if (accounts.length === 0) {
+    console.log('The store has no account yet: start Roster once (npm start) first.');
+    return;
+  }
+  for (const account of accounts) {
+    const name = account.slug ?? account.slackTeamId ?? account.slackEnterpriseId ?? account.id;
+    const limit = seatLimitOf(account, defaults);
+    const plan = planSeatsOf(account, defaults);
+    const notes = [
+      account.planSeats === null ? `plan ${plan} (SEAT_LIMIT)` : `plan ${plan}`,
+      account.seatLimit !== null && account.seatLimit < plan ? `owner keeps it at ${account.seatLimit}` : '',
+      account.seatLimit !== null && account.seatLimit > plan ? `owner asked for ${account.seatLimit}, above the plan` : '',
+      account.seatsUsed > limit ? 'OVER the limit' : '',
+    ].filter(Boolean);
+    console.log(
+      `${name}  ${account.name}  owner ${account.owner?.email ?? 'none'}  seats ${account.seatsUsed}/${limit}  ${notes.join(', ')}`,
+    );
+  }
+}
+
+/** Sets the plan's seats through the change layer as the server console, and tells the running replicas. */
+async function setSeats(prisma: Store, config: Config, command: Extract<Command, { kind: 'seats' }>): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const accountId = await accountNamed(prisma, command.account);
+  if (!accountId) throw new Refusal(`There is no account ${command.account}. \`npm run accounts -- list\` names them.`);
+  const [account] = await findConsoleAccounts(prisma, accountId);
+  if (!account) throw new Refusal(`There is no account ${command.account}.`);
+  // The plan never calls Slack; the client is only there because an account scope has one.
+  const client = new WebClient(undefined, {
+    ...slackClientOptions(config.slack.apiUrl),
+    retryConfig: { retries: 0 },
+    logger: boltLogger(logger.child({}, { level: 'silent' })),
+  });
+  const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config) };
+  const { services } = createAccountScope(shared, account, '', client);
+  const submitted = await services.changes.submit(consoleActor(), { kind: 'plan-seats', seats: command.seats });
+  if (submitted.status !== 'done') throw new Error('a console change never waits for approval');
+  const done = submitted.result;
+  const shown = (seats: number | null) => (seats === null ? `the default (SEAT_LIMIT ${config.seatLimit})` : String(seats));
+  console.log(`Plan of ${command.account}: ${shown(done.before)} → ${shown(done.after)} seats.`);
+  console.log(`Seat limit in force: ${done.limit}; ${done.used} in use.`);
+  if (done.used > done.limit) {
+    console.log(`${done.used} seats are in use, more than ${done.limit}: nobody new takes a seat until some are freed.`);
+  }
+  if (isPostgresUrl(config.databaseUrl)) {
+    // Every replica forgets the account's services at once and rebuilds them over the new plan.
+    const signals = await listenForAccountChanges({ databaseUrl: config.databaseUrl, logger, changed: () => {}, lost: () => {} });
+    await signals.announce(prisma, accountId);
+    await signals.close();
+  } else {
+    console.log('A running Roster on the embedded store applies it within 5 minutes, or at once when restarted.');
+  }
+}
+
+async function accounts(argv: string[]): Promise<void> {
+  const command = readCommand(argv);
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  // A running Roster keeps its embedded store; this goes through it.
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, share: 'reach' });
+  try {
+    if (command.kind === 'list') await list(database.prisma, config);
+    else await setSeats(database.prisma, config, command);
+  } finally {
+    await database.close();
+  }
+}
+
+accounts(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof Refusal || error instanceof ConfigError || isRosterError(error)) console.error(error.message);
+    else console.error(error);
+    process.exit(1);
+  },
+);
