@@ -12,7 +12,7 @@ import type { Json, User } from '../../store/records';
 import { findAccountScimToken } from '../../store/sign-in/scim-token-reads';
 import { deleteScimTokenById, replaceScimToken } from '../../store/sign-in/scim-token-writes';
 import { createProvisionedUser, updateProvisionedUser, writeProvisionedProperties } from '../../store/users/scim-user-writes';
-import { findUserClashes, getUserRecord, type UserRecord } from '../../store/users/user-reads';
+import { type ClashRow, findUserClashes, getUserRecord, type UserRecord } from '../../store/users/user-reads';
 import { isValidEmail, normaliseEmail } from '../email';
 import { defaultRole } from '../roles/resolve-access';
 import { desiredHoldings, type Holding } from '../roles/role-grants';
@@ -163,6 +163,22 @@ function changedProperties(
 }
 
 /**
+ * Refuses a userName or e-mail another user has (`rows`, the users named either way; `self`, the user
+ * changed, who may keep theirs): the userName first (a user the identity provider never named is named
+ * by their e-mail), then the e-mail.
+ */
+function refuseClashes(rows: readonly ClashRow[], change: ChangeOf<'scim-user'>, email: string, self?: string): void {
+  const key = change.attributes.userName?.toLowerCase();
+  if (key !== undefined) {
+    const named = rows.find((r) => r.userNameKey === key) ?? rows.find((r) => r.userNameKey === null && r.email === key);
+    if (named && named.id !== self)
+      throw fail.conflict(`A user with the userName ${change.attributes.userName} already exists.`, { field: 'userName' });
+  }
+  const clash = rows.find((r) => r.email === email);
+  if (clash && clash.id !== self) throw fail.conflict(`${email} is already in use by another user.`, { field: 'emails' });
+}
+
+/**
  * Creates or updates a provisioned user to the state the identity provider sent. A new user is
  * active (or disabled, when the identity provider says `active: false`) at once and signs in through
  * the identity provider (`sso`); nobody is invited. `userName` is unique per account, ignoring case.
@@ -176,18 +192,11 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     if (!isValidEmail(email)) throw fail.badInput(`${attrs.email} is not a valid e-mail address.`, { field: 'emails' });
     const name = attrs.name?.trim() || null;
     if (name && name.length > 200) throw fail.badInput('A name is at most 200 characters.', { field: 'name' });
-    const before = change.user ? await context.directory.findUser(change.user, tx) : null;
-    // One read for both clashes: the userName (a user the identity provider never named is named by their e-mail), then the e-mail.
+    // A create checks its clashes in the statement that inserts the user (one round trip under the lock).
+    if (!change.user) return create(context, change, { email, name });
+    const before = await context.directory.findUser(change.user, tx);
     const key = attrs.userName?.toLowerCase();
-    const rows = await findUserClashes(tx, accountId, { userNameKey: key, email });
-    if (key !== undefined) {
-      const named = rows.find((r) => r.userNameKey === key) ?? rows.find((r) => r.userNameKey === null && r.email === key);
-      if (named && named.id !== before?.id)
-        throw fail.conflict(`A user with the userName ${attrs.userName} already exists.`, { field: 'userName' });
-    }
-    const clash = rows.find((r) => r.email === email);
-    if (clash && clash.id !== before?.id) throw fail.conflict(`${email} is already in use by another user.`, { field: 'emails' });
-    if (!before) return create(context, change, { email, name });
+    refuseClashes(await findUserClashes(tx, accountId, { userNameKey: key, email }), change, email, before.id);
     refuseStale(before, change.ifVersion);
     await refuseIdentityMove(context, before, { email, active: attrs.active });
     let status = before.status;
@@ -252,7 +261,12 @@ async function create(
   const { tx, accountId } = context;
   const provisioned = provisionedFields(change, fields);
   const held = await heldRows(context, (await holdingsFor(context, [], change.attributes.roles)) ?? [], []);
-  const created = await createProvisionedUser(tx, accountId, provisioned, context.clock.now(), held);
+  const written = await createProvisionedUser(tx, accountId, provisioned, context.clock.now(), held);
+  if (!('created' in written)) {
+    refuseClashes(written.clashes, change, fields.email);
+    throw new Error('a create that clashed with nobody was not written');
+  }
+  const { created } = written;
   return applied(context, change, null, newUserRecord(created, held, provisioned.properties), 'user.provisioned');
 }
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { User, UserStatus } from '../records';
 import type { Db } from '../tx';
+import { type ClashRow, findUserClashes } from './user-reads';
 import type { HoldingRow } from './user-writes';
 
 /** A provisioned user's state as the identity provider sends it. */
@@ -24,8 +25,11 @@ export function identity(fields: ProvisionedFields) {
 
 /**
  * Creates a user who signs in through the identity provider (`sso`), active or disabled, accepted at
- * `acceptedAt`, with the roles `roles` and the properties given: one statement (a SCIM create holds the
- * account lock, and on the embedded store its one backend, for every round trip it makes).
+ * `acceptedAt`, with the roles `roles` and the properties given, unless another user already has the
+ * e-mail or the userName (their userName, or the e-mail of a user the identity provider never named):
+ * then nothing is written and the users named either way are returned (`findUserClashes`). One statement, which a SCIM create runs under
+ * the account lock (so it sees every committed user), and on the embedded store on its one backend, for
+ * every round trip it makes.
  */
 export async function createProvisionedUser(
   db: Db,
@@ -33,18 +37,24 @@ export async function createProvisionedUser(
   fields: ProvisionedFields & { status: 'active' | 'disabled'; properties: Record<string, string> },
   acceptedAt: Date,
   roles: readonly HoldingRow[],
-): Promise<User> {
+): Promise<{ created: User } | { clashes: ClashRow[] }> {
   const { status, properties, ...provisioned } = fields;
   const user = identity(provisioned);
+  const key = user.userNameKey ?? null;
   const now = new Date();
   const keys = Object.keys(properties);
   const rows = await db.$queryRaw<User[]>`
-    WITH created AS (
+    WITH clash AS (
+      SELECT "id", "email", "userNameKey" FROM "User"
+      WHERE "accountId" = ${accountId}
+        AND ("email" = ${user.email} OR "userNameKey" = ${key} OR ("email" = ${key} AND "userNameKey" IS NULL))
+    ), created AS (
       INSERT INTO "User" ("id", "accountId", "email", "name", "status", "signInMethod", "acceptedAt", "externalId",
         "userName", "userNameKey", "givenName", "familyName", "createdAt", "updatedAt")
-      VALUES (${randomUUID()}, ${accountId}, ${user.email}, ${user.name}, ${status}::"UserStatus", 'sso'::"SignInMethod",
-        ${acceptedAt}, ${user.externalId}, ${user.userName ?? null}, ${user.userNameKey ?? null},
-        ${user.givenName ?? null}, ${user.familyName ?? null}, ${now}, ${now})
+      SELECT ${randomUUID()}, ${accountId}, ${user.email}, ${user.name}, ${status}::"UserStatus", 'sso'::"SignInMethod",
+        ${acceptedAt}, ${user.externalId}, ${user.userName ?? null}, ${key}, ${user.givenName ?? null},
+        ${user.familyName ?? null}, ${now}, ${now}
+      WHERE NOT EXISTS (SELECT 1 FROM clash)
       RETURNING *
     ), held AS (
       INSERT INTO "UserRole" ("userId", "roleId", "scope", "scopeKey")
@@ -54,12 +64,12 @@ export async function createProvisionedUser(
     ), props AS (
       INSERT INTO "UserProperty" ("userId", "key", "value")
       SELECT created."id", p."key", p."value"
-      FROM created, unnest(${keys}::text[], ${keys.map((key) => properties[key] as string)}::text[]) AS p("key", "value")
+      FROM created, unnest(${keys}::text[], ${keys.map((k) => properties[k] as string)}::text[]) AS p("key", "value")
     )
     SELECT * FROM created`;
-  const created = rows[0];
-  if (!created) throw new Error('the new user was not returned');
-  return created;
+  // Nothing written: someone has the name. Read who (rare, and under the same lock, so the same users).
+  if (!rows[0]) return { clashes: await findUserClashes(db, accountId, { userNameKey: key ?? undefined, email: user.email }) };
+  return { created: rows[0] };
 }
 
 /** Sets the user's properties to the values given and removes those given as null; the others stay. */
