@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 const ALONE = [
   'test/e2e/embedded-process.test.ts',
   'test/e2e/start-up.test.ts',
+  'test/e2e/shutdown.test.ts',
   'test/e2e/sweep-cli.test.ts',
   'test/e2e/recover-owner.test.ts',
   'test/e2e/socket-mode.test.ts',

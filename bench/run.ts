@@ -17,6 +17,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }
   { name: 'scim', load: () => import('./scim.bench') },
   { name: 'scim-bulk', load: () => import('./scim-bulk.bench') },
   { name: 'workspaces', load: () => import('./workspaces.bench') },
+  { name: 'audit', load: () => import('./audit.bench') },
 ];
 
 async function main() {

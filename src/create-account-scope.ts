@@ -129,5 +129,6 @@ export function nowhereAccount(): Account {
     catalogVersion: 0,
     planSeats: null,
     firstApproversGranted: 0,
+    auditSeq: 0n,
   };
 }

@@ -19,7 +19,9 @@ export type ErrorCode =
   | 'not_grantable'
   | 'already_decided'
   | 'stale'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** The store cannot be reached (connection refused, cut or timed out): nothing was changed. */
+  | 'store_unreachable';
 
 /** A problem the user can act on, e.g. one address of an invite and why it was refused. */
 export interface Problem {

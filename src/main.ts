@@ -3,21 +3,30 @@
  * dependencies, and wires them to Slack, the web routes and the scheduler. The process that runs it
  * (`npm start`) is src/server.ts; the CLIs and the tests build it the same way.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from './config';
 import type { SharedDeps } from './create-account-scope';
 import type { Services } from './create-services';
 import { mailerFor } from './delivery/mailer';
 import { systemClock } from './domain/clock';
+import { createInFlight } from './in-flight';
 import { createLogger } from './logger';
 import type { Roster, RosterOptions, Sweeper } from './roster';
 import { createScheduler } from './scheduler/scheduler';
 import { createSlackApp, type SlackSource } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { type Database, openDatabase } from './store/database';
+import { storeReadiness } from './store/store-readiness';
 import { distributedTenancy, singleWorkspace, type Tenancy } from './tenancy';
+import { storeUnreachableErrors } from './web/store-unreachable-answers';
 import { createWebApp, serve } from './web/web-app';
 
 export type { Roster, RosterOptions, Sweeper } from './roster';
+
+/** How long stopping waits for the Slack requests in flight (Kubernetes allows 30 s before it kills). */
+const STOP_GRACE_MS = 20_000;
+/** How long stopping then waits for the HTTP connections to close before it closes the store anyway. */
+const CONNECTIONS_GRACE_MS = 2_000;
 
 /** Builds Roster from a validated configuration; nothing listens until `start()`. */
 export function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
@@ -69,10 +78,15 @@ async function assemble(shared: SharedDeps, database: Database): Promise<Roster>
   const { config, prisma, logger } = shared;
   const tenancy = await tenancyFor(shared);
   const { accounts } = tenancy;
-  const { web, finish } = createWebApp({ shared, tenancy, ready: database.ping });
+  const inFlight = createInFlight();
+  const storeReady = storeReadiness(prisma);
+  // A Roster that is stopping is not ready: the balancer sends new requests elsewhere.
+  const ready = async () => !inFlight.closing && (await storeReady());
+  const { web, finish } = createWebApp({ shared, tenancy, ready });
   const { installationStore, uninstalled } = tenancy;
   const accountFor = async (source: SlackSource) => (await tenancy.forSlack(source))?.services ?? null;
-  const slack = createSlackApp({ config, logger, web, accountFor, installationStore, uninstalled });
+  const slack = createSlackApp({ config, logger, web, accountFor, installationStore, uninstalled, inFlight });
+  web.use(storeUnreachableErrors(logger));
   finish();
   const scheduler = schedulerFor(tenancy, shared);
 
@@ -106,10 +120,18 @@ async function assemble(shared: SharedDeps, database: Database): Promise<Roster>
       serving = await serve(slack.app, web, { port: config.port, socketMode: !!config.slack.appToken });
       return serving.port;
     },
+    /**
+     * Stops taking requests (the listening socket closes, Slack requests still arriving are told to try
+     * again), lets those taken finish, Slack work after its acknowledgement included, and the scheduler
+     * its current batch; only then closes the accounts and the store.
+     */
     async stop() {
-      await scheduler.stop();
-      await slack.app.stop().catch((err: unknown) => logger.debug({ err }, 'the Slack receiver was not running'));
-      await serving?.close();
+      const receiving = slack.app.stop().catch((err: unknown) => logger.debug({ err }, 'the Slack receiver was not running'));
+      const web = serving?.close();
+      const [unfinished] = await Promise.all([inFlight.drain(STOP_GRACE_MS), scheduler.stop()]);
+      if (unfinished > 0) logger.warn({ unfinished }, 'stopped with Slack requests still running');
+      // Idle keep-alive connections may hold the listening socket open a while longer; they take no new work.
+      await Promise.race([Promise.all([receiving, web]), delay(CONNECTIONS_GRACE_MS, undefined, { ref: false })]);
       await tenancy.close();
       await database.close();
     },

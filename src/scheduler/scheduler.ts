@@ -86,6 +86,8 @@ export function createScheduler(deps: {
 
   async function pass(signal?: AbortSignal): Promise<PassReport> {
     const report = emptyReport();
+    // A pass asked for once stopping began (a cron tick racing `stop`) does nothing: the store is about to close.
+    if (signal?.aborted) return { ...report, stopped: true };
     const failures: unknown[] = [];
     const accounts = await deps.accounts();
     await forEachLimited(accounts, ACCOUNTS_IN_FLIGHT, async (account) => {
@@ -146,6 +148,7 @@ export function createScheduler(deps: {
       });
     },
 
+    /** Stops the schedule and a running pass after the batch it is in (which commits); resolves once that batch is done. */
     async stop(): Promise<void> {
       shutdown.abort();
       await task?.stop();

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { type ErrorCode, isRosterError } from '../errors';
+import { asStoreUnreachable } from '../store/store-unreachable';
 import { isUniqueViolation } from '../store/tx';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -47,6 +48,7 @@ const BY_CODE: Record<ErrorCode, { status: number; scimType?: ScimType }> = {
   // Only SCIM user changes carry a version (from If-Match or the read before a PATCH).
   stale: { status: 412 },
   rate_limited: { status: 429 },
+  store_unreachable: { status: 503 },
 };
 
 /** The SCIM error for one of Roster's errors; something not found that an input field named (a role) is a bad value. */
@@ -73,6 +75,8 @@ export function errorBody(error: ScimError) {
 export function scimErrorFor(error: unknown): ScimError | undefined {
   if (error instanceof ScimError) return error;
   if (isRosterError(error)) return scimErrorOf(error.code, error.message, error.field);
+  const unreachable = asStoreUnreachable(error);
+  if (unreachable) return scimErrorOf(unreachable.code, unreachable.message);
   if (isUniqueViolation(error)) return new ScimError(409, 'A user with that userName already exists.', 'uniqueness');
   // The change's own schema (directory-change.ts) refusing what the edge let through, e.g. a value too long.
   if (error instanceof z.ZodError) {

@@ -1,5 +1,6 @@
 /** What the SCIM routes share: the media type, list and PATCH schemas, reading query parameters, and PATCH. */
 import type { Request, Response } from 'express';
+import { STORE_RETRY_AFTER_SECONDS } from '../store/store-unreachable';
 import { ScimError } from './scim-errors';
 import type { OperationResult } from './scim-user-operations';
 import { project } from './scim-user-resource';
@@ -22,8 +23,9 @@ export function sendResult(res: Response, req: Request, result: OperationResult)
   send(res, result.status, project(result.resource, queryText(req.query.attributes), queryText(req.query.excludedAttributes)));
 }
 
-/** Answers `body` as `application/scim+json`. */
+/** Answers `body` as `application/scim+json`; a 503 (the store cannot be reached) says when to try again. */
 export function send(res: Response, status: number, body: unknown) {
+  if (status === 503) res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
   res.status(status).type(CONTENT_TYPE).send(JSON.stringify(body));
 }
 

@@ -4,22 +4,27 @@
  * install (/slack/install, /slack/oauth_redirect). Every request is resolved to its workspace's
  * account first; a request from a workspace without Roster gets nothing and changes nothing.
  */
-import { App, type Context, ErrorCode, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { type AckFn, App, type Context, ErrorCode, ExpressReceiver, type RespondFn, SocketModeReceiver } from '@slack/bolt';
 import type { InstallationStore } from '@slack/oauth';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { RosterError } from '../errors';
+import type { InFlight } from '../in-flight';
+import { asStoreUnreachable, STORE_UNREACHABLE_TEXT } from '../store/store-unreachable';
 import { bindAccount } from './account-context';
 import { registerActions } from './actions';
 import { registerApprovalActions } from './actions/approval-actions';
 import { boltLogger } from './bolt-logger';
 import { registerCommands } from './commands';
 import { registerEvents } from './events';
+import { errorText } from './render-error';
 import type { SlackServices } from './services';
 import { slackClientOptions } from './slack-client-options';
 import { registerApprovalViews } from './views/approval-submission';
 import { registerBulkRolesSubmissions } from './views/bulk-roles-submissions';
 import { registerInviteSubmission } from './views/invite-submission';
+import { noticeModal } from './views/notice-modal';
 import { registerSettings } from './views/settings-submission';
 import { registerUserModalSubmissions } from './views/user-modal-submissions';
 
@@ -36,6 +41,9 @@ export interface SlackSource {
   isEnterpriseInstall?: boolean;
 }
 
+/** What a Slack request arriving while Roster stops is told (it was not taken). */
+const STOPPING_TEXT = 'Roster is restarting; nothing was changed. Try again in a minute.';
+
 /** The OAuth scopes Roster asks for when installed (the same as manifest.yml's). */
 export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'files:write'];
 
@@ -49,6 +57,8 @@ export function createSlackApp(deps: {
   installationStore?: InstallationStore;
   /** Slack says the app was uninstalled, or its bot token revoked, in this workspace or organization, at that time. */
   uninstalled: (source: SlackSource, happenedAt?: Date) => Promise<void>;
+  /** Counts each request until its listener is done (after the acknowledgement), so a shutdown can wait for it. */
+  inFlight: InFlight;
 }): SlackApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
@@ -76,9 +86,24 @@ export function createSlackApp(deps: {
       });
   const app = new App({ ...(oauth ? {} : { token: config.slack.botToken }), receiver, clientOptions, logger });
 
-  app.use(async ({ body, context, next, ack }) => {
+  // First: a request taken is finished before the store closes; once Roster is stopping, none is taken.
+  app.use(async (args) => {
+    if (!deps.inFlight.closing) return deps.inFlight.track(args.next);
+    await refuse(args, STOPPING_TEXT);
+  });
+
+  app.use(async (args) => {
+    const { body, context, next, ack } = args;
     const source = sourceOf(context, body);
-    const services = await deps.accountFor(source);
+    const services = await withinAckBudget(deps.accountFor(source)).catch(async (error: unknown) => {
+      // The store is needed to know the workspace's account: say so rather than leave the user waiting.
+      const unreachable = asStoreUnreachable(error);
+      if (!unreachable) throw error;
+      deps.logger.warn({ err: error }, 'the store cannot be reached; told the Slack user so');
+      await refuse(args, errorText(unreachable));
+      return undefined;
+    });
+    if (services === undefined) return;
     if (!services) {
       deps.logger.warn(
         { teamId: source.teamId, enterpriseId: source.enterpriseId },
@@ -113,9 +138,49 @@ export function createSlackApp(deps: {
       deps.logger.warn('refused a Slack request from a workspace without Roster');
       return;
     }
+    if (asStoreUnreachable(error.original ?? error)) {
+      deps.logger.warn({ err: error }, 'the store cannot be reached; a Slack request went unanswered');
+      return;
+    }
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   return { app, receiver };
+}
+
+/** How long finding a request's account may take: Slack wants the acknowledgement within 3 s. */
+const ACCOUNT_BUDGET_MS = 2_000;
+
+/**
+ * The account lookup, or a store_unreachable error once it has taken `ACCOUNT_BUDGET_MS` (a store that
+ * swallows packets makes the connection attempt wait longer): the user is told in time, nothing is done.
+ */
+async function withinAckBudget<T>(lookup: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new RosterError('store_unreachable', STORE_UNREACHABLE_TEXT)), ACCOUNT_BUDGET_MS);
+  });
+  // A lookup that fails after the budget has nobody left to tell.
+  lookup.catch(() => undefined);
+  try {
+    return await Promise.race([lookup, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Acknowledges a request Roster cannot take, saying why: a submitted form gets a small modal on top of it
+ * (closing it goes back to the form, its inputs kept, to submit again), a request with a response URL
+ * (commands, buttons) an ephemeral message; others have nowhere to be told.
+ */
+async function refuse(args: { ack?: AckFn<never>; body: unknown }, text: string): Promise<void> {
+  if ((args.body as { type?: string }).type === 'view_submission') {
+    await args.ack?.({ response_action: 'push', view: noticeModal(text) } as never);
+    return;
+  }
+  if (args.ack) await args.ack();
+  const { respond } = args as { respond?: RespondFn };
+  await respond?.({ response_type: 'ephemeral', text }).catch(() => undefined);
 }
 
 /** When Slack says an event happened (whole seconds), if it says. */

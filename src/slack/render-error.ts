@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isRosterError, type RosterError } from '../errors';
+import { asStoreUnreachable } from '../store/store-unreachable';
 import type { Reply } from './reply';
 
 /** Text for an expected error, listing each problem on its own line. */
@@ -15,9 +16,18 @@ export function errorText(error: RosterError): string {
   return lines.join('\n');
 }
 
-/** Maps any thrown value to a reply; unexpected ones are logged with a reference the user can quote. */
+/**
+ * Maps any thrown value to a reply; a store that cannot be reached is said plainly (and logged as a
+ * warning: it is the store's outage, not Roster's bug), other unexpected ones are logged with a
+ * reference the user can quote.
+ */
 export function renderError(error: unknown, logger: Logger): Reply {
   if (isRosterError(error)) return { text: errorText(error) };
+  const unreachable = asStoreUnreachable(error);
+  if (unreachable) {
+    logger.warn({ err: error }, 'the store cannot be reached; told the Slack user so');
+    return { text: errorText(unreachable) };
+  }
   const ref = randomBytes(4).toString('hex');
   logger.error({ err: error, ref }, 'unexpected error while handling a Slack request');
   return {

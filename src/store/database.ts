@@ -50,6 +50,14 @@ const EMBEDDED_POOL = 8;
  */
 const EMBEDDED_TRANSACTIONS = { maxWait: 15_000, timeout: 30_000 };
 
+/**
+ * A connection attempt to PostgreSQL gives up after 5 s (`pg` would wait forever on a server or a
+ * network that swallows packets), so a request gets its plain "cannot be reached" answer within a few
+ * seconds; TCP keep-alive lets a connection whose server vanished fail instead of hanging. The
+ * embedded store is a local socket: it answers, or is gone (ENOENT) at once.
+ */
+const POSTGRES_CONNECTIONS = { connectionTimeoutMillis: 5_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+
 /** How many distinct statements each connection to the embedded store keeps prepared, at most. */
 const PREPARED_STATEMENTS = 400;
 
@@ -114,7 +122,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const connection = (max: number) =>
     embedded
       ? new PrismaPg({ host: embedded.socketDir, user: 'postgres', database: 'postgres', max }, { statementNameGenerator })
-      : new PrismaPg({ connectionString, max });
+      : new PrismaPg({ connectionString, max, ...POSTGRES_CONNECTIONS });
   const factory = connection(embedded ? EMBEDDED_POOL : 10);
   const kind: Database['kind'] = embedded ? 'embedded' : 'postgres';
 

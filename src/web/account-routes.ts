@@ -119,6 +119,7 @@ export function accountRoutes(deps: {
         return typeof body.account === 'string' ? accountNamed(prisma, body.account) : deps.defaultAccountId;
       // The product's own API key names the account.
       case '/api/v1/auth/exchange':
+      case '/api/v1/audit':
       case '/api/v1/assets': {
         const keyHash = bearerHash(req);
         return (keyHash && (await accountOfApiKey(prisma, keyHash))) ?? deps.defaultAccountId;

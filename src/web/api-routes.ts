@@ -14,6 +14,7 @@ import { HANDOFF_CODE_TTL_SECONDS, type ProductHandoff } from '../domain/handoff
 import { isRosterError } from '../errors';
 import { httpStatusOf } from './http-status';
 import type { RateLimit } from './rate-limit';
+import { answeredUnreachable } from './store-unreachable-answers';
 
 /** Failed attempts one client may make against one account in a minute before it gets 429. */
 export const FAILURES_PER_MINUTE = 10;
@@ -118,6 +119,7 @@ export function apiRoutes(deps: {
         res.status(httpStatusOf(error.code)).json({ error: error.code, field: error.field, message: error.message });
         return;
       }
+      if (answeredUnreachable(error, res, logger)) return;
       logger.error({ err: error }, 'api request failed');
       res.status(500).json({ error: 'internal', message: 'Something went wrong; try again.' });
     }
@@ -232,6 +234,7 @@ export function apiErrors(logger: Logger) {
       res.status(status).json({ error: 'bad_request', field: 'body', message: 'The request could not be read.' });
       return;
     }
+    if (answeredUnreachable(error, res, logger)) return;
     logger.error({ err: error }, 'api request failed');
     res.status(500).json({ error: 'internal', message: 'Something went wrong; try again.' });
   };

@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   already_decided: 409,
   stale: 409,
   rate_limited: 429,
+  store_unreachable: 503,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

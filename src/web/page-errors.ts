@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isRosterError } from '../errors';
+import { asStoreUnreachable, STORE_RETRY_AFTER_SECONDS } from '../store/store-unreachable';
 import { askForLink } from './forgot-password-page';
 import { CONTENT_SECURITY_POLICY } from './html';
 import { notice } from './page-parts';
@@ -35,6 +36,12 @@ export function pageHandler(logger: Logger) {
         if (isRosterError(error)) {
           const known = error.code !== 'not_found';
           return notice(res, known ? 410 : 404, `${kind} link ${known ? 'cannot be used' : 'not valid'}`, error.message, next);
+        }
+        const unreachable = asStoreUnreachable(error);
+        if (unreachable) {
+          logger.warn({ err: error }, 'the store cannot be reached; answered 503');
+          res.set({ 'Retry-After': String(STORE_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' });
+          return notice(res, 503, 'Try again in a minute', unreachable.message);
         }
         logger.error({ err: error }, 'web page failed');
         notice(res, 500, 'Something went wrong', 'Something went wrong on our side. Try again in a minute.');

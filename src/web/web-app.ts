@@ -6,11 +6,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import express, { type Express } from 'express';
+import express, { type Express, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { type AccountScope, createAccountScope, nowhereAccount, type SharedDeps, settingsOf } from '../create-account-scope';
 import { createAssetService } from '../domain/assets/asset-service';
+import { createAuditFeed } from '../domain/audit/audit-feed';
 import { passwordResetEverywhere } from '../domain/credentials/password-reset';
 import { createProductHandoff } from '../domain/handoff/product-handoff';
 import { createScimDirectory } from '../domain/scim/scim-directory';
@@ -18,6 +19,7 @@ import { scimRoutes } from '../scim/scim-routes';
 import type { Tenancy } from '../tenancy';
 import { type AccountRouters, accountRoutes } from './account-routes';
 import { apiRoutes } from './api-routes';
+import { auditRoutes } from './audit-routes';
 import { createCsrf } from './csrf';
 import { healthRoutes } from './health-routes';
 import { createRateLimit } from './rate-limit';
@@ -67,6 +69,9 @@ export function createWebApp(deps: {
           logger,
         }),
       };
+      // GET /api/v1/audit answers before the rest of the API (src/web/audit-routes.ts).
+      const feed = createAuditFeed({ db: prisma, accountId });
+      built.api = Router().use(auditRoutes({ signIn, feed, rateLimit, logger, publicUrl: config.publicUrl }), built.api);
       routers.set(scope, built);
     }
     return built;

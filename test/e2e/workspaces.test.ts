@@ -288,6 +288,18 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
     });
     expect(verify.status).toBe(200);
     expect(((await verify.json()) as { user: { email: string } }).user.email).toBe(a.owner.email);
+    // The audit API and the product's code exchange find the key's own account too.
+    const audit = await fetch(`${h.baseUrl}/api/v1/audit?limit=1000`, { headers: { authorization: `Bearer ${key}` } });
+    expect(audit.status).toBe(200);
+    const { events } = (await audit.json()) as { events: { target: { email: string } | null }[] };
+    expect(events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toContain(b.owner.email);
+    const exchange = await postJson(
+      `${h.baseUrl}/api/v1/auth/exchange`,
+      { code: 'not-a-code' },
+      { authorization: `Bearer ${key}` },
+    );
+    expect(exchange.status).not.toBe(401);
 
     const login = (body: object) =>
       fetch(`${h.baseUrl}/api/v1/login`, {

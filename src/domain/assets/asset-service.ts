@@ -5,7 +5,7 @@
 
 import { fail } from '../../errors';
 import { createAsset, lockAssetByExternalId, updateAsset } from '../../store/assets/asset-rows';
-import { isUniqueViolation, type Store, transaction } from '../../store/tx';
+import { isUniqueViolation, lockAccount, type Store, transaction } from '../../store/tx';
 import { findUserByEmail } from '../../store/users/user-reads';
 import { systemActor } from '../access/actor';
 import type { AuditService } from '../audit/audit-service';
@@ -41,6 +41,9 @@ export function createAssetService(deps: { prisma: Store; accountId: string; aud
       const data = { kind: input.kind, name: input.name, ownerId: owner.id, transferable: input.transferable ?? true };
       const integration = caller.permissions.includes('users:manage');
       return transaction(prisma, async (tx) => {
+        // The account first, as a deletion does before it moves assets (and the audit trigger bumps the
+        // account row anyway): one lock order, so a registration and a deletion wait instead of deadlocking.
+        await lockAccount(tx, accountId);
         // The existing asset, locked: only its owner or an integration key may change it.
         const existing = input.externalId ? await lockAssetByExternalId(tx, accountId, input.kind, input.externalId) : null;
         if (existing && existing.ownerId !== caller.user.id && !integration) {

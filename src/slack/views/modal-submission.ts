@@ -10,6 +10,7 @@ import type { Actor } from '../../domain/access/actor';
 import { userFilterSchema } from '../../domain/changes/directory-change';
 import { NO_ACCESS } from '../../domain/roles/resolve-access';
 import { fail, isRosterError } from '../../errors';
+import { asStoreUnreachable } from '../../store/store-unreachable';
 import { asBlocks, asView } from '../block-kit';
 import { publishHome } from '../events';
 import { errorText, fieldErrors } from '../render-error';
@@ -106,6 +107,11 @@ async function tell(services: SlackServices, client: WebClient, user: string, ch
 
 function failureReply(services: SlackServices, error: unknown): Reply {
   if (isRosterError(error)) return { text: errorText(error) };
+  const unreachable = asStoreUnreachable(error);
+  if (unreachable) {
+    services.logger.warn({ err: error }, 'the store cannot be reached; a modal submission was refused');
+    return { text: errorText(unreachable) };
+  }
   services.logger.error({ err: error }, 'a modal submission failed');
   return { text: ':x: That did not work; nothing was changed. Try again.' };
 }

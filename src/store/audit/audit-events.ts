@@ -35,7 +35,10 @@ export interface AuditEventLine {
   source: AuditSource;
 }
 
-/** Records `events`, in the caller's transaction when `db` is one. */
+/**
+ * Records `events`, in the caller's transaction when `db` is one. The store numbers each in its account
+ * (`accountSeq`, a trigger: migration 20261206150000), which holds the account row until commit.
+ */
 export async function insertAuditEvents(db: Db, events: NewAuditEvent[]): Promise<void> {
   await db.auditEvent.createMany({ data: events });
 }
