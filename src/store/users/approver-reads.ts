@@ -41,18 +41,25 @@ export async function findApproverCandidates(
     select: { id: true, permissions: true },
   });
   const roleIds = roles.filter((r) => r.permissions.includes('*') || r.permissions.includes(APPROVE)).map((r) => r.id);
-  const user = { accountId, status: 'active' as const, id: { notIn: options.except } };
-  const holders = roleIds.length
-    ? (
-        await db.userRole.findMany({ where: { roleId: { in: roleIds }, user }, select: { user: { select: candidateSelect } } })
-      ).map((row) => row.user)
+  // From the roles' side (index UserRole(roleId)), each holder then checked by primary key. A join lets the
+  // planner hash every user of the account when its statistics are stale, as right after a bulk load
+  // (~0.4 s at 100 000 users, after every command).
+  const holderIds = roleIds.length
+    ? await db.$queryRaw<{ id: string }[]>`
+        SELECT DISTINCT ur."userId" AS "id" FROM "UserRole" ur
+        WHERE ur."roleId" = ANY(${roleIds}::text[]) AND NOT (ur."userId" = ANY(${options.except}::text[]))
+          AND (SELECT u."accountId" = ${accountId} AND u."status" = 'active' FROM "User" u WHERE u."id" = ur."userId")`
     : [];
-  const extras =
+  const extraHolders =
     !options.withRole && (await db.permission.count({ where: { accountId, key: APPROVE } })) > 0
-      ? await db.user.findMany({ where: { ...user, extraPermissions: { has: APPROVE } }, select: candidateSelect })
+      ? await db.user.findMany({
+          where: { accountId, status: 'active', id: { notIn: options.except }, extraPermissions: { has: APPROVE } },
+          select: { id: true },
+        })
       : [];
-  const byId = new Map([...holders, ...extras].map((candidate) => [candidate.id, candidate]));
-  return [...byId.values()];
+  const ids = [...new Set([...holderIds, ...extraHolders].map((row) => row.id))];
+  if (ids.length === 0) return [];
+  return db.user.findMany({ where: { id: { in: ids } }, select: candidateSelect });
 }
 
 /** The id and version of each of `userIds` that still exists. */

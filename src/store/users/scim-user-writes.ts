@@ -46,8 +46,12 @@ export async function createProvisionedUser(
   const rows = await db.$queryRaw<User[]>`
     WITH clash AS (
       SELECT "id", "email", "userNameKey" FROM "User"
+      -- The e-mail, or the userName (a user the identity provider never named is named by their e-mail),
+      -- spelled as the userName filter is so that the planner keeps to the two unique indexes: an
+      -- "IS NULL" it could use an index for would read every user the identity provider never named.
       WHERE "accountId" = ${accountId}
-        AND ("email" = ${user.email} OR "userNameKey" = ${key} OR ("email" = ${key} AND "userNameKey" IS NULL))
+        AND ("email" = ${user.email}
+          OR (("userNameKey" = ${key} OR "email" = ${key}) AND COALESCE("userNameKey", "email") = ${key}))
     ), created AS (
       INSERT INTO "User" ("id", "accountId", "email", "name", "status", "signInMethod", "acceptedAt", "externalId",
         "userName", "userNameKey", "givenName", "familyName", "createdAt", "updatedAt")
