@@ -62,6 +62,11 @@ const envSchema = z.object({
       .transform(parseTrustProxy),
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: optional(z.string().min(16, 'at least 16 random characters')),
+  METRICS_PORT: optional(
+    z.coerce.number({ error: 'a port number such as 9464' }).int('a port number such as 9464').min(0).max(65535),
+  ),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
@@ -207,6 +212,15 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
     where: 'Set it to the old ROSTER_SECRET while moving to a new one, and unset it once every replica runs the new one',
   },
   LOG_LEVEL: { must: 'one of fatal, error, warn, info, debug, trace or silent', where: 'Leave it unset for info' },
+  METRICS_TOKEN: {
+    must: 'at least 16 random characters',
+    where:
+      'Make one with `openssl rand -hex 32`; Prometheus sends it as a bearer token to GET /metrics. Leave it (and METRICS_PORT) unset to serve no metrics',
+  },
+  METRICS_PORT: {
+    must: 'a port number such as 9464',
+    where: 'GET /metrics is served there without a token, on METRICS_HOST (127.0.0.1 unless set); leave it unset for none',
+  },
 };
 
 /** One plain sentence about a bad variable: its name, what it must look like, where to find it. */
@@ -265,6 +279,8 @@ export interface Config {
   /** MAIL_FROM: the address Roster's e-mails come from; unset, roster@ the host of PUBLIC_URL. */
   mailFrom?: string;
   logLevel: string;
+  /** Prometheus metrics: GET /metrics behind `token` on Roster's listener, and/or without one on `host:port`; neither, none. */
+  metrics: { token?: string; port?: number; host: string };
   /** Express's `trust proxy`: which proxies' X-Forwarded-For decides the client address; false trusts none. */
   trustProxy: number | string[] | false;
   /** ROSTER_SECRET as set (distributed mode requires it: bot tokens are sealed with a key derived from it). */
@@ -324,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     trustProxy: e.TRUST_PROXY ?? false,
     rosterSecret: e.ROSTER_SECRET,
     previousRosterSecret: e.ROSTER_SECRET_PREVIOUS,

@@ -11,6 +11,7 @@ import { createLinkDelivery } from './delivery/link-delivery';
 import { catalogFor, effectiveSettings, settingsDefaults } from './domain/account/account-settings';
 import type { Clock } from './domain/clock';
 import type { Mailer } from './domain/ports';
+import type { Metrics } from './metrics/metrics-port';
 
 import type { AccountWork } from './scheduler/scheduler';
 import { createApprovalChannel } from './slack/approval-channel';
@@ -32,6 +33,8 @@ export interface SharedDeps {
   mailer: Mailer;
   /** Tells every replica that an account changed (its settings), so each rebuilds its services. */
   accountChanged?: (accountId: string) => Promise<void>;
+  /** Prometheus metrics (src/metrics), when the deployment serves them. */
+  metrics?: Metrics;
 }
 
 /** An account as served: its row, its Slack client and everything built over them. */
@@ -74,6 +77,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       settingsDefaults: settings.defaults,
       // Every replica rebuilds this account's services over the new settings.
       settingsChanged: (id) => void shared.accountChanged?.(id),
+      metrics: shared.metrics,
     },
   );
   const approvalChannel = createApprovalChannel({ client, channel: settings.approvalsChannel, dm, logger });

@@ -28,6 +28,7 @@ import { createNoticeOutbox } from './domain/notices/notice-outbox';
 import { createPartnerService } from './domain/partners/partners';
 import type { Delivery, HolderMessenger, SlackProfiles } from './domain/ports';
 import { createRoleService } from './domain/users/role-service';
+import type { Metrics } from './metrics/metrics-port';
 import type { Store } from './store/tx';
 
 /** The parts of the configuration the services read. */
@@ -54,6 +55,8 @@ export function createServices(
     settingsDefaults: SettingsDefaults;
     /** Told after the account's settings changed (every replica rebuilds its services). */
     settingsChanged?: (accountId: string) => void;
+    /** Counts changes by kind and outcome (src/metrics). */
+    metrics?: Metrics;
   },
 ) {
   const { prisma, accountId, clock } = deps;
@@ -106,6 +109,7 @@ export function createServices(
     approvalsEnabled: config.approvalsChannel !== undefined,
     approvals,
     actorById: (userId, db) => access.actorForUserId(userId, 'approval', db),
+    metrics: deps.metrics,
   });
   return {
     logger: deps.logger,

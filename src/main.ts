@@ -11,11 +11,14 @@ import { mailerFor } from './delivery/mailer';
 import { systemClock } from './domain/clock';
 import { createInFlight } from './in-flight';
 import { createLogger } from './logger';
+import { type MetricsListener, metricsRoute, serveMetrics } from './metrics/metrics-endpoint';
+import { createRosterMetrics, type RosterMetrics } from './metrics/roster-metrics';
 import type { Roster, RosterOptions, Sweeper } from './roster';
 import { createScheduler } from './scheduler/scheduler';
 import { createSlackApp, type SlackSource } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { type Database, openDatabase } from './store/database';
+import { readOperationalGauges } from './store/operational-gauges';
 import { storeReadiness } from './store/store-readiness';
 import { distributedTenancy, singleWorkspace, type Tenancy } from './tenancy';
 import { storeUnreachableErrors } from './web/store-unreachable-answers';
@@ -30,7 +33,12 @@ const CONNECTIONS_GRACE_MS = 2_000;
 
 /** Builds Roster from a validated configuration; nothing listens until `start()`. */
 export function buildRoster(config: Config, options: RosterOptions = {}): Promise<Roster> {
-  return onStore(config, options, assemble);
+  // One registry per Roster, and none unless METRICS_TOKEN or METRICS_PORT asks for the metrics.
+  const { token, port } = config.metrics;
+  const telemetry = token || port !== undefined ? createRosterMetrics() : null;
+  return onStore(config, options, (shared, database) =>
+    assemble({ ...shared, metrics: telemetry?.metrics }, database, telemetry),
+  );
 }
 
 /** Builds only the store, the accounts and the scheduler: a pass from a CLI opens no Slack receiver and no web app. */
@@ -69,28 +77,42 @@ function tenancyFor(shared: SharedDeps): Promise<Tenancy> {
 }
 
 /** The scheduler over every account the tenancy serves, asked afresh each pass. */
-function schedulerFor(tenancy: Tenancy, { prisma, clock, logger, config }: SharedDeps) {
+function schedulerFor(tenancy: Tenancy, { prisma, clock, logger, config, metrics }: SharedDeps) {
   const accounts = async () => (await tenancy.served()).map((scope) => scope.work);
-  return createScheduler({ accounts, housekeeping: { prisma, clock }, logger, cronSchedule: config.cronSchedule });
+  return createScheduler({ accounts, housekeeping: { prisma, clock }, logger, cronSchedule: config.cronSchedule, metrics });
 }
 
-async function assemble(shared: SharedDeps, database: Database): Promise<Roster> {
-  const { config, prisma, logger } = shared;
+async function assemble(shared: SharedDeps, database: Database, telemetry: RosterMetrics | null): Promise<Roster> {
+  const { config, prisma, logger, metrics } = shared;
   const tenancy = await tenancyFor(shared);
+  const { embedded } = database;
+  telemetry?.scrapeFrom({
+    gauges: () => readOperationalGauges(prisma),
+    distributed: tenancy.distributed,
+    embeddedStats: embedded && (() => embedded.stats()),
+  });
   const { accounts } = tenancy;
   const inFlight = createInFlight();
   const storeReady = storeReadiness(prisma);
   // A Roster that is stopping is not ready: the balancer sends new requests elsewhere.
   const ready = async () => !inFlight.closing && (await storeReady());
-  const { web, finish } = createWebApp({ shared, tenancy, ready });
+  const metricsToken = config.metrics.token;
+  const { web, finish } = createWebApp({
+    shared,
+    tenancy,
+    ready,
+    metrics,
+    metricsRoute: telemetry && metricsToken ? metricsRoute(telemetry.registry, metricsToken) : undefined,
+  });
   const { installationStore, uninstalled } = tenancy;
   const accountFor = async (source: SlackSource) => (await tenancy.forSlack(source))?.services ?? null;
-  const slack = createSlackApp({ config, logger, web, accountFor, installationStore, uninstalled, inFlight });
+  const slack = createSlackApp({ config, logger, web, accountFor, installationStore, uninstalled, inFlight, metrics });
   web.use(storeUnreachableErrors(logger));
   finish();
   const scheduler = schedulerFor(tenancy, shared);
 
   let serving: Awaited<ReturnType<typeof serve>> | null = null;
+  let metricsListener: MetricsListener | null = null;
   const single = tenancy.defaultAccountId
     ? await accounts.forId(tenancy.defaultAccountId).catch(async (error: unknown) => {
         await tenancy.close();
@@ -118,6 +140,11 @@ async function assemble(shared: SharedDeps, database: Database): Promise<Roster>
     async start() {
       scheduler.start();
       serving = await serve(slack.app, web, { port: config.port, socketMode: !!config.slack.appToken });
+      const { port: metricsPort, host } = config.metrics;
+      if (telemetry && metricsPort !== undefined) {
+        metricsListener = await serveMetrics(telemetry.registry, { host, port: metricsPort });
+        logger.info({ host, port: metricsListener.port }, 'serving metrics');
+      }
       return serving.port;
     },
     /**
@@ -128,10 +155,11 @@ async function assemble(shared: SharedDeps, database: Database): Promise<Roster>
     async stop() {
       const receiving = slack.app.stop().catch((err: unknown) => logger.debug({ err }, 'the Slack receiver was not running'));
       const web = serving?.close();
+      const scrapes = metricsListener?.close();
       const [unfinished] = await Promise.all([inFlight.drain(STOP_GRACE_MS), scheduler.stop()]);
       if (unfinished > 0) logger.warn({ unfinished }, 'stopped with Slack requests still running');
       // Idle keep-alive connections may hold the listening socket open a while longer; they take no new work.
-      await Promise.race([Promise.all([receiving, web]), delay(CONNECTIONS_GRACE_MS, undefined, { ref: false })]);
+      await Promise.race([Promise.all([receiving, web, scrapes]), delay(CONNECTIONS_GRACE_MS, undefined, { ref: false })]);
       await tenancy.close();
       await database.close();
     },

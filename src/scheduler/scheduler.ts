@@ -7,6 +7,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { forEachLimited } from '../domain/for-each-limited';
+import type { Metrics } from '../metrics/metrics-port';
 import {
   awaitExpiriesInFlight,
   type DueWorkDeps,
@@ -67,6 +68,8 @@ export function createScheduler(deps: {
   housekeeping: Pick<DueWorkDeps, 'prisma' | 'clock'>;
   logger: Logger;
   cronSchedule: string;
+  /** Times each pass and counts what it did. */
+  metrics?: Pick<Metrics, 'schedulerPass'>;
 }) {
   let task: ScheduledTask | null = null;
   let running: Promise<PassReport> | null = null;
@@ -130,10 +133,24 @@ export function createScheduler(deps: {
     return report;
   }
 
+  /** Reports a pass's duration and items to the metrics (real time: the injected clock is the directory's time). */
+  async function measured(running: Promise<PassReport>): Promise<PassReport> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const report = await running;
+      deps.metrics?.schedulerPass(seconds(), report.stopped ? 'stopped' : 'ok', { ...report, stopped: 0 });
+      return report;
+    } catch (error) {
+      deps.metrics?.schedulerPass(seconds(), 'failed', {});
+      throw error;
+    }
+  }
+
   return {
     /** Runs one pass; a pass already running in this process is joined rather than doubled. */
     async runOnce(signal?: AbortSignal): Promise<PassReport> {
-      running ??= pass(signal ? AbortSignal.any([signal, shutdown.signal]) : shutdown.signal).finally(() => {
+      running ??= measured(pass(signal ? AbortSignal.any([signal, shutdown.signal]) : shutdown.signal)).finally(() => {
         running = null;
       });
       const report = await running;

@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { RosterError } from '../errors';
 import type { InFlight } from '../in-flight';
+import type { Metrics } from '../metrics/metrics-port';
+import { countCommands, measureAcks } from '../metrics/slack-metrics';
 import { asStoreUnreachable, STORE_UNREACHABLE_TEXT } from '../store/store-unreachable';
 import { bindAccount } from './account-context';
 import { registerActions } from './actions';
@@ -59,6 +61,8 @@ export function createSlackApp(deps: {
   uninstalled: (source: SlackSource, happenedAt?: Date) => Promise<void>;
   /** Counts each request until its listener is done (after the acknowledgement), so a shutdown can wait for it. */
   inFlight: InFlight;
+  /** Times acknowledgements by surface and counts `/users` subcommands. */
+  metrics?: Metrics;
 }): SlackApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
@@ -115,6 +119,10 @@ export function createSlackApp(deps: {
     bindAccount(context, services);
     await next();
   });
+  if (deps.metrics) {
+    measureAcks(app, deps.metrics);
+    app.use(countCommands(deps.metrics));
+  }
 
   // Uninstalled, or the bot token revoked: the workspace's tokens go at once; its directory stays.
   app.event('app_uninstalled', async ({ context, body }) => deps.uninstalled(sourceOf(context, body), eventTime(body)));

@@ -4,6 +4,7 @@
  */
 
 import type { Clock } from '../domain/clock';
+import type { Metrics } from '../metrics/metrics-port';
 import { countBucketHit, findBucket, reserveBucketHit } from '../store/sign-in/rate-limit-buckets';
 import type { Store } from '../store/tx';
 
@@ -20,8 +21,13 @@ export interface RateLimit {
   reserve(key: string, limit: number, windowSeconds: number): Promise<number>;
 }
 
-export function createRateLimit(deps: { prisma: Store; clock: Clock }): RateLimit {
+export function createRateLimit(deps: { prisma: Store; clock: Clock; metrics?: Pick<Metrics, 'rateLimitRefused'> }): RateLimit {
   const { prisma, clock } = deps;
+  /** Passes a wait through, counting a refusal (a wait above 0) by the limit its key names. */
+  const refused = (key: string, wait: number) => {
+    if (wait > 0) deps.metrics?.rateLimitRefused(key);
+    return wait;
+  };
   const windowOf = (now: Date, windowSeconds: number) =>
     new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
   const secondsLeft = (windowStart: Date, windowSeconds: number, now: Date) =>
@@ -30,14 +36,17 @@ export function createRateLimit(deps: { prisma: Store; clock: Clock }): RateLimi
     async reserve(key, limit, windowSeconds) {
       const now = clock.now();
       const windowStart = windowOf(now, windowSeconds);
-      return (await reserveBucketHit(prisma, key, windowStart, limit)) ? 0 : secondsLeft(windowStart, windowSeconds, now);
+      return refused(
+        key,
+        (await reserveBucketHit(prisma, key, windowStart, limit)) ? 0 : secondsLeft(windowStart, windowSeconds, now),
+      );
     },
     async hit(key, limit, windowSeconds) {
       const now = clock.now();
       const windowStart = new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
       const count = await countBucketHit(prisma, key, windowStart);
       if (count <= limit) return 0;
-      return Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
+      return refused(key, Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000)));
     },
     async count(key, windowSeconds) {
       const now = clock.now();

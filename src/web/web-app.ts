@@ -15,6 +15,8 @@ import { createAuditFeed } from '../domain/audit/audit-feed';
 import { passwordResetEverywhere } from '../domain/credentials/password-reset';
 import { createProductHandoff } from '../domain/handoff/product-handoff';
 import { createScimDirectory } from '../domain/scim/scim-directory';
+import { httpMetrics } from '../metrics/http-metrics';
+import type { Metrics } from '../metrics/metrics-port';
 import { scimRoutes } from '../scim/scim-routes';
 import type { Tenancy } from '../tenancy';
 import { type AccountRouters, accountRoutes } from './account-routes';
@@ -30,10 +32,14 @@ export function createWebApp(deps: {
   shared: SharedDeps & { config: Config; logger: Logger };
   tenancy: Tenancy;
   ready: () => Promise<boolean>;
+  /** Times SCIM and API requests and counts rate-limit refusals. */
+  metrics?: Metrics;
+  /** GET /metrics behind METRICS_TOKEN (src/metrics/metrics-endpoint.ts), when the token is set. */
+  metricsRoute?: Router;
 }): { web: Express; finish(): void } {
   const { shared, tenancy } = deps;
   const { config, prisma, clock, logger } = shared;
-  const rateLimit = createRateLimit({ prisma, clock });
+  const rateLimit = createRateLimit({ prisma, clock, metrics: deps.metrics });
   const csrf = createCsrf(config.linkSecret);
   const routers = new WeakMap<AccountScope, AccountRouters>();
 
@@ -84,6 +90,8 @@ export function createWebApp(deps: {
   // Decides req.ip, which every rate limit and the audit trail use; false (the default) trusts no proxy.
   web.set('trust proxy', config.trustProxy);
   web.use(healthRoutes({ ready: deps.ready }));
+  if (deps.metricsRoute) web.use(deps.metricsRoute);
+  if (deps.metrics) web.use(httpMetrics(deps.metrics));
   web.use(
     accountRoutes({
       prisma,

@@ -4,7 +4,8 @@
  * rules, the version bump and the audit trail; then the approval policy decides whether it commits
  * now or is rolled back and stored as a request that an approver replays through the same path.
  */
-import { fail } from '../../errors';
+import { fail, isRosterError } from '../../errors';
+import { type Metrics, noMetrics } from '../../metrics/metrics-port';
 import type { Json } from '../../store/records';
 import {
   type AccountLock,
@@ -75,9 +76,12 @@ export function createChangeService(
     approvals: ApprovalService;
     /** The requester as the directory has them now, read inside the decision's transaction. */
     actorById: (userId: string, db: Tx) => Promise<Actor>;
+    /** Counts changes by kind and outcome, and times approval decisions. */
+    metrics?: Pick<Metrics, 'changeApplied' | 'approvalDecided'>;
   },
 ) {
   const { prisma, accountId, audit } = deps;
+  const metrics = deps.metrics ?? noMetrics;
   // What a change does after its commit that changes the directory again is a change of its own kind.
   const env: ChangeEnv = {
     ...deps,
@@ -295,34 +299,59 @@ export function createChangeService(
     return skipAfterStop();
   }
 
+  /** Counts what a change of `kind` came to: a RosterError is a refusal, any other error a failure. */
+  async function counted<T>(kind: unknown, outcomeOf: (done: T) => 'done' | 'awaiting', run: () => Promise<T>): Promise<T> {
+    try {
+      const done = await run();
+      metrics.changeApplied(String(kind), outcomeOf(done));
+      return done;
+    } catch (error) {
+      metrics.changeApplied(String(kind), isRosterError(error) ? 'refused' : 'failed');
+      throw error;
+    }
+  }
+
+  /** Submits a change now (see `service.submit`, which counts what it came to). */
+  async function submitNow<K extends ChangeKind>(
+    actor: Actor,
+    input: ChangeOf<K>,
+    options: { reason?: string | null },
+  ): Promise<Submission<ChangeResult<K>>> {
+    const change = directoryChangeSchema.parse(input);
+    permitted(actor, change);
+    const { applied, approval, committed } = await attempt(
+      (tx) => applyIn(tx, actor, change),
+      (applied) => approvalFor(actor, change, applied) ?? false,
+    );
+    if (committed || !approval) {
+      const result = applied.deliver ? await applied.deliver(applied.result) : applied.result;
+      return { status: 'done', result: result as ChangeResult<K> };
+    }
+    const excluded = [actor.userId, ...(targetsMayNotDecide(approval.action) ? applied.targets : [])];
+    const created = await deps.approvals.request(actor, {
+      action: approval.action,
+      requiredApprovals: approval.approvals,
+      payload: applied.stored as Json,
+      summary: applied.summary,
+      targetUserIds: applied.targets,
+      excludedApprovers: excluded.filter((id): id is string => id !== null),
+      reason: options.reason?.trim() || null,
+    });
+    return { status: 'awaiting', ...created };
+  }
+
   const service = {
     /** Submits a change: done now, or stored as an approval request when the policy says so. */
-    async submit<K extends ChangeKind>(
+    submit<K extends ChangeKind>(
       actor: Actor,
       input: ChangeOf<K>,
       options: { reason?: string | null } = {},
     ): Promise<Submission<ChangeResult<K>>> {
-      const change = directoryChangeSchema.parse(input);
-      permitted(actor, change);
-      const { applied, approval, committed } = await attempt(
-        (tx) => applyIn(tx, actor, change),
-        (applied) => approvalFor(actor, change, applied) ?? false,
+      return counted(
+        (input as { kind?: unknown } | null)?.kind,
+        (done) => (done.status === 'awaiting' ? 'awaiting' : 'done'),
+        () => submitNow(actor, input, options),
       );
-      if (committed || !approval) {
-        const result = applied.deliver ? await applied.deliver(applied.result) : applied.result;
-        return { status: 'done', result: result as ChangeResult<K> };
-      }
-      const excluded = [actor.userId, ...(targetsMayNotDecide(approval.action) ? applied.targets : [])];
-      const created = await deps.approvals.request(actor, {
-        action: approval.action,
-        requiredApprovals: approval.approvals,
-        payload: applied.stored as Json,
-        summary: applied.summary,
-        targetUserIds: applied.targets,
-        excludedApprovers: excluded.filter((id): id is string => id !== null),
-        reason: options.reason?.trim() || null,
-      });
-      return { status: 'awaiting', ...created };
     },
 
     /**
@@ -333,11 +362,21 @@ export function createChangeService(
      * `deliver` runs after the commit. Answers one outcome per change, in order. `stopAfterErrors`
      * (SCIM /Bulk's failOnErrors): once that many changes failed, the rest are not run (`skipped`).
      */
-    submitBatch(actor: Actor, inputs: readonly unknown[], options: { stopAfterErrors?: number } = {}): Promise<BatchOutcome[]> {
-      return runBatch(
+    async submitBatch(
+      actor: Actor,
+      inputs: readonly unknown[],
+      options: { stopAfterErrors?: number } = {},
+    ): Promise<BatchOutcome[]> {
+      const outcomes = await runBatch(
         inputs.map((input) => ({ actor, input })),
         options.stopAfterErrors,
       );
+      for (const [index, outcome] of outcomes.entries()) {
+        const kind = String((inputs[index] as { kind?: unknown } | null)?.kind);
+        if (outcome.status !== 'failed') metrics.changeApplied(kind, outcome.status);
+        else metrics.changeApplied(kind, isRosterError(outcome.error) ? 'refused' : 'failed');
+      }
+      return outcomes;
     },
 
     /** Applies a change and rolls it back: what it would do now, and whether it would wait for approval. */
@@ -356,22 +395,37 @@ export function createChangeService(
 
     /** Replays a stored change as its requester inside an approval decision's transaction. */
     async runApproved(tx: Tx, requesterId: string, payload: unknown): Promise<ApprovedRun> {
-      const requester = { ...(await deps.actorById(requesterId, tx)), source: 'approval' as const };
-      const change = directoryChangeSchema.parse(payload);
-      // Only a change that waits for approval is ever stored; a link's change in a request is not one of ours.
-      if (neverWaits(change.kind)) throw fail.invalidState('That request holds a change that never waits for approval.');
-      permitted(requester, change);
-      const applied = await applyIn(tx, requester, change);
-      const deliver = applied.deliver;
-      return { outcome: applied.outcome, deliver: deliver ? () => deliver(applied.result) : undefined };
+      return counted(
+        (payload as { kind?: unknown } | null)?.kind,
+        () => 'done',
+        () => replay(tx, requesterId, payload),
+      );
     },
 
     /** Records an approver's decision on a request; an approved change is replayed here, as its requester, once. */
-    decide(approver: Actor, id: string, decision: { approve: boolean; reason?: string | null }) {
-      return deps.approvals.decide(approver, id, decision, (tx, requesterId, payload) =>
+    async decide(approver: Actor, id: string, decision: { approve: boolean; reason?: string | null }) {
+      const result = await deps.approvals.decide(approver, id, decision, (tx, requesterId, payload) =>
         service.runApproved(tx, requesterId, payload),
       );
+      const { createdAt, decidedAt } = result.request;
+      if (result.kind !== 'waiting' && decidedAt) {
+        metrics.approvalDecided(result.kind, (decidedAt.getTime() - createdAt.getTime()) / 1000);
+      }
+      return result;
     },
   };
+
+  /** Replays a stored change as its requester (see `service.runApproved`). */
+  async function replay(tx: Tx, requesterId: string, payload: unknown): Promise<ApprovedRun> {
+    const requester = { ...(await deps.actorById(requesterId, tx)), source: 'approval' as const };
+    const change = directoryChangeSchema.parse(payload);
+    // Only a change that waits for approval is ever stored; a link's change in a request is not one of ours.
+    if (neverWaits(change.kind)) throw fail.invalidState('That request holds a change that never waits for approval.');
+    permitted(requester, change);
+    const applied = await applyIn(tx, requester, change);
+    const deliver = applied.deliver;
+    return { outcome: applied.outcome, deliver: deliver ? () => deliver(applied.result) : undefined };
+  }
+
   return service;
 }
