@@ -97,7 +97,7 @@ describe.each(testTargets())('the owner’s first co-approver (%s store)', (targ
     const again = await h.slack.commandAndWait(OWNER.slackId, `first-approver ${other}`);
     expect(again.text).toContain('already has 1 approver besides you');
     expect(await rolesOf(other)).not.toContain('admin');
-    expect(await home(OWNER.slackId)).not.toContain('Set up approvals');
+    await expect.poll(() => home(OWNER.slackId), { timeout: 10_000 }).not.toContain('Set up approvals');
 
     const asked = await h.slack.commandAndWait(OWNER.slackId, `roles ${other} +admin`);
     expect(asked.text).toContain('This needs approval');
@@ -107,7 +107,8 @@ describe.each(testTargets())('the owner’s first co-approver (%s store)', (targ
   it('with the first co-approver gone, the owner may not make another', async () => {
     const made = (await rolesOf('bob@example.com')).includes('admin') ? 'bob@example.com' : 'cy@example.com';
     await h.roster.prisma.user.updateMany({ where: { email: made }, data: { status: 'disabled' } });
-    expect(await home(OWNER.slackId)).toContain('You already made your first co-approver');
+    // The previous test's command refreshes App Home after its answer; a refresh read before the disable may land late.
+    await expect.poll(() => home(OWNER.slackId), { timeout: 10_000 }).toContain('You already made your first co-approver');
     const refused = await h.slack.commandAndWait(OWNER.slackId, 'first-approver dan@example.com');
     expect(refused.text).toContain('allowed only once');
   });
