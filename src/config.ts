@@ -67,6 +67,12 @@ const envSchema = z.object({
     z.coerce.number({ error: 'a port number such as 9464' }).int('a port number such as 9464').min(0).max(65535),
   ),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  WEBHOOK_ALLOW_PRIVATE: optional(z.enum(['1', 'true', '0', 'false'], { error: '1 or true (0, false or unset: not allowed)' })),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce
+    .number({ error: 'a number of seconds from 1 to 30' })
+    .min(1, 'a number of seconds from 1 to 30')
+    .max(30, 'a number of seconds from 1 to 30')
+    .default(10),
 });
 
 const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
@@ -217,6 +223,15 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
     where:
       'Make one with `openssl rand -hex 32`; Prometheus sends it as a bearer token to GET /metrics. Leave it (and METRICS_PORT) unset to serve no metrics',
   },
+  WEBHOOK_ALLOW_PRIVATE: {
+    must: '1 or true',
+    where:
+      'It lets webhooks point at loopback, private and link-local addresses and use http://, for development and tests; leave it unset in production',
+  },
+  WEBHOOK_TIMEOUT_SECONDS: {
+    must: 'a number of seconds from 1 to 30',
+    where: 'How long a webhook endpoint has to answer a delivery; leave it unset for 10',
+  },
   METRICS_PORT: {
     must: 'a port number such as 9464',
     where: 'GET /metrics is served there without a token, on METRICS_HOST (127.0.0.1 unless set); leave it unset for none',
@@ -289,6 +304,11 @@ export interface Config {
   previousRosterSecret?: string;
   /** Key that derives invite links from their stored salt, so a resend can send the same link. */
   linkSecret: string;
+  /**
+   * Webhooks: whether endpoints may be private addresses or http:// (WEBHOOK_ALLOW_PRIVATE), how long an
+   * endpoint has to answer, and the key material their signing secrets are sealed with (the first seals).
+   */
+  webhooks: { allowPrivate: boolean; timeoutMs: number; keyMaterials: string[] };
   catalog: Catalog;
   catalogSource: string;
 }
@@ -314,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const { catalog, source } = loadCatalog(e.ROSTER_CONFIG);
+  const linkSecret = e.ROSTER_SECRET ?? deriveLinkSecret(e.SLACK_SIGNING_SECRET ?? e.SLACK_APP_TOKEN ?? e.SLACK_BOT_TOKEN ?? '');
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
@@ -344,7 +365,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY ?? false,
     rosterSecret: e.ROSTER_SECRET,
     previousRosterSecret: e.ROSTER_SECRET_PREVIOUS,
-    linkSecret: e.ROSTER_SECRET ?? deriveLinkSecret(e.SLACK_SIGNING_SECRET ?? e.SLACK_APP_TOKEN ?? e.SLACK_BOT_TOKEN ?? ''),
+    linkSecret,
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === '1' || e.WEBHOOK_ALLOW_PRIVATE === 'true',
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      keyMaterials: [linkSecret, ...(e.ROSTER_SECRET_PREVIOUS ? [e.ROSTER_SECRET_PREVIOUS] : [])],
+    },
     catalog,
     catalogSource: source,
   };

@@ -10,7 +10,7 @@ import { createServices, type Services } from './create-services';
 import { createLinkDelivery } from './delivery/link-delivery';
 import { catalogFor, effectiveSettings, settingsDefaults } from './domain/account/account-settings';
 import type { Clock } from './domain/clock';
-import type { Mailer } from './domain/ports';
+import type { Mailer, WebhookPoster } from './domain/ports';
 import type { Metrics } from './metrics/metrics-port';
 
 import type { AccountWork } from './scheduler/scheduler';
@@ -35,6 +35,8 @@ export interface SharedDeps {
   accountChanged?: (accountId: string) => Promise<void>;
   /** Prometheus metrics (src/metrics), when the deployment serves them. */
   metrics?: Metrics;
+  /** Sends webhook deliveries (src/delivery/webhook-http.ts): the dispatcher's and `/users webhook test`'s. */
+  webhookPoster?: WebhookPoster;
 }
 
 /** An account as served: its row, its Slack client and everything built over them. */
@@ -65,7 +67,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
   const dm = createDirectMessages(client);
   const delivery = createLinkDelivery({ dm, mailer: shared.mailer, logger, accountName: account.name });
   const domain = createServices(
-    { ...settings, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
+    { ...settings, publicUrl: config.publicUrl, linkSecret: config.linkSecret, webhooks: config.webhooks },
     {
       prisma,
       accountId,
@@ -78,6 +80,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       // Every replica rebuilds this account's services over the new settings.
       settingsChanged: (id) => void shared.accountChanged?.(id),
       metrics: shared.metrics,
+      webhookPoster: shared.webhookPoster,
     },
   );
   const approvalChannel = createApprovalChannel({ client, channel: settings.approvalsChannel, dm, logger });

@@ -26,15 +26,17 @@ import { createInviteLinks } from './domain/invites/invite-links';
 import { createInviteService } from './domain/invites/invite-service';
 import { createNoticeOutbox } from './domain/notices/notice-outbox';
 import { createPartnerService } from './domain/partners/partners';
-import type { Delivery, HolderMessenger, SlackProfiles } from './domain/ports';
+import type { Delivery, HolderMessenger, SlackProfiles, WebhookPoster } from './domain/ports';
 import { createRoleService } from './domain/users/role-service';
+import { createWebhookService } from './domain/webhooks/webhook-service';
+import { secretKeys } from './domain/webhooks/webhook-signing';
 import type { Metrics } from './metrics/metrics-port';
 import type { Store } from './store/tx';
 
 /** The parts of the configuration the services read. */
 export type ServicesConfig = Pick<
   Config,
-  'catalog' | 'seatLimit' | 'inviteTtlHours' | 'publicUrl' | 'linkSecret' | 'approvalsChannel'
+  'catalog' | 'seatLimit' | 'inviteTtlHours' | 'publicUrl' | 'linkSecret' | 'approvalsChannel' | 'webhooks'
 >;
 
 /** Every domain service of one account. */
@@ -57,6 +59,8 @@ export function createServices(
     settingsChanged?: (accountId: string) => void;
     /** Counts changes by kind and outcome (src/metrics). */
     metrics?: Metrics;
+    /** Sends webhook test deliveries (src/delivery/webhook-http.ts); absent, `/users webhook test` is refused. */
+    webhookPoster?: WebhookPoster;
   },
 ) {
   const { prisma, accountId, clock } = deps;
@@ -86,6 +90,7 @@ export function createServices(
     ttlHours: policy.approvals.ttlHours,
     multipleRoles,
   });
+  const webhookKeys = secretKeys(config.webhooks.keyMaterials);
   const changes = createChangeService({
     prisma,
     accountId,
@@ -110,6 +115,7 @@ export function createServices(
     approvals,
     actorById: (userId, db) => access.actorForUserId(userId, 'approval', db),
     metrics: deps.metrics,
+    webhooks: { allowPrivate: config.webhooks.allowPrivate, keys: webhookKeys },
   });
   return {
     logger: deps.logger,
@@ -134,6 +140,17 @@ export function createServices(
     // The forgot-password page's link: the same kind of password link an admin sends.
     passwordReset: createPasswordReset({ prisma, accountId, changes, ttlHours: policy.passwordLinkTtlHours }),
     partners: createPartnerService({ prisma, accountId }),
+    // The owner's webhooks: list, test, and the notice of a paused one (registering them is a change).
+    webhooks: createWebhookService({
+      prisma,
+      accountId,
+      clock,
+      keys: webhookKeys,
+      allowPrivate: config.webhooks.allowPrivate,
+      audit,
+      messenger: deps.messenger,
+      poster: deps.webhookPoster,
+    }),
     settings: createSettingsService({ prisma, accountId, defaults: deps.settingsDefaults, changes }),
     // Sign-in for the web pages and the API, throttled per account; the card shows and clears lockouts.
     signIn: createSignInService({

@@ -8,7 +8,10 @@ import type { Config } from './config';
 import type { SharedDeps } from './create-account-scope';
 import type { Services } from './create-services';
 import { mailerFor } from './delivery/mailer';
+import { createWebhookPoster } from './delivery/webhook-http';
 import { systemClock } from './domain/clock';
+import { createWebhookDispatcher } from './domain/webhooks/webhook-dispatcher';
+import { secretKeys } from './domain/webhooks/webhook-signing';
 import { createInFlight } from './in-flight';
 import { createLogger } from './logger';
 import { type MetricsListener, metricsRoute, serveMetrics } from './metrics/metrics-endpoint';
@@ -50,6 +53,7 @@ export function buildSweeper(config: Config, options: RosterOptions = {}): Promi
       runOnce: () => scheduler.runOnce(),
       async stop() {
         await scheduler.stop();
+        shared.webhookPoster?.close?.();
         await tenancy.close();
         await database.close();
       },
@@ -63,9 +67,11 @@ async function onStore<T>(config: Config, options: RosterOptions, build: (shared
   const { databaseUrl, dataDir } = config;
   const database = await openDatabase({ databaseUrl, dataDir, logger, share: options.share });
   const clock = options.clock ?? systemClock;
+  const webhookPoster = createWebhookPoster(config.webhooks);
   try {
-    return await build({ config, prisma: database.prisma, clock, logger, mailer: mailerFor(config) }, database);
+    return await build({ config, prisma: database.prisma, clock, logger, mailer: mailerFor(config), webhookPoster }, database);
   } catch (error) {
+    webhookPoster.close();
     await database.close();
     throw error;
   }
@@ -110,6 +116,7 @@ async function assemble(shared: SharedDeps, database: Database, telemetry: Roste
   web.use(storeUnreachableErrors(logger));
   finish();
   const scheduler = schedulerFor(tenancy, shared);
+  const webhooks = webhookDispatcherFor(tenancy, shared);
 
   let serving: Awaited<ReturnType<typeof serve>> | null = null;
   let metricsListener: MetricsListener | null = null;
@@ -137,8 +144,10 @@ async function assemble(shared: SharedDeps, database: Database, telemetry: Roste
     accountId: tenancy.defaultAccountId ?? '',
     accounts,
     http: web,
+    webhooks,
     async start() {
       scheduler.start();
+      webhooks.start();
       serving = await serve(slack.app, web, { port: config.port, socketMode: !!config.slack.appToken });
       const { port: metricsPort, host } = config.metrics;
       if (telemetry && metricsPort !== undefined) {
@@ -156,12 +165,30 @@ async function assemble(shared: SharedDeps, database: Database, telemetry: Roste
       const receiving = slack.app.stop().catch((err: unknown) => logger.debug({ err }, 'the Slack receiver was not running'));
       const web = serving?.close();
       const scrapes = metricsListener?.close();
-      const [unfinished] = await Promise.all([inFlight.drain(STOP_GRACE_MS), scheduler.stop()]);
+      const [unfinished] = await Promise.all([inFlight.drain(STOP_GRACE_MS), scheduler.stop(), webhooks.stop()]);
       if (unfinished > 0) logger.warn({ unfinished }, 'stopped with Slack requests still running');
       // Idle keep-alive connections may hold the listening socket open a while longer; they take no new work.
       await Promise.race([Promise.all([receiving, web, scrapes]), delay(CONNECTIONS_GRACE_MS, undefined, { ref: false })]);
+      shared.webhookPoster?.close?.();
       await tenancy.close();
       await database.close();
     },
   };
+}
+
+/** Delivers every served account's events to its webhooks; a paused endpoint is recorded and its owner told by the account. */
+function webhookDispatcherFor(tenancy: Tenancy, { prisma, clock, logger, config, metrics, webhookPoster }: SharedDeps) {
+  if (!webhookPoster) throw new Error('webhooks need a poster');
+  return createWebhookDispatcher({
+    prisma,
+    clock,
+    logger,
+    poster: webhookPoster,
+    keys: secretKeys(config.webhooks.keyMaterials),
+    delivered: metrics && ((outcome) => metrics.webhookDelivered(outcome)),
+    async paused({ accountId, url, lastError }) {
+      const scope = await tenancy.accounts.forId(accountId);
+      await scope?.domain.webhooks.paused(url, lastError);
+    },
+  });
 }

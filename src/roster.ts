@@ -5,6 +5,7 @@ import type { AccountRegistry } from './account-registry';
 import type { Config } from './config';
 import type { Services } from './create-services';
 import type { Clock } from './domain/clock';
+import type { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher';
 import type { Scheduler } from './scheduler/scheduler';
 import type { SlackServices } from './slack/services';
 import type { Database } from './store/database';
@@ -24,6 +25,8 @@ export interface Roster {
   /** Single-workspace mode: every domain service of the one account. */
   domain: Services;
   scheduler: Scheduler;
+  /** Delivers audit events to the accounts' webhooks (polls while started). */
+  webhooks: WebhookDispatcher;
   prisma: Database['prisma'];
   /** The store, for operational reads (its kind, the embedded store's statistics). */
   database: Database;

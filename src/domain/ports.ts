@@ -200,3 +200,15 @@ export interface SchedulerNotifier {
   /** Updates an approval request's message and tells its requester. */
   approvalSettled(request: ApprovalRequestView): Promise<void>;
 }
+
+// ── Webhook poster ──────────────────────────────────────────────────────────────────────────────
+
+/** What one POST to a webhook endpoint came to: its status, or why no status came back. */
+export type WebhookAnswer = { status: number } | { error: string };
+
+/** Sends a signed message to a webhook endpoint (src/delivery/webhook-http.ts): never throws. */
+export interface WebhookPoster {
+  post(url: string, headers: Record<string, string>, body: string): Promise<WebhookAnswer>;
+  /** Ends its kept-alive connections (when Roster stops). */
+  close?(): void;
+}

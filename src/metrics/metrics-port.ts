@@ -27,6 +27,8 @@ export interface Metrics {
   schedulerPass(seconds: number, outcome: 'ok' | 'failed' | 'stopped', items: Record<string, number>): void;
   /** An HTTP API request was answered with `status` after `seconds`; `route` is a template, never a raw path. */
   httpAnswered(surface: HttpSurface, route: string, method: string, status: number, seconds: number): void;
+  /** A webhook delivery attempt came to `outcome` (ok: a 2xx answer). */
+  webhookDelivered(outcome: 'ok' | 'failed'): void;
   /** A rate limit refused a request; `key` is the limit's key (only its leading words are kept). */
   rateLimitRefused(key: string): void;
 }
@@ -40,4 +42,5 @@ export const noMetrics: Metrics = {
   schedulerPass() {},
   httpAnswered() {},
   rateLimitRefused() {},
+  webhookDelivered() {},
 };

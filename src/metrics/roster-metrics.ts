@@ -106,6 +106,12 @@ export function createRosterMetrics(): RosterMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
+  const webhookDeliveries = new Counter({
+    name: 'roster_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by outcome (ok: the endpoint answered 2xx).',
+    labelNames: ['outcome'],
+    registers,
+  });
   const refusals = new Counter({
     name: 'roster_rate_limit_refusals_total',
     help: 'Requests a rate limit refused, by limit (e.g. fail:scim, use:apikey).',
@@ -114,6 +120,7 @@ export function createRosterMetrics(): RosterMetrics {
   });
 
   const metrics: Metrics = {
+    webhookDelivered: (outcome) => webhookDeliveries.inc({ outcome: oneOf(outcome, ['ok', 'failed']) }),
     slackAcked: (surface, seconds) => ack.observe({ surface: oneOf(surface, SURFACES) }, seconds),
     commandRun: (text, outcome) => commands.inc({ subcommand: subcommandLabel(text), outcome: oneOf(outcome, ['ok', 'error']) }),
     changeApplied: (kind, outcome) => changes.inc({ kind: changeKindLabel(kind), outcome: oneOf(outcome, CHANGE_OUTCOMES) }),
@@ -189,6 +196,16 @@ function storeGauges(registry: Registry, sources: ScrapeSources): () => Promise<
     'roster_notice_outbox_oldest_seconds',
     'Age of the oldest notice still queued (0 when none is).',
     (g) => g.noticesOldestSeconds,
+  );
+  fromStore(
+    'roster_webhook_backlog_events',
+    'Audit events after the cursors of webhook endpoints (paused ones included), not yet delivered.',
+    (g) => g.webhookBacklog,
+  );
+  fromStore(
+    'roster_webhook_oldest_seconds',
+    'Age of the oldest event a webhook endpoint has not yet been sent (0 when none waits).',
+    (g) => g.webhookOldestSeconds,
   );
   fromStore('roster_accounts_installed', 'Accounts whose Slack workspace or organization has Roster installed.', (g) =>
     sources.distributed ? g.installations : g.workspaceAccounts,

@@ -27,6 +27,7 @@ export const SLACK_DOMAIN_SERVICES = [
   'partners',
   'signIn',
   'settings',
+  'webhooks',
 ] as const satisfies readonly (keyof Services)[];
 
 /** What every listener receives. */

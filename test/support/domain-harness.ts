@@ -10,7 +10,7 @@ import { type SettingsDefaults, settingsDefaults } from '../../src/domain/accoun
 import { bootstrapAccount } from '../../src/domain/account/bootstrap';
 import type { SettingsService } from '../../src/domain/account/settings-service';
 import { createAuditService } from '../../src/domain/audit/audit-service';
-import type { Delivery, OutgoingLink, SlackProfiles } from '../../src/domain/ports';
+import type { Delivery, HolderMessenger, OutgoingLink, SlackProfiles } from '../../src/domain/ports';
 import { loadCatalog, type Policy } from '../../src/domain/roles/catalog';
 import { type Database, openDatabase } from '../../src/store/database';
 import type { UserStatus } from '../../src/store/records';
@@ -40,6 +40,10 @@ export interface DomainHarness {
     changed?: string[];
     /** Another connection to the store (a second replica); the harness's own by default. */
     prisma?: Database['prisma'];
+    /** Who tells holders their secrets (by default nobody can be reached). */
+    messenger?: HolderMessenger;
+    /** WEBHOOK_ALLOW_PRIVATE (on unless false: tests deliver to loopback). */
+    webhooksAllowPrivate?: boolean;
   }): Services;
   /** The account's settings service over the deployment defaults (standard catalog, 25 seats, 48 h invites); `changed` records onChange. */
   settings(options?: {
@@ -156,6 +160,7 @@ async function bootstrapHarness(db: Database, url: string, close: () => Promise<
           publicUrl: 'http://roster.test',
           linkSecret: options.linkSecret ?? LINK_SECRET,
           approvalsChannel: options.approvals ? 'C0APPROVALS' : undefined,
+          webhooks: { allowPrivate: options.webhooksAllowPrivate ?? true, timeoutMs: 1000, keyMaterials: [LINK_SECRET] },
         },
         {
           prisma: options.prisma ?? db.prisma,
@@ -163,7 +168,7 @@ async function bootstrapHarness(db: Database, url: string, close: () => Promise<
           clock,
           logger: pino({ level: 'silent' }),
           profiles: options.profiles ?? { profileOf: async () => null, inWorkspace: async () => true },
-          messenger: { send: async () => false },
+          messenger: options.messenger ?? { send: async () => false },
           delivery,
           settingsDefaults: { ...defaults, ...options.settingsDefaults },
           settingsChanged: (id) => options.changed?.push(id),

@@ -16,6 +16,8 @@ describe('docs/grafana-dashboard.json', () => {
         approvalsOldestSeconds: 0,
         noticesQueued: 0,
         noticesOldestSeconds: 0,
+        webhookBacklog: 0,
+        webhookOldestSeconds: 0,
         installations: 0,
         workspaceAccounts: 0,
       }),

@@ -34,7 +34,7 @@ const MANDATORY: readonly ApprovalAction[] = ['recover-owner'];
 /**
  * Kinds that never wait for approval, whatever the catalog says. Changes made with a link
  * (sign-in-changes.ts): the link is the authority and its holder, on a web page, cannot wait for an
- * approver. The follow-ups of a change that already ran (credential-handoff-changes.ts): that change
+ * approver. The follow-ups of a change that already ran (credential-handoff-changes.ts, `webhook-end`): that change
  * was permitted and approved as a whole. The scheduler's batches (scheduler-changes.ts): policy due,
  * nobody's request. None of them can be stored as a request, so the secrets behind them (even as
  * hashes) never reach one. The owner's first co-approver (first-approver-change.ts): it is only allowed
@@ -46,6 +46,7 @@ const NEVER_WAITS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'password-reset',
   'credential-activate',
   'scim-token-end',
+  'webhook-end',
   'invite-reminders',
   'invite-expiry',
   'passcode-expiry',

@@ -18,6 +18,7 @@ import type { NoticeOutbox } from '../notices/notice-outbox';
 import type { Policy } from '../roles/catalog';
 import type { AdminPermission } from '../roles/permissions';
 import type { MultipleRoles } from '../roles/precedence';
+import type { SecretKeys } from '../webhooks/webhook-signing';
 import type { ChangeFacts } from './approval-policy';
 import type { ChangeKind, ChangeOf, DirectoryChange } from './directory-change';
 
@@ -39,6 +40,10 @@ export interface ChangeEnv {
   multipleRoles: MultipleRoles;
   /** Ends the SCIM token with this hash (one whose delivery failed), after the commit: a `scim-token-end` change. */
   endScimToken: (tokenHash: string) => Promise<void>;
+  /** Removes the webhook with this id (one whose secret reached nobody), after the commit: a `webhook-end` change. */
+  endWebhook: (id: string) => Promise<void>;
+  /** Where webhooks may point (WEBHOOK_ALLOW_PRIVATE), and the keys their signing secrets are sealed with. */
+  webhooks: { allowPrivate: boolean; keys: SecretKeys };
   /** Switches on a delivered credential, after the commit: a `credential-activate` change by the issuer; false when gone. */
   activateCredential: (actor: Actor, pendingId: string, revealId?: string) => Promise<boolean>;
   /** The deployment's settings, which an account's own override. */

@@ -18,6 +18,7 @@ import { scimGroup, scimGroupDelete } from './scim-group-changes';
 import { settings } from './settings-change';
 import { acceptInvite, passwordReset, setPassword } from './sign-in-changes';
 import { disable, edit, enable, groups, owner, props, revoke } from './user-changes';
+import { webhookAdd, webhookEnd, webhookRemove, webhookReplay, webhookResume } from './webhook-changes';
 
 /** Handler of each kind; the compiler checks none is missing. */
 export const CHANGE_HANDLERS = {
@@ -64,6 +65,11 @@ export const CHANGE_HANDLERS = {
   'password-reset': passwordReset,
   'credential-activate': credentialActivate,
   'scim-token-end': scimTokenEnd,
+  'webhook-add': webhookAdd,
+  'webhook-remove': webhookRemove,
+  'webhook-replay': webhookReplay,
+  'webhook-resume': webhookResume,
+  'webhook-end': webhookEnd,
   'invite-reminders': inviteReminders,
   'invite-expiry': inviteExpiry,
   'passcode-expiry': passcodeExpiry,

@@ -60,7 +60,7 @@ class RolledBack extends Error {
 export type ChangeService = ReturnType<typeof createChangeService>;
 
 /** The change layer's own follow-ups, which it gives its handlers itself. */
-type FollowUps = 'endScimToken' | 'activateCredential';
+type FollowUps = 'endScimToken' | 'endWebhook' | 'activateCredential';
 
 /**
  * Builds the change layer over the store, the audit trail, the approval service (which stores and
@@ -87,6 +87,9 @@ export function createChangeService(
     ...deps,
     async endScimToken(tokenHash) {
       await service.submit(systemActor('system'), { kind: 'scim-token-end', tokenHash });
+    },
+    async endWebhook(id) {
+      await service.submit(systemActor('system'), { kind: 'webhook-end', id });
     },
     async activateCredential(actor, pending, reveal) {
       const done = await service.submit(actor, { kind: 'credential-activate', pending, reveal });

@@ -131,6 +131,16 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('scim-token') }),
   z.object({ kind: z.literal('scim-token-revoke') }),
+  // The owner's webhook endpoints (webhook-changes.ts); URLs and patterns are checked at the edge and by the handler.
+  z.object({ kind: z.literal('webhook-add'), url: z.string().max(2100), events: z.array(z.string().max(100)).max(20) }),
+  z.object({ kind: z.literal('webhook-remove'), url: z.string().max(2100) }),
+  /** Every endpoint (or the one at `url`) receives again what happened since `since`: a time, or a span back (`2h`, `3d`). */
+  z.object({
+    kind: z.literal('webhook-replay'),
+    url: z.string().max(2100).optional(),
+    since: z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{1,4}[mhd]$/)]),
+  }),
+  z.object({ kind: z.literal('webhook-resume'), url: z.string().max(2100) }),
   /**
    * A user as the identity provider wants them (SCIM POST, PUT or PATCH worked out at the edge): no
    * `user` creates one. `ifVersion`: refused as stale unless the user is still at that version.
@@ -192,6 +202,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('credential-activate'), pending: z.uuid(), reveal: z.uuid().optional() }),
   /** A new SCIM token that reached nobody is ended. */
   z.object({ kind: z.literal('scim-token-end'), tokenHash: linkHash }),
+  /** A new webhook whose signing secret reached nobody is removed. */
+  z.object({ kind: z.literal('webhook-end'), id: z.uuid() }),
   // The scheduler's batches (scheduler-changes.ts): how many rows one statement takes at most.
   /** Due invites get one more reminder counted and queued. */
   z.object({ kind: z.literal('invite-reminders'), batch }),

@@ -7,7 +7,11 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /** What a key is for: keys of different purposes differ even from the same material. */
-export const SEAL_PURPOSE = { reveal: 'roster secret reveal v1', installation: 'roster slack installation v1' } as const;
+export const SEAL_PURPOSE = {
+  reveal: 'roster secret reveal v1',
+  installation: 'roster slack installation v1',
+  webhook: 'roster webhook secret v1',
+} as const;
 type Purpose = (typeof SEAL_PURPOSE)[keyof typeof SEAL_PURPOSE];
 
 function keyOf(material: string, purpose: Purpose): Buffer {

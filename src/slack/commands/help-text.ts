@@ -18,6 +18,8 @@ const SUMMARY: Record<Subcommand, string> = {
     'List, add, rename or delete the account’s partners (whose data a Partner sees, or a Normal user is granted); delete moves holders with `--reassign`.',
   'scim-token':
     'Create or replace the bearer token your identity provider uses for SCIM provisioning (sent to you by DM, shown once); `revoke` ends it.',
+  webhook:
+    'Send the audit trail to HTTPS endpoints as signed events (owner only): add (the signing secret comes by DM, shown once), list, test, replay since a time, resume a paused one, remove.',
   disable: 'Block a user for now; their credentials are kept but refused.',
   enable: 'Let a disabled user in again.',
   revoke: 'Remove access: API key, passcode, password and pending links stop working.',

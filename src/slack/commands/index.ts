@@ -22,6 +22,7 @@ import * as partnerCommands from './partner-commands';
 import * as scimCommands from './scim-commands';
 import * as userCommands from './user-commands';
 import type { CommandOf, UsersCommand } from './users-command';
+import * as webhookCommands from './webhook-commands';
 
 type Handlers = { [K in UsersCommand['kind']]?: CommandHandler<CommandOf<K>> };
 
@@ -51,6 +52,7 @@ export const COMMAND_HANDLERS: Handlers = {
   group: groupCommands.group,
   partner: partnerCommands.partner,
   'scim-token': scimCommands.scimToken,
+  webhook: webhookCommands.webhook,
   apikey: credentialCommands.apikey,
   passcode: credentialCommands.passcode,
   'password-link': credentialCommands.passwordLink,

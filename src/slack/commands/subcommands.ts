@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { TENURE_RULE, tenureFromWord } from '../../domain/credentials/credential-service';
+import { isEventPattern, MAX_PATTERNS } from '../../domain/webhooks/webhook-events';
 import { EMAIL, type OptionNames, refuse } from './command-input';
 import {
   byAction,
@@ -32,6 +33,39 @@ const PARTNER_NAME = z
   .string()
   .transform((name) => name.trim().replace(/\s+/g, ' '))
   .pipe(z.string().min(1).max(60));
+
+/** `--since` of a replay: an ISO 8601 time (a date alone is its midnight UTC), or a span back (`30m`, `2h`, `3d`). */
+const SINCE = z.union([
+  z.string().regex(/^\d{1,4}[mhd]$/),
+  z.iso.datetime({ offset: true }),
+  z.iso.date().transform((date) => `${date}T00:00:00Z`),
+]);
+
+/** A webhook's URL as typed (checked by the change); Slack may send it as `<https://…>`. */
+function webhookUrl(raw: string | undefined): string {
+  if (!raw) throw refuse('Give the endpoint’s URL, such as https://siem.example.com/roster.');
+  if (raw.length > 2100) throw refuse('A webhook URL is at most 2000 characters.');
+  return raw;
+}
+
+/** `--events user.*,approval.decided`: actions or prefixes of actions; none, every event. */
+function eventPatterns(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const patterns = [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
+  const bad = patterns.find((pattern) => !isEventPattern(pattern));
+  if (bad !== undefined)
+    throw refuse(`\`${bad}\` is not an event: give actions such as user.invited, or prefixes such as user.*.`);
+  if (patterns.length > MAX_PATTERNS) throw refuse(`At most ${MAX_PATTERNS} event patterns.`);
+  return patterns;
+}
+
+/** `remove | test | resume <url>`. */
+function webhookAt(action: 'remove' | 'test' | 'resume'): Parse {
+  return (input) => {
+    input.noExtra(2);
+    return { kind: 'webhook', action, url: webhookUrl(input.args[1]) };
+  };
+}
 
 /** Subcommand name → grammar, in the order `/users help` lists them. */
 export const SUBCOMMANDS = {
@@ -145,6 +179,38 @@ export const SUBCOMMANDS = {
       const action = input.check(z.literal('revoke').optional(), input.args[0]?.toLowerCase(), message);
       return { kind: 'scim-token', action: action ?? 'create' };
     },
+  },
+  webhook: {
+    usage:
+      '/users webhook list | add <url> [--events user.*,approval.*] | remove <url> | test <url> | replay [<url>] --since <time> | resume <url>',
+    options: ['events', 'since'],
+    parse: byAction('Say `list`, `add`, `remove`, `test`, `replay` or `resume`.', {
+      list: (input) => {
+        input.noExtra(1);
+        return { kind: 'webhook', action: 'list' };
+      },
+      add: (input) => {
+        input.noExtra(2);
+        return { kind: 'webhook', action: 'add', url: webhookUrl(input.args[1]), events: eventPatterns(input.single('events')) };
+      },
+      remove: webhookAt('remove'),
+      test: webhookAt('test'),
+      resume: webhookAt('resume'),
+      replay: (input) => {
+        input.noExtra(2);
+        const since = input.single('since');
+        const message =
+          'Say from when with `--since`: a time such as 2026-12-01T09:00Z or 2026-12-01, or a span back such as 2h or 3d.';
+        if (!since) throw refuse(message);
+        const url = input.args[1];
+        return {
+          kind: 'webhook',
+          action: 'replay',
+          ...(url ? { url: webhookUrl(url) } : {}),
+          since: input.check(SINCE, since, message),
+        };
+      },
+    }),
   },
   disable: { usage: '/users disable <who>', parse: oneUser('disable') },
   enable: { usage: '/users enable <who>', parse: oneUser('enable') },

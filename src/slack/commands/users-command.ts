@@ -51,6 +51,12 @@ export type UsersCommand =
   | { kind: 'partner'; action: 'rename'; name: string; newName: string }
   | { kind: 'partner'; action: 'delete'; name: string; reassign?: string }
   | { kind: 'scim-token'; action: 'create' | 'revoke' }
+  | { kind: 'webhook'; action: 'list' }
+  | { kind: 'webhook'; action: 'add'; url: string; events: string[] }
+  | { kind: 'webhook'; action: 'remove'; url: string }
+  | { kind: 'webhook'; action: 'test'; url: string }
+  | { kind: 'webhook'; action: 'resume'; url: string }
+  | { kind: 'webhook'; action: 'replay'; url?: string; since: string }
   | { kind: 'delete'; who: Who[]; reason?: string; filter?: UserFilter }
   | { kind: 'passcode'; action: 'grant'; who: Who; tenureDays: number }
   | { kind: 'passcode'; action: 'reset'; who: Who }

@@ -1,0 +1,208 @@
+/**
+ * Delivers every account's audit events to its webhook endpoints: in order per endpoint, at least
+ * once, one delivery at a time per endpoint across all replicas. Each replica polls the store for
+ * endpoints with events after their cursor and leases a few; for each it reads the events after the
+ * cursor, sends those its patterns take (signed, Standard Webhooks) and moves the cursor past each
+ * one only once the endpoint answered 2xx. A failure keeps the cursor where it is and schedules the
+ * next attempt (webhook-retries.ts); after 24 hours of failures the endpoint is paused and the owner
+ * told. Everything lives in the store, so a restart or another replica picks up where one stopped.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { readAuditPage } from '../../store/audit/audit-pages';
+import type { Store } from '../../store/tx';
+import {
+  advanceWebhook,
+  claimDueWebhooks,
+  recordWebhookFailure,
+  releaseWebhook,
+  type WebhookRow,
+} from '../../store/webhooks/webhook-rows';
+import type { Clock } from '../clock';
+import { forEachLimited } from '../for-each-limited';
+import type { WebhookAnswer, WebhookPoster } from '../ports';
+import { eventMessage, matchesEvents } from './webhook-events';
+import { afterFailure } from './webhook-retries';
+import { type SecretKeys, signedHeaders } from './webhook-signing';
+
+/** How long a replica holds an endpoint without renewing its lease (each delivery renews it). */
+export const LEASE_MS = 60_000;
+/** Endpoints one poll leases, and how many of them are served at once. */
+const ENDPOINTS_PER_POLL = 16;
+const ENDPOINTS_AT_ONCE = 4;
+/** Events read after a cursor at a time. */
+const EVENTS_PER_READ = 200;
+
+/** What one poll did, for tests and logs. */
+export interface DispatchReport {
+  delivered: number;
+  failed: number;
+  paused: number;
+}
+
+/** Told once when an endpoint is paused: the owner hears of it. */
+export type PausedNotice = (endpoint: { accountId: string; url: string; lastError: string }) => Promise<void>;
+
+export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;
+
+export function createWebhookDispatcher(deps: {
+  prisma: Store;
+  clock: Clock;
+  logger: Logger;
+  poster: WebhookPoster;
+  keys: SecretKeys;
+  paused: PausedNotice;
+  /** How often a running dispatcher looks for work. */
+  pollMs?: number;
+  /** Counts deliveries by outcome (src/metrics). */
+  delivered?: (outcome: 'ok' | 'failed') => void;
+}) {
+  const { prisma, clock, logger } = deps;
+  // Leases name the replica and the dispatcher, so a stale holder's writes are refused.
+  const owner = randomUUID();
+  const stopping = new AbortController();
+  let running: Promise<DispatchReport> | null = null;
+  let loop: Promise<void> | null = null;
+
+  function failureOf(answer: WebhookAnswer): { status: number | null; error: string } | null {
+    if ('error' in answer) return { status: null, error: answer.error };
+    if (answer.status >= 200 && answer.status < 300) return null;
+    return { status: answer.status, error: `answered ${answer.status}` };
+  }
+
+  /** Delivers what waits for one leased endpoint until it is done, fails, or the lease is lost. */
+  async function serve(endpoint: WebhookRow, report: DispatchReport): Promise<void> {
+    const lease = { id: endpoint.id, owner };
+    const secret = deps.keys.open(endpoint.secretSealed, endpoint.id);
+    let cursor = endpoint.cursor;
+    // The failures in a row so far: the stored ones until a delivery succeeds.
+    const failing = { attempts: endpoint.attempts, since: endpoint.failingSince };
+    while (!stopping.signal.aborted) {
+      const events = await readAuditPage(prisma, endpoint.accountId, { after: cursor, limit: EVENTS_PER_READ, filter: {} });
+      if (events.length === 0) break;
+      for (const event of events) {
+        if (stopping.signal.aborted) break;
+        if (!matchesEvents(endpoint.events, event.action)) {
+          cursor = event.accountSeq;
+          continue;
+        }
+        const message = eventMessage(endpoint.accountId, event);
+        const answer: WebhookAnswer = secret
+          ? await deps.poster.post(endpoint.url, signedHeaders(secret, message, clock.now()), message.body)
+          : { error: 'its signing secret does not open with this ROSTER_SECRET (or ROSTER_SECRET_PREVIOUS)' };
+        const failure = failureOf(answer);
+        if (failure) {
+          deps.delivered?.('failed');
+          report.failed++;
+          // What was passed over before the failed event stays passed over.
+          if (cursor > endpoint.cursor) await advanceWebhook(prisma, lease, { cursor, leaseUntil: clock.now() });
+          await fail(endpoint, failing, failure, report);
+          return;
+        }
+        deps.delivered?.('ok');
+        report.delivered++;
+        failing.attempts = 0;
+        failing.since = null;
+        cursor = event.accountSeq;
+        const now = clock.now();
+        const kept = await advanceWebhook(prisma, lease, {
+          cursor,
+          leaseUntil: new Date(now.getTime() + LEASE_MS),
+          delivered: { at: now, status: (answer as { status: number }).status },
+        });
+        // Rewound by a replay, removed, or leased again after ours ran out: whoever holds it now goes on.
+        if (!kept) return;
+      }
+      if (cursor > endpoint.cursor) {
+        if (!(await advanceWebhook(prisma, lease, { cursor, leaseUntil: new Date(clock.now().getTime() + LEASE_MS) }))) return;
+      }
+      if (events.length < EVENTS_PER_READ) break;
+    }
+    await releaseWebhook(prisma, lease);
+  }
+
+  async function fail(
+    endpoint: WebhookRow,
+    failing: { attempts: number; since: Date | null },
+    failure: { status: number | null; error: string },
+    report: DispatchReport,
+  ) {
+    const now = clock.now();
+    const failingSince = failing.since ?? now;
+    const attempts = failing.attempts + 1;
+    const next = afterFailure(attempts, failingSince, now);
+    const recorded = await recordWebhookFailure(
+      prisma,
+      { id: endpoint.id, owner },
+      {
+        attempts,
+        failingSince,
+        nextAttemptAt: next.pause ? now : next.next,
+        status: failure.status,
+        error: failure.error,
+        pausedAt: next.pause ? now : null,
+      },
+    );
+    logger.warn({ endpoint: endpoint.id, attempts, err: failure.error }, 'a webhook delivery failed');
+    if (recorded && next.pause) {
+      report.paused++;
+      await deps
+        .paused({ accountId: endpoint.accountId, url: endpoint.url, lastError: failure.error })
+        .catch((err: unknown) => logger.error({ err, endpoint: endpoint.id }, 'could not tell the owner of a paused webhook'));
+    }
+  }
+
+  async function poll(): Promise<DispatchReport> {
+    const report: DispatchReport = { delivered: 0, failed: 0, paused: 0 };
+    if (stopping.signal.aborted) return report;
+    const now = clock.now();
+    const leased = await claimDueWebhooks(prisma, {
+      owner,
+      now,
+      leaseUntil: new Date(now.getTime() + LEASE_MS),
+      limit: ENDPOINTS_PER_POLL,
+    });
+    await forEachLimited(leased, ENDPOINTS_AT_ONCE, async (endpoint) => {
+      try {
+        await serve(endpoint, report);
+      } catch (err) {
+        // The store went away mid-delivery, say: the lease runs out and the next poll (here or elsewhere) goes on.
+        logger.error({ err, endpoint: endpoint.id }, 'webhook delivery stopped');
+      }
+    });
+    return report;
+  }
+
+  return {
+    /** One poll: leases the endpoints with work and delivers what waits for them; joins a poll already running. */
+    runOnce(): Promise<DispatchReport> {
+      running ??= poll().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+
+    /** Polls until stopped; a poll that delivered something is followed at once by the next. */
+    start(): void {
+      const pollMs = deps.pollMs ?? 1000;
+      loop ??= (async () => {
+        while (!stopping.signal.aborted) {
+          const report = await this.runOnce().catch((err: unknown) => {
+            logger.error({ err }, 'webhook poll failed');
+            return null;
+          });
+          if (report && report.delivered > 0) continue;
+          await delay(pollMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+        }
+      })();
+    },
+
+    /** Stops polling; the delivery in flight finishes (its endpoint's answer is recorded) before this resolves. */
+    async stop(): Promise<void> {
+      stopping.abort();
+      await loop;
+      await running?.catch(() => undefined);
+    },
+  };
+}
