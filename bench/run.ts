@@ -18,6 +18,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }
   { name: 'scim-bulk', load: () => import('./scim-bulk.bench') },
   { name: 'workspaces', load: () => import('./workspaces.bench') },
   { name: 'audit', load: () => import('./audit.bench') },
+  { name: 'webhooks', load: () => import('./webhooks.bench') },
 ];
 
 async function main() {

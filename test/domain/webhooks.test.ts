@@ -16,7 +16,7 @@ import { openDatabase } from '../../src/store/database';
 import { type DomainHarness, domainStore, LINK_SECRET } from '../support/domain-harness';
 import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 
 const silent = pino({ level: 'silent' });
 

@@ -96,6 +96,32 @@ describe.each(testTargets())('Prometheus metrics (%s store)', (target) => {
     expect(text).not.toContain(TOKEN);
   });
 
+  it('shows the webhook backlog, its oldest event and delivery attempts', async () => {
+    const { prisma, accountId } = h.roster;
+    const { auditSeq } = await prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+    // An endpoint two events behind, which this Roster may not reach (http://, no WEBHOOK_ALLOW_PRIVATE).
+    await prisma.webhookEndpoint.create({
+      data: {
+        accountId,
+        url: 'http://127.0.0.1:9/hook',
+        secretSealed: 'v1.x.y.z',
+        secretPrefix: 'whsec_x…',
+        cursor: auditSeq,
+        nextAttemptAt: h.clock.now(),
+      },
+    });
+    for (const action of ['user.updated', 'user.revoked']) {
+      await prisma.auditEvent.create({ data: { accountId, action, source: 'system' } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, READ_REUSE_WAIT_MS));
+    const before = await (await scrape()).text();
+    expect(before).toMatch(/roster_webhook_backlog_events 2\b/);
+    expect(before).toMatch(/roster_webhook_oldest_seconds \d/);
+    expect(await h.roster.webhooks.runOnce()).toMatchObject({ failed: 1 });
+    expect(await (await scrape()).text()).toMatch(/roster_webhook_deliveries_total\{outcome="failed"\} 1/);
+    await prisma.webhookEndpoint.deleteMany({});
+  });
+
   it('refuses a scrape without the token, or with another one', async () => {
     const none = await h.fetch(`${h.baseUrl}/metrics`);
     expect(none.status).toBe(401);

@@ -30,8 +30,8 @@ describe.each(testTargets())('/users webhook (%s store)', (target) => {
 
   it('the owner adds, tests, lists, replays and removes an endpoint; the secret comes once, by DM', async () => {
     expect(await ask('webhook list')).toContain('No webhooks yet');
-    // Slack sends a typed URL as <url>; the command takes it as the URL.
-    const added = await ask(`webhook add <${receiver.url}> --events group.*,user.invited`);
+    // Slack sends a typed URL as a link, <url|label>; the command takes it as the URL.
+    const added = await ask(`webhook add <${receiver.url}|${receiver.url.slice(7)}> --events group.*,user.invited`);
     expect(added).toContain(`now go to ${receiver.url}`);
     expect(added).toContain('sent to you by DM (shown once)');
     const secret = /`(whsec_[^`]+)`/.exec(dmTexts().find((t) => t.includes('whsec_')) ?? '')?.[1] ?? '';

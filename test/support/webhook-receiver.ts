@@ -20,6 +20,9 @@ export interface Delivery {
   seq: number | null;
   /** How the receiver answered it. */
   answered: 'ok' | 'refused' | 'hung' | 'closed';
+  /** When it arrived (Date.now()), and when the event happened (`data.at`, for audit events). */
+  receivedAt: number;
+  eventAt: number | null;
 }
 
 export interface WebhookReceiver {
@@ -45,7 +48,7 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
   const deliveries: Delivery[] = [];
   const server: Server = createServer(async (request, response) => {
     const body = await read(request);
-    const parsed = JSON.parse(body) as { type: string; data?: { seq?: number } };
+    const parsed = JSON.parse(body) as { type: string; data?: { seq?: number; at?: string } };
     const header = (name: string) => String(request.headers[name] ?? '');
     const delivery: Delivery = {
       id: header('webhook-id'),
@@ -55,6 +58,8 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
       type: parsed.type,
       seq: parsed.data?.seq ?? null,
       answered: 'ok',
+      receivedAt: Date.now(),
+      eventAt: parsed.data?.at ? Date.parse(parsed.data.at) : null,
     };
     deliveries.push(delivery);
     if (mode === 'hang') {

@@ -4,7 +4,6 @@ import { loadConfig } from '../../src/config';
 import { isPublicAddress } from '../../src/domain/webhooks/webhook-address';
 import { isEventPattern, matchesEvents } from '../../src/domain/webhooks/webhook-events';
 import { afterFailure, retryWait } from '../../src/domain/webhooks/webhook-retries';
-import { tokenize } from '../../src/slack/commands/tokenize';
 
 describe('webhook addresses', () => {
   it('takes public unicast addresses only', () => {
@@ -73,16 +72,6 @@ describe('webhook retries', () => {
 });
 
 describe('webhook words', () => {
-  it('a URL Slack sends as <https://…|label> is the plain URL', () => {
-    expect(tokenize('webhook add <https://siem.example.com/a?x=1&amp;y=2|siem.example.com/a> --events user.*')).toEqual([
-      'webhook',
-      'add',
-      'https://siem.example.com/a?x=1&y=2',
-      '--events',
-      'user.*',
-    ]);
-  });
-
   it('WEBHOOK_ALLOW_PRIVATE and WEBHOOK_TIMEOUT_SECONDS are read and checked', () => {
     const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'signing-secret', OWNER_EMAIL: 'o@example.com' };
     expect(loadConfig(base).webhooks).toMatchObject({ allowPrivate: false, timeoutMs: 10_000 });

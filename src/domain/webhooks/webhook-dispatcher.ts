@@ -33,6 +33,9 @@ const ENDPOINTS_PER_POLL = 16;
 const ENDPOINTS_AT_ONCE = 4;
 /** Events read after a cursor at a time. */
 const EVENTS_PER_READ = 200;
+/** The cursor is stored after this many events, or this long, whichever comes first. */
+const CURSOR_EVERY = 50n;
+const CURSOR_EVERY_MS = 1000;
 
 /** What one poll did, for tests and logs. */
 export interface DispatchReport {
@@ -76,8 +79,26 @@ export function createWebhookDispatcher(deps: {
     const lease = { id: endpoint.id, owner };
     const secret = deps.keys.open(endpoint.secretSealed, endpoint.id);
     let cursor = endpoint.cursor;
+    // The cursor as stored, and the last delivery not yet recorded with it.
+    let stored = endpoint.cursor;
+    let storedAt = performance.now();
+    let lastDelivery: { at: Date; status: number } | undefined;
     // The failures in a row so far: the stored ones until a delivery succeeds.
     const failing = { attempts: endpoint.attempts, since: endpoint.failingSince };
+
+    /** Stores the cursor and renews the lease; false when the lease was lost (rewound, removed, or taken over). */
+    async function store(): Promise<boolean> {
+      const kept = await advanceWebhook(prisma, lease, {
+        cursor,
+        leaseUntil: new Date(clock.now().getTime() + LEASE_MS),
+        delivered: lastDelivery,
+      });
+      stored = cursor;
+      storedAt = performance.now();
+      lastDelivery = undefined;
+      return kept;
+    }
+
     while (!stopping.signal.aborted) {
       const events = await readAuditPage(prisma, endpoint.accountId, { after: cursor, limit: EVENTS_PER_READ, filter: {} });
       if (events.length === 0) break;
@@ -95,8 +116,8 @@ export function createWebhookDispatcher(deps: {
         if (failure) {
           deps.delivered?.('failed');
           report.failed++;
-          // What was passed over before the failed event stays passed over.
-          if (cursor > endpoint.cursor) await advanceWebhook(prisma, lease, { cursor, leaseUntil: clock.now() });
+          // What was delivered or passed over before the failed event stays so.
+          if (cursor > stored && !(await store())) return;
           await fail(endpoint, failing, failure, report);
           return;
         }
@@ -105,20 +126,17 @@ export function createWebhookDispatcher(deps: {
         failing.attempts = 0;
         failing.since = null;
         cursor = event.accountSeq;
-        const now = clock.now();
-        const kept = await advanceWebhook(prisma, lease, {
-          cursor,
-          leaseUntil: new Date(now.getTime() + LEASE_MS),
-          delivered: { at: now, status: (answer as { status: number }).status },
-        });
-        // Rewound by a replay, removed, or leased again after ours ran out: whoever holds it now goes on.
-        if (!kept) return;
+        lastDelivery = { at: clock.now(), status: (answer as { status: number }).status };
+        // The cursor is stored every few deliveries (a replica that dies in between sends those again, with
+        // the same ids: at least once) and at least every second, which keeps the lease far from running out.
+        if (cursor - stored >= CURSOR_EVERY || performance.now() - storedAt >= CURSOR_EVERY_MS) {
+          if (!(await store())) return;
+        }
       }
-      if (cursor > endpoint.cursor) {
-        if (!(await advanceWebhook(prisma, lease, { cursor, leaseUntil: new Date(clock.now().getTime() + LEASE_MS) }))) return;
-      }
+      if (cursor > stored && !(await store())) return;
       if (events.length < EVENTS_PER_READ) break;
     }
+    if (cursor > stored && !(await store())) return;
     await releaseWebhook(prisma, lease);
   }
 

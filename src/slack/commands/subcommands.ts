@@ -41,11 +41,11 @@ const SINCE = z.union([
   z.iso.date().transform((date) => `${date}T00:00:00Z`),
 ]);
 
-/** A webhook's URL as typed (checked by the change); Slack may send it as `<https://…>`. */
+/** A webhook's URL as typed (checked by the change); Slack may send it as a link, `<https://…|label>`. */
 function webhookUrl(raw: string | undefined): string {
   if (!raw) throw refuse('Give the endpoint’s URL, such as https://siem.example.com/roster.');
   if (raw.length > 2100) throw refuse('A webhook URL is at most 2000 characters.');
-  return raw;
+  return /^<([^|>]+)(?:\|[^>]*)?>$/.exec(raw)?.[1] ?? raw;
 }
 
 /** `--events user.*,approval.decided`: actions or prefixes of actions; none, every event. */

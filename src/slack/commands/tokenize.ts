@@ -1,7 +1,7 @@
 /**
  * Splits `/users` text into arguments: whitespace-separated, with "…", '…' and the curly
  * “…” ‘…’ quotes Slack clients substitute. Slack's `<@U123|name>` mentions become `@U123`
- * and `<mailto:a@b.c|a@b.c>` links become the plain address, `<https://…|…>` links the plain URL.
+ * and `<mailto:a@b.c|a@b.c>` links become the plain address.
  */
 import { fail } from '../../errors';
 
@@ -12,7 +12,6 @@ export function unescapeSlack(text: string): string {
   return text
     .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, '@$1')
     .replace(/<mailto:([^|>]+)(?:\|[^>]*)?>/g, '$1')
-    .replace(/<(https?:\/\/[^|>]+)(?:\|[^>]*)?>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
