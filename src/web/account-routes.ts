@@ -87,7 +87,9 @@ export function accountRoutes(deps: {
         (r) => r.scim,
         async (q) => {
           const tokenHash = bearerHash(q);
-          return tokenHash && (await findScimTokenByHash(prisma, tokenHash))?.accountId;
+          // One workspace: its account checks the token (and remembers it). Many: the token names the account.
+          if (!tokenHash) return undefined;
+          return deps.defaultAccountId ?? (await findScimTokenByHash(prisma, tokenHash))?.accountId;
         },
       )(req, res, next);
     }

@@ -3,7 +3,10 @@
  * scim-token`, discovery, filters, paging, Okta's and Entra ID's sequences, errors in SCIM's schema,
  * the directory's rules (seats, owner, versions) and concurrency.
  */
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRoster } from '../../src/main';
+import { inProcessFetch } from '../support/in-process-http';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { issueScimToken, type Json, scimRequests } from '../support/scim-client';
 import { seedUser } from '../support/seed';
@@ -94,6 +97,25 @@ describe.each(testTargets())('SCIM 2.0 Users (%s store)', (target) => {
       expect(JSON.stringify(manager)).toContain('roles:manage');
       await h.slack.commandAndWait(OWNER.slackId, 'scim-token revoke');
       expect((await scim('GET', '/Users')).status).toBe(401);
+      token = await issueToken();
+      expect((await scim('GET', '/Users')).status).toBe(200);
+    });
+
+    it.runIf(target === 'postgres')('a token revoked on one replica stops at once on another that had just used it', async () => {
+      const replica = await buildRoster(h.roster.config, { clock: h.clock, logger: pino({ level: 'silent' }) });
+      try {
+        const onReplica = inProcessFetch(replica.http, 'http://replica.in-process');
+        const list = () =>
+          onReplica('http://replica.in-process/scim/v2/Users', { headers: { authorization: `Bearer ${token}` } });
+        // The replica finds the token current and remembers it.
+        expect((await list()).status).toBe(200);
+        expect((await list()).status).toBe(200);
+        await h.slack.commandAndWait(OWNER.slackId, 'scim-token revoke');
+        // The revoke tells every replica (LISTEN/NOTIFY) after its commit: the replica forgets what it remembered.
+        await expect.poll(async () => (await list()).status, { timeout: 2000, interval: 20 }).toBe(401);
+      } finally {
+        await replica.stop();
+      }
       token = await issueToken();
       expect((await scim('GET', '/Users')).status).toBe(200);
     });

@@ -48,7 +48,10 @@ export interface ChangeEnv {
   activateCredential: (actor: Actor, pendingId: string, revealId?: string) => Promise<boolean>;
   /** The deployment's settings, which an account's own override. */
   settingsDefaults: SettingsDefaults;
-  /** Told after a settings change commits, so that every replica rebuilds the account's services. */
+  /**
+   * Told after a change commits that the account's services are built over (settings, plan seats, the
+   * SCIM token), so that every replica rebuilds them.
+   */
   settingsChanged: (accountId: string) => void;
   /** When invites are reminded (catalog policy), for the scheduler's changes. */
   invitePolicy: Policy['invites'];

@@ -61,6 +61,12 @@ export const scimTokenEnd: ChangeHandler<'scim-token-end', { ended: boolean }> =
   permissions: () => [],
   async apply(context, change) {
     const count = await deleteScimToken(context.tx, context.accountId, change.tokenHash);
-    return followUp({ ended: count > 0 }, change, 'End a SCIM token nobody received.', 'SCIM token ended.');
+    const ended = followUp({ ended: count > 0 }, change, 'End a SCIM token nobody received.', 'SCIM token ended.');
+    // Every replica forgets the account's services, and with them the token they found current.
+    const deliver = async (done: { ended: boolean }) => {
+      context.settingsChanged(context.accountId);
+      return done;
+    };
+    return { ...ended, deliver };
   },
 };

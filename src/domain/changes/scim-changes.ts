@@ -64,6 +64,8 @@ export const scimToken: ChangeHandler<'scim-token', ScimTokenResult> = {
       ],
       // Shown once, to the admin who asked, by DM; a token nobody received is ended rather than left working.
       deliver: async (result) => {
+        // Every replica forgets the account's services, and with them the token they found current.
+        context.settingsChanged(accountId);
         const text = `The SCIM bearer token for your identity provider${rotated ? ' (the previous one no longer works)' : ''}. It is shown only this once:\n\`${token}\``;
         const sent = await context.messenger
           .send({ email: actor.email, slackUserId: actor.slackUserId ?? null }, text)
@@ -93,6 +95,11 @@ export const scimTokenRevoke: ChangeHandler<'scim-token-revoke', { prefix: strin
       gains: [],
       facts: { users: 0 },
       audit: [{ action: 'scim-token.revoked', before: { prefix: current.prefix } }],
+      // Every replica forgets the account's services, and with them the token they found current.
+      deliver: async (done) => {
+        context.settingsChanged(accountId);
+        return done;
+      },
     };
   },
 };

@@ -11,7 +11,7 @@ import { findScimTokenByHash } from '../../store/sign-in/scim-token-reads';
 import type { Store } from '../../store/tx';
 import { accountUserEmails, findUserRecord, type UserRecord } from '../../store/users/user-reads';
 import { userVersions } from '../../store/users/user-version-reads';
-import { hashToken } from '../secrets';
+import { hashToken, sameSecret } from '../secrets';
 
 export type ScimDirectory = ReturnType<typeof createScimDirectory>;
 
@@ -20,11 +20,19 @@ export type GroupWithMembers = Group & { members: Array<{ id: string; email: str
 
 export function createScimDirectory(deps: { prisma: Store; accountId: string }) {
   const { prisma, accountId } = deps;
+  // The hash of the token last found current. Creating, replacing or revoking the token makes every
+  // replica forget the account's services, this directory with them (the change signals it after its
+  // commit, as a settings change does), so a token that stopped being current is never taken from here.
+  let current: string | null = null;
   return {
-    /** Whether `token` is the account's current SCIM token (compared by its SHA-256). */
+    /** Whether `token` is the account's current SCIM token (compared by its SHA-256; a current one is remembered). */
     async verifyToken(token: string): Promise<boolean> {
-      const found = await findScimTokenByHash(prisma, hashToken(token));
-      return found?.accountId === accountId;
+      const hash = hashToken(token);
+      if (current !== null && sameSecret(hash, current)) return true;
+      const found = await findScimTokenByHash(prisma, hash);
+      if (found?.accountId !== accountId) return false;
+      current = hash;
+      return true;
     },
 
     /** One user by id, or null. */
