@@ -15,11 +15,13 @@ import type { Metrics } from '../metrics/metrics-port';
 import { countCommands, measureAcks } from '../metrics/slack-metrics';
 import { asStoreUnreachable, STORE_UNREACHABLE_TEXT } from '../store/store-unreachable';
 import { bindAccount } from './account-context';
+import { withinAckBudget } from './ack-budget';
 import { registerActions } from './actions';
 import { registerApprovalActions } from './actions/approval-actions';
 import { boltLogger } from './bolt-logger';
 import { registerCommands } from './commands';
 import { registerEvents } from './events';
+import { STORE_UNREACHABLE_BOT_TOKEN } from './installation-store';
 import { errorText } from './render-error';
 import type { SlackServices } from './services';
 import { slackClientOptions } from './slack-client-options';
@@ -98,6 +100,12 @@ export function createSlackApp(deps: {
 
   app.use(async (args) => {
     const { body, context, next, ack } = args;
+    // Distributed mode: the installation could not be read (installation-store.ts), so neither can the account.
+    if (context.botToken === STORE_UNREACHABLE_BOT_TOKEN) {
+      deps.logger.warn('the store cannot be reached; told the Slack user so');
+      await refuse(args, errorText(new RosterError('store_unreachable', STORE_UNREACHABLE_TEXT)));
+      return;
+    }
     const source = sourceOf(context, body);
     const services = await withinAckBudget(deps.accountFor(source)).catch(async (error: unknown) => {
       // The store is needed to know the workspace's account: say so rather than leave the user waiting.
@@ -153,27 +161,6 @@ export function createSlackApp(deps: {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   return { app, receiver };
-}
-
-/** How long finding a request's account may take: Slack wants the acknowledgement within 3 s. */
-const ACCOUNT_BUDGET_MS = 2_000;
-
-/**
- * The account lookup, or a store_unreachable error once it has taken `ACCOUNT_BUDGET_MS` (a store that
- * swallows packets makes the connection attempt wait longer): the user is told in time, nothing is done.
- */
-async function withinAckBudget<T>(lookup: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new RosterError('store_unreachable', STORE_UNREACHABLE_TEXT)), ACCOUNT_BUDGET_MS);
-  });
-  // A lookup that fails after the budget has nobody left to tell.
-  lookup.catch(() => undefined);
-  try {
-    return await Promise.race([lookup, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -8,11 +8,30 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import type { WebClient } from '@slack/web-api';
 import type { WorkspaceInstall } from '../domain/account/provision-workspace';
 import { openSealed, SEAL_PURPOSE, sealSecret } from '../domain/credentials/secret-seal';
+import { asStoreUnreachable } from '../store/store-unreachable';
+import { withinAckBudget } from './ack-budget';
 
 /** `E…` for an org-wide install, else the workspace's `T…`: how requests find their installation. */
 export function installKeyOf(query: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }): string | null {
   if (query.isEnterpriseInstall) return query.enterpriseId ?? null;
   return query.teamId ?? null;
+}
+
+/**
+ * The bot token of the stand-in installation `fetchInstallation` gives while the store cannot be
+ * reached: the app's first account middleware refuses every request that carries it, saying why.
+ */
+export const STORE_UNREACHABLE_BOT_TOKEN = 'xoxb-roster-store-unreachable';
+
+/** An installation with no real token, for a request that arrived while the store could not be reached. */
+function unreachableInstallation(query: InstallationQuery<boolean>): Installation {
+  return {
+    team: query.teamId ? { id: query.teamId } : undefined,
+    enterprise: query.enterpriseId ? { id: query.enterpriseId } : undefined,
+    isEnterpriseInstall: query.isEnterpriseInstall,
+    user: { id: query.userId ?? '', token: undefined, scopes: undefined },
+    bot: { id: '', userId: '', token: STORE_UNREACHABLE_BOT_TOKEN, scopes: [] },
+  } as Installation;
 }
 
 export function sealInstallation(installation: Installation, secret: string, installKey: string): string {
@@ -80,7 +99,14 @@ export function createInstallationStore(deps: {
 
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const key = installKeyOf(query);
-      const found = key ? await deps.installation(key) : null;
+      let found: Installation | null;
+      try {
+        found = key ? await withinAckBudget(deps.installation(key)) : null;
+      } catch (error) {
+        // Bolt reads the installation before any middleware: a stand-in lets the request reach the one that says so.
+        if (asStoreUnreachable(error)) return unreachableInstallation(query);
+        throw error;
+      }
       if (!found) throw new Error(`Roster is not installed in ${key ?? 'this workspace'}`);
       return found;
     },

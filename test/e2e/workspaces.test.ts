@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/secrets';
 import { ACTIONS, BLOCKS, VIEWS } from '../../src/slack/ids';
 import { openInstallation } from '../../src/slack/installation-store';
+import { STORE_UNREACHABLE_TEXT } from '../../src/store/store-unreachable';
 import { SIGNING_SECRET } from '../support/roster-harness';
 import { createSlackClient } from '../support/slack-client';
 import { installWorkspace } from '../support/slack-install';
@@ -548,5 +549,32 @@ describe.skipIf(!process.env.TEST_POSTGRES_URL)('many workspaces on two replicas
     // And a reinstall through the first replica is served by the second at once.
     expect((await w.install()).status).toBe(200);
     expect(JSON.stringify(await onTwo.commandAndWait(w.owner.slackId, 'list'))).toContain(w.owner.email);
+  });
+});
+
+describe('a store that cannot be reached in distributed mode (embedded store)', () => {
+  let h: WorkspacesHarness;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('answers a command and a form from a workspace whose installation is not in memory, within Slack’s deadline', async () => {
+    h = await startWorkspacesHarness('embedded');
+    const w = await h.install('TCCCCCCC3');
+    expect((await w.slack.commandAndWait(w.owner.slackId, 'seats')).text).toContain('seats');
+    // Nothing cached: Bolt must read the installation before any of Roster's middleware runs.
+    h.roster.accounts.forgetAll();
+    await h.roster.prisma.$disconnect();
+    await h.roster.database.embedded?.close();
+
+    const started = Date.now();
+    const answer = await w.slack.commandAndWait(w.owner.slackId, 'list');
+    expect(answer.text).toBe(`:warning: ${STORE_UNREACHABLE_TEXT}`);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const submitted = await w.slack.viewSubmission(w.owner.slackId, { callbackId: VIEWS.invite, values: {} });
+    expect(submitted.status).toBe(200);
+    expect(submitted.json?.response_action).toBe('push');
+    expect(JSON.stringify(submitted.json)).toContain('cannot be reached');
+    expect(h.logs()).not.toMatch(/"level":50/);
   });
 });
