@@ -186,7 +186,7 @@ describe.each(testTargets())('webhooks (%s store)', (target) => {
   });
 
   it('retries through a 500, a time-out and a closed connection with growing waits, then delivers everything once, in order', async () => {
-    const { record, add, dispatcher, receiver, endpoint, untilDue, h } = await setup();
+    const { record, add, dispatcher, receiver, endpoint, untilDue, h, services } = await setup();
     await add(receiver.url, ['user.*']);
     const d = dispatcher();
     await record('user.invited');
@@ -207,6 +207,10 @@ describe.each(testTargets())('webhooks (%s store)', (target) => {
     const failing = await endpoint();
     expect(failing).toMatchObject({ attempts: 4, lastStatus: 503, lastError: 'answered 503' });
     receiver.answer({ status: 204 });
+    // The owner fixed the receiver: resuming makes the next attempt now rather than in 20 minutes.
+    h.clock.set(new Date(failing.nextAttemptAt.getTime() - 60_000));
+    expect(await d.runOnce()).toEqual({ delivered: 0, failed: 0, paused: 0 });
+    await services.changes.submit(h.owner, { kind: 'webhook-resume', url: receiver.url });
     expect(await d.runOnce()).toMatchObject({ delivered: 3, failed: 0 });
     expect(receiver.accepted().map((x) => x.type)).toEqual(['user.invited', 'user.revoked', 'user.deleted']);
     // The first event was tried five times, always with the same id.

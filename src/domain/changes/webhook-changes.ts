@@ -156,7 +156,10 @@ export const webhookResume: ChangeHandler<'webhook-resume', { url: string }> = {
     const { tx, accountId, actor, clock } = context;
     await requireWebhookOwner(tx, accountId, actor);
     const endpoint = await endpointNamed(tx, accountId, change.url, context.webhooks.allowPrivate);
-    if (!endpoint.pausedAt) throw fail.invalidState(`The webhook ${endpoint.url} is not paused.`, { field: 'url' });
+    // Paused, or failing and waiting for its next attempt: either way the next attempt is now.
+    if (!endpoint.pausedAt && endpoint.attempts === 0) {
+      throw fail.invalidState(`The webhook ${endpoint.url} is neither paused nor failing: nothing to resume.`, { field: 'url' });
+    }
     await resumeWebhook(tx, accountId, endpoint.id, clock.now());
     return configChange({ url: endpoint.url }, change, `Resume deliveries to ${endpoint.url}.`, [
       { action: 'webhook.resumed', after: { url: endpoint.url } },

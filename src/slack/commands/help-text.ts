@@ -19,7 +19,7 @@ const SUMMARY: Record<Subcommand, string> = {
   'scim-token':
     'Create or replace the bearer token your identity provider uses for SCIM provisioning (sent to you by DM, shown once); `revoke` ends it.',
   webhook:
-    'Send the audit trail to HTTPS endpoints as signed events (owner only): add (the signing secret comes by DM, shown once), list, test, replay since a time, resume a paused one, remove.',
+    'Send the audit trail to HTTPS endpoints as signed events (owner only): add (the signing secret comes by DM, shown once), list, test, replay since a time, resume a paused or failing one now, remove.',
   disable: 'Block a user for now; their credentials are kept but refused.',
   enable: 'Let a disabled user in again.',
   revoke: 'Remove access: API key, passcode, password and pending links stop working.',
