@@ -9,6 +9,7 @@ import type { SharedDeps } from './create-account-scope';
 import type { Services } from './create-services';
 import { mailerFor } from './delivery/mailer';
 import { createWebhookPoster } from './delivery/webhook-http';
+import { catalogFor, PRESET_NAMES, settingsDefaults } from './domain/account/account-settings';
 import { systemClock } from './domain/clock';
 import { createWebhookDispatcher } from './domain/webhooks/webhook-dispatcher';
 import { secretKeys } from './domain/webhooks/webhook-signing';
@@ -17,11 +18,13 @@ import { createLogger } from './logger';
 import { type MetricsListener, metricsRoute, serveMetrics } from './metrics/metrics-endpoint';
 import { createRosterMetrics, type RosterMetrics } from './metrics/roster-metrics';
 import type { Roster, RosterOptions, Sweeper } from './roster';
-import { createScheduler } from './scheduler/scheduler';
+import { dueHorizons } from './scheduler/due-horizons';
+import { type AccountRef, createScheduler } from './scheduler/scheduler';
 import { createSlackApp, type SlackSource } from './slack/app';
 import type { SlackServices } from './slack/services';
 import { type Database, openDatabase } from './store/database';
 import { readOperationalGauges } from './store/operational-gauges';
+import { findAccountsWithDueWork } from './store/scheduler/due-accounts';
 import { storeReadiness } from './store/store-readiness';
 import { distributedTenancy, singleWorkspace, type Tenancy } from './tenancy';
 import { storeUnreachableErrors } from './web/store-unreachable-answers';
@@ -82,9 +85,17 @@ function tenancyFor(shared: SharedDeps): Promise<Tenancy> {
   return shared.config.slack.oauth ? distributedTenancy(shared) : singleWorkspace(shared);
 }
 
-/** The scheduler over every account the tenancy serves, asked afresh each pass. */
+/**
+ * The scheduler over the accounts the tenancy serves that have anything due, found afresh each pass by
+ * one query (the widest horizons of every catalog an account may use); each is loaded only when visited.
+ */
 function schedulerFor(tenancy: Tenancy, { prisma, clock, logger, config, metrics }: SharedDeps) {
-  const accounts = async () => (await tenancy.served()).map((scope) => scope.work);
+  const defaults = settingsDefaults(config);
+  const policies = [null, ...PRESET_NAMES].map((preset) => catalogFor(preset, defaults).policy);
+  const accounts = async (now: Date): Promise<AccountRef[]> => {
+    const due = await findAccountsWithDueWork(prisma, dueHorizons(now, policies, config.noticesChannel !== undefined));
+    return due.map((accountId) => ({ accountId, work: async () => (await tenancy.scheduled(accountId))?.work ?? null }));
+  };
   return createScheduler({ accounts, housekeeping: { prisma, clock }, logger, cronSchedule: config.cronSchedule, metrics });
 }
 

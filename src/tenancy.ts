@@ -24,7 +24,6 @@ import {
   deleteInstallation,
   findAccountIdByInstallKey,
   findInstallationTime,
-  listInstalledAccountIds,
   resealInstallation,
 } from './store/accounts/account-installations';
 import { lockInstallKey } from './store/accounts/account-locks';
@@ -46,8 +45,8 @@ export interface Tenancy {
   installationStore?: InstallationStore;
   /** Slack says the app was uninstalled (or its bot token revoked) at `happenedAt`. */
   uninstalled(source: SlackSource, happenedAt?: Date): Promise<void>;
-  /** The accounts the scheduler serves now: installed ones only. */
-  served(): Promise<ServedAccount[]>;
+  /** The account the scheduler visits, when it is served (installed); null otherwise. */
+  scheduled(accountId: string): Promise<ServedAccount | null>;
   /** Stops listening for other replicas' account changes. */
   close(): Promise<void>;
 }
@@ -85,8 +84,6 @@ async function signalsFor(shared: SharedDeps) {
     },
   };
 }
-
-const present = <T>(value: T | null): value is T => value !== null;
 
 export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
   const { config, prisma, clock, logger } = shared;
@@ -145,7 +142,7 @@ export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
         'Slack says Roster was uninstalled from this workspace: SLACK_BOT_TOKEN no longer works until the app is reinstalled',
       );
     },
-    served: async () => [await accounts.forId(accountId)].filter(present),
+    scheduled: async (id) => (id === accountId ? accounts.forId(accountId) : null),
     close: () => signals.close(),
   };
 }
@@ -236,13 +233,9 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
       const key = installKeyOf(source);
       if (key) await uninstall(key, happenedAt);
     },
-    async served() {
-      const scopes: ServedAccount[] = [];
-      for (const accountId of await listInstalledAccountIds(prisma)) {
-        const scope = await accounts.forId(accountId);
-        if (scope?.installation) scopes.push(scope);
-      }
-      return scopes;
+    async scheduled(accountId) {
+      const scope = await accounts.forId(accountId);
+      return scope?.installation ? scope : null;
     },
     close: () => signals.close(),
   };

@@ -28,6 +28,9 @@ import { type Store, transaction } from '../store/tx';
 
 export const BATCH = 500;
 
+/** How old a pending credential is when its delivery is taken as never finished: pruned (due-horizons.ts looks for it). */
+export const STRANDED_HOURS = 1;
+
 const SCHEDULER = systemActor('scheduler');
 
 export interface DueWorkDeps {
@@ -131,6 +134,6 @@ export async function pruneRateLimits(deps: Pick<DueWorkDeps, 'prisma' | 'clock'
 export async function pruneCredentialHandoffs(deps: DueWorkDeps): Promise<number> {
   const now = deps.clock.now();
   const erased = await eraseExpiredRevealSecrets(deps.prisma, deps.accountId, now);
-  const stranded = await deleteStrandedPendingCredentials(deps.prisma, deps.accountId, addHours(now, -1));
+  const stranded = await deleteStrandedPendingCredentials(deps.prisma, deps.accountId, addHours(now, -STRANDED_HOURS));
   return erased + stranded;
 }

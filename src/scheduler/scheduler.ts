@@ -1,13 +1,16 @@
 /**
- * The scheduler: one pass goes through every installed account (a few at a time) and, for each,
- * changes what is due (batch by batch) and then sends what its outbox holds, with that account's Slack
- * token only.
- * Passes run on CRON_SCHEDULE in every replica; the database keeps them from doubling up.
+ * The scheduler: one pass finds the accounts with anything due (one query over every account) and,
+ * for each (a few at a time), claims it, changes what is due (batch by batch) and then sends what its
+ * outbox holds, with that account's Slack token only. An idle account costs nothing.
+ * Passes run on CRON_SCHEDULE in every replica: each account's part goes to the replica that claims it
+ * first, and the database keeps the work itself from doubling up.
  */
+import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { forEachLimited } from '../domain/for-each-limited';
 import type { Metrics } from '../metrics/metrics-port';
+import { claimAccountPass, releaseAccountPass } from '../store/scheduler/due-accounts';
 import {
   awaitExpiriesInFlight,
   type DueWorkDeps,
@@ -59,11 +62,21 @@ export interface AccountWork {
   send: SendDeps;
 }
 
+/** An account a pass visits; its work (services, Slack client) is built only once its claim is held. */
+export interface AccountRef {
+  accountId: string;
+  /** Null when the account is no longer served (uninstalled since). */
+  work(): Promise<AccountWork | null>;
+}
+
+/** How long a replica holds an account's part of a pass before another may take it (a replica that died). */
+const CLAIM_MS = 15 * 60_000;
+
 export type Scheduler = ReturnType<typeof createScheduler>;
 
 export function createScheduler(deps: {
-  /** The accounts a pass serves, asked afresh each pass (an uninstalled workspace drops out). */
-  accounts: () => Promise<AccountWork[]>;
+  /** The accounts with anything due at the pass's start, asked afresh each pass (src/store/scheduler/due-accounts.ts). */
+  accounts: (now: Date) => Promise<AccountRef[]>;
   /** The deployment's own housekeeping, once a pass whatever accounts are installed (rate limits belong to none). */
   housekeeping: Pick<DueWorkDeps, 'prisma' | 'clock'>;
   logger: Logger;
@@ -72,6 +85,8 @@ export function createScheduler(deps: {
   metrics?: Pick<Metrics, 'schedulerPass'>;
 }) {
   let task: ScheduledTask | null = null;
+  // Names this scheduler's claims: another replica's are not its to release.
+  const owner = randomUUID();
   let running: Promise<PassReport> | null = null;
   // Stopping the process stops a pass between batches; what it did is committed, the next pass goes on.
   const shutdown = new AbortController();
@@ -92,14 +107,28 @@ export function createScheduler(deps: {
     // A pass asked for once stopping began (a cron tick racing `stop`) does nothing: the store is about to close.
     if (signal?.aborted) return { ...report, stopped: true };
     const failures: unknown[] = [];
-    const accounts = await deps.accounts();
-    await forEachLimited(accounts, ACCOUNTS_IN_FLIGHT, async (account) => {
+    const { prisma, clock } = deps.housekeeping;
+    const passStart = clock.now();
+    // Replicas running the same pass walk the accounts in different orders and claim each before its work,
+    // so they share it rather than queue behind each other's claims.
+    const accounts = shuffled(await deps.accounts(passStart));
+    await forEachLimited(accounts, ACCOUNTS_IN_FLIGHT, async ({ accountId, work }) => {
       if (signal?.aborted) return;
+      const now = clock.now();
+      let done = false;
       try {
-        add(report, await accountPass(account, signal));
+        const until = new Date(now.getTime() + CLAIM_MS);
+        if (!(await claimAccountPass(prisma, { accountId, owner, now, until, passStart }))) return;
+        try {
+          const account = await work();
+          if (account) add(report, await accountPass(account, signal));
+          done = !signal?.aborted;
+        } finally {
+          await releaseAccountPass(prisma, { accountId, owner, doneAt: done ? clock.now() : null });
+        }
       } catch (err) {
         // One account's failure (its Slack, its data) does not hold up the others; the next pass retries it.
-        deps.logger.error({ err, accountId: account.due.accountId }, 'scheduler pass failed for an account');
+        deps.logger.error({ err, accountId }, 'scheduler pass failed for an account');
         failures.push(err);
       }
     });
@@ -173,6 +202,16 @@ export function createScheduler(deps: {
       await running?.catch(() => undefined);
     },
   };
+}
+
+/** A copy of `items` in random order. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
 }
 
 function emptyReport(): PassReport {

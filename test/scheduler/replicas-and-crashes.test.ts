@@ -9,7 +9,7 @@ import { createNoticeOutbox } from '../../src/domain/notices/notice-outbox';
 import { loadCatalog } from '../../src/domain/roles/catalog';
 import { hashToken } from '../../src/domain/secrets';
 import { expireInvites } from '../../src/scheduler/due-work';
-import { type AccountWork, createScheduler } from '../../src/scheduler/scheduler';
+import { type AccountRef, type AccountWork, createScheduler } from '../../src/scheduler/scheduler';
 import type { DigestEntry, SchedulerNotifier } from '../../src/scheduler/send-notices';
 import { type Database, openDatabase } from '../../src/store/database';
 import { type DomainHarness, domainStore, LINK_SECRET } from '../support/domain-harness';
@@ -30,11 +30,16 @@ function newRecorder(): Recorder {
 /** A scheduler as one replica would build it, on its own connection to the store. */
 function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500) {
   return createScheduler({
-    accounts: async () => [accountWork(h, db, recorder, batchSize)],
+    accounts: async () => [refOf(accountWork(h, db, recorder, batchSize))],
     housekeeping: { prisma: db.prisma, clock: h.clock },
     logger: pino({ level: 'silent' }),
     cronSchedule: '*/5 * * * *',
   });
+}
+
+/** An account a pass visits, with its work already built. */
+function refOf(work: AccountWork): AccountRef {
+  return { accountId: work.due.accountId, work: async () => work };
 }
 
 /** The harness account's part of a pass, on `db`. */
@@ -190,12 +195,14 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
         throw new Error('store unreachable');
       },
     });
+    // Another account, whose store work fails.
+    const { id: elsewhere } = await h.db.prisma.account.create({ data: { name: 'Elsewhere' } });
     const broken: AccountWork = {
-      due: { ...good.due, accountId: 'elsewhere', prisma: unreachable },
-      send: { ...good.send, accountId: 'elsewhere', prisma: unreachable },
+      due: { ...good.due, accountId: elsewhere, prisma: unreachable },
+      send: { ...good.send, accountId: elsewhere, prisma: unreachable },
     };
     const scheduler = createScheduler({
-      accounts: async () => [broken, good],
+      accounts: async () => [refOf(broken), refOf(good)],
       housekeeping: { prisma: h.db.prisma, clock: h.clock },
       logger: pino({ level: 'silent' }),
       cronSchedule: '*/5 * * * *',
@@ -213,7 +220,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     const tokenOf = (link: string) => link.split('/invite/')[1] as string;
     const recorder = newRecorder();
     const rotated = createScheduler({
-      accounts: async () => [accountWork(h, h.db, recorder, 500, 'y'.repeat(32))],
+      accounts: async () => [refOf(accountWork(h, h.db, recorder, 500, 'y'.repeat(32)))],
       housekeeping: { prisma: h.db.prisma, clock: h.clock },
       logger: pino({ level: 'silent' }),
       cronSchedule: '*/5 * * * *',
