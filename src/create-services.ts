@@ -147,7 +147,6 @@ export function createServices(
       clock,
       keys: webhookKeys,
       allowPrivate: config.webhooks.allowPrivate,
-      audit,
       messenger: deps.messenger,
       poster: deps.webhookPoster,
     }),

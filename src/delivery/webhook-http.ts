@@ -23,7 +23,8 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
       if (error) return callback(error, '', 0);
       const refused = allowPrivate ? undefined : addresses.find((a) => !isPublicAddress(a.address));
       if (refused) {
-        const err = Object.assign(new Error(`${hostname} resolves to ${refused.address}, which is not a public address`), {
+        // The address itself is not named: the owner reads this, and internal names should not be mapped through it.
+        const err = Object.assign(new Error(`${hostname} resolves to an address that is not public`), {
           code: 'EWEBHOOKADDRESS',
         });
         return callback(err, '', 0);

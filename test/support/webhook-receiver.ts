@@ -30,6 +30,8 @@ export interface WebhookReceiver {
   deliveries: Delivery[];
   /** Deliveries it answered 2xx. */
   accepted(): Delivery[];
+  /** The most requests it was answering at the same moment. */
+  maxInFlight(): number;
   answer(mode: ReceiverMode): void;
   close(): Promise<void>;
 }
@@ -46,7 +48,12 @@ function read(request: IncomingMessage): Promise<string> {
 export async function startWebhookReceiver(path = '/hook'): Promise<WebhookReceiver> {
   let mode: ReceiverMode = { status: 200 };
   const deliveries: Delivery[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer(async (request, response) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    response.on('close', () => inFlight--);
     const body = await read(request);
     const parsed = JSON.parse(body) as { type: string; data?: { seq?: number; at?: string } };
     const header = (name: string) => String(request.headers[name] ?? '');
@@ -81,6 +88,7 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
     url: `http://127.0.0.1:${port}${path}`,
     deliveries,
     accepted: () => deliveries.filter((d) => d.answered === 'ok'),
+    maxInFlight: () => maxInFlight,
     answer(next) {
       mode = next;
     },

@@ -34,6 +34,8 @@ describe('webhook addresses', () => {
       '::ffff:169.254.169.254',
       'ff02::1',
       '64:ff9b::7f00:1',
+      '::7f00:1',
+      '::a00:1',
       '2002:7f00:1::',
       'not an address',
       '',

@@ -16,8 +16,13 @@ export const MAX_WEBHOOK_URL = 2000;
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   // `::ffff:127.0.0.1` is 127.0.0.1: judged as the IPv4 address it carries.
-  return ipaddr.process(address).range() === 'unicast';
+  const parsed = ipaddr.process(address);
+  if (parsed.range() !== 'unicast') return false;
+  // IPv6: global unicast (2000::/3) only, so that forms such as the deprecated `::127.0.0.1` never pass.
+  return parsed.kind() === 'ipv4' || (parsed as ipaddr.IPv6).match(GLOBAL_UNICAST);
 }
+
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
 
 /** The URL's host as an address, when it is one (`[::1]` → `::1`), else null. */
 function literalAddress(hostname: string): string | null {

@@ -11,14 +11,17 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { readAuditPage } from '../../store/audit/audit-pages';
-import type { Store } from '../../store/tx';
+import { type Store, transaction } from '../../store/tx';
 import {
   advanceWebhook,
   claimDueWebhooks,
   recordWebhookFailure,
   releaseWebhook,
+  type WebhookLease,
   type WebhookRow,
 } from '../../store/webhooks/webhook-rows';
+import { systemActor } from '../access/actor';
+import { createAuditService } from '../audit/audit-service';
 import type { Clock } from '../clock';
 import { forEachLimited } from '../for-each-limited';
 import type { WebhookAnswer, WebhookPoster } from '../ports';
@@ -28,9 +31,11 @@ import { type SecretKeys, signedHeaders } from './webhook-signing';
 
 /** How long a replica holds an endpoint without renewing its lease (each delivery renews it). */
 export const LEASE_MS = 60_000;
-/** Endpoints one poll leases, and how many of them are served at once. */
-const ENDPOINTS_PER_POLL = 16;
+/** Endpoints one poll leases, all served at once: a lease never waits in a queue while it runs down. */
 const ENDPOINTS_AT_ONCE = 4;
+/** One endpoint's turn ends after this many deliveries or this long, and it goes behind the others due. */
+const TURN_DELIVERIES = 1000;
+const TURN_MS = 15_000;
 /** Events read after a cursor at a time. */
 const EVENTS_PER_READ = 200;
 /** The cursor is stored after this many events, or this long, whichever comes first. */
@@ -44,7 +49,7 @@ export interface DispatchReport {
   paused: number;
 }
 
-/** Told once when an endpoint is paused: the owner hears of it. */
+/** Told once when an endpoint is paused (the pause and its audit event are recorded): the owner hears of it. */
 export type PausedNotice = (endpoint: { accountId: string; url: string; lastError: string }) => Promise<void>;
 
 export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;
@@ -76,8 +81,10 @@ export function createWebhookDispatcher(deps: {
 
   /** Delivers what waits for one leased endpoint until it is done, fails, or the lease is lost. */
   async function serve(endpoint: WebhookRow, report: DispatchReport): Promise<void> {
-    const lease = { id: endpoint.id, owner };
+    const lease: WebhookLease = { id: endpoint.id, owner, generation: endpoint.generation };
     const secret = deps.keys.open(endpoint.secretSealed, endpoint.id);
+    const turnStart = performance.now();
+    let turnDeliveries = 0;
     let cursor = endpoint.cursor;
     // The cursor as stored, and the last delivery not yet recorded with it.
     let stored = endpoint.cursor;
@@ -86,7 +93,7 @@ export function createWebhookDispatcher(deps: {
     // The failures in a row so far: the stored ones until a delivery succeeds.
     const failing = { attempts: endpoint.attempts, since: endpoint.failingSince };
 
-    /** Stores the cursor and renews the lease; false when the lease was lost (rewound, removed, or taken over). */
+    /** Stores the cursor and renews the lease; false when the lease or its generation was lost. */
     async function store(): Promise<boolean> {
       const kept = await advanceWebhook(prisma, lease, {
         cursor,
@@ -99,6 +106,16 @@ export function createWebhookDispatcher(deps: {
       return kept;
     }
 
+    /** Ends the turn: what was done is stored, and the lease given back with the endpoint behind the others due. */
+    async function endTurn(): Promise<void> {
+      if (cursor > stored && !(await store())) return release();
+      await releaseWebhook(prisma, lease, clock.now());
+    }
+
+    // Lost: rewound, resumed or removed (the generation moved), or taken over after the lease ran out.
+    // Whoever comes next starts from the endpoint as it is now.
+    const release = () => releaseWebhook(prisma, lease);
+
     while (!stopping.signal.aborted) {
       const events = await readAuditPage(prisma, endpoint.accountId, { after: cursor, limit: EVENTS_PER_READ, filter: {} });
       if (events.length === 0) break;
@@ -108,6 +125,9 @@ export function createWebhookDispatcher(deps: {
           cursor = event.accountSeq;
           continue;
         }
+        // A turn is bounded, so that other endpoints get theirs; the lease is renewed long before it could run out.
+        if (turnDeliveries >= TURN_DELIVERIES || performance.now() - turnStart >= TURN_MS) return endTurn();
+        if (performance.now() - storedAt >= LEASE_MS / 4 && !(await store())) return release();
         const message = eventMessage(endpoint.accountId, event);
         const answer: WebhookAnswer = secret
           ? await deps.poster.post(endpoint.url, signedHeaders(secret, message, clock.now()), message.body)
@@ -117,31 +137,32 @@ export function createWebhookDispatcher(deps: {
           deps.delivered?.('failed');
           report.failed++;
           // What was delivered or passed over before the failed event stays so.
-          if (cursor > stored && !(await store())) return;
-          await fail(endpoint, failing, failure, report);
+          if (cursor > stored && !(await store())) return release();
+          await fail(endpoint, lease, failing, failure, report);
           return;
         }
         deps.delivered?.('ok');
         report.delivered++;
+        turnDeliveries++;
         failing.attempts = 0;
         failing.since = null;
         cursor = event.accountSeq;
         lastDelivery = { at: clock.now(), status: (answer as { status: number }).status };
         // The cursor is stored every few deliveries (a replica that dies in between sends those again, with
-        // the same ids: at least once) and at least every second, which keeps the lease far from running out.
+        // the same ids: at least once) and at least every second.
         if (cursor - stored >= CURSOR_EVERY || performance.now() - storedAt >= CURSOR_EVERY_MS) {
-          if (!(await store())) return;
+          if (!(await store())) return release();
         }
       }
-      if (cursor > stored && !(await store())) return;
+      if (cursor > stored && !(await store())) return release();
       if (events.length < EVENTS_PER_READ) break;
     }
-    if (cursor > stored && !(await store())) return;
-    await releaseWebhook(prisma, lease);
+    await endTurn();
   }
 
   async function fail(
     endpoint: WebhookRow,
+    lease: WebhookLease,
     failing: { attempts: number; since: Date | null },
     failure: { status: number | null; error: string },
     report: DispatchReport,
@@ -150,25 +171,29 @@ export function createWebhookDispatcher(deps: {
     const failingSince = failing.since ?? now;
     const attempts = failing.attempts + 1;
     const next = afterFailure(attempts, failingSince, now);
-    const recorded = await recordWebhookFailure(
-      prisma,
-      { id: endpoint.id, owner },
-      {
+    const paused = await transaction(prisma, async (tx) => {
+      const recorded = await recordWebhookFailure(tx, lease, {
         attempts,
         failingSince,
         nextAttemptAt: next.pause ? now : next.next,
         status: failure.status,
         error: failure.error,
         pausedAt: next.pause ? now : null,
-      },
-    );
+      });
+      if (!recorded || !next.pause) return false;
+      // Recorded with the pause itself: the trail never lacks it, whatever becomes of the owner's DM.
+      await createAuditService({ db: tx, accountId: endpoint.accountId, clock }).record(tx, systemActor('system'), {
+        action: 'webhook.paused',
+        after: { url: endpoint.url, lastError: failure.error },
+      });
+      return true;
+    });
     logger.warn({ endpoint: endpoint.id, attempts, err: failure.error }, 'a webhook delivery failed');
-    if (recorded && next.pause) {
-      report.paused++;
-      await deps
-        .paused({ accountId: endpoint.accountId, url: endpoint.url, lastError: failure.error })
-        .catch((err: unknown) => logger.error({ err, endpoint: endpoint.id }, 'could not tell the owner of a paused webhook'));
-    }
+    if (!paused) return;
+    report.paused++;
+    await deps
+      .paused({ accountId: endpoint.accountId, url: endpoint.url, lastError: failure.error })
+      .catch((err: unknown) => logger.error({ err, endpoint: endpoint.id }, 'could not tell the owner of a paused webhook'));
   }
 
   async function poll(): Promise<DispatchReport> {
@@ -179,7 +204,7 @@ export function createWebhookDispatcher(deps: {
       owner,
       now,
       leaseUntil: new Date(now.getTime() + LEASE_MS),
-      limit: ENDPOINTS_PER_POLL,
+      limit: ENDPOINTS_AT_ONCE,
     });
     await forEachLimited(leased, ENDPOINTS_AT_ONCE, async (endpoint) => {
       try {

@@ -7,8 +7,7 @@ import { fail } from '../../errors';
 import { findAccountOwner } from '../../store/accounts/account-reads';
 import type { Store } from '../../store/tx';
 import { findWebhookByUrl, listWebhooks, type WebhookListing } from '../../store/webhooks/webhook-rows';
-import { type Actor, systemActor } from '../access/actor';
-import type { AuditService } from '../audit/audit-service';
+import type { Actor } from '../access/actor';
 import type { Clock } from '../clock';
 import type { HolderMessenger, WebhookAnswer, WebhookPoster } from '../ports';
 import { checkWebhookUrl } from './webhook-address';
@@ -24,7 +23,6 @@ export function createWebhookService(deps: {
   clock: Clock;
   keys: SecretKeys;
   allowPrivate: boolean;
-  audit: AuditService;
   messenger: HolderMessenger;
   /** Absent where nothing is delivered (a console); `test` then refuses. */
   poster?: WebhookPoster;
@@ -57,9 +55,8 @@ export function createWebhookService(deps: {
       };
     },
 
-    /** Records that deliveries to `url` were paused after 24 hours of failures, and tells the owner by DM. */
+    /** Tells the owner by DM that deliveries to `url` were paused after 24 hours of failures (the dispatcher recorded it). */
     async paused(url: string, lastError: string): Promise<void> {
-      await deps.audit.record(prisma, systemActor('system'), { action: 'webhook.paused', after: { url, lastError } });
       const owner = await findAccountOwner(prisma, accountId);
       if (!owner) return;
       const text = `:warning: Roster stopped sending events to ${url}: it has failed for 24 hours (last: ${lastError}). Nothing is lost, the events wait. Once the endpoint works, run \`/users webhook resume ${url}\`.`;

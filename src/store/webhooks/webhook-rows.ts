@@ -49,22 +49,23 @@ export async function listWebhooks(db: Db, accountId: string): Promise<WebhookLi
 }
 
 /**
- * Moves endpoints' cursors back to `cursor` (never forward) and makes them due now, unpausing them and
- * taking their lease away: a delivery in flight cannot then move the cursor past the replay.
+ * Moves endpoints' cursors back to `cursor` (never forward) and makes them due now, unpausing them. The
+ * lease stays with whoever holds it; the new generation refuses the holder's next write, so it stops
+ * and gives the lease back, and the next holder starts from here.
  */
 export async function rewindWebhooks(db: Db, accountId: string, ids: string[], cursor: bigint, now: Date): Promise<void> {
   await db.$executeRaw`
     UPDATE "WebhookEndpoint"
     SET "cursor" = LEAST("cursor", ${cursor}), "attempts" = 0, "failingSince" = NULL, "nextAttemptAt" = ${now},
-      "pausedAt" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL
+      "pausedAt" = NULL, "generation" = "generation" + 1
     WHERE "accountId" = ${accountId} AND "id" = ANY(${ids}::text[])`;
 }
 
-/** Ends an endpoint's pause: attempts start again at once, at the event it stopped on. */
+/** Ends an endpoint's pause or wait: the next attempt is now, at the event it stopped on (a new generation, as a rewind). */
 export async function resumeWebhook(db: Db, accountId: string, id: string, now: Date): Promise<void> {
   await db.webhookEndpoint.updateMany({
     where: { accountId, id },
-    data: { pausedAt: null, attempts: 0, failingSince: null, nextAttemptAt: now, leaseOwner: null, leaseUntil: null },
+    data: { pausedAt: null, attempts: 0, failingSince: null, nextAttemptAt: now, generation: { increment: 1 } },
   });
 }
 
@@ -98,14 +99,24 @@ export function claimDueWebhooks(
     RETURNING w.*`;
 }
 
-/** Records events up to `cursor` as delivered (or passed over) and renews the lease; false when the lease was lost. */
+/** A replica's hold on an endpoint: its lease, for the generation it claimed. */
+export interface WebhookLease {
+  id: string;
+  owner: string;
+  generation: number;
+}
+
+/**
+ * Records events up to `cursor` as delivered (or passed over) and renews the lease; false when the lease
+ * was lost (it ran out and another replica took it) or the endpoint was rewound, resumed or removed.
+ */
 export async function advanceWebhook(
   db: Db,
-  lease: { id: string; owner: string },
+  lease: WebhookLease,
   update: { cursor: bigint; leaseUntil: Date; delivered?: { at: Date; status: number } },
 ): Promise<boolean> {
   const { count } = await db.webhookEndpoint.updateMany({
-    where: { id: lease.id, leaseOwner: lease.owner },
+    where: { id: lease.id, leaseOwner: lease.owner, generation: lease.generation },
     data: {
       cursor: update.cursor,
       leaseUntil: update.leaseUntil,
@@ -121,7 +132,7 @@ export async function advanceWebhook(
 /** Records a failed attempt and gives the lease back; with `pausedAt`, the endpoint is paused. False when the lease was lost. */
 export async function recordWebhookFailure(
   db: Db,
-  lease: { id: string; owner: string },
+  lease: WebhookLease,
   failure: {
     attempts: number;
     failingSince: Date;
@@ -132,7 +143,7 @@ export async function recordWebhookFailure(
   },
 ): Promise<boolean> {
   const { count } = await db.webhookEndpoint.updateMany({
-    where: { id: lease.id, leaseOwner: lease.owner, pausedAt: null },
+    where: { id: lease.id, leaseOwner: lease.owner, generation: lease.generation, pausedAt: null },
     data: {
       attempts: failure.attempts,
       failingSince: failure.failingSince,
@@ -147,10 +158,13 @@ export async function recordWebhookFailure(
   return count > 0;
 }
 
-/** Gives a lease back (nothing left to deliver, or stopping). */
-export async function releaseWebhook(db: Db, lease: { id: string; owner: string }): Promise<void> {
+/**
+ * Gives a lease back, whatever the generation; `requeue` (a turn that ended with events left, or with
+ * nothing left) puts the endpoint behind the others that are due, so every endpoint gets its turn.
+ */
+export async function releaseWebhook(db: Db, lease: WebhookLease, requeueAt?: Date): Promise<void> {
   await db.webhookEndpoint.updateMany({
     where: { id: lease.id, leaseOwner: lease.owner },
-    data: { leaseOwner: null, leaseUntil: null },
+    data: { leaseOwner: null, leaseUntil: null, ...(requeueAt ? { nextAttemptAt: requeueAt } : {}) },
   });
 }
