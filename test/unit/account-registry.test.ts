@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAccountRegistry } from '../../src/account-registry';
 
-function registry(ttlMs = 1000) {
+function registry(ttlMs = 1000, maxAccounts = 100) {
   let now = 0;
   const loads: string[] = [];
   const lookups: string[] = [];
@@ -17,6 +17,7 @@ function registry(ttlMs = 1000) {
       return id.startsWith('a') ? { id, built: loads.length } : null;
     },
     ttlMs,
+    maxAccounts,
     now: () => now,
   });
   return { reg, loads, lookups, installed, advance: (ms: number) => (now += ms) };
@@ -58,9 +59,26 @@ describe('the account registry', () => {
         return { id };
       },
       ttlMs: 60_000,
+      maxAccounts: 10,
     });
     await expect(reg.forId('a1')).rejects.toThrow('store down');
     fail = false;
     expect(await reg.forId('a1')).toEqual({ id: 'a1' });
+  });
+
+  it('keeps at most maxAccounts, dropping the least recently used first', async () => {
+    const { reg, loads } = registry(60_000, 2);
+    const a1 = await reg.forId('a1');
+    await reg.forId('a2');
+    // a1 is used again, so a2 is now the least recently used, and a3 drops it.
+    expect(await reg.forId('a1')).toBe(a1);
+    await reg.forId('a3');
+    expect(loads).toEqual(['a1', 'a2', 'a3']);
+    expect(await reg.forId('a1')).toBe(a1);
+    await reg.forId('a2');
+    expect(loads).toEqual(['a1', 'a2', 'a3', 'a2']);
+    // a3 was then the least recently used: built again.
+    await reg.forId('a3');
+    expect(loads).toEqual(['a1', 'a2', 'a3', 'a2', 'a3']);
   });
 });

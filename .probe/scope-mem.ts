@@ -1,0 +1,13 @@
+import pino from 'pino';
+import { createAccountScope, nowhereAccount } from '../src/create-account-scope';
+import { loadConfig } from '../src/config';
+const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'signing-secret', OWNER_EMAIL: 'o@example.com' });
+const shared = { config, prisma: {} as never, clock: { now: () => new Date() }, logger: pino({ level: 'silent' }), mailer: { send: async () => undefined } as never };
+const keep: unknown[] = [];
+global.gc?.();
+const before = process.memoryUsage();
+const N = 2000;
+for (let i = 0; i < N; i++) keep.push(createAccountScope(shared as never, { ...nowhereAccount(), id: `acc-${i}`, name: `A${i}` }, `xoxb-${i}`));
+global.gc?.();
+const after = process.memoryUsage();
+console.log('per scope KB heap', ((after.heapUsed - before.heapUsed) / N / 1024).toFixed(1), 'rss MB', ((after.rss - before.rss) / 1048576).toFixed(0));
