@@ -59,7 +59,7 @@ export function createWebhookPoster(options: { allowPrivate: boolean; timeoutMs:
     'https:': new https.Agent({ keepAlive: true, lookup: lookupGuard }),
   };
   return {
-    post(url, headers, body): Promise<WebhookAnswer> {
+    post(url, headers, body, stop): Promise<WebhookAnswer> {
       let target: URL;
       try {
         target = new URL(url);
@@ -82,7 +82,9 @@ export function createWebhookPoster(options: { allowPrivate: boolean; timeoutMs:
             method: 'POST',
             agent,
             headers: { ...headers, 'content-length': Buffer.byteLength(body), 'user-agent': 'Roster-Webhooks/1' },
-            signal: AbortSignal.timeout(options.timeoutMs),
+            signal: stop
+              ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stop])
+              : AbortSignal.timeout(options.timeoutMs),
           },
           (response) => {
             let read = 0;

@@ -208,7 +208,8 @@ export type WebhookAnswer = { status: number } | { error: string };
 
 /** Sends a signed message to a webhook endpoint (src/delivery/webhook-http.ts): never throws. */
 export interface WebhookPoster {
-  post(url: string, headers: Record<string, string>, body: string): Promise<WebhookAnswer>;
+  /** `signal` aborts the request (Roster is stopping); the answer is then an error. */
+  post(url: string, headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<WebhookAnswer>;
   /** Ends its kept-alive connections (when Roster stops). */
   close?(): void;
 }

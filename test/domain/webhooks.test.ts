@@ -43,7 +43,11 @@ describe.each(testTargets())('webhooks (%s store)', (target) => {
     const receiver = await startWebhookReceiver();
     cleanup.push(() => receiver.close());
     const paused: { accountId: string; url: string; lastError: string }[] = [];
-    const dispatcher = (poster = { allowPrivate: true, timeoutMs: 300 }, prisma = h.db.prisma): WebhookDispatcher => {
+    const dispatcher = (
+      poster = { allowPrivate: true, timeoutMs: 300 },
+      prisma = h.db.prisma,
+      keys = [LINK_SECRET],
+    ): WebhookDispatcher => {
       const http = createWebhookPoster(poster);
       cleanup.push(async () => http.close());
       return createWebhookDispatcher({
@@ -51,7 +55,7 @@ describe.each(testTargets())('webhooks (%s store)', (target) => {
         clock: h.clock,
         logger: silent,
         poster: http,
-        keys: secretKeys([LINK_SECRET]),
+        keys: secretKeys(keys),
         paused: async (endpoint) => {
           paused.push(endpoint);
         },
@@ -101,6 +105,7 @@ describe.each(testTargets())('webhooks (%s store)', (target) => {
       ['https://[::1]/hook', '[::1] is a loopback'],
       ['https://[::ffff:192.168.0.1]/hook', 'is a loopback'],
       ['https://localhost:8443/hook', 'localhost is a loopback'],
+      ['https://localhost.:8443/hook', 'localhost. is a loopback'],
     ];
     for (const [url, message] of refusals) {
       await expect(add(url), url).rejects.toMatchObject({
@@ -261,6 +266,40 @@ describe.each(testTargets())('webhooks (%s store)', (target) => {
     await d.runOnce();
     expect(receiver.accepted().map((x) => x.type)).toEqual(['user.invited']);
     expect(await endpoint()).toMatchObject({ pausedAt: null, attempts: 0 });
+  });
+
+  it('pauses at once an endpoint whose secret no longer opens (ROSTER_SECRET changed without the previous one)', async () => {
+    const { add, dispatcher, record, receiver, endpoint, paused, h } = await setup();
+    await add(receiver.url, ['user.*']);
+    await record('user.invited');
+    const report = await dispatcher(undefined, undefined, ['n'.repeat(32)]).runOnce();
+    expect(report).toEqual({ delivered: 0, failed: 0, paused: 1 });
+    expect(receiver.deliveries).toHaveLength(0);
+    expect(await endpoint()).toMatchObject({ attempts: 1, lastError: expect.stringContaining('signing secret does not open') });
+    expect((await endpoint()).pausedAt).not.toBeNull();
+    expect(paused).toHaveLength(1);
+    expect(await h.db.prisma.auditEvent.count({ where: { action: 'webhook.paused' } })).toBe(1);
+    // The previous secret still opens it: resumed, it delivers.
+    await h.db.prisma.webhookEndpoint.updateMany({ data: { pausedAt: null, attempts: 0 } });
+    expect(await dispatcher(undefined, undefined, ['n'.repeat(32), LINK_SECRET]).runOnce()).toMatchObject({ delivered: 1 });
+  });
+
+  it('stopping cuts a delivery that hangs short, records no failure, and the event goes out after the restart', async () => {
+    const { add, dispatcher, record, receiver, endpoint } = await setup();
+    await add(receiver.url, ['user.*']);
+    await record('user.invited');
+    receiver.answer('hang');
+    const first = dispatcher({ allowPrivate: true, timeoutMs: 20_000 });
+    const running = first.runOnce();
+    await expect.poll(() => receiver.deliveries.length, { timeout: 5000, interval: 10 }).toBe(1);
+    const started = Date.now();
+    await first.stop();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await running).toEqual({ delivered: 0, failed: 0, paused: 0 });
+    expect(await endpoint()).toMatchObject({ attempts: 0, leaseOwner: null });
+    receiver.answer({ status: 200 });
+    expect(await dispatcher().runOnce()).toMatchObject({ delivered: 1 });
+    expect(receiver.accepted().map((d) => d.type)).toEqual(['user.invited']);
   });
 
   it('replays what happened since a time, with the same ids', async () => {

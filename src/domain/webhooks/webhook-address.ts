@@ -52,11 +52,10 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
   const href = url.toString();
   if (href.length > MAX_WEBHOOK_URL)
     throw fail.badInput(`A webhook URL is at most ${MAX_WEBHOOK_URL} characters.`, { field: 'url' });
-  const literal = literalAddress(url.hostname);
-  if (
-    !allowPrivate &&
-    (url.hostname === 'localhost' || url.hostname.endsWith('.localhost') || (literal && !isPublicAddress(literal)))
-  ) {
+  // `localhost.` is `localhost`.
+  const host = url.hostname.replace(/\.$/, '');
+  const literal = literalAddress(host);
+  if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost') || (literal && !isPublicAddress(literal)))) {
     throw fail.badInput(
       `${url.hostname} is a loopback, private or link-local address; webhooks go to public HTTPS endpoints only.`,
       { field: 'url' },

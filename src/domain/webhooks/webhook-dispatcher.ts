@@ -128,10 +128,23 @@ export function createWebhookDispatcher(deps: {
         // A turn is bounded, so that other endpoints get theirs; the lease is renewed long before it could run out.
         if (turnDeliveries >= TURN_DELIVERIES || performance.now() - turnStart >= TURN_MS) return endTurn();
         if (performance.now() - storedAt >= LEASE_MS / 4 && !(await store())) return release();
+        if (!secret) {
+          // No attempt can succeed until the owner adds the endpoint again: paused at once, not retried for a day.
+          const error =
+            'its signing secret does not open with this ROSTER_SECRET (or ROSTER_SECRET_PREVIOUS); remove it and add it again';
+          if (cursor > stored && !(await store())) return release();
+          await fail(endpoint, lease, failing, { status: null, error }, report, true);
+          return;
+        }
         const message = eventMessage(endpoint.accountId, event);
-        const answer: WebhookAnswer = secret
-          ? await deps.poster.post(endpoint.url, signedHeaders(secret, message, clock.now()), message.body)
-          : { error: 'its signing secret does not open with this ROSTER_SECRET (or ROSTER_SECRET_PREVIOUS)' };
+        const answer = await deps.poster.post(
+          endpoint.url,
+          signedHeaders(secret, message, clock.now()),
+          message.body,
+          stopping.signal,
+        );
+        // Cut short because Roster is stopping: not the endpoint's failure; the event goes out after the restart.
+        if (stopping.signal.aborted && 'error' in answer) return endTurn();
         const failure = failureOf(answer);
         if (failure) {
           deps.delivered?.('failed');
@@ -166,11 +179,12 @@ export function createWebhookDispatcher(deps: {
     failing: { attempts: number; since: Date | null },
     failure: { status: number | null; error: string },
     report: DispatchReport,
+    pauseNow = false,
   ) {
     const now = clock.now();
     const failingSince = failing.since ?? now;
     const attempts = failing.attempts + 1;
-    const next = afterFailure(attempts, failingSince, now);
+    const next: ReturnType<typeof afterFailure> = pauseNow ? { pause: true } : afterFailure(attempts, failingSince, now);
     const paused = await transaction(prisma, async (tx) => {
       const recorded = await recordWebhookFailure(tx, lease, {
         attempts,
