@@ -377,7 +377,7 @@ export async function run(): Promise<BenchRow[]> {
       measure: 'RSS (MiB)',
       value: String(rssMiB),
       notes:
-        'goal ≤ 1 024; the bench process (fake Slack, both Rosters, the senders) after the commands above; ACCOUNT_CACHE_SIZE default',
+        `goal ≤ 1 024; the bench process (fake Slack, both Rosters, the senders) after the commands above; ACCOUNT_CACHE_SIZE ${process.env.BENCH_ACCOUNT_CACHE_SIZE || 'default (5 000)'}`,
     },
     {
       benchmark: `a scheduler pass over ${WORKSPACES} installed workspaces, nothing due (PostgreSQL)`,
