@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { secretKeys } from '../../src/domain/webhooks/webhook-signing';
 import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
 import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { issueScimToken } from '../support/scim-client';
@@ -14,6 +15,7 @@ import { testTargets } from '../support/test-database';
 const TOKEN = 'metrics-token-0123456789abcdef';
 /** Longer than the metrics reuse one store read for (src/metrics/roster-metrics.ts). */
 const READ_REUSE_WAIT_MS = 1_100;
+const ENDPOINT_ID = '0f0f0f0f-0000-4000-8000-000000000001';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** A port nothing listens on right now. */
@@ -104,7 +106,8 @@ describe.each(testTargets())('Prometheus metrics (%s store)', (target) => {
       data: {
         accountId,
         url: 'http://127.0.0.1:9/hook',
-        secretSealed: 'v1.x.y.z',
+        id: ENDPOINT_ID,
+        secretSealed: secretKeys(h.roster.config.webhooks.keyMaterials).seal(`whsec_${'A'.repeat(43)}=`, ENDPOINT_ID),
         secretPrefix: 'whsec_x…',
         cursor: auditSeq,
         nextAttemptAt: h.clock.now(),
