@@ -376,8 +376,7 @@ export async function run(): Promise<BenchRow[]> {
       benchmark: `a replica serving ${WORKSPACES} workspaces at random (PostgreSQL)`,
       measure: 'RSS (MiB)',
       value: String(rssMiB),
-      notes:
-        `goal ≤ 1 024; the bench process (fake Slack, both Rosters, the senders) after the commands above; ACCOUNT_CACHE_SIZE ${process.env.BENCH_ACCOUNT_CACHE_SIZE || 'default (5 000)'}`,
+      notes: `goal ≤ 1 024; the bench process (fake Slack, both Rosters, the senders) after the commands above; ACCOUNT_CACHE_SIZE ${process.env.BENCH_ACCOUNT_CACHE_SIZE || 'default (5 000)'}`,
     },
     {
       benchmark: `a scheduler pass over ${WORKSPACES} installed workspaces, nothing due (PostgreSQL)`,
