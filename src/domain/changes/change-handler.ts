@@ -103,6 +103,17 @@ export interface Applied<R> {
   closedAt?: Date;
 }
 
+/**
+ * What applying a change that touches no user's record comes to: no version to bump, no rule or grant to
+ * judge for a person. `targets` may still name users whose pending requests it makes stale.
+ */
+export function touchingNoUser<R>(
+  result: R,
+  fields: Omit<Applied<R>, 'result' | 'touched' | 'targets' | 'gains' | 'facts'> & Partial<Pick<Applied<R>, 'targets'>>,
+): Applied<R> {
+  return { result, touched: [], targets: [], gains: [], facts: { users: 0 }, ...fields };
+}
+
 /** One kind of change. */
 export interface ChangeHandler<K extends ChangeKind, R> {
   permissions(change: ChangeOf<K>): AdminPermission[];

@@ -12,12 +12,12 @@ import { findPendingCredential } from '../../store/credentials/credential-reads'
 import { installApiKey, installPasscode } from '../../store/credentials/credential-writes';
 import { deleteScimToken } from '../../store/sign-in/scim-token-writes';
 import { findUserStatus } from '../../store/users/user-reads';
-import type { Applied, ChangeHandler } from './change-handler';
+import { type Applied, type ChangeHandler, touchingNoUser } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
 /** A follow-up touches no user's record as the directory versions it. */
 function followUp<R>(result: R, stored: DirectoryChange, summary: string, outcome: string): Applied<R> {
-  return { result, stored, summary, outcome, touched: [], targets: [], gains: [], facts: { users: 0 }, audit: [] };
+  return touchingNoUser(result, { stored, summary, outcome, audit: [] });
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Group } from '../../store/records';
 import { type UserEmail, userEmailsByEmails } from '../../store/users/user-reads';
 import { isValidEmail, normaliseEmail } from '../email';
 import { findGroup } from '../groups/find-group';
-import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
+import { type Applied, type ChangeContext, type ChangeHandler, touchingNoUser } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
 /** A group's name as given: spaces collapsed, 1 to 60 characters. */
@@ -27,11 +27,6 @@ async function refuseTaken(context: ChangeContext, name: string, except?: string
   if (clash) throw fail.conflict(`A group named ${clash.name} already exists.`, { field: 'name' });
 }
 
-/** A change that touches no user, only the account's groups. */
-function groupApplied<R>(result: R, fields: Omit<Applied<R>, 'result' | 'touched' | 'targets' | 'gains' | 'facts'>): Applied<R> {
-  return { result, touched: [], targets: [], gains: [], facts: { users: 0 }, ...fields };
-}
-
 /** `/users group create <name>`. */
 export const groupCreate: ChangeHandler<'group-create', { name: string }> = {
   permissions: () => ['groups:manage'],
@@ -39,7 +34,7 @@ export const groupCreate: ChangeHandler<'group-create', { name: string }> = {
     const name = cleanGroupName(change.name);
     await refuseTaken(context, name);
     await createGroup(context.tx, context.accountId, name);
-    return groupApplied(
+    return touchingNoUser(
       { name },
       {
         stored: change,
@@ -60,7 +55,7 @@ export const groupRename: ChangeHandler<'group-rename', { from: string; to: stri
     if (group.kind === 'all_users') throw fail.badInput('All Users cannot be renamed.', { field: 'name' });
     await refuseTaken(context, to, group.id);
     await renameGroup(context.tx, group.id, to);
-    return groupApplied(
+    return touchingNoUser(
       { from: group.name, to },
       {
         stored: change,

@@ -11,7 +11,7 @@ import { expireDueInvites, expireDuePasscodes, markUsersExpired, remindDueInvite
 import { findInvitedWithoutPendingInvite, findUserTargets } from '../../store/users/user-reads';
 import type { Actor } from '../access/actor';
 import { addHours } from '../clock';
-import type { Applied, ChangeHandler } from './change-handler';
+import { type Applied, type ChangeHandler, touchingNoUser } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 import { linkToResend } from './invite-link-renewal';
 
@@ -20,19 +20,13 @@ function schedulerOnly(actor: Actor): void {
   if (actor.source !== 'scheduler') throw fail.forbidden('Only the scheduler makes that change.');
 }
 
-function batchOf<R>(result: R, stored: DirectoryChange, outcome: string, more: Partial<Applied<R>> = {}): Applied<R> {
-  return {
-    result,
-    stored,
-    summary: outcome,
-    outcome,
-    touched: [],
-    targets: [],
-    gains: [],
-    facts: { users: 0 },
-    audit: [],
-    ...more,
-  };
+function batchOf<R>(
+  result: R,
+  stored: DirectoryChange,
+  outcome: string,
+  more: Partial<Pick<Applied<R>, 'targets' | 'audit'>> = {},
+): Applied<R> {
+  return touchingNoUser(result, { stored, summary: outcome, outcome, audit: [], ...more });
 }
 
 /**

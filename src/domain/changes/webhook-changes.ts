@@ -21,7 +21,7 @@ import {
 import { checkWebhookUrl } from '../webhooks/webhook-address';
 import { requireWebhookOwner } from '../webhooks/webhook-owner';
 import { newSigningSecret, secretHint } from '../webhooks/webhook-signing';
-import type { Applied, ChangeHandler } from './change-handler';
+import { type Applied, type ChangeHandler, touchingNoUser } from './change-handler';
 import type { DirectoryChange } from './directory-change';
 
 /** The most endpoints an account may register. */
@@ -43,9 +43,9 @@ async function endpointNamed(tx: Tx, accountId: string, url: string, allowPrivat
   return endpoint;
 }
 
-/** What every webhook change reports besides its result: it touches no user. */
+/** A webhook change touches no user; what approvers and the report read is the one summary. */
 function configChange<R>(result: R, stored: DirectoryChange, summary: string, audit: Applied<R>['audit']): Applied<R> {
-  return { result, stored, summary, outcome: summary, touched: [], targets: [], gains: [], facts: { users: 0 }, audit };
+  return touchingNoUser(result, { stored, summary, outcome: summary, audit });
 }
 
 export const webhookAdd: ChangeHandler<'webhook-add', WebhookAddResult> = {
