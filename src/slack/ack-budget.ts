@@ -3,8 +3,7 @@
  * store; a store that swallows packets makes a connection attempt wait longer than that, so each lookup
  * gets a budget, after which it counts as the store being unreachable and the user is told in time.
  */
-import { RosterError } from '../errors';
-import { STORE_UNREACHABLE_TEXT } from '../store/store-unreachable';
+import { storeUnreachableError } from '../store/store-unreachable';
 
 /** How long one lookup (the installation, the account) may take. */
 export const LOOKUP_BUDGET_MS = 2_000;
@@ -13,7 +12,7 @@ export const LOOKUP_BUDGET_MS = 2_000;
 export async function withinAckBudget<T>(lookup: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new RosterError('store_unreachable', STORE_UNREACHABLE_TEXT)), LOOKUP_BUDGET_MS);
+    timer = setTimeout(() => reject(storeUnreachableError()), LOOKUP_BUDGET_MS);
   });
   // A lookup that fails after the budget has nobody left to tell.
   lookup.catch(() => undefined);

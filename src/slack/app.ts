@@ -9,11 +9,10 @@ import type { InstallationStore } from '@slack/oauth';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { RosterError } from '../errors';
 import type { InFlight } from '../in-flight';
 import type { Metrics } from '../metrics/metrics-port';
 import { countCommands, measureAcks } from '../metrics/slack-metrics';
-import { asStoreUnreachable, STORE_UNREACHABLE_TEXT } from '../store/store-unreachable';
+import { asStoreUnreachable, storeUnreachableError } from '../store/store-unreachable';
 import { bindAccount } from './account-context';
 import { withinAckBudget } from './ack-budget';
 import { registerActions } from './actions';
@@ -103,7 +102,7 @@ export function createSlackApp(deps: {
     // Distributed mode: the installation could not be read (installation-store.ts), so neither can the account.
     if (context.botToken === STORE_UNREACHABLE_BOT_TOKEN) {
       deps.logger.warn('the store cannot be reached; told the Slack user so');
-      await refuse(args, errorText(new RosterError('store_unreachable', STORE_UNREACHABLE_TEXT)));
+      await refuse(args, errorText(storeUnreachableError()));
       return;
     }
     const source = sourceOf(context, body);

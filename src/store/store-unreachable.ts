@@ -77,5 +77,10 @@ function causes(error: unknown): Link[] {
 /** `error` as Roster's `store_unreachable` error when the store cannot be reached, else undefined. */
 export function asStoreUnreachable(error: unknown): RosterError | undefined {
   if (error instanceof RosterError) return error.code === 'store_unreachable' ? error : undefined;
-  return isStoreUnreachable(error) ? new RosterError('store_unreachable', STORE_UNREACHABLE_TEXT, { cause: error }) : undefined;
+  return isStoreUnreachable(error) ? storeUnreachableError(error) : undefined;
+}
+
+/** The one error a store out of reach becomes, wherever it was noticed (a failed statement, a lookup past its budget). */
+export function storeUnreachableError(cause?: unknown): RosterError {
+  return new RosterError('store_unreachable', STORE_UNREACHABLE_TEXT, cause === undefined ? undefined : { cause });
 }

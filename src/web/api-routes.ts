@@ -67,7 +67,8 @@ function notFound(res: Response) {
   res.status(404).json({ error: 'not_found', message: 'There is no such API route.' });
 }
 
-function tooMany(res: Response, seconds: number, message: string) {
+/** 429 with Retry-After, as every API route refuses past a rate limit. */
+export function tooMany(res: Response, seconds: number, message: string) {
   res.set('Retry-After', String(seconds)).status(429).json({ error: 'rate_limited', message });
 }
 

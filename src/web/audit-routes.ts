@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { AuditEventJson, AuditFeed, AuditFilter, AuditQuery, AuditReader } from '../domain/audit/audit-feed';
 import type { SignInService } from '../domain/credentials/sign-in-service';
 import { isRosterError } from '../errors';
-import { clientAddress, FAILURES_PER_MINUTE, REQUESTS_PER_MINUTE_PER_KEY } from './api-routes';
+import { clientAddress, FAILURES_PER_MINUTE, REQUESTS_PER_MINUTE_PER_KEY, tooMany } from './api-routes';
 import { httpStatusOf } from './http-status';
 import type { RateLimit } from './rate-limit';
 
@@ -102,13 +102,7 @@ export function auditRoutes(deps: {
     if (!holder) {
       // As the rest of the API: failures only are counted, per client and account.
       const wait = await rateLimit.reserve(`fail:audit:${signIn.accountId}:${clientAddress(req)}`, FAILURES_PER_MINUTE, 60);
-      if (wait > 0) {
-        res
-          .set('Retry-After', String(wait))
-          .status(429)
-          .json({ error: 'rate_limited', message: 'Too many failed attempts; try again in a minute.' });
-        return;
-      }
+      if (wait > 0) return tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
       res.status(401).json({ error: 'unauthorized', message: 'Send an API key as "Authorization: Bearer <key>".' });
       return;
     }
@@ -132,13 +126,7 @@ export function auditRoutes(deps: {
       return;
     }
     const wait = await rateLimit.hit(`use:audit:${holder.user.id}`, REQUESTS_PER_MINUTE_PER_KEY, 60);
-    if (wait > 0) {
-      res
-        .set('Retry-After', String(wait))
-        .status(429)
-        .json({ error: 'rate_limited', message: 'Too many requests with this API key.' });
-      return;
-    }
+    if (wait > 0) return tooMany(res, wait, 'Too many requests with this API key.');
     const base = deps.publicUrl ?? '';
     const query = queryOf(params);
     if (req.accepts(['application/json', NDJSON]) === NDJSON) return stream(res, holder, query, params, base);

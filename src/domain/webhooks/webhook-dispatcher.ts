@@ -255,7 +255,7 @@ export function createWebhookDispatcher(deps: {
       })();
     },
 
-    /** Stops polling; the delivery in flight finishes (its endpoint's answer is recorded) before this resolves. */
+    /** Stops polling and cuts the delivery in flight short (not counted as a failure); resolves once the lease is given back. */
     async stop(): Promise<void> {
       stopping.abort();
       await loop;
