@@ -3,25 +3,27 @@
  * OAuth routes, then `/users list` from their owners chosen at random; next to the same number of
  * commands to one workspace in single-workspace mode, its directory as large, in the same run. Each command
  * is a signed request to the real HTTP receiver and counts as answered when its response_url post
- * reaches the fake Slack. `BENCH_WORKSPACES` / `BENCH_WORKSPACE_COMMANDS` shrink the sizes for a quick try.
+ * reaches the fake Slack. Each Roster is a replica in a process of its own (children/replica.ts), so its
+ * RSS is its own and the senders and the fake Slack take no time from its event loop.
+ * `BENCH_WORKSPACES` / `BENCH_WORKSPACE_COMMANDS` shrink the sizes for a quick try.
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../src/config';
 import { PAGE_SIZE } from '../src/domain/directory/directory-service';
 import { forEachLimited } from '../src/domain/for-each-limited';
 import { ADMIN_ROLE } from '../src/domain/roles/catalog';
-import { createLogger } from '../src/logger';
-import { buildRoster } from '../src/main';
+import { openDatabase } from '../src/store/database';
 import { ACCOUNT_CACHE_MS } from '../src/tenancy';
 import { type FakeSlack, type RecordedResponse, startFakeSlack } from '../test/support/fake-slack';
-import { SIGNING_SECRET, startHarness } from '../test/support/roster-harness';
+import { OWNER, SIGNING_SECRET } from '../test/support/roster-harness';
 import { createSlackClient, type SlackClient } from '../test/support/slack-client';
 import { installWorkspace } from '../test/support/slack-install';
 import { freshDatabaseUrl } from '../test/support/test-database';
 import { type BenchRow, percentile, ratio } from './bench-row';
+import type { ReplicaAnswer, ReplicaRequest } from './children/replica';
 import { seedUsers } from './seed-bench';
 
 const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 1_000);
@@ -36,9 +38,52 @@ const ENV = {
   SEAT_LIMIT: '1000000',
   LOG_LEVEL: 'warn',
   CRON_SCHEDULE: '0 0 1 1 *',
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  PORT: '0',
+  PUBLIC_URL: 'http://roster.test',
   // How many accounts a replica keeps (ACCOUNT_CACHE_SIZE); unset, the default.
   ACCOUNT_CACHE_SIZE: process.env.BENCH_ACCOUNT_CACHE_SIZE ?? '',
 };
+/** Node's flags for a replica, as `npm start` gives them (package.json). */
+const REPLICA_NODE_FLAGS = ['--max-semi-space-size=2', '--disable-proto=throw', '--import', 'tsx'];
+
+/** A replica running in its own process (children/replica.ts). */
+interface Replica {
+  baseUrl: string;
+  /** One scheduler pass: its milliseconds. */
+  pass(): Promise<number>;
+  memory(): Promise<{ rssMiB: number; heapMiB: number }>;
+  stop(): Promise<void>;
+}
+
+async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const child: ChildProcess = fork('bench/children/replica.ts', [], {
+    execArgv: REPLICA_NODE_FLAGS,
+    env: { ...process.env, ...env, ROSTER_CONFIG: '' },
+  });
+  const answer = <K extends ReplicaAnswer['kind']>(kind: K, request?: ReplicaRequest) =>
+    new Promise<Extract<ReplicaAnswer, { kind: K }>>((resolve, reject) => {
+      const exited = (code: number | null) => reject(new Error(`the replica exited (${code}) before answering ${kind}`));
+      const heard = (message: ReplicaAnswer) => {
+        if (message.kind !== kind) return;
+        child.off('message', heard);
+        child.off('exit', exited);
+        resolve(message as Extract<ReplicaAnswer, { kind: K }>);
+      };
+      child.on('message', heard);
+      child.once('exit', exited);
+      if (request) child.send(request);
+    });
+  const { port } = await answer('started');
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pass: async () => (await answer('pass', { kind: 'pass' })).ms,
+    memory: () => answer('memory', { kind: 'memory' }),
+    async stop() {
+      await answer('stopped', { kind: 'stop' });
+    },
+  };
+}
 
 /** Who sends a command: a Slack user and the signed client of their workspace. */
 interface Sender {
@@ -117,6 +162,8 @@ interface Mode {
   databaseUrl: string;
   /** One scheduler pass over every account the mode serves (nothing is due): its milliseconds. */
   pass(): Promise<number>;
+  /** The replica's own RSS and heap. */
+  memory(): Promise<{ rssMiB: number; heapMiB: number }>;
   close(): Promise<void>;
 }
 
@@ -131,16 +178,36 @@ const adminSlackId = (i: number) => `UADM${i}`;
  * workspace's, so that both modes do the same work per command and differ only in finding the account.
  */
 async function singleWorkspace(): Promise<Mode> {
-  const h = await startHarness('postgres', ENV);
-  await seedUsers(h.roster, ADMINS, { role: ADMIN_ROLE, slackUserId: adminSlackId });
+  const fake = await startFakeSlack({ users: [{ id: OWNER.slackId, email: OWNER.email, name: 'Olive Owner' }] });
+  const database = await freshDatabaseUrl('postgres');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-bench-'));
+  const replica = await startReplica({
+    ...ENV,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: fake.url,
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    OWNER_EMAIL: OWNER.email,
+  });
+  const store = await openDatabase({ databaseUrl: database.url, dataDir });
+  const { id: accountId } = await store.prisma.account.findFirstOrThrow();
+  await seedUsers({ prisma: store.prisma, accountId }, ADMINS, { role: ADMIN_ROLE, slackUserId: adminSlackId });
+  await store.close();
+  const slack = createSlackClient({ appUrl: `${replica.baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
   return {
-    fake: h.fake,
+    fake,
     // Sender i of the draw: one of the Admins, as in distributed mode the owner of workspace i.
-    senders: Array.from({ length: WORKSPACES }, (_, i) => ({ userId: adminSlackId(i % ADMINS), slack: h.slack })),
-    answered: answers(h.fake),
-    databaseUrl: h.roster.config.databaseUrl as string,
-    pass: () => timed(() => h.roster.scheduler.runOnce()),
-    close: h.close,
+    senders: Array.from({ length: WORKSPACES }, (_, i) => ({ userId: adminSlackId(i % ADMINS), slack })),
+    answered: answers(fake),
+    databaseUrl: database.url,
+    pass: replica.pass,
+    memory: replica.memory,
+    async close() {
+      await replica.stop();
+      await fake.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -169,21 +236,18 @@ async function distributed(): Promise<Mode & { installMs: number }> {
   );
   const database = await freshDatabaseUrl('postgres');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-bench-'));
-  const config = loadConfig({
+  const replica = await startReplica({
     ...ENV,
     SLACK_CLIENT_ID: CLIENT.id,
     SLACK_CLIENT_SECRET: CLIENT.secret,
     SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
     ROSTER_SECRET: 'bench-roster-secret-0123456789abcdef0123',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.url,
-    PORT: '0',
     DATABASE_URL: database.url,
     DATA_DIR: dataDir,
-    PUBLIC_URL: 'http://roster.test',
   });
-  const roster = await buildRoster(config, { logger: createLogger(config.logLevel, process.stderr) });
-  const baseUrl = `http://127.0.0.1:${await roster.start()}`;
+  const { baseUrl } = replica;
+  const store = await openDatabase({ databaseUrl: database.url, dataDir });
 
   const started = performance.now();
   await forEachLimited(teams, INSTALLS_IN_FLIGHT, async ({ teamId }) => {
@@ -191,11 +255,12 @@ async function distributed(): Promise<Mode & { installMs: number }> {
     if (installed.status !== 200) throw new Error(`installing ${teamId} answered ${installed.status}: ${installed.body}`);
   });
   const installMs = (performance.now() - started) / WORKSPACES;
-  const accounts = await roster.prisma.slackInstallation.findMany({ select: { accountId: true } });
+  const accounts = await store.prisma.slackInstallation.findMany({ select: { accountId: true } });
   if (accounts.length !== WORKSPACES) throw new Error(`${accounts.length} installations for ${WORKSPACES} workspaces`);
   await forEachLimited(accounts, 4, ({ accountId }) =>
-    seedUsers({ prisma: roster.prisma, accountId }, ADMINS, { role: ADMIN_ROLE, slackUserId: adminSlackId }),
+    seedUsers({ prisma: store.prisma, accountId }, ADMINS, { role: ADMIN_ROLE, slackUserId: adminSlackId }),
   );
+  await store.close();
 
   return {
     fake,
@@ -206,9 +271,10 @@ async function distributed(): Promise<Mode & { installMs: number }> {
     answered: answers(fake),
     databaseUrl: database.url,
     installMs,
-    pass: () => timed(() => roster.scheduler.runOnce()),
+    pass: replica.pass,
+    memory: replica.memory,
     async close() {
-      await roster.stop();
+      await replica.stop();
       await fake.close();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
@@ -240,12 +306,6 @@ async function makeDue(databaseUrl: string, count: number): Promise<number> {
   } finally {
     await client.end();
   }
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
 }
 
 /** The median of `PASSES` scheduler passes (the first, warming up, not counted). */
@@ -329,8 +389,8 @@ export async function run(): Promise<BenchRow[]> {
   const single = await singleWorkspace();
   const many = await distributed();
   const result = await compare(single, many);
-  // What a replica serving every workspace at random holds (this process: the bench, the fake Slack and both Rosters).
-  const rssMiB = Math.round(process.memoryUsage().rss / 1048576);
+  // What a replica serving every workspace at random holds, next to the one serving one workspace.
+  const memory = { single: await single.memory(), many: await many.memory() };
   const passes = { single: await passMs(single), many: await passMs(many) };
   const dueAccounts = await makeDue(many.databaseUrl, DUE_ACCOUNTS);
   const duePass = await many.pass();
@@ -375,8 +435,10 @@ export async function run(): Promise<BenchRow[]> {
     {
       benchmark: `a replica serving ${WORKSPACES} workspaces at random (PostgreSQL)`,
       measure: 'RSS (MiB)',
-      value: String(rssMiB),
-      notes: `goal ≤ 1 024; the bench process (fake Slack, both Rosters, the senders) after the commands above; ACCOUNT_CACHE_SIZE ${process.env.BENCH_ACCOUNT_CACHE_SIZE || 'default (5 000)'}`,
+      value: String(memory.many.rssMiB),
+      baseline: String(memory.single.rssMiB),
+      ratio: ratio(memory.many.rssMiB, memory.single.rssMiB),
+      notes: `goal ≤ 1 024; the replica's process after the commands above (heap ${memory.many.heapMiB} MiB); baseline = the single-workspace replica (heap ${memory.single.heapMiB} MiB); ACCOUNT_CACHE_SIZE ${process.env.BENCH_ACCOUNT_CACHE_SIZE || 'default'}`,
     },
     {
       benchmark: `a scheduler pass over ${WORKSPACES} installed workspaces, nothing due (PostgreSQL)`,

@@ -3,7 +3,7 @@
  * deployment's defaults, and over them its domain services, its Slack services and its scheduler work.
  * main.ts builds one per account through the account registry.
  */
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createServices, type Services } from './create-services';
@@ -15,10 +15,9 @@ import type { Metrics } from './metrics/metrics-port';
 
 import type { AccountWork } from './scheduler/scheduler';
 import { createApprovalChannel } from './slack/approval-channel';
-import { boltLogger } from './slack/bolt-logger';
 import { createSchedulerNotifier } from './slack/scheduler-notifier';
 import { type SlackServices, slackServicesOf } from './slack/services';
-import { slackClientOptions } from './slack/slack-client-options';
+import { type SlackApi, slackApiFor } from './slack/slack-api';
 import { createDirectMessages, createHolderMessenger, createSlackProfiles } from './slack/slack-people';
 import { createViewStateStore } from './slack/views/view-state';
 import type { Account } from './store/records';
@@ -37,12 +36,15 @@ export interface SharedDeps {
   metrics?: Metrics;
   /** Sends webhook deliveries (src/delivery/webhook-http.ts): the dispatcher's and `/users webhook test`'s. */
   webhookPoster?: WebhookPoster;
+  /** The one Slack Web API client of the replica, holding no token: each account sends its own per call (slack-api.ts). */
+  slack: WebClient;
 }
 
 /** An account as served: its row, its Slack client and everything built over them. */
 export interface AccountScope {
   account: Account;
-  client: WebClient;
+  /** Slack's Web API with the account's bot token. */
+  client: SlackApi;
   /** Every domain service of the account; each surface takes its own part (web-app.ts, SCIM, the scheduler's `work`). */
   domain: Services;
   /** The Slack surface's part (src/slack/services.ts). */
@@ -57,13 +59,13 @@ export function settingsOf(account: Account, config: Config) {
   return { ...settings, catalog: catalogFor(settings.catalogPreset, defaults), defaults };
 }
 
-/** `client`: a Slack client of the caller's own (the console's, which does not retry), else one over `botToken`. */
-export function createAccountScope(shared: SharedDeps, account: Account, botToken: string, slack?: WebClient): AccountScope {
+/** Calls Slack with `botToken` (empty when the account is uninstalled: every call then fails as Slack refuses it). */
+export function createAccountScope(shared: SharedDeps, account: Account, botToken: string): AccountScope {
   const { config, prisma, clock } = shared;
   const accountId = account.id;
   const logger = shared.logger.child({ accountId });
   const settings = settingsOf(account, config);
-  const client = slack ?? new WebClient(botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(logger) });
+  const client = slackApiFor(shared.slack, botToken);
   const dm = createDirectMessages(client);
   const delivery = createLinkDelivery({ dm, mailer: shared.mailer, logger, accountName: account.name });
   const domain = createServices(
@@ -85,6 +87,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
   );
   const approvalChannel = createApprovalChannel({ client, channel: settings.approvalsChannel, dm, logger });
   const services = slackServicesOf(domain, {
+    client,
     dm,
     approvalChannel,
     viewState: createViewStateStore({ prisma, accountId, clock }),

@@ -22,6 +22,7 @@ import { dueHorizons } from './scheduler/due-horizons';
 import { type AccountRef, createScheduler } from './scheduler/scheduler';
 import { createSlackApp, type SlackSource } from './slack/app';
 import type { SlackServices } from './slack/services';
+import { sharedSlackClient } from './slack/slack-client-options';
 import { type Database, openDatabase } from './store/database';
 import { readOperationalGauges } from './store/operational-gauges';
 import { findAccountsWithDueWork } from './store/scheduler/due-accounts';
@@ -72,7 +73,11 @@ async function onStore<T>(config: Config, options: RosterOptions, build: (shared
   const clock = options.clock ?? systemClock;
   const webhookPoster = createWebhookPoster(config.webhooks);
   try {
-    return await build({ config, prisma: database.prisma, clock, logger, mailer: mailerFor(config), webhookPoster }, database);
+    const slack = sharedSlackClient(config, logger);
+    return await build(
+      { config, prisma: database.prisma, clock, logger, mailer: mailerFor(config), webhookPoster, slack },
+      database,
+    );
   } catch (error) {
     webhookPoster.close();
     await database.close();

@@ -17,6 +17,7 @@ import { ConfigError } from './errors';
 import type { SlackSource } from './slack/app';
 import { boltLogger } from './slack/bolt-logger';
 import { createInstallationStore, installKeyOf, openWithSecrets, sealInstallation } from './slack/installation-store';
+import { slackApiFor } from './slack/slack-api';
 import { slackClientOptions } from './slack/slack-client-options';
 import { slackIdentity } from './slack/slack-identity';
 import { listenForAccountChanges } from './store/account-signals';
@@ -153,7 +154,6 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
   const { config, prisma, clock, logger } = shared;
   const { signals, announce, scoped, serve } = await signalsFor(shared);
   const secret = config.rosterSecret as string;
-  const clientOptions = slackClientOptions(config.slack.apiUrl);
   const audit = (accountId: string) => createAuditService({ db: prisma, accountId, clock });
 
   /**
@@ -222,7 +222,7 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
     forSlack,
     installationStore: createInstallationStore({
       secret,
-      clientFor: (token) => new WebClient(token, clientOptions),
+      clientFor: (token) => slackApiFor(shared.slack, token),
       provision: async (install) => {
         const result = await provisionWorkspace({ prisma, catalog: config.catalog, clock, audit }, install);
         await announce(result.accountId);

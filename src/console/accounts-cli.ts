@@ -90,8 +90,8 @@ async function setSeats(prisma: Store, config: Config, command: Extract<Command,
     retryConfig: { retries: 0 },
     logger: boltLogger(logger.child({}, { level: 'silent' })),
   });
-  const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config) };
-  const { services } = createAccountScope(shared, account, '', client);
+  const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config), slack: client };
+  const { services } = createAccountScope(shared, account, '');
   const submitted = await services.changes.submit(consoleActor(), { kind: 'plan-seats', seats: command.seats });
   if (submitted.status !== 'done') throw new Error('a console change never waits for approval');
   const done = submitted.result;

@@ -99,13 +99,13 @@ async function recoverOwner(argv: string[]): Promise<void> {
       ? secrets && openWithSecrets(installed.sealed, secrets, installed.installKey)?.installation.bot?.token
       : config.slack.botToken;
     // One attempt per call: on the console a dead Slack is reported at once rather than retried for minutes.
-    const client = new WebClient(botToken || undefined, {
+    const client = new WebClient(undefined, {
       ...slackClientOptions(config.slack.apiUrl),
       retryConfig: { retries: 0 },
       logger: boltLogger(logger.child({}, { level: 'silent' })),
     });
-    const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config) };
-    const { services } = createAccountScope(shared, account, '', client);
+    const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config), slack: client };
+    const { services } = createAccountScope(shared, account, botToken || '');
     const actor = consoleActor();
     const change = { kind: 'recover-owner' as const, user: { email }, from: account.ownerId };
     // The same change, applied and rolled back: every refusal comes from the change layer itself.

@@ -20,7 +20,7 @@ import { registerApprovalActions } from './actions/approval-actions';
 import { boltLogger } from './bolt-logger';
 import { registerCommands } from './commands';
 import { registerEvents } from './events';
-import { STORE_UNREACHABLE_BOT_TOKEN } from './installation-store';
+import { STORE_UNREACHABLE_BOT_ID } from './installation-store';
 import { errorText } from './render-error';
 import type { SlackServices } from './services';
 import { slackClientOptions } from './slack-client-options';
@@ -100,7 +100,7 @@ export function createSlackApp(deps: {
   app.use(async (args) => {
     const { body, context, next, ack } = args;
     // Distributed mode: the installation could not be read (installation-store.ts), so neither can the account.
-    if (context.botToken === STORE_UNREACHABLE_BOT_TOKEN) {
+    if (context.botId === STORE_UNREACHABLE_BOT_ID) {
       deps.logger.warn('the store cannot be reached; told the Slack user so');
       await refuse(args, errorText(storeUnreachableError()));
       return;

@@ -3,10 +3,10 @@
  * message and the requester up to date. A failed Slack call is logged and never undoes a decision.
  */
 
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { ApprovalBoard } from '../domain/ports';
 import { asBlocks } from './block-kit';
+import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import { approvalMessage, approvalOutcomeText } from './views/approval-message';
 
@@ -14,7 +14,7 @@ import { approvalMessage, approvalOutcomeText } from './views/approval-message';
 
 /** The approval board as the approvals channel: posts there, updates the message, DMs the requester once settled. */
 export function createApprovalChannel(deps: {
-  client: WebClient;
+  client: SlackApi;
   channel?: string;
   dm: DirectMessages;
   logger: Logger;

@@ -5,10 +5,10 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from './slack-api';
 
 export async function uploadToDm(
-  client: WebClient,
+  client: SlackApi,
   slackUserId: string,
   file: { path: string; filename: string; title: string; comment: string },
 ) {

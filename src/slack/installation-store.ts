@@ -5,11 +5,11 @@
  * creates its account; fetching goes through the account registry's cache.
  */
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
-import type { WebClient } from '@slack/web-api';
 import type { WorkspaceInstall } from '../domain/account/provision-workspace';
 import { openSealed, SEAL_PURPOSE, sealSecret } from '../domain/credentials/secret-seal';
 import { asStoreUnreachable } from '../store/store-unreachable';
 import { withinAckBudget } from './ack-budget';
+import type { SlackApi } from './slack-api';
 
 /** `E…` for an org-wide install, else the workspace's `T…`: how requests find their installation. */
 export function installKeyOf(query: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }): string | null {
@@ -18,10 +18,10 @@ export function installKeyOf(query: { teamId?: string; enterpriseId?: string; is
 }
 
 /**
- * The bot token of the stand-in installation `fetchInstallation` gives while the store cannot be
+ * The bot id of the stand-in installation `fetchInstallation` gives while the store cannot be
  * reached: the app's first account middleware refuses every request that carries it, saying why.
  */
-export const STORE_UNREACHABLE_BOT_TOKEN = 'xoxb-roster-store-unreachable';
+export const STORE_UNREACHABLE_BOT_ID = 'B-roster-store-unreachable';
 
 /** An installation with no real token, for a request that arrived while the store could not be reached. */
 function unreachableInstallation(query: InstallationQuery<boolean>): Installation {
@@ -30,8 +30,23 @@ function unreachableInstallation(query: InstallationQuery<boolean>): Installatio
     enterprise: query.enterpriseId ? { id: query.enterpriseId } : undefined,
     isEnterpriseInstall: query.isEnterpriseInstall,
     user: { id: query.userId ?? '', token: undefined, scopes: undefined },
-    bot: { id: '', userId: '', token: STORE_UNREACHABLE_BOT_TOKEN, scopes: [] },
-  } as Installation;
+    bot: { id: STORE_UNREACHABLE_BOT_ID, userId: '', token: undefined, scopes: [] },
+    // Without a token, as every installation Bolt is given (withoutTokens).
+  } as unknown as Installation;
+}
+
+/**
+ * What Bolt is given to authorize a request: the installation without its tokens. Bolt keeps a Web API
+ * client for every workspace whose requests carry a token, and never lets one go; with none it hands
+ * listeners its one tokenless client, and they call Slack through their account's (slack-api.ts).
+ */
+function withoutTokens(installation: Installation): Installation {
+  const { bot, user } = installation;
+  return {
+    ...installation,
+    bot: bot && { ...bot, token: undefined, refreshToken: undefined },
+    user: { ...user, token: undefined, refreshToken: undefined },
+  } as unknown as Installation;
 }
 
 export function sealInstallation(installation: Installation, secret: string, installKey: string): string {
@@ -62,7 +77,7 @@ export function openWithSecrets(
 export function createInstallationStore(deps: {
   secret: string;
   /** A Web API client for a token just granted (to ask Slack who installed). */
-  clientFor: (token: string) => WebClient;
+  clientFor: (token: string) => SlackApi;
   provision: (install: WorkspaceInstall) => Promise<{ accountId: string }>;
   /** The cached installation of a workspace or organization. */
   installation: (installKey: string) => Promise<Installation | null>;
@@ -108,7 +123,7 @@ export function createInstallationStore(deps: {
         throw error;
       }
       if (!found) throw new Error(`Roster is not installed in ${key ?? 'this workspace'}`);
-      return found;
+      return withoutTokens(found);
     },
 
     async deleteInstallation(query: InstallationQuery<boolean>) {

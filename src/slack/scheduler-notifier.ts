@@ -1,16 +1,16 @@
 /** The scheduler's notifier over Slack: DMs, digests in the notices channel, approval message updates. */
 
-import type { WebClient } from '@slack/web-api';
 import type { ApprovalBoard, DmRecipient, SchedulerNotifier } from '../domain/ports';
 import { asBlocks } from './block-kit';
 import type { Reply } from './reply';
+import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
 import { expiredInvitesDm } from './views/expired-invites-dm';
 import { scimDigestMessage } from './views/scim-digest-message';
 
 export function createSchedulerNotifier(deps: {
-  client: WebClient;
+  client: SlackApi;
   dm: DirectMessages;
   approvalChannel: ApprovalBoard;
   noticesChannel?: string;

@@ -5,6 +5,7 @@
  */
 import type { Services } from '../create-services';
 import type { ApprovalBoard } from '../domain/ports';
+import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import type { ViewStateStore } from './views/view-state';
 
@@ -32,6 +33,8 @@ export const SLACK_DOMAIN_SERVICES = [
 
 /** What every listener receives. */
 export type SlackServices = Pick<Services, (typeof SLACK_DOMAIN_SERVICES)[number]> & {
+  /** Slack's Web API with the workspace's bot token; listeners call Slack through it, not through Bolt's `client`. */
+  client: SlackApi;
   approvalChannel: ApprovalBoard;
   dm: DirectMessages;
   viewState: ViewStateStore;
@@ -40,7 +43,7 @@ export type SlackServices = Pick<Services, (typeof SLACK_DOMAIN_SERVICES)[number
 /** The Slack surface's part of an account's domain services, and nothing else. */
 export function slackServicesOf(
   domain: Services,
-  own: Pick<SlackServices, 'approvalChannel' | 'dm' | 'viewState'>,
+  own: Pick<SlackServices, 'client' | 'approvalChannel' | 'dm' | 'viewState'>,
 ): SlackServices {
   const picked = Object.fromEntries(SLACK_DOMAIN_SERVICES.map((key) => [key, domain[key]]));
   return { ...(picked as Pick<Services, (typeof SLACK_DOMAIN_SERVICES)[number]>), ...own };

@@ -3,14 +3,14 @@
  * direct messages to an address when it belongs to someone in the workspace.
  */
 
-import type { WebClient } from '@slack/web-api';
 import type { HolderMessenger, SlackProfiles } from '../domain/ports';
 import { reasonOf } from '../errors';
 import { asBlocks } from './block-kit';
 import type { Reply } from './reply';
+import type { SlackApi } from './slack-api';
 import { inheritedKeysMessages } from './views/inherited-keys-message';
 
-export function createSlackProfiles(client: WebClient): SlackProfiles {
+export function createSlackProfiles(client: SlackApi): SlackProfiles {
   return {
     async profileOf(slackUserId) {
       try {
@@ -50,7 +50,7 @@ export interface DirectMessages {
   toUser(slackUserId: string, message: Reply): Promise<void>;
 }
 
-export function createDirectMessages(client: WebClient): DirectMessages {
+export function createDirectMessages(client: SlackApi): DirectMessages {
   async function toUser(slackUserId: string, message: Reply) {
     const opened = await client.conversations.open({ users: slackUserId });
     const channel = opened.channel?.id ?? slackUserId;

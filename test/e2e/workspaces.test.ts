@@ -100,6 +100,23 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
     expect([...tokens].every((t) => t === a.botToken || t === b.botToken)).toBe(true);
   });
 
+  it("opens modals and App Home with the workspace's own token, over one client: no Slack call goes without one", async () => {
+    const from = h.fake.calls.length;
+    for (const w of [a, b]) {
+      const opened = h.fake.calls.length;
+      expect((await w.slack.command(w.owner.slackId, 'invite')).status).toBe(200);
+      await h.fake.waitFor(() => h.fake.calls.slice(opened).some((c) => c.method === 'views.open'));
+      const home = { type: 'app_home_opened', user: w.owner.slackId, tab: 'home', channel: 'D1' };
+      expect((await w.slack.event(home)).status).toBe(200);
+      await h.fake.waitFor(() => h.fake.calls.slice(opened).some((c) => c.method === 'views.publish'));
+      const calls = h.fake.calls.slice(opened).filter((c) => c.method === 'views.open' || c.method === 'views.publish');
+      expect(calls.map((c) => c.token)).toEqual(calls.map(() => w.botToken));
+    }
+    // Bolt is given installations without tokens (installation-store.ts): a listener that called Slack
+    // through Bolt's own client instead of its account's would call without one, and Slack would refuse it.
+    expect(h.fake.calls.slice(from).filter((c) => !c.token)).toEqual([]);
+  });
+
   it("opens each account's invite page from its own link, and signs in only to the account named", async () => {
     const links = (await outboxLinks(h.dataDir, 'invite')).map((link) => link.replace('http://roster.test', h.baseUrl));
     expect(links).toHaveLength(2);

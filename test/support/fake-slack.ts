@@ -359,8 +359,11 @@ export async function startFakeSlack(
     }
     const method = url.replace(/^\/api\//, '').split('?')[0] as string;
     const args = parseArgs(req.headers['content-type'] ?? '', body);
-    const { token, client } = credentials(req.headers.authorization);
-    // Slack takes an OAuth client's id and secret as form fields or as HTTP Basic auth alike.
+    const { token: bearer, client } = credentials(req.headers.authorization);
+    // Slack takes a token as a Bearer header or a `token` field alike, and an OAuth client's id and
+    // secret as form fields or as HTTP Basic auth alike.
+    const token = bearer ?? (typeof args.token === 'string' && args.token ? args.token : null);
+    delete args.token;
     Object.assign(args, client);
     fake.calls.push({ method, args, token });
     if (token && revoked.has(token)) {

@@ -16,19 +16,23 @@ export function registerApprovalActions(app: App): void {
     [ACTIONS.approvalApprove, true],
     [ACTIONS.approvalReject, false],
   ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, context }) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
       await ack();
       const services = servicesIn(context);
       // The click happened in a channel: refusals go to the clicker only.
       const reply = async (message: { text: string }) => {
-        await client.chat.postEphemeral({ channel: body.channel?.id ?? body.user.id, user: body.user.id, text: message.text });
+        await services.client.chat.postEphemeral({
+          channel: body.channel?.id ?? body.user.id,
+          user: body.user.id,
+          text: message.text,
+        });
       };
       await respondSafely(services.logger, reply, async () => {
         const id = requestId.safeParse(action.value);
         if (!id.success) throw fail.badInput('That button is out of date; see `/users approvals`.');
         const approver = await services.access.actorForSlackUser(body.user.id, 'approval');
         const request = await services.approvals.prepareDecision(approver, id.data);
-        await client.views.open({ trigger_id: body.trigger_id, view: asView(approvalModal(request, approve)) });
+        await services.client.views.open({ trigger_id: body.trigger_id, view: asView(approvalModal(request, approve)) });
       });
     });
   }

@@ -45,8 +45,8 @@ export function registerCardDetails(app: App): void {
     [A.props, 'props'],
   ];
   for (const [actionId, detail] of details) {
-    onButton(app, actionId, async ({ services, actor, action, body, client }) => {
-      const context = { services, actor, client, triggerId: body.trigger_id, channelId: body.channel?.id };
+    onButton(app, actionId, async ({ services, actor, action, body }) => {
+      const context = { services, actor, triggerId: body.trigger_id, channelId: body.channel?.id };
       await openDetailModal(context, detail, parseButtonEmail(action.value));
     });
   }
@@ -70,8 +70,8 @@ export function registerCardDetails(app: App): void {
     });
   }
 
-  onButton(app, A.groupAddMembers, async ({ services, actor, body, client }) => {
-    await openGroupMembersModal({ services, actor, client, triggerId: body.trigger_id, channelId: body.channel?.id });
+  onButton(app, A.groupAddMembers, async ({ services, actor, body }) => {
+    await openGroupMembersModal({ services, actor, triggerId: body.trigger_id, channelId: body.channel?.id });
   });
 
   onButton(app, A.passcodeReset, async ({ services, actor, action, reply }) => {
@@ -79,7 +79,7 @@ export function registerCardDetails(app: App): void {
     await reply(await submitChange(services, actor, change, passcodeReply));
   });
 
-  app.view<ViewSubmitAction>(V.groups, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(V.groups, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
@@ -87,7 +87,7 @@ export function registerCardDetails(app: App): void {
     const remove = selectedMany(values, B.groupsRemove);
     // Slack sends every input block's state: the add field, unless there was none to show.
     const field = values[B.groupsAdd] || !values[B.groupsRemove] ? B.groupsAdd : B.groupsRemove;
-    await submit(services, { ack, body, client }, { groups: field }, metadata.channelId, (actor) => {
+    await submit(services, { ack, body }, { groups: field }, metadata.channelId, (actor) => {
       if (add.length + remove.length === 0) throw fail.badInput('Choose groups to add or remove.', { field: 'groups' });
       const change = { kind: 'groups' as const, user: { id: metadata.userId ?? '' }, add, remove };
       return submitChange(
@@ -99,7 +99,7 @@ export function registerCardDetails(app: App): void {
     });
   });
 
-  app.view<ViewSubmitAction>(V.perms, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(V.perms, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
@@ -107,7 +107,7 @@ export function registerCardDetails(app: App): void {
     const add = [...selectedMany(values, B.permsAdd), ...splitWords(text(values, B.permsAdd))];
     const remove = selectedMany(values, B.permsRemove);
     const field = values[B.permsAdd] || !values[B.permsRemove] ? B.permsAdd : B.permsRemove;
-    await submit(services, { ack, body, client }, { perms: field }, metadata.channelId, (actor) => {
+    await submit(services, { ack, body }, { perms: field }, metadata.channelId, (actor) => {
       if (add.length + remove.length === 0) throw fail.badInput('Choose permissions to grant or remove.', { field: 'perms' });
       const change = { kind: 'perms' as const, user: { id: metadata.userId ?? '' }, add, remove };
       return submitChange(
@@ -119,12 +119,12 @@ export function registerCardDetails(app: App): void {
     });
   });
 
-  app.view<ViewSubmitAction>(V.props, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(V.props, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
     const remove = selectedMany(values, B.propsRemove);
-    await submit(services, { ack, body, client }, { props: B.propsSet }, metadata.channelId, async (actor) => {
+    await submit(services, { ack, body }, { props: B.propsSet }, metadata.channelId, async (actor) => {
       const set = parsePropertyLines(text(values, B.propsSet));
       if (Object.keys(set).length + remove.length === 0)
         throw fail.badInput('Give a `key=value` line to set, or choose properties to remove.', { field: 'props' });
@@ -138,12 +138,12 @@ export function registerCardDetails(app: App): void {
     });
   });
 
-  app.view<ViewSubmitAction>(V.groupMembers, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(V.groupMembers, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
     const fields = { group: B.membersGroup, users: B.membersUsers, emails: B.membersEmails };
-    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
+    await submit(services, { ack, body }, fields, metadata.channelId, async (actor) => {
       const group = selected(values, B.membersGroup);
       if (!group) throw fail.badInput('Choose a group.', { field: 'group' });
       const picked = values[B.membersUsers]?.[B.membersUsers]?.selected_users ?? [];

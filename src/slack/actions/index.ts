@@ -91,22 +91,22 @@ export function registerActions(app: App): void {
     await reply(await submitChange(services, actor, change, newLinkMessage));
   });
 
-  onButton(app, ACTIONS.cardEdit, async ({ services, actor, action, body, client }) => {
+  onButton(app, ACTIONS.cardEdit, async ({ services, actor, action, body }) => {
     await openEditModal(
-      { services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id },
+      { services, actor, triggerId: body.trigger_id, channelId: body.channel?.id },
       { email: parseButtonEmail(action.value) },
     );
   });
 
-  onButton(app, ACTIONS.cardRoles, async ({ services, actor, action, body, client }) => {
+  onButton(app, ACTIONS.cardRoles, async ({ services, actor, action, body }) => {
     await openRolesModal(
-      { services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id },
+      { services, actor, triggerId: body.trigger_id, channelId: body.channel?.id },
       { email: parseButtonEmail(action.value) },
     );
   });
 
-  onButton(app, ACTIONS.helpBulkRoles, async ({ services, actor, body, client }) => {
-    await openBulkRolesModal({ services, client, actor, triggerId: body.trigger_id, channelId: body.channel?.id });
+  onButton(app, ACTIONS.helpBulkRoles, async ({ services, actor, body }) => {
+    await openBulkRolesModal({ services, actor, triggerId: body.trigger_id, channelId: body.channel?.id });
   });
 
   onButton(app, ACTIONS.cardDisable, async ({ services, actor, action, reply }) => {
@@ -147,9 +147,9 @@ export function registerActions(app: App): void {
     await reply(changedCard((c) => `Cleared the sign-in lockout of ${c.email}.`)(card));
   });
 
-  onButton(app, ACTIONS.cardPasscode, async ({ services, actor, action, body, client }) => {
+  onButton(app, ACTIONS.cardPasscode, async ({ services, actor, action, body }) => {
     const user = await services.directory.userFor(actor, 'credentials:manage', { email: parseButtonEmail(action.value) });
-    await client.views.open({
+    await services.client.views.open({
       trigger_id: body.trigger_id,
       view: asView(
         passcodeModal({ userId: user.id, email: user.email, channelId: body.channel?.id }, services.passcodeNeedsApproval),
@@ -157,26 +157,26 @@ export function registerActions(app: App): void {
     });
   });
 
-  onButton(app, ACTIONS.cardDelete, async ({ services, actor, action, body, client }) => {
-    await openDeleteModal({ actor, services, client, triggerId: body.trigger_id, channelId: body.channel?.id }, [
+  onButton(app, ACTIONS.cardDelete, async ({ services, actor, action, body }) => {
+    await openDeleteModal({ actor, services, triggerId: body.trigger_id, channelId: body.channel?.id }, [
       { email: parseButtonEmail(action.value) },
     ]);
   });
 
-  onButton(app, ACTIONS.helpExport, async ({ services, actor, body, client, reply }) => {
-    await exportToDm({ actor, services, client, respond: reply, slackUserId: body.user.id });
+  onButton(app, ACTIONS.helpExport, async ({ services, actor, body, reply }) => {
+    await exportToDm({ actor, services, respond: reply, slackUserId: body.user.id });
   });
 
-  onButton(app, ACTIONS.helpInvite, async ({ services, actor, body, client }) => {
-    await openInviteModal({ actor, services, client, triggerId: body.trigger_id, channelId: body.channel?.id });
+  onButton(app, ACTIONS.helpInvite, async ({ services, actor, body }) => {
+    await openInviteModal({ actor, services, triggerId: body.trigger_id, channelId: body.channel?.id });
   });
 
   // Re-invite from the expiry digest and from App Home; App Home is published again so the row goes.
   for (const actionId of [ACTIONS.noticeReinvite, ACTIONS.homeReinvite]) {
-    onButton(app, actionId, async ({ services, actor, action, body, client, reply }) => {
+    onButton(app, actionId, async ({ services, actor, action, body, reply }) => {
       const change = { kind: 'reinvite' as const, user: { email: parseButtonEmail(action.value) } };
       await reply(await submitChange(services, actor, change, resendMessage));
-      if (actionId === ACTIONS.homeReinvite) await publishHome(services, client, body.user.id);
+      if (actionId === ACTIONS.homeReinvite) await publishHome(services, body.user.id);
     });
   }
 

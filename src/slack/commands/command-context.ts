@@ -1,5 +1,5 @@
 /** What every `/users` subcommand handler receives once the command is acknowledged and parsed. */
-import type { WebClient } from '@slack/web-api';
+
 import type { Actor } from '../../domain/access/actor';
 import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
@@ -7,7 +7,6 @@ import type { SlackServices } from '../services';
 export interface CommandContext {
   actor: Actor;
   services: SlackServices;
-  client: WebClient;
   /** Answers the person who typed the command, ephemerally. */
   respond: (reply: Reply) => Promise<void>;
   triggerId: string;

@@ -9,7 +9,7 @@ import type { CommandOf } from './users-command';
 
 /** Opens the confirmation for these users (command and card button alike). */
 export async function openDeleteModal(
-  context: Pick<CommandContext, 'actor' | 'services' | 'client' | 'triggerId'> & { channelId?: string },
+  context: Pick<CommandContext, 'actor' | 'services' | 'triggerId'> & { channelId?: string },
   who: UserRef[] | { filter: UserFilter },
   reason?: string,
 ): Promise<void> {
@@ -23,7 +23,7 @@ export async function openDeleteModal(
     channelId: context.channelId,
   });
   const view = deleteModal(preview, metadata, reason);
-  await context.client.views.open({ trigger_id: context.triggerId, view: asView(view) });
+  await context.services.client.views.open({ trigger_id: context.triggerId, view: asView(view) });
 }
 
 export const deleteUsers: CommandHandler<CommandOf<'delete'>> = async (command, context) => {

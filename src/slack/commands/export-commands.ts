@@ -6,16 +6,14 @@ import { uploadToDm } from '../file-upload';
 import type { CommandContext, CommandHandler } from './command-context';
 import type { CommandOf } from './users-command';
 
-export async function exportToDm(
-  context: Pick<CommandContext, 'actor' | 'services' | 'client' | 'respond' | 'slackUserId'>,
-): Promise<void> {
-  const { actor, services, client, respond, slackUserId } = context;
+export async function exportToDm(context: Pick<CommandContext, 'actor' | 'services' | 'respond' | 'slackUserId'>): Promise<void> {
+  const { actor, services, respond, slackUserId } = context;
   const dir = await mkdtemp(path.join(tmpdir(), 'roster-export-'));
   try {
     const file = path.join(dir, 'users.csv');
     const count = await services.exports.writeCsv(actor, file);
     const date = new Date().toISOString().slice(0, 10);
-    await uploadToDm(client, slackUserId, {
+    await uploadToDm(services.client, slackUserId, {
       path: file,
       filename: `users-${date}.csv`,
       title: `Users ${date}`,

@@ -4,14 +4,11 @@ import type { CommandHandler } from './command-context';
 import type { CommandOf } from './users-command';
 
 /** Makes the first co-approver, then announces it in the approvals channel; a failed post never undoes it. */
-export const firstApprover: CommandHandler<CommandOf<'first-approver'>> = async (
-  command,
-  { services, actor, client, respond },
-) => {
+export const firstApprover: CommandHandler<CommandOf<'first-approver'>> = async (command, { services, actor, respond }) => {
   const submission = await services.changes.submit(actor, { kind: 'first-approver', user: command.who });
   if (submission.status !== 'done') throw new Error('the first co-approver never waits for approval');
   const result = submission.result;
-  const announced = await client.chat
+  const announced = await services.client.chat
     .postMessage({ channel: result.approvalsChannel, ...firstApproverAnnouncement(result) })
     .then(
       () => true,

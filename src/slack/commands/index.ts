@@ -77,7 +77,7 @@ const READ_ONLY = new Set<UsersCommand['kind']>([
 ]);
 
 export function registerCommands(app: App, handlers: Handlers = COMMAND_HANDLERS): void {
-  app.command('/users', async ({ ack, command, respond, client, context }) => {
+  app.command('/users', async ({ ack, command, respond, context }) => {
     const services = servicesIn(context);
     await ack();
     const reply = async (message: Reply) => {
@@ -89,7 +89,6 @@ export function registerCommands(app: App, handlers: Handlers = COMMAND_HANDLERS
       const context: CommandContext = {
         actor,
         services,
-        client,
         respond: reply,
         triggerId: command.trigger_id,
         slackUserId: command.user_id,
@@ -101,7 +100,7 @@ export function registerCommands(app: App, handlers: Handlers = COMMAND_HANDLERS
         return;
       }
       await handler(parsed, context);
-      if (!READ_ONLY.has(parsed.kind)) void publishHome(services, client, command.user_id);
+      if (!READ_ONLY.has(parsed.kind)) void publishHome(services, command.user_id);
     });
   });
 }

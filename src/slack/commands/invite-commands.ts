@@ -33,10 +33,10 @@ export const inviteLink: Handler<'invite-link'> = changeCommand(
 
 /** Opens the invite modal (command without addresses, and the Invite buttons). */
 export async function openInviteModal(
-  context: Pick<CommandContext, 'actor' | 'services' | 'client' | 'triggerId'> & { channelId?: string },
+  context: Pick<CommandContext, 'actor' | 'services' | 'triggerId'> & { channelId?: string },
 ) {
   const options = await context.services.invites.formOptions(context.actor);
-  await context.client.views.open({
+  await context.services.client.views.open({
     trigger_id: context.triggerId,
     view: asView(inviteModal({ ...options, channelId: context.channelId, multipleRoles: context.services.roles.multipleRoles })),
   });

@@ -25,12 +25,12 @@ function savedReply(result: BulkRolesResult): Reply {
 }
 
 export function registerBulkRolesSubmissions(app: App): void {
-  app.view<ViewSubmitAction>(VIEWS.bulkRoles, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(VIEWS.bulkRoles, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
     const fields = { users: metadata.filter ? BLOCKS.bulkAssign : BLOCKS.bulkUsers, roles: BLOCKS.bulkAssign };
-    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
+    await submit(services, { ack, body }, fields, metadata.channelId, async (actor) => {
       const add = selectedMany(values, BLOCKS.bulkAssign);
       const remove = selectedMany(values, BLOCKS.bulkUnassign);
       let change: {
@@ -68,10 +68,10 @@ export function registerBulkRolesSubmissions(app: App): void {
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.bulkRolesReview, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(VIEWS.bulkRolesReview, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const carried = parseMetadata(view.private_metadata);
-    await submit(services, { ack, body, client }, {}, carried.channelId, async (actor) => {
+    await submit(services, { ack, body }, {}, carried.channelId, async (actor) => {
       const metadata = await unpackMetadata(services, actor, carried);
       const change = {
         kind: 'bulk-roles' as const,

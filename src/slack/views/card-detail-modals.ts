@@ -3,7 +3,7 @@
  * add and what to remove (so that no select ever needs more initial options than Slack allows), and
  * the openers the card's buttons call. Submissions are in card-detail-submissions.ts.
  */
-import type { WebClient } from '@slack/web-api';
+
 import { Blocks, Elements, Modal } from 'slack-block-builder';
 import { type Actor, can } from '../../domain/access/actor';
 import type { UserRecord } from '../../store/users/user-reads';
@@ -19,7 +19,6 @@ export type CardDetail = 'groups' | 'perms' | 'props';
 /** What an opener needs: who asks, where from, and Slack's trigger. */
 export interface DetailOpenContext {
   services: SlackServices;
-  client: WebClient;
   actor: Actor;
   triggerId: string;
   channelId?: string;
@@ -129,5 +128,5 @@ export async function openDetailModal(context: DetailOpenContext, detail: CardDe
   } else {
     view = propsModal(await services.directory.userFor(actor, 'users:manage', { email }), channelId);
   }
-  await context.client.views.open({ trigger_id: context.triggerId, view: asView(view) });
+  await context.services.client.views.open({ trigger_id: context.triggerId, view: asView(view) });
 }

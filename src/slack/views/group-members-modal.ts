@@ -53,7 +53,7 @@ export async function openGroupMembersModal(context: DetailOpenContext, group?: 
   const groups = (await context.services.groups.list(context.actor)).filter((g) => g.kind !== 'all_users').map((g) => g.name);
   if (groups.length === 0)
     throw fail.invalidState('There is no group to add people to; create one with `/users group create <name>`.');
-  await context.client.views.open({
+  await context.services.client.views.open({
     trigger_id: context.triggerId,
     view: asView(groupMembersModal(groups, group, context.channelId)),
   });

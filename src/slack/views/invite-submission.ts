@@ -8,7 +8,7 @@ import { inviteResultMessage } from './invite-result-message';
 import { parseMetadata, productLevels, selectedMany, selectedOneOrMany, submit, text } from './modal-submission';
 
 export function registerInviteSubmission(app: App): void {
-  app.view<ViewSubmitAction>(VIEWS.invite, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(VIEWS.invite, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
@@ -23,7 +23,7 @@ export function registerInviteSubmission(app: App): void {
       note: BLOCKS.inviteNote,
       partners: BLOCKS.invitePartners,
     };
-    await submit(services, { ack, body, client }, fields, metadata.channelId, (actor) => {
+    await submit(services, { ack, body }, fields, metadata.channelId, (actor) => {
       const { emails, people } = parseInvitees(text(values, BLOCKS.inviteEmails) ?? '');
       const change = {
         kind: 'invite' as const,

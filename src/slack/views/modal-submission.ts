@@ -4,7 +4,6 @@
  */
 
 import type { AckFn, ViewOutput, ViewResponseAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Actor } from '../../domain/access/actor';
 import { userFilterSchema } from '../../domain/changes/directory-change';
@@ -98,9 +97,9 @@ export async function unpackMetadata(
 }
 
 /** Tells the person who submitted, in the channel they came from or by DM. */
-async function tell(services: SlackServices, client: WebClient, user: string, channelId: string | undefined, reply: Reply) {
+async function tell(services: SlackServices, user: string, channelId: string | undefined, reply: Reply) {
   const send = channelId
-    ? client.chat.postEphemeral({ channel: channelId, user, text: reply.text, blocks: asBlocks(reply.blocks) })
+    ? services.client.chat.postEphemeral({ channel: channelId, user, text: reply.text, blocks: asBlocks(reply.blocks) })
     : services.dm.toUser(user, reply);
   await Promise.resolve(send).catch((err: unknown) => services.logger.warn({ err }, 'could not report a modal result'));
 }
@@ -125,7 +124,7 @@ type Outcome = { ok: Reply | { update: object } } | { error: unknown };
  */
 export async function submit(
   services: SlackServices,
-  args: { ack: AckFn<ViewResponseAction>; body: { user: { id: string } }; client: WebClient },
+  args: { ack: AckFn<ViewResponseAction>; body: { user: { id: string } } },
   fields: Record<string, string>,
   channelId: string | undefined,
   work: (actor: Actor) => Promise<Reply | { update: object }>,
@@ -158,10 +157,10 @@ export async function submit(
   await args.ack();
   const outcome = early ?? (await running);
   if ('error' in outcome) {
-    await tell(services, args.client, slackUserId, channelId, failureReply(services, outcome.error));
+    await tell(services, slackUserId, channelId, failureReply(services, outcome.error));
     return;
   }
   const reply = 'update' in outcome.ok ? { text: 'That took too long to review; open the form again.' } : outcome.ok;
-  await tell(services, args.client, slackUserId, channelId, reply);
-  void publishHome(services, args.client, slackUserId);
+  await tell(services, slackUserId, channelId, reply);
+  void publishHome(services, slackUserId);
 }

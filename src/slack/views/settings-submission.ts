@@ -62,7 +62,7 @@ export function settingsSavedReply(result: SettingsResult): Reply {
 }
 
 export function registerSettings(app: App): void {
-  app.action<BlockAction<ButtonAction>>(ACTIONS.homeSettings, async ({ ack, body, client, context }) => {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.homeSettings, async ({ ack, body, context }) => {
     await ack();
     const services = servicesIn(context);
     // App Home has no response_url: refusals go by DM.
@@ -71,13 +71,13 @@ export function registerSettings(app: App): void {
       const actor = await services.access.actorForSlackUser(body.user.id, 'command');
       await services.settings.requireOwner(actor);
       const view = await services.settings.get(actor);
-      await client.views.open({ trigger_id: body.trigger_id, view: asView(settingsModal(view)) });
+      await services.client.views.open({ trigger_id: body.trigger_id, view: asView(settingsModal(view)) });
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.settings, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(VIEWS.settings, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
-    await submit(services, { ack, body, client }, FIELDS, undefined, async (actor) => {
+    await submit(services, { ack, body }, FIELDS, undefined, async (actor) => {
       const submission = await services.settings.update(actor, parseSettingsChange(formChange(view)));
       // A catalog that gives someone admin power waits for an approver, as granting Admin does.
       return submission.status === 'done' ? settingsSavedReply(submission.result) : announceRequest(services, submission);

@@ -16,12 +16,12 @@ import { editedText } from './edit-reply';
 import { parseMetadata, productLevels, selected, selectedOneOrMany, submit, text, unpackMetadata } from './modal-submission';
 
 export function registerUserModalSubmissions(app: App): void {
-  app.view<ViewSubmitAction>(VIEWS.edit, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(VIEWS.edit, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
     const fields = { name: BLOCKS.editName, email: BLOCKS.editEmail };
-    await submit(services, { ack, body, client }, fields, metadata.channelId, (actor) => {
+    await submit(services, { ack, body }, fields, metadata.channelId, (actor) => {
       const change = {
         kind: 'edit' as const,
         user: { id: metadata.userId ?? '' },
@@ -32,7 +32,7 @@ export function registerUserModalSubmissions(app: App): void {
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.roles, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(VIEWS.roles, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
     const values = view.state.values;
@@ -43,7 +43,7 @@ export function registerUserModalSubmissions(app: App): void {
       products: productBlocks[0] ?? BLOCKS.rolesGeneral,
       perms: BLOCKS.rolesGeneral,
     };
-    await submit(services, { ack, body, client }, fields, metadata.channelId, async (actor) => {
+    await submit(services, { ack, body }, fields, metadata.channelId, async (actor) => {
       const scopes = (text(values, BLOCKS.rolesScope) ?? '')
         .split(',')
         .map((s) => s.trim())
@@ -67,10 +67,10 @@ export function registerUserModalSubmissions(app: App): void {
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.passcode, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(VIEWS.passcode, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
-    await submit(services, { ack, body, client }, { tenure: BLOCKS.passcodeTenure }, metadata.channelId, (actor) => {
+    await submit(services, { ack, body }, { tenure: BLOCKS.passcodeTenure }, metadata.channelId, (actor) => {
       const tenure = z.coerce.number().int().safeParse(selected(view.state.values, BLOCKS.passcodeTenure));
       if (!tenure.success) throw fail.badInput('Choose how long the passcode is valid.', { field: 'tenure' });
       const change = { kind: 'grant-passcode' as const, user: { id: metadata.userId ?? '' }, tenureDays: tenure.data };
@@ -78,10 +78,10 @@ export function registerUserModalSubmissions(app: App): void {
     });
   });
 
-  app.view<ViewSubmitAction>(VIEWS.deleteConfirm, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(VIEWS.deleteConfirm, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     const metadata = parseMetadata(view.private_metadata);
-    await submit(services, { ack, body, client }, { reason: BLOCKS.deleteReason }, metadata.channelId, async (actor) => {
+    await submit(services, { ack, body }, { reason: BLOCKS.deleteReason }, metadata.channelId, async (actor) => {
       const unpacked = await unpackMetadata(services, actor, metadata);
       const reason = text(view.state.values, BLOCKS.deleteReason) ?? null;
       const users = (unpacked.userIds ?? []).map((id) => ({ id }));

@@ -3,7 +3,6 @@
  * with their trigger_id. Submissions are handled in user-modal-submissions.ts.
  */
 
-import type { WebClient } from '@slack/web-api';
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import { type Actor, requirePermission } from '../../domain/access/actor';
 import { describeFilter, type UserFilter, type Who } from '../../domain/directory/directory-service';
@@ -35,7 +34,6 @@ export interface ModalMetadata {
 
 interface OpenContext {
   services: SlackServices;
-  client: WebClient;
   triggerId: string;
   channelId?: string;
   actor: Actor;
@@ -200,7 +198,7 @@ export function bulkRolesReview(previews: RolePreview[], metadata: ModalMetadata
 
 export async function openEditModal(context: OpenContext, who: Who): Promise<void> {
   const user = await context.services.directory.userFor(context.actor, 'users:manage', who);
-  await context.client.views.open({
+  await context.services.client.views.open({
     trigger_id: context.triggerId,
     view: asView(editModal(user, { userId: user.id, channelId: context.channelId })),
   });
@@ -209,7 +207,7 @@ export async function openEditModal(context: OpenContext, who: Who): Promise<voi
 export async function openRolesModal(context: OpenContext, who: Who): Promise<void> {
   const user = await context.services.directory.userFor(context.actor, 'roles:manage', who);
   const roles = await context.services.roles.catalogRoles();
-  await context.client.views.open({
+  await context.services.client.views.open({
     trigger_id: context.triggerId,
     view: asView(
       rolesModal(user, roles, { userId: user.id, channelId: context.channelId }, context.services.roles.multipleRoles),
@@ -226,7 +224,7 @@ export async function openBulkRolesModal(
   const roles = await context.services.roles.catalogRoles();
   const { filter, assign, unassign } = options;
   const matching = filter ? (await context.services.directory.matching(context.actor, 'roles:manage', filter)).length : undefined;
-  await context.client.views.open({
+  await context.services.client.views.open({
     trigger_id: context.triggerId,
     view: asView(bulkRolesModal(roles, { channelId: context.channelId, filter }, { assign, unassign, matching })),
   });
