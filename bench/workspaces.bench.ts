@@ -193,7 +193,12 @@ async function singleWorkspace(): Promise<Mode> {
   const { id: accountId } = await store.prisma.account.findFirstOrThrow();
   await seedUsers({ prisma: store.prisma, accountId }, ADMINS, { role: ADMIN_ROLE, slackUserId: adminSlackId });
   await store.close();
-  const slack = createSlackClient({ appUrl: `${replica.baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
+  const slack = createSlackClient({
+    appUrl: `${replica.baseUrl}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    teamId: fake.teamId,
+    fake,
+  });
   return {
     fake,
     // Sender i of the draw: one of the Admins, as in distributed mode the owner of workspace i.
