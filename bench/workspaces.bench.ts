@@ -42,7 +42,7 @@ const ENV = {
   PORT: '0',
   PUBLIC_URL: 'http://roster.test',
   // How many accounts a replica keeps (ACCOUNT_CACHE_SIZE); unset, the default.
-  ACCOUNT_CACHE_SIZE: process.env.BENCH_ACCOUNT_CACHE_SIZE ?? '',
+  ...(process.env.BENCH_ACCOUNT_CACHE_SIZE && { ACCOUNT_CACHE_SIZE: process.env.BENCH_ACCOUNT_CACHE_SIZE }),
 };
 /** Node's flags for a replica, as `npm start` gives them (package.json). */
 const REPLICA_NODE_FLAGS = ['--max-semi-space-size=2', '--disable-proto=throw', '--import', 'tsx'];
@@ -56,10 +56,20 @@ interface Replica {
   stop(): Promise<void>;
 }
 
+/** The bench's environment with the replica's settings over it, none of the deployment's own left. */
+function replicaEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^(SLACK_|ROSTER_|DATABASE_URL|DATA_DIR|OWNER_EMAIL|ACCOUNT_CACHE)/.test(name),
+    ),
+  );
+  return { ...inherited, ...env };
+}
+
 async function startReplica(env: Record<string, string>): Promise<Replica> {
   const child: ChildProcess = fork('bench/children/replica.ts', [], {
     execArgv: REPLICA_NODE_FLAGS,
-    env: { ...process.env, ...env, ROSTER_CONFIG: '' },
+    env: replicaEnv(env),
   });
   const answer = <K extends ReplicaAnswer['kind']>(kind: K, request?: ReplicaRequest) =>
     new Promise<Extract<ReplicaAnswer, { kind: K }>>((resolve, reject) => {

@@ -72,7 +72,7 @@ const envSchema = z.object({
     .int('a whole number of accounts from 10 to 1000000')
     .min(10, 'a whole number of accounts from 10 to 1000000')
     .max(1_000_000, 'a whole number of accounts from 10 to 1000000')
-    .default(5000),
+    .default(10_000),
   WEBHOOK_ALLOW_PRIVATE: optional(z.enum(['1', 'true', '0', 'false'], { error: '1 or true (0, false or unset: not allowed)' })),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce
     .number({ error: 'a number of seconds from 1 to 30' })
@@ -232,7 +232,7 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
   ACCOUNT_CACHE_SIZE: {
     must: 'a whole number of accounts from 10 to 1000000',
     where:
-      'How many workspaces a replica keeps in memory at once (about 60 KB each), the least recently used dropped first; leave it unset for 5000',
+      'How many workspaces a replica keeps in memory at once (about 40 KB each), the least recently used dropped first; leave it unset for 10000',
   },
   WEBHOOK_ALLOW_PRIVATE: {
     must: '1 or true',

@@ -57,7 +57,7 @@ export interface Tenancy {
  * account at once when it changes (account signals), so this is only a safety net.
  */
 export const ACCOUNT_CACHE_MS = 5 * 60_000;
-// How many accounts it keeps at once is ACCOUNT_CACHE_SIZE (config.ts): about 60 KB of heap each, measured.
+// How many accounts it keeps at once is ACCOUNT_CACHE_SIZE (config.ts): about 40 KB of heap each, measured.
 
 /**
  * The signals that tell every replica an account changed, wired to a registry created after them
