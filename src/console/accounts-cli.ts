@@ -13,7 +13,6 @@ import { consoleActor } from '../domain/access/actor';
 import { accountNamed } from '../domain/account/account-identifier';
 import { planSeatsOf, seatLimitOf, settingsDefaults } from '../domain/account/account-settings';
 import { systemClock } from '../domain/clock';
-import { ConfigError, isRosterError } from '../errors';
 import { createLogger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
 import { slackClientOptions } from '../slack/slack-client-options';
@@ -21,37 +20,8 @@ import { listenForAccountChanges } from '../store/account-signals';
 import { findConsoleAccounts, listConsoleAccounts } from '../store/accounts/account-reads';
 import { isPostgresUrl, openDatabase } from '../store/database';
 import type { Store } from '../store/tx';
-
-const USAGE = 'Usage: npm run accounts -- list | seats <account> <seats|default>';
-const MOST_SEATS = 1_000_000;
-
-/** A refusal: one line on stderr, exit code 1. */
-class Refusal extends Error {}
-
-type Command = { kind: 'list' } | { kind: 'seats'; account: string; seats: number | null };
-
-/** The command the words mean, or a refusal naming what is wrong. */
-function readCommand(argv: string[]): Command {
-  const [verb, ...rest] = argv;
-  if (verb === 'list') {
-    if (rest.length > 0) throw new Refusal(`\`list\` takes nothing more (got ${rest.join(' ')}). ${USAGE}`);
-    return { kind: 'list' };
-  }
-  if (verb === 'seats') {
-    const [account, seats, ...extra] = rest;
-    if (!account?.trim() || seats === undefined) throw new Refusal(`Say which account and how many seats. ${USAGE}`);
-    if (extra.length > 0) throw new Refusal(`\`seats\` takes an account and a number (got ${extra.join(' ')} too). ${USAGE}`);
-    if (seats.toLowerCase() === 'default') return { kind: 'seats', account: account.trim(), seats: null };
-    const n = /^\d+$/.test(seats) ? Number(seats) : Number.NaN;
-    if (!Number.isInteger(n) || n < 1 || n > MOST_SEATS) {
-      throw new Refusal(
-        `${seats} is not a number of seats: give a whole number from 1 to ${MOST_SEATS}, or "default" for SEAT_LIMIT.`,
-      );
-    }
-    return { kind: 'seats', account: account.trim(), seats: n };
-  }
-  throw new Refusal(verb ? `There is no \`${verb}\` command. ${USAGE}` : USAGE);
-}
+import { type Command, readCommand } from './accounts-command';
+import { Refusal, runConsoleCommand } from './console-command';
 
 /** One line per account: its identifier, name, owner, seats used / limit, and the plan behind the limit. */
 async function list(prisma: Store, config: Config): Promise<void> {
@@ -125,11 +95,4 @@ async function accounts(argv: string[]): Promise<void> {
   }
 }
 
-accounts(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    if (error instanceof Refusal || error instanceof ConfigError || isRosterError(error)) console.error(error.message);
-    else console.error(error);
-    process.exit(1);
-  },
-);
+runConsoleCommand(() => accounts(process.argv.slice(2)));

@@ -7,7 +7,6 @@
  * workspaces, --account names the account (its identifier from App Home, or its Slack team ID).
  */
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import { loadConfig } from '../config';
 import { createAccountScope } from '../create-account-scope';
@@ -16,37 +15,14 @@ import { consoleActor } from '../domain/access/actor';
 import { accountNamed } from '../domain/account/account-identifier';
 import type { AdminNotice, OwnerRecovery } from '../domain/changes/owner-recovery-change';
 import { systemClock } from '../domain/clock';
-import { isValidEmail, normaliseEmail } from '../domain/email';
-import { ConfigError, isRosterError } from '../errors';
 import { createLogger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
 import { openWithSecrets } from '../slack/installation-store';
 import { slackClientOptions } from '../slack/slack-client-options';
 import { findConsoleAccounts } from '../store/accounts/account-reads';
 import { openDatabase } from '../store/database';
-
-const USAGE = 'Usage: npm run recover-owner -- --email <address> [--account <identifier or Slack team ID>] [--yes]';
-
-/** A refusal: one line on stderr, exit code 1. */
-class Refusal extends Error {}
-
-function readArguments(argv: string[]): { email: string; account?: string; yes: boolean } {
-  let values: { email?: string; account?: string; yes?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { email: { type: 'string' }, account: { type: 'string' }, yes: { type: 'boolean' } },
-      strict: true,
-    }));
-  } catch (error) {
-    // Node's own sentence (e.g. "Unknown option '--force'"), without its advice on positionals.
-    throw new Refusal(`${(error as Error).message.split('. ')[0]}. ${USAGE}`);
-  }
-  if (!values.email?.trim()) throw new Refusal(`Say whom to make the owner with --email. ${USAGE}`);
-  const email = normaliseEmail(values.email);
-  if (!isValidEmail(email)) throw new Refusal(`${values.email} is not a valid e-mail address.`);
-  return { email, account: values.account?.trim() || undefined, yes: values.yes === true };
-}
+import { Refusal, runConsoleCommand } from './console-command';
+import { readArguments, USAGE } from './recover-owner-arguments';
 
 /** Asks on the terminal; an empty answer or a closed input is a no. */
 async function confirmed(email: string): Promise<boolean> {
@@ -126,11 +102,4 @@ async function recoverOwner(argv: string[]): Promise<void> {
   }
 }
 
-recoverOwner(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    if (error instanceof Refusal || error instanceof ConfigError || isRosterError(error)) console.error(error.message);
-    else console.error(error);
-    process.exit(1);
-  },
-);
+runConsoleCommand(() => recoverOwner(process.argv.slice(2)));

@@ -92,22 +92,16 @@ describe.each(testTargets())('npm run recover-owner next to a running Roster (%s
     timeout: 120_000,
   }, async () => {
     const before = await directoryState(h.roster);
+    // The options' refusals are in test/unit/console-arguments.test.ts, the change's (an unknown, a disabled
+    // user, the owner) in the domain and listener tiers; here one of each kind, as the script says them.
     const runs = await Promise.all([
       recoverOwner(env, ['--email', 'not-an-address', '--yes']),
-      recoverOwner(env, ['--email', 'nobody@example.com', '--yes']),
       recoverOwner(env, ['--email', 'off@example.com', '--yes']),
-      recoverOwner(env, ['--email', OWNER.email, '--yes']),
-      recoverOwner(env, ['--yes']),
-      recoverOwner(env, ['--email', 'bob@example.com', '--force']),
     ]);
-    expect(runs.map((run) => run.code)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(runs.map((run) => run.code)).toEqual([1, 1]);
     expect(runs.map((run) => run.stderr.trim())).toEqual([
       'not-an-address is not a valid e-mail address.',
-      expect.stringContaining('No user with the e-mail nobody@example.com is in the directory.'),
       'off@example.com is disabled; only an active user can own the account.',
-      `${OWNER.email} already owns the account.`,
-      `Say whom to make the owner with --email. ${USAGE}`,
-      `Unknown option '--force'. ${USAGE}`,
     ]);
     for (const run of runs) expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(await directoryState(h.roster)).toBe(before);
