@@ -7,7 +7,8 @@
  * Every replica forgets an account at once when it is installed, uninstalled or its settings change
  * (src/store/account-signals.ts); cached entries also expire after `ttlMs`, a safety net. At most
  * `maxAccounts` are kept, the least recently used going first, so a replica serving many workspaces
- * holds a bounded amount of memory and a workspace not seen for a while costs nothing.
+ * holds a bounded amount of memory; and a workspace not seen for `ttlMs` is let go at the next request
+ * for any account, so it costs nothing.
  */
 
 interface Cached<T> {
@@ -24,6 +25,8 @@ export interface AccountRegistry<Scope> {
   forget(accountId: string): void;
   /** Drops everything cached (signals about changes may have been missed). */
   forgetAll(): void;
+  /** How many accounts are kept built now. */
+  size(): number;
 }
 
 export function createAccountRegistry<Scope>(deps: {
@@ -41,12 +44,17 @@ export function createAccountRegistry<Scope>(deps: {
   // Promises, so that concurrent requests for an account not yet cached share one load.
   const scopes = new Map<string, Cached<Promise<Scope | null>>>();
 
-  /** Keeps `entry` as the most recently used (a Map iterates in insertion order), dropping the least recently used past `max`. */
-  function keep<K, T>(map: Map<K, T>, key: K, entry: T, max: number): void {
+  /**
+   * Keeps `entry` as the most recently used (a Map iterates in insertion order), dropping the least
+   * recently used past `max` and, from the least recently used on, those expired: an entry unused for
+   * the TTL has expired (it was loaded before it was last used), so every one of them goes.
+   */
+  function keep<K, T>(map: Map<K, Cached<T>>, key: K, entry: Cached<T>, max: number): void {
     map.delete(key);
     map.set(key, entry);
-    for (const oldest of map.keys()) {
-      if (map.size <= max) break;
+    const at = now();
+    for (const [oldest, kept] of map) {
+      if (map.size <= max && kept.until > at) break;
       map.delete(oldest);
     }
   }
@@ -94,5 +102,6 @@ export function createAccountRegistry<Scope>(deps: {
       scopes.clear();
       accounts.clear();
     },
+    size: () => scopes.size,
   };
 }

@@ -81,4 +81,20 @@ describe('the account registry', () => {
     await reg.forId('a3');
     expect(loads).toEqual(['a1', 'a2', 'a3', 'a2', 'a3']);
   });
+
+  it('lets go of accounts unused for the TTL at the next request, whatever the size limit', async () => {
+    const { reg, advance, loads } = registry(1000, 100);
+    await reg.forId('a1');
+    await reg.forId('a2');
+    advance(600);
+    await reg.forId('a3');
+    expect(reg.size()).toBe(3);
+    advance(500);
+    // a1 and a2 were last used 1 100 ms ago: gone once another account is asked for; a3 stays.
+    await reg.forId('a3');
+    expect(reg.size()).toBe(1);
+    expect(loads).toEqual(['a1', 'a2', 'a3']);
+    await reg.forId('a1');
+    expect(loads).toEqual(['a1', 'a2', 'a3', 'a1']);
+  });
 });
