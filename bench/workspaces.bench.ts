@@ -45,7 +45,7 @@ const ENV = {
   ...(process.env.BENCH_ACCOUNT_CACHE_SIZE && { ACCOUNT_CACHE_SIZE: process.env.BENCH_ACCOUNT_CACHE_SIZE }),
 };
 /** Node's flags for a replica, as `npm start` gives them (package.json). */
-const REPLICA_NODE_FLAGS = ['--max-semi-space-size=2', '--disable-proto=throw', '--import', 'tsx'];
+const REPLICA_NODE_FLAGS = ['--max-semi-space-size=2', '--disable-proto=throw', '--expose-gc', '--import', 'tsx'];
 
 /** A replica running in its own process (children/replica.ts). */
 interface Replica {

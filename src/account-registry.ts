@@ -1,14 +1,18 @@
 /**
  * Every request is served by one account: a Slack request by the account of its workspace (or
  * Enterprise Grid organization), a web or API request by the account its token, key or identifier
- * names. The registry finds it and keeps each account's services (built over its settings and its
- * Slack token) for a short while, so a request costs no lookup in the common case.
+ * names. The registry finds it and keeps, for a while, what serving it takes, in two tiers:
+ * - what the store says of the account (its row, its installation): `read` once, a few KB each, kept for
+ *   up to `maxAccounts` accounts, so a request costs no lookup in the common case;
+ * - its services, `build` from that without the store (about 40 KB of closures each), kept for the
+ *   `maxBuilt` most recently served accounts; another account's are built again on its request (a
+ *   fraction of a millisecond), which keeps the heap small when thousands of workspaces are served at
+ *   random (a large heap slowed every request down more than building does).
  *
  * Every replica forgets an account at once when it is installed, uninstalled or its settings change
- * (src/store/account-signals.ts); cached entries also expire after `ttlMs`, a safety net. At most
- * `maxAccounts` are kept, the least recently used going first, so a replica serving many workspaces
- * holds a bounded amount of memory; and a workspace not seen for `ttlMs` is let go at the next request
- * for any account, so it costs nothing.
+ * (src/store/account-signals.ts); cached entries also expire after `ttlMs`, a safety net. Each tier
+ * drops its least recently used first, and lets go of accounts not seen for `ttlMs` at the next request
+ * for any account, so a workspace not seen for a while costs nothing.
  */
 
 interface Cached<T> {
@@ -25,29 +29,34 @@ export interface AccountRegistry<Scope> {
   forget(accountId: string): void;
   /** Drops everything cached (signals about changes may have been missed). */
   forgetAll(): void;
-  /** How many accounts are kept built now. */
-  size(): number;
+  /** How many accounts are kept read, and how many of them built. */
+  size(): { read: number; built: number };
 }
 
-export function createAccountRegistry<Scope>(deps: {
+export function createAccountRegistry<Data, Scope>(deps: {
   /** Which account a workspace or organization is installed as, from the store. */
   accountOf: (installKey: string) => Promise<string | null>;
-  /** An account's services, built afresh from the store; null when it is not served. */
-  load: (accountId: string) => Promise<Scope | null>;
+  /** What the store says of an account; null when it is not served. */
+  read: (accountId: string) => Promise<Data | null>;
+  /** The account's services over what was read (no store access). */
+  build: (data: Data) => Scope;
   ttlMs: number;
-  /** The most accounts kept at once (the least recently used are dropped first). */
+  /** The most accounts kept read at once (the least recently used are dropped first). */
   maxAccounts: number;
+  /** The most accounts kept built at once. */
+  maxBuilt: number;
   now?: () => number;
 }): AccountRegistry<Scope> {
   const now = deps.now ?? Date.now;
   const accounts = new Map<string, Cached<string>>();
-  // Promises, so that concurrent requests for an account not yet cached share one load.
-  const scopes = new Map<string, Cached<Promise<Scope | null>>>();
+  // Promises, so that concurrent requests for an account not yet read share one read.
+  const reads = new Map<string, Cached<Promise<Data | null>>>();
+  const built = new Map<string, Cached<Scope>>();
 
   /**
    * Keeps `entry` as the most recently used (a Map iterates in insertion order), dropping the least
    * recently used past `max` and, from the least recently used on, those expired: an entry unused for
-   * the TTL has expired (it was loaded before it was last used), so every one of them goes.
+   * the TTL has expired (it was made before it was last used), so every one of them goes.
    */
   function keep<K, T>(map: Map<K, Cached<T>>, key: K, entry: Cached<T>, max: number): void {
     map.delete(key);
@@ -59,34 +68,46 @@ export function createAccountRegistry<Scope>(deps: {
     }
   }
 
-  function cached<K, T>(map: Map<K, Cached<T>>, key: K, load: () => T): T {
-    const hit = map.get(key);
-    if (hit && hit.until > now()) {
-      keep(map, key, hit, deps.maxAccounts);
-      return hit.value;
-    }
-    const value = load();
-    keep(map, key, { value, until: now() + deps.ttlMs }, deps.maxAccounts);
-    return value;
+  /** The cached entry for `key` while it has not expired, kept as the most recently used; else undefined. */
+  function hit<K, T>(map: Map<K, Cached<T>>, key: K, max: number): Cached<T> | undefined {
+    const found = map.get(key);
+    if (!found || found.until <= now()) return undefined;
+    keep(map, key, found, max);
+    return found;
   }
 
-  async function forId(accountId: string): Promise<Scope | null> {
-    const loading = cached(scopes, accountId, () => deps.load(accountId));
+  async function read(accountId: string): Promise<Cached<Data | null>> {
+    const cached = hit(reads, accountId, deps.maxAccounts);
+    const entry = cached ?? { value: deps.read(accountId), until: now() + deps.ttlMs };
+    if (!cached) keep(reads, accountId, entry, deps.maxAccounts);
     try {
-      return await loading;
+      return { value: await entry.value, until: entry.until };
     } catch (error) {
-      // A failed load is not remembered: the next request tries again.
-      if (scopes.get(accountId)?.value === loading) scopes.delete(accountId);
+      // A failed read is not remembered: the next request tries again.
+      if (reads.get(accountId) === entry) reads.delete(accountId);
       throw error;
     }
   }
 
+  async function forId(accountId: string): Promise<Scope | null> {
+    const ready = hit(built, accountId, deps.maxBuilt);
+    // Used now, in both tiers: the least recently used account is the first to go from either.
+    if (ready && hit(reads, accountId, deps.maxAccounts)) return ready.value;
+    const data = await read(accountId);
+    if (data.value === null) return null;
+    // Built while the read was waited for (or forgotten meanwhile: then this read is still the latest).
+    const raced = hit(built, accountId, deps.maxBuilt);
+    if (raced) return raced.value;
+    const scope = deps.build(data.value);
+    // Never outlives what it was built from.
+    if (reads.has(accountId)) keep(built, accountId, { value: scope, until: data.until }, deps.maxBuilt);
+    return scope;
+  }
+
   return {
     async forInstallKey(installKey) {
-      const hit = accounts.get(installKey);
-      let accountId: string | null = null;
-      if (hit && hit.until > now()) accountId = hit.value;
-      else {
+      let accountId = hit(accounts, installKey, deps.maxAccounts)?.value ?? null;
+      if (!accountId) {
         accountId = await deps.accountOf(installKey);
         // Only a hit is kept: a workspace that installs a moment later is found at once.
         if (accountId) keep(accounts, installKey, { value: accountId, until: now() + deps.ttlMs }, deps.maxAccounts);
@@ -95,13 +116,15 @@ export function createAccountRegistry<Scope>(deps: {
     },
     forId,
     forget(accountId) {
-      scopes.delete(accountId);
+      reads.delete(accountId);
+      built.delete(accountId);
       for (const [key, entry] of accounts) if (entry.value === accountId) accounts.delete(key);
     },
     forgetAll() {
-      scopes.clear();
+      reads.clear();
+      built.clear();
       accounts.clear();
     },
-    size: () => scopes.size,
+    size: () => ({ read: reads.size, built: built.size }),
   };
 }

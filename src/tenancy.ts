@@ -31,6 +31,7 @@ import { lockInstallKey } from './store/accounts/account-locks';
 import { findAccount, findAccountWithInstallation, getAccount } from './store/accounts/account-reads';
 import { bindAccountToTeam, renameAccountOfTeam, setAccountSlugIfUnset } from './store/accounts/account-writes';
 import { isPostgresUrl } from './store/database';
+import type { Account } from './store/records';
 import { transaction } from './store/tx';
 
 /** An account as served, with its Slack installation in distributed mode. */
@@ -57,7 +58,13 @@ export interface Tenancy {
  * account at once when it changes (account signals), so this is only a safety net.
  */
 export const ACCOUNT_CACHE_MS = 5 * 60_000;
-// How many accounts it keeps at once is ACCOUNT_CACHE_SIZE (config.ts): about 40 KB of heap each, measured.
+// How many accounts it keeps read at once is ACCOUNT_CACHE_SIZE (config.ts).
+
+/**
+ * How many accounts a replica keeps built (their services: about 40 KB of heap each, measured), the most
+ * recently served; others are built again from what was read when their next request comes.
+ */
+export const BUILT_ACCOUNTS = 1_000;
 
 /**
  * The signals that tell every replica an account changed, wired to a registry created after them
@@ -124,14 +131,13 @@ export async function singleWorkspace(shared: SharedDeps): Promise<Tenancy> {
   if (!account.slug) await setAccountSlugIfUnset(prisma, accountId, await freeSlug(prisma, account.name));
 
   const { signals, scoped, serve } = await signalsFor(shared);
-  const accounts = createAccountRegistry<ServedAccount>({
+  const accounts = createAccountRegistry<Account, ServedAccount>({
     accountOf: async (key) => (!teamId || key === teamId ? accountId : null),
-    load: async (id) => {
-      const row = id === accountId ? await findAccount(prisma, id) : null;
-      return row && { ...createAccountScope(scoped, row, botToken), installation: null };
-    },
+    read: async (id) => (id === accountId ? await findAccount(prisma, id) : null),
+    build: (row) => ({ ...createAccountScope(scoped, row, botToken), installation: null }),
     ttlMs: ACCOUNT_CACHE_MS,
     maxAccounts: shared.config.accountCacheSize,
+    maxBuilt: BUILT_ACCOUNTS,
   });
   serve(accounts);
   return {
@@ -171,19 +177,24 @@ export async function distributedTenancy(shared: SharedDeps): Promise<Tenancy> {
     return opened?.installation ?? null;
   }
 
-  const accounts = createAccountRegistry<ServedAccount>({
+  const accounts = createAccountRegistry<{ account: Account; installation: Installation | null }, ServedAccount>({
     accountOf: (installKey) => findAccountIdByInstallKey(prisma, installKey),
-    load: async (accountId) => {
+    read: async (accountId) => {
       const row = await findAccountWithInstallation(prisma, accountId);
       if (!row) return null;
       const { installation: stored, ...account } = row;
       const installation = stored ? await openStored(stored) : null;
       if (stored && !installation) logger.error({ accountId }, 'a Slack installation does not open with ROSTER_SECRET');
-      // Uninstalled: the directory still answers the web pages, the API and SCIM; Slack calls have no token.
-      return { ...createAccountScope(scoped, account, installation?.bot?.token ?? ''), installation };
+      return { account, installation };
     },
+    // Uninstalled: the directory still answers the web pages, the API and SCIM; Slack calls have no token.
+    build: ({ account, installation }) => ({
+      ...createAccountScope(scoped, account, installation?.bot?.token ?? ''),
+      installation,
+    }),
     ttlMs: ACCOUNT_CACHE_MS,
     maxAccounts: shared.config.accountCacheSize,
+    maxBuilt: BUILT_ACCOUNTS,
   });
   serve(accounts);
 
