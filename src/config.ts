@@ -232,7 +232,7 @@ const VARIABLE_HELP: Record<string, { must: string; where: string }> = {
   ACCOUNT_CACHE_SIZE: {
     must: 'a whole number of accounts from 10 to 1000000',
     where:
-      'How many workspaces a replica keeps in memory at once (about 40 KB each), the least recently used dropped first; leave it unset for 10000',
+      'How many workspaces a replica keeps read in memory at once (a few KB each), the least recently used dropped first; leave it unset for 10000',
   },
   WEBHOOK_ALLOW_PRIVATE: {
     must: '1 or true',

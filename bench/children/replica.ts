@@ -26,10 +26,6 @@ process.on('message', async (request: ReplicaRequest) => {
     await roster.scheduler.runOnce();
     send({ kind: 'pass', ms: performance.now() - started });
   } else if (request.kind === 'memory') {
-    if (process.env.PROBE_HEAP_SNAPSHOT) {
-      (globalThis as { gc?: () => void }).gc?.();
-      (await import('node:v8')).writeHeapSnapshot(`${process.env.PROBE_HEAP_SNAPSHOT}-${process.pid}.heapsnapshot`);
-    }
     const { rss, heapUsed } = process.memoryUsage();
     send({ kind: 'memory', rssMiB: Math.round(rss / 1048576), heapMiB: Math.round(heapUsed / 1048576) });
   } else {
