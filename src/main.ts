@@ -111,6 +111,7 @@ async function assemble(shared: SharedDeps, database: Database, telemetry: Roste
   telemetry?.scrapeFrom({
     gauges: () => readOperationalGauges(prisma),
     distributed: tenancy.distributed,
+    cachedAccounts: () => tenancy.accounts.size(),
     embeddedStats: embedded && (() => embedded.stats()),
   });
   const { accounts } = tenancy;

@@ -23,6 +23,8 @@ export interface ScrapeSources {
   gauges: () => Promise<OperationalGauges>;
   /** Distributed mode counts installations; one workspace counts the accounts tied to a workspace. */
   distributed: boolean;
+  /** How many accounts this replica keeps read, and how many of them built (src/account-registry.ts). */
+  cachedAccounts: () => { read: number; built: number };
   /** The embedded store's statistics (src/store/embedded/wire-server.ts), if embedded. */
   embeddedStats?: () => Promise<{ units: number; longestMs: number; over200Ms: number } | undefined>;
 }
@@ -210,6 +212,17 @@ function storeGauges(registry: Registry, sources: ScrapeSources): () => Promise<
   fromStore('roster_accounts_installed', 'Accounts whose Slack workspace or organization has Roster installed.', (g) =>
     sources.distributed ? g.installations : g.workspaceAccounts,
   );
+  new Gauge({
+    name: 'roster_accounts_cached',
+    help: 'Accounts this replica keeps in memory: read (row and installation), and built (their services too).',
+    labelNames: ['tier'],
+    registers,
+    collect() {
+      const { read, built } = sources.cachedAccounts();
+      this.set({ tier: 'read' }, read);
+      this.set({ tier: 'built' }, built);
+    },
+  });
 
   // The embedded store runs one unit (a statement or a transaction) at a time: long units are what others queue behind.
   const stats = sources.embeddedStats;

@@ -88,6 +88,9 @@ describe.each(testTargets())('Prometheus metrics (%s store)', (target) => {
     expect(text).toMatch(/roster_approvals_pending 0/);
     expect(text).toMatch(/roster_notice_outbox_queued \d+/);
     expect(text).toMatch(/roster_accounts_installed 1/);
+    // The one account, read and built by the requests above.
+    expect(text).toMatch(/roster_accounts_cached\{tier="read"\} 1/);
+    expect(text).toMatch(/roster_accounts_cached\{tier="built"\} 1/);
     expect(text).toMatch(/roster_store_up 1/);
     if (target === 'embedded') expect(text).toMatch(/roster_embedded_store_units [1-9]/);
     else expect(text).not.toMatch(/roster_embedded_store_units \d/);

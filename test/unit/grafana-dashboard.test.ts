@@ -22,6 +22,7 @@ describe('docs/grafana-dashboard.json', () => {
         workspaceAccounts: 0,
       }),
       distributed: false,
+      cachedAccounts: () => ({ read: 0, built: 0 }),
       embeddedStats: async () => ({ units: 0, longestMs: 0, over200Ms: 0 }),
     });
     const defined = new Set(
