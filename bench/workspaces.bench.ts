@@ -52,6 +52,8 @@ interface Replica {
   baseUrl: string;
   /** One scheduler pass: its milliseconds. */
   pass(): Promise<number>;
+  /** One scheduler pass: its milliseconds and how many invites it expired. */
+  passDoing(): Promise<{ ms: number; expired: number }>;
   memory(): Promise<{ rssMiB: number; heapMiB: number }>;
   stop(): Promise<void>;
 }
@@ -88,6 +90,7 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     pass: async () => (await answer('pass', { kind: 'pass' })).ms,
+    passDoing: () => answer('pass', { kind: 'pass' }),
     memory: () => answer('memory', { kind: 'memory' }),
     async stop() {
       await answer('stopped', { kind: 'stop' });
@@ -241,7 +244,9 @@ async function installationReads(url: string): Promise<number> {
 }
 
 /** Distributed mode: `WORKSPACES` installed through the OAuth routes, each directory its owner and `ADMINS` Admins. */
-async function distributed(): Promise<Mode & { installMs: number }> {
+async function distributed(): Promise<
+  Mode & { installMs: number; passDoing: Replica['passDoing']; replica(): Promise<Replica> }
+> {
   const fake = await startFakeSlack({ clientId: CLIENT.id, clientSecret: CLIENT.secret });
   const teams = Array.from({ length: WORKSPACES }, (_, i) =>
     fake.addWorkspace({
@@ -252,7 +257,7 @@ async function distributed(): Promise<Mode & { installMs: number }> {
   );
   const database = await freshDatabaseUrl('postgres');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-bench-'));
-  const replica = await startReplica({
+  const env = {
     ...ENV,
     SLACK_CLIENT_ID: CLIENT.id,
     SLACK_CLIENT_SECRET: CLIENT.secret,
@@ -261,7 +266,8 @@ async function distributed(): Promise<Mode & { installMs: number }> {
     SLACK_API_URL: fake.url,
     DATABASE_URL: database.url,
     DATA_DIR: dataDir,
-  });
+  };
+  const replica = await startReplica(env);
   const { baseUrl } = replica;
   const store = await openDatabase({ databaseUrl: database.url, dataDir });
 
@@ -288,7 +294,10 @@ async function distributed(): Promise<Mode & { installMs: number }> {
     answered: answers(fake),
     databaseUrl: database.url,
     installMs,
+    // Another replica of the same deployment (same store, same Slack app).
+    replica: () => startReplica(env),
     pass: replica.pass,
+    passDoing: replica.passDoing,
     memory: replica.memory,
     async close() {
       await replica.stop();
@@ -311,8 +320,8 @@ async function analyzed(prisma: { $executeRawUnsafe(sql: string): Promise<number
 /** Accounts given work due in the pass row (an invite past its expiry each). */
 const DUE_ACCOUNTS = Number(process.env.BENCH_WORKSPACES_DUE ?? 100);
 
-/** Gives `count` of the installed accounts one pending invite past its expiry; returns how many got one. */
-async function makeDue(databaseUrl: string, count: number): Promise<number> {
+/** Gives `count` of the installed accounts one pending invite past its expiry, to `invitee`; returns how many got one. */
+async function makeDue(databaseUrl: string, count: number, invitee: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -320,13 +329,13 @@ async function makeDue(databaseUrl: string, count: number): Promise<number> {
       `WITH chosen AS (SELECT "accountId" FROM "SlackInstallation" ORDER BY "accountId" LIMIT $1),
         invitee AS (
           INSERT INTO "User" ("id", "accountId", "email", "status", "invitedAt", "updatedAt")
-          SELECT gen_random_uuid()::text, "accountId", 'late@example.com', 'invited', now() - interval '3 days', now() FROM chosen
+          SELECT gen_random_uuid()::text, "accountId", $2, 'invited', now() - interval '3 days', now() FROM chosen
           RETURNING "id", "accountId")
       INSERT INTO "Invite" ("id", "accountId", "userId", "tokenHash", "tokenNonce", "status", "sentAt", "expiresAt", "lastSentAt")
       SELECT gen_random_uuid()::text, "accountId", "id", md5(random()::text), 'n', 'pending', now() - interval '3 days',
         now() - interval '1 day', now() - interval '3 days'
       FROM invitee`,
-      [count],
+      [count, invitee],
     );
     return rowCount ?? 0;
   } finally {
@@ -418,8 +427,16 @@ export async function run(): Promise<BenchRow[]> {
   // What a replica serving every workspace at random holds, next to the one serving one workspace.
   const memory = { single: await single.memory(), many: await many.memory() };
   const passes = { single: await passMs(single), many: await passMs(many) };
-  const dueAccounts = await makeDue(many.databaseUrl, DUE_ACCOUNTS);
+  const dueAccounts = await makeDue(many.databaseUrl, DUE_ACCOUNTS, 'late@example.com');
   const duePass = await many.pass();
+  // The same work again, shared by two replicas passing at once (each claims accounts: SchedulerClaim).
+  const second = await many.replica();
+  await second.pass();
+  await makeDue(many.databaseUrl, DUE_ACCOUNTS, 'later@example.com');
+  const started = performance.now();
+  const shares = await Promise.all([many.passDoing(), second.passDoing()]);
+  const sharedPass = performance.now() - started;
+  await second.stop();
   await many.close();
   await single.close();
   const benchmark = `${WORKSPACES} installed workspaces, \`/users list\` (PostgreSQL)`;
@@ -457,6 +474,14 @@ export async function run(): Promise<BenchRow[]> {
       baseline: passes.many.toFixed(0),
       ratio: ratio(duePass, passes.many),
       notes: `goal ≤ 2 s plus the work; baseline = the same pass with nothing due; ${((duePass - passes.many) / dueAccounts).toFixed(1)} ms of work per due account (expiry, audit, the inviter's DM, the digest)`,
+    },
+    {
+      benchmark: `the same pass, ${dueAccounts} accounts due, two replicas passing at once (PostgreSQL)`,
+      measure: 'ms until both are done',
+      value: sharedPass.toFixed(0),
+      baseline: duePass.toFixed(0),
+      ratio: ratio(sharedPass, duePass),
+      notes: `goal: about half; baseline = one replica alone (the row above); each account is claimed by one replica: they expired ${shares.map((s) => s.expired).join(' and ')} invites; both replicas, PostgreSQL and the fake Slack share this machine's cores`,
     },
     {
       benchmark: `a replica serving ${WORKSPACES} workspaces at random (PostgreSQL)`,
