@@ -5,7 +5,6 @@
  * server through the running Roster's embedded store (or PostgreSQL), and a new plan goes through the
  * change layer as the server console, so the audit trail records it.
  */
-import { WebClient } from '@slack/web-api';
 import { type Config, loadConfig } from '../config';
 import { createAccountScope } from '../create-account-scope';
 import { mailerFor } from '../delivery/mailer';
@@ -14,8 +13,7 @@ import { accountNamed } from '../domain/account/account-identifier';
 import { planSeatsOf, seatLimitOf, settingsDefaults } from '../domain/account/account-settings';
 import { systemClock } from '../domain/clock';
 import { createLogger } from '../logger';
-import { boltLogger } from '../slack/bolt-logger';
-import { slackClientOptions } from '../slack/slack-client-options';
+import { consoleSlackClient } from '../slack/slack-client-options';
 import { listenForAccountChanges } from '../store/account-signals';
 import { findConsoleAccounts, listConsoleAccounts } from '../store/accounts/account-reads';
 import { isPostgresUrl, openDatabase } from '../store/database';
@@ -55,12 +53,8 @@ async function setSeats(prisma: Store, config: Config, command: Extract<Command,
   const [account] = await findConsoleAccounts(prisma, accountId);
   if (!account) throw new Refusal(`There is no account ${command.account}.`);
   // The plan never calls Slack; the client is only there because an account scope has one.
-  const client = new WebClient(undefined, {
-    ...slackClientOptions(config.slack.apiUrl),
-    retryConfig: { retries: 0 },
-    logger: boltLogger(logger.child({}, { level: 'silent' })),
-  });
-  const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config), slack: client };
+  const slack = consoleSlackClient(config, logger);
+  const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config), slack };
   const { services } = createAccountScope(shared, account, '');
   const submitted = await services.changes.submit(consoleActor(), { kind: 'plan-seats', seats: command.seats });
   if (submitted.status !== 'done') throw new Error('a console change never waits for approval');

@@ -7,7 +7,6 @@
  * workspaces, --account names the account (its identifier from App Home, or its Slack team ID).
  */
 import { createInterface } from 'node:readline/promises';
-import { WebClient } from '@slack/web-api';
 import { loadConfig } from '../config';
 import { createAccountScope } from '../create-account-scope';
 import { mailerFor } from '../delivery/mailer';
@@ -16,9 +15,8 @@ import { accountNamed } from '../domain/account/account-identifier';
 import type { AdminNotice, OwnerRecovery } from '../domain/changes/owner-recovery-change';
 import { systemClock } from '../domain/clock';
 import { createLogger } from '../logger';
-import { boltLogger } from '../slack/bolt-logger';
 import { openWithSecrets } from '../slack/installation-store';
-import { slackClientOptions } from '../slack/slack-client-options';
+import { consoleSlackClient } from '../slack/slack-client-options';
 import { findConsoleAccounts } from '../store/accounts/account-reads';
 import { openDatabase } from '../store/database';
 import { Refusal, runConsoleCommand } from './console-command';
@@ -74,13 +72,8 @@ async function recoverOwner(argv: string[]): Promise<void> {
     const botToken = installed
       ? secrets && openWithSecrets(installed.sealed, secrets, installed.installKey)?.installation.bot?.token
       : config.slack.botToken;
-    // One attempt per call: on the console a dead Slack is reported at once rather than retried for minutes.
-    const client = new WebClient(undefined, {
-      ...slackClientOptions(config.slack.apiUrl),
-      retryConfig: { retries: 0 },
-      logger: boltLogger(logger.child({}, { level: 'silent' })),
-    });
-    const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config), slack: client };
+    const slack = consoleSlackClient(config, logger);
+    const shared = { config, prisma, clock: systemClock, logger, mailer: mailerFor(config), slack };
     const { services } = createAccountScope(shared, account, botToken || '');
     const actor = consoleActor();
     const change = { kind: 'recover-owner' as const, user: { email }, from: account.ownerId };

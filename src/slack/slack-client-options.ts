@@ -20,6 +20,18 @@ export function slackClientOptions(apiUrl: string | undefined): WebClientOptions
  */
 export const SLACK_CALLS_IN_FLIGHT = 1_000;
 
+/**
+ * The server console's client (`npm run accounts`, `recover-owner`), holding no token either: one attempt
+ * per call, so a dead Slack is reported at once rather than retried for minutes, and no warning per failure.
+ */
+export function consoleSlackClient(config: Pick<Config, 'slack'>, logger: Logger): WebClient {
+  return new WebClient(undefined, {
+    ...slackClientOptions(config.slack.apiUrl),
+    retryConfig: { retries: 0 },
+    logger: boltLogger(logger.child({}, { level: 'silent' })),
+  });
+}
+
 /** The replica's one Web API client, holding no token: every account sends its own bot token per call. */
 export function sharedSlackClient(config: Pick<Config, 'slack'>, logger: Logger): WebClient {
   return new WebClient(undefined, {

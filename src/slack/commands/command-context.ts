@@ -1,5 +1,4 @@
 /** What every `/users` subcommand handler receives once the command is acknowledged and parsed. */
-
 import type { Actor } from '../../domain/access/actor';
 import type { Reply } from '../reply';
 import type { SlackServices } from '../services';
