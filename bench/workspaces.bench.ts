@@ -187,22 +187,38 @@ const ADMINS = PAGE_SIZE - 1;
 const adminSlackId = (i: number) => `UADM${i}`;
 
 /**
+ * A deployment of one replica on a fresh PostgreSQL database, calling `fake` for Slack: the replica, the store
+ * opened for seeding (close it once seeded), and how to end it all.
+ */
+async function deploy(fake: FakeSlack, settings: Record<string, string>) {
+  const database = await freshDatabaseUrl('postgres');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-bench-'));
+  const env = { ...ENV, ...settings, SLACK_API_URL: fake.url, DATABASE_URL: database.url, DATA_DIR: dataDir };
+  const replica = await startReplica(env);
+  return {
+    env,
+    replica,
+    databaseUrl: database.url,
+    store: await openDatabase({ databaseUrl: database.url, dataDir }),
+    async close() {
+      await replica.stop();
+      await fake.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * The baseline: one workspace (SLACK_BOT_TOKEN) whose directory is as large as each installed
  * workspace's, so that both modes do the same work per command and differ only in finding the account.
  */
 async function singleWorkspace(): Promise<Mode> {
   const fake = await startFakeSlack({ users: [{ id: OWNER.slackId, email: OWNER.email, name: 'Olive Owner' }] });
-  const database = await freshDatabaseUrl('postgres');
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-bench-'));
-  const replica = await startReplica({
-    ...ENV,
+  const { replica, store, databaseUrl, close } = await deploy(fake, {
     SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: fake.url,
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
     OWNER_EMAIL: OWNER.email,
   });
-  const store = await openDatabase({ databaseUrl: database.url, dataDir });
   const { id: accountId } = await store.prisma.account.findFirstOrThrow();
   await seedUsers({ prisma: store.prisma, accountId }, ADMINS, { role: ADMIN_ROLE, slackUserId: adminSlackId });
   await analyzed(store.prisma);
@@ -218,15 +234,10 @@ async function singleWorkspace(): Promise<Mode> {
     // Sender i of the draw: one of the Admins, as in distributed mode the owner of workspace i.
     senders: Array.from({ length: WORKSPACES }, (_, i) => ({ userId: adminSlackId(i % ADMINS), slack })),
     answered: answers(fake),
-    databaseUrl: database.url,
+    databaseUrl,
     pass: replica.pass,
     memory: replica.memory,
-    async close() {
-      await replica.stop();
-      await fake.close();
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
@@ -255,21 +266,13 @@ async function distributed(): Promise<
       installer: { id: `UOWN${i}`, email: `owner${i}@example.com`, name: `Owner ${i}` },
     }),
   );
-  const database = await freshDatabaseUrl('postgres');
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-bench-'));
-  const env = {
-    ...ENV,
+  const { env, replica, store, databaseUrl, close } = await deploy(fake, {
     SLACK_CLIENT_ID: CLIENT.id,
     SLACK_CLIENT_SECRET: CLIENT.secret,
     SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
     ROSTER_SECRET: 'bench-roster-secret-0123456789abcdef0123',
-    SLACK_API_URL: fake.url,
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-  };
-  const replica = await startReplica(env);
+  });
   const { baseUrl } = replica;
-  const store = await openDatabase({ databaseUrl: database.url, dataDir });
 
   const started = performance.now();
   await forEachLimited(teams, INSTALLS_IN_FLIGHT, async ({ teamId }) => {
@@ -292,19 +295,14 @@ async function distributed(): Promise<
       slack: createSlackClient({ appUrl: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, teamId: w.teamId, fake }),
     })),
     answered: answers(fake),
-    databaseUrl: database.url,
+    databaseUrl,
     installMs,
     // Another replica of the same deployment (same store, same Slack app).
     replica: () => startReplica(env),
     pass: replica.pass,
     passDoing: replica.passDoing,
     memory: replica.memory,
-    async close() {
-      await replica.stop();
-      await fake.close();
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
