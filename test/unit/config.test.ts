@@ -5,18 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { describeVariable, GETTING_STARTED, loadConfig } from '../../src/config';
 import { loadCatalog, PRESETS, presetPath } from '../../src/domain/roles/catalog';
 import { ConfigError } from '../../src/errors';
+import { thrownMessage } from '../support/thrown';
 
 const good = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-secret', OWNER_EMAIL: 'Owner@Example.com ' };
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (fn: () => unknown) => thrownMessage(fn, ConfigError);
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {

@@ -6,19 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { readCommand } from '../../src/console/accounts-command';
 import { Refusal } from '../../src/console/console-command';
 import { USAGE as RECOVER_USAGE, readArguments } from '../../src/console/recover-owner-arguments';
+import { thrownMessage } from '../support/thrown';
 
 const ACCOUNTS_USAGE = 'Usage: npm run accounts -- list | seats <account> <seats|default>';
 
 /** The refusal `read` throws, as the one line the console prints. */
-function refusal(read: () => unknown): string {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Refusal);
-    return (error as Error).message;
-  }
-  throw new Error('not refused');
-}
+const refusal = (read: () => unknown) => thrownMessage(read, Refusal);
 
 describe('npm run accounts', () => {
   it('reads list and seats, a number or default', () => {
