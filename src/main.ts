@@ -99,7 +99,11 @@ function schedulerFor(tenancy: Tenancy, { prisma, clock, logger, config, metrics
   const policies = [null, ...PRESET_NAMES].map((preset) => catalogFor(preset, defaults).policy);
   const accounts = async (now: Date): Promise<AccountRef[]> => {
     const due = await findAccountsWithDueWork(prisma, dueHorizons(now, policies, config.noticesChannel !== undefined));
-    return due.map((accountId) => ({ accountId, work: async () => (await tenancy.scheduled(accountId))?.work ?? null }));
+    return [...due].map(([accountId, work]) => ({
+      accountId,
+      due: work,
+      work: async () => (await tenancy.scheduled(accountId))?.work ?? null,
+    }));
   };
   return createScheduler({ accounts, housekeeping: { prisma, clock }, logger, cronSchedule: config.cronSchedule, metrics });
 }

@@ -11,7 +11,7 @@ import { buildRoster } from '../../src/main';
 export type ReplicaRequest = { kind: 'pass' } | { kind: 'memory' } | { kind: 'stop' };
 export type ReplicaAnswer =
   | { kind: 'started'; port: number }
-  | { kind: 'pass'; ms: number; expired: number }
+  | { kind: 'pass'; ms: number; expired: number; cpuMs: number }
   | { kind: 'memory'; rssMiB: number; heapMiB: number }
   | { kind: 'stopped' };
 
@@ -23,8 +23,10 @@ send({ kind: 'started', port: await roster.start() });
 process.on('message', async (request: ReplicaRequest) => {
   if (request.kind === 'pass') {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const { expired } = await roster.scheduler.runOnce();
-    send({ kind: 'pass', ms: performance.now() - started, expired });
+    const { user, system } = process.cpuUsage(cpu);
+    send({ kind: 'pass', ms: performance.now() - started, expired, cpuMs: (user + system) / 1000 });
   } else if (request.kind === 'memory') {
     const { rss, heapUsed } = process.memoryUsage();
     send({ kind: 'memory', rssMiB: Math.round(rss / 1048576), heapMiB: Math.round(heapUsed / 1048576) });

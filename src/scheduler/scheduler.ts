@@ -10,61 +10,23 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { forEachLimited } from '../domain/for-each-limited';
 import type { Metrics } from '../metrics/metrics-port';
-import { claimAccountPass, releaseAccountPass } from '../store/scheduler/due-accounts';
-import {
-  awaitExpiriesInFlight,
-  type DueWorkDeps,
-  expireApprovals,
-  expireInvites,
-  expirePasscodes,
-  pruneCredentialHandoffs,
-  pruneRateLimits,
-  queueExpiringSoon,
-  queuePasscodeWarnings,
-  queueReminders,
-} from './due-work';
-import { queueScimDigest } from './scim-digest';
-import {
-  type SendDeps,
-  sendApprovalExpiries,
-  sendDigest,
-  sendExpiryDms,
-  sendPasscodeWarnings,
-  sendReminders,
-  sendScimDigest,
-} from './send-notices';
+import { claimAccountPass, type DueWork, releaseAccountPass } from '../store/scheduler/due-accounts';
+import { type AccountWork, emptyReport, type PassReport, runAccountSteps } from './account-steps';
+import { type DueWorkDeps, pruneRateLimits } from './due-work';
 
-/** What one pass did, for logs and tests. */
-export interface PassReport {
-  reminded: number;
-  expired: number;
-  expiringSoon: number;
-  passcodesWarned: number;
-  passcodesExpired: number;
-  approvalsExpired: number;
-  /** SCIM digests queued (0 or 1). */
-  scimDigests: number;
-  sent: number;
-  stopped: boolean;
-}
-
-const SEND_BATCH = 100;
+export type { AccountWork, PassReport } from './account-steps';
 
 /**
- * Accounts served at once in a pass: an account with nothing due is a dozen short statements, mostly
+ * Accounts served at once in a pass: an account's part is a few short statements per step due, mostly
  * round trips, so a few at a time keep a pass over many workspaces short (see the README's bench row).
  */
 const ACCOUNTS_IN_FLIGHT = 4;
 
-/** One account's part of a pass: its store scope and its Slack. */
-export interface AccountWork {
-  due: DueWorkDeps;
-  send: SendDeps;
-}
-
 /** An account a pass visits; its work (services, Slack client) is built only once its claim is held. */
 export interface AccountRef {
   accountId: string;
+  /** What is due in it (due-accounts.ts): the steps of its part of the pass. */
+  due: ReadonlySet<DueWork>;
   /** Null when the account is no longer served (uninstalled since). */
   work(): Promise<AccountWork | null>;
 }
@@ -91,17 +53,6 @@ export function createScheduler(deps: {
   // Stopping the process stops a pass between batches; what it did is committed, the next pass goes on.
   const shutdown = new AbortController();
 
-  /** Repeats a batch until it finds nothing (or the pass is stopped); returns the total. */
-  async function drain(signal: AbortSignal | undefined, batch: () => Promise<number>): Promise<number> {
-    let total = 0;
-    while (!signal?.aborted) {
-      const done = await batch();
-      total += done;
-      if (done === 0) break;
-    }
-    return total;
-  }
-
   async function pass(signal?: AbortSignal): Promise<PassReport> {
     const report = emptyReport();
     // A pass asked for once stopping began (a cron tick racing `stop`) does nothing: the store is about to close.
@@ -112,7 +63,7 @@ export function createScheduler(deps: {
     // Replicas running the same pass walk the accounts in different orders and claim each before its work,
     // so they share it rather than queue behind each other's claims.
     const accounts = shuffled(await deps.accounts(passStart));
-    await forEachLimited(accounts, ACCOUNTS_IN_FLIGHT, async ({ accountId, work }) => {
+    await forEachLimited(accounts, ACCOUNTS_IN_FLIGHT, async ({ accountId, due, work }) => {
       if (signal?.aborted) return;
       const now = clock.now();
       let done = false;
@@ -121,7 +72,7 @@ export function createScheduler(deps: {
         if (!(await claimAccountPass(prisma, { accountId, owner, now, until, passStart }))) return;
         try {
           const account = await work();
-          if (account) add(report, await accountPass(account, signal));
+          if (account) add(report, await runAccountSteps(account, due, signal));
           done = !signal?.aborted;
         } finally {
           await releaseAccountPass(prisma, { accountId, owner, doneAt: done ? clock.now() : null });
@@ -135,30 +86,6 @@ export function createScheduler(deps: {
     if (!signal?.aborted) await pruneRateLimits(deps.housekeeping);
     if (failures.length > 0) throw failures[0];
     report.stopped = signal?.aborted ?? false;
-    return report;
-  }
-
-  async function accountPass(account: AccountWork, signal?: AbortSignal): Promise<PassReport> {
-    const due = account.due;
-    const send = account.send;
-    const report = emptyReport();
-    const startedAt = due.clock.now();
-    report.expired = await drain(signal, () => expireInvites(due));
-    report.reminded = await drain(signal, () => queueReminders(due));
-    if (!signal?.aborted) report.expiringSoon = await queueExpiringSoon(due);
-    if (!signal?.aborted) report.passcodesWarned = await queuePasscodeWarnings(due);
-    report.passcodesExpired = await drain(signal, () => expirePasscodes(due));
-    report.approvalsExpired = await drain(signal, () => expireApprovals(due));
-    if (!signal?.aborted) report.scimDigests = await queueScimDigest(due);
-    if (!signal?.aborted) await pruneCredentialHandoffs(due);
-    report.sent += await drain(signal, () => sendReminders(send, SEND_BATCH));
-    if (!signal?.aborted) await awaitExpiriesInFlight(due, startedAt);
-    report.sent += await drain(signal, () => sendExpiryDms(send));
-    report.sent += await drain(signal, () => sendDigest(send, 'expiry-digest'));
-    report.sent += await drain(signal, () => sendDigest(send, 'expiring-soon'));
-    report.sent += await drain(signal, () => sendPasscodeWarnings(send, SEND_BATCH));
-    report.sent += await drain(signal, () => sendApprovalExpiries(send, SEND_BATCH));
-    report.sent += await drain(signal, () => sendScimDigest(send));
     return report;
   }
 
@@ -212,20 +139,6 @@ function shuffled<T>(items: readonly T[]): T[] {
     [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
   }
   return copy;
-}
-
-function emptyReport(): PassReport {
-  return {
-    reminded: 0,
-    expired: 0,
-    expiringSoon: 0,
-    passcodesWarned: 0,
-    passcodesExpired: 0,
-    approvalsExpired: 0,
-    scimDigests: 0,
-    sent: 0,
-    stopped: false,
-  };
 }
 
 function add(total: PassReport, part: PassReport): void {

@@ -109,17 +109,29 @@ export async function sendReminders(deps: SendDeps, limit: number): Promise<numb
 }
 
 /**
- * The inviter's DM: each worker claims one inviter's expired invites (at most 50) and sends them in one
- * message; an inviter with more gets continuation messages from the next calls, one after another.
+ * The inviters' DMs: each lane claims one inviter's expired invites (at most 50) and sends them in one
+ * message, until no inviter is left; an inviter with more gets continuation messages, one after another.
+ * A lane that claims a group opens another (up to SEND_CONCURRENCY), so one inviter costs three claims
+ * and many inviters are served several at a time. Stops between messages once `signal` is aborted.
  */
-export async function sendExpiryDms(deps: SendDeps): Promise<number> {
-  const sent = await Promise.all(Array.from({ length: SEND_CONCURRENCY }, () => sendOneExpiryDm(deps)));
-  return sent.reduce((sum, n) => sum + n, 0);
+export async function sendExpiryDms(deps: SendDeps, signal?: AbortSignal): Promise<number> {
+  let sent = 0;
+  const lanes: Promise<void>[] = [];
+  const lane = async (): Promise<void> => {
+    while (!signal?.aborted) {
+      const group = await deps.outbox.claimGroup('expiry-dm', DIGEST_SIZE);
+      if (!group) return;
+      if (lanes.length < SEND_CONCURRENCY) lanes.push(lane());
+      sent += await sendExpiryDm(deps, group);
+    }
+  };
+  lanes.push(lane());
+  // Lanes join while others run: wait until every one started has finished.
+  for (let done = 0; done < lanes.length; done++) await lanes[done];
+  return sent;
 }
 
-async function sendOneExpiryDm(deps: SendDeps): Promise<number> {
-  const group = await deps.outbox.claimGroup('expiry-dm', DIGEST_SIZE);
-  if (!group) return 0;
+async function sendExpiryDm(deps: SendDeps, group: ClaimedGroup): Promise<number> {
   const ids = group.notices.map((n) => n.id);
   try {
     await dmInviter(deps, group);

@@ -8,10 +8,12 @@ import { createInviteLinks } from '../../src/domain/invites/invite-links';
 import { createNoticeOutbox } from '../../src/domain/notices/notice-outbox';
 import { loadCatalog } from '../../src/domain/roles/catalog';
 import { hashToken } from '../../src/domain/secrets';
+import { dueHorizons } from '../../src/scheduler/due-horizons';
 import { expireInvites } from '../../src/scheduler/due-work';
 import { type AccountRef, type AccountWork, createScheduler } from '../../src/scheduler/scheduler';
 import type { DigestEntry, SchedulerNotifier } from '../../src/scheduler/send-notices';
 import { type Database, openDatabase } from '../../src/store/database';
+import { type DueWork, findAccountsWithDueWork } from '../../src/store/scheduler/due-accounts';
 import { type DomainHarness, domainStore, LINK_SECRET } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';
 
@@ -30,16 +32,34 @@ function newRecorder(): Recorder {
 /** A scheduler as one replica would build it, on its own connection to the store. */
 function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500) {
   return createScheduler({
-    accounts: async () => [refOf(accountWork(h, db, recorder, batchSize))],
+    accounts: (now) => whatIsDue(db, accountWork(h, db, recorder, batchSize), now),
     housekeeping: { prisma: db.prisma, clock: h.clock },
     logger: pino({ level: 'silent' }),
     cronSchedule: '*/5 * * * *',
   });
 }
 
-/** An account a pass visits, with its work already built. */
-function refOf(work: AccountWork): AccountRef {
-  return { accountId: work.due.accountId, work: async () => work };
+/** Every step of an account's part of a pass (as if everything were due). */
+const EVERY_STEP = new Set<DueWork>([
+  'invites-expire',
+  'invites-remind',
+  'invites-warn',
+  'passcodes',
+  'approvals',
+  'handoffs',
+  'scim-digest',
+]);
+
+/** An account a pass visits, with its work already built; every step runs unless `due` says otherwise. */
+function refOf(work: AccountWork, due: ReadonlySet<DueWork> = EVERY_STEP): AccountRef {
+  return { accountId: work.due.accountId, due, work: async () => work };
+}
+
+/** The account of `work` if the pass's query finds anything due in it at `now`, with what it found, as main.ts asks. */
+async function whatIsDue(db: Database, work: AccountWork, now: Date): Promise<AccountRef[]> {
+  const due = await findAccountsWithDueWork(db.prisma, dueHorizons(now, [loadCatalog().catalog.policy], true));
+  const found = due.get(work.due.accountId);
+  return found ? [refOf(work, found)] : [];
 }
 
 /** The harness account's part of a pass, on `db`. */

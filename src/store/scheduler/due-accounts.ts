@@ -2,9 +2,10 @@
  * The accounts a scheduler pass visits: one query, over every account at once, for those with anything
  * due — invites to expire, remind or warn about, passcodes to expire or warn about, approval requests
  * past their time, notices waiting in the outbox, SCIM events not yet in a digest, credential hand-offs
- * to prune. It errs on the side of visiting (an account visited with nothing to do costs a dozen short
- * statements); it never leaves out an account with something due. Then the claims through which the
- * replicas running a pass share it, account by account.
+ * to prune — and what is due in each, so that the pass runs only those steps there. It errs on the side
+ * of running a step (one with nothing to do costs a statement or a few); it never leaves out a step
+ * with something due. Then the claims through which the replicas running a pass share it, account by
+ * account.
  */
 import type { Db } from '../tx';
 
@@ -27,43 +28,65 @@ export interface DueHorizons {
   defaultNoticesChannel: boolean;
 }
 
-/** The ids of the accounts with anything due at `due.now`. */
-export async function findAccountsWithDueWork(db: Db, due: DueHorizons): Promise<string[]> {
-  const rows = await db.$queryRaw<{ accountId: string }[]>`
-    SELECT i."accountId" FROM "Invite" i
+/**
+ * What is due in an account, so that a pass runs only those steps: invites to expire, remind or warn
+ * about, passcodes to expire or warn about, approval requests to expire, credential hand-offs to prune,
+ * SCIM events for a digest, and notices waiting in the outbox, by rule (`notice:<rule>`).
+ */
+export type DueWork =
+  | 'invites-expire'
+  | 'invites-remind'
+  | 'invites-warn'
+  | 'passcodes'
+  | 'approvals'
+  | 'handoffs'
+  | 'scim-digest'
+  | `notice:${string}`;
+
+/** The accounts with anything due at `due.now`, each with what is due in it. */
+export async function findAccountsWithDueWork(db: Db, due: DueHorizons): Promise<Map<string, Set<DueWork>>> {
+  const rows = await db.$queryRaw<{ accountId: string; work: DueWork }[]>`
+    SELECT i."accountId", 'invites-expire' AS "work" FROM "Invite" i
     WHERE i."status" = 'pending' AND i."expiresAt" <= ${due.now}
     UNION
-    SELECT i."accountId" FROM "Invite" i
+    SELECT i."accountId", 'invites-remind' FROM "Invite" i
     WHERE i."status" = 'pending' AND i."lastSentAt" <= ${due.remindBefore} AND i."resendCount" < ${due.maxResends}
     UNION
-    SELECT i."accountId" FROM "Invite" i
+    SELECT i."accountId", 'invites-warn' FROM "Invite" i
     WHERE i."status" = 'pending' AND i."expiresAt" <= ${due.inviteWarnUntil}
       AND NOT EXISTS (SELECT 1 FROM "SentNotice" n
         WHERE n."accountId" = i."accountId" AND n."dedupeKey" = 'expiring-soon:' || i."id")
     UNION
-    SELECT p."accountId" FROM "Passcode" p
+    SELECT p."accountId", 'passcodes' FROM "Passcode" p
     WHERE p."status" = 'active' AND p."expiresAt" <= ${due.passcodeWarnUntil}
       AND (p."expiresAt" <= ${due.now} OR NOT EXISTS (SELECT 1 FROM "SentNotice" n
         WHERE n."accountId" = p."accountId"
           AND n."dedupeKey" = 'passcode-warning:' || p."id" || ':' || floor(extract(epoch FROM p."expiresAt"))::text))
     UNION
-    SELECT r."accountId" FROM "ApprovalRequest" r WHERE r."status" = 'pending' AND r."expiresAt" <= ${due.now}
+    SELECT r."accountId", 'approvals' FROM "ApprovalRequest" r WHERE r."status" = 'pending' AND r."expiresAt" <= ${due.now}
     UNION
-    SELECT n."accountId" FROM "SentNotice" n WHERE n."status" = 'queued'
+    SELECT n."accountId", 'notice:' || n."rule" FROM "SentNotice" n WHERE n."status" = 'queued'
     UNION
-    SELECT n."accountId" FROM "SentNotice" n WHERE n."status" = 'claimed' AND n."claimedAt" < ${due.noticeLeaseCutoff}
+    SELECT n."accountId", 'notice:' || n."rule" FROM "SentNotice" n
+    WHERE n."status" = 'claimed' AND n."claimedAt" < ${due.noticeLeaseCutoff}
     UNION
-    SELECT s."accountId" FROM "SecretReveal" s WHERE s."sealed" IS NOT NULL AND s."expiresAt" <= ${due.now}
+    SELECT s."accountId", 'handoffs' FROM "SecretReveal" s WHERE s."sealed" IS NOT NULL AND s."expiresAt" <= ${due.now}
     UNION
-    SELECT c."accountId" FROM "PendingCredential" c WHERE c."createdAt" < ${due.strandedBefore}
+    SELECT c."accountId", 'handoffs' FROM "PendingCredential" c WHERE c."createdAt" < ${due.strandedBefore}
     UNION
-    SELECT a."id" FROM "Account" a
+    SELECT a."id", 'scim-digest' FROM "Account" a
     WHERE (a."noticesChannel" IS NOT NULL OR ${due.defaultNoticesChannel})
       AND EXISTS (SELECT 1 FROM "AuditEvent" e
         WHERE e."accountId" = a."id" AND e."source" = 'scim'
           AND e."seq" > coalesce((SELECT c."position" FROM "NoticeCursor" c
             WHERE c."accountId" = a."id" AND c."name" = 'scim-digest'), 0))`;
-  return rows.map((row) => row.accountId);
+  const accounts = new Map<string, Set<DueWork>>();
+  for (const { accountId, work } of rows) {
+    const due = accounts.get(accountId) ?? new Set<DueWork>();
+    due.add(work);
+    accounts.set(accountId, due);
+  }
+  return accounts;
 }
 
 /**

@@ -141,7 +141,8 @@ export function countUsersMatching(db: Db, criteria: UserCriteria): Promise<numb
 }
 
 /** The e-mail of each of these users (any account's ids; unknown ids are left out). */
-export function findUserEmails(db: Db, ids: string[]): Promise<UserEmail[]> {
+export async function findUserEmails(db: Db, ids: string[]): Promise<UserEmail[]> {
+  if (ids.length === 0) return [];
   return db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
 }
 
