@@ -99,4 +99,42 @@ describe('the wire server: one PGlite backend shared by many pg connections', ()
     await two.end();
     await expect.poll(prepared).toBe(0);
   });
+
+  it('answers a BEGIN without the backend, and runs it with the transaction’s first statement', async () => {
+    const client = await pool.connect();
+    let letGo: () => void = () => undefined;
+    let held: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    // Another user of the backend (a backup) holds it while the client begins.
+    const backup = wire.exclusive(async () => {
+      held();
+      await new Promise<void>((resolve) => (letGo = resolve));
+    });
+    await holding;
+    const answered = await Promise.race([
+      client.query('BEGIN').then(() => 'answered'),
+      new Promise((resolve) => setTimeout(() => resolve('waited for the backend'), 500)),
+    ]);
+    letGo();
+    await backup;
+    expect(answered).toBe('answered');
+    await client.query('INSERT INTO t (a, b) VALUES (-3, $1)', ['rolled back']);
+    expect(db.isInTransaction()).toBe(true);
+    await client.query('ROLLBACK');
+    await client.query('BEGIN');
+    await client.query('INSERT INTO t (a, b) VALUES (-4, $1)', ['committed']);
+    await client.query('COMMIT');
+    // A transaction with no statement, and a BEGIN left by a client that went away, change nothing.
+    await client.query('BEGIN');
+    await client.query('COMMIT');
+    client.release();
+    const quitter = new pg.Client({ host: socketDir, user: 'postgres', database: 'postgres' });
+    quitter.on('error', () => undefined);
+    await quitter.connect();
+    await quitter.query('BEGIN');
+    await quitter.end();
+    const rows = await pool.query<{ a: number }>('SELECT a FROM t WHERE a IN (-3, -4) ORDER BY a');
+    expect(rows.rows.map((r) => r.a)).toEqual([-4]);
+    expect(db.isInTransaction()).toBe(false);
+  });
 });

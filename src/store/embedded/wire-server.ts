@@ -11,6 +11,9 @@
  * concurrent `pg` connections interleaved other clients' Parse/Bind between them ("portal does not
  * exist"), which is why Roster does not use it.
  *
+ * A transaction's BEGIN is answered at once and run with the connection's next unit, so the backend is
+ * held from the transaction's first statement and one round trip fewer is spent on each transaction.
+ *
  * Prepared statements live in the backend, so they would be shared by every connection: each
  * connection's statement names are prefixed with its own number on the way in (Parse, Bind, and
  * Describe and Close of a statement), and its statements are deallocated when it closes. So `pg`'s
@@ -113,6 +116,17 @@ function sqlOf(unit: Buffer): string {
     .slice(0, 160);
 }
 
+const QUERY = 0x51;
+/** What PostgreSQL answers a simple-query BEGIN outside a transaction: CommandComplete "BEGIN", ReadyForQuery in a transaction. */
+const BEGIN_ANSWER = Buffer.from([0x43, 0, 0, 0, 10, ...Buffer.from('BEGIN\0', 'utf8'), 0x5a, 0, 0, 0, 5, 0x54]);
+
+/** Whether `unit` is one simple query that is exactly BEGIN (as `pg` and Prisma's adapter send it). */
+function isBegin(unit: Buffer): boolean {
+  if (unit[0] !== QUERY || unit.length !== 1 + unit.readInt32BE(1)) return false;
+  const text = unit.toString('utf8', 5, unit.length - 1);
+  return text.trim().toUpperCase() === 'BEGIN';
+}
+
 const PARSE = 0x50;
 const BIND = 0x42;
 const DESCRIBE = 0x44;
@@ -163,6 +177,8 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
   let pending: Buffer[] = [];
   /** Set while this connection holds the backend between units (an open transaction). */
   let release: (() => void) | undefined;
+  /** A BEGIN already answered, to run before the connection's next unit. */
+  let deferredBegin: Buffer | undefined;
   let chain = Promise.resolve();
   let closed = false;
 
@@ -176,7 +192,20 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
 
   const execute = async (unit: Buffer) => {
     if (closed) return;
+    if (!release && !deferredBegin && isBegin(unit)) {
+      // A transaction's BEGIN is answered at once and run with the connection's next unit: the backend
+      // is not held, nor a round trip spent, while the client prepares its first statement (PostgreSQL
+      // too takes a transaction's snapshot at its first statement, not at BEGIN).
+      deferredBegin = unit;
+      socket.write(BEGIN_ANSWER);
+      return;
+    }
     if (!release) release = await backend.hold();
+    if (deferredBegin) {
+      const begin = deferredBegin;
+      deferredBegin = undefined;
+      await db.runExclusive(() => db.execProtocolRawStream(begin, { onRawData: () => undefined }));
+    }
     let tail: Buffer = Buffer.alloc(0);
     const started = performance.now();
     await db.runExclusive(() =>
