@@ -1,6 +1,6 @@
 /**
  * What the SCIM benchmarks share: `POST /Users` at some number in flight, sent from a worker thread
- * (children/scim-post-load.mjs) as an identity provider would send them from another machine, whose
+ * (children/scim-post-load.mjs, over node:http) as an identity provider would send them from another machine, whose
  * HTTP client would otherwise take its CPU from Roster's own event loop.
  */
 import { Worker } from 'node:worker_threads';
