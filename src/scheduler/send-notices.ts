@@ -116,18 +116,29 @@ export async function sendReminders(deps: SendDeps, limit: number): Promise<numb
  */
 export async function sendExpiryDms(deps: SendDeps, signal?: AbortSignal): Promise<number> {
   let sent = 0;
+  let failure: { error: unknown } | null = null;
   const lanes: Promise<void>[] = [];
   const lane = async (): Promise<void> => {
-    while (!signal?.aborted) {
+    while (!signal?.aborted && !failure) {
       const group = await deps.outbox.claimGroup('expiry-dm', DIGEST_SIZE);
       if (!group) return;
-      if (lanes.length < SEND_CONCURRENCY) lanes.push(lane());
-      sent += await sendExpiryDm(deps, group);
+      if (lanes.length < SEND_CONCURRENCY) open();
+      const done = await sendExpiryDm(deps, group);
+      sent += done;
     }
   };
-  lanes.push(lane());
-  // Lanes join while others run: wait until every one started has finished.
+  // A lane that fails (the store) stops the others before their next claim; its error is thrown once all are done.
+  const open = () => {
+    lanes.push(
+      lane().catch((error: unknown) => {
+        failure ??= { error };
+      }),
+    );
+  };
+  open();
+  // Lanes join while others run: wait until every one opened has finished.
   for (let done = 0; done < lanes.length; done++) await lanes[done];
+  if (failure) throw (failure as { error: unknown }).error;
   return sent;
 }
 

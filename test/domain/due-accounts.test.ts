@@ -93,11 +93,11 @@ describe.each(testTargets())('accounts with work due (%s store)', (target) => {
       return Object.fromEntries(all.filter((a) => kinds.has(a.id)).map((a) => [a.name, [...(kinds.get(a.id) ?? [])].sort()]));
     };
     const names = async (options?: { channel?: boolean }) => Object.keys(await found(options)).sort();
-    // The harness's own account has nothing due either; each other account has exactly its step due.
+    // The harness's own account has nothing due; each other account has what its rows make due.
     expect(await found()).toEqual({
       approval: ['approvals'],
       'claimed-stale': ['notice:reminder'],
-      // An expired invite is also past its reminder and warning times; those steps skip it (it is not pending after).
+      // An invite past its expiry is also within the warning window (no warning was sent); its reminders are used up.
       expired: ['invites-expire', 'invites-warn'],
       passcode: ['passcodes'],
       queued: ['notice:reminder'],

@@ -265,9 +265,11 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     const ivys = await expiringInvites(ivyId, 'i', 7);
     const recorder = newRecorder();
     h.clock.advanceHours(2);
-    await replica(h, h.db, recorder, 25).runOnce();
+    const report = await replica(h, h.db, recorder, 25).runOnce();
     expect(sizesTo(recorder, 'owner@example.com')).toEqual([50, 10]);
     expect(sizesTo(recorder, 'ivy@example.com')).toEqual([7]);
+    // The pass counts every notice it sent: both inviters' DMs (sent at once) and the digest's.
+    expect(report.sent).toBe(67 + recorder.digests.flat().length);
     const listedTo = (to: string) => recorder.expiryDms.filter((d) => d.to === to).flatMap((d) => d.emails);
     expect(listedTo('owner@example.com').sort()).toEqual(owners);
     expect(listedTo('ivy@example.com').sort()).toEqual(ivys);

@@ -204,7 +204,20 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
     if (deferredBegin) {
       const begin = deferredBegin;
       deferredBegin = undefined;
-      await db.runExclusive(() => db.execProtocolRawStream(begin, { onRawData: () => undefined }));
+      let answer: Buffer = Buffer.alloc(0);
+      await db.runExclusive(() =>
+        db.execProtocolRawStream(begin, {
+          onRawData: (data) => {
+            answer = Buffer.concat([answer, Buffer.from(data)]).subarray(-6);
+          },
+        }),
+      );
+      // It was answered as begun: had it not begun (ReadyForQuery 'T'), the client's statements would each
+      // commit alone, so the connection is cut instead (its work so far rolls back on close).
+      if (!(answer.length === 6 && answer[0] === 0x5a && answer[5] === 0x54)) {
+        socket.destroy();
+        return;
+      }
     }
     let tail: Buffer = Buffer.alloc(0);
     const started = performance.now();
