@@ -99,9 +99,9 @@ function schedulerFor(tenancy: Tenancy, { prisma, clock, logger, config, metrics
   const policies = [null, ...PRESET_NAMES].map((preset) => catalogFor(preset, defaults).policy);
   const accounts = async (now: Date): Promise<AccountRef[]> => {
     const due = await findAccountsWithDueWork(prisma, dueHorizons(now, policies, config.noticesChannel !== undefined));
-    return [...due].map(([accountId, work]) => ({
+    return [...due].map(([accountId, kinds]) => ({
       accountId,
-      due: work,
+      due: kinds,
       work: async () => (await tenancy.scheduled(accountId))?.work ?? null,
     }));
   };

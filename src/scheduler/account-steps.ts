@@ -166,9 +166,14 @@ const STEPS: readonly Step[] = [
   },
 ];
 
-/** The steps a pass runs in an account where `due` is due, in order, by name. */
+/** The steps a pass runs in an account where `due` is due, in order. */
+function dueSteps(due: ReadonlySet<DueWork>): Step[] {
+  return STEPS.filter((step) => step.when.some((kind) => due.has(kind)));
+}
+
+/** The names of the steps a pass runs in an account where `due` is due, in order. */
 export function stepsFor(due: ReadonlySet<DueWork>): string[] {
-  return STEPS.filter((step) => step.when.some((kind) => due.has(kind))).map((step) => step.name);
+  return dueSteps(due).map((step) => step.name);
 }
 
 /** Runs the steps for what is `due` in `account`; a stopped pass stops between batches. */
@@ -184,13 +189,13 @@ export async function runAccountSteps(
     while (!signal?.aborted) {
       const done = await batch();
       total += done;
-      if (done === 0 || done < limit) break;
+      if (done < limit) break;
     }
     return total;
   };
-  for (const step of STEPS) {
+  for (const step of dueSteps(due)) {
     if (signal?.aborted) break;
-    if (step.when.some((kind) => due.has(kind))) await step.run(account, report, drain, startedAt, signal);
+    await step.run(account, report, drain, startedAt, signal);
   }
   return report;
 }

@@ -116,10 +116,10 @@ export async function sendReminders(deps: SendDeps, limit: number): Promise<numb
  */
 export async function sendExpiryDms(deps: SendDeps, signal?: AbortSignal): Promise<number> {
   let sent = 0;
-  let failure: { error: unknown } | null = null;
+  const failures: unknown[] = [];
   const lanes: Promise<void>[] = [];
   const lane = async (): Promise<void> => {
-    while (!signal?.aborted && !failure) {
+    while (!signal?.aborted && failures.length === 0) {
       const group = await deps.outbox.claimGroup('expiry-dm', DIGEST_SIZE);
       if (!group) return;
       if (lanes.length < SEND_CONCURRENCY) open();
@@ -131,14 +131,14 @@ export async function sendExpiryDms(deps: SendDeps, signal?: AbortSignal): Promi
   const open = () => {
     lanes.push(
       lane().catch((error: unknown) => {
-        failure ??= { error };
+        failures.push(error);
       }),
     );
   };
   open();
   // Lanes join while others run: wait until every one opened has finished.
   for (let done = 0; done < lanes.length; done++) await lanes[done];
-  if (failure) throw (failure as { error: unknown }).error;
+  if (failures.length > 0) throw failures[0];
   return sent;
 }
 

@@ -117,8 +117,11 @@ function sqlOf(unit: Buffer): string {
 }
 
 const QUERY = 0x51;
+/** ReadyForQuery's transaction status: idle, and in a transaction. */
+const IDLE = 0x49;
+const IN_TRANSACTION = 0x54;
 /** What PostgreSQL answers a simple-query BEGIN outside a transaction: CommandComplete "BEGIN", ReadyForQuery in a transaction. */
-const BEGIN_ANSWER = Buffer.from([0x43, 0, 0, 0, 10, ...Buffer.from('BEGIN\0', 'utf8'), 0x5a, 0, 0, 0, 5, 0x54]);
+const BEGIN_ANSWER = Buffer.from([0x43, 0, 0, 0, 10, ...Buffer.from('BEGIN\0', 'utf8'), 0x5a, 0, 0, 0, 5, IN_TRANSACTION]);
 
 /** Whether `unit` is one simple query that is exactly BEGIN (as `pg` and Prisma's adapter send it). */
 function isBegin(unit: Buffer): boolean {
@@ -190,6 +193,23 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
       });
   };
 
+  /** Runs `unit` on the backend, handing each chunk of its answer to `forward`; answers the status its ReadyForQuery ends with. */
+  const runUnit = async (unit: Buffer, forward: (chunk: Buffer) => void): Promise<number | undefined> => {
+    let tail: Buffer = Buffer.alloc(0);
+    await db.runExclusive(() =>
+      db.execProtocolRawStream(new Uint8Array(unit.buffer, unit.byteOffset, unit.byteLength), {
+        onRawData: (data) => {
+          if (data.length === 0) return;
+          const chunk = Buffer.from(data);
+          tail = Buffer.concat([tail, chunk]).subarray(-6);
+          forward(chunk);
+        },
+      }),
+    );
+    // A unit ends with ReadyForQuery: 'Z', length 5, the transaction status.
+    return tail.length === 6 && tail[0] === 0x5a ? tail[5] : undefined;
+  };
+
   const execute = async (unit: Buffer) => {
     if (closed) return;
     if (!release && !deferredBegin && isBegin(unit)) {
@@ -204,33 +224,17 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
     if (deferredBegin) {
       const begin = deferredBegin;
       deferredBegin = undefined;
-      let answer: Buffer = Buffer.alloc(0);
-      await db.runExclusive(() =>
-        db.execProtocolRawStream(begin, {
-          onRawData: (data) => {
-            answer = Buffer.concat([answer, Buffer.from(data)]).subarray(-6);
-          },
-        }),
-      );
-      // It was answered as begun: had it not begun (ReadyForQuery 'T'), the client's statements would each
-      // commit alone, so the connection is cut instead (its work so far rolls back on close).
-      if (!(answer.length === 6 && answer[0] === 0x5a && answer[5] === 0x54)) {
+      // It was answered as begun: had it not begun, the client's statements would each commit alone, so
+      // the connection is cut instead (its work so far rolls back on close).
+      if ((await runUnit(begin, () => undefined)) !== IN_TRANSACTION) {
         socket.destroy();
         return;
       }
     }
-    let tail: Buffer = Buffer.alloc(0);
     const started = performance.now();
-    await db.runExclusive(() =>
-      db.execProtocolRawStream(new Uint8Array(unit.buffer, unit.byteOffset, unit.byteLength), {
-        onRawData: (data) => {
-          if (data.length === 0) return;
-          const chunk = Buffer.from(data);
-          tail = Buffer.concat([tail, chunk]).subarray(-6);
-          if (!closed) socket.write(chunk);
-        },
-      }),
-    );
+    const status = await runUnit(unit, (chunk) => {
+      if (!closed) socket.write(chunk);
+    });
     const heldMs = performance.now() - started;
     stats.units++;
     if (heldMs > stats.longestMs) {
@@ -238,10 +242,8 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
       stats.longestSql = sqlOf(unit);
     }
     if (heldMs > 200) stats.over200Ms++;
-    // The unit ends with ReadyForQuery ('Z', length 5, status): 'I' idle lets others in;
-    // 'T' or 'E' (a transaction, maybe failed) keeps the backend for this connection.
-    const idle = tail.length === 6 && tail[0] === 0x5a && tail[5] === 0x49;
-    if (idle) {
+    // 'I' idle lets others in; 'T' or 'E' (a transaction, maybe failed) keeps the backend for this connection.
+    if (status === IDLE) {
       release();
       release = undefined;
     }
