@@ -55,7 +55,7 @@ const SEND_BATCH = 100;
 const batchOf = (due: DueWorkDeps) => due.batchSize ?? BATCH;
 
 /** A step: what makes it due, and what it does (adding to the account's report). */
-interface Step {
+export interface Step {
   name: string;
   when: readonly DueWork[];
   run(account: AccountWork, report: PassReport, drain: Drain, startedAt: Date, signal?: AbortSignal): Promise<void>;
@@ -167,13 +167,8 @@ const STEPS: readonly Step[] = [
 ];
 
 /** The steps a pass runs in an account where `due` is due, in order. */
-function dueSteps(due: ReadonlySet<DueWork>): Step[] {
+export function dueSteps(due: ReadonlySet<DueWork>): readonly Step[] {
   return STEPS.filter((step) => step.when.some((kind) => due.has(kind)));
-}
-
-/** The names of the steps a pass runs in an account where `due` is due, in order. */
-export function stepsFor(due: ReadonlySet<DueWork>): string[] {
-  return dueSteps(due).map((step) => step.name);
 }
 
 /** Runs the steps for what is `due` in `account`; a stopped pass stops between batches. */

@@ -3,10 +3,10 @@
  * for, each state change before the send of what it queues, and a notice left in the outbox is sent.
  */
 import { describe, expect, it } from 'vitest';
-import { stepsFor } from '../../src/scheduler/account-steps';
+import { dueSteps } from '../../src/scheduler/account-steps';
 import type { DueWork } from '../../src/store/scheduler/due-accounts';
 
-const steps = (...due: DueWork[]) => stepsFor(new Set(due));
+const steps = (...due: DueWork[]) => dueSteps(new Set(due)).map((step) => step.name);
 
 describe('the steps of an account’s part of a pass', () => {
   it('runs only what is due, each change before the send of what it queued', () => {
