@@ -30,7 +30,7 @@ export function approvalModal(request: ApprovalRequestView, approve: boolean) {
           LIMITS.sectionText,
         ),
       }),
-      Blocks.Input({ label: approve ? 'Note (optional)' : 'Why do you reject it?', blockId: BLOCKS.approvalReason })
+      Blocks.Input({ label: approve ? 'Note' : 'Why do you reject it?', blockId: BLOCKS.approvalReason })
         .optional(approve)
         .element(Elements.TextInput({ actionId: BLOCKS.approvalReason, maxLength: 500 }).multiline()),
       approve

@@ -41,7 +41,7 @@ export function deleteModal(preview: DeletionPreview, metadata: ModalMetadata, r
         ? Blocks.Context().elements('Deleting acts on exactly these users; anyone who no longer matches by then is skipped.')
         : undefined,
       Blocks.Input({
-        label: preview.includesSelf ? 'You are deleting yourself: why?' : 'Reason (optional)',
+        label: preview.includesSelf ? 'You are deleting yourself: why?' : 'Reason',
         blockId: BLOCKS.deleteReason,
       })
         .optional(!preview.includesSelf)

@@ -44,7 +44,7 @@ export function inviteModal(options: InviteModalOptions) {
         }).multiline(),
       ),
       Blocks.Input({
-        label: products.length > 0 ? 'Directory roles (optional)' : 'Roles',
+        label: products.length > 0 ? 'Directory roles' : 'Roles',
         blockId: BLOCKS.inviteRole,
         hint: roleHint(options.multipleRoles),
       })

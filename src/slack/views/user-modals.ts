@@ -98,7 +98,7 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
   })
     .blocks(
       Blocks.Section({ text: `Roles of *${escapeMrkdwn(user.email)}*. ${roleHint(multipleRoles)}` }),
-      Blocks.Input({ label: products.length > 0 ? 'Directory roles (optional)' : 'Roles', blockId: BLOCKS.rolesGeneral })
+      Blocks.Input({ label: products.length > 0 ? 'Directory roles' : 'Roles', blockId: BLOCKS.rolesGeneral })
         .optional(products.length > 0)
         .element(generalSelect),
       general.some((r) => r.scoped)
