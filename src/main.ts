@@ -44,7 +44,7 @@ export function buildRoster(config: Config, options: RosterOptions = {}): Promis
   const { token, port } = config.metrics;
   const telemetry = token || port !== undefined ? createRosterMetrics() : null;
   return onStore(config, options, (shared, database) =>
-    assemble({ ...shared, metrics: telemetry?.metrics }, database, telemetry),
+    assemble({ ...shared, metrics: telemetry?.metrics }, database, telemetry, options),
   );
 }
 
@@ -75,7 +75,7 @@ async function onStore<T>(config: Config, options: RosterOptions, build: (shared
   try {
     const slack = sharedSlackClient(config, logger);
     return await build(
-      { config, prisma: database.prisma, clock, logger, mailer: mailerFor(config), webhookPoster, slack },
+      { config, prisma: database.prisma, clock, logger, mailer: options.mailer ?? mailerFor(config), webhookPoster, slack },
       database,
     );
   } catch (error) {
@@ -108,7 +108,12 @@ function schedulerFor(tenancy: Tenancy, { prisma, clock, logger, config, metrics
   return createScheduler({ accounts, housekeeping: { prisma, clock }, logger, cronSchedule: config.cronSchedule, metrics });
 }
 
-async function assemble(shared: SharedDeps, database: Database, telemetry: RosterMetrics | null): Promise<Roster> {
+async function assemble(
+  shared: SharedDeps,
+  database: Database,
+  telemetry: RosterMetrics | null,
+  options: RosterOptions,
+): Promise<Roster> {
   const { config, prisma, logger, metrics } = shared;
   const tenancy = await tenancyFor(shared);
   const { embedded } = database;
@@ -130,6 +135,7 @@ async function assemble(shared: SharedDeps, database: Database, telemetry: Roste
     ready,
     metrics,
     metricsRoute: telemetry && metricsToken ? metricsRoute(telemetry.registry, metricsToken) : undefined,
+    routes: options.routes,
   });
   const { installationStore, uninstalled } = tenancy;
   const accountFor = async (source: SlackSource) => (await tenancy.forSlack(source))?.services ?? null;
@@ -169,7 +175,7 @@ async function assemble(shared: SharedDeps, database: Database, telemetry: Roste
     async start() {
       scheduler.start();
       webhooks.start();
-      serving = await serve(slack.app, web, { port: config.port, socketMode: !!config.slack.appToken });
+      serving = await serve(slack.app, web, { port: config.port, host: options.host, socketMode: !!config.slack.appToken });
       const { port: metricsPort, host } = config.metrics;
       if (telemetry && metricsPort !== undefined) {
         metricsListener = await serveMetrics(telemetry.registry, { host, port: metricsPort });

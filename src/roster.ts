@@ -1,10 +1,11 @@
 /** What building Roster gives (src/main.ts): the running application, its store, scheduler and accounts. */
-import type { Express } from 'express';
+import type { Express, Router } from 'express';
 import type { Logger } from 'pino';
 import type { AccountRegistry } from './account-registry';
 import type { Config } from './config';
 import type { Services } from './create-services';
 import type { Clock } from './domain/clock';
+import type { Mailer } from './domain/ports';
 import type { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher';
 import type { Scheduler } from './scheduler/scheduler';
 import type { SlackServices } from './slack/services';
@@ -16,6 +17,12 @@ export interface RosterOptions {
   logger?: Logger;
   /** How an embedded store on disk is opened: `own` (the server) or `reach` its owner (CLIs). */
   share?: 'own' | 'reach';
+  /** Where e-mail goes instead of SMTP_URL or the outbox directory (the playground's visible outbox). */
+  mailer?: Mailer;
+  /** The address to listen on; unset, every interface. */
+  host?: string;
+  /** More web routes, served before the accounts' pages (the playground's page and its calls). */
+  routes?: Router;
 }
 
 export interface Roster {

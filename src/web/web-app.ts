@@ -36,6 +36,8 @@ export function createWebApp(deps: {
   metrics?: Metrics;
   /** GET /metrics behind METRICS_TOKEN (src/metrics/metrics-endpoint.ts), when the token is set. */
   metricsRoute?: Router;
+  /** More routes, served before the accounts' (the playground's page). */
+  routes?: Router;
 }): { web: Express; finish(): void } {
   const { shared, tenancy } = deps;
   const { config, prisma, clock, logger } = shared;
@@ -92,6 +94,7 @@ export function createWebApp(deps: {
   web.use(healthRoutes({ ready: deps.ready }));
   if (deps.metricsRoute) web.use(deps.metricsRoute);
   if (deps.metrics) web.use(httpMetrics(deps.metrics));
+  if (deps.routes) web.use(deps.routes);
   web.use(
     accountRoutes({
       prisma,
@@ -137,14 +140,15 @@ function keepConnectionsLonger(server: Server): Server {
 export async function serve(
   slack: App,
   web: Express,
-  options: { port: number; socketMode: boolean },
+  options: { port: number; host?: string; socketMode: boolean },
 ): Promise<{ port: number; close(): Promise<void> }> {
+  const { port, host } = options;
   if (!options.socketMode) {
-    const server = keepConnectionsLonger((await slack.start(options.port)) as Server);
+    const server = keepConnectionsLonger((await slack.start(host ? { port, host } : port)) as Server);
     return { port: (server.address() as AddressInfo).port, close: async () => undefined };
   }
   await slack.start();
-  const server = keepConnectionsLonger(web.listen(options.port));
+  const server = keepConnectionsLonger(host ? web.listen(port, host) : web.listen(port));
   await new Promise((resolve) => server.once('listening', resolve));
   return {
     port: (server.address() as AddressInfo).port,

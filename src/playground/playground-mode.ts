@@ -1,0 +1,31 @@
+/** When `npm start` runs the playground instead of the real deployment, and what it says when it does. */
+
+/** Any of these set means someone is setting up a real Slack app. */
+const SLACK_CREDENTIALS = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+];
+
+/**
+ * `--playground`, or PLAYGROUND=1 (at any time, Slack settings or not), or nothing of Slack configured
+ * (PLAYGROUND=0 then shows what to set instead).
+ */
+export function wantsPlayground(env: NodeJS.ProcessEnv, argv: readonly string[]): boolean {
+  if (argv.includes('--playground')) return true;
+  const flag = env.PLAYGROUND?.trim().toLowerCase();
+  if (flag === '1' || flag === 'true') return true;
+  if (flag === '0' || flag === 'false') return false;
+  return SLACK_CREDENTIALS.every((name) => !env[name]?.trim());
+}
+
+/** The two lines `npm start` prints in playground mode: where it is, and what makes it a real deployment. */
+export function playgroundBanner(url: string, dataDir: string): string {
+  return [
+    `Roster playground: ${url} (a stand-in Slack and mail outbox on this machine; its data is in ${dataDir})`,
+    'To run Roster in your Slack workspace, set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode), and OWNER_EMAIL: README.md, "Quick start".',
+  ].join('\n');
+}

@@ -1,0 +1,254 @@
+/**
+ * The playground's stand-in for Slack's Web API, on loopback: Roster's real Slack client calls it as it
+ * would call slack.com (SLACK_API_URL), and what it posts, opens and publishes lands on the playground's
+ * surfaces (slack-surfaces.ts). It also takes what Roster posts to a response_url and the files it
+ * uploads. Nothing here reaches Slack.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  BOT_USER_ID,
+  dmChannelOf,
+  PEOPLE,
+  PLAYGROUND_APP_ID,
+  PLAYGROUND_TEAM,
+  personByEmail,
+  personById,
+} from './playground-workspace';
+import type { Surfaces } from './slack-surfaces';
+
+type Json = Record<string, unknown>;
+
+/** Where a response_url's answers go: the person who acted, in which channel, about which message. */
+export interface ResponseOrigin {
+  slackId: string;
+  channel: string;
+  /** The message whose button was clicked; `replace_original` replaces it. */
+  messageTs?: string;
+}
+
+/** Fields Slack's clients send as JSON inside a form. */
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'files', 'metadata'];
+
+export interface SlackStandIn {
+  /** What to set SLACK_API_URL to (ends with `/api/`). */
+  apiUrl: string;
+  /** A trigger ID that opens views for `slackId`, as Slack sends with each interaction. */
+  trigger(slackId: string): string;
+  /** A response_url whose answers land with `origin`. */
+  responseUrl(origin: ResponseOrigin): string;
+  close(): Promise<void>;
+}
+
+export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandIn> {
+  const triggers = new Map<string, string>();
+  const origins = new Map<string, ResponseOrigin>();
+  const uploads = new Map<string, string>();
+  let counter = 0;
+
+  /** A DM is named by the person's ID or by its D-channel; both land in the D-channel. */
+  function channelOf(channel: unknown): string {
+    const id = String(channel ?? '');
+    return id.startsWith('U') ? dmChannelOf(id) : id;
+  }
+
+  function userOf(slackId: unknown): Json | null {
+    const person = personById(String(slackId));
+    if (!person) return null;
+    return {
+      id: person.slackId,
+      team_id: PLAYGROUND_TEAM.id,
+      name: person.email.split('@')[0],
+      real_name: person.name,
+      deleted: false,
+      is_bot: false,
+      profile: { email: person.email, real_name: person.name, display_name: person.name },
+    };
+  }
+
+  function answer(method: string, args: Json): Json {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: `https://${PLAYGROUND_TEAM.domain}.slack.com/`,
+          team: PLAYGROUND_TEAM.name,
+          team_id: PLAYGROUND_TEAM.id,
+          user: 'roster',
+          user_id: BOT_USER_ID,
+          bot_id: 'B0ROSTERBOT',
+        };
+      case 'users.info': {
+        const user = userOf(args.user);
+        return user ? { ok: true, user } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const person = personByEmail(String(args.email ?? ''));
+        return person ? { ok: true, user: userOf(person.slackId) } : { ok: false, error: 'users_not_found' };
+      }
+      case 'users.list':
+        return { ok: true, members: PEOPLE.map((person) => userOf(person.slackId)) };
+      case 'conversations.open': {
+        const first = String(args.users ?? '').split(',')[0] ?? '';
+        return personById(first) ? { ok: true, channel: { id: dmChannelOf(first) } } : { ok: false, error: 'user_not_found' };
+      }
+      case 'chat.postMessage': {
+        const shown = surfaces.post({
+          channel: channelOf(args.channel),
+          from: 'roster',
+          text: String(args.text ?? ''),
+          blocks: args.blocks,
+        });
+        return { ok: true, channel: shown.channel, ts: shown.ts, message: { text: shown.text, ts: shown.ts } };
+      }
+      case 'chat.postEphemeral': {
+        const shown = surfaces.post({
+          channel: channelOf(args.channel),
+          from: 'roster',
+          text: String(args.text ?? ''),
+          blocks: args.blocks,
+          ephemeralTo: String(args.user),
+        });
+        return { ok: true, message_ts: shown.ts };
+      }
+      case 'chat.update': {
+        const channel = channelOf(args.channel);
+        const updated = surfaces.update(channel, String(args.ts), { text: args.text as string | undefined, blocks: args.blocks });
+        return updated ? { ok: true, channel, ts: args.ts, text: args.text } : { ok: false, error: 'message_not_found' };
+      }
+      case 'views.open':
+      case 'views.push': {
+        const slackId = triggers.get(String(args.trigger_id));
+        if (!slackId) return { ok: false, error: 'invalid_trigger_id' };
+        const shown = surfaces.openModal(slackId, args.view as Json, method === 'views.push');
+        return { ok: true, view: { ...shown.view, id: shown.id, hash: shown.hash } };
+      }
+      case 'views.update': {
+        const shown = surfaces.updateView(String(args.view_id), args.view as Json);
+        return shown ? { ok: true, view: { ...shown.view, id: shown.id, hash: shown.hash } } : { ok: false, error: 'not_found' };
+      }
+      case 'views.publish': {
+        if (!personById(String(args.user_id))) return { ok: false, error: 'user_not_found' };
+        const shown = surfaces.publishHome(String(args.user_id), args.view as Json);
+        return { ok: true, view: { ...shown.view, id: shown.id, hash: shown.hash } };
+      }
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${++counter}`;
+        uploads.set(fileId, String(args.filename ?? fileId));
+        return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const shared = (args.files as { id: string; title?: string }[]).map((file) => ({
+          id: file.id,
+          name: uploads.get(file.id) ?? file.id,
+        }));
+        if (args.channel_id) {
+          surfaces.post({
+            channel: channelOf(args.channel_id),
+            from: 'roster',
+            text: String(args.initial_comment ?? ''),
+            files: shared,
+          });
+        }
+        return { ok: true, files: shared.map((file) => ({ id: file.id, title: file.name })) };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  /** What Roster posts to a response_url: an ephemeral reply, a message in the channel, or a replacement. */
+  function respond(origin: ResponseOrigin, posted: Json) {
+    const content = { text: String(posted.text ?? ''), blocks: posted.blocks };
+    const original = origin.messageTs;
+    if (posted.delete_original && original) {
+      surfaces.remove(origin.channel, original);
+      return;
+    }
+    if (posted.replace_original && original && surfaces.message(origin.channel, original)) {
+      surfaces.update(origin.channel, original, content);
+      return;
+    }
+    const inChannel = posted.response_type === 'in_channel';
+    surfaces.post({ channel: origin.channel, from: 'roster', ...content, ...(inChannel ? {} : { ephemeralTo: origin.slackId }) });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const body = await readBody(req);
+    const url = req.url ?? '/';
+    if (url.startsWith('/response/')) {
+      const origin = origins.get(url.slice('/response/'.length));
+      if (!origin) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no_such_response_url');
+        return;
+      }
+      respond(origin, JSON.parse(body.toString('utf8') || '{}'));
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (url.startsWith('/upload/')) {
+      const fileId = url.slice('/upload/'.length);
+      surfaces.addFile(fileId, { name: uploads.get(fileId) ?? fileId, bytes: body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - 1');
+      return;
+    }
+    const method = url.replace(/^\/api\//, '').split('?')[0] as string;
+    const args = parseArgs(req.headers['content-type'] ?? '', body);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    trigger(slackId) {
+      const id = `${++counter}.${PLAYGROUND_APP_ID}.${slackId}`;
+      triggers.set(id, slackId);
+      return id;
+    },
+    responseUrl(origin) {
+      const id = `r${++counter}`;
+      origins.set(id, origin);
+      return `${base}/response/${id}`;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseArgs(contentType: string, body: Buffer): Json {
+  const text = body.toString('utf8');
+  const args: Json = contentType.includes('application/json')
+    ? text
+      ? JSON.parse(text)
+      : {}
+    : Object.fromEntries(new URLSearchParams(text));
+  for (const field of JSON_FIELDS) {
+    if (typeof args[field] === 'string') {
+      try {
+        args[field] = JSON.parse(args[field] as string);
+      } catch {
+        // left as sent
+      }
+    }
+  }
+  return args;
+}

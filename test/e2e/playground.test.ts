@@ -1,0 +1,169 @@
+/**
+ * The playground as an evaluator meets it, in a real headless Chromium (Debian's `chromium`, driven by
+ * playwright-core): the real Roster inside, its stand-in Slack, the page's Block Kit. Olivia invites
+ * Leo as an Admin through the modal; Adam approves in #roster-approvals; Leo accepts on the real
+ * invite page; Olivia sees him active; two days are fast-forwarded. With PLAYGROUND_SCREENSHOTS set
+ * to a directory, the main screens are saved there (docs/playground holds the README's).
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Playground, startPlayground } from '../../src/playground/start-playground';
+import { chromiumPath } from '../support/chromium-view';
+import { seedDataDir } from '../support/test-database';
+
+const executablePath = chromiumPath();
+if (!executablePath)
+  console.warn('playground.test.ts: Chromium is not installed (apt-get install -y chromium), so the page is not tried.');
+const screenshots = process.env.PLAYGROUND_SCREENSHOTS;
+
+describe.skipIf(!executablePath)('the playground in a browser', () => {
+  let dataDir: string;
+  let playground: Playground;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'roster-playground-'));
+    // A migrated store copy where the playground keeps its own (DATA_DIR/playground), as on a first start.
+    await mkdir(path.join(dataDir, 'playground'), { mode: 0o700 });
+    await seedDataDir(path.join(dataDir, 'playground'));
+    playground = await startPlayground({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+    browser = await chromium.launch({
+      executablePath: executablePath as string,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+    await page.goto(playground.url);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await playground?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function shot(name: string) {
+    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+  }
+
+  async function type(command: string) {
+    await page.fill('#message', command);
+    await page.click('#composer button');
+  }
+
+  const pane = () => page.locator('#pane');
+
+  /** Waits until `locator` shows `text` (Playwright's own waiting; vitest's expect does not wait). */
+  async function shows(locator: Locator, text: string | RegExp) {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
+  }
+
+  it('lists the seeded directory for the owner', async () => {
+    await shows(page.locator('#people'), 'Olivia Owens');
+    await type('/users list');
+    await shows(pane(), '4 users');
+    for (const who of ['Olivia Owens', 'Adam Alvarez', 'Mia Moreau', 'Victor Vance']) await shows(pane(), who);
+    await shows(pane(), 'Only visible to you');
+    await shot('list');
+  });
+
+  it('invites an Admin through the modal, which waits for an approver', async () => {
+    await type('/users invite');
+    const modal = page.locator('.modal');
+    await modal.waitFor();
+    await shows(modal.locator('h2'), 'Invite people');
+    await modal.locator('textarea').first().fill('leo@example.com');
+    await modal.locator('.input-block', { hasText: 'Roles' }).locator('select').selectOption({ label: 'Admin' });
+    await shot('invite-modal');
+    await modal.locator('button[type=submit]').click();
+    await modal.waitFor({ state: 'detached' });
+    await shows(pane(), 'This needs approval');
+    await shows(pane(), 'leo@example.com');
+  });
+
+  it('shows a modal error under the field at fault and keeps what was typed', async () => {
+    await type('/users invite');
+    const modal = page.locator('.modal');
+    await modal.locator('textarea').first().fill('not-an-address');
+    await modal.locator('button[type=submit]').click();
+    await shows(modal.locator('.error'), 'not-an-address');
+    expect(await modal.locator('textarea').first().inputValue()).toBe('not-an-address');
+    await modal.getByRole('button', { name: 'Cancel' }).click();
+    await modal.waitFor({ state: 'detached' });
+  });
+
+  it('lets the second Admin approve in the approvals channel', async () => {
+    await page.click('#channels >> text=roster-approvals');
+    await shows(pane(), 'Invite leo@example.com as admin');
+    await page.click('#people >> text=Adam Alvarez');
+    await shows(page.locator('#people button[aria-current=true]'), 'Adam Alvarez');
+    await shot('approval');
+    await pane().getByRole('button', { name: 'Approve', exact: true }).click();
+    const modal = page.locator('.modal');
+    await shows(modal.locator('h2'), 'Approve change');
+    await modal.locator('textarea').fill('Leo is on call this week');
+    await shot('approve-modal');
+    await modal.locator('button[type=submit]').click();
+    await modal.waitFor({ state: 'detached' });
+    await pane().getByRole('button', { name: 'Approve', exact: true }).waitFor({ state: 'detached' });
+    await shows(pane(), /approved/i);
+  });
+
+  it('mails Leo a link that opens the real invite page, where he accepts', async () => {
+    await page.click('#outside >> text=E-mail outbox');
+    const mail = pane().locator('.outbox-mail', { hasText: 'leo@example.com' });
+    await mail.waitFor();
+    await shot('outbox');
+    const link = await mail.locator('a[href*="/invite/"]').first().getAttribute('href');
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/invite\//);
+    const invite = await browser.newPage();
+    await invite.goto(link as string);
+    await shows(invite.locator('h1'), 'Join');
+    await invite.fill('#name', 'Leo Lin');
+    await invite.click('button[value=google]');
+    await shows(invite.locator('h1'), 'You are in');
+    await invite.close();
+  });
+
+  it('shows Leo active as an Admin to the owner, and the outcome in the requester DM', async () => {
+    await page.click('#people >> text=Olivia Owens');
+    await page.click('#channels >> text=general');
+    await type('/users show leo@example.com');
+    await shows(pane(), 'Leo Lin');
+    const card = pane().locator('.message').last();
+    await shows(card, 'Admin');
+    await shows(card, 'active');
+    await page.click('#apps >> text=Messages');
+    await shows(pane(), /approved/i);
+  });
+
+  it('opens App Home with the owner view', async () => {
+    await page.click('#apps >> text=Home');
+    await pane().locator('.block').first().waitFor();
+    await shot('app-home');
+  });
+
+  it('fast-forwards two days: the scheduler expires an invite nobody accepted and tells the inviter', async () => {
+    await page.click('#channels >> text=general');
+    await type('/users invite zoe@example.org');
+    await shows(pane(), 'zoe@example.org');
+    await page.click('#fast-forward');
+    await shows(page.locator('#toast'), 'Two days later');
+    await shows(page.locator('#now'), '2 days ahead');
+    await type('/users list --status expired');
+    await shows(pane().locator('.message').last(), 'zoe@example.org');
+    await page.click('#apps >> text=Messages');
+    await shows(pane(), 'zoe@example.org');
+    await shot('fast-forward');
+  });
+});
