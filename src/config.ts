@@ -263,7 +263,7 @@ export const GETTING_STARTED = `New here? Two steps get Roster going:
      - Socket Mode (no public URL needed): set SLACK_APP_TOKEN to an app-level token (xapp-…) with connections:write;
      - or HTTP mode: set SLACK_SIGNING_SECRET, and in manifest.yml turn socket_mode_enabled off and put Roster's public URL in place of https://roster.example.com.
   For example: SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… OWNER_EMAIL=you@example.com npm start
-  README.md ("Creating the Slack app") has the details.`;
+  README.md ("Quick start") has the details. To look around first, \`npm start -- --playground\` runs Roster against a stand-in Slack.`;
 
 /** The start-up refusal: one line per bad variable, and optionally how to get going from nothing. */
 export function configErrorMessage(lines: string[], gettingStarted = false): string {

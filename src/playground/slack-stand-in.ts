@@ -188,7 +188,8 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
     }
     if (url.startsWith('/upload/')) {
       const fileId = url.slice('/upload/'.length);
-      surfaces.addFile(fileId, { name: uploads.get(fileId) ?? fileId, bytes: body });
+      const bytes = await uploadedBytes(req.headers['content-type'] ?? '', body);
+      surfaces.addFile(fileId, { name: uploads.get(fileId) ?? fileId, bytes });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - 1');
       return;
     }
@@ -232,6 +233,16 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** An upload's bytes: sent raw (as Roster sends them) or as a multipart form's file (as Slack's SDKs do). */
+async function uploadedBytes(contentType: string, body: Buffer): Promise<Buffer> {
+  if (!contentType.startsWith('multipart/form-data')) return body;
+  const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  return body;
 }
 
 function parseArgs(contentType: string, body: Buffer): Json {

@@ -147,6 +147,28 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     await shows(pane(), /approved/i);
   });
 
+  it('delivers the export as a file in the DM, downloadable from the page', async () => {
+    await page.click('#channels >> text=general');
+    await type('/users export');
+    await page.click('#apps >> text=Messages');
+    const file = pane().locator('a[download]', { hasText: '.csv' }).last();
+    await file.waitFor({ timeout: 15_000 });
+    const csv = await (await fetch(new URL((await file.getAttribute('href')) as string, playground.url))).text();
+    expect(csv).toContain('leo@example.com');
+    expect(csv).toContain('olivia@example.com');
+  });
+
+  it('talks only to its stand-in Slack, and refuses someone outside its workspace', async () => {
+    expect(new URL(playground.roster.config.slack.apiUrl as string).hostname).toBe('127.0.0.1');
+    const refused = await fetch(new URL('/playground/command', playground.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ as: 'U0STRANGER', channel: 'C0GENERAL01', text: 'list' }),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/^as: /);
+  });
+
   it('opens App Home with the owner view', async () => {
     await page.click('#apps >> text=Home');
     await pane().locator('.block').first().waitFor();

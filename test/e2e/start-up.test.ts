@@ -3,11 +3,23 @@
  * stderr and exit code. Nothing configured, a Slack API that cannot be reached, a refused token.
  */
 import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { npmScript, ROOT, startNpmScript } from '../support/child-process';
 import { startFakeSlack } from '../support/fake-slack';
-import { freshDatabaseUrl } from '../support/test-database';
+import { freshDatabaseUrl, seedDataDir } from '../support/test-database';
+
+const SLACK_VARIABLES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+];
 
 /**
  * Runs what `npm start` runs (with `npm`: `npm start` itself, quiet about its own lines) with
@@ -59,8 +71,46 @@ const configured = async () => ({
 });
 
 describe('npm start', () => {
-  it('with nothing configured names the missing variables and the two ways to get going', async () => {
-    const { code, stderr, stdout } = await start({}, { npm: true });
+  it('with nothing of Slack configured starts the playground on loopback, apart from DATABASE_URL, and says what makes a real deployment', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'roster-start-'));
+    await mkdir(path.join(dataDir, 'playground'), { mode: 0o700 });
+    await seedDataDir(path.join(dataDir, 'playground'));
+    // A real store that cannot be reached: the playground keeps its data apart and never opens it.
+    const child = startNpmScript('start', [], {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      DATABASE_URL: `postgresql://nobody@127.0.0.1:${await closedPort()}/roster`,
+      ...Object.fromEntries(SLACK_VARIABLES.map((name) => [name, ''])),
+      PLAYGROUND: '',
+    });
+    try {
+      const out = await child.waitForOutput('Quick start', 80_000);
+      const lines = out.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      const url = lines[0]?.match(/http:\/\/127\.0\.0\.1:\d+\/playground/)?.[0] as string;
+      expect(lines[0]).toMatch(/^Roster playground: http/);
+      expect(lines[0]).toContain(path.join(dataDir, 'playground'));
+      expect(lines[1]).toMatch(/SLACK_BOT_TOKEN.*SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET/);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Roster playground</title>');
+      // Loopback only: the machine's other addresses are refused.
+      const port = new URL(url).port;
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((address) => address?.family === 'IPv4' && !address.internal);
+      if (external) await expect(fetch(`http://${external.address}:${port}/playground`)).rejects.toThrow();
+      child.process.kill('SIGTERM');
+      expect(await child.exited).toBe(0);
+    } finally {
+      child.process.kill();
+      await child.exited;
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('with PLAYGROUND=0 and nothing configured names the missing variables and the two ways to get going', async () => {
+    const { code, stderr, stdout } = await start({ PLAYGROUND: '0' }, { npm: true });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');

@@ -675,8 +675,9 @@ $('fast-forward').addEventListener('click', async () => {
   const answer = await call('/playground/fast-forward', { days: 2 });
   if (!answer.report) return;
   const r = answer.report;
+  const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
   toast(
-    `Two days later: ${r.reminded} reminded, ${r.expired} invites expired, ${r.approvalsExpired} approvals expired, ${r.sent} messages sent.`,
+    `Two days later: ${count(r.reminded, 'invite', 'invites')} reminded, ${count(r.expired, 'invite', 'invites')} expired, ${count(r.approvalsExpired, 'approval', 'approvals')} expired, ${count(r.sent, 'message', 'messages')} sent.`,
   );
 });
 
