@@ -5,16 +5,17 @@
  */
 import type { Catalog } from '../domain/roles/catalog';
 import type { Roster } from '../roster';
+import { findUserByEmail } from '../store/users/user-reads';
 import type { OutboxMail } from './playground-outbox';
 import { OWNER, PEOPLE, type PlaygroundPerson } from './playground-workspace';
 
-/** Seeds an empty directory (only the owner in it); false when there was something already. */
+/** Seeds the directory on first start; false when it was seeded before (anyone seeded is in it). */
 export async function seedPlayground(roster: Roster, mails: () => OutboxMail[]): Promise<boolean> {
   const { domain, prisma, accountId } = roster;
-  if ((await prisma.user.count({ where: { accountId } })) > 1) return false;
+  const seeded = PEOPLE.filter((person) => person.seeded && person.seeded !== 'owner');
+  for (const person of seeded) if (await findUserByEmail(prisma, accountId, person.email)) return false;
   const owner = await domain.access.actorForSlackUser(OWNER.slackId, 'command');
   await domain.changes.submit(owner, { kind: 'edit', user: { email: OWNER.email }, name: OWNER.name });
-  const seeded = PEOPLE.filter((person) => person.seeded && person.seeded !== 'owner');
   for (const person of seeded) {
     const role = roleFor(person, roster.config.catalog);
     await domain.changes.submit(owner, { kind: 'invite', emails: [person.email], roles: [role] });

@@ -188,4 +188,13 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     await shows(pane(), 'zoe@example.org');
     await shot('fast-forward');
   });
+
+  it('starts again on its store with the directory kept and nothing seeded twice', async () => {
+    await playground.stop();
+    playground = await startPlayground({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+    await page.goto(playground.url);
+    await type('/users list');
+    await shows(pane(), '6 users');
+    await shows(pane(), 'Leo Lin');
+  });
 });
