@@ -66,6 +66,22 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
   const router = Router();
   const page = readFileSync(path.join(PAGE_DIR, 'index.html'), 'utf8');
 
+  // Only as the playground's own address: a page elsewhere that rebinds its name to this machine's
+  // loopback must not act as the owner (DNS rebinding).
+  const { hostname, port } = new URL(deps.publicUrl);
+  const hosts = new Set([`${hostname}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
+  router.use((req, res, next) => {
+    if (req.path !== '/' && req.path !== '/playground' && !req.path.startsWith('/playground/')) {
+      next();
+      return;
+    }
+    if (hosts.has(req.headers.host ?? '')) {
+      next();
+      return;
+    }
+    res.status(421).type('text').send(`Open the playground at ${deps.publicUrl}/playground.`);
+  });
+
   router.get('/', (_req, res) => {
     res.redirect(302, '/playground');
   });

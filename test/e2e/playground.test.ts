@@ -6,6 +6,7 @@
  * to a directory, the main screens are saved there (docs/playground holds the README's).
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
@@ -147,6 +148,37 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     await shows(pane(), /approved/i);
   });
 
+  it('asks a button’s confirm dialog first: Cancel sends nothing, confirming sends the click', async () => {
+    await page.click('#channels >> text=general');
+    await type('/users show leo@example.com');
+    const card = pane().locator('.message').last();
+    await shows(card, 'Use password sign-in');
+    const button = card.getByRole('button', { name: 'Use password sign-in' });
+    const confirm = page.locator('#confirm-layer .confirm');
+    const messages = await pane().locator('.message').count();
+    await button.click();
+    await shows(confirm.locator('h2'), 'Switch to a password?');
+    await shot('confirm');
+    await confirm.locator('[data-answer=no]').click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.waitForTimeout(500);
+    expect(await pane().locator('.message').count()).toBe(messages);
+    await button.click();
+    await confirm.locator('[data-answer=yes]').click();
+    await shows(pane(), /password link/i);
+    await page.click('#outside >> text=E-mail outbox');
+    await shows(pane().locator('.outbox-mail', { hasText: 'leo@example.com' }).first(), /password/i);
+  });
+
+  it('opens a modal from an App Home button', async () => {
+    await page.click('#apps >> text=Home');
+    await pane().getByRole('button', { name: 'Invite', exact: true }).click();
+    const modal = page.locator('.modal');
+    await shows(modal.locator('h2'), 'Invite people');
+    await modal.getByRole('button', { name: 'Cancel' }).click();
+    await modal.waitFor({ state: 'detached' });
+  });
+
   it('delivers the export as a file in the DM, downloadable from the page', async () => {
     await page.click('#channels >> text=general');
     await type('/users export');
@@ -167,6 +199,24 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toMatch(/^as: /);
+  });
+
+  it('answers only at its own address: a page that rebinds another name to loopback gets nothing', async () => {
+    const { port } = new URL(playground.url);
+    const asked = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(
+          { host: '127.0.0.1', port, path: '/playground/state?as=U0OLIVIA01&since=-1', headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        request.on('error', reject).end();
+      });
+    expect(await asked(`evil.example:${port}`)).toBe(421);
+    expect(await asked(`localhost:${port}`)).toBe(200);
+    expect(await asked(`127.0.0.1:${port}`)).toBe(200);
   });
 
   it('opens App Home with the owner view', async () => {
