@@ -1,5 +1,11 @@
+/**
+ * `npm run accounts` next to a running Roster. The runs go in process (test/support/console-run.ts, the
+ * same command the CLI entry runs); one listing runs the real script as a child process.
+ */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accounts as accountsCommand } from '../../src/console/accounts-console';
+import { runConsole } from '../support/console-run';
 import { type Harness, OWNER, SIGNING_SECRET, startHarness } from '../support/roster-harness';
 import { seedUser } from '../support/seed';
 import { type TargetName, testTargets } from '../support/test-database';
@@ -12,8 +18,13 @@ interface Run {
   stderr: string;
 }
 
-/** `npm run accounts`'s script as a child process on the server, next to the running Roster. */
+/** The command in process, on the server next to the running Roster. */
 function accounts(env: Record<string, string | undefined>, args: string[]): Promise<Run> {
+  return runConsole(accountsCommand, env, args);
+}
+
+/** `npm run accounts`'s script as a child process on the server. */
+function accountsProcess(env: Record<string, string | undefined>, args: string[]): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], {
     env: { ...process.env, DATABASE_URL: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,7 +78,8 @@ describe.each(testTargets())('npm run accounts next to a running Roster (%s stor
   });
 
   it('lists each account with its owner, seats used / limit and plan', { timeout: 120_000 }, async () => {
-    const run = await accounts(env, ['list']);
+    const run = await accountsProcess(env, ['list']);
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${slug}  `);
     expect(run.stdout).toContain(`owner ${OWNER.email}`);

@@ -1,6 +1,13 @@
+/**
+ * `npm run recover-owner` next to a running Roster and on a store nobody holds. Most runs go in process
+ * (test/support/console-run.ts, the same command the CLI entry runs); the terminal prompt, two operators
+ * at once and a store the CLI opens itself run the real script as child processes.
+ */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recoverOwner as recoverOwnerCommand } from '../../src/console/recover-owner-console';
 import { openDatabase } from '../../src/store/database';
+import { runConsole } from '../support/console-run';
 import { type Harness, OWNER, SIGNING_SECRET, startHarness } from '../support/roster-harness';
 import { directoryState, seedUser } from '../support/seed';
 import { type TargetName, testTargets } from '../support/test-database';
@@ -43,11 +50,16 @@ function startRecoverOwner(env: Record<string, string | undefined>, args: string
   };
 }
 
-/** Runs it to the end with `input` typed at once. */
-function recoverOwner(env: Record<string, string | undefined>, args: string[], input = ''): Promise<Run> {
+/** The script as a child process, run to the end with `input` typed at once. */
+function recoverOwnerProcess(env: Record<string, string | undefined>, args: string[], input = ''): Promise<Run> {
   const run = startRecoverOwner(env, args);
   run.type(input);
   return run.exited;
+}
+
+/** The command in process, with `input` typed at its prompt. */
+function recoverOwner(env: Record<string, string | undefined>, args: string[], input = ''): Promise<Run> {
+  return runConsole(recoverOwnerCommand, env, args, input);
 }
 
 /** The environment of the server the CLI runs on: the harness's store and Slack. */
@@ -219,7 +231,7 @@ describe('npm run recover-owner with no Roster running (embedded store on disk)'
     await seedUser(h.roster, { email: 'ada@example.com', roles: ['admin'] });
     await h.roster.stop();
     try {
-      const run = await recoverOwner(serverEnv(h, 'embedded'), ['--email', 'ada@example.com'], 'yes\n');
+      const run = await recoverOwnerProcess(serverEnv(h, 'embedded'), ['--email', 'ada@example.com'], 'yes\n');
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const db = await openDatabase({ dataDir: h.dataDir, share: 'reach' });
