@@ -124,6 +124,8 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     await page.click('#outside >> text=E-mail outbox');
     const mail = pane().locator('.outbox-mail', { hasText: 'leo@example.com' });
     await mail.waitFor();
+    // The outbox is not a channel: nothing to type there.
+    expect(await page.locator('#composer').isVisible()).toBe(false);
     await shot('outbox');
     const link = await mail.locator('a[href*="/invite/"]').first().getAttribute('href');
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/invite\//);
