@@ -5,6 +5,7 @@
  * tests run them in process, over the same code.
  */
 import { createInterface } from 'node:readline/promises';
+import { inspect } from 'node:util';
 import { ConfigError, isRosterError } from '../errors';
 
 /** A refusal: one line on stderr, exit code 1. */
@@ -43,7 +44,8 @@ export async function consoleExitCode(command: () => Promise<void>, io: ConsoleI
     return 0;
   } catch (error) {
     if (error instanceof Refusal || error instanceof ConfigError || isRosterError(error)) io.err(error.message);
-    else io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // The whole error, as console.error shows it: its cause, code and the errors of an AggregateError too.
+    else io.err(inspect(error));
     return 1;
   }
 }

@@ -11,15 +11,24 @@ const SLACK_CREDENTIALS = [
 ];
 
 /**
- * `--playground`, or PLAYGROUND=1 (at any time, Slack settings or not), or nothing of Slack configured
- * (PLAYGROUND=0 then shows what to set instead).
+ * Any of these set means a deployment: one whose Slack secrets failed to mount must stop and say so,
+ * not start a playground nobody can reach and never become ready.
+ */
+const DEPLOYMENT_SIGNS = ['DATABASE_URL', 'OWNER_EMAIL', 'PUBLIC_URL'];
+
+/**
+ * `--playground`, or PLAYGROUND=1 (at any time, Slack settings or not), or nothing configured: no Slack
+ * credential and no sign of a deployment (DATABASE_URL, OWNER_EMAIL, PUBLIC_URL, NODE_ENV=production).
+ * PLAYGROUND=0 then shows what to set instead.
  */
 export function wantsPlayground(env: NodeJS.ProcessEnv, argv: readonly string[]): boolean {
   if (argv.includes('--playground')) return true;
   const flag = env.PLAYGROUND?.trim().toLowerCase();
   if (flag === '1' || flag === 'true') return true;
   if (flag === '0' || flag === 'false') return false;
-  return SLACK_CREDENTIALS.every((name) => !env[name]?.trim());
+  const set = (name: string) => Boolean(env[name]?.trim());
+  if (env.NODE_ENV?.trim() === 'production' || DEPLOYMENT_SIGNS.some(set)) return false;
+  return !SLACK_CREDENTIALS.some(set);
 }
 
 /** The two lines `npm start` prints in playground mode: where it is, and what makes it a real deployment. */

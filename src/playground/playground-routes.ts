@@ -14,13 +14,13 @@ import type { PassReport } from '../scheduler/account-steps';
 import type { OutboxMail } from './playground-outbox';
 import { CHANNELS, dmChannelOf, PEOPLE, PLAYGROUND_TEAM, personById } from './playground-workspace';
 import type { SlackRequests } from './slack-requests';
-import type { Surfaces } from './slack-surfaces';
+import type { ShownMessage, Surfaces } from './slack-surfaces';
 
 const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page');
-const ASSETS: Record<string, string> = {
-  'playground.js': 'text/javascript; charset=utf-8',
-  'playground.css': 'text/css; charset=utf-8',
-};
+const ASSETS = new Map([
+  ['playground.js', 'text/javascript; charset=utf-8'],
+  ['playground.css', 'text/css; charset=utf-8'],
+]);
 /** How long a state request waits for something to change before answering anyway. */
 const LONG_POLL_MS = 20_000;
 
@@ -63,19 +63,15 @@ export interface PlaygroundDeps {
 
 export function playgroundRoutes(deps: PlaygroundDeps): Router {
   const { surfaces, requests } = deps;
-  const router = Router();
+  const router = Router({ caseSensitive: true, strict: true });
   const page = readFileSync(path.join(PAGE_DIR, 'index.html'), 'utf8');
 
-  // Only as the playground's own address: a page elsewhere that rebinds its name to this machine's
-  // loopback must not act as the owner (DNS rebinding).
+  // Every request, the page's and Roster's own, only at the playground's own address: a page elsewhere
+  // that rebinds its name to this machine's loopback must not act as the owner (DNS rebinding).
   const { hostname, port } = new URL(deps.publicUrl);
   const hosts = new Set([`${hostname}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
   router.use((req, res, next) => {
-    if (req.path !== '/' && req.path !== '/playground' && !req.path.startsWith('/playground/')) {
-      next();
-      return;
-    }
-    if (hosts.has(req.headers.host ?? '')) {
+    if (hosts.has(req.headers.host?.toLowerCase() ?? '')) {
       next();
       return;
     }
@@ -92,7 +88,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
     res.type('html').set('cache-control', 'no-store').send(page);
   });
   router.get('/playground/assets/:name', (req, res) => {
-    const type = ASSETS[req.params.name];
+    const type = ASSETS.get(req.params.name);
     if (!type) {
       res.status(404).end();
       return;
@@ -118,7 +114,8 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
       return;
     }
     const since = Number(req.query.since ?? -1);
-    if (Number.isFinite(since) && since >= surfaces.revision) await surfaces.changedSince(since, LONG_POLL_MS);
+    // A revision past the current one is from before a restart: answer at once.
+    if (since === surfaces.revision) await surfaces.changedSince(since, LONG_POLL_MS);
     res.set('cache-control', 'no-store').json(stateFor(as.data));
   });
 
@@ -126,6 +123,8 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
 
   router.post('/playground/command', json, (req, res) =>
     handle(req, res, commandBody, async ({ as, channel, text }) => {
+      if (!channelsOf(as).some((known) => known.id === channel))
+        return { status: 400, error: `channel: ${channel} is not a channel you are in.` };
       surfaces.post({ channel, from: as, text: `/users ${text}`.trim(), ephemeralTo: as });
       return requests.command(as, channel, text);
     }),
@@ -135,19 +134,21 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
     handle(req, res, actionBody, async ({ as, message, viewId, click, values }) => {
       if (message) {
         const shown = surfaces.message(message.channel, message.ts);
-        if (!shown) return { status: 404, error: 'That message is gone.' };
+        if (!shown || !seenBy(shown, as)) return { status: 404, error: 'That message is gone.' };
         return requests.messageAction(as, shown, click);
       }
+      // A click in the person's App Home or in the modal on top of their stack; nothing else is on screen.
       const shown = viewId ? surfaces.view(viewId) : undefined;
-      if (!shown || shown.slackId !== as) return { status: 404, error: 'That view is closed.' };
+      const onScreen = shown && (surfaces.topModal(as)?.id === viewId || surfaces.home(as)?.id === viewId);
+      if (!shown || !onScreen) return { status: 404, error: 'That view is closed.' };
       return requests.viewAction(as, shown, click, values ?? {});
     }),
   );
 
   router.post('/playground/submit', json, (req, res) =>
     handle(req, res, submitBody, async ({ as, viewId, values }) => {
-      const shown = surfaces.view(viewId);
-      if (!shown || shown.slackId !== as) return { status: 404, error: 'That modal is closed.' };
+      const shown = surfaces.topModal(as);
+      if (!shown || shown.id !== viewId) return { status: 404, error: 'That modal is closed.' };
       const answer = await requests.submit(as, shown, values);
       const reply = answer.json ?? {};
       switch (reply.response_action) {
@@ -172,8 +173,8 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
 
   router.post('/playground/close', json, (req, res) =>
     handle(req, res, closeBody, async ({ as, viewId }) => {
-      const shown = surfaces.view(viewId);
-      if (!shown || shown.slackId !== as) return { status: 200 };
+      const shown = surfaces.topModal(as);
+      if (!shown || shown.id !== viewId) return { status: 200 };
       surfaces.closeModal(as);
       return shown.view.notify_on_close ? requests.closed(as, shown) : { status: 200 };
     }),
@@ -209,7 +210,8 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
     try {
       const answer = await step(parsed.data);
       if (answer.status !== 200) {
-        res.status(answer.status === 404 ? 404 : 502).json({ error: answer.error ?? `Roster answered ${answer.status}.` });
+        const status = answer.status === 404 || answer.status === 400 ? answer.status : 502;
+        res.status(status).json({ error: answer.error ?? `Roster answered ${answer.status}.` });
         return;
       }
       res.json(answer.json ?? {});
@@ -220,8 +222,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
   }
 
   function stateFor(as: string) {
-    const dm = dmChannelOf(as);
-    const channels = [...Object.values(CHANNELS), { id: dm, name: 'Roster', about: 'Your direct messages with the app' }];
+    const channels = channelsOf(as);
     const top = surfaces.topModal(as);
     const home = surfaces.home(as);
     return {
@@ -240,4 +241,15 @@ export function playgroundRoutes(deps: PlaygroundDeps): Router {
   }
 
   return router;
+}
+
+/** The channels `slackId` is in: the workspace's and their DM with the app. */
+function channelsOf(slackId: string) {
+  return [...Object.values(CHANNELS), { id: dmChannelOf(slackId), name: 'Roster', about: 'Your direct messages with the app' }];
+}
+
+/** Whether `slackId` sees the message: not someone else's ephemeral, nor in someone else's DM. */
+function seenBy(message: ShownMessage, slackId: string): boolean {
+  if (message.ephemeralTo && message.ephemeralTo !== slackId) return false;
+  return channelsOf(slackId).some((channel) => channel.id === message.channel);
 }

@@ -4,6 +4,7 @@
  * surfaces (slack-surfaces.ts). It also takes what Roster posts to a response_url and the files it
  * uploads. Nothing here reaches Slack.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -27,12 +28,19 @@ export interface ResponseOrigin {
   messageTs?: string;
 }
 
+/** How long a trigger ID opens a view, as Slack allows; and each opens one. */
+const TRIGGER_MS = 3_000;
+/** How long a response_url takes answers, as Slack allows. */
+const RESPONSE_URL_MS = 30 * 60_000;
+
 /** Fields Slack's clients send as JSON inside a form. */
 const JSON_FIELDS = ['blocks', 'view', 'attachments', 'files', 'metadata'];
 
 export interface SlackStandIn {
   /** What to set SLACK_API_URL to (ends with `/api/`). */
   apiUrl: string;
+  /** The bot token it answers (SLACK_BOT_TOKEN): made afresh each start, so nothing else on the machine posts into the page. */
+  botToken: string;
   /** A trigger ID that opens views for `slackId`, as Slack sends with each interaction. */
   trigger(slackId: string): string;
   /** A response_url whose answers land with `origin`. */
@@ -41,8 +49,9 @@ export interface SlackStandIn {
 }
 
 export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandIn> {
-  const triggers = new Map<string, string>();
-  const origins = new Map<string, ResponseOrigin>();
+  const botToken = `xoxb-playground-${randomId()}`;
+  const triggers = new Map<string, { slackId: string; until: number }>();
+  const origins = new Map<string, { origin: ResponseOrigin; until: number }>();
   const uploads = new Map<string, string>();
   let counter = 0;
 
@@ -118,9 +127,11 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
       }
       case 'views.open':
       case 'views.push': {
-        const slackId = triggers.get(String(args.trigger_id));
-        if (!slackId) return { ok: false, error: 'invalid_trigger_id' };
-        const shown = surfaces.openModal(slackId, args.view as Json, method === 'views.push');
+        const trigger = triggers.get(String(args.trigger_id));
+        if (!trigger) return { ok: false, error: 'invalid_trigger_id' };
+        triggers.delete(String(args.trigger_id));
+        if (Date.now() > trigger.until) return { ok: false, error: 'expired_trigger_id' };
+        const shown = surfaces.openModal(trigger.slackId, args.view as Json, method === 'views.push');
         return { ok: true, view: { ...shown.view, id: shown.id, hash: shown.hash } };
       }
       case 'views.update': {
@@ -133,7 +144,7 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
         return { ok: true, view: { ...shown.view, id: shown.id, hash: shown.hash } };
       }
       case 'files.getUploadURLExternal': {
-        const fileId = `F${++counter}`;
+        const fileId = `F${randomId()}`;
         uploads.set(fileId, String(args.filename ?? fileId));
         return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
       }
@@ -161,8 +172,8 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
   function respond(origin: ResponseOrigin, posted: Json) {
     const content = { text: String(posted.text ?? ''), blocks: posted.blocks };
     const original = origin.messageTs;
-    if (posted.delete_original && original) {
-      surfaces.remove(origin.channel, original);
+    if (posted.delete_original) {
+      if (original) surfaces.remove(origin.channel, original);
       return;
     }
     if (posted.replace_original && original && surfaces.message(origin.channel, original)) {
@@ -178,11 +189,11 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
     const url = req.url ?? '/';
     if (url.startsWith('/response/')) {
       const origin = origins.get(url.slice('/response/'.length));
-      if (!origin) {
+      if (!origin || Date.now() > origin.until) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('no_such_response_url');
         return;
       }
-      respond(origin, JSON.parse(body.toString('utf8') || '{}'));
+      respond(origin.origin, JSON.parse(body.toString('utf8') || '{}'));
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
@@ -195,7 +206,19 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
     }
     const method = url.replace(/^\/api\//, '').split('?')[0] as string;
     const args = parseArgs(req.headers['content-type'] ?? '', body);
+    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? args.token;
+    if (token !== botToken) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
+  }
+
+  /** Triggers and response_urls past their time are dropped as new ones are made. */
+  function forgetExpired() {
+    const now = Date.now();
+    for (const [id, trigger] of triggers) if (now > trigger.until) triggers.delete(id);
+    for (const [id, origin] of origins) if (now > origin.until) origins.delete(id);
   }
 
   const server: Server = createServer((req, res) => {
@@ -208,14 +231,16 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
 
   return {
     apiUrl: `${base}/api/`,
+    botToken,
     trigger(slackId) {
-      const id = `${++counter}.${PLAYGROUND_APP_ID}.${slackId}`;
-      triggers.set(id, slackId);
+      forgetExpired();
+      const id = `${++counter}.${PLAYGROUND_APP_ID}.${randomId()}`;
+      triggers.set(id, { slackId, until: Date.now() + TRIGGER_MS });
       return id;
     },
     responseUrl(origin) {
-      const id = `r${++counter}`;
-      origins.set(id, origin);
+      const id = randomId();
+      origins.set(id, { origin, until: Date.now() + RESPONSE_URL_MS });
       return `${base}/response/${id}`;
     },
     close: () =>
@@ -224,6 +249,11 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
         server.close(() => resolve());
       }),
   };
+}
+
+/** An ID nobody else on the machine can guess (response_urls, uploads, triggers). */
+function randomId(): string {
+  return randomBytes(12).toString('hex');
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -19,8 +19,8 @@ import { playgroundRoutes } from './playground-routes';
 import { CHANNELS, OWNER } from './playground-workspace';
 import { seedPlayground } from './seed-playground';
 import { createSlackRequests } from './slack-requests';
-import { startSlackStandIn } from './slack-stand-in';
-import { createSurfaces } from './slack-surfaces';
+import { type SlackStandIn, startSlackStandIn } from './slack-stand-in';
+import { createSurfaces, type Surfaces } from './slack-surfaces';
 
 /** Variables the playground takes from the environment; every other one is the real deployment's and left alone. */
 const PASSED_THROUGH = ['ROSTER_CONFIG', 'SEAT_LIMIT', 'INVITE_TTL_HOURS', 'CRON_SCHEDULE', 'UPGRADE_URL'] as const;
@@ -40,6 +40,38 @@ export async function startPlayground(env: NodeJS.ProcessEnv = process.env, logg
   const secret = await playgroundSecret(dataDir);
   const surfaces = createSurfaces();
   const standIn = await startSlackStandIn(surfaces);
+  let roster: Roster | null = null;
+  try {
+    roster = await startRoster({ env, host, port, dataDir, secret, surfaces, standIn, logger });
+  } finally {
+    if (!roster) await standIn.close();
+  }
+  const running = roster;
+  return {
+    url: `${running.config.publicUrl}/playground`,
+    roster: running,
+    async stop() {
+      try {
+        await running.stop();
+      } finally {
+        await standIn.close();
+      }
+    },
+  };
+}
+
+/** Roster over the stand-in, listening and seeded; stopped again if any of that fails. */
+async function startRoster(options: {
+  env: NodeJS.ProcessEnv;
+  host: string;
+  port: number;
+  dataDir: string;
+  secret: string;
+  surfaces: Surfaces;
+  standIn: SlackStandIn;
+  logger?: Logger;
+}): Promise<Roster> {
+  const { env, host, port, dataDir, secret, surfaces, standIn } = options;
   const clock = createPlaygroundClock();
   const outbox = createOutbox(clock);
   outbox.onMail(() => surfaces.touch());
@@ -47,7 +79,7 @@ export async function startPlayground(env: NodeJS.ProcessEnv = process.env, logg
   const passed = Object.fromEntries(PASSED_THROUGH.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
   const config = loadConfig({
     ...passed,
-    SLACK_BOT_TOKEN: 'xoxb-playground',
+    SLACK_BOT_TOKEN: standIn.botToken,
     SLACK_SIGNING_SECRET: secret,
     ROSTER_SECRET: secret,
     SLACK_API_URL: standIn.apiUrl,
@@ -59,9 +91,10 @@ export async function startPlayground(env: NodeJS.ProcessEnv = process.env, logg
     NOTICES_CHANNEL: CHANNELS.notices.id,
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
   });
-  const log = logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel);
   let roster: Roster | null = null;
-  const requests = createSlackRequests({ eventsUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: secret, standIn });
+  // The page's people reach Roster where it listens, as Slack would reach its public URL.
+  const requests = createSlackRequests({ eventsUrl: `${publicUrl}/slack/events`, signingSecret: secret, standIn });
   const routes = playgroundRoutes({
     surfaces,
     requests,
@@ -72,31 +105,18 @@ export async function startPlayground(env: NodeJS.ProcessEnv = process.env, logg
       return roster.scheduler.runOnce();
     },
     publicUrl,
-    logger: log,
+    logger,
   });
+  const built = await buildRoster(config, { logger, clock, mailer: outbox, host, routes });
   try {
-    roster = await buildRoster(config, { logger: log, clock, mailer: outbox, host, routes });
+    await built.start();
+    if (await seedPlayground(built, () => outbox.mails())) outbox.clear();
   } catch (error) {
-    await standIn.close();
+    await built.stop();
     throw error;
   }
-  const running = roster;
-  try {
-    await running.start();
-    if (await seedPlayground(running, () => outbox.mails())) outbox.clear();
-  } catch (error) {
-    await running.stop();
-    await standIn.close();
-    throw error;
-  }
-  return {
-    url: `${publicUrl}/playground`,
-    roster: running,
-    async stop() {
-      await running.stop();
-      await standIn.close();
-    },
-  };
+  roster = built;
+  return built;
 }
 
 /** PORT as set (3000 unset); 0 picks a free port now, since the invite links must name it before Roster listens. */

@@ -19,6 +19,7 @@ const executablePath = chromiumPath();
 if (!executablePath)
   console.warn('playground.test.ts: Chromium is not installed (apt-get install -y chromium), so the page is not tried.');
 const screenshots = process.env.PLAYGROUND_SCREENSHOTS;
+const UNREACHABLE_STORE = 'postgresql://nobody@127.0.0.1:9/roster';
 
 describe.skipIf(!executablePath)('the playground in a browser', () => {
   let dataDir: string;
@@ -31,7 +32,8 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     // A migrated store copy where the playground keeps its own (DATA_DIR/playground), as on a first start.
     await mkdir(path.join(dataDir, 'playground'), { mode: 0o700 });
     await seedDataDir(path.join(dataDir, 'playground'));
-    playground = await startPlayground({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+    // A real store that cannot be reached: the playground keeps its data apart and never opens it.
+    playground = await startPlayground({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: UNREACHABLE_STORE });
     browser = await chromium.launch({
       executablePath: executablePath as string,
       args: [
@@ -148,6 +150,12 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     await shows(card, 'active');
     await page.click('#apps >> text=Messages');
     await shows(pane(), /approved/i);
+    // Switching person in the DM pane shows their own DM, where what they type is answered.
+    await page.click('#people >> text=Mia Moreau');
+    await type('/users help');
+    await shows(pane().locator('.message').last(), '/users');
+    expect(await pane().innerText()).not.toMatch(/approved/i);
+    await page.click('#people >> text=Olivia Owens');
   });
 
   it('asks a button’s confirm dialog first: Cancel sends nothing, confirming sends the click', async () => {
@@ -194,6 +202,8 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
 
   it('talks only to its stand-in Slack, and refuses someone outside its workspace', async () => {
     expect(new URL(playground.roster.config.slack.apiUrl as string).hostname).toBe('127.0.0.1');
+    expect(playground.roster.config.databaseUrl).toBeUndefined();
+    expect(playground.roster.database.embedded).toBeTruthy();
     const refused = await fetch(new URL('/playground/command', playground.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -201,22 +211,31 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toMatch(/^as: /);
+    // Nobody types in someone else's DM with the app.
+    const elsewhere = await fetch(new URL('/playground/command', playground.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ as: 'U0ADAM0002', channel: 'D0OLIVIA01', text: 'list' }),
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(((await elsewhere.json()) as { error: string }).error).toMatch(/^channel: /);
   });
 
   it('answers only at its own address: a page that rebinds another name to loopback gets nothing', async () => {
     const { port } = new URL(playground.url);
-    const asked = (host: string) =>
+    const asked = (host: string, at = '/playground/state?as=U0OLIVIA01&since=-1') =>
       new Promise<number>((resolve, reject) => {
-        const request = httpRequest(
-          { host: '127.0.0.1', port, path: '/playground/state?as=U0OLIVIA01&since=-1', headers: { host } },
-          (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          },
-        );
+        const request = httpRequest({ host: '127.0.0.1', port, path: at, headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
         request.on('error', reject).end();
       });
     expect(await asked(`evil.example:${port}`)).toBe(421);
+    expect(await asked(`evil.example:${port}`, '/PLAYGROUND/state?as=U0OLIVIA01&since=-1')).toBe(421);
+    // The same, whatever the case of the path (Express matches paths case-insensitively by default).
+    const shouted = await fetch(new URL('/PLAYGROUND/state?as=U0OLIVIA01&since=-1', playground.url));
+    expect(shouted.status).toBe(404);
     expect(await asked(`localhost:${port}`)).toBe(200);
     expect(await asked(`127.0.0.1:${port}`)).toBe(200);
   });

@@ -5,7 +5,7 @@ import { wantsPlayground } from '../../src/playground/playground-mode';
 describe('playground mode', () => {
   it('is on with nothing of Slack configured, and off once any Slack credential is set', () => {
     expect(wantsPlayground({}, [])).toBe(true);
-    expect(wantsPlayground({ SLACK_BOT_TOKEN: ' ', DATABASE_URL: 'postgresql://x/y' }, [])).toBe(true);
+    expect(wantsPlayground({ SLACK_BOT_TOKEN: ' ', LOG_LEVEL: 'debug', PORT: '8080' }, [])).toBe(true);
     for (const name of [
       'SLACK_BOT_TOKEN',
       'SLACK_APP_TOKEN',
@@ -15,6 +15,18 @@ describe('playground mode', () => {
       'SLACK_STATE_SECRET',
     ]) {
       expect(wantsPlayground({ [name]: 'set' }, []), name).toBe(false);
+    }
+  });
+
+  it('is off on its own where a deployment shows (its Slack secrets missing must stop it, not start a playground)', () => {
+    for (const sign of [
+      { DATABASE_URL: 'postgresql://db/roster' },
+      { OWNER_EMAIL: 'o@example.com' },
+      { PUBLIC_URL: 'https://roster.example.com' },
+      { NODE_ENV: 'production' },
+    ]) {
+      expect(wantsPlayground(sign, []), JSON.stringify(sign)).toBe(false);
+      expect(wantsPlayground(sign, ['--playground']), JSON.stringify(sign)).toBe(true);
     }
   });
 

@@ -3,7 +3,7 @@
  * it: who sees what, response_url answers, and views opened only with a trigger Slack would give.
  */
 import { WebClient } from '@slack/web-api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, dmChannelOf, PEOPLE } from '../../src/playground/playground-workspace';
 import { type SlackStandIn, startSlackStandIn } from '../../src/playground/slack-stand-in';
 import { createSurfaces, type Surfaces } from '../../src/playground/slack-surfaces';
@@ -23,7 +23,7 @@ describe('the stand-in Slack', () => {
   beforeEach(async () => {
     surfaces = createSurfaces();
     standIn = await startSlackStandIn(surfaces);
-    client = new WebClient('xoxb-playground', { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
+    client = new WebClient(standIn.botToken, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
   });
 
   afterEach(async () => {
@@ -69,7 +69,9 @@ describe('the stand-in Slack', () => {
     expect(surfaces.messagesIn(general, adam).map((m) => m.text)).toEqual(['decided', 'just you', 'all of you']);
     await post(standIn.responseUrl({ slackId: adam, channel: general, messageTs: ts }), { delete_original: true });
     expect(surfaces.messagesIn(general, olivia).map((m) => m.text)).toEqual(['all of you']);
-    expect((await post(standIn.responseUrl({ slackId: adam, channel: general }).replace(/r\d+$/, 'r999'), {})).status).toBe(404);
+    expect(
+      (await post(standIn.responseUrl({ slackId: adam, channel: general }).replace(/[^/]+$/, 'not-issued'), {})).status,
+    ).toBe(404);
   });
 
   it('opens a modal only with a trigger it issued, for that person; push stacks, update replaces in place', async () => {
@@ -99,6 +101,28 @@ describe('the stand-in Slack', () => {
     surfaces.closeModal(olivia);
     expect(topTitle(surfaces, olivia)).toBe('First, again');
     await expect(client.views.update({ view_id: 'VGONE', view: view as never })).rejects.toThrow('not_found');
+  });
+
+  it('takes a trigger once and for three seconds, as Slack does', async () => {
+    const view = { type: 'modal', title: { type: 'plain_text', text: 'Once' }, blocks: [] };
+    const trigger = standIn.trigger(olivia);
+    await client.views.open({ trigger_id: trigger, view: view as never });
+    await expect(client.views.open({ trigger_id: trigger, view: view as never })).rejects.toThrow('invalid_trigger_id');
+    const late = standIn.trigger(olivia);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 3_001);
+      await expect(client.views.open({ trigger_id: late, view: view as never })).rejects.toThrow('expired_trigger_id');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('answers only its own bot token, and a delete_original with no original posts nothing', async () => {
+    const stranger = new WebClient('xoxb-someone-else', { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
+    await expect(stranger.chat.postMessage({ channel: general, text: 'hi' })).rejects.toThrow('invalid_auth');
+    await post(standIn.responseUrl({ slackId: adam, channel: general }), { delete_original: true });
+    expect(surfaces.messagesIn(general, adam)).toEqual([]);
   });
 
   it('keeps an uploaded file and posts it in the channel it was shared to', async () => {

@@ -38,6 +38,11 @@ const EMOJI = {
   wastebasket: '🗑️',
 };
 
+/** The emoji for a `:name:`, or undefined (never an inherited property such as `constructor`). */
+function emoji(name) {
+  return Object.hasOwn(EMOJI, name) ? EMOJI[name] : undefined;
+}
+
 function esc(text) {
   return String(text ?? '').replace(
     /[&<>"']/g,
@@ -97,14 +102,14 @@ function styled(piece) {
   html = html.replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, '$1<strong>$2</strong>');
   html = html.replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/g, '$1<em>$2</em>');
   html = html.replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,:;!?])/g, '$1<s>$2</s>');
-  return html.replace(/:([a-z0-9_+-]+):/g, (whole, name) => EMOJI[name] ?? whole);
+  return html.replace(/:([a-z0-9_+-]+):/g, (whole, name) => emoji(name) ?? whole);
 }
 
 function textOf(obj) {
   if (!obj) return '';
   return obj.type === 'mrkdwn'
     ? mrkdwn(obj.text)
-    : esc(obj.text).replace(/:([a-z0-9_+-]+):/g, (w, n) => (obj.emoji === false ? w : (EMOJI[n] ?? w)));
+    : esc(obj.text).replace(/:([a-z0-9_+-]+):/g, (w, n) => (obj.emoji === false ? w : (emoji(n) ?? w)));
 }
 
 function plain(obj) {
@@ -629,6 +634,8 @@ function show(pane) {
 }
 
 function switchTo(slackId) {
+  // Each person has their own DM with the app: the pane follows to theirs.
+  if (state.pane.startsWith('channel:D')) state.pane = `channel:D${slackId.slice(1)}`;
   state.you = slackId;
   localStorage.setItem('roster-playground-you', slackId);
   state.modalKey = '';
@@ -640,12 +647,16 @@ function switchTo(slackId) {
 async function pollForever() {
   for (;;) {
     state.poll = new AbortController();
+    const asked = state.you;
     try {
-      const response = await fetch(`/playground/state?as=${encodeURIComponent(state.you)}&since=${state.revision}`, {
+      const response = await fetch(`/playground/state?as=${encodeURIComponent(asked)}&since=${state.revision}`, {
         signal: state.poll.signal,
       });
       if (response.ok) {
-        state.data = await response.json();
+        const data = await response.json();
+        // Someone else was chosen while this answer was on its way: it shows what they do not see.
+        if (asked !== state.you) continue;
+        state.data = data;
         state.revision = state.data.revision;
         render();
       } else if (response.status === 400) {
