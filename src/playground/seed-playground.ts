@@ -1,7 +1,8 @@
 /**
  * The playground's directory on first start, made through Roster's own change layer as its people
  * would make it: the owner invites the seeded people, each accepts the link the e-mail brought, and
- * the owner makes the second Admin the first co-approver. Everything it does is in the audit trail.
+ * the owner makes the second Admin the first co-approver; each has used Roster in Slack once (linked).
+ * Everything it does is in the audit trail.
  */
 import type { Catalog } from '../domain/roles/catalog';
 import type { Roster } from '../roster';
@@ -21,6 +22,8 @@ export async function seedPlayground(roster: Roster, mails: () => OutboxMail[]):
     await domain.changes.submit(owner, { kind: 'invite', emails: [person.email], roles: [role] });
     const token = inviteToken(mails(), person.email);
     await domain.signIn.acceptInvite(token, { name: person.name, google: true });
+    // As if they had used Roster in Slack once: their Slack account is linked, so @mentions find them.
+    await domain.access.actorForSlackUser(person.slackId, 'command');
   }
   const admin = seeded.find((person) => person.seeded === 'admin');
   if (admin) await domain.changes.submit(owner, { kind: 'first-approver', user: { email: admin.email } });

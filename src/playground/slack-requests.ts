@@ -3,7 +3,7 @@
  * modal submissions, signed with the signing secret and posted to Roster's own `/slack/events`.
  */
 import { createHmac } from 'node:crypto';
-import { BOT_USER_ID, CHANNELS, dmChannelOf, PLAYGROUND_APP_ID, PLAYGROUND_TEAM } from './playground-workspace';
+import { BOT_USER_ID, CHANNELS, dmChannelOf, PEOPLE, PLAYGROUND_APP_ID, PLAYGROUND_TEAM } from './playground-workspace';
 import type { SlackStandIn } from './slack-stand-in';
 import type { ShownMessage, ShownView } from './slack-surfaces';
 
@@ -120,7 +120,7 @@ export function createSlackRequests(deps: { eventsUrl: string; signingSecret: st
         user_id: slackId,
         user_name: slackId.toLowerCase(),
         command: '/users',
-        text,
+        text: escapedAsSlack(text),
         api_app_id: PLAYGROUND_APP_ID,
         is_enterprise_install: 'false',
         response_url: standIn.responseUrl({ slackId, channel }),
@@ -200,6 +200,22 @@ export function createSlackRequests(deps: { eventsUrl: string; signingSecret: st
 }
 
 export type SlackRequests = ReturnType<typeof createSlackRequests>;
+
+/**
+ * A command's text as Slack sends it with `should_escape` (manifest.yml): `&`, `<` and `>` as entities,
+ * e-mail addresses as mailto links, and `@handle` of someone in the workspace as their mention.
+ */
+export function escapedAsSlack(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[^\s@<>|]+@[^\s@<>|]+\.[^\s@<>|]+/g, (address) => `<mailto:${address}|${address}>`)
+    .replace(/(^|\s)@([a-z0-9._-]+)/gi, (whole, before: string, handle: string) => {
+      const person = PEOPLE.find((candidate) => candidate.email.split('@')[0] === handle.toLowerCase());
+      return person ? `${before}<@${person.slackId}|${handle}>` : whole;
+    });
+}
 
 function channelName(channel: string): string {
   const known = Object.values(CHANNELS).find((candidate) => candidate.id === channel);

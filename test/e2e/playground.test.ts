@@ -78,6 +78,9 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     for (const who of ['Olivia Owens', 'Adam Alvarez', 'Mia Moreau', 'Victor Vance']) await shows(pane(), who);
     await shows(pane(), 'Only visible to you');
     await shot('list');
+    // Typed as in Slack: a mention reaches Roster as Slack escapes it.
+    await type('/users show @adam');
+    await shows(pane().locator('.message').last(), 'adam@example.com');
   });
 
   it('invites an Admin through the modal, which waits for an approver', async () => {

@@ -5,6 +5,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, dmChannelOf, PEOPLE } from '../../src/playground/playground-workspace';
+import { escapedAsSlack } from '../../src/playground/slack-requests';
 import { type SlackStandIn, startSlackStandIn } from '../../src/playground/slack-stand-in';
 import { createSurfaces, type Surfaces } from '../../src/playground/slack-surfaces';
 
@@ -136,5 +137,15 @@ describe('the stand-in Slack', () => {
     expect(message?.text).toBe('The export');
     expect(message?.files?.[0]?.name).toBe('users.csv');
     expect(surfaces.file(message?.files?.[0]?.id as string)?.bytes.toString()).toBe('email\na@example.com\n');
+  });
+});
+
+describe('a command typed in the playground', () => {
+  it('reaches Roster escaped as Slack sends it: entities, mailto links and mentions of the workspace', () => {
+    expect(escapedAsSlack('invite leo@example.com --note "a <b> & c"')).toBe(
+      'invite <mailto:leo@example.com|leo@example.com> --note "a &lt;b&gt; &amp; c"',
+    );
+    expect(escapedAsSlack('show @adam')).toBe('show <@U0ADAM0002|adam>');
+    expect(escapedAsSlack('show @nobody')).toBe('show @nobody');
   });
 });
