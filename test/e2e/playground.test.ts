@@ -249,18 +249,36 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     await shot('app-home');
   });
 
-  it('fast-forwards two days: the scheduler expires an invite nobody accepted and tells the inviter', async () => {
+  it('fast-forwards a day to a reminder and two more to an expired invite, its DM and digest, and a re-invite', async () => {
     await page.click('#channels >> text=general');
     await type('/users invite zoe@example.org');
     await shows(pane(), 'zoe@example.org');
+    // A day later Zoe is reminded (after 24 hours); another two and her invite has expired.
+    await page.click('#fast-forward-day');
+    await shows(page.locator('#toast'), 'A day later: 1 invite reminded');
+    await shows(page.locator('#now'), '1 day ahead');
     await page.click('#fast-forward');
-    await shows(page.locator('#toast'), 'Two days later');
-    await shows(page.locator('#now'), '2 days ahead');
+    await shows(page.locator('#toast'), '2 days later');
+    await shows(page.locator('#toast'), '1 invite expired');
+    await shows(page.locator('#now'), '3 days ahead');
     await type('/users list --status expired');
     await shows(pane().locator('.message').last(), 'zoe@example.org');
     await page.click('#apps >> text=Messages');
     await shows(pane(), 'zoe@example.org');
     await shot('fast-forward');
+    // The notices channel has the expiry digest, whose Re-invite sends Zoe a new link.
+    await page.click('#channels >> text=roster-notices');
+    await shows(pane(), 'zoe@example.org');
+    await shot('notices');
+    const mailsToZoe = () => pane().locator('.outbox-mail', { hasText: 'To zoe@example.org' }).count();
+    await pane().getByRole('button', { name: 'Re-invite' }).first().click();
+    await page.click('#outside >> text=E-mail outbox');
+    // The invite, the reminder, the new invite.
+    await pane().locator('.outbox-mail', { hasText: 'To zoe@example.org' }).nth(2).waitFor();
+    expect(await mailsToZoe()).toBe(3);
+    await page.click('#channels >> text=general');
+    await type('/users show zoe@example.org');
+    await shows(pane().locator('.message').last(), 'invited');
   });
 
   it('starts again on its store with the directory kept and nothing seeded twice', async () => {

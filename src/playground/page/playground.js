@@ -449,7 +449,8 @@ function render() {
   const data = state.data;
   if (!data) return;
   $('team').textContent = data.team;
-  $('now').textContent = `Now: ${new Date(data.now).toLocaleString()}${data.aheadDays ? ` (${data.aheadDays} days ahead)` : ''}`;
+  $('now').textContent =
+    `Now: ${new Date(data.now).toLocaleString()}${data.aheadDays ? ` (${data.aheadDays} ${data.aheadDays === 1 ? 'day' : 'days'} ahead)` : ''}`;
   renderNav(data);
   renderPane(data);
   renderModal(data);
@@ -682,15 +683,20 @@ $('composer').addEventListener('submit', async (event) => {
   await call('/playground/command', { as: state.you, channel, text: typed.replace(/^\/users\s*/, '') });
 });
 
-$('fast-forward').addEventListener('click', async () => {
-  const answer = await call('/playground/fast-forward', { days: 2 });
+/** Moves the playground's clock and runs one scheduler pass, as the cron schedule would after that long. */
+async function fastForward(days) {
+  const answer = await call('/playground/fast-forward', { days });
   if (!answer.report) return;
   const r = answer.report;
   const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
   toast(
-    `Two days later: ${count(r.reminded, 'invite', 'invites')} reminded, ${count(r.expired, 'invite', 'invites')} expired, ${count(r.approvalsExpired, 'approval', 'approvals')} expired, ${count(r.sent, 'message', 'messages')} sent.`,
+    `${days === 1 ? 'A day' : `${days} days`} later: ${count(r.reminded, 'invite', 'invites')} reminded, ${count(r.expired, 'invite', 'invites')} expired, ${count(r.approvalsExpired, 'approval', 'approvals')} expired, ${count(r.sent, 'message', 'messages')} sent.`,
   );
-});
+}
+
+for (const id of ['fast-forward-day', 'fast-forward']) {
+  $(id).addEventListener('click', (event) => fastForward(Number(event.currentTarget.dataset.days)));
+}
 
 state.you = localStorage.getItem('roster-playground-you') ?? 'U0OLIVIA01';
 pollForever();
