@@ -19,6 +19,9 @@ import type { ShownMessage, Surfaces } from './slack-surfaces';
 const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page');
 const ASSETS = new Map([
   ['playground.js', 'text/javascript; charset=utf-8'],
+  ['block-kit.js', 'text/javascript; charset=utf-8'],
+  ['mrkdwn.js', 'text/javascript; charset=utf-8'],
+  ['workspace.js', 'text/javascript; charset=utf-8'],
   ['playground.css', 'text/css; charset=utf-8'],
 ]);
 /** How long a state request waits for something to change before answering anyway. */
