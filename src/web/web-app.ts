@@ -15,6 +15,7 @@ import { createAuditFeed } from '../domain/audit/audit-feed';
 import { passwordResetEverywhere } from '../domain/credentials/password-reset';
 import { createProductHandoff } from '../domain/handoff/product-handoff';
 import { createScimDirectory } from '../domain/scim/scim-directory';
+import { ConfigError } from '../errors';
 import { httpMetrics } from '../metrics/http-metrics';
 import type { Metrics } from '../metrics/metrics-port';
 import { scimRoutes } from '../scim/scim-routes';
@@ -133,6 +134,22 @@ function keepConnectionsLonger(server: Server): Server {
   return server;
 }
 
+/** A port in use, or not this process's to take, said in one line that names PORT; anything else as it is. */
+function cannotListen(port: number) {
+  return async (error: unknown): Promise<never> => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new ConfigError(
+        `Roster cannot start: port ${port} is in use by another program. Stop it, or set PORT to another port (PORT=0 picks a free one).`,
+      );
+    }
+    if (code === 'EACCES') {
+      throw new ConfigError(`Roster cannot start: this process may not listen on port ${port}. Set PORT to one above 1023.`);
+    }
+    throw error;
+  };
+}
+
 /**
  * Starts serving: in HTTP mode Slack's receiver listens and serves the web routes too; Socket Mode has
  * no HTTP receiver, so the web routes get a server of their own. Resolves with the bound port.
@@ -144,12 +161,15 @@ export async function serve(
 ): Promise<{ port: number; close(): Promise<void> }> {
   const { port, host } = options;
   if (!options.socketMode) {
-    const server = keepConnectionsLonger((await slack.start(host ? { port, host } : port)) as Server);
+    const server = keepConnectionsLonger((await slack.start(host ? { port, host } : port).catch(cannotListen(port))) as Server);
     return { port: (server.address() as AddressInfo).port, close: async () => undefined };
   }
   await slack.start();
   const server = keepConnectionsLonger(host ? web.listen(port, host) : web.listen(port));
-  await new Promise((resolve) => server.once('listening', resolve));
+  await new Promise((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (error) => cannotListen(port)(error).catch(reject));
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

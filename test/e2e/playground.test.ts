@@ -281,6 +281,20 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     await shows(pane().locator('.message').last(), 'invited');
   });
 
+  it('says in one line when its port is taken, naming PORT', async () => {
+    const other = await mkdtemp(path.join(tmpdir(), 'roster-playground-'));
+    try {
+      await mkdir(path.join(other, 'playground'), { mode: 0o700 });
+      await seedDataDir(path.join(other, 'playground'));
+      const { port } = new URL(playground.url);
+      await expect(startPlayground({ DATA_DIR: other, PORT: port, LOG_LEVEL: 'silent' })).rejects.toThrow(
+        `Roster cannot start: port ${port} is in use by another program. Stop it, or set PORT to another port (PORT=0 picks a free one).`,
+      );
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('starts again on its store with the directory kept and nothing seeded twice', async () => {
     await playground.stop();
     playground = await startPlayground({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
