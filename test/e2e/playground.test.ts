@@ -95,6 +95,8 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     await modal.waitFor({ state: 'detached' });
     await shows(pane(), 'This needs approval');
     await shows(pane(), 'leo@example.com');
+    // The request arrived in #roster-approvals, unread.
+    await shows(page.locator('#channels button', { hasText: 'roster-approvals' }).locator('.badge'), '1');
   });
 
   it('shows a modal error under the field at fault and keeps what was typed', async () => {
@@ -111,6 +113,7 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
   it('lets the second Admin approve in the approvals channel', async () => {
     await page.click('#channels >> text=roster-approvals');
     await shows(pane(), 'Invite leo@example.com as admin');
+    expect(await page.locator('#channels button', { hasText: 'roster-approvals' }).locator('.badge').count()).toBe(0);
     await page.click('#people >> text=Adam Alvarez');
     await shows(page.locator('#people button[aria-current=true]'), 'Adam Alvarez');
     await shot('approval');

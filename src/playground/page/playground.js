@@ -65,9 +65,23 @@ function render() {
   $('team').textContent = data.team;
   $('now').textContent =
     `Now: ${new Date(data.now).toLocaleString()}${data.aheadDays ? ` (${data.aheadDays} ${data.aheadDays === 1 ? 'day' : 'days'} ahead)` : ''}`;
+  markSeen(data);
   renderNav(data);
   renderPane(data);
   renderModal(data);
+}
+
+/** How many messages (or e-mails) each person has seen where, so a badge counts only what is new. */
+const seen = new Map();
+
+function markSeen(data) {
+  const pane = state.pane === 'outbox' ? 'outbox' : state.pane.replace(/^channel:/, '');
+  const shown = pane === 'outbox' ? data.outbox.length : data.channels.find((c) => c.id === pane)?.messages.length;
+  if (shown !== undefined) seen.set(`${state.you}:${pane}`, shown);
+}
+
+function unread(where, count) {
+  return Math.max(0, count - (seen.get(`${state.you}:${where}`) ?? 0));
 }
 
 function navButton(label, small, current, onClick, badge = 0) {
@@ -87,15 +101,35 @@ function renderNav(data) {
   );
   const channels = data.channels.filter((c) => c.id.startsWith('C'));
   $('channels').replaceChildren(
-    ...channels.map((c) => navButton(`# ${c.name}`, '', state.pane === `channel:${c.id}`, () => show(`channel:${c.id}`))),
+    ...channels.map((c) =>
+      navButton(
+        `# ${c.name}`,
+        '',
+        state.pane === `channel:${c.id}`,
+        () => show(`channel:${c.id}`),
+        unread(c.id, c.messages.length),
+      ),
+    ),
   );
   const dm = data.channels.find((c) => c.id.startsWith('D'));
   $('apps').replaceChildren(
     navButton('Roster · Home', '', state.pane === 'home', () => show('home')),
-    navButton('Roster · Messages', '', state.pane === `channel:${dm.id}`, () => show(`channel:${dm.id}`), dm.messages.length),
+    navButton(
+      'Roster · Messages',
+      '',
+      state.pane === `channel:${dm.id}`,
+      () => show(`channel:${dm.id}`),
+      unread(dm.id, dm.messages.length),
+    ),
   );
   $('outside').replaceChildren(
-    navButton('E-mail outbox', 'What Roster mailed', state.pane === 'outbox', () => show('outbox'), data.outbox.length),
+    navButton(
+      'E-mail outbox',
+      'What Roster mailed',
+      state.pane === 'outbox',
+      () => show('outbox'),
+      unread('outbox', data.outbox.length),
+    ),
   );
 }
 
