@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Suites that start Roster's own processes (`npm start`, the CLIs, children holding the store) or
- * hold it to Slack's acknowledgement deadline: one at a time, on a machine otherwise quiet, so a
- * busy neighbour can neither starve a child process nor push an acknowledgement past its budget.
+ * Suites that start Roster's own processes (`npm start`, the CLIs, children holding the store), hold it
+ * to Slack's acknowledgement deadline, measure time, or run a browser: one at a time, on a machine
+ * otherwise quiet, so a busy neighbour can neither starve a child process, push an acknowledgement past
+ * its budget nor skew a timing (the failed-login timing test once measured 2.4x beside other suites), and
+ * Chromium's processes are nobody's neighbour.
  * (Measured once on this machine's two cores: two at a time 191 s, one at a time 153 s.)
  */
 const ALONE = [
+  'test/e2e/playground.test.ts',
+  'test/e2e/sign-in-timing.test.ts',
   'test/e2e/embedded-process.test.ts',
   'test/e2e/start-up.test.ts',
   'test/e2e/shutdown.test.ts',

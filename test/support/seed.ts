@@ -1,4 +1,5 @@
 /** Test data written straight to the store (the directory as a test needs it to be). */
+import { hashPassword } from '../../src/domain/secrets';
 import type { Roster } from '../../src/main';
 import type { UserStatus } from '../../src/store/generated/client';
 
@@ -27,6 +28,18 @@ export async function seedUser(
       roles: { create: roles.map((role) => ({ roleId: role.id })) },
     },
   });
+}
+
+/** A user who signs in with `password`. */
+export async function seedWithPassword(
+  roster: Pick<Roster, 'prisma' | 'accountId'>,
+  email: string,
+  password: string,
+  user: { slackUserId?: string; status?: UserStatus } = {},
+) {
+  const seeded = await seedUser(roster, { email, ...user });
+  await roster.prisma.user.update({ where: { id: seeded.id }, data: { passwordHash: await hashPassword(password) } });
+  return seeded;
 }
 
 /** A fingerprint of everything a refused change must leave alone. */
