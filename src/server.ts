@@ -4,7 +4,6 @@
  * problem is one message naming every bad variable, then exit 1. With nothing of Slack configured
  * (or `--playground`, or PLAYGROUND=1) it starts the playground instead (src/playground/).
  */
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Config, loadConfig } from './config';
 import { ConfigError } from './errors';
@@ -60,7 +59,7 @@ async function playground(): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   try {
     const running = await startPlayground(process.env, logger);
-    console.log(playgroundBanner(running.url, path.resolve(process.env.DATA_DIR?.trim() || './data', 'playground')));
+    console.log(playgroundBanner(running.url, running.roster.config.dataDir));
     stopOnSignals(() => running.stop(), logger);
   } catch (error) {
     if (error instanceof ConfigError) {

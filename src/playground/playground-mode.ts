@@ -1,7 +1,7 @@
 /** When `npm start` runs the playground instead of the real deployment, and what it says when it does. */
 
 /** Any of these set means someone is setting up a real Slack app. */
-const SLACK_CREDENTIALS = [
+export const SLACK_CREDENTIALS = [
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
   'SLACK_SIGNING_SECRET',

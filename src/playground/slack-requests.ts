@@ -2,10 +2,10 @@
  * What the playground's Slack sends Roster, as Slack sends it: slash commands, button clicks and
  * modal submissions, signed with the signing secret and posted to Roster's own `/slack/events`.
  */
-import { createHmac } from 'node:crypto';
 import { BOT_USER_ID, CHANNELS, dmChannelOf, PEOPLE, PLAYGROUND_APP_ID, PLAYGROUND_TEAM } from './playground-workspace';
 import type { SlackStandIn } from './slack-stand-in';
 import type { ShownMessage, ShownView } from './slack-surfaces';
+import { slackSignature } from './slack-wire';
 
 type Json = Record<string, unknown>;
 
@@ -36,13 +36,12 @@ export function createSlackRequests(deps: { eventsUrl: string; signingSecret: st
 
   async function send(body: string, contentType = 'application/x-www-form-urlencoded'): Promise<RosterAnswer> {
     const timestamp = Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
     const response = await fetch(eventsUrl, {
       method: 'POST',
       headers: {
         'content-type': contentType,
         'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': signature,
+        'x-slack-signature': slackSignature(signingSecret, timestamp, body),
       },
       body,
     });
@@ -56,7 +55,21 @@ export function createSlackRequests(deps: { eventsUrl: string; signingSecret: st
     return { status: response.status, json };
   }
 
-  const interaction = (payload: Json) => send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  /** An interaction of `type` by `slackId`, with what every interaction payload says of its workspace and app. */
+  const interaction = (type: string, slackId: string, fields: Json) =>
+    send(
+      new URLSearchParams({
+        payload: JSON.stringify({
+          type,
+          team,
+          enterprise: null,
+          is_enterprise_install: false,
+          user: { id: slackId, team_id: team.id },
+          api_app_id: PLAYGROUND_APP_ID,
+          ...fields,
+        }),
+      }).toString(),
+    );
 
   function action(click: Click): Json {
     return {
@@ -132,13 +145,7 @@ export function createSlackRequests(deps: { eventsUrl: string; signingSecret: st
     /** A click on a message's button or select. */
     messageAction(slackId: string, message: ShownMessage, click: Click): Promise<RosterAnswer> {
       const ephemeral = message.ephemeralTo !== undefined;
-      return interaction({
-        type: 'block_actions',
-        team,
-        enterprise: null,
-        is_enterprise_install: false,
-        user: { id: slackId, team_id: team.id },
-        api_app_id: PLAYGROUND_APP_ID,
+      return interaction('block_actions', slackId, {
         trigger_id: standIn.trigger(slackId),
         response_url: standIn.responseUrl({ slackId, channel: message.channel, messageTs: message.ts }),
         container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: ephemeral },
@@ -155,13 +162,7 @@ export function createSlackRequests(deps: { eventsUrl: string; signingSecret: st
       click: Click,
       values: Record<string, Record<string, ElementState>>,
     ): Promise<RosterAnswer> {
-      return interaction({
-        type: 'block_actions',
-        team,
-        enterprise: null,
-        is_enterprise_install: false,
-        user: { id: slackId, team_id: team.id },
-        api_app_id: PLAYGROUND_APP_ID,
+      return interaction('block_actions', slackId, {
         trigger_id: standIn.trigger(slackId),
         container: { type: 'view', view_id: shown.id },
         view: viewPayload(shown, values),
@@ -171,13 +172,7 @@ export function createSlackRequests(deps: { eventsUrl: string; signingSecret: st
 
     /** A modal's submit button. */
     submit(slackId: string, shown: ShownView, values: Record<string, Record<string, ElementState>>): Promise<RosterAnswer> {
-      return interaction({
-        type: 'view_submission',
-        team,
-        enterprise: null,
-        is_enterprise_install: false,
-        user: { id: slackId, team_id: team.id },
-        api_app_id: PLAYGROUND_APP_ID,
+      return interaction('view_submission', slackId, {
         trigger_id: standIn.trigger(slackId),
         view: viewPayload(shown, values),
       });
@@ -185,13 +180,7 @@ export function createSlackRequests(deps: { eventsUrl: string; signingSecret: st
 
     /** A modal closed with Cancel, told only when the view asks (`notify_on_close`). */
     closed(slackId: string, shown: ShownView): Promise<RosterAnswer> {
-      return interaction({
-        type: 'view_closed',
-        team,
-        enterprise: null,
-        is_enterprise_install: false,
-        user: { id: slackId, team_id: team.id },
-        api_app_id: PLAYGROUND_APP_ID,
+      return interaction('view_closed', slackId, {
         view: viewPayload(shown, {}),
         is_cleared: false,
       });

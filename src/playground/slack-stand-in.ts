@@ -17,6 +17,7 @@ import {
   personById,
 } from './playground-workspace';
 import type { Surfaces } from './slack-surfaces';
+import { parseArgs, readBody } from './slack-wire';
 
 type Json = Record<string, unknown>;
 
@@ -32,9 +33,6 @@ export interface ResponseOrigin {
 const TRIGGER_MS = 3_000;
 /** How long a response_url takes answers, as Slack allows. */
 const RESPONSE_URL_MS = 30 * 60_000;
-
-/** Fields Slack's clients send as JSON inside a form. */
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'files', 'metadata'];
 
 export interface SlackStandIn {
   /** What to set SLACK_API_URL to (ends with `/api/`). */
@@ -59,6 +57,11 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
   function channelOf(channel: unknown): string {
     const id = String(channel ?? '');
     return id.startsWith('U') ? dmChannelOf(id) : id;
+  }
+
+  /** What a `chat.post*` call posts: the app's message in its channel. */
+  function messageOf(args: Json) {
+    return { channel: channelOf(args.channel), from: 'roster', text: String(args.text ?? ''), blocks: args.blocks };
   }
 
   function userOf(slackId: unknown): Json | null {
@@ -102,22 +105,11 @@ export async function startSlackStandIn(surfaces: Surfaces): Promise<SlackStandI
         return personById(first) ? { ok: true, channel: { id: dmChannelOf(first) } } : { ok: false, error: 'user_not_found' };
       }
       case 'chat.postMessage': {
-        const shown = surfaces.post({
-          channel: channelOf(args.channel),
-          from: 'roster',
-          text: String(args.text ?? ''),
-          blocks: args.blocks,
-        });
+        const shown = surfaces.post(messageOf(args));
         return { ok: true, channel: shown.channel, ts: shown.ts, message: { text: shown.text, ts: shown.ts } };
       }
       case 'chat.postEphemeral': {
-        const shown = surfaces.post({
-          channel: channelOf(args.channel),
-          from: 'roster',
-          text: String(args.text ?? ''),
-          blocks: args.blocks,
-          ephemeralTo: String(args.user),
-        });
+        const shown = surfaces.post({ ...messageOf(args), ephemeralTo: String(args.user) });
         return { ok: true, message_ts: shown.ts };
       }
       case 'chat.update': {
@@ -256,15 +248,6 @@ function randomId(): string {
   return randomBytes(12).toString('hex');
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /** An upload's bytes: sent raw (as Roster sends them) or as a multipart form's file (as Slack's SDKs do). */
 async function uploadedBytes(contentType: string, body: Buffer): Promise<Buffer> {
   if (!contentType.startsWith('multipart/form-data')) return body;
@@ -273,23 +256,4 @@ async function uploadedBytes(contentType: string, body: Buffer): Promise<Buffer>
     if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
   }
   return body;
-}
-
-function parseArgs(contentType: string, body: Buffer): Json {
-  const text = body.toString('utf8');
-  const args: Json = contentType.includes('application/json')
-    ? text
-      ? JSON.parse(text)
-      : {}
-    : Object.fromEntries(new URLSearchParams(text));
-  for (const field of JSON_FIELDS) {
-    if (typeof args[field] === 'string') {
-      try {
-        args[field] = JSON.parse(args[field] as string);
-      } catch {
-        // left as sent
-      }
-    }
-  }
-  return args;
 }

@@ -8,12 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OWNER, startHarness } from '../support/roster-harness';
 import { seedUser, seedWithPassword } from '../support/seed';
 import { testTargets } from '../support/test-database';
-import { createBrowser, csrfOf, outboxLinks, postJson } from '../support/web-client';
+import { createBrowser, csrfOf, freshAddress, outboxLinks, postJson } from '../support/web-client';
 
 const PASSWORD = 'a long and unusual passphrase';
-let addressCounter = 0;
-/** A fresh client address (TEST-NET-2), so per-address limits stay out of the way. */
-const freshAddress = () => `198.51.100.${++addressCounter % 250}`;
 
 /** Polls the store until a lockout's audit event (written after the answer) is there. */
 async function eventually<T>(read: () => Promise<T | null>): Promise<T> {

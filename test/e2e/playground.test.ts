@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Playground, startPlayground } from '../../src/playground/start-playground';
 import { chromiumPath } from '../support/chromium-view';
 import { seedDataDir } from '../support/test-database';
+import { postJson } from '../support/web-client';
 
 const executablePath = chromiumPath();
 if (!executablePath)
@@ -210,21 +211,14 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     expect(new URL(playground.roster.config.slack.apiUrl as string).hostname).toBe('127.0.0.1');
     expect(playground.roster.config.databaseUrl).toBeUndefined();
     expect(playground.roster.database.embedded).toBeTruthy();
-    const refused = await fetch(new URL('/playground/command', playground.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ as: 'U0STRANGER', channel: 'C0GENERAL01', text: 'list' }),
-    });
+    const command = (body: unknown) => postJson(new URL('/playground/command', playground.url).href, body);
+    const refused = await command({ as: 'U0STRANGER', channel: 'C0GENERAL01', text: 'list' });
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: string }).error).toMatch(/^as: /);
+    expect(refused.json.error).toMatch(/^as: /);
     // Nobody types in someone else's DM with the app.
-    const elsewhere = await fetch(new URL('/playground/command', playground.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ as: 'U0ADAM0002', channel: 'D0OLIVIA01', text: 'list' }),
-    });
+    const elsewhere = await command({ as: 'U0ADAM0002', channel: 'D0OLIVIA01', text: 'list' });
     expect(elsewhere.status).toBe(400);
-    expect(((await elsewhere.json()) as { error: string }).error).toMatch(/^channel: /);
+    expect(elsewhere.json.error).toMatch(/^channel: /);
   });
 
   it('answers only at its own address: a page that rebinds another name to loopback gets nothing', async () => {

@@ -7,12 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../support/roster-harness';
 import { seedWithPassword } from '../support/seed';
 import { testTargets } from '../support/test-database';
-import { postJson } from '../support/web-client';
+import { freshAddress, postJson } from '../support/web-client';
 
 const PASSWORD = 'a long and unusual passphrase';
-let addressCounter = 0;
-/** A fresh client address (TEST-NET-2), so per-address limits stay out of the way. */
-const freshAddress = () => `198.51.100.${++addressCounter % 250}`;
 
 describe.each(testTargets())('failed logins (%s store)', (target) => {
   let h: Harness;

@@ -8,18 +8,10 @@ import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SLACK_CREDENTIALS } from '../../src/playground/playground-mode';
 import { npmScript, ROOT, startNpmScript } from '../support/child-process';
 import { startFakeSlack } from '../support/fake-slack';
 import { freshDatabaseUrl, seedDataDir } from '../support/test-database';
-
-const SLACK_VARIABLES = [
-  'SLACK_BOT_TOKEN',
-  'SLACK_APP_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'SLACK_CLIENT_ID',
-  'SLACK_CLIENT_SECRET',
-  'SLACK_STATE_SECRET',
-];
 
 /**
  * Runs what `npm start` runs (with `npm`: `npm start` itself, quiet about its own lines) with
@@ -79,7 +71,7 @@ describe('npm start', () => {
       DATA_DIR: dataDir,
       PORT: '0',
       ...Object.fromEntries(
-        [...SLACK_VARIABLES, 'DATABASE_URL', 'OWNER_EMAIL', 'PUBLIC_URL', 'NODE_ENV', 'PLAYGROUND'].map((name) => [name, '']),
+        [...SLACK_CREDENTIALS, 'DATABASE_URL', 'OWNER_EMAIL', 'PUBLIC_URL', 'NODE_ENV', 'PLAYGROUND'].map((name) => [name, '']),
       ),
     });
     try {

@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { parseArgs, readBody } from '../../src/playground/slack-wire';
 import { blockProblems, viewProblems } from './block-kit-limits';
 
 export interface FakeUser {
@@ -57,8 +58,6 @@ export interface RecordedResponse {
 }
 
 type Fault = { error: string } | { status: number } | { rateLimited: number };
-
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'files', 'metadata'];
 
 export interface FakeSlack {
   /** Base URL to pass as `slackApiUrl` (ends with `/api/`). */
@@ -421,30 +420,4 @@ function credentials(header: string | undefined): {
   const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return { token: null, client: { client_id: decoded.slice(0, colon), client_secret: decoded.slice(colon + 1) } };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function parseArgs(contentType: string, body: Buffer): Record<string, unknown> {
-  const text = body.toString('utf8');
-  let args: Record<string, unknown> = {};
-  if (contentType.includes('application/json')) args = text ? JSON.parse(text) : {};
-  else if (contentType.includes('application/x-www-form-urlencoded')) args = Object.fromEntries(new URLSearchParams(text));
-  for (const field of JSON_FIELDS) {
-    if (typeof args[field] === 'string') {
-      try {
-        args[field] = JSON.parse(args[field] as string);
-      } catch {
-        // leave as sent
-      }
-    }
-  }
-  return args;
 }

@@ -3,7 +3,7 @@
  * events) to the real app, over HTTP or in process, as Slack would, from one workspace: its team ID, and its
  * enterprise when it is in an Enterprise Grid, are wherever Slack puts them.
  */
-import { createHmac } from 'node:crypto';
+import { slackSignature } from '../../src/playground/slack-wire';
 import { viewProblems } from './block-kit-limits';
 import { FAKE_APP_ID, type FakeSlack, type RecordedResponse } from './fake-slack';
 
@@ -19,9 +19,8 @@ export interface SendOptions {
   signature?: string;
 }
 
-export function sign(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
+/** The signature Slack puts on a request (src/playground/slack-wire.ts). */
+export const sign = slackSignature;
 
 export type SlackClient = ReturnType<typeof createSlackClient>;
 

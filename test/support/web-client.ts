@@ -66,3 +66,7 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
+
+let addressCounter = 0;
+/** A fresh client address (TEST-NET-2), so per-address limits stay out of the way. */
+export const freshAddress = () => `198.51.100.${++addressCounter % 250}`;

@@ -122,6 +122,11 @@ function allOptions(element) {
   return [...(element.options ?? []), ...(element.option_groups ?? []).flatMap((g) => g.options ?? [])];
 }
 
+/** The values of the options an element starts with chosen (`initial_option` or `initial_options`). */
+function initialValues(element) {
+  return new Set([element.initial_option?.value, ...(element.initial_options ?? []).map((o) => o.value)].filter(Boolean));
+}
+
 function findOption(element, value) {
   return allOptions(element).find((o) => o.value === value);
 }
@@ -130,9 +135,7 @@ function optionSelect(element, multiple) {
   const select = document.createElement('select');
   select.multiple = multiple;
   if (multiple) select.size = Math.min(6, allOptions(element).length || 1);
-  const initial = new Set(
-    [element.initial_option?.value, ...(element.initial_options ?? []).map((o) => o.value)].filter(Boolean),
-  );
+  const initial = initialValues(element);
   const option = (o) =>
     `<option value="${esc(o.value)}"${initial.has(o.value) ? ' selected' : ''}>${esc(plain(o.text))}</option>`;
   const placeholder = multiple
@@ -211,9 +214,7 @@ function renderInput(block, el) {
     case 'checkboxes':
     case 'radio_buttons': {
       control = document.createElement('div');
-      const initial = new Set(
-        [element.initial_option?.value, ...(element.initial_options ?? []).map((o) => o.value)].filter(Boolean),
-      );
+      const initial = initialValues(element);
       const kind = element.type === 'checkboxes' ? 'checkbox' : 'radio';
       control.innerHTML = (element.options ?? [])
         .map(
