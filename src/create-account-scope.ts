@@ -112,6 +112,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       delivery,
       links: domain.links,
       approvals: domain.approvals,
+      reviews: domain.reviews,
       logger,
       notifier: createSchedulerNotifier({ client, dm, approvalChannel, noticesChannel: settings.noticesChannel }),
     },

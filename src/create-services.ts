@@ -27,6 +27,7 @@ import { createInviteService } from './domain/invites/invite-service';
 import { createNoticeOutbox } from './domain/notices/notice-outbox';
 import { createPartnerService } from './domain/partners/partners';
 import type { Delivery, HolderMessenger, SlackProfiles, WebhookPoster } from './domain/ports';
+import { createReviewService } from './domain/reviews/review-service';
 import { createRoleService } from './domain/users/role-service';
 import { createWebhookService } from './domain/webhooks/webhook-service';
 import { secretKeys } from './domain/webhooks/webhook-signing';
@@ -117,6 +118,8 @@ export function createServices(
     metrics: deps.metrics,
     webhooks: { allowPrivate: config.webhooks.allowPrivate, keys: webhookKeys },
   });
+  // Access reviews: reviewers' pages, progress and reports (starting and deciding them are changes).
+  const reviews = createReviewService({ prisma, accountId });
   return {
     logger: deps.logger,
     /** Whether a passcode of `days` waits for an approver, as the modal says beforehand. */
@@ -135,11 +138,21 @@ export function createServices(
     groups: createGroupService({ prisma, accountId }),
     deletion: createDeletionService({ prisma, accountId, directory }),
     exports: createExportService({ prisma, accountId, clock, audit }),
-    home: createHomeService({ prisma, accountId, clock, directory, approvals, audit, settingsDefaults: deps.settingsDefaults }),
+    home: createHomeService({
+      prisma,
+      accountId,
+      clock,
+      directory,
+      approvals,
+      audit,
+      reviews,
+      settingsDefaults: deps.settingsDefaults,
+    }),
     invites: createInviteService({ prisma, accountId }),
     // The forgot-password page's link: the same kind of password link an admin sends.
     passwordReset: createPasswordReset({ prisma, accountId, changes, ttlHours: policy.passwordLinkTtlHours }),
     partners: createPartnerService({ prisma, accountId }),
+    reviews,
     // The owner's webhooks: list, test, and the notice of a paused one (registering them is a change).
     webhooks: createWebhookService({
       prisma,

@@ -5,6 +5,7 @@
  * (link delivery, the mailer); tests wire fakes.
  */
 import type { ApprovalRequestView } from './approvals/approval-service';
+import type { ReviewPage, ReviewReport } from './reviews/review-service';
 
 // ── Slack profiles ──────────────────────────────────────────────────────────────────────────────
 
@@ -199,6 +200,10 @@ export interface SchedulerNotifier {
   scimDigest(digest: ScimDigest): Promise<boolean>;
   /** Updates an approval request's message and tells its requester. */
   approvalSettled(request: ApprovalRequestView): Promise<void>;
+  /** DMs a reviewer their page of an access review, led by `intro`; false when they are not in the workspace. */
+  reviewPage(reviewer: DmRecipient, page: ReviewPage, intro: string): Promise<boolean>;
+  /** Sends a closed access review's report (CSV and JSON) to someone's DM; false when they have no Slack link. */
+  reviewReport(person: DmRecipient, report: ReviewReport, comment: string): Promise<boolean>;
 }
 
 // ── Webhook poster ──────────────────────────────────────────────────────────────────────────────

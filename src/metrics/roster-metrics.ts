@@ -50,6 +50,9 @@ const PASS_ITEMS = [
   'passcodesExpired',
   'approvalsExpired',
   'scimDigests',
+  'reviewsStarted',
+  'reviewersReminded',
+  'reviewRowsRemoved',
   'sent',
 ];
 

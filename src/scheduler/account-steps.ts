@@ -18,9 +18,15 @@ import {
   queuePasscodeWarnings,
   queueReminders,
 } from './due-work';
+import {
+  actOnOverdueReviews,
+  type ReviewSendDeps,
+  remindReviewers,
+  sendReviewNotices,
+  startScheduledReviews,
+} from './review-work';
 import { queueScimDigest, SCIM_DIGEST_RULE } from './scim-digest';
 import {
-  type SendDeps,
   sendApprovalExpiries,
   sendDigest,
   sendExpiryDms,
@@ -39,6 +45,12 @@ export interface PassReport {
   approvalsExpired: number;
   /** SCIM digests queued (0 or 1). */
   scimDigests: number;
+  /** Access reviews the catalog's schedule started. */
+  reviewsStarted: number;
+  /** Reviewers reminded of open rows. */
+  reviewersReminded: number;
+  /** Rows of overdue `revoke-access` reviews whose access was removed. */
+  reviewRowsRemoved: number;
   sent: number;
   stopped: boolean;
 }
@@ -46,7 +58,7 @@ export interface PassReport {
 /** One account's part of a pass: its store scope and its Slack. */
 export interface AccountWork {
   due: DueWorkDeps;
-  send: SendDeps;
+  send: ReviewSendDeps;
 }
 
 const SEND_BATCH = 100;
@@ -113,6 +125,21 @@ const STEPS: readonly Step[] = [
     },
   },
   {
+    name: 'start scheduled access reviews',
+    when: ['review-schedule'],
+    run: async ({ due }, report) => {
+      report.reviewsStarted += await startScheduledReviews(due);
+    },
+  },
+  {
+    name: 'remind reviewers and act on overdue access reviews',
+    when: ['reviews'],
+    run: async ({ due }, report, _drain, _startedAt, signal) => {
+      report.reviewersReminded += await remindReviewers(due);
+      report.reviewRowsRemoved += await actOnOverdueReviews(due, signal);
+    },
+  },
+  {
     name: 'prune credential hand-offs',
     when: ['handoffs'],
     run: async ({ due }) => {
@@ -155,6 +182,20 @@ const STEPS: readonly Step[] = [
     when: ['approvals', 'notice:approval-expired'],
     run: async ({ send }, report, drain) => {
       report.sent += await drain(() => sendApprovalExpiries(send, SEND_BATCH));
+    },
+  },
+  {
+    name: 'send access review notices',
+    when: [
+      'reviews',
+      'review-schedule',
+      'notice:review-assigned',
+      'notice:review-reminder',
+      'notice:review-overdue',
+      'notice:review-report',
+    ],
+    run: async ({ send }, report, drain) => {
+      report.sent += await drain(() => sendReviewNotices(send));
     },
   },
   {
@@ -204,6 +245,9 @@ export function emptyReport(): PassReport {
     passcodesExpired: 0,
     approvalsExpired: 0,
     scimDigests: 0,
+    reviewsStarted: 0,
+    reviewersReminded: 0,
+    reviewRowsRemoved: 0,
     sent: 0,
     stopped: false,
   };

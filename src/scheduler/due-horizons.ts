@@ -8,6 +8,7 @@ import { LEASE_MINUTES } from '../domain/notices/notice-outbox';
 import type { Policy } from '../domain/roles/catalog';
 import type { DueHorizons } from '../store/scheduler/due-accounts';
 import { STRANDED_HOURS } from './due-work';
+import { reviewPeriodKey } from './review-work';
 
 export function dueHorizons(now: Date, policies: readonly Policy[], defaultNoticesChannel: boolean): DueHorizons {
   const invites = policies.map((p) => p.invites);
@@ -20,5 +21,6 @@ export function dueHorizons(now: Date, policies: readonly Policy[], defaultNotic
     noticeLeaseCutoff: new Date(now.getTime() - LEASE_MINUTES * 60_000),
     strandedBefore: addHours(now, -STRANDED_HOURS),
     defaultNoticesChannel,
+    reviewPeriodKeys: [...new Set(policies.flatMap((p) => p.reviews.map((review) => reviewPeriodKey(review, now))))],
   };
 }

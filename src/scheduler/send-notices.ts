@@ -203,6 +203,16 @@ export async function sendDigest(deps: SendDeps, rule: 'expiry-digest' | 'expiri
   }
 }
 
+/** Claims up to `limit` notices of `rule` and sends each with `send`; returns how many were sent. */
+export async function sendClaimed(
+  deps: SendDeps,
+  rule: string,
+  limit: number,
+  send: (notice: ClaimedNotice) => Promise<void>,
+): Promise<number> {
+  return settle(deps, await deps.outbox.claim(rule, limit), send);
+}
+
 export async function sendPasscodeWarnings(deps: SendDeps, limit: number): Promise<number> {
   const claimed = await deps.outbox.claim('passcode-warning', limit);
   return settle(deps, claimed, async (notice) => {

@@ -3,6 +3,12 @@
  * builders and the handlers that read them back.
  */
 export const ACTIONS = {
+  reviewKeep: 'review.keep',
+  reviewRemove: 'review.remove',
+  reviewRevoke: 'review.revoke',
+  reviewKeepPage: 'review.keep-page',
+  reviewKeepAll: 'review.keep-all',
+  reviewPage: 'review.page',
   helpInvite: 'help.invite',
   helpList: 'help.list',
   helpBulkRoles: 'help.bulk-roles',
@@ -31,6 +37,7 @@ export const ACTIONS = {
 } as const;
 
 export const VIEWS = {
+  reviewDecision: 'review.decision',
   invite: 'invite.modal',
   edit: 'edit.modal',
   roles: 'roles.modal',
@@ -43,6 +50,7 @@ export const VIEWS = {
 } as const;
 
 export const BLOCKS = {
+  reviewNote: 'review.note',
   inviteEmails: 'invite.emails',
   inviteRole: 'invite.role',
   inviteProductPrefix: 'invite.product.',

@@ -3,10 +3,12 @@
 import type { ApprovalBoard, DmRecipient, SchedulerNotifier } from '../domain/ports';
 import { asBlocks } from './block-kit';
 import type { Reply } from './reply';
+import { uploadReviewReport } from './review-files';
 import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
 import { expiredInvitesDm } from './views/expired-invites-dm';
+import { reviewPageMessage } from './views/review-page-message';
 import { scimDigestMessage } from './views/scim-digest-message';
 
 export function createSchedulerNotifier(deps: {
@@ -38,5 +40,11 @@ export function createSchedulerNotifier(deps: {
       return true;
     },
     approvalSettled: (request) => deps.approvalChannel.settle(request),
+    reviewPage: (reviewer, page, intro) => dm(reviewer, reviewPageMessage(page, intro)),
+    async reviewReport(person, report, comment) {
+      if (!person.slackUserId) return false;
+      await uploadReviewReport(deps.client, person.slackUserId, report, comment);
+      return true;
+    },
   };
 }

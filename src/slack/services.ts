@@ -29,6 +29,7 @@ export const SLACK_DOMAIN_SERVICES = [
   'signIn',
   'settings',
   'webhooks',
+  'reviews',
 ] as const satisfies readonly (keyof Services)[];
 
 /** What every listener receives. */

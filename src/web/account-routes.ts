@@ -20,6 +20,7 @@ import { accountOfInvite } from '../store/invites/invite-reads';
 import { findScimTokenByHash } from '../store/sign-in/scim-token-reads';
 import type { Store } from '../store/tx';
 import { apiErrors } from './api-routes';
+import { REVIEW_REPORT_PATH } from './review-routes';
 
 /** One account's routers (or the routers of the account that holds nothing). */
 export interface AccountRouters {
@@ -103,7 +104,13 @@ export function accountRoutes(deps: {
 
   async function apiAccountOf(req: Request): Promise<string | null | undefined> {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    switch (req.path.replace(/\/+$/, '')) {
+    const path = req.path.replace(/\/+$/, '');
+    // An access review's report: the API key names the account, as for the audit trail.
+    if (REVIEW_REPORT_PATH.test(path)) {
+      const keyHash = bearerHash(req);
+      return (keyHash && (await accountOfApiKey(prisma, keyHash))) ?? deps.defaultAccountId;
+    }
+    switch (path) {
       case '/api/v1/auth/verify': {
         if (typeof body.apiKey === 'string')
           return (await accountOfApiKey(prisma, hashToken(body.apiKey))) ?? deps.defaultAccountId;

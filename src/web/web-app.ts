@@ -26,6 +26,7 @@ import { auditRoutes } from './audit-routes';
 import { createCsrf } from './csrf';
 import { healthRoutes } from './health-routes';
 import { createRateLimit } from './rate-limit';
+import { reviewRoutes } from './review-routes';
 import { lastResortErrors, webPages } from './web-pages';
 
 /** Builds the web app over the tenancy's accounts; `ready` answers `/readyz`. */
@@ -50,7 +51,7 @@ export function createWebApp(deps: {
   function routersOf(scope: AccountScope): AccountRouters {
     let built = routers.get(scope);
     if (!built) {
-      const { signIn, passwordReset, handoff, changes, audit } = scope.domain;
+      const { signIn, passwordReset, handoff, changes, audit, reviews } = scope.domain;
       const accountId = scope.account.id;
       // PRODUCT_URL: the pages end at the product with a one-time code, which the API exchanges.
       const productHandoff = createProductHandoff({
@@ -80,7 +81,12 @@ export function createWebApp(deps: {
       };
       // GET /api/v1/audit answers before the rest of the API (src/web/audit-routes.ts).
       const feed = createAuditFeed({ db: prisma, accountId });
-      built.api = Router().use(auditRoutes({ signIn, feed, rateLimit, logger, publicUrl: config.publicUrl }), built.api);
+      built.api = Router().use(
+        auditRoutes({ signIn, feed, rateLimit, logger, publicUrl: config.publicUrl }),
+        // GET /api/v1/reviews/<id>/report likewise (src/web/review-routes.ts).
+        reviewRoutes({ signIn, reviews, rateLimit, logger }),
+        built.api,
+      );
       routers.set(scope, built);
     }
     return built;

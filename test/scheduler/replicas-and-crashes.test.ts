@@ -15,6 +15,7 @@ import type { DigestEntry, SchedulerNotifier } from '../../src/scheduler/send-no
 import { type Database, openDatabase } from '../../src/store/database';
 import { type DueWork, findAccountsWithDueWork } from '../../src/store/scheduler/due-accounts';
 import { type DomainHarness, domainStore, LINK_SECRET } from '../support/domain-harness';
+import { seedUser } from '../support/seed';
 import { testTargets } from '../support/test-database';
 
 interface Recorder {
@@ -23,16 +24,19 @@ interface Recorder {
   /** The inviters' DMs on expiry: to whom, the addresses listed, and how many were said to follow. */
   expiryDms: { to: string; emails: string[]; more: number }[];
   digests: DigestEntry[][];
+  /** Access review pages DMed: to whom, and the DM's first words. */
+  reviewDms: { to: string; intro: string; open: number }[];
+  reports: { to: string; rows: number }[];
 }
 
 function newRecorder(): Recorder {
-  return { deliveries: [], dms: [], expiryDms: [], digests: [] };
+  return { deliveries: [], dms: [], expiryDms: [], digests: [], reviewDms: [], reports: [] };
 }
 
 /** A scheduler as one replica would build it, on its own connection to the store. */
-function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500) {
+function replica(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500, policy = loadCatalog().catalog.policy) {
   return createScheduler({
-    accounts: (now) => whatIsDue(db, accountWork(h, db, recorder, batchSize), now),
+    accounts: (now) => whatIsDue(db, accountWork(h, db, recorder, batchSize, LINK_SECRET, policy), now, policy),
     housekeeping: { prisma: db.prisma, clock: h.clock },
     logger: pino({ level: 'silent' }),
     cronSchedule: '*/5 * * * *',
@@ -56,19 +60,30 @@ function refOf(work: AccountWork, due: ReadonlySet<DueWork> = EVERY_STEP): Accou
 }
 
 /** The account of `work` if the pass's query finds anything due in it at `now`, with what it found, as main.ts asks. */
-async function whatIsDue(db: Database, work: AccountWork, now: Date): Promise<AccountRef[]> {
-  const due = await findAccountsWithDueWork(db.prisma, dueHorizons(now, [loadCatalog().catalog.policy], true));
+async function whatIsDue(
+  db: Database,
+  work: AccountWork,
+  now: Date,
+  policy = loadCatalog().catalog.policy,
+): Promise<AccountRef[]> {
+  const due = await findAccountsWithDueWork(db.prisma, dueHorizons(now, [policy], true));
   const found = due.get(work.due.accountId);
   return found ? [refOf(work, found)] : [];
 }
 
 /** The harness account's part of a pass, on `db`. */
-function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSize = 500, linkSecret = LINK_SECRET): AccountWork {
+function accountWork(
+  h: DomainHarness,
+  db: Database,
+  recorder: Recorder,
+  batchSize = 500,
+  linkSecret = LINK_SECRET,
+  policy = loadCatalog().catalog.policy,
+): AccountWork {
   const { prisma } = db;
   const accountId = h.accountId;
   const clock = h.clock;
   const audit = createAuditService({ db: prisma, accountId, clock });
-  const policy = loadCatalog().catalog.policy;
   const approvals = createApprovalService({
     prisma,
     accountId,
@@ -99,10 +114,18 @@ function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSi
       return true;
     },
     async approvalSettled() {},
+    async reviewPage(reviewer, page, intro) {
+      recorder.reviewDms.push({ to: reviewer.email, intro, open: page.open });
+      return true;
+    },
+    async reviewReport(person, report) {
+      recorder.reports.push({ to: person.email, rows: report.rows.length });
+      return true;
+    },
   };
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
   // The change layer on this replica's connection: the scheduler's expiries and reminders are changes.
-  const { changes } = h.services({ prisma, linkSecret });
+  const { changes, reviews } = h.services({ prisma, linkSecret });
   return {
     due: { prisma, changes, audit, accountId, clock, outbox, policy, batchSize },
     send: {
@@ -113,6 +136,7 @@ function accountWork(h: DomainHarness, db: Database, recorder: Recorder, batchSi
       delivery,
       links: createInviteLinks({ secret: linkSecret, publicUrl: 'http://roster.test' }),
       approvals,
+      reviews,
       notifier,
       logger: pino({ level: 'silent' }),
     },
@@ -350,6 +374,71 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     expect(new Set(recorder.expiryDms.flatMap((d) => d.emails)).size).toBe(120);
     expect(recorder.dms).toEqual([]);
     expect(await h.db.prisma.user.count({ where: { status: 'expired' } })).toBe(120);
+  });
+
+  it('a scheduled access review starts once across replicas, reminds once, and at its due date removes what is still open', async () => {
+    h = await store.fresh();
+    const catalogPolicy = loadCatalog().catalog.policy;
+    const policy = {
+      ...catalogPolicy,
+      reviews: [
+        {
+          name: 'Editors',
+          scope: { roles: ['editor'], perms: [], groups: [], partners: [], everyone: false },
+          everyDays: 90,
+          reviewers: ['owner'],
+          dueDays: 7,
+          onOverdue: 'revoke-access' as const,
+        },
+      ],
+    };
+    for (const name of ['ann', 'bob', 'cy']) {
+      await seedUser(
+        { prisma: h.db.prisma, accountId: h.accountId },
+        { email: `${name}@example.com`, roles: ['editor', 'viewer'] },
+      );
+    }
+    const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
+    if (second !== h.db) extra.push(second);
+    const recorder = newRecorder();
+    const a = replica(h, h.db, recorder, 25, policy);
+    const b = replica(h, second, recorder, 25, policy);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    const campaigns = await h.db.prisma.reviewCampaign.findMany();
+    expect(campaigns.map((c) => [c.name, c.schedule, c.status])).toEqual([['Editors', 'Editors', 'open']]);
+    expect(recorder.reviewDms).toEqual([
+      { to: 'owner@example.com', intro: expect.stringContaining('scheduled access review'), open: 3 },
+    ]);
+
+    const campaign = campaigns[0] as (typeof campaigns)[number];
+    const [first] = await h.db.prisma.reviewRow.findMany({ where: { campaignId: campaign.id }, orderBy: { position: 'asc' } });
+    await h
+      .services()
+      .changes.submit(h.owner, { kind: 'review-decide', campaign: campaign.id, rows: [first?.id ?? ''], decision: 'keep' });
+    h.clock.advanceHours(3 * 24 + 1);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    expect(recorder.reviewDms.slice(1)).toEqual([
+      { to: 'owner@example.com', intro: expect.stringContaining('Reminder'), open: 2 },
+    ]);
+
+    h.clock.advanceHours(4 * 24);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    const closed = await h.db.prisma.reviewCampaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect([closed.status, closed.closeReason]).toEqual(['closed', 'overdue']);
+    const rows = await h.db.prisma.reviewRow.findMany({ where: { campaignId: campaign.id }, orderBy: { position: 'asc' } });
+    expect(rows.map((r) => [r.email, r.decision, r.decidedByEmail])).toEqual([
+      ['ann@example.com', 'keep', 'owner@example.com'],
+      ['bob@example.com', 'remove', 'roster'],
+      ['cy@example.com', 'remove', 'roster'],
+    ]);
+    const editors = await h.db.prisma.userRole.count({ where: { role: { key: 'editor' } } });
+    expect(editors).toBe(1);
+    expect(recorder.dms.filter((dm) => dm.includes('past due'))).toHaveLength(1);
+    expect(recorder.reports).toEqual([{ to: 'owner@example.com', rows: 3 }]);
+    expect(await h.db.prisma.reviewCampaign.count()).toBe(1);
   });
 
   it('stopping the scheduler stops a running pass between batches; another replica finishes the work', async () => {

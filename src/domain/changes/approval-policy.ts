@@ -52,6 +52,9 @@ const NEVER_WAITS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'passcode-expiry',
   'invite-link-renewal',
   'first-approver',
+  'review-await',
+  'review-remind',
+  'review-overdue',
 ]);
 
 /** Whether a change of `kind` never waits for approval (so a request can never hold one). */

@@ -92,7 +92,8 @@ export interface Applied<R> {
   /** Users who existed before the change; a change to any of them makes a request for it stale. */
   targets: string[];
   gains: PowerGain[];
-  facts: Pick<ChangeFacts, 'users' | 'tenureDays'>;
+  /** `kind`: the kind the policy judges, when the change makes one of another kind (a review's revocation). */
+  facts: Pick<ChangeFacts, 'users' | 'tenureDays'> & Partial<Pick<ChangeFacts, 'kind'>>;
   audit: AuditEntry[];
   /** Slack and e-mail work, after the commit (never inside the transaction). */
   deliver?(result: R): Promise<R>;

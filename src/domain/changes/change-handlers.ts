@@ -11,6 +11,15 @@ import { invite, inviteLink, reinvite, resend } from './invite-changes';
 import { recoverOwner } from './owner-recovery-change';
 import { addPartner, deletePartnerChange, renamePartnerChange } from './partner-changes';
 import { planSeats } from './plan-seats-change';
+import {
+  reviewAwait,
+  reviewClose,
+  reviewDecide,
+  reviewOverdue,
+  reviewReassign,
+  reviewRemind,
+  reviewStart,
+} from './review-changes';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { inviteExpiry, inviteLinkRenewal, inviteReminders, passcodeExpiry } from './scheduler-changes';
 import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';
@@ -74,6 +83,13 @@ export const CHANGE_HANDLERS = {
   'invite-expiry': inviteExpiry,
   'passcode-expiry': passcodeExpiry,
   'invite-link-renewal': inviteLinkRenewal,
+  'review-start': reviewStart,
+  'review-decide': reviewDecide,
+  'review-await': reviewAwait,
+  'review-close': reviewClose,
+  'review-reassign': reviewReassign,
+  'review-remind': reviewRemind,
+  'review-overdue': reviewOverdue,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { settingsChangeSchema } from '../account/account-settings';
+import { ON_OVERDUE, REVIEW_DECISIONS, REVIEWER_RULES, reviewScopeSchema } from '../reviews/review-scope';
 
 const email = z.string().trim().min(1).max(320);
 
@@ -179,6 +180,44 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     group: z.object({ id: z.uuid() }).strict(),
     ifVersion: z.number().int().optional(),
   }),
+  // Access reviews (review-changes.ts): a campaign, its reviewers' decisions, and the owner's and scheduler's part.
+  /** A campaign over what `scope` covers; `schedule` when the catalog's scheduled review started it for a period. */
+  z.object({
+    kind: z.literal('review-start'),
+    name: z.string().trim().min(1).max(100).optional(),
+    scope: reviewScopeSchema,
+    reviewers: z
+      .array(z.union([z.enum(REVIEWER_RULES), userRefSchema]))
+      .min(1)
+      .max(20),
+    dueDays: z.number().int().min(1).max(90).optional(),
+    dueAt: z.iso.datetime({ offset: true }).optional(),
+    onOverdue: z.enum(ON_OVERDUE),
+    schedule: z
+      .object({ name: z.string().max(60), periodKey: z.string().max(100) })
+      .strict()
+      .optional(),
+  }),
+  /** A reviewer's decision on rows of theirs (remove and revoke one row at a time). */
+  z.object({
+    kind: z.literal('review-decide'),
+    campaign: z.uuid(),
+    rows: z.array(z.uuid()).max(1000),
+    /** Keep: every row still open for the reviewer in the campaign ("Keep all left"), instead of `rows`. */
+    allOpen: z.boolean().optional(),
+    decision: z.enum(REVIEW_DECISIONS),
+    note: z.string().trim().max(500).optional(),
+  }),
+  /** The approval request a row's decision waits for, noted on the row. */
+  z.object({ kind: z.literal('review-await'), row: z.uuid(), request: z.uuid() }),
+  /** A campaign closed before every row was decided: open rows are recorded as not reviewed. */
+  z.object({ kind: z.literal('review-close'), campaign: z.uuid(), reason: z.enum(['closed', 'overdue']) }),
+  /** The owner moves a reviewer's open rows to someone else. */
+  z.object({ kind: z.literal('review-reassign'), campaign: z.uuid(), from: user, to: user }),
+  /** Reviewers with open rows in campaigns whose reminder is due are reminded (the scheduler). */
+  z.object({ kind: z.literal('review-remind'), batch }),
+  /** Campaigns past their due date: the owner is told, once (the scheduler). */
+  z.object({ kind: z.literal('review-overdue'), batch }),
   // Link-authorised kinds (sign-in-changes.ts): made by the holder of a link, who needs no permission
   // and never waits for approval. A change never carries the secret: the link by its token's SHA-256
   // (as the store keeps it), a chosen password by its scrypt hash.

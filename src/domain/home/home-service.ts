@@ -13,6 +13,7 @@ import { type ApproverSetup, lacksApprovers, readApproverSetup } from '../approv
 import type { AuditEventView, AuditService } from '../audit/audit-service';
 import { addHours, type Clock } from '../clock';
 import type { DirectoryService, Seats } from '../directory/directory-service';
+import type { ReviewPage, ReviewService, ReviewStatus } from '../reviews/review-service';
 import { ADMIN_ROLE } from '../roles/catalog';
 
 export interface HomeSummary {
@@ -30,6 +31,10 @@ export interface HomeSummary {
   account: { slug: string | null; teamId: string | null };
   /** Only for the owner, while the account has fewer approvers than its approval policy needs. */
   approverSetup?: ApproverSetup;
+  /** The first page of the access review rows waiting for the viewer, if any. */
+  review: ReviewPage | null;
+  /** Open access reviews the viewer may follow (the owner, holders of `audit:view`, their reviewers), with progress. */
+  reviews: ReviewStatus[];
 }
 
 /** How far back App Home looks for expired invites, and how many it lists. */
@@ -45,6 +50,7 @@ export function createHomeService(deps: {
   directory: DirectoryService;
   approvals: ApprovalService;
   audit: AuditService;
+  reviews: ReviewService;
   /** The deployment's settings, under the account's own: whether approvals are on and what the policy needs. */
   settingsDefaults?: SettingsDefaults;
 }) {
@@ -74,7 +80,7 @@ export function createHomeService(deps: {
     async summary(viewer: Actor): Promise<HomeSummary> {
       const now = clock.now();
       const canView = can(viewer, 'users:view');
-      const [seats, expiring, expired, approvals, recent, activeAdmins, account] = await Promise.all([
+      const [seats, expiring, expired, approvals, recent, activeAdmins, account, review, reviews] = await Promise.all([
         deps.directory.seatUsage(),
         canView ? findInvitesExpiringBetween(prisma, accountId, now, addHours(now, 24), 10) : [],
         canView ? recentlyExpired(now) : [],
@@ -82,6 +88,8 @@ export function createHomeService(deps: {
         can(viewer, 'audit:view') ? deps.audit.list(viewer, { limit: 8 }) : [],
         countActiveHolders(prisma, accountId, ADMIN_ROLE),
         readAccountNaming(prisma, accountId),
+        deps.reviews.page(viewer),
+        deps.reviews.status(viewer).then((all) => all.filter((status) => status.campaign.status === 'open')),
       ]);
       const isOwner = !!viewer.userId && account.ownerId === viewer.userId;
       const setup =
@@ -97,6 +105,8 @@ export function createHomeService(deps: {
         isOwner,
         account: { slug: account.slug, teamId: account.slackTeamId ?? account.slackEnterpriseId },
         approverSetup: setup && lacksApprovers(setup) ? setup : undefined,
+        review,
+        reviews,
       };
     },
   };

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../errors';
+import { scheduledReviewSchema } from '../reviews/review-scope';
 import { ADMIN_PLANE_PERMISSIONS } from './permissions';
 import { MULTIPLE_ROLES } from './precedence';
 
@@ -71,6 +72,8 @@ const policySchema = z
     passcodeWarnDays: z.number().positive().default(3),
     /** How several roles of one user combine: the highest precedence wins (default), or all of them. */
     multipleRoles: z.enum(MULTIPLE_ROLES).default('highest'),
+    /** Access reviews the scheduler starts every `everyDays` (src/domain/reviews/). */
+    reviews: z.array(scheduledReviewSchema).max(20).default([]),
   })
   .prefault({});
 
@@ -125,6 +128,34 @@ const catalogSchema = z
             code: 'custom',
             path: ['permissions', index, 'grantableTo'],
             message: `unknown role "${roleKey}"`,
+          });
+        }
+      }
+    });
+    const reviewNames = new Set<string>();
+    catalog.policy.reviews.forEach((review, index) => {
+      if (reviewNames.has(review.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policy', 'reviews', index, 'name'],
+          message: `review names must be unique ("${review.name}")`,
+        });
+      }
+      reviewNames.add(review.name);
+      for (const role of review.scope.roles) {
+        if (!roleKeys.has(role))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policy', 'reviews', index, 'scope', 'roles'],
+            message: `unknown role "${role}"`,
+          });
+      }
+      for (const permission of review.scope.perms) {
+        if (!permissionKeys.has(permission)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policy', 'reviews', index, 'scope', 'perms'],
+            message: `unknown permission "${permission}"`,
           });
         }
       }

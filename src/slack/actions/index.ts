@@ -26,6 +26,7 @@ import { openBulkRolesModal, openEditModal, openRolesModal } from '../views/user
 import { parseButtonEmail, parseListFilter } from './action-values';
 import { registerCardDetails } from './card-detail-actions';
 import { revokeInheritedKey } from './inherited-key-actions';
+import { registerReviewActions } from './review-actions';
 
 type ButtonArgs = Parameters<Parameters<App['action']>[1]>[0] & { body: BlockAction; action: ButtonAction };
 
@@ -64,6 +65,7 @@ export function onButton(
 export function registerActions(app: App): void {
   onButton(app, INHERITED_KEY_REVOKE, revokeInheritedKey);
   registerCardDetails(app);
+  registerReviewActions(app);
 
   onButton(app, ACTIONS.helpList, async ({ services, actor, reply }) => {
     const filter = { page: 1 };

@@ -20,6 +20,8 @@ const SUMMARY: Record<Subcommand, string> = {
     'Create or replace the bearer token your identity provider uses for SCIM provisioning (sent to you by DM, shown once); `revoke` ends it.',
   webhook:
     'Send the audit trail to HTTPS endpoints as signed events (owner only): add (the signing secret comes by DM, shown once), list, test, replay since a time, resume a paused or failing one now, remove.',
+  review:
+    'Access reviews: your rows to review (Keep, Remove access, Revoke user); admins start one over roles, permissions, groups, partners or everyone, follow it, get its report, close it, or move a reviewer’s rows.',
   disable: 'Block a user for now; their credentials are kept but refused.',
   enable: 'Let a disabled user in again.',
   revoke: 'Remove access: API key, passcode, password and pending links stop working.',

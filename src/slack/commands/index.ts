@@ -19,6 +19,7 @@ import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
 import { parseUsersCommand } from './parse-users-command';
 import * as partnerCommands from './partner-commands';
+import { review } from './review-commands';
 import * as scimCommands from './scim-commands';
 import * as userCommands from './user-commands';
 import type { CommandOf, UsersCommand } from './users-command';
@@ -53,6 +54,7 @@ export const COMMAND_HANDLERS: Handlers = {
   partner: partnerCommands.partner,
   'scim-token': scimCommands.scimToken,
   webhook: webhookCommands.webhook,
+  review,
   apikey: credentialCommands.apikey,
   passcode: credentialCommands.passcode,
   'password-link': credentialCommands.passwordLink,

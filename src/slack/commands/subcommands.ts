@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { TENURE_RULE, tenureFromWord } from '../../domain/credentials/credential-service';
+import { ON_OVERDUE, REVIEWER_RULES, type ReviewerRule } from '../../domain/reviews/review-scope';
 import { isEventPattern, MAX_PATTERNS } from '../../domain/webhooks/webhook-events';
-import { EMAIL, type OptionNames, refuse } from './command-input';
+import { type CommandInput, EMAIL, type OptionNames, refuse } from './command-input';
 import {
   byAction,
   groupMembers,
@@ -58,6 +59,66 @@ function eventPatterns(raw: string | undefined): string[] {
   if (patterns.length > MAX_PATTERNS) throw refuse(`At most ${MAX_PATTERNS} event patterns.`);
   return patterns;
 }
+
+/** A review's number, as `/users review status` lists it. */
+const REVIEW_NUMBER = z.coerce.number().int().min(1).max(1_000_000);
+
+function reviewNumber(input: CommandInput, raw: string | undefined): number {
+  if (raw === undefined) throw refuse('Give the review’s number, as `/users review status` lists it.');
+  return input.check(REVIEW_NUMBER, raw.replace(/^#/, ''), `\`${raw}\` is not a review number.`);
+}
+
+/** `--due 14d` (days from now) or `--due 2026-12-24` (that day's end, UTC). */
+function reviewDue(raw: string | undefined): { days: number } | { at: string } {
+  if (raw === undefined) return { days: 14 };
+  const days = /^(\d{1,4})d$/.exec(raw);
+  if (days) {
+    const n = Number(days[1]);
+    if (n < 1 || n > 90) throw refuse('`--due` is 1d to 90d, or a date such as 2026-12-24.');
+    return { days: n };
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(`${raw}T23:59:59Z`))) return { at: `${raw}T23:59:59Z` };
+  throw refuse(`\`--due ${raw}\` is not a span such as 14d or a date such as 2026-12-24.`);
+}
+
+/** `/users review start …`: the scope, reviewers, due date and overdue rule. */
+const parseReviewStart: Parse = (input) => {
+  input.noExtra(1);
+  const many = (name: string) =>
+    (input.options.get(name) ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const scope = {
+    roles: many('role'),
+    perms: many('perm'),
+    groups: input.options.get('group') ?? [],
+    partners: input.options.get('partner') ?? [],
+    everyone: input.flags.has('everyone'),
+  };
+  if (!scope.everyone && scope.roles.length + scope.perms.length + scope.groups.length + scope.partners.length === 0) {
+    throw refuse('Say what is under review: `--role R`, `--perm P`, `--group G`, `--partner P`, or `--everyone`.');
+  }
+  const reviewers = (input.options.get('reviewer') ?? ['owner']).map((raw) =>
+    (REVIEWER_RULES as readonly string[]).includes(raw.toLowerCase()) ? (raw.toLowerCase() as ReviewerRule) : input.who(raw),
+  );
+  const onOverdue = input.check(
+    z.enum(ON_OVERDUE).default('remind'),
+    input.single('on-overdue'),
+    '`--on-overdue` is `remind` or `revoke-access`.',
+  );
+  const name = input.single('name');
+  if (name !== undefined && (name.trim().length === 0 || name.length > 100)) throw refuse('`--name` is 1 to 100 characters.');
+  return {
+    kind: 'review',
+    action: 'start',
+    scope,
+    reviewers,
+    due: reviewDue(input.single('due')),
+    onOverdue,
+    ...(name ? { name: name.trim() } : {}),
+  };
+};
 
 /** `remove | test | resume <url>`. */
 function webhookAt(action: 'remove' | 'test' | 'resume'): Parse {
@@ -211,6 +272,47 @@ export const SUBCOMMANDS = {
         };
       },
     }),
+  },
+  review: {
+    usage:
+      '/users review [<number>] | start [--role R]... [--perm P]... [--group G]... [--partner P]... [--everyone] [--reviewer owner|approvers|inviter|<who>]... [--due 14d|2026-12-24] [--on-overdue remind|revoke-access] [--name "…"] | status [<number>] | report <number> | close <number> | reassign <number> <from> <to>',
+    options: ['role', 'perm', 'group', 'partner', 'reviewer', 'due', 'on-overdue', 'name'],
+    flags: ['everyone'],
+    parse: (input) => {
+      const first = input.args[0];
+      if (first === undefined || /^#?\d+$/.test(first)) {
+        input.noExtra(1);
+        return { kind: 'review', action: 'page', ...(first ? { number: reviewNumber(input, first) } : {}) };
+      }
+      return byAction('Say `start`, `status`, `report`, `close` or `reassign`, or a review’s number.', {
+        start: parseReviewStart,
+        status: (input) => {
+          input.noExtra(2);
+          const raw = input.args[1];
+          return { kind: 'review', action: 'status', ...(raw ? { number: reviewNumber(input, raw) } : {}) };
+        },
+        report: (input) => {
+          input.noExtra(2);
+          return { kind: 'review', action: 'report', number: reviewNumber(input, input.args[1]) };
+        },
+        close: (input) => {
+          input.noExtra(2);
+          return { kind: 'review', action: 'close', number: reviewNumber(input, input.args[1]) };
+        },
+        reassign: (input) => {
+          input.noExtra(4);
+          const [, number, from, to] = input.args;
+          if (!to) throw refuse('Say the review, whose rows move, and to whom: `/users review reassign 3 ann@x.com bob@x.com`.');
+          return {
+            kind: 'review',
+            action: 'reassign',
+            number: reviewNumber(input, number),
+            from: input.who(from),
+            to: input.who(to),
+          };
+        },
+      })(input);
+    },
   },
   disable: { usage: '/users disable <who>', parse: oneUser('disable') },
   enable: { usage: '/users enable <who>', parse: oneUser('enable') },

@@ -1,5 +1,6 @@
 /** The typed `/users` command a parser produces and a handler receives, one variant per kind. */
 import type { UserFilter, Who } from '../../domain/directory/directory-service';
+import type { OnOverdue, ReviewerRule, ReviewScope } from '../../domain/reviews/review-scope';
 
 /** The statuses `--status` filters by. */
 export const STATUSES = ['invited', 'expired', 'active', 'disabled', 'revoked'] as const;
@@ -63,7 +64,20 @@ export type UsersCommand =
   | { kind: 'props'; who: Who; set: Record<string, string>; remove: string[] }
   | { kind: 'signin'; who: Who; method: 'google' | 'password' }
   | { kind: 'seats' | 'export' | 'approvals' }
-  | { kind: 'audit'; who?: Who; limit: number };
+  | { kind: 'audit'; who?: Who; limit: number }
+  | { kind: 'review'; action: 'page'; number?: number }
+  | {
+      kind: 'review';
+      action: 'start';
+      scope: ReviewScope;
+      reviewers: (ReviewerRule | Who)[];
+      due: { days: number } | { at: string };
+      onOverdue: OnOverdue;
+      name?: string;
+    }
+  | { kind: 'review'; action: 'status'; number?: number }
+  | { kind: 'review'; action: 'report' | 'close'; number: number }
+  | { kind: 'review'; action: 'reassign'; number: number; from: Who; to: Who };
 
 /** One address of an invite with its own access (`editor`, `partner=acme`, `crm=editor`) or groups. */
 export interface InvitePerson {

@@ -10,6 +10,7 @@ import { type HomeSummary, RECENTLY_EXPIRED_DAYS } from '../../domain/home/home-
 import { ACTIONS } from '../ids';
 import { auditLine } from './audit-message';
 import { escapeMrkdwn, seatBar } from './format';
+import { campaignTitle, reviewPageBlocks } from './review-page-message';
 
 export function appHomeView(summary: HomeSummary) {
   const invites = summary.expiringInvites.map((i) => `• ${i.email} — expires ${formatWhen(i.expiresAt)}`).join('\n');
@@ -47,6 +48,16 @@ export function appHomeView(summary: HomeSummary) {
           ? row.accessory(Elements.Button({ text: 'Re-invite', actionId: ACTIONS.homeReinvite, value: invite.email }))
           : row;
       }),
+      ...(summary.review
+        ? [
+            Blocks.Section({ text: '*Access review rows waiting for you*' }),
+            ...reviewPageBlocks(summary.review),
+            Blocks.Divider(),
+          ]
+        : []),
+      summary.reviews.length > 0
+        ? Blocks.Section({ text: `*Access reviews in progress*\n${summary.reviews.map(reviewProgress).join('\n')}` })
+        : undefined,
       Blocks.Section({
         text: `*Approvals waiting for you*\n${approvals || 'None.'}${summary.approvals.length > 0 ? '\nDecide in the approvals channel or with `/users approvals`.' : ''}`,
       }),
@@ -60,6 +71,17 @@ export function appHomeView(summary: HomeSummary) {
       }),
     )
     .buildToObject();
+}
+
+/** One open review's progress: decided of all, and per reviewer. */
+function reviewProgress(status: HomeSummary['reviews'][number]): string {
+  const total = status.reviewers.reduce((n, r) => n + r.total, 0);
+  const open = status.reviewers.reduce((n, r) => n + r.open, 0);
+  const reviewers = status.reviewers.map((r) => `${r.reviewerEmail} ${r.total - r.open}/${r.total}`).join(', ');
+  return `• ${escapeMrkdwn(campaignTitle(status.campaign))}: ${total - open} of ${total} decided, due ${formatWhen(status.campaign.dueAt)} — ${reviewers}`.slice(
+    0,
+    600,
+  );
 }
 
 /** The owner's set-up hint while nobody (or too few) besides them may approve, and the way out. */

@@ -26,6 +26,8 @@ export interface DueHorizons {
   strandedBefore: Date;
   /** Whether accounts without a notices channel of their own have the deployment's (they get SCIM digests). */
   defaultNoticesChannel: boolean;
+  /** The period keys (`name@period`) of every scheduled review any policy has now: an account without a campaign for one is due. */
+  reviewPeriodKeys: string[];
 }
 
 /**
@@ -41,6 +43,8 @@ export type DueWork =
   | 'approvals'
   | 'handoffs'
   | 'scim-digest'
+  | 'reviews'
+  | 'review-schedule'
   | `notice:${string}`;
 
 /** The accounts with anything due at `due.now`, each with what is due in it. */
@@ -73,6 +77,14 @@ export async function findAccountsWithDueWork(db: Db, due: DueHorizons): Promise
     SELECT s."accountId", 'handoffs' FROM "SecretReveal" s WHERE s."sealed" IS NOT NULL AND s."expiresAt" <= ${due.now}
     UNION
     SELECT c."accountId", 'handoffs' FROM "PendingCredential" c WHERE c."createdAt" < ${due.strandedBefore}
+    UNION
+    SELECT c."accountId", 'reviews' FROM "ReviewCampaign" c
+    WHERE c."status" = 'open' AND (c."nextReminderAt" <= ${due.now}
+      OR (c."dueAt" <= ${due.now} AND (c."overdueAt" IS NULL OR c."onOverdue" = 'revoke-access')))
+    UNION
+    SELECT a."id", 'review-schedule' FROM "Account" a
+    WHERE cardinality(${due.reviewPeriodKeys}::text[]) > 0 AND EXISTS (SELECT 1 FROM unnest(${due.reviewPeriodKeys}::text[]) AS k(key)
+      WHERE NOT EXISTS (SELECT 1 FROM "ReviewCampaign" c WHERE c."accountId" = a."id" AND c."periodKey" = k.key))
     UNION
     SELECT a."id", 'scim-digest' FROM "Account" a
     WHERE (a."noticesChannel" IS NOT NULL OR ${due.defaultNoticesChannel})

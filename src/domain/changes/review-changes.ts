@@ -1,0 +1,587 @@
+/**
+ * Access reviews as changes (src/domain/reviews/): starting a campaign, a reviewer's decisions (a
+ * removal or revocation is the directory change it makes, judged by the approval policy like any
+ * other), the approval a decision waits for, closing, the owner's reassignment, and the scheduler's
+ * reminders and overdue notices. Rows are decided with conditional updates, so a decision is made once.
+ */
+import { fail } from '../../errors';
+import { findAccountWithOwner } from '../../store/accounts/account-reads';
+import { listPartners } from '../../store/partners/partner-list';
+import {
+  findActiveContacts,
+  findActiveRoleHolders,
+  findCampaign,
+  findOpenRowsOf,
+  findReviewSubjects,
+  findRows,
+  hasOpenRows,
+  listGroupNames,
+  nextCampaignNumber,
+  type ReviewCampaign,
+  type ReviewerContact,
+  type ReviewRow,
+} from '../../store/reviews/review-reads';
+import {
+  claimDueReminders,
+  claimOverdueCampaigns,
+  closeCampaign,
+  createCampaign,
+  decideOpenRows,
+  findOpenReviewers,
+  reassignOpenRows,
+  setRowRequest,
+} from '../../store/reviews/review-writes';
+import { listPermissionKeys } from '../../store/roles/permission-keys';
+import { findApproverCandidates } from '../../store/users/approver-reads';
+import { findUserRecord, type UserRecord } from '../../store/users/user-reads';
+import type { Actor } from '../access/actor';
+import { effectivePermissions } from '../access/effective-permissions';
+import type { AuditEntry } from '../audit/audit-service';
+import { DAY_MS } from '../clock';
+import { assignReviewers, type ReviewerPool } from '../reviews/review-assignment';
+import { accessLabel, describeScope, parseAccess, type ReviewScope } from '../reviews/review-scope';
+import { ADMIN_ROLE, ALL_PERMISSIONS } from '../roles/catalog';
+import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
+import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
+import { touchingNoUser } from './change-handler';
+import type { ChangeOf, DirectoryChange } from './directory-change';
+import { changePerms, changeRoles } from './role-changes';
+import { findUser } from './user-change';
+import { disable, groups, revoke } from './user-changes';
+
+/** How often reviewers with open rows are reminded before the due date; daily after it. */
+export const REMIND_EVERY_DAYS = 3;
+/** A campaign's due date when none is given. */
+export const DEFAULT_DUE_DAYS = 14;
+/** Rows a campaign may hold: bounds one transaction. */
+export const MAX_REVIEW_ROWS = 50_000;
+
+/** A reviewer as a started campaign reports them: who, and how many rows they have. */
+export interface AssignedReviewer extends ReviewerContact {
+  rows: number;
+}
+
+export interface ReviewStarted {
+  campaign: ReviewCampaign;
+  rows: number;
+  users: number;
+  reviewers: AssignedReviewer[];
+}
+
+/** What a decision came to: the rows decided, what it changed, and whether it closed the campaign. */
+export interface ReviewDecided {
+  campaign: { id: string; number: number; name: string };
+  decided: number;
+  outcome: string;
+  closed: boolean;
+}
+
+const campaignLabel = (campaign: Pick<ReviewCampaign, 'number' | 'name'>) => `review #${campaign.number} (${campaign.name})`;
+
+/** The campaign, open; refused when it is not the account's or is closed. */
+async function openCampaign(context: ChangeContext, id: string): Promise<ReviewCampaign> {
+  const campaign = await findCampaign(context.tx, context.accountId, { id });
+  if (!campaign) throw fail.notFound('There is no such access review.');
+  if (campaign.status !== 'open')
+    throw fail.invalidState(`Access ${campaignLabel(campaign)} is closed; its decisions are final.`);
+  return campaign;
+}
+
+/** Whether `actor` may run a campaign as its owner would (close it early, reassign rows): the owner, or Roster itself. */
+async function actsForOwner(context: ChangeContext, campaign: ReviewCampaign, also: string | null = null): Promise<void> {
+  const { actor } = context;
+  if (actor.userId === null) return;
+  const ownerId = await context.directory.ownerId(context.tx);
+  if (actor.userId === ownerId || (also !== null && actor.userId === also)) return;
+  throw fail.forbidden(
+    `Only the account's owner${also ? ' or whoever started it' : ''} may do that to access ${campaignLabel(campaign)}.`,
+  );
+}
+
+/** Refuses what the scope names that the account does not have, naming it. */
+async function checkScope(context: ChangeContext, scope: ReviewScope): Promise<void> {
+  const { tx, accountId } = context;
+  const roles = new Set((await context.roles()).map((role) => role.key));
+  const unknownRole = scope.roles.find((key) => !roles.has(key.toLowerCase()));
+  if (unknownRole) throw fail.notFound(`There is no role \`${unknownRole}\`.`, { field: 'role' });
+  if (scope.perms.length > 0) {
+    const perms = new Set([...ADMIN_PLANE_PERMISSIONS, ...(await listPermissionKeys(tx, accountId))]);
+    const unknown = scope.perms.find((key) => !perms.has(key.toLowerCase()));
+    if (unknown) throw fail.notFound(`There is no permission \`${unknown}\`.`, { field: 'perm' });
+  }
+  if (scope.groups.length > 0) {
+    const names = new Set((await listGroupNames(tx, accountId)).map((name) => name.toLowerCase()));
+    const unknown = scope.groups.find((name) => !names.has(name.toLowerCase()));
+    if (unknown) throw fail.notFound(`There is no group \`${unknown}\`.`, { field: 'group' });
+  }
+  if (scope.partners.length > 0) {
+    const names = new Set((await listPartners(tx, accountId)).map((partner) => partner.nameKey));
+    const unknown = scope.partners.find((name) => !names.has(name.toLowerCase()));
+    if (unknown) throw fail.notFound(`There is no partner \`${unknown}\`.`, { field: 'partner' });
+  }
+}
+
+/** The people the reviewer rules name, resolved inside the transaction; named people must be active. */
+async function reviewerPool(context: ChangeContext, rules: ChangeOf<'review-start'>['reviewers']): Promise<ReviewerPool> {
+  const { tx, accountId } = context;
+  const account = await findAccountWithOwner(tx, accountId);
+  const owner =
+    account.owner?.status === 'active'
+      ? { id: account.owner.id, email: account.owner.email, slackUserId: account.owner.slackUserId }
+      : null;
+  const pool: ReviewerContact[] = [];
+  const add = (person: ReviewerContact) => {
+    if (!pool.some((p) => p.id === person.id)) pool.push(person);
+  };
+  for (const rule of rules) {
+    if (rule === 'owner') {
+      if (!owner) throw fail.invalidState('The account has no active owner to review.', { field: 'reviewer' });
+      add(owner);
+    } else if (rule === 'approvers') {
+      const candidates = await findApproverCandidates(tx, accountId, { except: [] });
+      const approvers = candidates.filter((user) => {
+        const held = effectivePermissions(
+          user.roles.map(({ role }) => role),
+          user.extraPermissions,
+          context.multipleRoles,
+        );
+        return held.has(ALL_PERMISSIONS) || held.has('approvals:approve');
+      });
+      for (const approver of approvers.sort((a, b) => a.email.localeCompare(b.email))) add(approver);
+    } else if (rule !== 'inviter') {
+      const person = await findUser(context, rule);
+      if (person.status !== 'active') {
+        throw fail.invalidState(`${person.email} is ${person.status}; only active users can review.`, { field: 'reviewer' });
+      }
+      add({ id: person.id, email: person.email, slackUserId: person.slackUserId });
+    }
+  }
+  const admins = await findActiveRoleHolders(tx, accountId, ADMIN_ROLE);
+  return { pool, admins, owner, inviters: rules.includes('inviter') ? new Map() : undefined };
+}
+
+/**
+ * Starts a campaign: every active user's access under the scope as it stands now, one row each, with
+ * its reviewer; reviewers are told (by the command that started it, or for a scheduled one by the
+ * scheduler's notices). The same period of a scheduled review starts once (a unique key).
+ */
+export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
+  permissions: () => ['roles:manage'],
+  async apply(context, change) {
+    const { tx, accountId, actor } = context;
+    const now = context.clock.now();
+    const scope = {
+      ...change.scope,
+      roles: change.scope.roles.map((key) => key.toLowerCase()),
+      perms: change.scope.perms.map((key) => key.toLowerCase()),
+    };
+    await checkScope(context, scope);
+    const dueAt = change.dueAt ? new Date(change.dueAt) : new Date(now.getTime() + (change.dueDays ?? DEFAULT_DUE_DAYS) * DAY_MS);
+    if (dueAt.getTime() <= now.getTime()) throw fail.badInput('The due date has passed; give a later one.', { field: 'due' });
+    const subjects = await findReviewSubjects(tx, accountId, {
+      ...scope,
+      groups: scope.groups.map((name) => name.toLowerCase()),
+      partners: scope.partners.map((name) => name.toLowerCase()),
+    });
+    if (subjects.length === 0) throw fail.badInput(`Nobody active holds ${describeScope(scope)}: there is nothing to review.`);
+    if (subjects.length > MAX_REVIEW_ROWS) {
+      throw fail.badInput(
+        `That is ${subjects.length} rows to review; one campaign takes at most ${MAX_REVIEW_ROWS}. Narrow the scope.`,
+      );
+    }
+    const pool = await reviewerPool(context, change.reviewers);
+    if (pool.inviters) {
+      const ids = [...new Set(subjects.flatMap((s) => (s.invitedById ? [s.invitedById] : [])))];
+      for (const inviter of await findActiveContacts(tx, accountId, ids)) pool.inviters.set(inviter.id, inviter);
+    }
+    const assigned = assignReviewers(subjects, pool);
+    const number = await nextCampaignNumber(tx, accountId);
+    const name = change.name ?? change.schedule?.name ?? `Access review of ${describeScope(scope)}`;
+    const campaign = await createCampaign(
+      tx,
+      {
+        accountId,
+        number,
+        name,
+        scope,
+        reviewers: change.reviewers,
+        onOverdue: change.onOverdue,
+        startedById: actor.userId,
+        startedByEmail: actor.email,
+        schedule: change.schedule?.name ?? null,
+        periodKey: change.schedule ? `${change.schedule.name}@${change.schedule.periodKey}` : null,
+        dueAt,
+        nextReminderAt: new Date(Math.min(now.getTime() + REMIND_EVERY_DAYS * DAY_MS, dueAt.getTime())),
+        createdAt: now,
+      },
+      assigned.map((row, position) => ({
+        position,
+        userId: row.userId,
+        email: row.email,
+        name: row.name,
+        access: row.access,
+        lastLoginAt: row.lastLoginAt,
+        invitedByEmail: row.invitedByEmail,
+        invitedAt: row.invitedAt,
+        reviewerId: row.reviewer.id,
+        reviewerEmail: row.reviewer.email,
+      })),
+    );
+    const reviewers = new Map<string, AssignedReviewer>();
+    for (const row of assigned) {
+      const reviewer = reviewers.get(row.reviewer.id) ?? { ...row.reviewer, rows: 0 };
+      reviewer.rows += 1;
+      reviewers.set(reviewer.id, reviewer);
+    }
+    // A scheduled campaign's reviewers hear of it from the scheduler's notices; a typed one's from the command.
+    if (actor.source === 'scheduler') {
+      await context.outbox.queue(
+        tx,
+        [...reviewers.keys()].map((reviewerId) => ({ rule: 'review-assigned', subjectId: campaign.id, occasion: reviewerId })),
+      );
+    }
+    const users = new Set(subjects.map((s) => s.userId)).size;
+    const summary = `Access ${campaignLabel(campaign)} started: ${assigned.length} rows for ${users} users, due ${dueAt.toISOString()}.`;
+    return touchingNoUser(
+      { campaign, rows: assigned.length, users, reviewers: [...reviewers.values()] },
+      {
+        stored: change,
+        summary,
+        outcome: summary,
+        audit: [
+          {
+            action: 'review.started',
+            after: {
+              campaign: number,
+              name,
+              scope: describeScope(scope),
+              reviewers: [...reviewers.values()].map((r) => r.email),
+              rows: assigned.length,
+              users,
+              dueAt: dueAt.toISOString(),
+              onOverdue: change.onOverdue,
+            },
+          },
+        ],
+      },
+    );
+  },
+};
+
+/** The directory change that removes a row's access from `user`, or null when they no longer hold it. */
+function removalOf(row: ReviewRow, user: UserRecord): DirectoryChange | null {
+  const userId = user.id;
+  const access = parseAccess(row.access);
+  const same = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+  if (access.type === 'role') {
+    const held = user.roles.some((h) => h.role.key === access.key && same(h.scope, access.scope));
+    const name = access.scope ? `${access.key}=${access.scope}` : access.key;
+    return held ? { kind: 'change-roles', user: { id: userId }, add: [], remove: [name] } : null;
+  }
+  if (access.type === 'perm') {
+    return user.extraPermissions.includes(access.key)
+      ? { kind: 'perms', user: { id: userId }, add: [], remove: [access.key] }
+      : null;
+  }
+  if (access.type === 'group') {
+    const held = user.groups.some((m) => same(m.group.name, access.name));
+    return held ? { kind: 'groups', user: { id: userId }, add: [], remove: [access.name] } : null;
+  }
+  return user.status === 'active' ? { kind: 'disable', user: { id: userId } } : null;
+}
+
+/** Applies a removal or revocation with the handler of its own kind, so every rule of that kind holds. */
+function applyEffect(context: ChangeContext, effect: DirectoryChange): Promise<Applied<unknown>> {
+  switch (effect.kind) {
+    case 'change-roles':
+      return changeRoles.apply(context, effect);
+    case 'perms':
+      return changePerms.apply(context, effect);
+    case 'groups':
+      return groups.apply(context, effect);
+    case 'disable':
+      return disable.apply(context, effect);
+    case 'revoke':
+      return revoke.apply(context, effect);
+    default:
+      throw new Error(`a review never makes a ${effect.kind} change`);
+  }
+}
+
+/** The rows a decision is about, each open, the actor's to decide, and not about the actor. */
+async function decidableRows(context: ChangeContext, change: ChangeOf<'review-decide'>): Promise<ReviewRow[]> {
+  const { actor } = context;
+  if (change.allOpen) {
+    if (change.decision !== 'keep' || actor.userId === null) throw fail.badInput('Only Keep applies to every row left.');
+    const rows = await findOpenRowsOf(context.tx, change.campaign, actor.userId);
+    if (rows.length === 0) throw fail.conflict('Nothing is left for you in this review.');
+    return rows;
+  }
+  if (change.rows.length === 0) throw fail.badInput('Say which rows you decide.');
+  const rows = await findRows(context.tx, change.campaign, change.rows);
+  if (rows.length !== new Set(change.rows).size) throw fail.notFound('Some of those rows are not in this review.');
+  const byScheduler = actor.userId === null && actor.source === 'scheduler';
+  for (const row of rows) {
+    if (!byScheduler && row.reviewerId !== actor.userId) {
+      throw fail.forbidden(`${row.email}'s ${accessLabel(row.access)} is ${row.reviewerEmail}'s to review, not yours.`);
+    }
+    if (row.userId !== null && row.userId === actor.userId)
+      throw fail.forbidden('Nobody reviews their own access; ask the owner to reassign it.');
+  }
+  const open = rows.filter((row) => row.decision === null);
+  if (open.length === 0) {
+    const [row] = rows as [ReviewRow];
+    throw fail.conflict(
+      `${row.email}'s ${accessLabel(row.access)} was already decided (${row.decision}) by ${row.decidedByEmail ?? 'someone'}.`,
+    );
+  }
+  return open;
+}
+
+/**
+ * A reviewer decides rows of theirs. Keep records the decision. Remove access and Revoke user (one row
+ * at a time) make the directory change with its own kind's handler in the same transaction, and the
+ * approval policy judges it as that kind (a revocation waits for an approver where the policy says so;
+ * the decision is recorded when it is approved). The last open row decided closes the campaign.
+ */
+export const reviewDecide: ChangeHandler<'review-decide', ReviewDecided> = {
+  // Authorised by being the rows' reviewer (checked under the lock), not by an admin permission.
+  permissions: () => [],
+  async apply(context, change) {
+    const { tx, actor } = context;
+    const campaign = await openCampaign(context, change.campaign);
+    const rows = await decidableRows(context, change);
+    if (change.decision !== 'keep' && rows.length !== 1) throw fail.badInput('Remove or revoke one row at a time.');
+    const now = context.clock.now();
+    let effect: Applied<unknown> | null = null;
+    let outcome = 'Kept.';
+    const [first] = rows as [ReviewRow];
+    if (change.decision !== 'keep') {
+      const user = first.userId ? await findUserRecord(tx, context.accountId, { id: first.userId }) : null;
+      const removal = !user
+        ? null
+        : change.decision === 'revoke'
+          ? user.status === 'revoked'
+            ? null
+            : ({ kind: 'revoke', user: { id: user.id } } as const)
+          : removalOf(first, user);
+      if (!user) outcome = `${first.email} is no longer in the directory; nothing to change.`;
+      else if (!removal)
+        outcome = change.decision === 'revoke' ? `${first.email} was already revoked.` : `${first.email} no longer held it.`;
+      else {
+        effect = await applyEffect(context, removal);
+        outcome = effect.outcome;
+      }
+    }
+    const decided = await decideOpenRows(
+      tx,
+      campaign.id,
+      rows.map((row) => row.id),
+      actor.userId === null ? null : actor.userId,
+      {
+        decision: change.decision,
+        note: change.note || null,
+        decidedById: actor.userId,
+        decidedByEmail: actor.email,
+        decidedAt: now,
+        outcome,
+      },
+    );
+    if (decided.length === 0) throw fail.conflict('Those rows were decided meanwhile.');
+    // The scheduler decides only for the overdue rule: a campaign it finishes closed as overdue.
+    const reason = actor.source === 'scheduler' ? 'overdue' : 'decided';
+    const closed = !(await hasOpenRows(tx, campaign.id)) && (await closeReview(context, campaign, reason, now));
+    const about = rows.length === 1 ? `${first.email}'s ${accessLabel(first.access)}` : `${decided.length} rows`;
+    const decides = {
+      keep: `keeps ${about}`,
+      remove: `removes ${about}`,
+      revoke: `revokes ${first.email}, reviewing their ${accessLabel(first.access)}`,
+    }[change.decision];
+    const note = change.note ? ` Reviewer's note: “${change.note}”` : '';
+    const summary = `Access ${campaignLabel(campaign)}: ${actor.email} ${decides}.${note}${effect ? `\n${effect.summary}` : ''}`;
+    const audit: AuditEntry[] = [
+      ...(effect?.audit ?? []),
+      {
+        action: 'review.decided',
+        ...(rows.length === 1 && first.userId ? { target: { id: first.userId, email: first.email, name: first.name } } : {}),
+        after: {
+          campaign: campaign.number,
+          decision: change.decision,
+          rows: decided.length,
+          ...(rows.length === 1 ? { access: first.access } : {}),
+          ...(change.note ? { note: change.note } : {}),
+          outcome,
+        },
+      },
+      ...(closed ? [closedEntry(campaign, reason)] : []),
+    ];
+    const result: ReviewDecided = {
+      campaign: { id: campaign.id, number: campaign.number, name: campaign.name },
+      decided: decided.length,
+      outcome,
+      closed,
+    };
+    const base = touchingNoUser(result, { stored: change, summary, outcome, audit });
+    if (!effect) return base;
+    return {
+      ...base,
+      touched: effect.touched,
+      targets: effect.targets,
+      gains: effect.gains,
+      facts: { ...effect.facts, kind: change.decision === 'revoke' ? 'revoke' : (effect.stored.kind as DirectoryChange['kind']) },
+    };
+  },
+};
+
+/** The audit entry of a campaign's close. */
+function closedEntry(campaign: ReviewCampaign, reason: string): AuditEntry {
+  return { action: 'review.closed', after: { campaign: campaign.number, name: campaign.name, reason } };
+}
+
+/** Closes a campaign and queues its report for the owner; false when it was closed already. */
+async function closeReview(context: ChangeContext, campaign: ReviewCampaign, reason: string, at: Date): Promise<boolean> {
+  const closed = await closeCampaign(context.tx, campaign.id, { at, byEmail: context.actor.email, reason });
+  if (closed) await context.outbox.queue(context.tx, [{ rule: 'review-report', subjectId: campaign.id }]);
+  return closed;
+}
+
+/** Notes on a row the approval request its decision waits for, so the reviewer sees it waiting. */
+export const reviewAwait: ChangeHandler<'review-await', { noted: boolean }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    const { actor } = context;
+    if (actor.userId === null) throw fail.forbidden('Only a reviewer notes what their decision waits for.');
+    const noted = (await setRowRequest(context.tx, change.row, actor.userId, change.request)) > 0;
+    return touchingNoUser(
+      { noted },
+      { stored: change, summary: 'A review decision waits for approval.', outcome: 'Noted.', audit: [] },
+    );
+  },
+};
+
+/** The owner (or whoever started it, or the scheduler when it is overdue) closes a campaign; open rows become not reviewed. */
+export const reviewClose: ChangeHandler<'review-close', { campaign: ReviewCampaign; closed: boolean }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    const campaign = await openCampaign(context, change.campaign);
+    if (change.reason === 'overdue' && context.actor.source !== 'scheduler')
+      throw fail.forbidden('Only the scheduler closes a review as overdue.');
+    await actsForOwner(context, campaign, campaign.startedById);
+    const closed = await closeReview(context, campaign, change.reason, context.clock.now());
+    const outcome = `Access ${campaignLabel(campaign)} is closed; rows still open are recorded as not reviewed.`;
+    return touchingNoUser(
+      { campaign, closed },
+      { stored: change, summary: outcome, outcome, audit: closed ? [closedEntry(campaign, change.reason)] : [] },
+    );
+  },
+};
+
+/** The owner moves a reviewer's open rows to another active user (never rows about that user). */
+export const reviewReassign: ChangeHandler<
+  'review-reassign',
+  { campaign: ReviewCampaign; moved: number; kept: number; to: ReviewerContact; from: string }
+> = {
+  permissions: () => [],
+  async apply(context, change) {
+    const campaign = await openCampaign(context, change.campaign);
+    await actsForOwner(context, campaign);
+    const from = await findUser(context, change.from);
+    const to = await findUser(context, change.to);
+    if (to.status !== 'active')
+      throw fail.invalidState(`${to.email} is ${to.status}; only active users can review.`, { field: 'to' });
+    if (from.id === to.id) throw fail.badInput('Give a different reviewer to move the rows to.', { field: 'to' });
+    const contact = { id: to.id, email: to.email, slackUserId: to.slackUserId };
+    const { moved, kept } = await reassignOpenRows(context.tx, campaign.id, from.id, contact);
+    if (moved === 0 && kept === 0)
+      throw fail.badInput(`${from.email} has no open rows in access ${campaignLabel(campaign)}.`, { field: 'from' });
+    const outcome = `${moved} open row${moved === 1 ? '' : 's'} of ${from.email} in access ${campaignLabel(campaign)} now ${moved === 1 ? 'goes' : 'go'} to ${to.email}.${kept ? ` ${kept} stay${kept === 1 ? 's' : ''}: ${kept === 1 ? 'it is' : 'they are'} about ${to.email}, who does not review their own access.` : ''}`;
+    return touchingNoUser(
+      { campaign, moved, kept, to: contact, from: from.email },
+      {
+        stored: { ...change, from: { id: from.id }, to: { id: to.id } },
+        summary: outcome,
+        outcome,
+        audit: [
+          {
+            action: 'review.reassigned',
+            target: { id: to.id, email: to.email, name: to.name },
+            after: { campaign: campaign.number, from: from.email, to: to.email, rows: moved },
+          },
+        ],
+      },
+    );
+  },
+};
+
+function schedulerOnly(actor: Actor): void {
+  if (actor.source !== 'scheduler') throw fail.forbidden('Only the scheduler makes that change.');
+}
+
+/**
+ * Campaigns whose reminder is due: each reviewer with open rows gets a reminder queued (sent by the
+ * scheduler), and the next is set (every few days; daily once the campaign is past due). One batch.
+ */
+export const reviewRemind: ChangeHandler<'review-remind', { reminded: number; campaigns: number }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const { tx, accountId } = context;
+    const now = context.clock.now();
+    const due = await claimDueReminders(
+      tx,
+      accountId,
+      now,
+      { every: REMIND_EVERY_DAYS * DAY_MS, afterDue: DAY_MS },
+      change.batch,
+    );
+    let reminded = 0;
+    const audit: AuditEntry[] = [];
+    for (const campaign of due) {
+      const reviewers = await findOpenReviewers(tx, campaign.id);
+      await context.outbox.queue(
+        tx,
+        reviewers.map((r) => ({ rule: 'review-reminder', subjectId: campaign.id, occasion: `${r.reviewerId}:${now.getTime()}` })),
+      );
+      reminded += reviewers.length;
+      if (reviewers.length > 0) {
+        audit.push({
+          action: 'review.reminded',
+          after: { campaign: campaign.number, reviewers: reviewers.length, openRows: reviewers.reduce((n, r) => n + r.open, 0) },
+        });
+      }
+    }
+    const outcome = `${reminded} reviewers reminded in ${due.length} access reviews.`;
+    return touchingNoUser({ reminded, campaigns: due.length }, { stored: change, summary: outcome, outcome, audit });
+  },
+};
+
+/**
+ * Campaigns past their due date whose overdue rule has not run: the owner is told (a notice), once;
+ * `remind` campaigns stay open and are reminded daily. A `revoke-access` campaign's open rows are
+ * removed and it is closed by the scheduler after this change (due-work.ts), each removal a change.
+ */
+export const reviewOverdue: ChangeHandler<'review-overdue', { overdue: ReviewCampaign[] }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const { tx, accountId } = context;
+    const overdue = await claimOverdueCampaigns(tx, accountId, context.clock.now(), change.batch);
+    await context.outbox.queue(
+      tx,
+      overdue.map((campaign) => ({ rule: 'review-overdue', subjectId: campaign.id })),
+    );
+    const outcome = `${overdue.length} access reviews are past due.`;
+    return touchingNoUser(
+      { overdue },
+      {
+        stored: change,
+        summary: outcome,
+        outcome,
+        audit: overdue.map((campaign) => ({
+          action: 'review.overdue',
+          after: { campaign: campaign.number, name: campaign.name, onOverdue: campaign.onOverdue },
+        })),
+      },
+    );
+  },
+};

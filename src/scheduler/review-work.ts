@@ -1,0 +1,169 @@
+/**
+ * The scheduler's part in access reviews: starting the catalog's scheduled reviews (one campaign per
+ * review and period, whichever replica gets there first), reminding reviewers, acting on overdue
+ * campaigns (`revoke-access` removes what is still open, each removal a change, then closes), and
+ * sending the reviews' notices.
+ */
+import { systemActor } from '../domain/access/actor';
+import type { ChangeOf } from '../domain/changes/directory-change';
+import { DAY_MS } from '../domain/clock';
+import { formatWhen } from '../domain/format-when';
+import { REVIEWER_RULES, type ReviewerRule, type ScheduledReview } from '../domain/reviews/review-scope';
+import type { ReviewService } from '../domain/reviews/review-service';
+import { isRosterError } from '../errors';
+import { findAccountWithOwner } from '../store/accounts/account-reads';
+import { findCampaign, findCampaignOfPeriod, findOpenRows, findOverdueRevokeCampaigns } from '../store/reviews/review-reads';
+import { isUniqueViolation } from '../store/tx';
+import { findUserById } from '../store/users/user-reads';
+import { BATCH, type DueWorkDeps } from './due-work';
+import { type SendDeps, sendClaimed } from './send-notices';
+
+const SCHEDULER = systemActor('scheduler');
+
+/** Removals submitted together when an overdue campaign removes what is still open. */
+const REMOVAL_BATCH = 100;
+
+/** The period a scheduled review is in at `now`: `name@n`, n counting `everyDays` from the epoch. */
+export function reviewPeriodKey(review: Pick<ScheduledReview, 'name' | 'everyDays'>, now: Date): string {
+  return `${review.name}@${Math.floor(now.getTime() / (review.everyDays * DAY_MS))}`;
+}
+
+/** A scheduled review's reviewers as a change names them: rules, or people by e-mail. */
+function reviewersOf(review: ScheduledReview): ChangeOf<'review-start'>['reviewers'] {
+  return review.reviewers.map((r) =>
+    (REVIEWER_RULES as readonly string[]).includes(r) ? (r as ReviewerRule) : { email: r.toLowerCase() },
+  );
+}
+
+/**
+ * Starts each of the policy's scheduled reviews that has no campaign for its current period. One that
+ * another replica started first (the unique period key) or that finds nothing to review starts nothing
+ * now; the latter is tried again next pass.
+ */
+export async function startScheduledReviews(deps: DueWorkDeps): Promise<number> {
+  let started = 0;
+  for (const review of deps.policy.reviews) {
+    const key = reviewPeriodKey(review, deps.clock.now());
+    if (await findCampaignOfPeriod(deps.prisma, deps.accountId, key)) continue;
+    try {
+      await deps.changes.submit(SCHEDULER, {
+        kind: 'review-start',
+        scope: review.scope,
+        reviewers: reviewersOf(review),
+        dueDays: review.dueDays,
+        onOverdue: review.onOverdue,
+        schedule: { name: review.name, periodKey: key.slice(review.name.length + 1) },
+      });
+      started += 1;
+    } catch (error) {
+      if (!isUniqueViolation(error) && !isRosterError(error)) throw error;
+    }
+  }
+  return started;
+}
+
+/** Reviewers with open rows in campaigns whose reminder is due get a reminder queued; returns how many. */
+export async function remindReviewers(deps: DueWorkDeps): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const done = await deps.changes.submit(SCHEDULER, { kind: 'review-remind', batch: deps.batchSize ?? BATCH });
+    if (done.status !== 'done') break;
+    total += done.result.reminded;
+    if (done.result.campaigns < (deps.batchSize ?? BATCH)) break;
+  }
+  return total;
+}
+
+/**
+ * Campaigns past due: the owner is told once (`review-overdue`); those whose rule is `revoke-access`
+ * have every open row's access removed (a `review-decide` change each, so a removal the directory's rules
+ * refuse stays open) and are closed as overdue. Returns the rows removed.
+ */
+export async function actOnOverdueReviews(deps: DueWorkDeps, signal?: AbortSignal): Promise<number> {
+  await deps.changes.submit(SCHEDULER, { kind: 'review-overdue', batch: deps.batchSize ?? BATCH });
+  let removed = 0;
+  for (const campaign of await findOverdueRevokeCampaigns(deps.prisma, deps.accountId, deps.clock.now())) {
+    let after = -1;
+    for (;;) {
+      if (signal?.aborted) return removed;
+      const rows = await findOpenRows(deps.prisma, campaign.id, after, REMOVAL_BATCH);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]?.position ?? after;
+      const outcomes = await deps.changes.submitBatch(
+        SCHEDULER,
+        rows.map((row) => ({
+          kind: 'review-decide',
+          campaign: campaign.id,
+          rows: [row.id],
+          decision: 'remove',
+          note: 'Not reviewed by the due date: removed by the review’s overdue rule.',
+        })),
+      );
+      removed += outcomes.filter((o) => o.status === 'done').length;
+    }
+    await deps.changes
+      .submit(SCHEDULER, { kind: 'review-close', campaign: campaign.id, reason: 'overdue' })
+      .catch((error: unknown) => {
+        // Closed meanwhile (its last row decided by a removal above): nothing left to do.
+        if (!isRosterError(error)) throw error;
+      });
+  }
+  return removed;
+}
+
+/** What sending the reviews' notices needs besides the other sends'. */
+export type ReviewSendDeps = SendDeps & { reviews: ReviewService };
+
+const NOTICE_BATCH = 50;
+
+/** The reviewer a notice is for: the third part of its key (`rule:campaign:reviewer[:time]`). */
+const reviewerOf = (dedupeKey: string) => dedupeKey.split(':')[2] ?? '';
+
+/** Sends the reviews' notices: new reviewers' pages, reminders, the owner's overdue notice and report. */
+export async function sendReviewNotices(deps: ReviewSendDeps): Promise<number> {
+  const settle = (rule: string, send: (notice: { subjectId: string; dedupeKey: string }) => Promise<void>) =>
+    sendClaimed(deps, rule, NOTICE_BATCH, send);
+  const owner = async () => (await findAccountWithOwner(deps.prisma, deps.accountId)).owner;
+  let sent = 0;
+  for (const rule of ['review-assigned', 'review-reminder'] as const) {
+    sent += await settle(rule, async (notice) => {
+      const campaign = await findCampaign(deps.prisma, deps.accountId, { id: notice.subjectId });
+      const reviewer = await findUserById(deps.prisma, reviewerOf(notice.dedupeKey));
+      if (campaign?.status !== 'open' || reviewer?.status !== 'active') return;
+      const page = await deps.reviews.pageFor(reviewer.id, { number: campaign.number });
+      if (!page) return;
+      const intro =
+        rule === 'review-assigned'
+          ? `:clipboard: A scheduled access review started: you have ${page.open} row${page.open === 1 ? '' : 's'} to review by ${formatWhen(campaign.dueAt)}.`
+          : `:bell: Reminder: ${page.open} row${page.open === 1 ? '' : 's'} still wait for your review, due ${formatWhen(campaign.dueAt)}.`;
+      await deps.notifier.reviewPage(reviewer, page, intro);
+    });
+  }
+  sent += await settle('review-overdue', async (notice) => {
+    const campaign = await findCampaign(deps.prisma, deps.accountId, { id: notice.subjectId });
+    const to = await owner();
+    if (!campaign || !to) return;
+    const status = await deps.reviews.statusOf(campaign.id);
+    const late = status.reviewers.filter((r) => r.open > 0).map((r) => `${r.reviewerEmail} (${r.open})`);
+    const next =
+      campaign.onOverdue === 'revoke-access'
+        ? 'Access still open is being removed, as the review’s rule says.'
+        : `Reviewers are reminded daily. Move someone’s rows with \`/users review reassign ${campaign.number} <from> <to>\`, or close it with \`/users review close ${campaign.number}\`.`;
+    await deps.notifier.dm(
+      to,
+      `:warning: Access review #${campaign.number} “${campaign.name}” is past due with rows open: ${late.join(', ') || 'none'}. ${next}`,
+    );
+  });
+  sent += await settle('review-report', async (notice) => {
+    const to = await owner();
+    if (!to) return;
+    const report = await deps.reviews.reportFor(notice.subjectId);
+    const decided = report.rows.filter((row) => row.decision !== 'not-reviewed').length;
+    await deps.notifier.reviewReport(
+      to,
+      report,
+      `:lock: Access review #${report.campaign.number} “${report.campaign.name}” closed (${report.campaign.closeReason}): ${decided} of ${report.rows.length} rows decided. Every row, decision, decider, time and change is in these files; an API key with \`audit:view\` gets it at /api/v1/reviews/${report.campaign.id}/report.`,
+    );
+  });
+  return sent;
+}

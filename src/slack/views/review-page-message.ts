@@ -1,0 +1,113 @@
+/**
+ * A reviewer's page of an access review, as a DM, an ephemeral message and App Home show it: each
+ * row (who, what is under review, last sign-in, invited by and when) with Keep, Remove access and
+ * Revoke user, Keep for the rest of the page, Keep for everything left (confirmed), and paging.
+ */
+import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
+import { formatWhen } from '../../domain/format-when';
+import { accessLabel } from '../../domain/reviews/review-scope';
+import type { ReviewPage } from '../../domain/reviews/review-service';
+import type { ReviewCampaign, ReviewRowView } from '../../store/reviews/review-reads';
+import { ACTIONS } from '../ids';
+import type { Reply } from '../reply';
+import { escapeMrkdwn } from './format';
+
+/** What a review button carries: the campaign, its number, the page, and the rows it is about. */
+export interface ReviewButton {
+  c: string;
+  n: number;
+  p: number;
+  r?: string[];
+}
+
+const value = (button: ReviewButton) => JSON.stringify(button);
+
+/** `review #3 “Q4 admins”`. */
+export function campaignTitle(campaign: Pick<ReviewCampaign, 'number' | 'name'>): string {
+  return `Access review #${campaign.number} “${campaign.name}”`;
+}
+
+function rowText(row: ReviewRowView): string {
+  const who = row.name ? `*${escapeMrkdwn(row.name)}* ${row.email}` : `*${row.email}*`;
+  const seen = row.lastLoginAt ? `last sign-in ${formatWhen(row.lastLoginAt)}` : 'never signed in';
+  const invited = row.invitedByEmail
+    ? `invited by ${row.invitedByEmail}${row.invitedAt ? ` ${formatWhen(row.invitedAt)}` : ''}`
+    : row.invitedAt
+      ? `invited ${formatWhen(row.invitedAt)}`
+      : 'not invited through Roster';
+  const waiting =
+    row.requestStatus === 'pending'
+      ? '\n:hourglass: Your decision waits for an approver.'
+      : row.requestId && row.requestStatus
+        ? `\n:leftwards_arrow_with_hook: Your last decision was ${row.requestStatus}; decide again.`
+        : '';
+  return `${who} — ${escapeMrkdwn(accessLabel(row.access))}\n${seen} · ${invited}${waiting}`;
+}
+
+/** The rows of a page with their buttons (shared by messages and App Home). */
+export function reviewPageBlocks(page: ReviewPage) {
+  const { campaign } = page;
+  const at = (rows?: string[]): ReviewButton => ({
+    c: campaign.id,
+    n: campaign.number,
+    p: page.page,
+    ...(rows ? { r: rows } : {}),
+  });
+  const blocks = [
+    Blocks.Section({
+      text: `*${escapeMrkdwn(campaignTitle(campaign))}* — ${page.open} left for you, due ${formatWhen(campaign.dueAt)}`,
+    }),
+  ];
+  const rows = page.rows.flatMap((row) => {
+    const waiting = row.requestStatus === 'pending';
+    return [
+      Blocks.Section({ text: rowText(row) }),
+      waiting
+        ? undefined
+        : Blocks.Actions().elements(
+            Elements.Button({ text: 'Keep', actionId: ACTIONS.reviewKeep, value: value(at([row.id])) }).primary(),
+            Elements.Button({ text: 'Remove access', actionId: ACTIONS.reviewRemove, value: value(at([row.id])) }),
+            Elements.Button({ text: 'Revoke user', actionId: ACTIONS.reviewRevoke, value: value(at([row.id])) }).danger(),
+          ),
+    ];
+  });
+  const undecided = page.rows.filter((row) => row.requestStatus !== 'pending').map((row) => row.id);
+  const more = [
+    undecided.length > 1
+      ? Elements.Button({ text: `Keep these ${undecided.length}`, actionId: ACTIONS.reviewKeepPage, value: value(at(undecided)) })
+      : undefined,
+    page.open > page.rows.length
+      ? Elements.Button({ text: `Keep all ${page.open} left`, actionId: ACTIONS.reviewKeepAll, value: value(at()) }).confirm(
+          Bits.ConfirmationDialog({
+            title: 'Keep everything left?',
+            text: `Keep the access of all ${page.open} rows left for you in this review, including those on other pages?`,
+            confirm: 'Keep all',
+            deny: 'Cancel',
+          }),
+        )
+      : undefined,
+    page.page > 1
+      ? Elements.Button({ text: 'Previous', actionId: `${ACTIONS.reviewPage}.prev`, value: value({ ...at(), p: page.page - 1 }) })
+      : undefined,
+    page.page < page.pages
+      ? Elements.Button({ text: 'Next', actionId: `${ACTIONS.reviewPage}.next`, value: value({ ...at(), p: page.page + 1 }) })
+      : undefined,
+  ].filter((button) => button !== undefined);
+  const footer = [
+    more.length > 0 ? Blocks.Actions().elements(...more) : undefined,
+    Blocks.Context().elements(
+      `Page ${page.page} of ${page.pages}${page.others.length ? ` · also waiting: ${page.others.map((c) => `#${c.number} (${c.open})`).join(', ')} — \`/users review <number>\`` : ''}`,
+    ),
+  ];
+  return [...blocks, Blocks.Divider(), ...rows, ...footer].filter((block) => block !== undefined);
+}
+
+/** A reviewer's page as a message; `intro` leads it (a DM saying why it came). */
+export function reviewPageMessage(page: ReviewPage | null, intro?: string): Reply {
+  if (!page) return { text: intro ?? ':white_check_mark: Nothing waits for your review.' };
+  const text = `${intro ? `${intro} ` : ''}${campaignTitle(page.campaign)}: ${page.open} left for you.`;
+  const message = Message()
+    .text(text)
+    .blocks(...(intro ? [Blocks.Section({ text: intro })] : []), ...reviewPageBlocks(page));
+  return { text, blocks: message.getBlocks() };
+}

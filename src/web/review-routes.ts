@@ -1,0 +1,85 @@
+/**
+ * GET /api/v1/reviews/<id>/report: an access review's evidence for the holder of an API key with
+ * `audit:view` — every row, its decision, the decider, the time and the change it made — as JSON, or
+ * as CSV with `Accept: text/csv` or `?format=csv`. An open review answers with what is decided so far.
+ */
+import { type Request, type Response, Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { SignInService } from '../domain/credentials/sign-in-service';
+import { type ReviewService, reportCsv, reportJson } from '../domain/reviews/review-service';
+import { isRosterError } from '../errors';
+import { clientAddress, FAILURES_PER_MINUTE, REQUESTS_PER_MINUTE_PER_KEY, tooMany } from './api-routes';
+import { httpStatusOf } from './http-status';
+import type { RateLimit } from './rate-limit';
+
+export const REVIEW_REPORT_PATH = /^\/api\/v1\/reviews\/[^/]+\/report$/;
+
+const AUDIT_VIEW = 'audit:view';
+
+export function reviewRoutes(deps: {
+  signIn: SignInService;
+  reviews: ReviewService;
+  rateLimit: RateLimit;
+  logger: Logger;
+}): Router {
+  const { signIn, reviews, rateLimit, logger } = deps;
+  const router = Router();
+
+  async function answer(req: Request, res: Response): Promise<void> {
+    res.set('Cache-Control', 'no-store');
+    const auth = /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '');
+    const holder = auth?.[1] ? await signIn.verify({ apiKey: auth[1] }) : null;
+    if (!holder) {
+      const wait = await rateLimit.reserve(`fail:reviews:${signIn.accountId}:${clientAddress(req)}`, FAILURES_PER_MINUTE, 60);
+      if (wait > 0) return tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
+      res.status(401).json({ error: 'unauthorized', message: 'Send an API key as "Authorization: Bearer <key>".' });
+      return;
+    }
+    if (!holder.permissions.includes(AUDIT_VIEW) && !holder.permissions.includes('*')) {
+      res.status(403).json({
+        error: 'forbidden',
+        message: `This API key's holder lacks the ${AUDIT_VIEW} permission; give them a role that has it.`,
+      });
+      return;
+    }
+    const wait = await rateLimit.hit(`use:reviews:${holder.user.id}`, REQUESTS_PER_MINUTE_PER_KEY, 60);
+    if (wait > 0) return tooMany(res, wait, 'Too many requests with this API key.');
+    const id = z.uuid().safeParse(req.params.id);
+    const format = req.query.format;
+    if (format !== undefined && format !== 'csv' && format !== 'json') {
+      res.status(400).json({ error: 'bad_request', field: 'format', message: '"format" must be csv or json.' });
+      return;
+    }
+    if (!id.success) {
+      res.status(404).json({ error: 'not_found', message: 'There is no such access review.' });
+      return;
+    }
+    const report = await reviews.reportFor(id.data);
+    const csv = format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+    if (csv) {
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .set('Content-Disposition', `attachment; filename="access-review-${report.campaign.number}.csv"`)
+        .send(reportCsv(report));
+      return;
+    }
+    res.json(reportJson(report));
+  }
+
+  router.get('/api/v1/reviews/:id/report', async (req, res) => {
+    try {
+      await answer(req, res);
+    } catch (error) {
+      if (res.headersSent) return;
+      if (isRosterError(error)) {
+        res.status(httpStatusOf(error.code)).json({ error: error.code, field: error.field, message: error.message });
+        return;
+      }
+      logger.error({ err: error }, 'api request failed');
+      res.status(500).json({ error: 'internal', message: 'Something went wrong; try again.' });
+    }
+  });
+  return router;
+}
