@@ -22,6 +22,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { createMutex, type Mutex } from './mutex';
+import { unitAnswer } from './unit-answer';
 
 const SSL_REQUEST = 80877103;
 const GSS_REQUEST = 80877104;
@@ -124,6 +125,21 @@ const IN_TRANSACTION = 0x54;
 const BEGIN_ANSWER = Buffer.from([0x43, 0, 0, 0, 10, ...Buffer.from('BEGIN\0', 'utf8'), 0x5a, 0, 0, 0, 5, IN_TRANSACTION]);
 
 /** Whether `unit` is one simple query that is exactly BEGIN (as `pg` and Prisma's adapter send it). */
+const FLUSH = 0x48;
+
+/** The type byte of a unit's last message; undefined for the startup message, which has none. */
+function lastMessageType(unit: Buffer): number | undefined {
+  // A typed message starts with a letter; the startup message with its length, whose first byte is 0.
+  if (unit[0] === 0) return undefined;
+  let at = 0;
+  let type: number | undefined;
+  while (at + 5 <= unit.length) {
+    type = unit[at];
+    at += 1 + unit.readInt32BE(at + 1);
+  }
+  return type;
+}
+
 function isBegin(unit: Buffer): boolean {
   if (unit[0] !== QUERY || unit.length !== 1 + unit.readInt32BE(1)) return false;
   const text = unit.toString('utf8', 5, unit.length - 1);
@@ -193,21 +209,21 @@ function handleConnection(db: PGlite, backend: Mutex, socket: Socket, stats: Uni
       });
   };
 
-  /** Runs `unit` on the backend, handing each chunk of its answer to `forward`; answers the status its ReadyForQuery ends with. */
+  /**
+   * Runs `unit` on the backend, handing its answer to `forward` as PostgreSQL would send it (unit-answer.ts);
+   * answers the status its ReadyForQuery ends with.
+   */
   const runUnit = async (unit: Buffer, forward: (chunk: Buffer) => void): Promise<number | undefined> => {
-    let tail: Buffer = Buffer.alloc(0);
+    // Every unit ends with Q, S or H (flush: no ReadyForQuery); the startup message (no type byte) with one.
+    const answer = unitAnswer({ endsWithSync: lastMessageType(unit) !== FLUSH, forward });
     await db.runExclusive(() =>
       db.execProtocolRawStream(new Uint8Array(unit.buffer, unit.byteOffset, unit.byteLength), {
         onRawData: (data) => {
-          if (data.length === 0) return;
-          const chunk = Buffer.from(data);
-          tail = Buffer.concat([tail, chunk]).subarray(-6);
-          forward(chunk);
+          if (data.length > 0) answer.push(Buffer.from(data));
         },
       }),
     );
-    // A unit ends with ReadyForQuery: 'Z', length 5, the transaction status.
-    return tail.length === 6 && tail[0] === 0x5a ? tail[5] : undefined;
+    return answer.end();
   };
 
   const execute = async (unit: Buffer) => {
