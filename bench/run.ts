@@ -19,6 +19,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }
   { name: 'workspaces', load: () => import('./workspaces.bench') },
   { name: 'audit', load: () => import('./audit.bench') },
   { name: 'webhooks', load: () => import('./webhooks.bench') },
+  { name: 'access-reviews', load: () => import('./access-reviews.bench') },
 ];
 
 async function main() {

@@ -4,6 +4,8 @@
  * (profiles, the holder messenger, the approval board, the scheduler notifier) and `src/delivery/`
  * (link delivery, the mailer); tests wire fakes.
  */
+
+import type { ReviewCampaign } from '../store/reviews/review-reads';
 import type { ApprovalRequestView } from './approvals/approval-service';
 import type { ReviewPage, ReviewReport } from './reviews/review-service';
 
@@ -202,8 +204,10 @@ export interface SchedulerNotifier {
   approvalSettled(request: ApprovalRequestView): Promise<void>;
   /** DMs a reviewer their page of an access review, led by `intro`; false when they are not in the workspace. */
   reviewPage(reviewer: DmRecipient, page: ReviewPage, intro: string): Promise<boolean>;
-  /** Sends a closed access review's report (CSV and JSON) to someone's DM; false when they have no Slack link. */
-  reviewReport(person: DmRecipient, report: ReviewReport, comment: string): Promise<boolean>;
+  /** Tells the owner an access review is past due, with the reviewers who still have rows open. */
+  reviewOverdue(owner: DmRecipient, campaign: ReviewCampaign, late: { email: string; open: number }[]): Promise<boolean>;
+  /** Sends a closed access review's report (CSV and JSON) to the owner's DM; false when they have no Slack link. */
+  reviewReport(owner: DmRecipient, report: ReviewReport): Promise<boolean>;
 }
 
 // ── Webhook poster ──────────────────────────────────────────────────────────────────────────────

@@ -144,26 +144,13 @@ export async function sendReviewNotices(deps: ReviewSendDeps): Promise<number> {
     const to = await owner();
     if (!campaign || !to) return;
     const status = await deps.reviews.statusOf(campaign.id);
-    const late = status.reviewers.filter((r) => r.open > 0).map((r) => `${r.reviewerEmail} (${r.open})`);
-    const next =
-      campaign.onOverdue === 'revoke-access'
-        ? 'Access still open is being removed, as the review’s rule says.'
-        : `Reviewers are reminded daily. Move someone’s rows with \`/users review reassign ${campaign.number} <from> <to>\`, or close it with \`/users review close ${campaign.number}\`.`;
-    await deps.notifier.dm(
-      to,
-      `:warning: Access review #${campaign.number} “${campaign.name}” is past due with rows open: ${late.join(', ') || 'none'}. ${next}`,
-    );
+    const late = status.reviewers.filter((r) => r.open > 0).map((r) => ({ email: r.reviewerEmail, open: r.open }));
+    await deps.notifier.reviewOverdue(to, campaign, late);
   });
   sent += await settle('review-report', async (notice) => {
     const to = await owner();
     if (!to) return;
-    const report = await deps.reviews.reportFor(notice.subjectId);
-    const decided = report.rows.filter((row) => row.decision !== 'not-reviewed').length;
-    await deps.notifier.reviewReport(
-      to,
-      report,
-      `:lock: Access review #${report.campaign.number} “${report.campaign.name}” closed (${report.campaign.closeReason}): ${decided} of ${report.rows.length} rows decided. Every row, decision, decider, time and change is in these files; an API key with \`audit:view\` gets it at /api/v1/reviews/${report.campaign.id}/report.`,
-    );
+    await deps.notifier.reviewReport(to, await deps.reviews.reportFor(notice.subjectId));
   });
   return sent;
 }

@@ -4,6 +4,7 @@
  */
 export const ACTIONS = {
   reviewKeep: 'review.keep',
+  reviewKeepNote: 'review.keep-note',
   reviewRemove: 'review.remove',
   reviewRevoke: 'review.revoke',
   reviewKeepPage: 'review.keep-page',

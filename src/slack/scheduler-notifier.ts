@@ -8,7 +8,7 @@ import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
 import { expiredInvitesDm } from './views/expired-invites-dm';
-import { reviewPageMessage } from './views/review-page-message';
+import { reviewOverdueText, reviewPageMessage, reviewReportComment } from './views/review-page-message';
 import { scimDigestMessage } from './views/scim-digest-message';
 
 export function createSchedulerNotifier(deps: {
@@ -41,9 +41,10 @@ export function createSchedulerNotifier(deps: {
     },
     approvalSettled: (request) => deps.approvalChannel.settle(request),
     reviewPage: (reviewer, page, intro) => dm(reviewer, reviewPageMessage(page, intro)),
-    async reviewReport(person, report, comment) {
-      if (!person.slackUserId) return false;
-      await uploadReviewReport(deps.client, person.slackUserId, report, comment);
+    reviewOverdue: (owner, campaign, late) => dm(owner, { text: reviewOverdueText(campaign, late) }),
+    async reviewReport(owner, report) {
+      if (!owner.slackUserId) return false;
+      await uploadReviewReport(deps.client, owner.slackUserId, report, reviewReportComment(report));
       return true;
     },
   };

@@ -218,6 +218,20 @@ describe('access reviews in Slack (embedded store)', () => {
     await until(() => h.roster.prisma.user.findFirst({ where: { email: 'cy@example.com', status: 'revoked' } }));
     const decided = await h.roster.prisma.reviewRow.findUniqueOrThrow({ where: { id: row.id } });
     expect([decided.decision, decided.decidedByEmail, decided.note]).toEqual(['revoke', ADA.email, 'No longer with us']);
+
+    // Keep, with a note: the same modal, and the note is on the record; the last row closes the review.
+    const keepModal = await openDecision(
+      ADA.slackId,
+      'review.keep-note',
+      rowButton(dm.blocks, 'ann@example.com', 'review.keep-note'),
+    );
+    expect(JSON.stringify(keepModal.blocks)).toContain("Keep *ann@example.com*'s role editor");
+    await submitDecision(ADA.slackId, keepModal.private_metadata, 'Still edits the handbook');
+    const annRow = await until(() =>
+      h.roster.prisma.reviewRow.findFirst({ where: { email: 'ann@example.com', campaign: { number: 2 }, decision: 'keep' } }),
+    );
+    expect(annRow.note).toBe('Still edits the handbook');
+    expect((await h.roster.prisma.reviewCampaign.findFirstOrThrow({ where: { number: 2 } })).status).toBe('closed');
   });
 
   it('pages of ten, Keep these, Keep all left (confirmed), status, reassign, App Home, close', async () => {
@@ -226,7 +240,7 @@ describe('access reviews in Slack (embedded store)', () => {
     expect(await ask('review start --role editor --reviewer owner --reviewer ada@example.com')).toContain(
       'Started Access review #3',
     );
-    // Spread between the two: 12 and 11 (bob and cy no longer hold editor; ann does).
+    // Spread between the two, 12 each: ann and the 23 (bob and cy no longer hold editor).
     const status = await ask('review status 3');
     expect(status).toContain('0 of 24 decided');
     expect(status).toMatch(/ada@example\.com: 0\/12 decided/);
@@ -273,6 +287,7 @@ describe('access reviews in Slack (embedded store)', () => {
     expect(view).toContain('Access review rows waiting for you');
     expect(view).toContain('2 left for you');
     expect(view).toContain('22 of 24 decided');
+    expect(view).not.toContain('Access review #2');
 
     expect(await ask('review close 3', VIC.slackId)).toContain("Only the account's owner or whoever started it");
     expect(await ask('review close 3')).toContain('Closed Access review #3');

@@ -118,6 +118,10 @@ function accountWork(
       recorder.reviewDms.push({ to: reviewer.email, intro, open: page.open });
       return true;
     },
+    async reviewOverdue(owner, campaign) {
+      recorder.dms.push(`${owner.email}: review #${campaign.number} is past due`);
+      return true;
+    },
     async reviewReport(person, report) {
       recorder.reports.push({ to: person.email, rows: report.rows.length });
       return true;

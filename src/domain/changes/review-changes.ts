@@ -11,7 +11,9 @@ import {
   findActiveContacts,
   findActiveRoleHolders,
   findCampaign,
+  findCampaignOfPeriod,
   findOpenRowsOf,
+  findPendingRequestIds,
   findReviewSubjects,
   findRows,
   hasOpenRows,
@@ -42,6 +44,7 @@ import { assignReviewers, type ReviewerPool } from '../reviews/review-assignment
 import { accessLabel, describeScope, parseAccess, type ReviewScope } from '../reviews/review-scope';
 import { ADMIN_ROLE, ALL_PERMISSIONS } from '../roles/catalog';
 import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
+import { defaultRole } from '../roles/resolve-access';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import { touchingNoUser } from './change-handler';
 import type { ChangeOf, DirectoryChange } from './directory-change';
@@ -195,6 +198,10 @@ export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
       for (const inviter of await findActiveContacts(tx, accountId, ids)) pool.inviters.set(inviter.id, inviter);
     }
     const assigned = assignReviewers(subjects, pool);
+    const periodKey = change.schedule ? `${change.schedule.name}@${change.schedule.periodKey}` : null;
+    if (periodKey && (await findCampaignOfPeriod(tx, accountId, periodKey))) {
+      throw fail.conflict(`The scheduled review “${change.schedule?.name}” already started for this period.`);
+    }
     const number = await nextCampaignNumber(tx, accountId);
     const name = change.name ?? change.schedule?.name ?? `Access review of ${describeScope(scope)}`;
     const campaign = await createCampaign(
@@ -209,7 +216,7 @@ export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
         startedById: actor.userId,
         startedByEmail: actor.email,
         schedule: change.schedule?.name ?? null,
-        periodKey: change.schedule ? `${change.schedule.name}@${change.schedule.periodKey}` : null,
+        periodKey,
         dueAt,
         nextReminderAt: new Date(Math.min(now.getTime() + REMIND_EVERY_DAYS * DAY_MS, dueAt.getTime())),
         createdAt: now,
@@ -268,15 +275,26 @@ export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
   },
 };
 
-/** The directory change that removes a row's access from `user`, or null when they no longer hold it. */
-function removalOf(row: ReviewRow, user: UserRecord): DirectoryChange | null {
+/**
+ * The directory change that removes a row's access from `user`, or null when they no longer hold it.
+ * A user's only role is replaced by the default role (the general role of lowest precedence, as an
+ * invite without a role gives), since everyone holds a role; when the default role is the one removed,
+ * nothing is left below it and the user is disabled.
+ */
+async function removalOf(context: ChangeContext, row: ReviewRow, user: UserRecord): Promise<DirectoryChange | null> {
   const userId = user.id;
   const access = parseAccess(row.access);
   const same = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
   if (access.type === 'role') {
-    const held = user.roles.some((h) => h.role.key === access.key && same(h.scope, access.scope));
+    const removed = (h: UserRecord['roles'][number]) => h.role.key === access.key && same(h.scope, access.scope);
+    if (!user.roles.some(removed)) return null;
     const name = access.scope ? `${access.key}=${access.scope}` : access.key;
-    return held ? { kind: 'change-roles', user: { id: userId }, add: [], remove: [name] } : null;
+    if (user.roles.some((h) => !removed(h))) return { kind: 'change-roles', user: { id: userId }, add: [], remove: [name] };
+    const fallback = defaultRole(await context.roles());
+    if (fallback && fallback.key !== access.key) {
+      return { kind: 'change-roles', user: { id: userId }, add: [fallback.key], remove: [name] };
+    }
+    return user.status === 'active' ? { kind: 'disable', user: { id: userId } } : null;
   }
   if (access.type === 'perm') {
     return user.extraPermissions.includes(access.key)
@@ -328,6 +346,15 @@ async function decidableRows(context: ChangeContext, change: ChangeOf<'review-de
     if (row.userId !== null && row.userId === actor.userId)
       throw fail.forbidden('Nobody reviews their own access; ask the owner to reassign it.');
   }
+  const waiting = await findPendingRequestIds(
+    context.tx,
+    rows.flatMap((row) => (row.requestId ? [row.requestId] : [])),
+  );
+  // An approval replaying the decision runs while its own request is still pending.
+  const busy = rows.find((row) => row.requestId && waiting.has(row.requestId));
+  if (busy && actor.source !== 'approval') {
+    throw fail.conflict(`Your decision on ${busy.email}'s ${accessLabel(busy.access)} already waits for an approver.`);
+  }
   const open = rows.filter((row) => row.decision === null);
   if (open.length === 0) {
     const [row] = rows as [ReviewRow];
@@ -364,7 +391,7 @@ export const reviewDecide: ChangeHandler<'review-decide', ReviewDecided> = {
           ? user.status === 'revoked'
             ? null
             : ({ kind: 'revoke', user: { id: user.id } } as const)
-          : removalOf(first, user);
+          : await removalOf(context, first, user);
       if (!user) outcome = `${first.email} is no longer in the directory; nothing to change.`;
       else if (!removal)
         outcome = change.decision === 'revoke' ? `${first.email} was already revoked.` : `${first.email} no longer held it.`;

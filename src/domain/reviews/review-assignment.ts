@@ -33,7 +33,7 @@ export function assignReviewers(subjects: readonly ReviewSubject[], reviewers: R
     for (let i = 0; i < list.length; i++) {
       const candidate = list[(turn + i) % list.length] as ReviewerContact;
       if (candidate.id !== userId) {
-        turn += 1;
+        turn += i + 1;
         return candidate;
       }
     }

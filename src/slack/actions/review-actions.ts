@@ -30,7 +30,7 @@ const buttonSchema = z.object({
 
 const metadataSchema = buttonSchema.omit({ r: true }).extend({
   row: z.uuid(),
-  d: z.enum(['remove', 'revoke']),
+  d: z.enum(['keep', 'remove', 'revoke']),
   channelId: z.string().max(30).optional(),
   home: z.boolean().optional(),
 });
@@ -103,6 +103,7 @@ export function registerReviewActions(app: App): void {
   }
 
   for (const [actionId, d] of [
+    [ACTIONS.reviewKeepNote, 'keep'],
     [ACTIONS.reviewRemove, 'remove'],
     [ACTIONS.reviewRevoke, 'revoke'],
   ] as const) {
@@ -132,7 +133,7 @@ export function registerReviewActions(app: App): void {
       };
       await services.client.views.open({
         trigger_id: body.trigger_id,
-        view: asView(reviewDecisionModal(row, metadata, preview.approval !== null)),
+        view: asView(reviewDecisionModal(row, metadata, { outcome: preview.result.outcome, waits: preview.approval !== null })),
       });
     });
   }

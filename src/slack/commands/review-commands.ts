@@ -66,7 +66,7 @@ function statusText(status: ReviewStatus): string {
   const open = status.reviewers.reduce((n, r) => n + r.open, 0);
   const head =
     campaign.status === 'open'
-      ? `*${campaignTitle(campaign)}* — ${total - open} of ${total} decided, due ${formatWhen(campaign.dueAt)}${campaign.dueAt.getTime() < Date.now() ? ' (overdue)' : ''}`
+      ? `*${campaignTitle(campaign)}* — ${total - open} of ${total} decided, due ${formatWhen(campaign.dueAt)}${campaign.overdueAt ? ' (overdue)' : ''}`
       : `*${campaignTitle(campaign)}* — closed ${campaign.closedAt ? formatWhen(campaign.closedAt) : ''} (${campaign.closeReason ?? 'closed'}); report: \`/users review report ${campaign.number}\``;
   const scope = `Scope: ${describeScope(campaign.scope as ReviewScope)} · started by ${campaign.startedByEmail}`;
   const lines = status.reviewers.map(

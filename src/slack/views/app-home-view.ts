@@ -78,7 +78,7 @@ function reviewProgress(status: HomeSummary['reviews'][number]): string {
   const total = status.reviewers.reduce((n, r) => n + r.total, 0);
   const open = status.reviewers.reduce((n, r) => n + r.open, 0);
   const reviewers = status.reviewers.map((r) => `${r.reviewerEmail} ${r.total - r.open}/${r.total}`).join(', ');
-  return `• ${escapeMrkdwn(campaignTitle(status.campaign))}: ${total - open} of ${total} decided, due ${formatWhen(status.campaign.dueAt)} — ${reviewers}`.slice(
+  return `• ${campaignTitle(status.campaign)}: ${total - open} of ${total} decided, due ${formatWhen(status.campaign.dueAt)} — ${reviewers}`.slice(
     0,
     600,
   );

@@ -1,6 +1,6 @@
 /** The modal behind Remove access and Revoke user on a review row: what will happen, and an optional note. */
 import { Blocks, Elements, Modal } from 'slack-block-builder';
-import { removalLabel } from '../../domain/reviews/review-scope';
+import { accessLabel, removalLabel } from '../../domain/reviews/review-scope';
 import type { ReviewRow } from '../../store/reviews/review-reads';
 import { BLOCKS, VIEWS } from '../ids';
 
@@ -10,25 +10,32 @@ export interface ReviewDecisionMetadata {
   n: number;
   p: number;
   row: string;
-  d: 'remove' | 'revoke';
+  d: 'keep' | 'remove' | 'revoke';
   channelId?: string;
   home?: boolean;
 }
 
-export function reviewDecisionModal(row: ReviewRow, metadata: ReviewDecisionMetadata, waits: boolean) {
-  const what =
-    metadata.d === 'revoke'
-      ? `Revoke *${row.email}*: their API key, passcode, password and pending links stop working.`
-      : `For *${row.email}*: ${removalLabel(row.access)}.`;
+/** `outcome`: what the decision would change, from a dry run; `waits`: whether it waits for an approver. */
+export function reviewDecisionModal(
+  row: ReviewRow,
+  metadata: ReviewDecisionMetadata,
+  preview: { outcome: string; waits: boolean },
+) {
+  const what = {
+    keep: `Keep *${row.email}*'s ${accessLabel(row.access)}.`,
+    remove: `For *${row.email}*: ${removalLabel(row.access)}.`,
+    revoke: `Revoke *${row.email}*: their API key, passcode, password and pending links stop working.`,
+  }[metadata.d];
   return Modal({
-    title: metadata.d === 'revoke' ? 'Revoke user' : 'Remove access',
+    title: { keep: 'Keep access', remove: 'Remove access', revoke: 'Revoke user' }[metadata.d],
     callbackId: VIEWS.reviewDecision,
-    submit: metadata.d === 'revoke' ? 'Revoke' : 'Remove',
+    submit: { keep: 'Keep', remove: 'Remove', revoke: 'Revoke' }[metadata.d],
     close: 'Cancel',
     privateMetaData: JSON.stringify(metadata),
   })
     .blocks(
-      Blocks.Section({ text: `${what}${waits ? ' This waits for an approver before it happens.' : ''}` }),
+      Blocks.Section({ text: `${what}${preview.waits ? ' This waits for an approver before it happens.' : ''}` }),
+      metadata.d === 'keep' ? undefined : Blocks.Context().elements(`Then: ${preview.outcome}`),
       Blocks.Input({ label: 'Note for the record', blockId: BLOCKS.reviewNote })
         .optional()
         .element(

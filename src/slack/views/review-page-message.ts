@@ -6,7 +6,7 @@
 import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
 import { formatWhen } from '../../domain/format-when';
 import { accessLabel } from '../../domain/reviews/review-scope';
-import type { ReviewPage } from '../../domain/reviews/review-service';
+import type { ReviewPage, ReviewReport } from '../../domain/reviews/review-service';
 import type { ReviewCampaign, ReviewRowView } from '../../store/reviews/review-reads';
 import { ACTIONS } from '../ids';
 import type { Reply } from '../reply';
@@ -22,9 +22,9 @@ export interface ReviewButton {
 
 const value = (button: ReviewButton) => JSON.stringify(button);
 
-/** `review #3 “Q4 admins”`. */
+/** `Access review #3 “Q4 admins”`, the name escaped for mrkdwn. */
 export function campaignTitle(campaign: Pick<ReviewCampaign, 'number' | 'name'>): string {
-  return `Access review #${campaign.number} “${campaign.name}”`;
+  return `Access review #${campaign.number} “${escapeMrkdwn(campaign.name)}”`;
 }
 
 function rowText(row: ReviewRowView): string {
@@ -55,7 +55,7 @@ export function reviewPageBlocks(page: ReviewPage) {
   });
   const blocks = [
     Blocks.Section({
-      text: `*${escapeMrkdwn(campaignTitle(campaign))}* — ${page.open} left for you, due ${formatWhen(campaign.dueAt)}`,
+      text: `*${campaignTitle(campaign)}* — ${page.open} left for you, due ${formatWhen(campaign.dueAt)}`,
     }),
   ];
   const rows = page.rows.flatMap((row) => {
@@ -66,6 +66,7 @@ export function reviewPageBlocks(page: ReviewPage) {
         ? undefined
         : Blocks.Actions().elements(
             Elements.Button({ text: 'Keep', actionId: ACTIONS.reviewKeep, value: value(at([row.id])) }).primary(),
+            Elements.Button({ text: 'Keep, with a note', actionId: ACTIONS.reviewKeepNote, value: value(at([row.id])) }),
             Elements.Button({ text: 'Remove access', actionId: ACTIONS.reviewRemove, value: value(at([row.id])) }),
             Elements.Button({ text: 'Revoke user', actionId: ACTIONS.reviewRevoke, value: value(at([row.id])) }).danger(),
           ),
@@ -110,4 +111,20 @@ export function reviewPageMessage(page: ReviewPage | null, intro?: string): Repl
     .text(text)
     .blocks(...(intro ? [Blocks.Section({ text: intro })] : []), ...reviewPageBlocks(page));
   return { text, blocks: message.getBlocks() };
+}
+
+/** The owner's DM when a review is past due: who still has rows open, and what happens next. */
+export function reviewOverdueText(campaign: ReviewCampaign, late: { email: string; open: number }[]): string {
+  const open = late.map((r) => `${r.email} (${r.open})`).join(', ') || 'none';
+  const next =
+    campaign.onOverdue === 'revoke-access'
+      ? 'The access still open is being removed, as the review’s rule says, and the review closes.'
+      : `Reviewers are reminded daily. Move someone’s rows with \`/users review reassign ${campaign.number} <from> <to>\`, or close it with \`/users review close ${campaign.number}\`.`;
+  return `:warning: ${campaignTitle(campaign)} is past due with rows open: ${open}. ${next}`;
+}
+
+/** The comment on a closed review's report files. */
+export function reviewReportComment(report: ReviewReport): string {
+  const decided = report.rows.filter((row) => row.decision !== 'not-reviewed').length;
+  return `:lock: ${campaignTitle(report.campaign)} closed (${report.campaign.closeReason ?? 'closed'}): ${decided} of ${report.rows.length} rows decided. Every row, decision, decider, time and change is in these files; an API key with \`audit:view\` gets them at /api/v1/reviews/${report.campaign.id}/report.`;
 }

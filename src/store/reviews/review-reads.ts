@@ -55,7 +55,11 @@ export function findReviewSubjects(db: Db, accountId: string, scope: SubjectScop
     )
     SELECT u."id" AS "userId", u."email", u."name", s."access", u."lastLoginAt", u."invitedById",
       i."email" AS "invitedByEmail", u."invitedAt"
-    FROM subject s JOIN "User" u ON u."id" = s."userId"
+    FROM subject s
+    -- Each subject's user by primary key, in a subquery the planner keeps: without statistics (the
+    -- embedded store is never analysed; PostgreSQL right after a bulk load) it would otherwise expect one
+    -- active user and run the whole subject query once per user (227 s at 10 000 users, 0.1 s so).
+    CROSS JOIN LATERAL (SELECT * FROM "User" x WHERE x."id" = s."userId" OFFSET 0) u
     LEFT JOIN "User" i ON i."id" = u."invitedById"
     WHERE u."accountId" = ${accountId} AND u."status" = 'active'
     ORDER BY u."email", s."access"`;
@@ -228,4 +232,11 @@ export function findOverdueRevokeCampaigns(db: Db, accountId: string, now: Date)
 /** The account's campaign started for a scheduled review's period (`name@n`), if any. */
 export function findCampaignOfPeriod(db: Db, accountId: string, periodKey: string): Promise<ReviewCampaign | null> {
   return db.reviewCampaign.findUnique({ where: { accountId_periodKey: { accountId, periodKey } } });
+}
+
+/** Those of these approval requests still pending. */
+export async function findPendingRequestIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const pending = await db.approvalRequest.findMany({ where: { id: { in: ids }, status: 'pending' }, select: { id: true } });
+  return new Set(pending.map((request) => request.id));
 }
