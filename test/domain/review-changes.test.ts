@@ -673,6 +673,10 @@ describe.each(testTargets())('access review changes (%s store)', (target) => {
       // The reviewer's page notes the request the row waits for.
       await run<'review-await'>({ kind: 'review-await', row: row.id, request: submitted.request.id });
       expect((await rowOf('vic@example.com')).requestId).toBe(submitted.request.id);
+      // Only the reviewer's own request about this row is noted on it.
+      await expect(
+        run<'review-await'>({ kind: 'review-await', row: row.id, request: crypto.randomUUID() }),
+      ).rejects.toMatchObject({ code: 'bad_input' });
       // While it waits, the row takes no other decision.
       await expect(decide(row, 'keep')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('waits') });
 

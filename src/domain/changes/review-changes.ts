@@ -6,6 +6,7 @@
  */
 import { fail } from '../../errors';
 import { findAccountWithOwner } from '../../store/accounts/account-reads';
+import { findApprovalRequestWithDecisions } from '../../store/approvals/approval-request-reads';
 import { listPartners } from '../../store/partners/partner-list';
 import {
   findActiveContacts,
@@ -478,6 +479,13 @@ export const reviewAwait: ChangeHandler<'review-await', { noted: boolean }> = {
   async apply(context, change) {
     const { actor } = context;
     if (actor.userId === null) throw fail.forbidden('Only a reviewer notes what their decision waits for.');
+    // Only the reviewer's own request to decide this very row is noted on it.
+    const request = await findApprovalRequestWithDecisions(context.tx, context.accountId, change.request);
+    const stored = request?.payload as { kind?: unknown; rows?: unknown } | undefined;
+    const aboutRow = stored?.kind === 'review-decide' && Array.isArray(stored.rows) && stored.rows.includes(change.row);
+    if (!request || request.requesterId !== actor.userId || !aboutRow) {
+      throw fail.badInput('That approval request is not your decision on this row.');
+    }
     const noted = (await setRowRequest(context.tx, change.row, actor.userId, change.request)) > 0;
     return touchingNoUser(
       { noted },
