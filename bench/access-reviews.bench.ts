@@ -57,7 +57,7 @@ async function editors(h: Harness): Promise<ReviewSubject[]> {
   const { prisma, accountId } = h.roster;
   const role = await prisma.role.findFirstOrThrow({ where: { accountId, key: 'editor' } });
   return prisma.$queryRaw<ReviewSubject[]>`
-    SELECT u."id" AS "userId", u."email", u."name", 'role:editor' AS "access", u."lastLoginAt", u."invitedById",
+    SELECT u."id" AS "userId", u."email", u."name", 'role:editor' AS "access", NULL::text AS "accessId", u."lastLoginAt", u."invitedById",
       i."email" AS "invitedByEmail", u."invitedAt"
     FROM "UserRole" ur JOIN "User" u ON u."id" = ur."userId" LEFT JOIN "User" i ON i."id" = u."invitedById"
     WHERE ur."roleId" = ${role.id} AND ur."scope" IS NULL AND u."status" = 'active'
@@ -90,6 +90,7 @@ async function writeCampaign(h: Harness, number: number, pool: ReviewerPool, due
           email: row.email,
           name: row.name,
           access: row.access,
+          accessId: row.accessId,
           lastLoginAt: row.lastLoginAt,
           invitedByEmail: row.invitedByEmail,
           invitedAt: row.invitedAt,

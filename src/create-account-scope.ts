@@ -103,6 +103,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       changes,
       policy: settings.catalog.policy,
       noticesChannel: settings.noticesChannel,
+      logger,
     },
     send: {
       prisma,

@@ -5,6 +5,8 @@
  * change the directory (reminders counted, invites and passcodes expired) are changes of their own
  * kinds through the change layer (src/domain/changes/scheduler-changes.ts).
  */
+
+import type { Logger } from 'pino';
 import { systemActor } from '../domain/access/actor';
 import type { AuditService } from '../domain/audit/audit-service';
 import type { ChangeResult } from '../domain/changes/change-handlers';
@@ -46,6 +48,8 @@ export interface DueWorkDeps {
   policy: Policy;
   /** Where channel digests go; without one the SCIM digest is not queued. */
   noticesChannel?: string;
+  /** Says what the scheduler could not do that nobody asked for (a scheduled review that did not start). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** Invites sent `remindAfterHours` ago and reminded fewer than `maxResends` times: one batch, an `invite-reminders` change. */

@@ -56,7 +56,10 @@ export async function startScheduledReviews(deps: DueWorkDeps): Promise<number> 
       });
       started += 1;
     } catch (error) {
-      if (!isUniqueViolation(error) && !isRosterError(error)) throw error;
+      if (isUniqueViolation(error)) continue;
+      if (!isRosterError(error)) throw error;
+      // Nothing in scope, a group or reviewer gone: tried again next pass, and said in the log each time.
+      deps.logger?.warn({ review: review.name, reason: error.message }, 'a scheduled access review did not start');
     }
   }
   return started;
@@ -150,7 +153,12 @@ export async function sendReviewNotices(deps: ReviewSendDeps): Promise<number> {
   sent += await settle('review-report', async (notice) => {
     const to = await owner();
     if (!to) return;
-    await deps.notifier.reviewReport(to, await deps.reviews.reportFor(notice.subjectId));
+    if (!(await deps.notifier.reviewReport(to, await deps.reviews.reportFor(notice.subjectId)))) {
+      deps.logger.warn(
+        { campaign: notice.subjectId },
+        'the owner is not in the Slack workspace: an access review report was not sent',
+      );
+    }
   });
   return sent;
 }

@@ -43,8 +43,15 @@ export function createSchedulerNotifier(deps: {
     reviewPage: (reviewer, page, intro) => dm(reviewer, reviewPageMessage(page, intro)),
     reviewOverdue: (owner, campaign, late) => dm(owner, { text: reviewOverdueText(campaign, late) }),
     async reviewReport(owner, report) {
-      if (!owner.slackUserId) return false;
-      await uploadReviewReport(deps.client, owner.slackUserId, report, reviewReportComment(report));
+      // Files go to a Slack user: one without a remembered link is looked up by their address.
+      const slackUserId =
+        owner.slackUserId ??
+        (await deps.client.users.lookupByEmail({ email: owner.email }).then(
+          (found) => found.user?.id,
+          () => undefined,
+        ));
+      if (!slackUserId) return false;
+      await uploadReviewReport(deps.client, slackUserId, report, reviewReportComment(report));
       return true;
     },
   };

@@ -24,7 +24,7 @@ export interface SlackApi {
     postEphemeral: Method<'chat', 'postEphemeral'>;
     update: Method<'chat', 'update'>;
   };
-  views: { open: Method<'views', 'open'>; publish: Method<'views', 'publish'> };
+  views: { open: Method<'views', 'open'>; update: Method<'views', 'update'>; publish: Method<'views', 'publish'> };
   users: { info: Method<'users', 'info'>; lookupByEmail: Method<'users', 'lookupByEmail'> };
   conversations: { open: Method<'conversations', 'open'> };
   files: {
@@ -43,6 +43,7 @@ export function slackApiFor(client: WebClient, token: string): SlackApi {
     },
     views: {
       open: (args) => client.views.open({ ...args, token }),
+      update: (args) => client.views.update({ ...args, token }),
       publish: (args) => client.views.publish({ ...args, token }),
     },
     users: {

@@ -36,7 +36,8 @@ export function reviewRoutes(deps: {
       res.status(401).json({ error: 'unauthorized', message: 'Send an API key as "Authorization: Bearer <key>".' });
       return;
     }
-    if (!holder.permissions.includes(AUDIT_VIEW) && !holder.permissions.includes('*')) {
+    // An Admin's `*` comes expanded into every admin-plane permission (verified-holder.ts).
+    if (!holder.permissions.includes(AUDIT_VIEW)) {
       res.status(403).json({
         error: 'forbidden',
         message: `This API key's holder lacks the ${AUDIT_VIEW} permission; give them a role that has it.`,

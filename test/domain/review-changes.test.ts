@@ -27,6 +27,7 @@ const subject = (userId: string, access = 'role:editor', invitedById: string | n
   email: `${userId}@example.com`,
   name: null,
   access,
+  accessId: null,
   lastLoginAt: null,
   invitedById,
   invitedByEmail: invitedById ? `${invitedById}@example.com` : null,
@@ -920,6 +921,141 @@ describe.each(testTargets())('access review changes (%s store)', (target) => {
         decidedById: null,
         decidedByEmail: 'roster',
       });
+    });
+  });
+
+  describe('what the review of the change found', () => {
+    it('starting needs every permission its decisions use: users:manage, and groups:manage for groups', async () => {
+      const { h, start, addUser } = await setup();
+      await addUser('ed@example.com', ['editor']);
+      const rolesOnly: Actor = { ...h.owner, userId: null, email: 'ro@example.com', permissions: new Set(['roles:manage']) };
+      await expect(start({ scope: scopeOf({ roles: ['editor'] }) }, rolesOnly)).rejects.toMatchObject({
+        code: 'forbidden',
+        message: expect.stringContaining('`users:manage`'),
+      });
+      const noGroups: Actor = { ...rolesOnly, permissions: new Set(['roles:manage', 'users:manage']) };
+      await expect(start({ scope: scopeOf({ groups: ['Sales'] }) }, noGroups)).rejects.toMatchObject({
+        message: expect.stringContaining('`groups:manage`'),
+      });
+    });
+
+    it('nobody decides the request to remove their own access', async () => {
+      const { h, addUser, start, decide, rowOf } = await setup({ approvals: { revoke: { approvals: 1 } } });
+      await addUser('ada@example.com', ['admin']);
+      await addUser('bob@example.com', ['admin']);
+      await start({ scope: scopeOf({ roles: ['admin'] }) });
+      const waiting = await decide(await rowOf('ada@example.com'), 'revoke', h.owner);
+      if (waiting.status !== 'awaiting') throw new Error('expected the revocation to wait');
+      expect(waiting.approvers.map((a) => a.email)).toEqual(['bob@example.com']);
+    });
+
+    it('Keep all left passes over a row waiting for an approver, and the approval still lands', async () => {
+      const { h, addUser, start, decide, rowOf, read, run, services } = await setup({ approvals: { revoke: { approvals: 1 } } });
+      const approverId = await addUser('admin2@example.com', ['admin']);
+      await addUser('vic@example.com', ['editor']);
+      await addUser('wes@example.com', ['editor']);
+      const { campaign } = await start({ scope: scopeOf({ roles: ['editor'] }) });
+      const vic = await rowOf('vic@example.com');
+      const waiting = await decide(vic, 'revoke', h.owner);
+      if (waiting.status !== 'awaiting') throw new Error('expected the revocation to wait');
+      await run<'review-await'>({ kind: 'review-await', row: vic.id, request: waiting.request.id });
+      const kept = await run<'review-decide'>({
+        kind: 'review-decide',
+        campaign: campaign.id,
+        rows: [],
+        allOpen: true,
+        decision: 'keep',
+      });
+      expect(kept).toMatchObject({ decided: 1, closed: false });
+      expect(await rowOf('vic@example.com')).toMatchObject({ decision: null });
+      const approver = await services.access.actorForUserId(approverId, 'approval');
+      await expect(services.changes.decide(approver, waiting.request.id, { approve: true })).resolves.toMatchObject({
+        kind: 'executed',
+      });
+      expect((await read('vic@example.com')).status).toBe('revoked');
+      expect(await rowOf('vic@example.com')).toMatchObject({ decision: 'revoke' });
+    });
+
+    it('closing ends the requests its rows wait for, and the row says so; the overdue rule removes what waits', async () => {
+      const { h, addUser, start, decide, rowOf, run, prisma, notices, rolesOf } = await setup({
+        approvals: { revoke: { approvals: 1 } },
+      });
+      await addUser('admin2@example.com', ['admin']);
+      await addUser('vic@example.com', ['editor', 'viewer']);
+      await addUser('wes@example.com', ['editor', 'viewer']);
+      const { campaign } = await start({ scope: scopeOf({ roles: ['editor'] }) });
+      const ask = async (email: string) => {
+        const row = await rowOf(email);
+        const waiting = await decide(row, 'revoke', h.owner);
+        if (waiting.status !== 'awaiting') throw new Error('expected the revocation to wait');
+        await run<'review-await'>({ kind: 'review-await', row: row.id, request: waiting.request.id });
+        return waiting.request.id;
+      };
+      const vicRequest = await ask('vic@example.com');
+      // The scheduler's overdue rule removes the access even though a revocation waits for it.
+      await expect(decide(await rowOf('vic@example.com'), 'remove', SCHEDULER)).resolves.toMatchObject({ status: 'done' });
+      expect(await rolesOf('vic@example.com')).toEqual(['viewer']);
+      const wesRequest = await ask('wes@example.com');
+      await run<'review-close'>({ kind: 'review-close', campaign: campaign.id, reason: 'closed' });
+      const requests = await prisma.approvalRequest.findMany({
+        where: { id: { in: [vicRequest, wesRequest] } },
+        orderBy: { createdAt: 'asc' },
+      });
+      expect(requests.map((r) => r.status)).toEqual(['pending', 'expired']);
+      expect((await notices('approval-expired')).map((n) => n.subjectId)).toEqual([wesRequest]);
+      expect(await rowOf('wes@example.com')).toMatchObject({
+        decision: 'not-reviewed',
+        requestId: wesRequest,
+        outcome: expect.stringContaining('waiting for an approver when the review closed'),
+      });
+    });
+
+    it('moving rows ends the old reviewer’s requests for them', async () => {
+      const { h, addUser, start, decide, rowOf, run, prisma } = await setup({ approvals: { revoke: { approvals: 1 } } });
+      await addUser('admin2@example.com', ['admin']);
+      await addUser('vic@example.com', ['editor']);
+      const { campaign } = await start({ scope: scopeOf({ roles: ['editor'] }) });
+      const row = await rowOf('vic@example.com');
+      const waiting = await decide(row, 'revoke', h.owner);
+      if (waiting.status !== 'awaiting') throw new Error('expected the revocation to wait');
+      await run<'review-await'>({ kind: 'review-await', row: row.id, request: waiting.request.id });
+      await run<'review-reassign'>({
+        kind: 'review-reassign',
+        campaign: campaign.id,
+        from: { email: 'owner@example.com' },
+        to: { email: 'admin2@example.com' },
+      });
+      expect((await prisma.approvalRequest.findUniqueOrThrow({ where: { id: waiting.request.id } })).status).toBe('expired');
+      expect(await rowOf('vic@example.com')).toMatchObject({
+        reviewerEmail: 'admin2@example.com',
+        requestId: null,
+        decision: null,
+      });
+    });
+
+    it('a group renamed since the review started is still the one removed', async () => {
+      const { addUser, start, decide, rowOf, run, read } = await setup();
+      await run<'group-create'>({ kind: 'group-create', name: 'Sales' });
+      await addUser('vic@example.com', ['editor']);
+      await run<'groups'>({ kind: 'groups', user: { email: 'vic@example.com' }, add: ['Sales'], remove: [] });
+      await start({ scope: scopeOf({ groups: ['Sales'] }) });
+      await run<'group-rename'>({ kind: 'group-rename', group: 'Sales', to: 'Revenue' });
+      await expect(decide(await rowOf('vic@example.com'), 'remove')).resolves.toMatchObject({ status: 'done' });
+      expect((await read('vic@example.com')).groups.map((m) => m.group.name)).toEqual([]);
+    });
+
+    it('reminds only of rows that do not wait for an approver', async () => {
+      const { h, addUser, start, decide, rowOf, run, notices } = await setup({ approvals: { revoke: { approvals: 1 } } });
+      await addUser('admin2@example.com', ['admin']);
+      await addUser('vic@example.com', ['editor']);
+      await start({ scope: scopeOf({ roles: ['editor'] }) });
+      const row = await rowOf('vic@example.com');
+      const waiting = await decide(row, 'revoke', h.owner);
+      if (waiting.status !== 'awaiting') throw new Error('expected the revocation to wait');
+      await run<'review-await'>({ kind: 'review-await', row: row.id, request: waiting.request.id });
+      h.clock.advanceHours(3 * 24);
+      await run<'review-remind'>({ kind: 'review-remind', batch: 10 }, SCHEDULER);
+      expect(await notices('review-reminder')).toEqual([]);
     });
   });
 });

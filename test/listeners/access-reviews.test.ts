@@ -45,16 +45,19 @@ describe('access reviews in Slack (embedded store)', () => {
     (await h.roster.prisma.userRole.findMany({ where: { user: { email } }, include: { role: true } }))
       .map((r) => r.role.key)
       .sort();
-  /** Clicks a row's Remove access or Revoke user and answers the modal it opens. */
+  type Modal = { private_metadata: string; callback_id: string; blocks: Block[] };
+  /**
+   * Clicks a row's Keep with a note, Remove access or Revoke user: the modal it opens, and for a removal
+   * or revocation the same modal updated with what the decision would change (a dry run).
+   */
   async function openDecision(user: string, actionId: string, value: string) {
-    const before = h.fake.callsTo('views.open').length;
+    const opens = h.fake.callsTo('views.open').length;
+    const updates = h.fake.callsTo('views.update').length;
     await h.slack.blockAction(user, { actionId, value });
-    return h.fake.waitFor(
-      () =>
-        h.fake.callsTo('views.open')[before]?.args.view as
-          | { private_metadata: string; callback_id: string; blocks: Block[] }
-          | undefined,
-    );
+    const opened = await h.fake.waitFor(() => h.fake.callsTo('views.open')[opens]?.args.view as Modal | undefined);
+    if (actionId === 'review.keep-note') return opened;
+    expect(JSON.stringify(opened.blocks)).toContain('Working out what this changes');
+    return h.fake.waitFor(() => h.fake.callsTo('views.update')[updates]?.args.view as Modal | undefined);
   }
   const submitDecision = (user: string, metadata: string, note = '') =>
     h.slack.viewSubmission(user, {
@@ -118,6 +121,7 @@ describe('access reviews in Slack (embedded store)', () => {
     const modal = await openDecision(OWNER.slackId, 'review.remove', rowButton(dm.blocks, 'bob@example.com', 'review.remove'));
     expect(modal.callback_id).toBe('review.decision');
     expect(JSON.stringify(modal.blocks)).toContain('remove the role editor');
+    expect(JSON.stringify(modal.blocks)).toContain('Then: Roles of bob@example.com are now viewer.');
     await submitDecision(OWNER.slackId, modal.private_metadata, 'Left the editing team');
     await until(async () => (await userRoles('bob@example.com')).join() === 'viewer');
     const campaign = await h.roster.prisma.reviewCampaign.findFirstOrThrow();

@@ -330,7 +330,9 @@ export function createChangeService(
       const result = applied.deliver ? await applied.deliver(applied.result) : applied.result;
       return { status: 'done', result: result as ChangeResult<K> };
     }
-    const excluded = [actor.userId, ...(targetsMayNotDecide(approval.action) ? applied.targets : [])];
+    // A review's removal is decided by nobody it removes: nobody reviews their own access.
+    const targetsExcluded = targetsMayNotDecide(approval.action) || change.kind === 'review-decide';
+    const excluded = [actor.userId, ...(targetsExcluded ? applied.targets : [])];
     const created = await deps.approvals.request(actor, {
       action: approval.action,
       requiredApprovals: approval.approvals,

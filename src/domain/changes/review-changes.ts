@@ -30,33 +30,34 @@ import {
   closeCampaign,
   createCampaign,
   decideOpenRows,
+  endPendingRowRequests,
   findOpenReviewers,
   reassignOpenRows,
   setRowRequest,
 } from '../../store/reviews/review-writes';
 import { listPermissionKeys } from '../../store/roles/permission-keys';
 import { findApproverCandidates } from '../../store/users/approver-reads';
-import { findUserRecord, type UserRecord } from '../../store/users/user-reads';
+import { findUserRecord } from '../../store/users/user-reads';
 import type { Actor } from '../access/actor';
 import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditEntry } from '../audit/audit-service';
 import { DAY_MS } from '../clock';
 import { assignReviewers, type ReviewerPool } from '../reviews/review-assignment';
-import { accessLabel, describeScope, parseAccess, type ReviewScope } from '../reviews/review-scope';
+import { accessLabel, describeScope, type ReviewScope } from '../reviews/review-scope';
 import { ADMIN_ROLE, ALL_PERMISSIONS } from '../roles/catalog';
 import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
-import { defaultRole } from '../roles/resolve-access';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import { touchingNoUser } from './change-handler';
 import type { ChangeOf, DirectoryChange } from './directory-change';
-import { changePerms, changeRoles } from './role-changes';
+import { applyRemoval, removalOf, revocationOf } from './review-removal';
 import { findUser } from './user-change';
-import { disable, groups, revoke } from './user-changes';
 
 /** How often reviewers with open rows are reminded before the due date; daily after it. */
 export const REMIND_EVERY_DAYS = 3;
 /** A campaign's due date when none is given. */
 export const DEFAULT_DUE_DAYS = 14;
+/** How far ahead a review may be due. */
+export const MAX_DUE_DAYS = 366;
 /** Rows a campaign may hold: bounds one transaction. */
 export const MAX_REVIEW_ROWS = 50_000;
 
@@ -170,7 +171,13 @@ async function reviewerPool(context: ChangeContext, rules: ChangeOf<'review-star
  * scheduler's notices). The same period of a scheduled review starts once (a unique key).
  */
 export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
-  permissions: () => ['roles:manage'],
+  // Its decisions change roles, extra permissions and groups and disable or revoke users, each without
+  // a permission of the reviewer's own: whoever starts it must hold every permission they may use.
+  permissions: (change) => [
+    'roles:manage',
+    'users:manage',
+    ...(change.scope.groups.length > 0 ? (['groups:manage'] as const) : []),
+  ],
   async apply(context, change) {
     const { tx, accountId, actor } = context;
     const now = context.clock.now();
@@ -182,6 +189,9 @@ export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
     await checkScope(context, scope);
     const dueAt = change.dueAt ? new Date(change.dueAt) : new Date(now.getTime() + (change.dueDays ?? DEFAULT_DUE_DAYS) * DAY_MS);
     if (dueAt.getTime() <= now.getTime()) throw fail.badInput('The due date has passed; give a later one.', { field: 'due' });
+    if (dueAt.getTime() > now.getTime() + MAX_DUE_DAYS * DAY_MS) {
+      throw fail.badInput(`A review is due within ${MAX_DUE_DAYS} days; give an earlier date.`, { field: 'due' });
+    }
     const subjects = await findReviewSubjects(tx, accountId, {
       ...scope,
       groups: scope.groups.map((name) => name.toLowerCase()),
@@ -228,6 +238,7 @@ export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
         email: row.email,
         name: row.name,
         access: row.access,
+        accessId: row.accessId,
         lastLoginAt: row.lastLoginAt,
         invitedByEmail: row.invitedByEmail,
         invitedAt: row.invitedAt,
@@ -277,69 +288,29 @@ export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
 };
 
 /**
- * The directory change that removes a row's access from `user`, or null when they no longer hold it.
- * A user's only role is replaced by the default role (the general role of lowest precedence, as an
- * invite without a role gives), since everyone holds a role; when the default role is the one removed,
- * nothing is left below it and the user is disabled.
+ * The rows a decision is about, each open, the actor's to decide, not about the actor, and not waiting
+ * for an approver already (but for the approval replaying it, and the overdue rule, which removes what is
+ * still open whatever waits); Keep all left passes over rows that wait.
  */
-async function removalOf(context: ChangeContext, row: ReviewRow, user: UserRecord): Promise<DirectoryChange | null> {
-  const userId = user.id;
-  const access = parseAccess(row.access);
-  const same = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
-  if (access.type === 'role') {
-    const removed = (h: UserRecord['roles'][number]) => h.role.key === access.key && same(h.scope, access.scope);
-    if (!user.roles.some(removed)) return null;
-    const name = access.scope ? `${access.key}=${access.scope}` : access.key;
-    if (user.roles.some((h) => !removed(h))) return { kind: 'change-roles', user: { id: userId }, add: [], remove: [name] };
-    const fallback = defaultRole(await context.roles());
-    if (fallback && fallback.key !== access.key) {
-      return { kind: 'change-roles', user: { id: userId }, add: [fallback.key], remove: [name] };
-    }
-    return user.status === 'active' ? { kind: 'disable', user: { id: userId } } : null;
-  }
-  if (access.type === 'perm') {
-    return user.extraPermissions.includes(access.key)
-      ? { kind: 'perms', user: { id: userId }, add: [], remove: [access.key] }
-      : null;
-  }
-  if (access.type === 'group') {
-    const held = user.groups.some((m) => same(m.group.name, access.name));
-    return held ? { kind: 'groups', user: { id: userId }, add: [], remove: [access.name] } : null;
-  }
-  return user.status === 'active' ? { kind: 'disable', user: { id: userId } } : null;
-}
-
-/** Applies a removal or revocation with the handler of its own kind, so every rule of that kind holds. */
-function applyEffect(context: ChangeContext, effect: DirectoryChange): Promise<Applied<unknown>> {
-  switch (effect.kind) {
-    case 'change-roles':
-      return changeRoles.apply(context, effect);
-    case 'perms':
-      return changePerms.apply(context, effect);
-    case 'groups':
-      return groups.apply(context, effect);
-    case 'disable':
-      return disable.apply(context, effect);
-    case 'revoke':
-      return revoke.apply(context, effect);
-    default:
-      throw new Error(`a review never makes a ${effect.kind} change`);
-  }
-}
-
-/** The rows a decision is about, each open, the actor's to decide, and not about the actor. */
 async function decidableRows(context: ChangeContext, change: ChangeOf<'review-decide'>): Promise<ReviewRow[]> {
-  const { actor } = context;
+  const { actor, tx } = context;
+  const byScheduler = actor.userId === null && actor.source === 'scheduler';
+  const waitingOn = async (rows: ReviewRow[]) =>
+    findPendingRequestIds(
+      tx,
+      rows.flatMap((row) => (row.requestId ? [row.requestId] : [])),
+    );
   if (change.allOpen) {
     if (change.decision !== 'keep' || actor.userId === null) throw fail.badInput('Only Keep applies to every row left.');
-    const rows = await findOpenRowsOf(context.tx, change.campaign, actor.userId);
-    if (rows.length === 0) throw fail.conflict('Nothing is left for you in this review.');
-    return rows;
+    const rows = await findOpenRowsOf(tx, change.campaign, actor.userId);
+    const waiting = await waitingOn(rows);
+    const free = rows.filter((row) => !(row.requestId && waiting.has(row.requestId)));
+    if (free.length === 0) throw fail.conflict('Nothing is left for you in this review but what waits for an approver.');
+    return free;
   }
   if (change.rows.length === 0) throw fail.badInput('Say which rows you decide.');
-  const rows = await findRows(context.tx, change.campaign, change.rows);
+  const rows = await findRows(tx, change.campaign, change.rows);
   if (rows.length !== new Set(change.rows).size) throw fail.notFound('Some of those rows are not in this review.');
-  const byScheduler = actor.userId === null && actor.source === 'scheduler';
   for (const row of rows) {
     if (!byScheduler && row.reviewerId !== actor.userId) {
       throw fail.forbidden(`${row.email}'s ${accessLabel(row.access)} is ${row.reviewerEmail}'s to review, not yours.`);
@@ -347,13 +318,9 @@ async function decidableRows(context: ChangeContext, change: ChangeOf<'review-de
     if (row.userId !== null && row.userId === actor.userId)
       throw fail.forbidden('Nobody reviews their own access; ask the owner to reassign it.');
   }
-  const waiting = await findPendingRequestIds(
-    context.tx,
-    rows.flatMap((row) => (row.requestId ? [row.requestId] : [])),
-  );
-  // An approval replaying the decision runs while its own request is still pending.
+  const waiting = await waitingOn(rows);
   const busy = rows.find((row) => row.requestId && waiting.has(row.requestId));
-  if (busy && actor.source !== 'approval') {
+  if (busy && actor.source !== 'approval' && !byScheduler) {
     throw fail.conflict(`Your decision on ${busy.email}'s ${accessLabel(busy.access)} already waits for an approver.`);
   }
   const open = rows.filter((row) => row.decision === null);
@@ -386,18 +353,12 @@ export const reviewDecide: ChangeHandler<'review-decide', ReviewDecided> = {
     const [first] = rows as [ReviewRow];
     if (change.decision !== 'keep') {
       const user = first.userId ? await findUserRecord(tx, context.accountId, { id: first.userId }) : null;
-      const removal = !user
-        ? null
-        : change.decision === 'revoke'
-          ? user.status === 'revoked'
-            ? null
-            : ({ kind: 'revoke', user: { id: user.id } } as const)
-          : await removalOf(context, first, user);
+      const removal = !user ? null : change.decision === 'revoke' ? revocationOf(user) : await removalOf(context, first, user);
       if (!user) outcome = `${first.email} is no longer in the directory; nothing to change.`;
       else if (!removal)
         outcome = change.decision === 'revoke' ? `${first.email} was already revoked.` : `${first.email} no longer held it.`;
       else {
-        effect = await applyEffect(context, removal);
+        effect = await applyRemoval(context, removal);
         outcome = effect.outcome;
       }
     }
@@ -405,7 +366,7 @@ export const reviewDecide: ChangeHandler<'review-decide', ReviewDecided> = {
       tx,
       campaign.id,
       rows.map((row) => row.id),
-      actor.userId === null ? null : actor.userId,
+      actor.userId,
       {
         decision: change.decision,
         note: change.note || null,
@@ -466,11 +427,23 @@ function closedEntry(campaign: ReviewCampaign, reason: string): AuditEntry {
   return { action: 'review.closed', after: { campaign: campaign.number, name: campaign.name, reason } };
 }
 
-/** Closes a campaign and queues its report for the owner; false when it was closed already. */
+/**
+ * Closes a campaign (its pending approval requests end with it, their messages updated) and queues its
+ * report for the owner; false when it was closed already.
+ */
 async function closeReview(context: ChangeContext, campaign: ReviewCampaign, reason: string, at: Date): Promise<boolean> {
-  const closed = await closeCampaign(context.tx, campaign.id, { at, byEmail: context.actor.email, reason });
-  if (closed) await context.outbox.queue(context.tx, [{ rule: 'review-report', subjectId: campaign.id }]);
-  return closed;
+  const { tx } = context;
+  const ended = await endPendingRowRequests(tx, campaign.id, null, {
+    at,
+    outcome: `Ended: access review #${campaign.number} closed before a decision.`,
+  });
+  const closed = await closeCampaign(tx, campaign.id, { at, byEmail: context.actor.email, reason });
+  if (!closed) return false;
+  await context.outbox.queue(tx, [
+    { rule: 'review-report', subjectId: campaign.id },
+    ...ended.map((request) => ({ rule: 'approval-expired', subjectId: request.id })),
+  ]);
+  return true;
 }
 
 /** Notes on a row the approval request its decision waits for, so the reviewer sees it waiting. */
@@ -526,6 +499,18 @@ export const reviewReassign: ChangeHandler<
       throw fail.invalidState(`${to.email} is ${to.status}; only active users can review.`, { field: 'to' });
     if (from.id === to.id) throw fail.badInput('Give a different reviewer to move the rows to.', { field: 'to' });
     const contact = { id: to.id, email: to.email, slackUserId: to.slackUserId };
+    // Decisions of the old reviewer still waiting for an approver end: the new reviewer decides afresh.
+    const moving = (await findOpenRowsOf(context.tx, campaign.id, from.id)).filter((row) => row.userId !== to.id);
+    const ended = await endPendingRowRequests(
+      context.tx,
+      campaign.id,
+      moving.map((row) => row.id),
+      { at: context.clock.now(), outcome: `Ended: the rows moved from ${from.email} to ${to.email}.` },
+    );
+    await context.outbox.queue(
+      context.tx,
+      ended.map((request) => ({ rule: 'approval-expired', subjectId: request.id })),
+    );
     const { moved, kept } = await reassignOpenRows(context.tx, campaign.id, from.id, contact);
     if (moved === 0 && kept === 0)
       throw fail.badInput(`${from.email} has no open rows in access ${campaignLabel(campaign)}.`, { field: 'from' });
@@ -593,7 +578,7 @@ export const reviewRemind: ChangeHandler<'review-remind', { reminded: number; ca
 /**
  * Campaigns past their due date whose overdue rule has not run: the owner is told (a notice), once;
  * `remind` campaigns stay open and are reminded daily. A `revoke-access` campaign's open rows are
- * removed and it is closed by the scheduler after this change (due-work.ts), each removal a change.
+ * removed and it is closed by the scheduler after this change (review-work.ts), each removal a change.
  */
 export const reviewOverdue: ChangeHandler<'review-overdue', { overdue: ReviewCampaign[] }> = {
   permissions: () => [],

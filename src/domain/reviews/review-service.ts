@@ -12,9 +12,11 @@ import {
   findReportRows,
   findReviewerPage,
   findReviewerProgress,
+  findRows,
   listCampaigns,
   type ReviewCampaign,
   type ReviewerProgress,
+  type ReviewRow,
   type ReviewRowView,
 } from '../../store/reviews/review-reads';
 import type { Store } from '../../store/tx';
@@ -108,6 +110,12 @@ export function createReviewService(deps: { prisma: Store; accountId: string }) 
 
     /** The same page for a reviewer by id (the DM a new or moved reviewer gets). */
     pageFor,
+
+    /** Row `rowId` of campaign `campaignId` when it is open and `viewer`'s to review; null otherwise. */
+    async openRow(viewer: Actor, campaignId: string, rowId: string): Promise<ReviewRow | null> {
+      const [row] = await findRows(prisma, campaignId, [rowId]);
+      return row && row.accountId === accountId && row.decision === null && row.reviewerId === viewer.userId ? row : null;
+    },
 
     /** Campaign `number`'s progress per reviewer; without a number, the open campaigns (and the last closed ones). */
     async status(viewer: Actor, number?: number): Promise<ReviewStatus[]> {

@@ -6,8 +6,9 @@
 import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Actor } from '../../domain/access/actor';
+import type { ChangeOf } from '../../domain/changes/directory-change';
 import type { ReviewDecided } from '../../domain/changes/review-changes';
-import { fail } from '../../errors';
+import { fail, isRosterError } from '../../errors';
 import { servicesIn } from '../account-context';
 import { asView } from '../block-kit';
 import { publishHome } from '../events';
@@ -16,6 +17,7 @@ import type { Reply } from '../reply';
 import { safeJson } from '../safe-json';
 import type { SlackServices } from '../services';
 import { announceRequest } from '../submit-change';
+import { escapeMrkdwn } from '../views/format';
 import { submit, text } from '../views/modal-submission';
 import { type ReviewDecisionMetadata, reviewDecisionModal } from '../views/review-decision-modal';
 import { reviewPageMessage } from '../views/review-page-message';
@@ -41,17 +43,15 @@ function parseButton(raw: string | undefined) {
   return parsed.data;
 }
 
-/** Submits a decision; a removal or revocation that waits for approval is announced and noted on the row. */
-async function decide(
-  services: SlackServices,
-  actor: Actor,
-  change: { campaign: string; rows: string[]; decision: 'keep' | 'remove' | 'revoke'; note?: string; allOpen?: boolean },
-): Promise<string> {
+/**
+ * Submits a decision; a removal or revocation that waits for approval is noted on its row at once (so
+ * the row takes no second decision meanwhile), then announced in the approvals channel.
+ */
+async function decide(services: SlackServices, actor: Actor, change: Omit<ChangeOf<'review-decide'>, 'kind'>): Promise<string> {
   const submission = await services.changes.submit(actor, { kind: 'review-decide', ...change });
   if (submission.status === 'done') return outcomeText(submission.result);
-  const announced = await announceRequest(services, submission);
   await services.changes.submit(actor, { kind: 'review-await', row: change.rows[0] ?? '', request: submission.request.id });
-  return announced.text;
+  return (await announceRequest(services, submission)).text;
 }
 
 function outcomeText(decided: ReviewDecided): string {
@@ -59,7 +59,7 @@ function outcomeText(decided: ReviewDecided): string {
     ? ` That was the last row: access review #${decided.campaign.number} is closed, and the owner gets its report.`
     : '';
   return decided.decided === 1
-    ? `:white_check_mark: ${decided.outcome}${closed}`
+    ? `:white_check_mark: ${escapeMrkdwn(decided.outcome)}${closed}`
     : `:white_check_mark: Kept ${decided.decided} rows.${closed}`;
 }
 
@@ -111,17 +111,8 @@ export function registerReviewActions(app: App): void {
       const button = parseButton(action.value);
       const [rowId] = button.r ?? [];
       if (!rowId) throw fail.badInput('That button names no row.');
-      // What the decision would do, and whether it waits for approval, without doing it.
-      const preview = await services.changes.preview(actor, {
-        kind: 'review-decide',
-        campaign: button.c,
-        rows: [rowId],
-        decision: d,
-      });
-      const row = (await services.reviews.pageFor(actor.userId ?? '', { number: button.n, page: button.p }))?.rows.find(
-        (r) => r.id === rowId,
-      );
-      if (!row) throw fail.conflict('That row was decided meanwhile.');
+      const row = await services.reviews.openRow(actor, button.c, rowId);
+      if (!row) throw fail.conflict('That row is decided already, or is not yours to review.');
       const metadata: ReviewDecisionMetadata = {
         c: button.c,
         n: button.n,
@@ -131,10 +122,23 @@ export function registerReviewActions(app: App): void {
         ...(body.channel?.id ? { channelId: body.channel.id } : {}),
         ...(fromHome(body) ? { home: true } : {}),
       };
-      await services.client.views.open({
+      // The modal opens at once (the trigger lasts 3 s); what the decision would change, worked out by a
+      // dry run that waits for the account lock, follows in place.
+      const opened = await services.client.views.open({
         trigger_id: body.trigger_id,
-        view: asView(reviewDecisionModal(row, metadata, { outcome: preview.result.outcome, waits: preview.approval !== null })),
+        view: asView(reviewDecisionModal(row, metadata, { outcome: 'Working out what this changes…', waits: false })),
       });
+      if (d === 'keep' || !opened.view?.id) return;
+      const preview = await services.changes
+        .preview(actor, { kind: 'review-decide', campaign: button.c, rows: [rowId], decision: d })
+        .then(
+          (done) => ({ outcome: done.result.outcome, waits: done.approval !== null }),
+          (error: unknown) => {
+            if (!isRosterError(error)) throw error;
+            return { outcome: `This would be refused: ${error.message}`, waits: false };
+          },
+        );
+      await services.client.views.update({ view_id: opened.view.id, view: asView(reviewDecisionModal(row, metadata, preview)) });
     });
   }
 

@@ -9,6 +9,8 @@ import type { ReviewStatus } from '../../domain/reviews/review-service';
 import { uploadReviewReport } from '../review-files';
 import type { SlackServices } from '../services';
 import { submitChange } from '../submit-change';
+import { fitList } from '../views/block-limits';
+import { escapeMrkdwn } from '../views/format';
 import { campaignTitle, reviewPageMessage } from '../views/review-page-message';
 import type { CommandHandler } from './command-context';
 import type { CommandOf } from './users-command';
@@ -68,12 +70,12 @@ function statusText(status: ReviewStatus): string {
     campaign.status === 'open'
       ? `*${campaignTitle(campaign)}* — ${total - open} of ${total} decided, due ${formatWhen(campaign.dueAt)}${campaign.overdueAt ? ' (overdue)' : ''}`
       : `*${campaignTitle(campaign)}* — closed ${campaign.closedAt ? formatWhen(campaign.closedAt) : ''} (${campaign.closeReason ?? 'closed'}); report: \`/users review report ${campaign.number}\``;
-  const scope = `Scope: ${describeScope(campaign.scope as ReviewScope)} · started by ${campaign.startedByEmail}`;
+  const scope = `Scope: ${escapeMrkdwn(describeScope(campaign.scope as ReviewScope))} · started by ${campaign.startedByEmail}`;
   const lines = status.reviewers.map(
     (r) =>
       `• ${r.reviewerEmail}: ${r.total - r.open}/${r.total} decided${r.awaiting ? `, ${r.awaiting} waiting for approval` : ''}`,
   );
-  return [head, scope, ...(campaign.status === 'open' ? lines : [])].join('\n');
+  return [head, scope, ...(campaign.status === 'open' ? [fitList(lines, 2500)] : [])].join('\n');
 }
 
 const status: CommandHandler<ReviewCommand<'status'>> = async (command, { services, actor, respond }) => {

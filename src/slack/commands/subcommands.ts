@@ -77,7 +77,9 @@ function reviewDue(raw: string | undefined): { days: number } | { at: string } {
     if (n < 1 || n > 90) throw refuse('`--due` is 1d to 90d, or a date such as 2026-12-24.');
     return { days: n };
   }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(`${raw}T23:59:59Z`))) return { at: `${raw}T23:59:59Z` };
+  // A real day (not 2026-02-31, which Date would roll into March).
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? new Date(`${raw}T23:59:59Z`) : null;
+  if (day && !Number.isNaN(day.getTime()) && day.toISOString().startsWith(raw)) return { at: day.toISOString() };
   throw refuse(`\`--due ${raw}\` is not a span such as 14d or a date such as 2026-12-24.`);
 }
 
@@ -98,6 +100,15 @@ const parseReviewStart: Parse = (input) => {
   };
   if (!scope.everyone && scope.roles.length + scope.perms.length + scope.groups.length + scope.partners.length === 0) {
     throw refuse('Say what is under review: `--role R`, `--perm P`, `--group G`, `--partner P`, or `--everyone`.');
+  }
+  for (const [option, given] of [
+    ['role', scope.roles],
+    ['perm', scope.perms],
+    ['group', scope.groups],
+    ['partner', scope.partners],
+    ['reviewer', input.options.get('reviewer') ?? []],
+  ] as const) {
+    if (given.length > 20) throw refuse(`At most 20 \`--${option}\` in one review.`);
   }
   const reviewers = (input.options.get('reviewer') ?? ['owner']).map((raw) =>
     (REVIEWER_RULES as readonly string[]).includes(raw.toLowerCase()) ? (raw.toLowerCase() as ReviewerRule) : input.who(raw),

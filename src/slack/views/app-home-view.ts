@@ -9,6 +9,7 @@ import { formatWhen } from '../../domain/format-when';
 import { type HomeSummary, RECENTLY_EXPIRED_DAYS } from '../../domain/home/home-service';
 import { ACTIONS } from '../ids';
 import { auditLine } from './audit-message';
+import { fitList, LIMITS } from './block-limits';
 import { escapeMrkdwn, seatBar } from './format';
 import { campaignTitle, reviewPageBlocks } from './review-page-message';
 
@@ -56,7 +57,9 @@ export function appHomeView(summary: HomeSummary) {
           ]
         : []),
       summary.reviews.length > 0
-        ? Blocks.Section({ text: `*Access reviews in progress*\n${summary.reviews.map(reviewProgress).join('\n')}` })
+        ? Blocks.Section({
+            text: `*Access reviews in progress*\n${fitList(summary.reviews.map(reviewProgress), LIMITS.sectionText - 40)}`,
+          })
         : undefined,
       Blocks.Section({
         text: `*Approvals waiting for you*\n${approvals || 'None.'}${summary.approvals.length > 0 ? '\nDecide in the approvals channel or with `/users approvals`.' : ''}`,
@@ -77,11 +80,12 @@ export function appHomeView(summary: HomeSummary) {
 function reviewProgress(status: HomeSummary['reviews'][number]): string {
   const total = status.reviewers.reduce((n, r) => n + r.total, 0);
   const open = status.reviewers.reduce((n, r) => n + r.open, 0);
-  const reviewers = status.reviewers.map((r) => `${r.reviewerEmail} ${r.total - r.open}/${r.total}`).join(', ');
-  return `• ${campaignTitle(status.campaign)}: ${total - open} of ${total} decided, due ${formatWhen(status.campaign.dueAt)} — ${reviewers}`.slice(
-    0,
-    600,
+  const reviewers = fitList(
+    status.reviewers.map((r) => `${r.reviewerEmail} ${r.total - r.open}/${r.total}`),
+    500,
+    ', ',
   );
+  return `• ${campaignTitle(status.campaign)}: ${total - open} of ${total} decided, due ${formatWhen(status.campaign.dueAt)} — ${reviewers}`;
 }
 
 /** The owner's set-up hint while nobody (or too few) besides them may approve, and the way out. */

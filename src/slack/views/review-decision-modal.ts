@@ -3,6 +3,7 @@ import { Blocks, Elements, Modal } from 'slack-block-builder';
 import { accessLabel, removalLabel } from '../../domain/reviews/review-scope';
 import type { ReviewRow } from '../../store/reviews/review-reads';
 import { BLOCKS, VIEWS } from '../ids';
+import { escapeMrkdwn } from './format';
 
 /** What the modal carries to its submission. */
 export interface ReviewDecisionMetadata {
@@ -22,8 +23,8 @@ export function reviewDecisionModal(
   preview: { outcome: string; waits: boolean },
 ) {
   const what = {
-    keep: `Keep *${row.email}*'s ${accessLabel(row.access)}.`,
-    remove: `For *${row.email}*: ${removalLabel(row.access)}.`,
+    keep: `Keep *${row.email}*'s ${escapeMrkdwn(accessLabel(row.access))}.`,
+    remove: `For *${row.email}*: ${escapeMrkdwn(removalLabel(row.access))}.`,
     revoke: `Revoke *${row.email}*: their API key, passcode, password and pending links stop working.`,
   }[metadata.d];
   return Modal({
@@ -35,7 +36,7 @@ export function reviewDecisionModal(
   })
     .blocks(
       Blocks.Section({ text: `${what}${preview.waits ? ' This waits for an approver before it happens.' : ''}` }),
-      metadata.d === 'keep' ? undefined : Blocks.Context().elements(`Then: ${preview.outcome}`),
+      metadata.d === 'keep' ? undefined : Blocks.Context().elements(`Then: ${escapeMrkdwn(preview.outcome)}`),
       Blocks.Input({ label: 'Note for the record', blockId: BLOCKS.reviewNote })
         .optional()
         .element(

@@ -10,6 +10,7 @@ import type { ReviewPage, ReviewReport } from '../../domain/reviews/review-servi
 import type { ReviewCampaign, ReviewRowView } from '../../store/reviews/review-reads';
 import { ACTIONS } from '../ids';
 import type { Reply } from '../reply';
+import { fitList } from './block-limits';
 import { escapeMrkdwn } from './format';
 
 /** What a review button carries: the campaign, its number, the page, and the rows it is about. */
@@ -115,12 +116,15 @@ export function reviewPageMessage(page: ReviewPage | null, intro?: string): Repl
 
 /** The owner's DM when a review is past due: who still has rows open, and what happens next. */
 export function reviewOverdueText(campaign: ReviewCampaign, late: { email: string; open: number }[]): string {
-  const open = late.map((r) => `${r.email} (${r.open})`).join(', ') || 'none';
-  const next =
-    campaign.onOverdue === 'revoke-access'
-      ? 'The access still open is being removed, as the review’s rule says, and the review closes.'
-      : `Reviewers are reminded daily. Move someone’s rows with \`/users review reassign ${campaign.number} <from> <to>\`, or close it with \`/users review close ${campaign.number}\`.`;
-  return `:warning: ${campaignTitle(campaign)} is past due with rows open: ${open}. ${next}`;
+  if (campaign.onOverdue === 'revoke-access') {
+    return `:warning: ${campaignTitle(campaign)} passed its due date: the access still open was removed, as its rule says, and it closed. Its report follows.`;
+  }
+  const open = fitList(
+    late.map((r) => `${r.email} (${r.open})`),
+    1500,
+    ', ',
+  );
+  return `:warning: ${campaignTitle(campaign)} is past due with rows open: ${open || 'none'}. Reviewers are reminded daily. Move someone’s rows with \`/users review reassign ${campaign.number} <from> <to>\`, or close it with \`/users review close ${campaign.number}\`.`;
 }
 
 /** The comment on a closed review's report files. */

@@ -14,6 +14,8 @@ export interface ReviewSubject {
   email: string;
   name: string | null;
   access: string;
+  /** The group's or partner's id behind a group or partner-scoped row. */
+  accessId: string | null;
   lastLoginAt: Date | null;
   invitedById: string | null;
   invitedByEmail: string | null;
@@ -40,20 +42,21 @@ export interface SubjectScope {
 export function findReviewSubjects(db: Db, accountId: string, scope: SubjectScope): Promise<ReviewSubject[]> {
   return db.$queryRaw<ReviewSubject[]>`
     WITH subject AS (
-      SELECT ur."userId", 'role:' || r."key" || CASE WHEN ur."scope" IS NULL THEN '' ELSE '=' || ur."scope" END AS "access"
+      SELECT ur."userId", 'role:' || r."key" || CASE WHEN ur."scope" IS NULL THEN '' ELSE '=' || ur."scope" END AS "access",
+        (SELECT p."id" FROM "Partner" p WHERE ur."scope" IS NOT NULL AND p."accountId" = r."accountId" AND p."nameKey" = ur."scopeKey") AS "accessId"
       FROM "Role" r JOIN "UserRole" ur ON ur."roleId" = r."id"
       WHERE r."accountId" = ${accountId}
         AND (r."key" = ANY(${scope.roles}::text[]) OR (ur."scope" IS NOT NULL AND ur."scopeKey" = ANY(${scope.partners}::text[])))
       UNION ALL
-      SELECT u."id", 'perm:' || p.perm FROM "User" u CROSS JOIN LATERAL unnest(u."extraPermissions") AS p(perm)
+      SELECT u."id", 'perm:' || p.perm, NULL::text FROM "User" u CROSS JOIN LATERAL unnest(u."extraPermissions") AS p(perm)
       WHERE cardinality(${scope.perms}::text[]) > 0 AND u."accountId" = ${accountId} AND p.perm = ANY(${scope.perms}::text[])
       UNION ALL
-      SELECT m."userId", 'group:' || g."name" FROM "Group" g JOIN "GroupMembership" m ON m."groupId" = g."id"
+      SELECT m."userId", 'group:' || g."name", g."id" FROM "Group" g JOIN "GroupMembership" m ON m."groupId" = g."id"
       WHERE g."accountId" = ${accountId} AND lower(g."name") = ANY(${scope.groups}::text[])
       UNION ALL
-      SELECT u."id", 'account' FROM "User" u WHERE ${scope.everyone} AND u."accountId" = ${accountId}
+      SELECT u."id", 'account', NULL::text FROM "User" u WHERE ${scope.everyone} AND u."accountId" = ${accountId}
     )
-    SELECT u."id" AS "userId", u."email", u."name", s."access", u."lastLoginAt", u."invitedById",
+    SELECT u."id" AS "userId", u."email", u."name", s."access", s."accessId", u."lastLoginAt", u."invitedById",
       i."email" AS "invitedByEmail", u."invitedAt"
     FROM subject s
     -- Each subject's user by primary key, in a subquery the planner keeps: without statistics (the
@@ -239,4 +242,9 @@ export async function findPendingRequestIds(db: Db, ids: string[]): Promise<Set<
   if (ids.length === 0) return new Set();
   const pending = await db.approvalRequest.findMany({ where: { id: { in: ids }, status: 'pending' }, select: { id: true } });
   return new Set(pending.map((request) => request.id));
+}
+
+/** The current name of the account's partner `id`; null when it is gone. */
+export async function findPartnerName(db: Db, accountId: string, id: string): Promise<string | null> {
+  return (await db.partner.findFirst({ where: { accountId, id }, select: { name: true } }))?.name ?? null;
 }

@@ -17,6 +17,7 @@ export interface NewReviewRow {
   email: string;
   name: string | null;
   access: string;
+  accessId: string | null;
   lastLoginAt: Date | null;
   invitedByEmail: string | null;
   invitedAt: Date | null;
@@ -39,12 +40,12 @@ export async function createCampaign(
     const chunk = JSON.stringify(rows.slice(at, at + INSERT_CHUNK));
     await tx.$executeRaw`
       INSERT INTO "ReviewRow" ("id", "campaignId", "accountId", "position", "userId", "email", "name", "access",
-        "lastLoginAt", "invitedByEmail", "invitedAt", "reviewerId", "reviewerEmail")
+        "accessId", "lastLoginAt", "invitedByEmail", "invitedAt", "reviewerId", "reviewerEmail")
       SELECT gen_random_uuid()::text, ${created.id}, ${created.accountId}, r."position", r."userId", r."email", r."name",
-        r."access", r."lastLoginAt", r."invitedByEmail", r."invitedAt", r."reviewerId", r."reviewerEmail"
+        r."access", r."accessId", r."lastLoginAt", r."invitedByEmail", r."invitedAt", r."reviewerId", r."reviewerEmail"
       FROM jsonb_to_recordset(${chunk}::jsonb) AS r("position" int, "userId" text, "email" text, "name" text,
-        "access" text, "lastLoginAt" timestamp, "invitedByEmail" text, "invitedAt" timestamp, "reviewerId" text,
-        "reviewerEmail" text)`;
+        "access" text, "accessId" text, "lastLoginAt" timestamp, "invitedByEmail" text, "invitedAt" timestamp,
+        "reviewerId" text, "reviewerEmail" text)`;
   }
   return created;
 }
@@ -116,6 +117,11 @@ export async function closeCampaign(
     data: { status: 'closed', closedAt: close.at, closedByEmail: close.byEmail, closeReason: close.reason, nextReminderAt: null },
   });
   if (closed.count === 0) return false;
+  // A decision still waiting for an approver ended with the review: the row says so (its request is kept).
+  await tx.reviewRow.updateMany({
+    where: { campaignId, decision: null, requestId: { not: null } },
+    data: { outcome: 'Its decision was waiting for an approver when the review closed; the request ended with it.' },
+  });
   await tx.reviewRow.updateMany({
     where: { campaignId, decision: null },
     data: { decision: 'not-reviewed', decidedAt: close.at, decidedByEmail: close.byEmail },
@@ -155,12 +161,31 @@ export function claimOverdueCampaigns(tx: Tx, accountId: string, now: Date, batc
     RETURNING c.*`;
 }
 
-/** The reviewers of a campaign with open rows, and how many each has. */
+/** The reviewers of a campaign with open rows not waiting for an approver, and how many each has. */
 export async function findOpenReviewers(db: Db, campaignId: string): Promise<{ reviewerId: string; open: number }[]> {
-  const groups = await db.reviewRow.groupBy({
-    by: ['reviewerId'],
-    where: { campaignId, decision: null, reviewerId: { not: null } },
-    _count: { _all: true },
-  });
-  return groups.flatMap((g) => (g.reviewerId ? [{ reviewerId: g.reviewerId, open: g._count._all }] : []));
+  const rows = await db.$queryRaw<{ reviewerId: string; open: bigint }[]>`
+    SELECT r."reviewerId", count(*) AS "open" FROM "ReviewRow" r
+    WHERE r."campaignId" = ${campaignId} AND r."decision" IS NULL AND r."reviewerId" IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "ApprovalRequest" a WHERE a."id" = r."requestId" AND a."status" = 'pending')
+    GROUP BY r."reviewerId" ORDER BY r."reviewerId"`;
+  return rows.map((row) => ({ reviewerId: row.reviewerId, open: Number(row.open) }));
+}
+
+/**
+ * Ends the pending approval requests that open rows of a campaign (those of `rowIds`, or all) wait for:
+ * expired with `outcome`, as the scheduler expires a request past its time; answers their ids (their
+ * channel messages are to be updated).
+ */
+export function endPendingRowRequests(
+  tx: Tx,
+  campaignId: string,
+  rowIds: string[] | null,
+  end: { at: Date; outcome: string },
+): Promise<{ id: string }[]> {
+  return tx.$queryRaw<{ id: string }[]>`
+    UPDATE "ApprovalRequest" SET "status" = 'expired', "decidedAt" = ${end.at}, "outcome" = ${end.outcome}
+    WHERE "status" = 'pending' AND "id" IN (SELECT r."requestId" FROM "ReviewRow" r
+      WHERE r."campaignId" = ${campaignId} AND r."decision" IS NULL AND r."requestId" IS NOT NULL
+        AND (${rowIds}::text[] IS NULL OR r."id" = ANY(${rowIds}::text[])))
+    RETURNING "id"`;
 }
