@@ -11,15 +11,9 @@ import { invite, inviteLink, reinvite, resend } from './invite-changes';
 import { recoverOwner } from './owner-recovery-change';
 import { addPartner, deletePartnerChange, renamePartnerChange } from './partner-changes';
 import { planSeats } from './plan-seats-change';
-import {
-  reviewAwait,
-  reviewClose,
-  reviewDecide,
-  reviewOverdue,
-  reviewReassign,
-  reviewRemind,
-  reviewStart,
-} from './review-changes';
+import { reviewAwait, reviewClose, reviewDecide, reviewReassign } from './review-changes';
+import { reviewOverdue, reviewRemind } from './review-scheduler-changes';
+import { reviewStart } from './review-start-change';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { inviteExpiry, inviteLinkRenewal, inviteReminders, passcodeExpiry } from './scheduler-changes';
 import { scimToken, scimTokenRevoke, scimUser } from './scim-changes';

@@ -2,7 +2,7 @@
  * `/users review`: your page of rows to review, and for admins start, status, report, close and
  * reassign (src/domain/reviews/; starting, closing and reassigning are changes).
  */
-import type { AssignedReviewer } from '../../domain/changes/review-changes';
+import type { AssignedReviewer } from '../../domain/changes/review-start-change';
 import { formatWhen } from '../../domain/format-when';
 import { describeScope, type ReviewScope } from '../../domain/reviews/review-scope';
 import type { ReviewStatus } from '../../domain/reviews/review-service';

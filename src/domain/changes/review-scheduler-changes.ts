@@ -1,0 +1,86 @@
+/**
+ * The scheduler's part in access reviews as changes: reminders of open rows, and the owner told once a
+ * campaign is past due (its overdue rule then runs in src/scheduler/review-work.ts).
+ */
+import { fail } from '../../errors';
+import type { ReviewCampaign } from '../../store/reviews/review-reads';
+import { claimDueReminders, claimOverdueCampaigns, findOpenReviewers } from '../../store/reviews/review-writes';
+import type { Actor } from '../access/actor';
+import type { AuditEntry } from '../audit/audit-service';
+import { DAY_MS } from '../clock';
+import type { ChangeHandler } from './change-handler';
+import { touchingNoUser } from './change-handler';
+import { REMIND_EVERY_DAYS } from './review-start-change';
+
+function schedulerOnly(actor: Actor): void {
+  if (actor.source !== 'scheduler') throw fail.forbidden('Only the scheduler makes that change.');
+}
+
+/**
+ * Campaigns whose reminder is due: each reviewer with open rows gets a reminder queued (sent by the
+ * scheduler), and the next is set (every few days; daily once the campaign is past due). One batch.
+ */
+export const reviewRemind: ChangeHandler<'review-remind', { reminded: number; campaigns: number }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const { tx, accountId } = context;
+    const now = context.clock.now();
+    const due = await claimDueReminders(
+      tx,
+      accountId,
+      now,
+      { every: REMIND_EVERY_DAYS * DAY_MS, afterDue: DAY_MS },
+      change.batch,
+    );
+    let reminded = 0;
+    const audit: AuditEntry[] = [];
+    for (const campaign of due) {
+      const reviewers = await findOpenReviewers(tx, campaign.id);
+      await context.outbox.queue(
+        tx,
+        reviewers.map((r) => ({ rule: 'review-reminder', subjectId: campaign.id, occasion: `${r.reviewerId}:${now.getTime()}` })),
+      );
+      reminded += reviewers.length;
+      if (reviewers.length > 0) {
+        audit.push({
+          action: 'review.reminded',
+          after: { campaign: campaign.number, reviewers: reviewers.length, openRows: reviewers.reduce((n, r) => n + r.open, 0) },
+        });
+      }
+    }
+    const outcome = `${reminded} reviewers reminded in ${due.length} access reviews.`;
+    return touchingNoUser({ reminded, campaigns: due.length }, { stored: change, summary: outcome, outcome, audit });
+  },
+};
+
+/**
+ * Campaigns past their due date whose overdue rule has not run: the owner is told (a notice), once;
+ * `remind` campaigns stay open and are reminded daily. A `revoke-access` campaign's open rows are
+ * removed and it is closed by the scheduler after this change (review-work.ts), each removal a change.
+ */
+export const reviewOverdue: ChangeHandler<'review-overdue', { overdue: ReviewCampaign[] }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const { tx, accountId } = context;
+    const overdue = await claimOverdueCampaigns(tx, accountId, context.clock.now(), change.batch);
+    await context.outbox.queue(
+      tx,
+      overdue.map((campaign) => ({ rule: 'review-overdue', subjectId: campaign.id })),
+    );
+    const outcome = `${overdue.length} access reviews are past due.`;
+    return touchingNoUser(
+      { overdue },
+      {
+        stored: change,
+        summary: outcome,
+        outcome,
+        audit: overdue.map((campaign) => ({
+          action: 'review.overdue',
+          after: { campaign: campaign.number, name: campaign.name, onOverdue: campaign.onOverdue },
+        })),
+      },
+    );
+  },
+};
