@@ -1044,6 +1044,30 @@ describe.each(testTargets())('access review changes (%s store)', (target) => {
       expect((await read('vic@example.com')).groups.map((m) => m.group.name)).toEqual([]);
     });
 
+    it('two requests for one decision: the row keeps the first, the second ends at once', async () => {
+      const { h, addUser, start, decide, rowOf, run, prisma, notices } = await setup({ approvals: { revoke: { approvals: 1 } } });
+      await addUser('admin2@example.com', ['admin']);
+      await addUser('vic@example.com', ['editor']);
+      await start({ scope: scopeOf({ roles: ['editor'] }) });
+      const row = await rowOf('vic@example.com');
+      // Both submitted before either was noted on the row (a double click).
+      const [first, second] = await Promise.all([decide(row, 'revoke', h.owner), decide(row, 'revoke', h.owner)]);
+      if (first?.status !== 'awaiting' || second?.status !== 'awaiting') throw new Error('expected both to wait');
+      expect(await run<'review-await'>({ kind: 'review-await', row: row.id, request: first.request.id })).toEqual({
+        noted: true,
+      });
+      expect(await run<'review-await'>({ kind: 'review-await', row: row.id, request: second.request.id })).toEqual({
+        noted: false,
+      });
+      expect((await rowOf('vic@example.com')).requestId).toBe(first.request.id);
+      const statuses = await prisma.approvalRequest.findMany({ where: { id: { in: [first.request.id, second.request.id] } } });
+      expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({
+        [first.request.id]: 'pending',
+        [second.request.id]: 'expired',
+      });
+      expect((await notices('approval-expired')).map((n) => n.subjectId)).toEqual([second.request.id]);
+    });
+
     it('reminds only of rows that do not wait for an approver', async () => {
       const { h, addUser, start, decide, rowOf, run, notices } = await setup({ approvals: { revoke: { approvals: 1 } } });
       await addUser('admin2@example.com', ['admin']);

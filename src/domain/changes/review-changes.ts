@@ -10,6 +10,7 @@ import {
   findCampaign,
   findOpenRowsOf,
   findPendingRequestIds,
+  findRowById,
   findRows,
   hasOpenRows,
   type ReviewCampaign,
@@ -20,6 +21,7 @@ import {
   closeCampaign,
   decideOpenRows,
   endPendingRowRequests,
+  endRequest,
   reassignOpenRows,
   setRowRequest,
 } from '../../store/reviews/review-writes';
@@ -234,6 +236,21 @@ export const reviewAwait: ChangeHandler<'review-await', { noted: boolean }> = {
     const aboutRow = stored?.kind === 'review-decide' && Array.isArray(stored.rows) && stored.rows.includes(change.row);
     if (!request || request.requesterId !== actor.userId || !aboutRow) {
       throw fail.badInput('That approval request is not your decision on this row.');
+    }
+    // Two decisions submitted at once (a double click, the DM and App Home) made two requests: the row
+    // keeps the first, and the second ends at once, so one approval can ever act on it.
+    const row = await findRowById(context.tx, context.accountId, change.row);
+    const earlier = row?.requestId && row.requestId !== request.id ? row.requestId : null;
+    if (earlier && (await findPendingRequestIds(context.tx, [earlier])).has(earlier)) {
+      await endRequest(context.tx, request.id, {
+        at: context.clock.now(),
+        outcome: 'Ended: the same decision already waits for an approver.',
+      });
+      await context.outbox.queue(context.tx, [{ rule: 'approval-expired', subjectId: request.id }]);
+      return touchingNoUser(
+        { noted: false },
+        { stored: change, summary: 'A review decision already waits.', outcome: 'Not noted.', audit: [] },
+      );
     }
     const noted = (await setRowRequest(context.tx, change.row, actor.userId, change.request)) > 0;
     return touchingNoUser(

@@ -50,7 +50,12 @@ function parseButton(raw: string | undefined) {
 async function decide(services: SlackServices, actor: Actor, change: Omit<ChangeOf<'review-decide'>, 'kind'>): Promise<string> {
   const submission = await services.changes.submit(actor, { kind: 'review-decide', ...change });
   if (submission.status === 'done') return outcomeText(submission.result);
-  await services.changes.submit(actor, { kind: 'review-await', row: change.rows[0] ?? '', request: submission.request.id });
+  const noted = await services.changes.submit(actor, {
+    kind: 'review-await',
+    row: change.rows[0] ?? '',
+    request: submission.request.id,
+  });
+  if (noted.status === 'done' && !noted.result.noted) return ':hourglass: That decision already waits for an approver.';
   return (await announceRequest(services, submission)).text;
 }
 

@@ -248,3 +248,8 @@ export async function findPendingRequestIds(db: Db, ids: string[]): Promise<Set<
 export async function findPartnerName(db: Db, accountId: string, id: string): Promise<string | null> {
   return (await db.partner.findFirst({ where: { accountId, id }, select: { name: true } }))?.name ?? null;
 }
+
+/** The account's review row `id`; null when there is none. */
+export function findRowById(db: Db, accountId: string, id: string): Promise<ReviewRow | null> {
+  return db.reviewRow.findFirst({ where: { id, accountId } });
+}

@@ -189,3 +189,12 @@ export function endPendingRowRequests(
         AND (${rowIds}::text[] IS NULL OR r."id" = ANY(${rowIds}::text[])))
     RETURNING "id"`;
 }
+
+/** Ends one pending approval request (expired, with `outcome`); false when it was no longer pending. */
+export async function endRequest(tx: Tx, id: string, end: { at: Date; outcome: string }): Promise<boolean> {
+  const ended = await tx.approvalRequest.updateMany({
+    where: { id, status: 'pending' },
+    data: { status: 'expired', decidedAt: end.at, outcome: end.outcome },
+  });
+  return ended.count > 0;
+}
