@@ -204,6 +204,8 @@ export interface SchedulerNotifier {
   approvalSettled(request: ApprovalRequestView): Promise<void>;
   /** DMs a reviewer their page of an access review, led by `intro`; false when they are not in the workspace. */
   reviewPage(reviewer: DmRecipient, page: ReviewPage, intro: string): Promise<boolean>;
+  /** Tells the owner a scheduled access review could not start this period, and why. */
+  reviewNotStarted(owner: DmRecipient, campaign: ReviewCampaign): Promise<boolean>;
   /** Tells the owner an access review is past due, with the reviewers who still have rows open. */
   reviewOverdue(owner: DmRecipient, campaign: ReviewCampaign, late: { email: string; open: number }[]): Promise<boolean>;
   /** Sends a closed access review's report (CSV and JSON) to the owner's DM; false when they have no Slack link. */

@@ -45,6 +45,7 @@ export async function startScheduledReviews(deps: DueWorkDeps): Promise<number> 
   for (const review of deps.policy.reviews) {
     const key = reviewPeriodKey(review, deps.clock.now());
     if (await findCampaignOfPeriod(deps.prisma, deps.accountId, key)) continue;
+    const schedule = { name: review.name, periodKey: key.slice(review.name.length + 1) };
     try {
       await deps.changes.submit(SCHEDULER, {
         kind: 'review-start',
@@ -52,14 +53,16 @@ export async function startScheduledReviews(deps: DueWorkDeps): Promise<number> 
         reviewers: reviewersOf(review),
         dueDays: review.dueDays,
         onOverdue: review.onOverdue,
-        schedule: { name: review.name, periodKey: key.slice(review.name.length + 1) },
+        schedule,
       });
       started += 1;
     } catch (error) {
-      if (isUniqueViolation(error)) continue;
+      // Started meanwhile by another replica.
+      if (isUniqueViolation(error) || (isRosterError(error) && error.code === 'conflict')) continue;
       if (!isRosterError(error)) throw error;
-      // Nothing in scope, a group or reviewer gone: tried again next pass, and said in the log each time.
+      // Nothing in scope, a group or reviewer gone: recorded for the period (not tried on every pass), the owner told.
       deps.logger?.warn({ review: review.name, reason: error.message }, 'a scheduled access review did not start');
+      await deps.changes.submit(SCHEDULER, { kind: 'review-not-started', schedule, reason: error.message.slice(0, 500) });
     }
   }
   return started;
@@ -149,6 +152,11 @@ export async function sendReviewNotices(deps: ReviewSendDeps): Promise<number> {
     const status = await deps.reviews.statusOf(campaign.id);
     const late = status.reviewers.filter((r) => r.open > 0).map((r) => ({ email: r.reviewerEmail, open: r.open }));
     await deps.notifier.reviewOverdue(to, campaign, late);
+  });
+  sent += await settle('review-not-started', async (notice) => {
+    const campaign = await findCampaign(deps.prisma, deps.accountId, { id: notice.subjectId });
+    const to = await owner();
+    if (campaign && to) await deps.notifier.reviewNotStarted(to, campaign);
   });
   sent += await settle('review-report', async (notice) => {
     const to = await owner();

@@ -8,7 +8,7 @@ import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
 import { expiredInvitesDm } from './views/expired-invites-dm';
-import { reviewOverdueText, reviewPageMessage, reviewReportComment } from './views/review-page-message';
+import { reviewNotStartedText, reviewOverdueText, reviewPageMessage, reviewReportComment } from './views/review-page-message';
 import { scimDigestMessage } from './views/scim-digest-message';
 
 export function createSchedulerNotifier(deps: {
@@ -42,6 +42,7 @@ export function createSchedulerNotifier(deps: {
     approvalSettled: (request) => deps.approvalChannel.settle(request),
     reviewPage: (reviewer, page, intro) => dm(reviewer, reviewPageMessage(page, intro)),
     reviewOverdue: (owner, campaign, late) => dm(owner, { text: reviewOverdueText(campaign, late) }),
+    reviewNotStarted: (owner, campaign) => dm(owner, { text: reviewNotStartedText(campaign) }),
     async reviewReport(owner, report) {
       // Files go to a Slack user: one without a remembered link is looked up by their address.
       const slackUserId =

@@ -118,6 +118,10 @@ function accountWork(
       recorder.reviewDms.push({ to: reviewer.email, intro, open: page.open });
       return true;
     },
+    async reviewNotStarted(owner, campaign) {
+      recorder.dms.push(`${owner.email}: ${campaign.name} did not start: ${campaign.closeReason}`);
+      return true;
+    },
     async reviewOverdue(owner, campaign) {
       recorder.dms.push(`${owner.email}: review #${campaign.number} is past due`);
       return true;
@@ -443,6 +447,46 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     expect(recorder.dms.filter((dm) => dm.includes('past due'))).toHaveLength(1);
     expect(recorder.reports).toEqual([{ to: 'owner@example.com', rows: 3 }]);
     expect(await h.db.prisma.reviewCampaign.count()).toBe(1);
+  });
+
+  it('a scheduled access review that cannot start is recorded once for its period, the owner told once', async () => {
+    h = await store.fresh();
+    const catalogPolicy = loadCatalog().catalog.policy;
+    const review = {
+      name: 'Sales',
+      scope: { roles: [], perms: [], groups: ['Sales'], partners: [], everyone: false },
+      everyDays: 30,
+      reviewers: ['owner'],
+      dueDays: 7,
+      onOverdue: 'remind' as const,
+    };
+    const policy = { ...catalogPolicy, reviews: [review] };
+    const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
+    if (second !== h.db) extra.push(second);
+    const recorder = newRecorder();
+    const a = replica(h, h.db, recorder, 25, policy);
+    const b = replica(h, second, recorder, 25, policy);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    const campaigns = await h.db.prisma.reviewCampaign.findMany();
+    expect(campaigns.map((c) => [c.name, c.status, c.closeReason])).toEqual([['Sales', 'failed', 'There is no group `Sales`.']]);
+    expect(recorder.dms).toEqual(['owner@example.com: Sales did not start: There is no group `Sales`.']);
+    // Nothing is due for it again this period: the pass's query leaves the account out.
+    const due = await findAccountsWithDueWork(h.db.prisma, dueHorizons(h.clock.now(), [policy], true));
+    expect(due.get(h.accountId)?.has('review-schedule') ?? false).toBe(false);
+    // The next period tries again, and now it starts.
+    await h.db.prisma.group.create({ data: { accountId: h.accountId, name: 'Sales' } });
+    await seedUser({ prisma: h.db.prisma, accountId: h.accountId }, { email: 'sam@example.com' });
+    const group = await h.db.prisma.group.findFirstOrThrow({ where: { name: 'Sales' } });
+    const sam = await h.db.prisma.user.findFirstOrThrow({ where: { email: 'sam@example.com' } });
+    await h.db.prisma.groupMembership.create({ data: { groupId: group.id, userId: sam.id } });
+    h.clock.advanceHours(30 * 24);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    const started = await h.db.prisma.reviewCampaign.findMany({ orderBy: { number: 'asc' } });
+    expect(started.map((c) => [c.number, c.status])).toEqual([
+      [1, 'failed'],
+      [2, 'open'],
+    ]);
   });
 
   it('stopping the scheduler stops a running pass between batches; another replica finishes the work', async () => {

@@ -55,6 +55,7 @@ const NEVER_WAITS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'review-await',
   'review-remind',
   'review-overdue',
+  'review-not-started',
 ]);
 
 /** Whether a change of `kind` never waits for approval (so a request can never hold one). */

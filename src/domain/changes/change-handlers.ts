@@ -12,7 +12,7 @@ import { recoverOwner } from './owner-recovery-change';
 import { addPartner, deletePartnerChange, renamePartnerChange } from './partner-changes';
 import { planSeats } from './plan-seats-change';
 import { reviewAwait, reviewClose, reviewDecide, reviewReassign } from './review-changes';
-import { reviewOverdue, reviewRemind } from './review-scheduler-changes';
+import { reviewNotStarted, reviewOverdue, reviewRemind } from './review-scheduler-changes';
 import { reviewStart } from './review-start-change';
 import { bulkRoles, changePerms, changeRoles, setRoles } from './role-changes';
 import { inviteExpiry, inviteLinkRenewal, inviteReminders, passcodeExpiry } from './scheduler-changes';
@@ -84,6 +84,7 @@ export const CHANGE_HANDLERS = {
   'review-reassign': reviewReassign,
   'review-remind': reviewRemind,
   'review-overdue': reviewOverdue,
+  'review-not-started': reviewNotStarted,
 } satisfies { [K in ChangeKind]: ChangeHandler<K, unknown> };
 
 /** What a change of kind `K` returns once done. */

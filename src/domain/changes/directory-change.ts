@@ -218,6 +218,12 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('review-remind'), batch }),
   /** Campaigns past their due date: the owner is told, once (the scheduler). */
   z.object({ kind: z.literal('review-overdue'), batch }),
+  /** A scheduled review that could not start this period (nothing in scope, a reviewer gone): recorded once, the owner told. */
+  z.object({
+    kind: z.literal('review-not-started'),
+    schedule: z.object({ name: z.string().max(60), periodKey: z.string().max(100) }).strict(),
+    reason: z.string().max(500),
+  }),
   // Link-authorised kinds (sign-in-changes.ts): made by the holder of a link, who needs no permission
   // and never waits for approval. A change never carries the secret: the link by its token's SHA-256
   // (as the store keeps it), a chosen password by its scrypt hash.

@@ -3,8 +3,13 @@
  * campaign is past due (its overdue rule then runs in src/scheduler/review-work.ts).
  */
 import { fail } from '../../errors';
-import type { ReviewCampaign } from '../../store/reviews/review-reads';
-import { claimDueReminders, claimOverdueCampaigns, findOpenReviewers } from '../../store/reviews/review-writes';
+import { findCampaignOfPeriod, nextCampaignNumber, type ReviewCampaign } from '../../store/reviews/review-reads';
+import {
+  claimDueReminders,
+  claimOverdueCampaigns,
+  createFailedCampaign,
+  findOpenReviewers,
+} from '../../store/reviews/review-writes';
 import type { Actor } from '../access/actor';
 import type { AuditEntry } from '../audit/audit-service';
 import { DAY_MS } from '../clock';
@@ -80,6 +85,46 @@ export const reviewOverdue: ChangeHandler<'review-overdue', { overdue: ReviewCam
           action: 'review.overdue',
           after: { campaign: campaign.number, name: campaign.name, onOverdue: campaign.onOverdue },
         })),
+      },
+    );
+  },
+};
+
+/**
+ * A scheduled review that could not start this period: a campaign of status `failed` with the reason and
+ * no rows, so the period is not tried again on every pass (its unique period key), the owner is told once
+ * (a notice), and `/users review status` shows why. The next period tries again.
+ */
+export const reviewNotStarted: ChangeHandler<'review-not-started', { campaign: ReviewCampaign | null }> = {
+  permissions: () => [],
+  async apply(context, change) {
+    schedulerOnly(context.actor);
+    const { tx, accountId } = context;
+    const periodKey = `${change.schedule.name}@${change.schedule.periodKey}`;
+    const outcome = `The scheduled access review “${change.schedule.name}” did not start: ${change.reason}`;
+    if (await findCampaignOfPeriod(tx, accountId, periodKey)) {
+      return touchingNoUser({ campaign: null }, { stored: change, summary: outcome, outcome, audit: [] });
+    }
+    const now = context.clock.now();
+    const campaign = await createFailedCampaign(tx, {
+      accountId,
+      number: await nextCampaignNumber(tx, accountId),
+      name: change.schedule.name,
+      schedule: change.schedule.name,
+      periodKey,
+      reason: change.reason,
+      at: now,
+    });
+    await context.outbox.queue(tx, [{ rule: 'review-not-started', subjectId: campaign.id }]);
+    return touchingNoUser(
+      { campaign },
+      {
+        stored: change,
+        summary: outcome,
+        outcome,
+        audit: [
+          { action: 'review.not-started', after: { campaign: campaign.number, name: campaign.name, reason: change.reason } },
+        ],
       },
     );
   },

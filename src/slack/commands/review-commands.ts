@@ -64,6 +64,9 @@ const start: CommandHandler<ReviewCommand<'start'>> = async (command, { services
 
 function statusText(status: ReviewStatus): string {
   const { campaign } = status;
+  if (campaign.status === 'failed') {
+    return `*${campaignTitle(campaign)}* — did not start ${campaign.closedAt ? formatWhen(campaign.closedAt) : ''}: ${escapeMrkdwn(campaign.closeReason ?? '')}`;
+  }
   const total = status.reviewers.reduce((n, r) => n + r.total, 0);
   const open = status.reviewers.reduce((n, r) => n + r.open, 0);
   const head =

@@ -127,6 +127,11 @@ export function reviewOverdueText(campaign: ReviewCampaign, late: { email: strin
   return `:warning: ${campaignTitle(campaign)} is past due with rows open: ${open || 'none'}. Reviewers are reminded daily. Move someone’s rows with \`/users review reassign ${campaign.number} <from> <to>\`, or close it with \`/users review close ${campaign.number}\`.`;
 }
 
+/** The owner's DM when a scheduled review could not start this period. */
+export function reviewNotStartedText(campaign: ReviewCampaign): string {
+  return `:warning: The scheduled access review “${escapeMrkdwn(campaign.name)}” did not start this period: ${escapeMrkdwn(campaign.closeReason ?? 'no reason given')} It is tried again next period; start one by hand with \`/users review start\`.`;
+}
+
 /** The comment on a closed review's report files. */
 export function reviewReportComment(report: ReviewReport): string {
   const decided = report.rows.filter((row) => row.decision !== 'not-reviewed').length;

@@ -198,3 +198,29 @@ export async function endRequest(tx: Tx, id: string, end: { at: Date; outcome: s
   });
   return ended.count > 0;
 }
+
+/** A scheduled review's period that could not start: a campaign of status `failed`, no rows, the reason kept. */
+export function createFailedCampaign(
+  tx: Tx,
+  failed: { accountId: string; number: number; name: string; schedule: string; periodKey: string; reason: string; at: Date },
+): Promise<ReviewCampaign> {
+  return tx.reviewCampaign.create({
+    data: {
+      accountId: failed.accountId,
+      number: failed.number,
+      name: failed.name,
+      scope: {},
+      reviewers: [],
+      onOverdue: 'remind',
+      status: 'failed',
+      startedByEmail: 'roster',
+      schedule: failed.schedule,
+      periodKey: failed.periodKey,
+      dueAt: failed.at,
+      createdAt: failed.at,
+      closedAt: failed.at,
+      closedByEmail: 'roster',
+      closeReason: failed.reason,
+    },
+  });
+}
