@@ -207,6 +207,29 @@ describe.skipIf(!executablePath)('the playground in a browser', () => {
     expect(csv).toContain('olivia@example.com');
   });
 
+  it('runs an access review from the DM: Keep in place, Remove access with a note in a modal', async () => {
+    await page.click('#channels >> text=general');
+    await type('/users review start --role editor --role viewer --reviewer owner');
+    await shows(pane(), 'Started Access review #1');
+    await page.click('#apps >> text=Messages');
+    const review = () => pane().locator('.message', { hasText: 'Access review #1' }).last();
+    // Rows in e-mail order: Adam (Viewer besides Admin), Mia (Editor), Victor (Viewer).
+    await shows(review(), '3 left for you');
+    await shot('review');
+    await review().getByRole('button', { name: 'Keep', exact: true }).nth(2).click();
+    await shows(review(), '2 left for you');
+    await review().getByRole('button', { name: 'Remove access' }).nth(1).click();
+    const modal = page.locator('.modal');
+    await shows(modal.locator('h2'), 'Remove access');
+    await shows(modal, 'Then: Roles of mia@example.com are now viewer.');
+    await modal.locator('textarea').first().fill('Moved to support');
+    await modal.locator('button[type=submit]').click();
+    await modal.waitFor({ state: 'detached' });
+    await page.click('#channels >> text=general');
+    await type('/users review status 1');
+    await shows(pane().locator('.message').last(), '2 of 3 decided');
+  });
+
   it('talks only to its stand-in Slack, and refuses someone outside its workspace', async () => {
     expect(new URL(playground.roster.config.slack.apiUrl as string).hostname).toBe('127.0.0.1');
     expect(playground.roster.config.databaseUrl).toBeUndefined();
