@@ -1068,6 +1068,31 @@ describe.each(testTargets())('access review changes (%s store)', (target) => {
       expect((await notices('approval-expired')).map((n) => n.subjectId)).toEqual([second.request.id]);
     });
 
+    it('the owner moves the open rows of a reviewer deleted since', async () => {
+      const { addUser, start, run, rowOf } = await setup();
+      await addUser('rita@example.com', ['editor']);
+      await addUser('vic@example.com', ['viewer']);
+      const { campaign } = await start({ scope: scopeOf({ roles: ['viewer'] }), reviewers: [{ email: 'rita@example.com' }] });
+      expect((await rowOf('vic@example.com')).reviewerEmail).toBe('rita@example.com');
+      await run<'delete'>({ kind: 'delete', users: [{ email: 'rita@example.com' }], reason: 'left' });
+      const moved = await run<'review-reassign'>({
+        kind: 'review-reassign',
+        campaign: campaign.id,
+        from: { email: 'rita@example.com' },
+        to: { email: 'owner@example.com' },
+      });
+      expect(moved).toMatchObject({ moved: 1, kept: 0, from: 'rita@example.com' });
+      expect((await rowOf('vic@example.com')).reviewerEmail).toBe('owner@example.com');
+      await expect(
+        run<'review-reassign'>({
+          kind: 'review-reassign',
+          campaign: campaign.id,
+          from: { email: 'nobody@example.com' },
+          to: { email: 'owner@example.com' },
+        }),
+      ).rejects.toMatchObject({ code: 'not_found' });
+    });
+
     it('reminds only of rows that do not wait for an approver', async () => {
       const { h, addUser, start, decide, rowOf, run, notices } = await setup({ approvals: { revoke: { approvals: 1 } } });
       await addUser('admin2@example.com', ['admin']);

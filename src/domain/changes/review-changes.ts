@@ -10,6 +10,7 @@ import {
   findCampaign,
   findOpenRowsOf,
   findPendingRequestIds,
+  findReviewerOfOpenRows,
   findRowById,
   findRows,
   hasOpenRows,
@@ -278,6 +279,24 @@ export const reviewClose: ChangeHandler<'review-close', { campaign: ReviewCampai
 };
 
 /** The owner moves a reviewer's open rows to another active user (never rows about that user). */
+/**
+ * The reviewer whose rows move: a directory user, or, for one deleted since (whose rows keep their id and
+ * address), the reviewer of open rows at that address.
+ */
+async function reviewerToMove(
+  context: ChangeContext,
+  campaign: ReviewCampaign,
+  who: ChangeOf<'review-reassign'>['from'],
+): Promise<{ id: string; email: string }> {
+  const key = 'email' in who ? { email: who.email.trim().toLowerCase() } : who;
+  const user = await findUserRecord(context.tx, context.accountId, key);
+  if (user) return { id: user.id, email: user.email };
+  const gone = 'email' in key ? await findReviewerOfOpenRows(context.tx, campaign.id, key.email) : null;
+  if (!gone)
+    throw fail.notFound(`Nobody by that name reviews open rows in access ${campaignLabel(campaign)}.`, { field: 'from' });
+  return gone;
+}
+
 export const reviewReassign: ChangeHandler<
   'review-reassign',
   { campaign: ReviewCampaign; moved: number; kept: number; to: ReviewerContact; from: string }
@@ -286,7 +305,7 @@ export const reviewReassign: ChangeHandler<
   async apply(context, change) {
     const campaign = await openCampaign(context, change.campaign);
     await actsForOwner(context, campaign);
-    const from = await findUser(context, change.from);
+    const from = await reviewerToMove(context, campaign, change.from);
     const to = await findUser(context, change.to);
     if (to.status !== 'active')
       throw fail.invalidState(`${to.email} is ${to.status}; only active users can review.`, { field: 'to' });

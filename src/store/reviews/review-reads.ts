@@ -253,3 +253,16 @@ export async function findPartnerName(db: Db, accountId: string, id: string): Pr
 export function findRowById(db: Db, accountId: string, id: string): Promise<ReviewRow | null> {
   return db.reviewRow.findFirst({ where: { id, accountId } });
 }
+
+/** The reviewer (id and address as the rows keep them) of open rows at `email` in a campaign; null when none. */
+export async function findReviewerOfOpenRows(
+  db: Db,
+  campaignId: string,
+  email: string,
+): Promise<{ id: string; email: string } | null> {
+  const row = await db.reviewRow.findFirst({
+    where: { campaignId, reviewerEmail: email, decision: null, reviewerId: { not: null } },
+    select: { reviewerId: true, reviewerEmail: true },
+  });
+  return row?.reviewerId ? { id: row.reviewerId, email: row.reviewerEmail } : null;
+}
