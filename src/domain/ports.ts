@@ -202,8 +202,8 @@ export interface SchedulerNotifier {
   scimDigest(digest: ScimDigest): Promise<boolean>;
   /** Updates an approval request's message and tells its requester. */
   approvalSettled(request: ApprovalRequestView): Promise<void>;
-  /** DMs a reviewer their page of an access review, led by `intro`; false when they are not in the workspace. */
-  reviewPage(reviewer: DmRecipient, page: ReviewPage, intro: string): Promise<boolean>;
+  /** DMs a reviewer their page of a scheduled review that started, or a reminder; false when they are not in the workspace. */
+  reviewPage(reviewer: DmRecipient, page: ReviewPage, why: 'assigned' | 'reminder'): Promise<boolean>;
   /** Tells the owner a scheduled access review could not start this period, and why. */
   reviewNotStarted(owner: DmRecipient, campaign: ReviewCampaign): Promise<boolean>;
   /** Tells the owner an access review is past due, with the reviewers who still have rows open. */

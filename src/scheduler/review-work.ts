@@ -7,7 +7,6 @@
 import { systemActor } from '../domain/access/actor';
 import type { ChangeOf } from '../domain/changes/directory-change';
 import { DAY_MS } from '../domain/clock';
-import { formatWhen } from '../domain/format-when';
 import { REVIEWER_RULES, type ReviewerRule, type ScheduledReview } from '../domain/reviews/review-scope';
 import type { ReviewService } from '../domain/reviews/review-service';
 import { isRosterError } from '../errors';
@@ -138,11 +137,7 @@ export async function sendReviewNotices(deps: ReviewSendDeps): Promise<number> {
       if (campaign?.status !== 'open' || reviewer?.status !== 'active') return;
       const page = await deps.reviews.pageFor(reviewer.id, { number: campaign.number });
       if (!page) return;
-      const intro =
-        rule === 'review-assigned'
-          ? `:clipboard: A scheduled access review started: you have ${page.open} row${page.open === 1 ? '' : 's'} to review by ${formatWhen(campaign.dueAt)}.`
-          : `:bell: Reminder: ${page.open} row${page.open === 1 ? '' : 's'} still wait for your review, due ${formatWhen(campaign.dueAt)}.`;
-      await deps.notifier.reviewPage(reviewer, page, intro);
+      await deps.notifier.reviewPage(reviewer, page, rule === 'review-assigned' ? 'assigned' : 'reminder');
     });
   }
   sent += await settle('review-overdue', async (notice) => {

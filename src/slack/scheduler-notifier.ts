@@ -8,7 +8,13 @@ import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
 import { expiredInvitesDm } from './views/expired-invites-dm';
-import { reviewNotStartedText, reviewOverdueText, reviewPageMessage, reviewReportComment } from './views/review-page-message';
+import {
+  reviewNotStartedText,
+  reviewOverdueText,
+  reviewPageMessage,
+  reviewReportComment,
+  scheduledReviewIntro,
+} from './views/review-page-message';
 import { scimDigestMessage } from './views/scim-digest-message';
 
 export function createSchedulerNotifier(deps: {
@@ -40,7 +46,7 @@ export function createSchedulerNotifier(deps: {
       return true;
     },
     approvalSettled: (request) => deps.approvalChannel.settle(request),
-    reviewPage: (reviewer, page, intro) => dm(reviewer, reviewPageMessage(page, intro)),
+    reviewPage: (reviewer, page, why) => dm(reviewer, reviewPageMessage(page, scheduledReviewIntro(page, why))),
     reviewOverdue: (owner, campaign, late) => dm(owner, { text: reviewOverdueText(campaign, late) }),
     reviewNotStarted: (owner, campaign) => dm(owner, { text: reviewNotStartedText(campaign) }),
     async reviewReport(owner, report) {

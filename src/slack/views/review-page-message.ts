@@ -127,6 +127,14 @@ export function reviewOverdueText(campaign: ReviewCampaign, late: { email: strin
   return `:warning: ${campaignTitle(campaign)} is past due with rows open: ${open || 'none'}. Reviewers are reminded daily. Move someone’s rows with \`/users review reassign ${campaign.number} <from> <to>\`, or close it with \`/users review close ${campaign.number}\`.`;
 }
 
+/** What leads the scheduler's DM of a reviewer's page: a scheduled review started, or a reminder. */
+export function scheduledReviewIntro(page: ReviewPage, why: 'assigned' | 'reminder'): string {
+  const rows = `${page.open} row${page.open === 1 ? '' : 's'}`;
+  return why === 'assigned'
+    ? `:clipboard: A scheduled access review started: you have ${rows} to review by ${formatWhen(page.campaign.dueAt)}.`
+    : `:bell: Reminder: ${rows} still wait for your review, due ${formatWhen(page.campaign.dueAt)}.`;
+}
+
 /** The owner's DM when a scheduled review could not start this period. */
 export function reviewNotStartedText(campaign: ReviewCampaign): string {
   return `:warning: The scheduled access review “${escapeMrkdwn(campaign.name)}” did not start this period: ${escapeMrkdwn(campaign.closeReason ?? 'no reason given')} It is tried again next period; start one by hand with \`/users review start\`.`;
