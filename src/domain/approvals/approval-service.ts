@@ -26,13 +26,13 @@ import type { Json } from '../../store/records';
 import { CHANGE_TRANSACTION, isUniqueViolation, type Store, type Tx, transaction } from '../../store/tx';
 import { findApproverCandidates, findUserEmail, findUserVersions } from '../../store/users/approver-reads';
 import { type Actor, can, requirePermission } from '../access/actor';
-import { effectivePermissions } from '../access/effective-permissions';
 import type { AuditService } from '../audit/audit-service';
 import { onlyAdminsDecide, targetsMayNotDecide } from '../changes/approval-policy';
 import { addHours, type Clock } from '../clock';
 import { formatWhen } from '../format-when';
-import { ADMIN_ROLE, ALL_PERMISSIONS, type ApprovalAction } from '../roles/catalog';
+import { ADMIN_ROLE, type ApprovalAction } from '../roles/catalog';
 import type { MultipleRoles } from '../roles/precedence';
+import { mayApprove } from './may-approve';
 
 /** Someone who may decide a request, and how to mention them. */
 export interface Approver {
@@ -128,15 +128,7 @@ export function createApprovalService(deps: {
       ...(action && onlyAdminsDecide(action) ? { withRole: ADMIN_ROLE } : {}),
     });
     return candidates
-      .filter((user) => {
-        // Only roles in force count: an overridden role's permissions cannot be used to decide.
-        const held = effectivePermissions(
-          user.roles.map(({ role }) => role),
-          user.extraPermissions,
-          deps.multipleRoles ?? 'highest',
-        );
-        return held.has(ALL_PERMISSIONS) || held.has('approvals:approve');
-      })
+      .filter((user) => mayApprove(user, deps.multipleRoles ?? 'highest'))
       .map(({ email, slackUserId }) => ({ email, slackUserId }));
   }
 

@@ -7,10 +7,9 @@
 import { readApproverSetupRow } from '../../store/accounts/account-reads';
 import type { Db } from '../../store/tx';
 import { findApproverCandidates } from '../../store/users/approver-reads';
-import { effectivePermissions } from '../access/effective-permissions';
 import { catalogFor, effectiveSettings, type SettingsDefaults } from '../account/account-settings';
 import { approversNeeded } from '../changes/approval-policy';
-import { ALL_PERMISSIONS } from '../roles/catalog';
+import { mayApprove } from './may-approve';
 
 /** An account's approvers against what its policy needs. */
 export interface ApproverSetup {
@@ -37,15 +36,8 @@ export async function readApproverSetup(db: Db, accountId: string, defaults: Set
   const { policy } = catalogFor(settings.catalogPreset, defaults);
   const needed = settings.approvalsChannel ? approversNeeded(policy.approvals) : 0;
   const candidates = await findApproverCandidates(db, accountId, { except: row.owner ? [row.owner.id] : [] });
-  // Only roles in force count, as for deciding a request (approval-service.ts).
-  const approvers = candidates.filter((user) => {
-    const held = effectivePermissions(
-      user.roles.map(({ role }) => role),
-      user.extraPermissions,
-      policy.multipleRoles,
-    );
-    return held.has(ALL_PERMISSIONS) || held.has('approvals:approve');
-  }).length;
+  // Only roles in force count, as for deciding a request.
+  const approvers = candidates.filter((user) => mayApprove(user, policy.multipleRoles)).length;
   return {
     approvalsChannel: settings.approvalsChannel,
     owner: row.owner,

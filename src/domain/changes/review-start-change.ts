@@ -18,11 +18,11 @@ import {
 import { createCampaign } from '../../store/reviews/review-writes';
 import { listPermissionKeys } from '../../store/roles/permission-keys';
 import { findApproverCandidates } from '../../store/users/approver-reads';
-import { effectivePermissions } from '../access/effective-permissions';
+import { mayApprove } from '../approvals/may-approve';
 import { DAY_MS } from '../clock';
 import { assignReviewers, type ReviewerPool } from '../reviews/review-assignment';
 import { describeScope, type ReviewScope } from '../reviews/review-scope';
-import { ADMIN_ROLE, ALL_PERMISSIONS } from '../roles/catalog';
+import { ADMIN_ROLE } from '../roles/catalog';
 import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 import { touchingNoUser } from './change-handler';
@@ -92,14 +92,7 @@ async function reviewerPool(context: ChangeContext, rules: ChangeOf<'review-star
       add(owner);
     } else if (rule === 'approvers') {
       const candidates = await findApproverCandidates(tx, accountId, { except: [] });
-      const approvers = candidates.filter((user) => {
-        const held = effectivePermissions(
-          user.roles.map(({ role }) => role),
-          user.extraPermissions,
-          context.multipleRoles,
-        );
-        return held.has(ALL_PERMISSIONS) || held.has('approvals:approve');
-      });
+      const approvers = candidates.filter((user) => mayApprove(user, context.multipleRoles));
       for (const approver of approvers.sort((a, b) => a.email.localeCompare(b.email))) add(approver);
     } else if (rule !== 'inviter') {
       const person = await findUser(context, rule);
