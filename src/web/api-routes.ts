@@ -12,6 +12,7 @@ import type { AssetService } from '../domain/assets/asset-service';
 import type { SignInService, VerifiedHolder } from '../domain/credentials/sign-in-service';
 import { HANDOFF_CODE_TTL_SECONDS, type ProductHandoff } from '../domain/handoff/product-handoff';
 import { isRosterError } from '../errors';
+import { bearerHolder } from './api-key-auth';
 import { httpStatusOf } from './http-status';
 import type { RateLimit } from './rate-limit';
 import { answeredUnreachable } from './store-unreachable-answers';
@@ -102,12 +103,6 @@ export function apiRoutes(deps: {
     res.status(401).json({ error: 'unauthorized', message: 'The credential is not valid.' });
   }
 
-  /** The holder of the API key in `Authorization: Bearer …`, if it is a valid one of this account. */
-  async function bearerHolder(req: Request): Promise<VerifiedHolder | null> {
-    const auth = /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '');
-    return auth?.[1] ? signIn.verify({ apiKey: auth[1] }) : null;
-  }
-
   function locked(res: Response, seconds: number) {
     tooMany(res, seconds, 'Too many failed sign-in attempts for this account; try again later.');
   }
@@ -175,7 +170,7 @@ export function apiRoutes(deps: {
       const { productHandoff } = deps;
       if (!productHandoff) return notFound(res);
       // The product's own API key first, as for /api/v1/assets: nobody else may learn who a code was for.
-      if (!(await bearerHolder(req))) return refuse(req, res, 'exchange');
+      if (!(await bearerHolder(signIn, req))) return refuse(req, res, 'exchange');
       const body = exchangeBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);
       const holder = await productHandoff.exchange(body.data.code);
@@ -196,7 +191,7 @@ export function apiRoutes(deps: {
   router.post(
     '/api/v1/assets',
     safely(async (req, res) => {
-      const holder = await bearerHolder(req);
+      const holder = await bearerHolder(signIn, req);
       if (!holder) return refuse(req, res, 'assets');
       const body = assetBody.safeParse(req.body);
       if (!body.success) return badRequest(res, body.error);

@@ -11,9 +11,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AuditEventJson, AuditFeed, AuditFilter, AuditQuery, AuditReader } from '../domain/audit/audit-feed';
 import type { SignInService } from '../domain/credentials/sign-in-service';
-import { isRosterError } from '../errors';
-import { clientAddress, FAILURES_PER_MINUTE, REQUESTS_PER_MINUTE_PER_KEY, tooMany } from './api-routes';
-import { httpStatusOf } from './http-status';
+import { answering, apiKeyHolder } from './api-key-auth';
+import { REQUESTS_PER_MINUTE_PER_KEY, tooMany } from './api-routes';
 import type { RateLimit } from './rate-limit';
 
 /** Events in a page unless `limit` says otherwise, and the most it may ask for. */
@@ -97,15 +96,8 @@ export function auditRoutes(deps: {
 
   async function answer(req: Request, res: Response): Promise<void> {
     res.set('Cache-Control', 'no-store');
-    const auth = /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '');
-    const holder = auth?.[1] ? await signIn.verify({ apiKey: auth[1] }) : null;
-    if (!holder) {
-      // As the rest of the API: failures only are counted, per client and account.
-      const wait = await rateLimit.reserve(`fail:audit:${signIn.accountId}:${clientAddress(req)}`, FAILURES_PER_MINUTE, 60);
-      if (wait > 0) return tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
-      res.status(401).json({ error: 'unauthorized', message: 'Send an API key as "Authorization: Bearer <key>".' });
-      return;
-    }
+    const holder = await apiKeyHolder(req, res, { signIn, rateLimit }, 'audit');
+    if (!holder) return;
     feed.allow(holder);
     const parsed = auditParams.safeParse(req.query);
     if (!parsed.success) {
@@ -162,19 +154,7 @@ export function auditRoutes(deps: {
     if (!gone) res.end();
   }
 
-  router.get('/api/v1/audit', async (req, res) => {
-    try {
-      await answer(req, res);
-    } catch (error) {
-      if (res.headersSent) return;
-      if (isRosterError(error)) {
-        res.status(httpStatusOf(error.code)).json({ error: error.code, field: error.field, message: error.message });
-        return;
-      }
-      logger.error({ err: error }, 'api request failed');
-      res.status(500).json({ error: 'internal', message: 'Something went wrong; try again.' });
-    }
-  });
+  router.get('/api/v1/audit', answering(logger, answer));
   return router;
 }
 

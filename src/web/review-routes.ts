@@ -8,9 +8,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SignInService } from '../domain/credentials/sign-in-service';
 import { type ReviewService, reportCsv, reportJson } from '../domain/reviews/review-service';
-import { isRosterError } from '../errors';
-import { clientAddress, FAILURES_PER_MINUTE, REQUESTS_PER_MINUTE_PER_KEY, tooMany } from './api-routes';
-import { httpStatusOf } from './http-status';
+import { answering, apiKeyHolder } from './api-key-auth';
+import { REQUESTS_PER_MINUTE_PER_KEY, tooMany } from './api-routes';
 import type { RateLimit } from './rate-limit';
 
 export const REVIEW_REPORT_PATH = /^\/api\/v1\/reviews\/[^/]+\/report$/;
@@ -28,14 +27,8 @@ export function reviewRoutes(deps: {
 
   async function answer(req: Request, res: Response): Promise<void> {
     res.set('Cache-Control', 'no-store');
-    const auth = /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '');
-    const holder = auth?.[1] ? await signIn.verify({ apiKey: auth[1] }) : null;
-    if (!holder) {
-      const wait = await rateLimit.reserve(`fail:reviews:${signIn.accountId}:${clientAddress(req)}`, FAILURES_PER_MINUTE, 60);
-      if (wait > 0) return tooMany(res, wait, 'Too many failed attempts; try again in a minute.');
-      res.status(401).json({ error: 'unauthorized', message: 'Send an API key as "Authorization: Bearer <key>".' });
-      return;
-    }
+    const holder = await apiKeyHolder(req, res, { signIn, rateLimit }, 'reviews');
+    if (!holder) return;
     // An Admin's `*` comes expanded into every admin-plane permission (verified-holder.ts).
     if (!holder.permissions.includes(AUDIT_VIEW)) {
       res.status(403).json({
@@ -69,18 +62,6 @@ export function reviewRoutes(deps: {
     res.json(reportJson(report));
   }
 
-  router.get('/api/v1/reviews/:id/report', async (req, res) => {
-    try {
-      await answer(req, res);
-    } catch (error) {
-      if (res.headersSent) return;
-      if (isRosterError(error)) {
-        res.status(httpStatusOf(error.code)).json({ error: error.code, field: error.field, message: error.message });
-        return;
-      }
-      logger.error({ err: error }, 'api request failed');
-      res.status(500).json({ error: 'internal', message: 'Something went wrong; try again.' });
-    }
-  });
+  router.get('/api/v1/reviews/:id/report', answering(logger, answer));
   return router;
 }
