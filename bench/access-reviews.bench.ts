@@ -14,7 +14,7 @@
  * `BENCH_REVIEW_USERS` shrinks the size for a quick try.
  */
 import type { Actor } from '../src/domain/access/actor';
-import { assignReviewers, type ReviewerPool } from '../src/domain/reviews/review-assignment';
+import { assignReviewers, campaignRows, type ReviewerPool } from '../src/domain/reviews/review-assignment';
 import { REVIEW_PAGE_SIZE } from '../src/domain/reviews/review-service';
 import { ADMIN_ROLE } from '../src/domain/roles/catalog';
 import { reviewPageMessage } from '../src/slack/views/review-page-message';
@@ -84,19 +84,7 @@ async function writeCampaign(h: Harness, number: number, pool: ReviewerPool, due
           dueAt: new Date(now + dueDays * DAY_MS),
           nextReminderAt: new Date(now + 3 * DAY_MS),
         },
-        assigned.map((row, position) => ({
-          position,
-          userId: row.userId,
-          email: row.email,
-          name: row.name,
-          access: row.access,
-          accessId: row.accessId,
-          lastLoginAt: row.lastLoginAt,
-          invitedByEmail: row.invitedByEmail,
-          invitedAt: row.invitedAt,
-          reviewerId: row.reviewer.id,
-          reviewerEmail: row.reviewer.email,
-        })),
+        campaignRows(assigned),
       );
       return campaign.id;
     },

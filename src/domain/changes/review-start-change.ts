@@ -20,7 +20,7 @@ import { listPermissionKeys } from '../../store/roles/permission-keys';
 import { findApproverCandidates } from '../../store/users/approver-reads';
 import { mayApprove } from '../approvals/may-approve';
 import { DAY_MS } from '../clock';
-import { assignReviewers, type ReviewerPool } from '../reviews/review-assignment';
+import { assignReviewers, campaignRows, type ReviewerPool } from '../reviews/review-assignment';
 import { describeScope, type ReviewScope } from '../reviews/review-scope';
 import { ADMIN_ROLE } from '../roles/catalog';
 import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
@@ -173,19 +173,7 @@ export const reviewStart: ChangeHandler<'review-start', ReviewStarted> = {
         nextReminderAt: new Date(Math.min(now.getTime() + REMIND_EVERY_DAYS * DAY_MS, dueAt.getTime())),
         createdAt: now,
       },
-      assigned.map((row, position) => ({
-        position,
-        userId: row.userId,
-        email: row.email,
-        name: row.name,
-        access: row.access,
-        accessId: row.accessId,
-        lastLoginAt: row.lastLoginAt,
-        invitedByEmail: row.invitedByEmail,
-        invitedAt: row.invitedAt,
-        reviewerId: row.reviewer.id,
-        reviewerEmail: row.reviewer.email,
-      })),
+      campaignRows(assigned),
     );
     const reviewers = new Map<string, AssignedReviewer>();
     for (const row of assigned) {

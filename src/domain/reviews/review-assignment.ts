@@ -5,6 +5,7 @@
  */
 import { fail } from '../../errors';
 import type { ReviewerContact, ReviewSubject } from '../../store/reviews/review-reads';
+import type { NewReviewRow } from '../../store/reviews/review-writes';
 
 /** The people the campaign's reviewer rules name, resolved. */
 export interface ReviewerPool {
@@ -58,4 +59,14 @@ export function assignReviewers(subjects: readonly ReviewSubject[], reviewers: R
     );
   }
   return subjects.map((subject) => ({ ...subject, reviewer: byUser.get(subject.userId) as ReviewerContact }));
+}
+
+/** A campaign's rows as the store inserts them: each assigned subject in order, with its reviewer. */
+export function campaignRows(assigned: readonly AssignedSubject[]): NewReviewRow[] {
+  return assigned.map(({ invitedById: _inviter, reviewer, ...subject }, position) => ({
+    ...subject,
+    position,
+    reviewerId: reviewer.id,
+    reviewerEmail: reviewer.email,
+  }));
 }
