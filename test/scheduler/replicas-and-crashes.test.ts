@@ -6,11 +6,11 @@ import { createAuditService } from '../../src/domain/audit/audit-service';
 import type { Delivery, OutgoingLink } from '../../src/domain/delivery/delivery';
 import { createInviteLinks } from '../../src/domain/invites/invite-links';
 import { createNoticeOutbox } from '../../src/domain/notices/notice-outbox';
-import { loadCatalog } from '../../src/domain/roles/catalog';
+import { loadCatalog, type Policy } from '../../src/domain/roles/catalog';
 import { hashToken } from '../../src/domain/secrets';
 import { dueHorizons } from '../../src/scheduler/due-horizons';
 import { expireInvites } from '../../src/scheduler/due-work';
-import { type AccountRef, type AccountWork, createScheduler } from '../../src/scheduler/scheduler';
+import { type AccountRef, type AccountWork, createScheduler, type Scheduler } from '../../src/scheduler/scheduler';
 import type { DigestEntry, SchedulerNotifier } from '../../src/scheduler/send-notices';
 import { type Database, openDatabase } from '../../src/store/database';
 import { type DueWork, findAccountsWithDueWork } from '../../src/store/scheduler/due-accounts';
@@ -159,6 +159,17 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     for (const db of extra.splice(0)) await db.close();
   });
   afterAll(() => store.close());
+
+  /**
+   * Two replicas of the scheduler recording to `recorder`, each on its own connection on PostgreSQL (PGlite
+   * is one connection by nature).
+   */
+  async function twoReplicas(recorder: Recorder, policy?: Policy) {
+    const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
+    if (second !== h.db) extra.push(second);
+    return { a: replica(h, h.db, recorder, 25, policy), b: replica(h, second, recorder, 25, policy) };
+  }
+  const bothPass = (a: Scheduler, b: Scheduler) => Promise.all([a.runOnce(), b.runOnce()]);
 
   it('prunes stale rate limits once a pass, even with no account installed to serve', async () => {
     h = await store.fresh();
@@ -312,11 +323,8 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     const ivyId = await secondInviter();
     const owners = await expiringInvites(h.owner.userId as string, 'o', 120);
     const ivys = await expiringInvites(ivyId, 'i', 30);
-    const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
-    if (second !== h.db) extra.push(second);
     const recorder = newRecorder();
-    const a = replica(h, h.db, recorder, 25);
-    const b = replica(h, second, recorder, 25);
+    const { a, b } = await twoReplicas(recorder);
     h.clock.advanceHours(2);
     const reports = await Promise.all([a.runOnce(), b.runOnce()]);
     expect(reports[0].expired + reports[1].expired).toBe(150);
@@ -361,11 +369,8 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     h = await store.fresh();
     await inviteMany(120);
     // On PostgreSQL each replica has its own connection pool; PGlite is one connection by nature.
-    const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
-    if (second !== h.db) extra.push(second);
     const recorder = newRecorder();
-    const a = replica(h, h.db, recorder, 25);
-    const b = replica(h, second, recorder, 25);
+    const { a, b } = await twoReplicas(recorder);
     h.sent.length = 0;
     h.clock.advanceHours(24.5);
     await Promise.all([a.runOnce(), b.runOnce()]);
@@ -406,13 +411,10 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
         { email: `${name}@example.com`, roles: ['editor', 'viewer'] },
       );
     }
-    const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
-    if (second !== h.db) extra.push(second);
     const recorder = newRecorder();
-    const a = replica(h, h.db, recorder, 25, policy);
-    const b = replica(h, second, recorder, 25, policy);
-    await Promise.all([a.runOnce(), b.runOnce()]);
-    await Promise.all([a.runOnce(), b.runOnce()]);
+    const { a, b } = await twoReplicas(recorder, policy);
+    await bothPass(a, b);
+    await bothPass(a, b);
     const campaigns = await h.db.prisma.reviewCampaign.findMany();
     expect(campaigns.map((c) => [c.name, c.schedule, c.status])).toEqual([['Editors', 'Editors', 'open']]);
     expect(recorder.reviewDms).toEqual([{ to: 'owner@example.com', intro: 'assigned', open: 3 }]);
@@ -423,13 +425,13 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
       .services()
       .changes.submit(h.owner, { kind: 'review-decide', campaign: campaign.id, rows: [first?.id ?? ''], decision: 'keep' });
     h.clock.advanceHours(3 * 24 + 1);
-    await Promise.all([a.runOnce(), b.runOnce()]);
-    await Promise.all([a.runOnce(), b.runOnce()]);
+    await bothPass(a, b);
+    await bothPass(a, b);
     expect(recorder.reviewDms.slice(1)).toEqual([{ to: 'owner@example.com', intro: 'reminder', open: 2 }]);
 
     h.clock.advanceHours(4 * 24);
-    await Promise.all([a.runOnce(), b.runOnce()]);
-    await Promise.all([a.runOnce(), b.runOnce()]);
+    await bothPass(a, b);
+    await bothPass(a, b);
     const closed = await h.db.prisma.reviewCampaign.findUniqueOrThrow({ where: { id: campaign.id } });
     expect([closed.status, closed.closeReason]).toEqual(['closed', 'overdue']);
     const rows = await h.db.prisma.reviewRow.findMany({ where: { campaignId: campaign.id }, orderBy: { position: 'asc' } });
@@ -457,13 +459,10 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
       onOverdue: 'remind' as const,
     };
     const policy = { ...catalogPolicy, reviews: [review] };
-    const second = target === 'postgres' ? await openDatabase({ databaseUrl: h.url, dataDir: '/tmp' }) : h.db;
-    if (second !== h.db) extra.push(second);
     const recorder = newRecorder();
-    const a = replica(h, h.db, recorder, 25, policy);
-    const b = replica(h, second, recorder, 25, policy);
-    await Promise.all([a.runOnce(), b.runOnce()]);
-    await Promise.all([a.runOnce(), b.runOnce()]);
+    const { a, b } = await twoReplicas(recorder, policy);
+    await bothPass(a, b);
+    await bothPass(a, b);
     const campaigns = await h.db.prisma.reviewCampaign.findMany();
     expect(campaigns.map((c) => [c.name, c.status, c.closeReason])).toEqual([['Sales', 'failed', 'There is no group `Sales`.']]);
     expect(recorder.dms).toEqual(['owner@example.com: Sales did not start: There is no group `Sales`.']);
