@@ -66,11 +66,12 @@ export function createReviewService(deps: { prisma: Store; accountId: string }) 
     return campaign;
   }
 
-  /** Whether `viewer` sees a campaign's progress: holders of `audit:view`, the owner, and its reviewers. */
-  async function mayWatch(viewer: Actor, status: ReviewerProgress[]): Promise<boolean> {
-    if (can(viewer, 'audit:view') || status.some((r) => r.reviewerId === viewer.userId)) return true;
-    const account = await readAccountNaming(prisma, accountId);
-    return viewer.userId !== null && account.ownerId === viewer.userId;
+  /**
+   * Whether `viewer` sees a campaign's progress: holders of `audit:view`, its reviewers, and the owner
+   * (`isOwner`, read once for all the campaigns a status shows, and only when needed).
+   */
+  async function mayWatch(viewer: Actor, status: ReviewerProgress[], isOwner: () => Promise<boolean>): Promise<boolean> {
+    return can(viewer, 'audit:view') || status.some((r) => r.reviewerId === viewer.userId) || (await isOwner());
   }
 
   async function pageFor(reviewerId: string, options: { number?: number; page?: number } = {}): Promise<ReviewPage | null> {
@@ -122,9 +123,16 @@ export function createReviewService(deps: { prisma: Store; accountId: string }) 
       const campaigns =
         number !== undefined ? [await campaignOf({ number })] : await listCampaigns(prisma, accountId, { take: 5 });
       const statuses: ReviewStatus[] = [];
+      let owner: Promise<boolean> | undefined;
+      const isOwner = () => {
+        owner ??= readAccountNaming(prisma, accountId).then(
+          (account) => viewer.userId !== null && account.ownerId === viewer.userId,
+        );
+        return owner;
+      };
       for (const campaign of campaigns) {
         const reviewers = await findReviewerProgress(prisma, campaign.id);
-        if (await mayWatch(viewer, reviewers)) statuses.push({ campaign, reviewers });
+        if (await mayWatch(viewer, reviewers, isOwner)) statuses.push({ campaign, reviewers });
         else if (number !== undefined)
           throw fail.forbidden('Only the owner, its reviewers and holders of `audit:view` see that review.');
       }
