@@ -4,7 +4,6 @@
  * change; the page is drawn again after it, in place (messages) or in App Home.
  */
 import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
-import { z } from 'zod';
 import type { Actor } from '../../domain/access/actor';
 import type { ChangeOf } from '../../domain/changes/directory-change';
 import type { ReviewDecided } from '../../domain/changes/review-changes';
@@ -19,26 +18,12 @@ import type { SlackServices } from '../services';
 import { announceRequest } from '../submit-change';
 import { escapeMrkdwn } from '../views/format';
 import { submit, text } from '../views/modal-submission';
-import { type ReviewDecisionMetadata, reviewDecisionModal } from '../views/review-decision-modal';
-import { reviewPageMessage } from '../views/review-page-message';
+import { type ReviewDecisionMetadata, reviewDecisionMetadataSchema, reviewDecisionModal } from '../views/review-decision-modal';
+import { reviewButtonSchema, reviewPageMessage } from '../views/review-page-message';
 import { onButton } from '.';
 
-const buttonSchema = z.object({
-  c: z.uuid(),
-  n: z.number().int().min(1),
-  p: z.number().int().min(1).max(100_000),
-  r: z.array(z.uuid()).max(20).optional(),
-});
-
-const metadataSchema = buttonSchema.omit({ r: true }).extend({
-  row: z.uuid(),
-  d: z.enum(['keep', 'remove', 'revoke']),
-  channelId: z.string().max(30).optional(),
-  home: z.boolean().optional(),
-});
-
 function parseButton(raw: string | undefined) {
-  const parsed = buttonSchema.safeParse(safeJson(raw ?? ''));
+  const parsed = reviewButtonSchema.safeParse(safeJson(raw ?? ''));
   if (!parsed.success) throw fail.badInput('That button is not one of Roster’s; open the review again with `/users review`.');
   return parsed.data;
 }
@@ -149,7 +134,7 @@ export function registerReviewActions(app: App): void {
 
   app.view<ViewSubmitAction>(VIEWS.reviewDecision, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
-    const parsed = metadataSchema.safeParse(safeJson(view.private_metadata));
+    const parsed = reviewDecisionMetadataSchema.safeParse(safeJson(view.private_metadata));
     const metadata = parsed.success ? parsed.data : null;
     await submit(services, { ack, body }, { note: BLOCKS.reviewNote }, metadata?.channelId, async (actor) => {
       if (!metadata)

@@ -1,20 +1,20 @@
 /** The modal behind Remove access and Revoke user on a review row: what will happen, and an optional note. */
 import { Blocks, Elements, Modal } from 'slack-block-builder';
+import { z } from 'zod';
 import { accessLabel, removalLabel } from '../../domain/reviews/review-scope';
 import type { ReviewRow } from '../../store/reviews/review-reads';
 import { BLOCKS, VIEWS } from '../ids';
 import { escapeMrkdwn } from './format';
+import { reviewButtonSchema } from './review-page-message';
 
 /** What the modal carries to its submission. */
-export interface ReviewDecisionMetadata {
-  c: string;
-  n: number;
-  p: number;
-  row: string;
-  d: 'keep' | 'remove' | 'revoke';
-  channelId?: string;
-  home?: boolean;
-}
+export const reviewDecisionMetadataSchema = reviewButtonSchema.omit({ r: true }).extend({
+  row: z.uuid(),
+  d: z.enum(['keep', 'remove', 'revoke']),
+  channelId: z.string().max(30).optional(),
+  home: z.boolean().optional(),
+});
+export type ReviewDecisionMetadata = z.infer<typeof reviewDecisionMetadataSchema>;
 
 /** `outcome`: what the decision would change, from a dry run; `waits`: whether it waits for an approver. */
 export function reviewDecisionModal(

@@ -4,6 +4,7 @@
  * Revoke user, Keep for the rest of the page, Keep for everything left (confirmed), and paging.
  */
 import { Bits, Blocks, Elements, Message } from 'slack-block-builder';
+import { z } from 'zod';
 import { formatWhen } from '../../domain/format-when';
 import { accessLabel } from '../../domain/reviews/review-scope';
 import type { ReviewPage, ReviewReport } from '../../domain/reviews/review-service';
@@ -14,12 +15,13 @@ import { fitList } from './block-limits';
 import { escapeMrkdwn } from './format';
 
 /** What a review button carries: the campaign, its number, the page, and the rows it is about. */
-export interface ReviewButton {
-  c: string;
-  n: number;
-  p: number;
-  r?: string[];
-}
+export const reviewButtonSchema = z.object({
+  c: z.uuid(),
+  n: z.number().int().min(1),
+  p: z.number().int().min(1).max(100_000),
+  r: z.array(z.uuid()).max(20).optional(),
+});
+export type ReviewButton = z.infer<typeof reviewButtonSchema>;
 
 const value = (button: ReviewButton) => JSON.stringify(button);
 
