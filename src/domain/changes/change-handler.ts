@@ -92,6 +92,8 @@ export interface Applied<R> {
   /** Users who existed before the change; a change to any of them makes a request for it stale. */
   targets: string[];
   gains: PowerGain[];
+  /** Set when none of `targets` may decide the change's approval request, whatever its action (a review's removal). */
+  targetsMayNotDecide?: boolean;
   /** `kind`: the kind the policy judges, when the change makes one of another kind (a review's revocation). */
   facts: Pick<ChangeFacts, 'users' | 'tenureDays'> & Partial<Pick<ChangeFacts, 'kind'>>;
   audit: AuditEntry[];

@@ -330,8 +330,7 @@ export function createChangeService(
       const result = applied.deliver ? await applied.deliver(applied.result) : applied.result;
       return { status: 'done', result: result as ChangeResult<K> };
     }
-    // A review's removal is decided by nobody it removes: nobody reviews their own access.
-    const targetsExcluded = targetsMayNotDecide(approval.action) || change.kind === 'review-decide';
+    const targetsExcluded = targetsMayNotDecide(approval.action) || applied.targetsMayNotDecide === true;
     const excluded = [actor.userId, ...(targetsExcluded ? applied.targets : [])];
     const created = await deps.approvals.request(actor, {
       action: approval.action,

@@ -196,6 +196,8 @@ export const reviewDecide: ChangeHandler<'review-decide', ReviewDecided> = {
       touched: effect.touched,
       targets: effect.targets,
       gains: effect.gains,
+      // Nobody reviews their own access: nobody it removes decides the request for it either.
+      targetsMayNotDecide: true,
       facts: { ...effect.facts, kind: change.decision === 'revoke' ? 'revoke' : (effect.stored.kind as DirectoryChange['kind']) },
     };
   },
