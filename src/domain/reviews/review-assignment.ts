@@ -4,8 +4,7 @@
  * one reviewer, and never a user's own access to themselves (the owner's goes to another Admin).
  */
 import { fail } from '../../errors';
-import type { ReviewerContact, ReviewSubject } from '../../store/reviews/review-reads';
-import type { NewReviewRow } from '../../store/reviews/review-writes';
+import type { NewReviewRow, ReviewerContact, ReviewSubject } from '../../store/reviews/review-reads';
 
 /** The people the campaign's reviewer rules name, resolved. */
 export interface ReviewerPool {

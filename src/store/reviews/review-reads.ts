@@ -22,6 +22,9 @@ export interface ReviewSubject {
   invitedAt: Date | null;
 }
 
+/** A campaign's row as `createCampaign` inserts it: a subject as found, its place, and its reviewer. */
+export type NewReviewRow = Omit<ReviewSubject, 'invitedById'> & { position: number; reviewerId: string; reviewerEmail: string };
+
 /** The scope as the store matches it (keys and names lower-cased by the caller where case does not count). */
 export interface SubjectScope {
   roles: string[];

@@ -6,13 +6,10 @@
  */
 import type { Prisma, ReviewCampaign } from '../generated/client';
 import type { Db, Tx } from '../tx';
-import type { ReviewSubject } from './review-reads';
+import type { NewReviewRow } from './review-reads';
 
 /** Rows one insert takes: one JSON parameter each, bounding a statement's size and memory. */
 const INSERT_CHUNK = 5_000;
-
-/** A campaign's row as `createCampaign` inserts it: a subject as found, its place, and its reviewer. */
-export type NewReviewRow = Omit<ReviewSubject, 'invitedById'> & { position: number; reviewerId: string; reviewerEmail: string };
 
 /**
  * A campaign with its rows, in one transaction. The rows go in as one JSON parameter per chunk
