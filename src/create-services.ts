@@ -69,7 +69,7 @@ export function createServices(
   const policy = config.catalog.policy;
   const { multipleRoles } = policy;
   const directory = createDirectoryService({ prisma, accountId, clock, seatLimit: config.seatLimit, multipleRoles });
-  const access = createAccessService({ prisma, accountId, profiles: deps.profiles, multipleRoles });
+  const access = createAccessService({ prisma, accountId, profiles: deps.profiles, multipleRoles, clock });
   const links = createInviteLinks({ secret: config.linkSecret, publicUrl: config.publicUrl });
   // Notices queued by changes (the scheduler's expiries) and sent by the scheduler.
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
@@ -110,6 +110,8 @@ export function createServices(
     settingsDefaults: deps.settingsDefaults,
     settingsChanged: (id) => deps.settingsChanged?.(id),
     invitePolicy: policy.invites,
+    grantPolicy: policy.grants,
+    grantWarningMinutes: policy.grantWarningMinutes,
     outbox,
     policy: policy.approvals,
     approvalsEnabled: config.approvalsChannel !== undefined,

@@ -210,6 +210,29 @@ export interface SchedulerNotifier {
   reviewOverdue(owner: DmRecipient, campaign: ReviewCampaign, late: { email: string; open: number }[]): Promise<boolean>;
   /** Sends a closed access review's report (CSV and JSON) to the owner's DM; false when they have no Slack link. */
   reviewReport(owner: DmRecipient, report: ReviewReport): Promise<boolean>;
+  /** Tells a holder their time-bound access ended (and refreshes their App Home); false when they are not in the workspace. */
+  grantEnded(holder: DmRecipient, grant: GrantNotice): Promise<boolean>;
+  /** Warns a holder their access ends soon, with Extend and End now; false when they are not in the workspace. */
+  grantEnding(holder: DmRecipient, grant: GrantNotice): Promise<boolean>;
+  /** Raises a break-glass use no Admin has reviewed: the approvals channel and a DM to each of `admins`. */
+  breakGlassUnreviewed(grant: GrantNotice, admins: DmRecipient[]): Promise<void>;
+}
+
+/** A time-bound grant as its notices show it. */
+export interface GrantNotice {
+  id: string;
+  /** What it gives: a role's name (with its scope) or a permission's key. */
+  access: string;
+  holder: { email: string; name: string | null };
+  reason: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** When its end was recorded, and how it came: 'expired', 'ended' (by the holder), 'revoked'. */
+  endedAt: Date | null;
+  endReason: string | null;
+  endedBy: string | null;
+  breakGlass: boolean;
+  grantedBy: string;
 }
 
 // ── Webhook poster ──────────────────────────────────────────────────────────────────────────────

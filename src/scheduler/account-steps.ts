@@ -25,6 +25,7 @@ import {
   sendReviewNotices,
   startScheduledReviews,
 } from './review-work';
+import { raiseBreakGlass, recordGrantEnds, sendGrantNotices, warnGrantHolders } from './grant-work';
 import { queueScimDigest, SCIM_DIGEST_RULE } from './scim-digest';
 import {
   sendApprovalExpiries,
@@ -51,6 +52,12 @@ export interface PassReport {
   reviewersReminded: number;
   /** Rows of overdue `revoke-access` reviews whose access was removed. */
   reviewRowsRemoved: number;
+  /** Time-bound grants whose end was recorded. */
+  grantsEnded: number;
+  /** Holders warned that a grant ends soon. */
+  grantsWarned: number;
+  /** Unreviewed break-glass uses raised again. */
+  breakGlassRaised: number;
   sent: number;
   stopped: boolean;
 }
@@ -81,6 +88,27 @@ export interface Step {
 type Drain = (batch: () => Promise<number>, limit?: number) => Promise<number>;
 
 const STEPS: readonly Step[] = [
+  {
+    name: 'record the end of time-bound grants',
+    when: ['grants-end'],
+    run: async ({ due }, report, drain) => {
+      report.grantsEnded += await drain(() => recordGrantEnds(due), batchOf(due));
+    },
+  },
+  {
+    name: 'warn holders of grants ending soon',
+    when: ['grants-warn'],
+    run: async ({ due }, report, drain) => {
+      report.grantsWarned += await drain(() => warnGrantHolders(due), batchOf(due));
+    },
+  },
+  {
+    name: 'raise unreviewed break-glass uses',
+    when: ['break-glass'],
+    run: async ({ due }, report, drain) => {
+      report.breakGlassRaised += await drain(() => raiseBreakGlass(due), batchOf(due));
+    },
+  },
   {
     name: 'expire invites',
     when: ['invites-expire'],
@@ -199,6 +227,13 @@ const STEPS: readonly Step[] = [
     },
   },
   {
+    name: 'send time-bound access notices',
+    when: ['grants-end', 'grants-warn', 'break-glass', 'notice:grant-ended', 'notice:grant-warning', 'notice:break-glass-raise'],
+    run: async ({ send }, report, drain) => {
+      report.sent += await drain(() => sendGrantNotices(send));
+    },
+  },
+  {
     name: 'send the SCIM digest',
     when: ['scim-digest', `notice:${SCIM_DIGEST_RULE}`],
     run: async ({ send }, report, drain) => {
@@ -248,6 +283,9 @@ export function emptyReport(): PassReport {
     reviewsStarted: 0,
     reviewersReminded: 0,
     reviewRowsRemoved: 0,
+    grantsEnded: 0,
+    grantsWarned: 0,
+    breakGlassRaised: 0,
     sent: 0,
     stopped: false,
   };

@@ -21,6 +21,8 @@ export function dueHorizons(now: Date, policies: readonly Policy[], defaultNotic
     noticeLeaseCutoff: new Date(now.getTime() - LEASE_MINUTES * 60_000),
     strandedBefore: addHours(now, -STRANDED_HOURS),
     defaultNoticesChannel,
+    grantWarnUntil: new Date(now.getTime() + Math.max(...policies.map((p) => p.grantWarningMinutes)) * 60_000),
+    breakGlassRaiseBefore: new Date(now.getTime() - DAY_MS),
     reviewPeriodKeys: [...new Set(policies.flatMap((p) => p.reviews.map((review) => reviewPeriodKey(review, now))))],
   };
 }

@@ -28,6 +28,7 @@ export type {
   SentNotice,
   SignInThrottle,
   SlackInstallation,
+  TimedGrant,
   User,
   UserProperty,
   UserRole,

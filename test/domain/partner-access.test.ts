@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/domain/clock';
 /**
  * Partner access as the partner network has it (issue 22, item 1), over the change layer and a
  * migrated store: partners granted to a Normal user add data scope (verify/login answer them as
@@ -18,7 +19,7 @@ describe.each(testTargets())('partner access (%s store)', (target) => {
     const h = await store.fresh();
     if (preset === 'partners') await h.settings().update(h.owner, { version: 1, catalogPreset: 'partners' });
     const kit = changeKit(h);
-    const holder = createHolderReader({ prisma: h.db.prisma, multipleRoles: 'highest' });
+    const holder = createHolderReader({ prisma: h.db.prisma, multipleRoles: 'highest', clock: systemClock });
     if (preset === 'partners') {
       for (const name of ['Acme', 'Globex', 'Initech']) await kit.submit({ kind: 'partner-add', name });
     }

@@ -24,6 +24,7 @@ function card(overrides: Partial<UserCard>): UserCard {
     inviteExpiresAt: null,
     isOwner: false,
     createdAt: new Date('2026-11-24T12:00:00Z'),
+    temporary: [],
     ...overrides,
   };
 }

@@ -27,6 +27,7 @@ function card(overrides: Partial<UserCard>): UserCard {
     inviteExpiresAt: null,
     isOwner: false,
     createdAt: new Date('2026-11-24T12:00:00Z'),
+    temporary: [],
     signInLock: { until: new Date('2026-11-25T12:00:00Z'), addresses: ['10.0.0.1'] },
     ...overrides,
   };

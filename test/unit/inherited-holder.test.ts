@@ -13,6 +13,7 @@ const heir = (roles: string[], permissions: string[]): VerifiedHolder => ({
   overriddenRoles: [],
   permissions,
   properties: { region: 'eu' },
+    temporaryGrants: [],
 });
 
 describe('an inherited API key', () => {

@@ -18,6 +18,8 @@ import {
 } from '../../store/users/actor-reads';
 import { linkUserToSlack } from '../../store/users/owner-and-slack-link-writes';
 import { normaliseEmail } from '../email';
+import type { Clock } from '../clock';
+import { withGrantsInForce } from '../grants/grants-in-force';
 import type { SlackProfiles } from '../ports';
 import type { MultipleRoles } from '../roles/precedence';
 import type { Actor } from './actor';
@@ -34,11 +36,13 @@ export function createAccessService(deps: {
   accountId: string;
   profiles: SlackProfiles;
   multipleRoles: MultipleRoles;
+  /** Time-bound grants count while they are in force at this clock's now. */
+  clock: Clock;
 }) {
-  const { prisma, accountId } = deps;
+  const { prisma, accountId, clock } = deps;
 
   function findByEmail(email: string) {
-    return findActorUserByEmail(prisma, accountId, email);
+    return findActorUserByEmail(prisma, accountId, email, clock.now());
   }
 
   /** Only active users may act; the refusal says why. */
@@ -46,15 +50,16 @@ export function createAccessService(deps: {
     if (user.status !== 'active') {
       throw new RosterError('forbidden', `Your directory account is ${user.status}, so Roster cannot act for you. Ask an Admin.`);
     }
+    const held = withGrantsInForce(user);
     return {
       userId: user.id,
       email: user.email,
       name: user.name,
       slackUserId: slackUserId ?? user.slackUserId ?? undefined,
-      roleKeys: user.roles.map(({ role }) => role.key),
+      roleKeys: held.roles.map(({ role }) => role.key),
       permissions: effectivePermissions(
-        user.roles.map(({ role }) => role),
-        user.extraPermissions,
+        held.roles.map(({ role }) => role),
+        held.extraPermissions,
         deps.multipleRoles,
       ),
       source,
@@ -88,7 +93,7 @@ export function createAccessService(deps: {
       // Conditional, so two first requests at once link once; whoever lost reads who won below.
       await linkUserToSlack(prisma, user.id, slackUserId).catch(() => undefined);
     }
-    const now = await findActorUserById(prisma, user.id);
+    const now = await findActorUserById(prisma, user.id, clock.now());
     if (!now) throw notInDirectory();
     if (now.slackUserId !== null && now.slackUserId !== slackUserId) {
       throw new RosterError(
@@ -102,14 +107,14 @@ export function createAccessService(deps: {
   return {
     /** The actor for a directory user as they are now (e.g. a requester when their approval runs). */
     async actorForUserId(userId: string, source: AuditSource, db: Db = prisma): Promise<Actor> {
-      const user = await findAccountActorUser(db, accountId, userId);
+      const user = await findAccountActorUser(db, accountId, userId, clock.now());
       if (!user) throw new RosterError('not_found', 'The person who asked for this is no longer in the directory.');
       return toActor(user, undefined, source);
     },
 
     /** The actor behind a Slack user, or a refusal that says why they cannot act. */
     async actorForSlackUser(slackUserId: string, source: AuditSource): Promise<Actor> {
-      const linked = await findActorUserBySlackId(prisma, accountId, slackUserId);
+      const linked = await findActorUserBySlackId(prisma, accountId, slackUserId, clock.now());
       if (linked) return toActor(linked, slackUserId, source);
       return toActor(await linkByProfile(slackUserId), slackUserId, source);
     },

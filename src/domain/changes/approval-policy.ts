@@ -17,6 +17,8 @@ export interface ChangeFacts {
   tenureDays?: number;
   /** Typed on the server console (`npm run recover-owner`): whoever holds the server needs nobody's approval. */
   fromConsole?: boolean;
+  /** Someone asks for access for themselves (a request, an extension beyond what the policy lets them make). */
+  request?: boolean;
 }
 
 /** An approval a change needs. */
@@ -27,9 +29,10 @@ export interface RequiredApproval {
 
 /**
  * Actions that always need approval, whatever the catalog says (it may only ask for two approvers):
- * recovering ownership from Slack takes two Admins, the requester and one more.
+ * recovering ownership from Slack takes two Admins, the requester and one more; access someone asks
+ * for themselves takes someone else's approval.
  */
-const MANDATORY: readonly ApprovalAction[] = ['recover-owner'];
+const MANDATORY: readonly ApprovalAction[] = ['recover-owner', 'access-request'];
 
 /**
  * Kinds that never wait for approval, whatever the catalog says. Changes made with a link
@@ -39,6 +42,8 @@ const MANDATORY: readonly ApprovalAction[] = ['recover-owner'];
  * nobody's request. None of them can be stored as a request, so the secrets behind them (even as
  * hashes) never reach one. The owner's first co-approver (first-approver-change.ts): it is only allowed
  * while nobody else may approve, so no approver could decide it; its handler checks that under the lock.
+ * Ending a time-bound grant early takes power away; break-glass is granted at once where the catalog
+ * allows it and reviewed afterwards (grant-changes.ts).
  */
 const NEVER_WAITS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'accept-invite',
@@ -56,6 +61,12 @@ const NEVER_WAITS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'review-remind',
   'review-overdue',
   'review-not-started',
+  'grant-end',
+  'break-glass',
+  'break-glass-review',
+  'grant-expiry',
+  'grant-warnings',
+  'break-glass-raise',
 ]);
 
 /** Whether a change of `kind` never waits for approval (so a request can never hold one). */
@@ -70,7 +81,7 @@ export function isMandatory(approval: RequiredApproval): boolean {
 
 /** Whether the users a request touches may not decide it: those a grant empowers, and both owners in a recovery. */
 export function targetsMayNotDecide(action: string): boolean {
-  return action === 'grant-admin' || action === 'recover-owner';
+  return action === 'grant-admin' || action === 'recover-owner' || action === 'access-request';
 }
 
 /** Whether only Admins (the role, not any holder of `approvals:approve`) may decide requests for `action`. */
@@ -88,6 +99,7 @@ export function requiredApproval(policy: Policy['approvals'], facts: ChangeFacts
   if (facts.tenureDays !== undefined && facts.tenureDays > policy.passcodeMaxDays) candidates.push('passcode-long');
   if ((facts.kind === 'bulk-roles' || facts.kind === 'delete') && facts.users > policy.bulkThreshold) candidates.push('bulk');
   if (facts.kind === 'recover-owner') candidates.push('recover-owner');
+  if (facts.request) candidates.push('access-request');
   let best: RequiredApproval | null = null;
   for (const action of candidates) {
     const rule = policy.actions[action] ?? (MANDATORY.includes(action) ? { approvals: 1 } : undefined);
@@ -140,6 +152,11 @@ export function decideApproval(
   }
   const approval = requiredApproval(policy, { ...facts, grantsAdmin: gains.length > 0, fromConsole: asker.source === 'console' });
   if (asker.approvalsEnabled || !approval) return approval;
+  if (approval.action === 'access-request') {
+    throw fail.forbidden(
+      'Access you ask for needs an approver, and approvals are off (APPROVALS_CHANNEL is unset). Ask an Admin to grant it with `/users roles <you> +<role> --for 4h`.',
+    );
+  }
   if (isMandatory(approval)) {
     throw fail.forbidden(
       'That needs a second Admin’s approval, and approvals are off (APPROVALS_CHANNEL is unset). On the server, run `npm run recover-owner -- --email <address>` instead.',

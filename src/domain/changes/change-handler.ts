@@ -55,6 +55,10 @@ export interface ChangeEnv {
   settingsChanged: (accountId: string) => void;
   /** When invites are reminded (catalog policy), for the scheduler's changes. */
   invitePolicy: Policy['invites'];
+  /** Time-bound grants (catalog `policy.grants`): how long, time-bound only, break-glass, self-extensions. */
+  grantPolicy: Policy['grants'];
+  /** How long before a time-bound grant ends its holder is warned (catalog `policy.grantWarningMinutes`). */
+  grantWarningMinutes: number;
   /** Notices queued inside a change's transaction, sent by the scheduler after the commit. */
   outbox: NoticeOutbox;
 }
@@ -94,8 +98,14 @@ export interface Applied<R> {
   gains: PowerGain[];
   /** Set when none of `targets` may decide the change's approval request, whatever its action (a review's removal). */
   targetsMayNotDecide?: boolean;
+  /**
+   * Set when the actor gains power by a path the policy guards itself, so the change layer does not
+   * refuse it as a self-grant: their own request (it always waits for another approver), an extension
+   * the policy lets them make, or break-glass where the catalog allows it.
+   */
+  selfGrant?: boolean;
   /** `kind`: the kind the policy judges, when the change makes one of another kind (a review's revocation). */
-  facts: Pick<ChangeFacts, 'users' | 'tenureDays'> & Partial<Pick<ChangeFacts, 'kind'>>;
+  facts: Pick<ChangeFacts, 'users' | 'tenureDays'> & Partial<Pick<ChangeFacts, 'kind' | 'request'>>;
   audit: AuditEntry[];
   /** Slack and e-mail work, after the commit (never inside the transaction). */
   deliver?(result: R): Promise<R>;

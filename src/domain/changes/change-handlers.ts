@@ -5,6 +5,8 @@ import { credentialActivate, scimTokenEnd } from './credential-handoff-changes';
 import { deleteUsers } from './delete-change';
 import type { ChangeKind } from './directory-change';
 import { firstApprover } from './first-approver-change';
+import { accessRequest, breakGlass, breakGlassReview, grantEnd, grantExtend, grantTimed } from './grant-changes';
+import { breakGlassRaise, grantExpiry, grantWarnings } from './grant-scheduler-changes';
 import { groupCreate, groupDelete, groupMembers, groupRename } from './group-changes';
 import { inheritedKeyRevoke } from './inherited-key-change';
 import { invite, inviteLink, reinvite, resend } from './invite-changes';
@@ -34,6 +36,15 @@ export const CHANGE_HANDLERS = {
   'change-roles': changeRoles,
   'bulk-roles': bulkRoles,
   perms: changePerms,
+  'grant-timed': grantTimed,
+  'access-request': accessRequest,
+  'grant-extend': grantExtend,
+  'grant-end': grantEnd,
+  'break-glass': breakGlass,
+  'break-glass-review': breakGlassReview,
+  'grant-expiry': grantExpiry,
+  'grant-warnings': grantWarnings,
+  'break-glass-raise': breakGlassRaise,
   groups,
   props,
   disable,

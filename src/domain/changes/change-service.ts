@@ -142,7 +142,7 @@ export function createChangeService(
     applied: Applied<unknown>[],
     seatsBefore: number,
   ): Promise<number> {
-    for (const one of applied) refuseSelfGrant(actor.userId, one.gains);
+    for (const one of applied) if (!one.selfGrant) refuseSelfGrant(actor.userId, one.gains);
     const now = new Date();
     for (const one of applied) one.closedAt = now;
     const standing = await closeChange(tx, {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { settingsChangeSchema } from '../account/account-settings';
+import { LONGEST_GRANT_HOURS } from '../grants/grant-policy';
 import { ON_OVERDUE, REVIEW_DECISIONS, REVIEWER_RULES, reviewScopeSchema } from '../reviews/review-scope';
 
 const email = z.string().trim().min(1).max(320);
@@ -43,6 +44,14 @@ const batch = z.number().int().min(1).max(10_000);
 const passwordHash = z.string().startsWith('scrypt$').max(300);
 /** The client address of the web request behind a change, for the audit trail. */
 const clientAddress = z.string().max(100).optional();
+
+/** How long a time-bound grant lasts: minutes from when it starts (an approval's, if it waits), or until a moment. */
+const span = z.union([
+  z.object({ minutes: z.number().int().min(1).max(LONGEST_GRANT_HOURS * 60) }).strict(),
+  z.object({ until: z.iso.datetime({ offset: true }) }).strict(),
+]);
+/** Why a time-bound grant is needed (an incident, a ticket): required, shown to approvers and in the trail. */
+const grantReason = z.string().trim().min(1, 'Say why (e.g. the incident or ticket).').max(500);
 
 /** The schema of every directory change, keyed by `kind`. */
 export const directoryChangeSchema = z.discriminatedUnion('kind', [
@@ -83,6 +92,23 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
     ...onFilter,
   }),
   z.object({ kind: z.literal('perms'), user, add: names, remove: names }),
+  /** Roles (`key`, `key=scope`, `product=level`) and extra permissions given to `user` for a while. */
+  z.object({ kind: z.literal('grant-timed'), user, roles: names, perms: names, span, reason: grantReason }),
+  /** The actor asks for roles or extra permissions for themselves, for a while: always waits for an approver. */
+  z.object({ kind: z.literal('access-request'), roles: names, perms: names, span, reason: grantReason }),
+  /** A grant in force made longer: by its holder (a request, or a self-extension the policy allows) or an Admin. */
+  z.object({ kind: z.literal('grant-extend'), grant: z.uuid(), span, reason: z.string().trim().max(500).optional() }),
+  /** A grant in force ended now: by its holder (End now) or an Admin. */
+  z.object({ kind: z.literal('grant-end'), grant: z.uuid(), reason: z.string().trim().max(500).optional() }),
+  /** The actor takes a role for themselves at once, where the catalog allows break-glass; reviewed afterwards. */
+  z.object({ kind: z.literal('break-glass'), role: z.string().trim().min(1).max(120), span, reason: grantReason }),
+  /** An Admin other than the holder reviews a break-glass use: acknowledged, or revoked (ended now if in force). */
+  z.object({
+    kind: z.literal('break-glass-review'),
+    grant: z.uuid(),
+    decision: z.enum(['acknowledge', 'revoke']),
+    note: z.string().trim().max(500).optional(),
+  }),
   z.object({ kind: z.literal('groups'), user, add: names, remove: names }),
   z.object({
     kind: z.literal('props'),
@@ -256,6 +282,12 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('invite-expiry'), batch }),
   /** Passcodes past their expiry expire. */
   z.object({ kind: z.literal('passcode-expiry'), batch }),
+  /** The scheduler records the end of time-bound grants that ended, and tells their holders. */
+  z.object({ kind: z.literal('grant-expiry'), batch }),
+  /** The scheduler warns holders whose grants end within the policy's warning time. */
+  z.object({ kind: z.literal('grant-warnings'), batch }),
+  /** The scheduler raises again, daily, break-glass uses no Admin has reviewed. */
+  z.object({ kind: z.literal('break-glass-raise'), batch }),
   /** Reminders' invites get links that open (renewed when the link secret changed): one send batch. */
   z.object({ kind: z.literal('invite-link-renewal'), invites: z.array(z.uuid()).min(1).max(500) }),
 ]);

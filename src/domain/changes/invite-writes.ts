@@ -9,12 +9,21 @@ import { createInvitees, createRoleHoldings, deleteUserRoles, markUserInvited } 
 import type { IssuedLink } from '../invites/invite-links';
 import { scopeKey } from '../partners/partners';
 import type { ChangeContext } from './change-handler';
+import { refusePermanentTimeBound } from './time-bound-only';
 import type { InviteBatch } from './invite-batch';
 
 /** Creates the new invitees and returns the expired or revoked ones to `invited` with none of their old roles or links; then gives everyone their roles and groups. */
 export async function writeInvitees(context: ChangeContext, batch: InviteBatch): Promise<void> {
   const { tx, accountId, actor } = context;
   const { now, perms, planned, idOf } = batch;
+  for (const row of planned) {
+    await refusePermanentTimeBound(
+      context,
+      null,
+      row.grants.map((grant) => grant.role),
+      row.email,
+    );
+  }
   const newUsers = batch.emails
     .filter((email) => !batch.reinvited.has(email))
     .map((email) => ({ id: idOf(email), accountId, email, invitedById: actor.userId, invitedAt: now, extraPermissions: perms }));

@@ -10,6 +10,7 @@ import { checkScopes, scopeKey } from '../partners/partners';
 import { checkGrantable, findRole } from '../roles/resolve-access';
 import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
 import type { ChangeContext, ChangeHandler } from './change-handler';
+import { refusePermanentTimeBound } from './time-bound-only';
 import { NONE_SKIPPED, type Skipped, skippedText, stillMatching } from './filter-targets';
 import { changeOneUser, diff, powerGain, roleLabels, snapshot } from './user-change';
 
@@ -30,6 +31,12 @@ export async function writeHoldings(
   wanted: Holding[],
 ): Promise<HeldRow[]> {
   const rows = await heldRows(context, wanted, user.extraPermissions);
+  const added = rows.filter((row) => !user.roles.some((h) => h.roleId === row.roleId && h.scopeKey === row.scopeKey));
+  await refusePermanentTimeBound(
+    context,
+    user.id,
+    added.map((row) => row.role),
+  );
   const { tx } = context;
   // `user` was read in this transaction, under the account lock: what it holds is what the store holds.
   const same = (a: HoldingRow[], b: HoldingRow[]) =>

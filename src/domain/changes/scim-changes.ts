@@ -20,6 +20,7 @@ import { hashToken, randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
 import { type HeldRow, heldRows, writeHoldings } from './role-changes';
+import { refusePermanentTimeBound } from './time-bound-only';
 import { applyCreatesTogether } from './scim-user-batch';
 import { adminPowerHeld, diff, powerGain, snapshot } from './user-change';
 
@@ -268,6 +269,12 @@ async function create(
   const { tx, accountId } = context;
   const provisioned = provisionedFields(change, fields);
   const held = await heldRows(context, (await holdingsFor(context, [], change.attributes.roles)) ?? [], []);
+  await refusePermanentTimeBound(
+    context,
+    null,
+    held.map((h) => h.role),
+    fields.email,
+  );
   const written = await createProvisionedUser(tx, accountId, provisioned, context.clock.now(), held);
   if (!('created' in written)) {
     refuseClashes(written.clashes, change, fields.email);
@@ -292,6 +299,7 @@ function newUserRecord(user: User, held: HeldRow[], properties: Record<string, s
     apiKey: null,
     invitedBy: null,
     invites: [],
+    timedGrants: [],
   };
 }
 

@@ -39,7 +39,7 @@ export function createSignInService(deps: {
   onNoticeError: (error: unknown) => void;
 }) {
   const { prisma, accountId, clock, audit, throttle } = deps;
-  const holder = createHolderReader({ prisma, multipleRoles: deps.multipleRoles });
+  const holder = createHolderReader({ prisma, multipleRoles: deps.multipleRoles, clock });
   const verifyCredential = createCredentialVerifier({ prisma, accountId, clock, holder });
   const links = createLinkSignIn({ prisma, accountId, clock, changes: deps.changes });
   const throttled = createThrottledSignIn({

@@ -8,6 +8,8 @@ import { listPermissionKeys } from '../../store/roles/permission-keys';
 import type { Db, Store } from '../../store/tx';
 import { findUserWithRolesAndProperties } from '../../store/users/sign-in-user-reads';
 import { effectivePermissions } from '../access/effective-permissions';
+import type { Clock } from '../clock';
+import { type TemporaryGrant, temporaryGrantsOf, withGrantsInForce } from '../grants/grants-in-force';
 import { type PartnerScope, partnerScope, rolesBesidePartners } from '../partners/partner-access';
 import { ADMIN_ROLE, ALL_PERMISSIONS } from '../roles/catalog';
 import { ADMIN_PLANE_PERMISSIONS } from '../roles/permissions';
@@ -25,6 +27,11 @@ export interface VerifiedHolder {
   permissions: string[];
   /** The user's custom properties (e.g. a region the product filters data by). */
   properties: Record<string, string>;
+  /**
+   * The time-bound grants in force, each with its `expiresAt`: their roles and permissions are in
+   * `roles` and `permissions` until then, and not a moment after.
+   */
+  temporaryGrants: TemporaryGrant[];
   /** Set when the credential is an API key inherited from a deleted user: whom it was issued to. */
   inheritedFrom?: { email: string };
   /** With a catalog that has partners: the partners whose data the user may see, or "all" (partner-access.ts). */
@@ -69,6 +76,7 @@ export function inheritedHolder(heir: VerifiedHolder, access: HolderAccess, from
     permissions: admin ? access.permissions : access.permissions.filter((p) => heirs.has(p)),
     ...(access.partners === undefined ? {} : { partners: access.partners }),
     properties: {},
+    temporaryGrants: [],
     inheritedFrom: { email: fromEmail },
   };
 }
@@ -99,15 +107,20 @@ export async function holderAccess(
   return access;
 }
 
-/** Reads a user as a verified holder; every way of signing in answers with the same shape. */
-export function createHolderReader(deps: { prisma: Store; multipleRoles: MultipleRoles }) {
+/**
+ * Reads a user as a verified holder, counting the time-bound grants in force at the clock's now; every
+ * way of signing in answers with the same shape.
+ */
+export function createHolderReader(deps: { prisma: Store; multipleRoles: MultipleRoles; clock: Clock }) {
   const { prisma } = deps;
   return async function holder(userId: string): Promise<VerifiedHolder> {
-    const user = await findUserWithRolesAndProperties(prisma, userId);
+    const user = await findUserWithRolesAndProperties(prisma, userId, deps.clock.now());
+    const held = withGrantsInForce(user);
     return {
       user: { id: user.id, email: user.email, name: user.name },
-      ...(await holderAccess(prisma, user, deps.multipleRoles)),
+      ...(await holderAccess(prisma, { accountId: user.accountId, ...held }, deps.multipleRoles)),
       properties: Object.fromEntries(user.properties.map((p) => [p.key, p.value])),
+      temporaryGrants: temporaryGrantsOf(user.timedGrants),
     };
   };
 }

@@ -44,8 +44,42 @@ export interface UserCard extends UserSummary {
   createdAt: Date;
   /** A current sign-in lockout (too many failed attempts) and the client addresses behind it. */
   signInLock?: { until: Date; addresses: string[] } | null;
+  /** Time-bound grants in force, soonest end first. */
+  temporary: TemporaryView[];
   /** API keys of deleted users this user received as the owner (they act as this user); `card` reads them. */
   inheritedKeys?: { prefix: string; fromEmail: string; inheritedAt: Date }[];
+}
+
+/** A time-bound grant as the card shows it. */
+export interface TemporaryView {
+  id: string;
+  /** `Admin`, `Partner (acme)`, or a permission key. */
+  access: string;
+  endsAt: Date;
+  reason: string;
+  breakGlass: boolean;
+  /** Break-glass only: whether an Admin reviewed it. */
+  reviewed: boolean;
+}
+
+/** The time-bound grants of `user` still in force at `now`. */
+export function temporaryViews(user: Pick<UserRecord, 'timedGrants'>, now: Date): TemporaryView[] {
+  return user.timedGrants
+    .filter((grant) => grant.endsAt > now)
+    .map((grant) => ({
+      id: grant.id,
+      access: grantAccessLabel(grant),
+      endsAt: grant.endsAt,
+      reason: grant.reason,
+      breakGlass: grant.breakGlass,
+      reviewed: grant.reviewedAt !== null,
+    }));
+}
+
+/** What a grant gives, as people read it: a role's name (with its scope) or a permission's key. */
+export function grantAccessLabel(grant: { role: { name: string } | null; scope: string | null; permission: string | null }): string {
+  if (!grant.role) return grant.permission ?? '';
+  return grant.scope ? `${grant.role.name} (${grant.scope})` : grant.role.name;
 }
 
 /** Roles ordered by precedence, highest first; the first is the primary role. */
@@ -89,5 +123,6 @@ export function toCard(user: UserRecord, now: Date, ownerId: string | null, mult
     inviteExpiresAt: user.invites[0]?.expiresAt ?? null,
     isOwner: user.id === ownerId,
     createdAt: user.createdAt,
+    temporary: temporaryViews(user, now),
   };
 }

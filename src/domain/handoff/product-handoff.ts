@@ -33,7 +33,7 @@ export function createProductHandoff(deps: {
   multipleRoles: MultipleRoles;
 }) {
   const { prisma, accountId, clock, productUrl } = deps;
-  const holder = createHolderReader({ prisma, multipleRoles: deps.multipleRoles });
+  const holder = createHolderReader({ prisma, multipleRoles: deps.multipleRoles, clock });
 
   return {
     /**

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../errors';
+import { grantRuleSchema } from '../grants/grant-policy';
 import { scheduledReviewSchema } from '../reviews/review-scope';
 import { ADMIN_PLANE_PERMISSIONS } from './permissions';
 import { MULTIPLE_ROLES } from './precedence';
@@ -38,7 +39,15 @@ const permissionSchema = z.object({
 const approvalActionSchema = z.object({ approvals: z.number().int().min(1).max(2).default(1) });
 
 /** Actions the approval policy can name (SPEC §5). */
-export const APPROVAL_ACTIONS = ['delete', 'revoke', 'grant-admin', 'passcode-long', 'bulk', 'recover-owner'] as const;
+export const APPROVAL_ACTIONS = [
+  'delete',
+  'revoke',
+  'grant-admin',
+  'passcode-long',
+  'bulk',
+  'recover-owner',
+  'access-request',
+] as const;
 export type ApprovalAction = (typeof APPROVAL_ACTIONS)[number];
 
 const defaultApprovalActions = Object.fromEntries(APPROVAL_ACTIONS.map((action) => [action, { approvals: 1 }]));
@@ -74,6 +83,15 @@ const policySchema = z
     multipleRoles: z.enum(MULTIPLE_ROLES).default('highest'),
     /** Access reviews the scheduler starts every `everyDays` (src/domain/reviews/). */
     reviews: z.array(scheduledReviewSchema).max(20).default([]),
+    /** Time-bound grants, by role or permission key (src/domain/grants/grant-policy.ts). */
+    grants: z.record(key, grantRuleSchema).default({}),
+    /** How long before a time-bound grant ends its holder is warned, with Extend and End now. */
+    grantWarningMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
   })
   .prefault({});
 
@@ -160,6 +178,19 @@ const catalogSchema = z
         }
       }
     });
+    const extraKeys = new Set(catalog.permissions.map((permission) => permission.key));
+    for (const [grantKey, rule] of Object.entries(catalog.policy.grants)) {
+      const at = ['policy', 'grants', grantKey];
+      if (!roleKeys.has(grantKey) && !extraKeys.has(grantKey)) {
+        ctx.addIssue({ code: 'custom', path: at, message: `unknown role or permission "${grantKey}"` });
+      } else if (!roleKeys.has(grantKey) && (rule.breakGlass || rule.timeBoundOnly)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at,
+          message: `"${grantKey}" is a permission: breakGlass and timeBoundOnly are for roles`,
+        });
+      }
+    }
     for (const product of catalog.products) {
       if (!catalog.roles.some((role) => role.product === product.key)) {
         ctx.addIssue({ code: 'custom', path: ['products'], message: `product "${product.key}" has no levels` });

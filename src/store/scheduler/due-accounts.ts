@@ -26,6 +26,10 @@ export interface DueHorizons {
   strandedBefore: Date;
   /** Whether accounts without a notices channel of their own have the deployment's (they get SCIM digests). */
   defaultNoticesChannel: boolean;
+  /** Time-bound grants ending by this, not yet warned of, are due a warning. */
+  grantWarnUntil: Date;
+  /** Unreviewed break-glass uses started or last raised before this are raised again. */
+  breakGlassRaiseBefore: Date;
   /** The period keys (`name@period`) of every scheduled review any policy has now: an account without a campaign for one is due. */
   reviewPeriodKeys: string[];
 }
@@ -45,6 +49,9 @@ export type DueWork =
   | 'scim-digest'
   | 'reviews'
   | 'review-schedule'
+  | 'grants-end'
+  | 'grants-warn'
+  | 'break-glass'
   | `notice:${string}`;
 
 /** The accounts with anything due at `due.now`, each with what is due in it. */
@@ -81,6 +88,14 @@ export async function findAccountsWithDueWork(db: Db, due: DueHorizons): Promise
     SELECT c."accountId", 'reviews' FROM "ReviewCampaign" c
     WHERE c."status" = 'open' AND (c."nextReminderAt" <= ${due.now}
       OR (c."dueAt" <= ${due.now} AND (c."overdueAt" IS NULL OR c."onOverdue" = 'revoke-access')))
+    UNION
+    SELECT g."accountId", 'grants-end' FROM "TimedGrant" g WHERE g."endedAt" IS NULL AND g."endsAt" <= ${due.now}
+    UNION
+    SELECT g."accountId", 'grants-warn' FROM "TimedGrant" g
+    WHERE g."endedAt" IS NULL AND g."warnedAt" IS NULL AND g."endsAt" > ${due.now} AND g."endsAt" <= ${due.grantWarnUntil}
+    UNION
+    SELECT g."accountId", 'break-glass' FROM "TimedGrant" g
+    WHERE g."breakGlass" AND g."reviewedAt" IS NULL AND coalesce(g."raisedAt", g."startsAt") <= ${due.breakGlassRaiseBefore}
     UNION
     SELECT a."id", 'review-schedule' FROM "Account" a
     WHERE cardinality(${due.reviewPeriodKeys}::text[]) > 0 AND EXISTS (SELECT 1 FROM unnest(${due.reviewPeriodKeys}::text[]) AS k(key)

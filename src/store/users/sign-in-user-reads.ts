@@ -1,10 +1,11 @@
 /** Users as signing in reads them: by address, as a verified holder, and the accounts an address signs in to. */
 import type { Prisma } from '../generated/client';
+import { inForce } from '../grants/grant-reads';
 import type { Db, Tx } from '../tx';
 
-/** A user with their roles (each with its role) and custom properties, by key. */
+/** A user with their roles (each with its role), time-bound grants in force, and custom properties, by key. */
 export type UserWithRolesAndProperties = Prisma.UserGetPayload<{
-  include: { roles: { include: { role: true } }; properties: true };
+  include: { roles: { include: { role: true } }; timedGrants: { include: { role: true } }; properties: true };
 }>;
 
 /** A role the user holds, with the role itself. */
@@ -20,11 +21,18 @@ export function findHeldRoles(db: Db, userId: string): Promise<HeldRole[]> {
   return db.userRole.findMany({ where: { userId }, include: { role: true } });
 }
 
-/** A user with their roles and their custom properties in key order; throws when the user is gone. */
-export function findUserWithRolesAndProperties(db: Db, userId: string): Promise<UserWithRolesAndProperties> {
+/**
+ * A user with their roles, their time-bound grants in force at `now` (soonest end first) and their
+ * custom properties in key order; throws when the user is gone.
+ */
+export function findUserWithRolesAndProperties(db: Db, userId: string, now: Date): Promise<UserWithRolesAndProperties> {
   return db.user.findUniqueOrThrow({
     where: { id: userId },
-    include: { roles: { include: { role: true } }, properties: { orderBy: { key: 'asc' } } },
+    include: {
+      roles: { include: { role: true } },
+      timedGrants: { where: inForce(now), include: { role: true }, orderBy: [{ endsAt: 'asc' }, { id: 'asc' }] },
+      properties: { orderBy: { key: 'asc' } },
+    },
   });
 }
 

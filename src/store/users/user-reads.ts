@@ -22,6 +22,8 @@ export const userInclude = {
   properties: { orderBy: { key: 'asc' } },
   invitedBy: { select: { email: true, name: true } },
   invites: { where: { status: 'pending' }, orderBy: { createdAt: 'desc' }, take: 1 },
+  // Time-bound grants whose end is not recorded yet; the card shows those still in force at its `now`.
+  timedGrants: { where: { endedAt: null }, include: { role: true }, orderBy: [{ endsAt: 'asc' }, { id: 'asc' }] },
 } satisfies Prisma.UserInclude;
 
 /** A user with what a list row shows: roles and passcode. */

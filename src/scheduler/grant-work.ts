@@ -1,0 +1,70 @@
+/**
+ * The scheduler's part in time-bound access: recording the end of grants that ended, warning holders
+ * before the end, raising unreviewed break-glass uses again each day (each a change of its own kind,
+ * src/domain/changes/grant-scheduler-changes.ts), and sending what those queued.
+ */
+import { systemActor } from '../domain/access/actor';
+import type { ChangeOf } from '../domain/changes/directory-change';
+import { grantNotice } from '../domain/grants/grant-notice';
+import { findAccountWithOwner } from '../store/accounts/account-reads';
+import { findGrantForNotice } from '../store/grants/grant-reads';
+import { findActiveRoleHolderContacts } from '../store/users/user-reads';
+import { ADMIN_ROLE } from '../domain/roles/catalog';
+import { BATCH, type DueWorkDeps } from './due-work';
+import { type SendDeps, sendClaimed } from './send-notices';
+
+const SCHEDULER = systemActor('scheduler');
+
+type GrantBatchKind = 'grant-expiry' | 'grant-warnings' | 'break-glass-raise';
+
+async function batchOf(deps: DueWorkDeps, kind: GrantBatchKind): Promise<number> {
+  const change = { kind, batch: deps.batchSize ?? BATCH } as ChangeOf<GrantBatchKind>;
+  const done = await deps.changes.submit(SCHEDULER, change);
+  if (done.status !== 'done') throw new Error('a scheduler change waits for approval');
+  const result = done.result as { ended?: number; warned?: number; raised?: number };
+  return result.ended ?? result.warned ?? result.raised ?? 0;
+}
+
+/** Grants that ended and are not recorded yet: one batch, a `grant-expiry` change. Returns how many. */
+export const recordGrantEnds = (deps: DueWorkDeps) => batchOf(deps, 'grant-expiry');
+
+/** Holders of grants ending within the warning time: one batch, a `grant-warnings` change. */
+export const warnGrantHolders = (deps: DueWorkDeps) => batchOf(deps, 'grant-warnings');
+
+/** Break-glass uses unreviewed for a day: one batch, a `break-glass-raise` change. */
+export const raiseBreakGlass = (deps: DueWorkDeps) => batchOf(deps, 'break-glass-raise');
+
+const NOTICE_BATCH = 100;
+
+/** The owner and every active Admin: who hears of a break-glass use. */
+export async function breakGlassAudience(deps: Pick<SendDeps, 'prisma' | 'accountId'>) {
+  const admins = await findActiveRoleHolderContacts(deps.prisma, deps.accountId, ADMIN_ROLE);
+  const { owner } = await findAccountWithOwner(deps.prisma, deps.accountId);
+  if (owner && owner.status === 'active' && !admins.some((a) => a.email === owner.email)) {
+    admins.push({ email: owner.email, slackUserId: owner.slackUserId });
+  }
+  return admins;
+}
+
+/** Sends what grants queued: holders told of ends and of ends coming, unreviewed break-glass raised. */
+export async function sendGrantNotices(deps: SendDeps): Promise<number> {
+  let sent = 0;
+  sent += await sendClaimed(deps, 'grant-ended', NOTICE_BATCH, async (notice) => {
+    const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
+    if (!grant || grant.user.status !== 'active') return;
+    await deps.notifier.grantEnded(grant.user, grantNotice(grant));
+  });
+  sent += await sendClaimed(deps, 'grant-warning', NOTICE_BATCH, async (notice) => {
+    const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
+    // Ended or extended since it was queued: the warning would be wrong.
+    if (!grant || grant.endedAt || grant.warnedAt === null || grant.user.status !== 'active') return;
+    await deps.notifier.grantEnding(grant.user, grantNotice(grant));
+  });
+  sent += await sendClaimed(deps, 'break-glass-raise', NOTICE_BATCH, async (notice) => {
+    const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
+    if (!grant || grant.reviewedAt) return;
+    const audience = (await breakGlassAudience(deps)).filter((a) => a.email !== grant.user.email);
+    await deps.notifier.breakGlassUnreviewed(grantNotice(grant), audience);
+  });
+  return sent;
+}
