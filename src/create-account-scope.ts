@@ -15,6 +15,7 @@ import type { Metrics } from './metrics/metrics-port';
 
 import type { AccountWork } from './scheduler/scheduler';
 import { createApprovalChannel } from './slack/approval-channel';
+import { publishHome } from './slack/events';
 import { createSchedulerNotifier } from './slack/scheduler-notifier';
 import { type SlackServices, slackServicesOf } from './slack/services';
 import { type SlackApi, slackApiFor } from './slack/slack-api';
@@ -114,8 +115,15 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
       links: domain.links,
       approvals: domain.approvals,
       reviews: domain.reviews,
+      grants: domain.grants,
       logger,
-      notifier: createSchedulerNotifier({ client, dm, approvalChannel, noticesChannel: settings.noticesChannel }),
+      notifier: createSchedulerNotifier({
+        client,
+        dm,
+        approvalChannel,
+        noticesChannel: settings.noticesChannel,
+        refreshHome: (slackUserId) => publishHome(services, slackUserId),
+      }),
     },
   };
   return { account, client, domain, services, work };

@@ -20,6 +20,7 @@ import { createSignInThrottle } from './domain/credentials/sign-in-throttle';
 import { createDeletionService } from './domain/deletion/deletion-service';
 import { createDirectoryService } from './domain/directory/directory-service';
 import { createExportService } from './domain/export/export-service';
+import { createGrantService } from './domain/grants/grant-service';
 import { createGroupService } from './domain/groups/group-service';
 import { createHomeService } from './domain/home/home-service';
 import { createInviteLinks } from './domain/invites/invite-links';
@@ -122,6 +123,8 @@ export function createServices(
   });
   // Access reviews: reviewers' pages, progress and reports (starting and deciding them are changes).
   const reviews = createReviewService({ prisma, accountId });
+  // Time-bound access as people read it (granting, extending and ending are changes).
+  const grants = createGrantService({ prisma, accountId, clock, policy: policy.grants });
   return {
     logger: deps.logger,
     /** Whether a passcode of `days` waits for an approver, as the modal says beforehand. */
@@ -148,6 +151,7 @@ export function createServices(
       approvals,
       audit,
       reviews,
+      grants,
       settingsDefaults: deps.settingsDefaults,
     }),
     invites: createInviteService({ prisma, accountId }),
@@ -155,6 +159,7 @@ export function createServices(
     passwordReset: createPasswordReset({ prisma, accountId, changes, ttlHours: policy.passwordLinkTtlHours }),
     partners: createPartnerService({ prisma, accountId }),
     reviews,
+    grants,
     // The owner's webhooks: list, test, and the notice of a paused one (registering them is a change).
     webhooks: createWebhookService({
       prisma,

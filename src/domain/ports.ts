@@ -150,6 +150,8 @@ export interface ApprovalBoard {
   post(request: ApprovalRequestView): Promise<{ channel: string; ts: string } | null>;
   /** Brings the request's shown message up to date and, once it is settled, tells the requester; never rejects. */
   settle(request: ApprovalRequestView): Promise<void>;
+  /** Shows approvers a break-glass use (just taken, or not reviewed yet) with its review buttons; false when it could not. */
+  breakGlass(grant: GrantNotice, why: 'used' | 'unreviewed'): Promise<boolean>;
 }
 
 // ── Scheduler notifier ──────────────────────────────────────────────────────────────────────────

@@ -18,6 +18,7 @@ import {
   queuePasscodeWarnings,
   queueReminders,
 } from './due-work';
+import { type GrantSendDeps, raiseBreakGlass, recordGrantEnds, sendGrantNotices, warnGrantHolders } from './grant-work';
 import {
   actOnOverdueReviews,
   type ReviewSendDeps,
@@ -25,7 +26,6 @@ import {
   sendReviewNotices,
   startScheduledReviews,
 } from './review-work';
-import { raiseBreakGlass, recordGrantEnds, sendGrantNotices, warnGrantHolders } from './grant-work';
 import { queueScimDigest, SCIM_DIGEST_RULE } from './scim-digest';
 import {
   sendApprovalExpiries,
@@ -65,7 +65,7 @@ export interface PassReport {
 /** One account's part of a pass: its store scope and its Slack. */
 export interface AccountWork {
   due: DueWorkDeps;
-  send: ReviewSendDeps;
+  send: ReviewSendDeps & GrantSendDeps;
 }
 
 const SEND_BATCH = 100;

@@ -6,10 +6,8 @@
 import { systemActor } from '../domain/access/actor';
 import type { ChangeOf } from '../domain/changes/directory-change';
 import { grantNotice } from '../domain/grants/grant-notice';
-import { findAccountWithOwner } from '../store/accounts/account-reads';
+import type { GrantService } from '../domain/grants/grant-service';
 import { findGrantForNotice } from '../store/grants/grant-reads';
-import { findActiveRoleHolderContacts } from '../store/users/user-reads';
-import { ADMIN_ROLE } from '../domain/roles/catalog';
 import { BATCH, type DueWorkDeps } from './due-work';
 import { type SendDeps, sendClaimed } from './send-notices';
 
@@ -36,22 +34,15 @@ export const raiseBreakGlass = (deps: DueWorkDeps) => batchOf(deps, 'break-glass
 
 const NOTICE_BATCH = 100;
 
-/** The owner and every active Admin: who hears of a break-glass use. */
-export async function breakGlassAudience(deps: Pick<SendDeps, 'prisma' | 'accountId'>) {
-  const admins = await findActiveRoleHolderContacts(deps.prisma, deps.accountId, ADMIN_ROLE);
-  const { owner } = await findAccountWithOwner(deps.prisma, deps.accountId);
-  if (owner && owner.status === 'active' && !admins.some((a) => a.email === owner.email)) {
-    admins.push({ email: owner.email, slackUserId: owner.slackUserId });
-  }
-  return admins;
-}
+/** What sending the grants' notices needs besides the other sends'. */
+export type GrantSendDeps = SendDeps & { grants: Pick<GrantService, 'breakGlassAudience'> };
 
 /** Sends what grants queued: holders told of ends and of ends coming, unreviewed break-glass raised. */
-export async function sendGrantNotices(deps: SendDeps): Promise<number> {
+export async function sendGrantNotices(deps: GrantSendDeps): Promise<number> {
   let sent = 0;
   sent += await sendClaimed(deps, 'grant-ended', NOTICE_BATCH, async (notice) => {
     const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
-    if (!grant || grant.user.status !== 'active') return;
+    if (grant?.user.status !== 'active') return;
     await deps.notifier.grantEnded(grant.user, grantNotice(grant));
   });
   sent += await sendClaimed(deps, 'grant-warning', NOTICE_BATCH, async (notice) => {
@@ -63,8 +54,7 @@ export async function sendGrantNotices(deps: SendDeps): Promise<number> {
   sent += await sendClaimed(deps, 'break-glass-raise', NOTICE_BATCH, async (notice) => {
     const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
     if (!grant || grant.reviewedAt) return;
-    const audience = (await breakGlassAudience(deps)).filter((a) => a.email !== grant.user.email);
-    await deps.notifier.breakGlassUnreviewed(grantNotice(grant), audience);
+    await deps.notifier.breakGlassUnreviewed(grantNotice(grant), await deps.grants.breakGlassAudience(grant.user.email));
   });
   return sent;
 }

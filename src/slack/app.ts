@@ -28,6 +28,7 @@ import { registerApprovalViews } from './views/approval-submission';
 import { registerBulkRolesSubmissions } from './views/bulk-roles-submissions';
 import { registerInviteSubmission } from './views/invite-submission';
 import { noticeModal } from './views/notice-modal';
+import { registerRequestAccess } from './views/request-access-modal';
 import { registerSettings } from './views/settings-submission';
 import { registerUserModalSubmissions } from './views/user-modal-submissions';
 
@@ -146,6 +147,7 @@ export function createSlackApp(deps: {
   registerBulkRolesSubmissions(app);
   registerEvents(app);
   registerSettings(app);
+  registerRequestAccess(app);
 
   app.error(async (error) => {
     // No installation for the workspace a request came from (never installed, or uninstalled).

@@ -9,6 +9,7 @@ import { asBlocks } from './block-kit';
 import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import { approvalMessage, approvalOutcomeText } from './views/approval-message';
+import { breakGlassMessage } from './views/grant-messages';
 
 /** The `ApprovalBoard` port under its Slack name (the listeners' services name it from this file). */
 
@@ -35,6 +36,17 @@ export function createApprovalChannel(deps: {
         logger.warn({ err, request: request.id }, 'could not post an approval request');
         return null;
       }
+    },
+    async breakGlass(grant, why) {
+      if (!deps.channel) return false;
+      const message = breakGlassMessage(grant, why);
+      return client.chat.postMessage({ channel: deps.channel, text: message.text, blocks: asBlocks(message.blocks) }).then(
+        () => true,
+        (err: unknown) => {
+          logger.warn({ err, grant: grant.id }, 'could not post a break-glass notice');
+          return false;
+        },
+      );
     },
     async settle(request) {
       if (request.channelId && request.messageTs) {

@@ -35,6 +35,11 @@ export const ACTIONS = {
   homeRefresh: 'home.refresh',
   homeReinvite: 'home.reinvite',
   homeSettings: 'home.settings',
+  homeRequestAccess: 'home.request-access',
+  grantExtend: 'grant.extend',
+  grantEnd: 'grant.end',
+  breakGlassAcknowledge: 'break-glass.acknowledge',
+  breakGlassRevoke: 'break-glass.revoke',
 } as const;
 
 export const VIEWS = {
@@ -48,9 +53,14 @@ export const VIEWS = {
   passcode: 'passcode.modal',
   approvalDecision: 'approval.modal',
   settings: 'settings.modal',
+  requestAccess: 'request-access.modal',
 } as const;
 
 export const BLOCKS = {
+  requestAccess: 'request.access',
+  requestSpan: 'request.span',
+  requestReason: 'request.reason',
+  requestBreakGlass: 'request.break-glass',
   reviewNote: 'review.note',
   inviteEmails: 'invite.emails',
   inviteRole: 'invite.role',

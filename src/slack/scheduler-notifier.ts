@@ -8,6 +8,7 @@ import type { SlackApi } from './slack-api';
 import type { DirectMessages } from './slack-people';
 import { digestMessage } from './views/digest-message';
 import { expiredInvitesDm } from './views/expired-invites-dm';
+import { breakGlassMessage, grantEndedText, grantEndingMessage } from './views/grant-messages';
 import {
   reviewNotStartedText,
   reviewOverdueText,
@@ -22,6 +23,8 @@ export function createSchedulerNotifier(deps: {
   dm: DirectMessages;
   approvalChannel: ApprovalBoard;
   noticesChannel?: string;
+  /** Redraws a Slack user's App Home (after their access changed). */
+  refreshHome?: (slackUserId: string) => Promise<void>;
 }): SchedulerNotifier {
   async function dm(person: DmRecipient, message: Reply): Promise<boolean> {
     if (person.slackUserId) {
@@ -46,6 +49,17 @@ export function createSchedulerNotifier(deps: {
       return true;
     },
     approvalSettled: (request) => deps.approvalChannel.settle(request),
+    async grantEnded(holder, grant) {
+      const told = await dm(holder, { text: grantEndedText(grant) });
+      if (holder.slackUserId) await deps.refreshHome?.(holder.slackUserId);
+      return told;
+    },
+    grantEnding: (holder, grant) => dm(holder, grantEndingMessage(grant)),
+    async breakGlassUnreviewed(grant, admins) {
+      await deps.approvalChannel.breakGlass(grant, 'unreviewed');
+      const message = breakGlassMessage(grant, 'unreviewed');
+      for (const admin of admins) await dm(admin, message);
+    },
     reviewPage: (reviewer, page, why) => dm(reviewer, reviewPageMessage(page, scheduledReviewIntro(page, why))),
     reviewOverdue: (owner, campaign, late) => dm(owner, { text: reviewOverdueText(campaign, late) }),
     reviewNotStarted: (owner, campaign) => dm(owner, { text: reviewNotStartedText(campaign) }),

@@ -30,6 +30,7 @@ export const SLACK_DOMAIN_SERVICES = [
   'settings',
   'webhooks',
   'reviews',
+  'grants',
 ] as const satisfies readonly (keyof Services)[];
 
 /** What every listener receives. */

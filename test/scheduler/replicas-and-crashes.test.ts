@@ -130,10 +130,21 @@ function accountWork(
       recorder.reports.push({ to: person.email, rows: report.rows.length });
       return true;
     },
+    async grantEnded(holder, grant) {
+      recorder.dms.push(`${holder.email}: your ${grant.access} access ended`);
+      return true;
+    },
+    async grantEnding(holder, grant) {
+      recorder.dms.push(`${holder.email}: your ${grant.access} access ends soon`);
+      return true;
+    },
+    async breakGlassUnreviewed(grant, admins) {
+      for (const admin of admins) recorder.dms.push(`${admin.email}: review ${grant.holder.email}'s break-glass`);
+    },
   };
   const outbox = createNoticeOutbox({ prisma, accountId, clock });
   // The change layer on this replica's connection: the scheduler's expiries and reminders are changes.
-  const { changes, reviews } = h.services({ prisma, linkSecret });
+  const { changes, reviews, grants } = h.services({ prisma, linkSecret });
   return {
     due: { prisma, changes, audit, accountId, clock, outbox, policy, batchSize },
     send: {
@@ -145,6 +156,7 @@ function accountWork(
       links: createInviteLinks({ secret: linkSecret, publicUrl: 'http://roster.test' }),
       approvals,
       reviews,
+      grants,
       notifier,
       logger: pino({ level: 'silent' }),
     },

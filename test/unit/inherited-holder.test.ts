@@ -13,7 +13,7 @@ const heir = (roles: string[], permissions: string[]): VerifiedHolder => ({
   overriddenRoles: [],
   permissions,
   properties: { region: 'eu' },
-    temporaryGrants: [],
+  temporaryGrants: [],
 });
 
 describe('an inherited API key', () => {

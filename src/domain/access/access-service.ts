@@ -17,8 +17,8 @@ import {
   findActorUserBySlackId,
 } from '../../store/users/actor-reads';
 import { linkUserToSlack } from '../../store/users/owner-and-slack-link-writes';
-import { normaliseEmail } from '../email';
 import type { Clock } from '../clock';
+import { normaliseEmail } from '../email';
 import { withGrantsInForce } from '../grants/grants-in-force';
 import type { SlackProfiles } from '../ports';
 import type { MultipleRoles } from '../roles/precedence';

@@ -47,7 +47,15 @@ const clientAddress = z.string().max(100).optional();
 
 /** How long a time-bound grant lasts: minutes from when it starts (an approval's, if it waits), or until a moment. */
 const span = z.union([
-  z.object({ minutes: z.number().int().min(1).max(LONGEST_GRANT_HOURS * 60) }).strict(),
+  z
+    .object({
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(LONGEST_GRANT_HOURS * 60),
+    })
+    .strict(),
   z.object({ until: z.iso.datetime({ offset: true }) }).strict(),
 ]);
 /** Why a time-bound grant is needed (an incident, a ticket): required, shown to approvers and in the trail. */
@@ -94,8 +102,8 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('perms'), user, add: names, remove: names }),
   /** Roles (`key`, `key=scope`, `product=level`) and extra permissions given to `user` for a while. */
   z.object({ kind: z.literal('grant-timed'), user, roles: names, perms: names, span, reason: grantReason }),
-  /** The actor asks for roles or extra permissions for themselves, for a while: always waits for an approver. */
-  z.object({ kind: z.literal('access-request'), roles: names, perms: names, span, reason: grantReason }),
+  /** The actor asks for roles (`key`, `key=scope`, `product=level`) or extra permissions for themselves, for a while: always waits for an approver. */
+  z.object({ kind: z.literal('access-request'), access: names, span, reason: grantReason }),
   /** A grant in force made longer: by its holder (a request, or a self-extension the policy allows) or an Admin. */
   z.object({ kind: z.literal('grant-extend'), grant: z.uuid(), span, reason: z.string().trim().max(500).optional() }),
   /** A grant in force ended now: by its holder (End now) or an Admin. */

@@ -19,10 +19,10 @@ import { formatWhen } from '../format-when';
 import { checkSpan, type GrantSpan, grantRuleOf, maxHoursOf, spanText } from '../grants/grant-policy';
 import { withGrantsInForce } from '../grants/grants-in-force';
 import { checkScopes, scopeKey } from '../partners/partners';
+import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import { ADMIN_ROLE } from '../roles/catalog';
-import { adminPowerOf, addedAdminPower } from '../roles/admin-power';
 import { holdingsInForce } from '../roles/precedence';
-import { checkGrantable } from '../roles/resolve-access';
+import { checkGrantable, findRole } from '../roles/resolve-access';
 import { resolveGrant } from '../roles/role-grants';
 import type { Applied, ChangeContext, ChangeHandler, PowerGain } from './change-handler';
 import { cardOf, findUser } from './user-change';
@@ -35,7 +35,9 @@ type Via = 'admin' | 'request' | 'break-glass';
 
 const keyOf = (access: Access) => ('role' in access ? access.role.key : access.permission);
 const labelOf = (access: Access) =>
-  grantAccessLabel('role' in access ? { role: access.role, scope: access.scope, permission: null } : { ...access, role: null, scope: null });
+  grantAccessLabel(
+    'role' in access ? { role: access.role, scope: access.scope, permission: null } : { ...access, role: null, scope: null },
+  );
 
 /** The user's grants whose end is not recorded and that are still in force at `now`. */
 const inForceOf = (user: UserRecord, now: Date) => user.timedGrants.filter((grant) => grant.endsAt > now);
@@ -94,7 +96,9 @@ async function accessFor(context: ChangeContext, user: UserRecord, roles: string
         : user.extraPermissions.includes(access.permission);
     if (permanent) throw fail.conflict(`${user.email} already holds ${label} for good.`, { field: 'access' });
     const running = inForce.find((g) =>
-      'role' in access ? g.roleId === access.role.id && g.scopeKey === scopeKey(access.scope) : g.permission === access.permission,
+      'role' in access
+        ? g.roleId === access.role.id && g.scopeKey === scopeKey(access.scope)
+        : g.permission === access.permission,
     );
     if (running) {
       throw fail.conflict(`${user.email} already holds ${label} until ${formatWhen(running.endsAt)}; extend that instead.`, {
@@ -111,12 +115,13 @@ async function grantAll(
   user: UserRecord,
   wanted: Access[],
   grant: { end: Date; reason: string; via: Via },
-): Promise<AuditEntry[]> {
+): Promise<{ audit: AuditEntry[]; granted: GrantResult['granted'] }> {
   const now = context.clock.now();
   const audit: AuditEntry[] = [];
+  const granted: GrantResult['granted'] = [];
   for (const access of wanted) {
     const breakGlass = grant.via === 'break-glass';
-    await createGrant(context.tx, {
+    const row = await createGrant(context.tx, {
       accountId: context.accountId,
       userId: user.id,
       ...('role' in access
@@ -134,8 +139,9 @@ async function grantAll(
       target: { id: user.id, email: user.email, name: user.name },
       after: { access: labelOf(access), until: grant.end.toISOString(), reason: grant.reason, via: grant.via },
     });
+    granted.push({ id: row.id, access: labelOf(access), endsAt: grant.end });
   }
-  return audit;
+  return { audit, granted };
 }
 
 /** The end a span gives every access in `wanted`, checked against the policy for each. */
@@ -146,13 +152,14 @@ function endFor(context: ChangeContext, wanted: Access[], span: GrantSpan): Date
   return end;
 }
 
-const spanWords = (span: GrantSpan) => ('minutes' in span ? `for ${spanText(span.minutes)}` : `until ${formatWhen(new Date(span.until))}`);
+const spanWords = (span: GrantSpan) =>
+  'minutes' in span ? `for ${spanText(span.minutes)}` : `until ${formatWhen(new Date(span.until))}`;
 
 /** What a grant change did: the holder's card. */
 export interface GrantResult {
   card: UserCard;
-  /** The grants made, by access label, with their end. */
-  granted: { access: string; endsAt: Date }[];
+  /** The grants made or extended: their id (once written), access label and end. */
+  granted: { id?: string; access: string; endsAt: Date }[];
 }
 
 /** A grant change to one user: touched, the target of requests, its gains judged by the approval policy. */
@@ -181,7 +188,7 @@ export const grantTimed: ChangeHandler<'grant-timed', GrantResult> = {
     const wanted = await accessFor(context, user, change.roles, change.perms);
     const end = endFor(context, wanted, change.span);
     const gains = gainOf(context, user, context.clock.now(), wanted);
-    const audit = await grantAll(context, user, wanted, { end, reason: change.reason, via: 'admin' });
+    const { audit, granted } = await grantAll(context, user, wanted, { end, reason: change.reason, via: 'admin' });
     const labels = wanted.map(labelOf).join(', ');
     return grantApplied(context, user, {
       stored: { ...change, user: { id: user.id } },
@@ -189,10 +196,22 @@ export const grantTimed: ChangeHandler<'grant-timed', GrantResult> = {
       outcome: `${user.email} holds ${labels} until ${formatWhen(end)}.`,
       gains,
       audit,
-      granted: wanted.map((a) => ({ access: labelOf(a), endsAt: end })),
+      granted,
     });
   },
 };
+
+/** Access as asked for: role texts (a role's key or name, `key=scope`, `product=level`) apart from permission keys. */
+function splitAccess(catalog: Role[], texts: string[]): { roles: string[]; perms: string[] } {
+  const products = new Set(catalog.map((r) => r.product).filter(Boolean));
+  const roles: string[] = [];
+  const perms: string[] = [];
+  for (const text of texts) {
+    const left = (text.split('=', 1)[0] ?? '').trim().toLowerCase();
+    (findRole(catalog, left) || products.has(left) ? roles : perms).push(text);
+  }
+  return { roles, perms };
+}
 
 /** The directory user behind `actor`, who asks or acts for themselves. */
 function selfOf(context: ChangeContext, actor: Actor): Promise<UserRecord> {
@@ -209,10 +228,11 @@ export const accessRequest: ChangeHandler<'access-request', GrantResult> = {
   permissions: () => [],
   async apply(context, change) {
     const user = await selfOf(context, context.actor);
-    const wanted = await accessFor(context, user, change.roles, change.perms);
+    const { roles, perms } = splitAccess(await context.roles(), change.access);
+    const wanted = await accessFor(context, user, roles, perms);
     const end = endFor(context, wanted, change.span);
     const gains = gainOf(context, user, context.clock.now(), wanted);
-    const audit = await grantAll(context, user, wanted, { end, reason: change.reason, via: 'request' });
+    const { audit, granted } = await grantAll(context, user, wanted, { end, reason: change.reason, via: 'request' });
     const labels = wanted.map(labelOf).join(', ');
     return grantApplied(context, user, {
       stored: change,
@@ -222,7 +242,7 @@ export const accessRequest: ChangeHandler<'access-request', GrantResult> = {
       audit,
       facts: { users: 1, request: true },
       selfGrant: true,
-      granted: wanted.map((a) => ({ access: labelOf(a), endsAt: end })),
+      granted,
     });
   },
 };
@@ -232,7 +252,9 @@ async function grantInForce(context: ChangeContext, id: string): Promise<{ grant
   const grant = await findGrant(context.tx, context.accountId, id);
   if (!grant) throw fail.notFound('That time-bound access is not in this directory.');
   if (grant.endedAt || grant.endsAt <= context.clock.now()) {
-    throw fail.invalidState(`That access (${grantAccessLabel(grant)}) already ended at ${formatWhen(grant.endedAt ?? grant.endsAt)}.`);
+    throw fail.invalidState(
+      `That access (${grantAccessLabel(grant)}) already ended at ${formatWhen(grant.endedAt ?? grant.endsAt)}.`,
+    );
   }
   return { grant, holder: await findUser(context, { id: grant.userId }) };
 }
@@ -293,7 +315,7 @@ export const grantExtend: ChangeHandler<'grant-extend', GrantResult> = {
       ],
       facts: { users: 1, request: own && !approved && !selfExtension },
       selfGrant: own,
-      granted: [{ access: label, endsAt: end }],
+      granted: [{ id: grant.id, access: label, endsAt: end }],
     });
   },
 };
@@ -323,7 +345,12 @@ export const grantEnd: ChangeHandler<'grant-end', GrantResult> = {
           action: 'grant.ended',
           target: { id: holder.id, email: holder.email, name: holder.name },
           before: { access: label, until: grant.endsAt.toISOString() },
-          after: { access: label, ended: now.toISOString(), endReason: reason, ...(change.reason ? { reason: change.reason } : {}) },
+          after: {
+            access: label,
+            ended: now.toISOString(),
+            endReason: reason,
+            ...(change.reason ? { reason: change.reason } : {}),
+          },
         },
       ],
       granted: [],
@@ -352,7 +379,8 @@ export const breakGlass: ChangeHandler<'break-glass', GrantResult> = {
         { field: 'role' },
       );
     }
-    if (role.scoped) throw fail.badInput(`${role.name} needs a partner; break-glass is for roles without one.`, { field: 'role' });
+    if (role.scoped)
+      throw fail.badInput(`${role.name} needs a partner; break-glass is for roles without one.`, { field: 'role' });
     const now = context.clock.now();
     const used = await countBreakGlassSince(context.tx, user.id, role.id, new Date(now.getTime() - BREAK_GLASS_WINDOW_MS));
     if (used >= rule.breakGlassPer30Days) {
@@ -362,7 +390,7 @@ export const breakGlass: ChangeHandler<'break-glass', GrantResult> = {
     }
     const wanted = await accessFor(context, user, [role.key], []);
     const end = endFor(context, wanted, change.span);
-    const audit = await grantAll(context, user, wanted, { end, reason: change.reason, via: 'break-glass' });
+    const { audit, granted } = await grantAll(context, user, wanted, { end, reason: change.reason, via: 'break-glass' });
     return grantApplied(context, user, {
       stored: change,
       summary: `${user.email} takes ${role.name} by break-glass ${spanWords(change.span)}. Reason: ${change.reason}`,
@@ -370,7 +398,7 @@ export const breakGlass: ChangeHandler<'break-glass', GrantResult> = {
       gains: gainOf(context, user, now, wanted),
       audit,
       selfGrant: true,
-      granted: [{ access: role.name, endsAt: end }],
+      granted,
     });
   },
 };
@@ -400,8 +428,7 @@ export const breakGlassReview: ChangeHandler<'break-glass-review', BreakGlassRev
       throw fail.conflict(`${grant.reviewedBy ?? 'Another Admin'} already reviewed that break-glass use.`);
     }
     const label = grantAccessLabel(grant);
-    const ended =
-      change.decision === 'revoke' && (await endGrantNow(tx, grant.id, { now, reason: 'revoked', by: actor.email }));
+    const ended = change.decision === 'revoke' && (await endGrantNow(tx, grant.id, { now, reason: 'revoked', by: actor.email }));
     if (ended) await context.outbox.queue(tx, [{ rule: 'grant-ended', subjectId: grant.id }]);
     const target = { id: holder.id, email: holder.email, name: holder.name };
     return {

@@ -26,9 +26,15 @@ export const grantExpiry: ChangeHandler<'grant-expiry', { ended: number }> = {
     const { tx, accountId } = context;
     const ended = await recordEndedGrants(tx, accountId, context.clock.now(), change.batch);
     if (ended.length === 0) {
-      return touchingNoUser({ ended: 0 }, { stored: change, summary: 'No access was due to end.', outcome: 'No access was due to end.', audit: [] });
+      return touchingNoUser(
+        { ended: 0 },
+        { stored: change, summary: 'No access was due to end.', outcome: 'No access was due to end.', audit: [] },
+      );
     }
-    const grants = await findGrantsByIds(tx, ended.map((g) => g.id));
+    const grants = await findGrantsByIds(
+      tx,
+      ended.map((g) => g.id),
+    );
     const holders = new Map((await findUserTargets(tx, [...new Set(ended.map((g) => g.userId))])).map((u) => [u.id, u]));
     await context.outbox.queue(
       tx,

@@ -9,8 +9,8 @@ import { createInvitees, createRoleHoldings, deleteUserRoles, markUserInvited } 
 import type { IssuedLink } from '../invites/invite-links';
 import { scopeKey } from '../partners/partners';
 import type { ChangeContext } from './change-handler';
-import { refusePermanentTimeBound } from './time-bound-only';
 import type { InviteBatch } from './invite-batch';
+import { refusePermanentTimeBound } from './time-bound-only';
 
 /** Creates the new invitees and returns the expired or revoked ones to `invited` with none of their old roles or links; then gives everyone their roles and groups. */
 export async function writeInvitees(context: ChangeContext, batch: InviteBatch): Promise<void> {

@@ -10,8 +10,8 @@ import { checkScopes, scopeKey } from '../partners/partners';
 import { checkGrantable, findRole } from '../roles/resolve-access';
 import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
 import type { ChangeContext, ChangeHandler } from './change-handler';
-import { refusePermanentTimeBound } from './time-bound-only';
 import { NONE_SKIPPED, type Skipped, skippedText, stillMatching } from './filter-targets';
+import { refusePermanentTimeBound } from './time-bound-only';
 import { changeOneUser, diff, powerGain, roleLabels, snapshot } from './user-change';
 
 /** One user's roles before and after a (bulk) change, for the review step. */

@@ -20,8 +20,8 @@ import { hashToken, randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
 import { type HeldRow, heldRows, writeHoldings } from './role-changes';
-import { refusePermanentTimeBound } from './time-bound-only';
 import { applyCreatesTogether } from './scim-user-batch';
+import { refusePermanentTimeBound } from './time-bound-only';
 import { adminPowerHeld, diff, powerGain, snapshot } from './user-change';
 
 /** SCIM bearer tokens look like `rs_…`. */

@@ -77,7 +77,11 @@ export function temporaryViews(user: Pick<UserRecord, 'timedGrants'>, now: Date)
 }
 
 /** What a grant gives, as people read it: a role's name (with its scope) or a permission's key. */
-export function grantAccessLabel(grant: { role: { name: string } | null; scope: string | null; permission: string | null }): string {
+export function grantAccessLabel(grant: {
+  role: { name: string } | null;
+  scope: string | null;
+  permission: string | null;
+}): string {
   if (!grant.role) return grant.permission ?? '';
   return grant.scope ? `${grant.role.name} (${grant.scope})` : grant.role.name;
 }

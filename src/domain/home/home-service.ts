@@ -3,6 +3,7 @@
  * re-invite), approvals waiting for them, recent changes.
  */
 import { readAccountNaming } from '../../store/accounts/account-reads';
+import { findPendingRequestsBy } from '../../store/approvals/approval-request-reads';
 import { findInvitesExpiringBetween, findLatestExpiries } from '../../store/invites/invite-notice-reads';
 import type { Store } from '../../store/tx';
 import { countActiveHolders, findUserEmails } from '../../store/users/user-reads';
@@ -13,6 +14,7 @@ import { type ApproverSetup, lacksApprovers, readApproverSetup } from '../approv
 import type { AuditEventView, AuditService } from '../audit/audit-service';
 import { addHours, type Clock } from '../clock';
 import type { DirectoryService, Seats } from '../directory/directory-service';
+import type { GrantService, OwnGrant } from '../grants/grant-service';
 import type { ReviewPage, ReviewService, ReviewStatus } from '../reviews/review-service';
 import { ADMIN_ROLE } from '../roles/catalog';
 
@@ -35,6 +37,10 @@ export interface HomeSummary {
   review: ReviewPage | null;
   /** Open access reviews the viewer may follow (the owner, holders of `audit:view`, their reviewers), with progress. */
   reviews: ReviewStatus[];
+  /** The viewer's own time-bound access: in force, or ended in the last day. */
+  grants: OwnGrant[];
+  /** The viewer's own requests still waiting for an approver. */
+  myRequests: { id: string; summary: string; expiresAt: Date }[];
 }
 
 /** How far back App Home looks for expired invites, and how many it lists. */
@@ -51,6 +57,7 @@ export function createHomeService(deps: {
   approvals: ApprovalService;
   audit: AuditService;
   reviews: ReviewService;
+  grants: Pick<GrantService, 'own'>;
   /** The deployment's settings, under the account's own: whether approvals are on and what the policy needs. */
   settingsDefaults?: SettingsDefaults;
 }) {
@@ -80,17 +87,20 @@ export function createHomeService(deps: {
     async summary(viewer: Actor): Promise<HomeSummary> {
       const now = clock.now();
       const canView = can(viewer, 'users:view');
-      const [seats, expiring, expired, approvals, recent, activeAdmins, account, review, reviews] = await Promise.all([
-        deps.directory.seatUsage(),
-        canView ? findInvitesExpiringBetween(prisma, accountId, now, addHours(now, 24), 10) : [],
-        canView ? recentlyExpired(now) : [],
-        can(viewer, 'approvals:approve') ? deps.approvals.pending(viewer) : [],
-        can(viewer, 'audit:view') ? deps.audit.list(viewer, { limit: 8 }) : [],
-        countActiveHolders(prisma, accountId, ADMIN_ROLE),
-        readAccountNaming(prisma, accountId),
-        deps.reviews.page(viewer),
-        deps.reviews.status(viewer).then((all) => all.filter((status) => status.campaign.status === 'open')),
-      ]);
+      const [seats, expiring, expired, approvals, recent, activeAdmins, account, review, reviews, grants, myRequests] =
+        await Promise.all([
+          deps.directory.seatUsage(),
+          canView ? findInvitesExpiringBetween(prisma, accountId, now, addHours(now, 24), 10) : [],
+          canView ? recentlyExpired(now) : [],
+          can(viewer, 'approvals:approve') ? deps.approvals.pending(viewer) : [],
+          can(viewer, 'audit:view') ? deps.audit.list(viewer, { limit: 8 }) : [],
+          countActiveHolders(prisma, accountId, ADMIN_ROLE),
+          readAccountNaming(prisma, accountId),
+          deps.reviews.page(viewer),
+          deps.reviews.status(viewer).then((all) => all.filter((status) => status.campaign.status === 'open')),
+          deps.grants.own(viewer),
+          viewer.userId ? findPendingRequestsBy(prisma, accountId, viewer.userId, 5) : [],
+        ]);
       const isOwner = !!viewer.userId && account.ownerId === viewer.userId;
       const setup =
         isOwner && deps.settingsDefaults ? await readApproverSetup(prisma, accountId, deps.settingsDefaults) : undefined;
@@ -107,6 +117,8 @@ export function createHomeService(deps: {
         approverSetup: setup && lacksApprovers(setup) ? setup : undefined,
         review,
         reviews,
+        grants,
+        myRequests: myRequests.map((r) => ({ id: r.id, summary: r.summary, expiresAt: r.expiresAt })),
       };
     },
   };

@@ -1,5 +1,6 @@
 /** The role catalog as the forms show it (the changes themselves go through src/domain/changes/). */
 import type { Role } from '../../store/records';
+import { listPermissionKeys } from '../../store/roles/permission-keys';
 import type { Store } from '../../store/tx';
 import type { MultipleRoles } from '../roles/precedence';
 import { loadRoles } from '../roles/resolve-access';
@@ -16,6 +17,10 @@ export function createRoleService(deps: { prisma: Store; accountId: string; mult
     /** The catalog's roles, highest precedence first, for forms. */
     catalogRoles(): Promise<Role[]> {
       return loadRoles(deps.prisma, deps.accountId);
+    },
+    /** The catalog's own permission keys (the extras it may grant), for forms. */
+    catalogPermissions(): Promise<string[]> {
+      return listPermissionKeys(deps.prisma, deps.accountId);
     },
   };
 }

@@ -25,6 +25,7 @@ import { userListMessage } from '../views/user-list-message';
 import { openBulkRolesModal, openEditModal, openRolesModal } from '../views/user-modals';
 import { parseButtonEmail, parseListFilter } from './action-values';
 import { registerCardDetails } from './card-detail-actions';
+import { registerGrantActions } from './grant-actions';
 import { revokeInheritedKey } from './inherited-key-actions';
 import { registerReviewActions } from './review-actions';
 
@@ -66,6 +67,7 @@ export function registerActions(app: App): void {
   onButton(app, INHERITED_KEY_REVOKE, revokeInheritedKey);
   registerCardDetails(app);
   registerReviewActions(app);
+  registerGrantActions(app);
 
   onButton(app, ACTIONS.helpList, async ({ services, actor, reply }) => {
     const filter = { page: 1 };

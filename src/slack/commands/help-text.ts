@@ -3,15 +3,18 @@ import { isSubcommand, SUBCOMMANDS, type Subcommand } from './subcommands';
 
 /** One sentence per subcommand for `/users help`. */
 const SUMMARY: Record<Subcommand, string> = {
-  list: 'List users, 20 a page, filtered by text, status, role or group.',
+  list: 'List users, 20 a page, filtered by text, status, role or group; `--temporary` lists who holds access for a while, and until when.',
   show: 'Show a user card with the actions their status allows.',
   invite: 'Invite 1–50 people; `ann@x.com:editor` gives one address its own role (no arguments opens the invite form).',
   resend: 'Send the invite again: the same link while valid, else a fresh one (also for expired and revoked users).',
   'invite-link': 'Issue a new invite link, shown only to you; the old link stops working.',
   'password-link': 'Send an active user a link to set a new password (`--end-password`: the old one stops working now).',
   edit: 'Change a name or an e-mail; an active user keeps their Slack link and is told at both addresses.',
-  roles: 'Add or remove roles (no changes opens the form; no user opens bulk roles, on everyone matching the filters given).',
-  perms: 'Grant or remove extra permissions.',
+  roles:
+    'Add or remove roles (no changes opens the form; no user opens bulk roles, on everyone matching the filters given); with `--for 4h` or `--until <date>` and a `--reason`, only for a while.',
+  perms: 'Grant or remove extra permissions; with `--for 4h` or `--until <date>` and a `--reason`, only for a while.',
+  request:
+    'Ask for a role or permission for yourself for a while; an approver decides. With `--break-glass`, where the catalog allows it, you hold it at once and an Admin reviews it afterwards.',
   groups: 'Add a user to groups or remove them.',
   group: 'List, create, rename or delete groups, or add or remove many people at once.',
   partner:

@@ -15,6 +15,7 @@ import * as deleteCommands from './delete-commands';
 import * as directory from './directory-commands';
 import * as exportCommands from './export-commands';
 import { firstApprover } from './first-approver-command';
+import * as grantCommands from './grant-commands';
 import * as groupCommands from './group-commands';
 import * as invites from './invite-commands';
 import { parseUsersCommand } from './parse-users-command';
@@ -43,6 +44,9 @@ export const COMMAND_HANDLERS: Handlers = {
   roles: userCommands.roles,
   'bulk-roles': userCommands.bulkRoles,
   perms: userCommands.perms,
+  'timed-grant': grantCommands.timedGrant,
+  request: grantCommands.request,
+  temporary: grantCommands.temporary,
   groups: userCommands.groups,
   props: userCommands.props,
   disable: userCommands.disable,

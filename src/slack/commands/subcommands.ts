@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { TENURE_RULE, tenureFromWord } from '../../domain/credentials/credential-service';
+import { type GrantSpan, parseSpan } from '../../domain/grants/grant-policy';
 import { ON_OVERDUE, REVIEWER_RULES, type ReviewerRule } from '../../domain/reviews/review-scope';
 import { isEventPattern, MAX_PATTERNS } from '../../domain/webhooks/webhook-events';
 import { type CommandInput, EMAIL, type OptionNames, refuse } from './command-input';
@@ -58,6 +59,32 @@ function eventPatterns(raw: string | undefined): string[] {
     throw refuse(`\`${bad}\` is not an event: give actions such as user.invited, or prefixes such as user.*.`);
   if (patterns.length > MAX_PATTERNS) throw refuse(`At most ${MAX_PATTERNS} event patterns.`);
   return patterns;
+}
+
+/**
+ * `--for 4h` (30m, 2d, 1w) or `--until 2026-12-24` (that day's end, UTC) or a moment, and `--reason`:
+ * how long a time-bound grant lasts and why. Null when neither `--for` nor `--until` is given.
+ */
+function timedOptions(input: CommandInput): { span: GrantSpan; reason: string } | null {
+  const forText = input.single('for');
+  const untilText = input.single('until');
+  if (forText === undefined && untilText === undefined) {
+    if (input.single('reason') !== undefined) throw refuse('`--reason` goes with `--for 4h` or `--until <date>`.');
+    return null;
+  }
+  if (forText !== undefined && untilText !== undefined) throw refuse('Give `--for` or `--until`, not both.');
+  const span = parseSpan(forText ?? untilText ?? '');
+  if (!span || (forText !== undefined && !('minutes' in span)) || (untilText !== undefined && 'minutes' in span)) {
+    throw refuse(
+      forText !== undefined
+        ? `\`--for ${forText}\` is not a span such as 30m, 4h, 2d or 1w.`
+        : `\`--until ${untilText}\` is not a date such as 2026-12-24 or a time such as 2026-12-24T18:00Z.`,
+    );
+  }
+  const reason = input.single('reason')?.trim();
+  if (!reason) throw refuse('Say why with `--reason "…"` (the incident or ticket); approvers and the audit trail read it.');
+  if (reason.length > 500) throw refuse('`--reason` is at most 500 characters.');
+  return { span, reason };
 }
 
 /** A review's number, as `/users review status` lists it. */
@@ -132,6 +159,17 @@ const parseReviewStart: Parse = (input) => {
 };
 
 /** `remove | test | resume <url>`. */
+/** `<who> +x… --for …`: only additions, each given for the span. */
+function timedGrant(input: CommandInput, what: 'roles' | 'perms', timed: { span: GrantSpan; reason: string }) {
+  const [first, ...rest] = input.args;
+  const changes = input.plusMinus(rest);
+  if (!first || /^[+-]/.test(first)) throw refuse('Give one user for a time-bound grant, then `+role`.');
+  if (changes.remove.length > 0) throw refuse('A time-bound grant only adds; remove access without `--for`.');
+  if (changes.add.length === 0)
+    throw refuse(`Say what to give for a while, e.g. \`+${what === 'roles' ? 'admin' : 'users:export'}\`.`);
+  return { kind: 'timed-grant' as const, who: input.who(first), what, add: changes.add, ...timed };
+}
+
 function webhookAt(action: 'remove' | 'test' | 'resume'): Parse {
   return (input) => {
     input.noExtra(2);
@@ -139,19 +177,29 @@ function webhookAt(action: 'remove' | 'test' | 'resume'): Parse {
   };
 }
 
+/** `/users list …` with its filters. */
+const listCommand: Parse = (input) => ({
+  kind: 'list',
+  text: input.args.join(' ') || undefined,
+  status: input.status(),
+  role: input.single('role'),
+  group: input.single('group'),
+  page: input.wholeNumber('page', 1, 100_000, 1),
+});
+
 /** Subcommand name → grammar, in the order `/users help` lists them. */
 export const SUBCOMMANDS = {
   list: {
-    usage: '/users list [text] [--status S] [--role R] [--group G] [--page N]',
+    usage: '/users list [text] [--status S] [--role R] [--group G] [--page N] | --temporary',
     options: ['status', 'role', 'group', 'page'],
-    parse: (input) => ({
-      kind: 'list',
-      text: input.args.join(' ') || undefined,
-      status: input.status(),
-      role: input.single('role'),
-      group: input.single('group'),
-      page: input.wholeNumber('page', 1, 100_000, 1),
-    }),
+    flags: ['temporary'],
+    parse: (input) => {
+      if (input.flags.has('temporary')) {
+        input.noExtra(0);
+        return { kind: 'temporary' };
+      }
+      return listCommand(input);
+    },
   },
   show: { usage: '/users show <who>', parse: oneUser('show') },
   invite: {
@@ -180,10 +228,13 @@ export const SUBCOMMANDS = {
     },
   },
   roles: {
-    usage: '/users roles [<who> | --status S --role R --group G --text T] [+role]... [-role]...',
-    options: ['status', 'role', 'group', 'text'],
+    usage:
+      '/users roles [<who> | --status S --role R --group G --text T] [+role]... [-role]... | <who> +role... --for 4h|--until 2026-12-24 --reason "…"',
+    options: ['status', 'role', 'group', 'text', 'for', 'until', 'reason'],
     parse: (input) => {
       const { args } = input;
+      const timed = timedOptions(input);
+      if (timed) return timedGrant(input, 'roles', timed);
       const filter = input.filter();
       if (filter) {
         if (args[0] && !/^[+-]/.test(args[0])) throw refuse('Give one user or a filter (`--status`, `--role`, …), not both.');
@@ -193,7 +244,29 @@ export const SUBCOMMANDS = {
       return { kind: 'roles', who: input.who(args[0]), ...input.plusMinus(args.slice(1)) };
     },
   },
-  perms: { usage: '/users perms <who> [+perm]... [-perm]...', parse: userChanges('perms') },
+  perms: {
+    usage: '/users perms <who> [+perm]... [-perm]... | <who> +perm... --for 4h|--until 2026-12-24 --reason "…"',
+    options: ['for', 'until', 'reason'],
+    parse: (input) => {
+      const timed = timedOptions(input);
+      return timed ? timedGrant(input, 'perms', timed) : userChanges('perms')(input);
+    },
+  },
+  request: {
+    usage: '/users request <role|perm>... --for 2h|--until 2026-12-24 --reason "…" [--break-glass]',
+    options: ['for', 'until', 'reason'],
+    flags: ['break-glass'],
+    parse: (input) => {
+      const access = input.args.map((word) => word.replace(/^\+/, '')).filter(Boolean);
+      if (access.length === 0)
+        throw refuse('Say which role or permission you need, e.g. `/users request admin --for 2h --reason "INC-4312"`.');
+      const timed = timedOptions(input);
+      if (!timed) throw refuse('Say for how long with `--for 2h` (or `--until <date>`), and why with `--reason "…"`.');
+      const breakGlass = input.flags.has('break-glass');
+      if (breakGlass && access.length !== 1) throw refuse('Break-glass takes one role at a time.');
+      return { kind: 'request', access, ...timed, breakGlass };
+    },
+  },
   groups: { usage: '/users groups <who> [+group]... [-group]...', parse: userChanges('groups') },
   group: {
     usage:

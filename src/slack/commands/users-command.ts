@@ -1,5 +1,7 @@
 /** The typed `/users` command a parser produces and a handler receives, one variant per kind. */
+
 import type { UserFilter, Who } from '../../domain/directory/directory-service';
+import type { GrantSpan } from '../../domain/grants/grant-policy';
 import type { OnOverdue, ReviewerRule, ReviewScope } from '../../domain/reviews/review-scope';
 
 /** The statuses `--status` filters by. */
@@ -41,6 +43,9 @@ export type UsersCommand =
     }
   | { kind: 'edit'; who: Who; name?: string; email?: string }
   | { kind: 'roles'; who: Who; add: string[]; remove: string[] }
+  | { kind: 'timed-grant'; who: Who; what: 'roles' | 'perms'; add: string[]; span: GrantSpan; reason: string }
+  | { kind: 'request'; access: string[]; span: GrantSpan; reason: string; breakGlass: boolean }
+  | { kind: 'temporary' }
   | { kind: 'bulk-roles'; filter?: UserFilter; add?: string[]; remove?: string[] }
   | { kind: 'perms' | 'groups'; who: Who; add: string[]; remove: string[] }
   | { kind: 'group'; action: 'list' }

@@ -61,6 +61,7 @@ export function appHomeView(summary: HomeSummary) {
             text: `*Access reviews in progress*\n${fitList(summary.reviews.map(reviewProgress), LIMITS.sectionText - 40)}`,
           })
         : undefined,
+      ...yourAccess(summary),
       Blocks.Section({
         text: `*Approvals waiting for you*\n${approvals || 'None.'}${summary.approvals.length > 0 ? '\nDecide in the approvals channel or with `/users approvals`.' : ''}`,
       }),
@@ -74,6 +75,37 @@ export function appHomeView(summary: HomeSummary) {
       }),
     )
     .buildToObject();
+}
+
+/** The viewer's own time-bound access (Extend and End now on each in force), their requests waiting, and Request access. */
+function yourAccess(summary: HomeSummary) {
+  const rows = summary.grants.map((grant) => {
+    const line = grant.inForce
+      ? `• *${escapeMrkdwn(grant.access)}* until ${formatWhen(grant.endsAt)}${grant.breakGlass ? ' · break-glass' : ''}`
+      : `• ${escapeMrkdwn(grant.access)} — ended ${formatWhen(grant.endsAt)}`;
+    return grant.inForce
+      ? [
+          Blocks.Section({ text: line }),
+          Blocks.Actions().elements(
+            grant.breakGlass ? undefined : Elements.Button({ text: 'Extend', actionId: ACTIONS.grantExtend, value: grant.id }),
+            Elements.Button({ text: 'End now', actionId: ACTIONS.grantEnd, value: grant.id }),
+          ),
+        ]
+      : [Blocks.Section({ text: line })];
+  });
+  const waiting = summary.myRequests.map(
+    (r) => `• ${escapeMrkdwn(r.summary).slice(0, 200)} — expires ${formatWhen(r.expiresAt)}`,
+  );
+  return [
+    Blocks.Section({
+      text: `*Your access for a while*${summary.grants.length === 0 ? '\nNone. Ask for a role or permission for a few hours; an approver decides.' : ''}`,
+    }).accessory(Elements.Button({ text: 'Request access', actionId: ACTIONS.homeRequestAccess })),
+    ...rows.flat(),
+    waiting.length > 0
+      ? Blocks.Section({ text: `*Your requests waiting for an approver*\n${fitList(waiting, LIMITS.sectionText - 60)}` })
+      : undefined,
+    Blocks.Divider(),
+  ];
 }
 
 /** One open review's progress: decided of all, and per reviewer. */

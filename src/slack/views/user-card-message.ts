@@ -161,6 +161,28 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
         LIMITS.sectionText - 60,
       )}`
     : undefined;
+  // Time-bound grants: what, until when, why; break-glass marked; End now for each (up to 5 buttons).
+  const temporary = card.temporary.length
+    ? `*Time-bound access*\n${fitList(
+        card.temporary.map(
+          (g) =>
+            `• *${escapeMrkdwn(g.access)}* until ${formatWhen(g.endsAt)} — ${escapeMrkdwn(g.reason)}${
+              g.breakGlass ? (g.reviewed ? ' · break-glass (reviewed)' : ' · :rotating_light: break-glass, not reviewed yet') : ''
+            }`,
+        ),
+        LIMITS.sectionText - 40,
+      )}`
+    : undefined;
+  const endButtons = card.temporary.slice(0, 5).map((g) =>
+    Elements.Button({ text: `End ${g.access}`.slice(0, 75), actionId: ACTIONS.grantEnd, value: g.id }).confirm(
+      Bits.ConfirmationDialog({
+        title: 'End it now?',
+        text: `${card.email} loses ${g.access} now instead of ${formatWhen(g.endsAt)}.`,
+        confirm: 'End now',
+        deny: 'Cancel',
+      }),
+    ),
+  );
   const invited = card.invitedAt
     ? `Invited by ${escapeMrkdwn(card.invitedBy ?? 'Roster')} on ${formatWhen(card.invitedAt)}`
     : `Added ${formatWhen(card.createdAt)}`;
@@ -169,7 +191,7 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
   const properties = chunkLines(
     card.properties.map((p) => `\`${p.key}\` = ${escapeMrkdwn(p.value)}`),
     LIMITS.sectionText - 20,
-    40,
+    38,
   );
   const actions = cardActions(card).map((action) => {
     const button = Elements.Button({ text: action.text, actionId: action.actionId, value: card.email });
@@ -184,6 +206,8 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
       Blocks.Section({ text: `*${title}*` }).fields(...fields),
       lock ? Blocks.Section({ text: lock }) : undefined,
       inherited ? Blocks.Section({ text: inherited }) : undefined,
+      temporary ? Blocks.Section({ text: temporary }) : undefined,
+      endButtons.length > 0 ? Blocks.Actions().elements(...endButtons) : undefined,
       ...properties.map((text, i) => Blocks.Section({ text: i === 0 ? `*Properties*\n${text}` : text })),
       Blocks.Context().elements(invited),
       actions.length > 0 ? Blocks.Actions({ blockId: BLOCKS.cardActions }).elements(...actions) : undefined,

@@ -50,3 +50,18 @@ export function listPendingApprovalRequests(
 export function countApprovals(db: Db, requestId: string): Promise<number> {
   return db.approvalDecision.count({ where: { requestId, approve: true } });
 }
+
+/** The pending requests `requesterId` made, newest first, up to `limit`: what they wait on. */
+export function findPendingRequestsBy(
+  db: Db,
+  accountId: string,
+  requesterId: string,
+  limit: number,
+): Promise<Pick<ApprovalRequest, 'id' | 'summary' | 'createdAt' | 'expiresAt'>[]> {
+  return db.approvalRequest.findMany({
+    where: { accountId, requesterId, status: 'pending' },
+    select: { id: true, summary: true, createdAt: true, expiresAt: true },
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+  });
+}

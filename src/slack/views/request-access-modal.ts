@@ -1,0 +1,115 @@
+/**
+ * App Home's Request access: a role or extra permission, for how long, and why; with break-glass where
+ * the catalog allows it for a role. Its submission is an `access-request` (or `break-glass`) change.
+ */
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
+import { fail } from '../../errors';
+import type { Role } from '../../store/records';
+import { servicesIn } from '../account-context';
+import { asView } from '../block-kit';
+import { alertBreakGlass } from '../break-glass-alert';
+import { ACTIONS, BLOCKS, VIEWS } from '../ids';
+import type { Reply } from '../reply';
+import { respondSafely } from '../respond-safely';
+import { submitChange } from '../submit-change';
+import { grantedText } from './grant-messages';
+import { selected, selectedMany, submit, text } from './modal-submission';
+
+/** The spans the modal offers, in minutes. */
+const SPANS = [
+  { text: '1 hour', minutes: 60 },
+  { text: '4 hours', minutes: 240 },
+  { text: '1 day', minutes: 24 * 60 },
+  { text: '7 days', minutes: 7 * 24 * 60 },
+] as const;
+
+const BREAK_GLASS = 'break-glass';
+
+export function requestAccessModal(roles: Role[], permissions: string[], breakGlassRoles: string[]) {
+  const roleOptions = roles.filter((r) => !r.scoped).map((r) => Bits.Option({ text: r.name.slice(0, 75), value: r.key }));
+  const permOptions = permissions.map((p) => Bits.Option({ text: p.slice(0, 75), value: p }));
+  const access = Elements.StaticSelect({ actionId: BLOCKS.requestAccess, placeholder: 'Choose' });
+  if (permOptions.length > 0) {
+    access.optionGroups(
+      Bits.OptionGroup({ label: 'Roles' }).options(...roleOptions.slice(0, 100)),
+      Bits.OptionGroup({ label: 'Extra permissions' }).options(...permOptions.slice(0, 100)),
+    );
+  } else access.options(...roleOptions.slice(0, 100));
+  const glass = breakGlassRoles.map((key) => roles.find((r) => r.key === key)?.name ?? key).join(', ');
+  return Modal({ title: 'Request access', callbackId: VIEWS.requestAccess, submit: 'Ask', close: 'Cancel' })
+    .blocks(
+      Blocks.Section({ text: 'Ask for access for a while. An approver decides; it ends by itself.' }),
+      Blocks.Input({ label: 'Access', blockId: BLOCKS.requestAccess }).element(access),
+      Blocks.Input({ label: 'For', blockId: BLOCKS.requestSpan }).element(
+        Elements.StaticSelect({ actionId: BLOCKS.requestSpan, placeholder: 'Choose' })
+          .options(...SPANS.map((s) => Bits.Option({ text: s.text, value: String(s.minutes) })))
+          .initialOption(Bits.Option({ text: SPANS[1].text, value: String(SPANS[1].minutes) })),
+      ),
+      Blocks.Input({
+        label: 'Why',
+        blockId: BLOCKS.requestReason,
+        hint: 'The incident or ticket; approvers and the audit trail read it.',
+      }).element(
+        Elements.TextInput({ actionId: BLOCKS.requestReason, maxLength: 500, placeholder: 'INC-4312: database failover' }),
+      ),
+      breakGlassRoles.length > 0
+        ? Blocks.Input({ label: 'Break-glass', blockId: BLOCKS.requestBreakGlass })
+            .optional()
+            .element(
+              Elements.Checkboxes({ actionId: BLOCKS.requestBreakGlass }).options(
+                Bits.Option({
+                  text: `Emergency: take it now (${glass}); every Admin is told and one reviews it`,
+                  value: BREAK_GLASS,
+                }),
+              ),
+            )
+        : undefined,
+    )
+    .buildToObject();
+}
+
+const FIELDS = {
+  access: BLOCKS.requestAccess,
+  for: BLOCKS.requestSpan,
+  reason: BLOCKS.requestReason,
+  role: BLOCKS.requestAccess,
+};
+
+export function registerRequestAccess(app: App): void {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.homeRequestAccess, async ({ ack, body, context }) => {
+    await ack();
+    const services = servicesIn(context);
+    const reply = (message: Reply) => services.dm.toUser(body.user.id, message);
+    await respondSafely(services.logger, reply, async () => {
+      await services.access.actorForSlackUser(body.user.id, 'command');
+      const [roles, permissions] = await Promise.all([services.roles.catalogRoles(), services.roles.catalogPermissions()]);
+      const view = requestAccessModal(roles, permissions, services.grants.breakGlassRoles());
+      await services.client.views.open({ trigger_id: body.trigger_id, view: asView(view) });
+    });
+  });
+
+  app.view<ViewSubmitAction>(VIEWS.requestAccess, async ({ ack, body, view, context }) => {
+    const services = servicesIn(context);
+    await submit(services, { ack, body }, FIELDS, undefined, async (actor) => {
+      const values = view.state.values;
+      const access = selected(values, BLOCKS.requestAccess);
+      if (!access) throw fail.badInput('Choose a role or permission.', { field: 'access' });
+      const minutes = Number(selected(values, BLOCKS.requestSpan));
+      if (!SPANS.some((s) => s.minutes === minutes)) throw fail.badInput('Choose for how long.', { field: 'for' });
+      const reason = text(values, BLOCKS.requestReason)?.trim() ?? '';
+      if (!reason) throw fail.badInput('Say why (the incident or ticket).', { field: 'reason' });
+      const span = { minutes };
+      if (!selectedMany(values, BLOCKS.requestBreakGlass).includes(BREAK_GLASS)) {
+        const change = { kind: 'access-request' as const, access: [access], span, reason };
+        return submitChange(services, actor, change, (result) => ({ text: grantedText(result) }));
+      }
+      const done = await services.changes.submit(actor, { kind: 'break-glass', role: access, span, reason });
+      if (done.status !== 'done') throw new Error('break-glass waited for approval');
+      for (const grant of done.result.granted) if (grant.id) await alertBreakGlass(services, grant.id);
+      return {
+        text: `${grantedText(done.result)}\n:rotating_light: This was break-glass: every Admin is told, and one reviews it.`,
+      };
+    });
+  });
+}
