@@ -20,6 +20,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<BenchRow[]> }
   { name: 'audit', load: () => import('./audit.bench') },
   { name: 'webhooks', load: () => import('./webhooks.bench') },
   { name: 'access-reviews', load: () => import('./access-reviews.bench') },
+  { name: 'time-bound-grants', load: () => import('./time-bound-grants.bench') },
 ];
 
 async function main() {

@@ -24,6 +24,7 @@ describe('an inherited API key', () => {
       overriddenRoles: [],
       permissions: ['content:read', 'content:write'],
       properties: {},
+      temporaryGrants: [],
       inheritedFrom: { email: 'cara@example.com' },
     });
   });
