@@ -143,6 +143,7 @@ describe.each(testTargets())('delete, export, audit (%s store)', (target) => {
       'last_login',
       'passcode_status',
       'created_at',
+      'temporary_access',
     ]);
     const bulk = rows.filter((r) => r.email?.startsWith('bulk'));
     expect(bulk).toHaveLength(10_000);
