@@ -5,8 +5,10 @@
  * this handler writes the difference under the account lock, so the directory's rules, the version
  * bump and the audit trail are the same as for a change typed in Slack.
  */
+
 import { fail, RosterError } from '../../errors';
 import { deleteUnusedPasswordLinks } from '../../store/credentials/password-link-writes';
+import { endGrantsOf } from '../../store/grants/grant-writes';
 import { supersedePendingInvites } from '../../store/invites/invite-writes';
 import type { Json, User } from '../../store/records';
 import { findAccountScimToken } from '../../store/sign-in/scim-token-reads';
@@ -227,6 +229,9 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
       ...(status === 'active' && before.status !== 'active' && !before.acceptedAt ? { acceptedAt: context.clock.now() } : {}),
     });
     if (email !== before.email) await deleteUnusedPasswordLinks(tx, before.id);
+    if (status === 'disabled' && before.status === 'active') {
+      await endGrantsOf(tx, before.id, { now: context.clock.now(), reason: 'disabled', by: context.actor.email });
+    }
     if (status === 'active' && (before.status === 'invited' || before.status === 'expired')) {
       // Provisioned users sign in through the identity provider; a pending invite link is no longer needed.
       await supersedePendingInvites(tx, before.id);

@@ -10,6 +10,7 @@ import { setAccountOwner } from '../../store/accounts/account-writes';
 import { deletePendingCredentialsOf, deleteSecretRevealsOf } from '../../store/credentials/credential-handoff-rows';
 import { deletePasswordLinks } from '../../store/credentials/password-link-writes';
 import { deleteApiKeysOf, revokePasscodesOf } from '../../store/credentials/revocation-writes';
+import { endGrantsOf } from '../../store/grants/grant-writes';
 import { addGroupMembers, removeMembership } from '../../store/groups/group-writes';
 import { findLatestPendingInvite } from '../../store/invites/invite-reads';
 import { createInvite, revokePendingInvites, supersedePendingInvites } from '../../store/invites/invite-writes';
@@ -254,6 +255,8 @@ export const disable: ChangeHandler<'disable', UserCard> = {
         if (user.status !== 'active')
           throw fail.invalidState(`${user.email} is ${user.status}; only active users can be disabled.`);
         await setUserStatus(context.tx, user.id, 'disabled');
+        // Access given for a while ends with the user's access, not when they are enabled again.
+        await endGrantsOf(context.tx, user.id, { now: context.clock.now(), reason: 'disabled', by: context.actor.email });
       },
       stored: (id) => ({ ...change, user: { id } }),
       summary: (before) => `Disable ${before.email}.`,
@@ -297,6 +300,7 @@ export const revoke: ChangeHandler<'revoke', UserCard> = {
           throw fail.invalidState(`${user.email} is ${user.status}; only active or disabled users can be revoked.`);
         }
         await revokeUserRecord(tx, user.id);
+        await endGrantsOf(tx, user.id, { now: context.clock.now(), reason: 'revoked', by: context.actor.email });
         await deleteApiKeysOf(tx, user.id);
         await revokePasscodesOf(tx, user.id);
         await revokePendingInvites(tx, user.id);

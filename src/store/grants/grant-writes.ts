@@ -127,3 +127,12 @@ export function raiseUnreviewedBreakGlass(
     WHERE g."id" = due."id"
     RETURNING g."id"`;
 }
+
+/** Ends every grant of `userId` still in force at `now` (the user was disabled or revoked); returns how many. */
+export async function endGrantsOf(tx: Tx, userId: string, end: { now: Date; reason: string; by: string }): Promise<number> {
+  const { count } = await tx.timedGrant.updateMany({
+    where: { userId, endedAt: null, endsAt: { gt: end.now } },
+    data: { endsAt: end.now, endedAt: end.now, endReason: end.reason, endedBy: end.by },
+  });
+  return count;
+}
