@@ -26,7 +26,8 @@ export function registerGrantActions(app: App): void {
     if (!grant) throw fail.notFound('That access is not in this directory any more.');
     const minutes = Math.max(1, Math.round((grant.endsAt.getTime() - grant.startsAt.getTime()) / 60_000));
     const change = { kind: 'grant-extend' as const, grant: id, span: { minutes } };
-    await reply(await submitChange(services, actor, change, (result) => ({ text: grantedText(result) })), true);
+    const render = (result: Parameters<typeof grantedText>[0]) => ({ text: grantedText(result) });
+    await reply(await submitChange(services, actor, change, render, { reason: grant.reason }), true);
     if (body.view?.type === 'home') await publishHome(services, body.user.id);
   });
 

@@ -12,8 +12,10 @@ import type { CommandHandler } from './command-context';
 export function changeCommand<C, K extends ChangeKind>(
   toChange: (command: C) => ChangeOf<K>,
   render: (result: ChangeResult<K>) => Reply | Promise<Reply>,
+  /** Why, as approvers read it on a request (`--reason`). */
+  reasonOf?: (command: C) => string,
 ): CommandHandler<C> {
   return async (command, { services, actor, respond }) => {
-    await respond(await submitChange(services, actor, toChange(command), render));
+    await respond(await submitChange(services, actor, toChange(command), render, { reason: reasonOf?.(command) }));
   };
 }

@@ -19,12 +19,14 @@ export const timedGrant: CommandHandler<CommandOf<'timed-grant'>> = changeComman
     reason: command.reason,
   }),
   (result) => ({ text: grantedText(result) }),
+  (command) => command.reason,
 );
 
 export const request: CommandHandler<CommandOf<'request'>> = async (command, { services, actor, respond }) => {
   if (!command.breakGlass) {
     const change = { kind: 'access-request' as const, access: command.access, span: command.span, reason: command.reason };
-    await respond(await submitChange(services, actor, change, (result) => ({ text: grantedText(result) })));
+    const render = (result: Parameters<typeof grantedText>[0]) => ({ text: grantedText(result) });
+    await respond(await submitChange(services, actor, change, render, { reason: command.reason }));
     return;
   }
   const change = { kind: 'break-glass' as const, role: command.access[0] ?? '', span: command.span, reason: command.reason };

@@ -1,20 +1,27 @@
 /** The approvals-channel message of a request: details with Approve / Reject while pending, the outcome after. */
+
 import { Blocks, Elements, Message } from 'slack-block-builder';
 import type { ApprovalRequestView } from '../../domain/approvals/approval-service';
 import { formatWhen } from '../../domain/format-when';
+import type { ApprovalAction } from '../../domain/roles/catalog';
 import { ACTIONS, BLOCKS } from '../ids';
 import type { Reply } from '../reply';
 import { fitText, LIMITS } from './block-limits';
 import { escapeMrkdwn } from './format';
 
-const TITLES: Record<string, string> = {
+const TITLES: Record<ApprovalAction, string> = {
   delete: 'Delete users',
   revoke: 'Revoke access',
   'grant-admin': 'Grant Admin',
   'passcode-long': 'Long passcode',
   bulk: 'Bulk role change',
   'recover-owner': 'Recover ownership',
+  'access-request': 'Access for a while',
 };
+
+/** The title of a request's action; undefined for one this version does not know. */
+const titleOf = (action: string): string | undefined =>
+  Object.hasOwn(TITLES, action) ? TITLES[action as ApprovalAction] : undefined;
 
 function statusLine(request: ApprovalRequestView): string {
   const approvals = request.approvals.map((a) => a.email).join(', ');
@@ -37,11 +44,11 @@ function statusLine(request: ApprovalRequestView): string {
 }
 
 export function approvalMessage(request: ApprovalRequestView): Reply {
-  const title = `${TITLES[request.action] ?? request.action} — requested by ${request.requesterEmail}`;
+  const title = `${titleOf(request.action) ?? request.action} — requested by ${request.requesterEmail}`;
   const message = Message()
     .text(`Approval request: ${title}`)
     .blocks(
-      Blocks.Header({ text: (TITLES[request.action] ?? 'Approval request').slice(0, 150) }),
+      Blocks.Header({ text: (titleOf(request.action) ?? 'Approval request').slice(0, 150) }),
       // Each text gets a section of its own, cut to fit: a refused post would leave the request unseen.
       Blocks.Section({
         text: fitText(

@@ -102,7 +102,7 @@ export function registerRequestAccess(app: App): void {
       const span = { minutes };
       if (!selectedMany(values, BLOCKS.requestBreakGlass).includes(BREAK_GLASS)) {
         const change = { kind: 'access-request' as const, access: [access], span, reason };
-        return submitChange(services, actor, change, (result) => ({ text: grantedText(result) }));
+        return submitChange(services, actor, change, (result) => ({ text: grantedText(result) }), { reason });
       }
       const done = await services.changes.submit(actor, { kind: 'break-glass', role: access, span, reason });
       if (done.status !== 'done') throw new Error('break-glass waited for approval');

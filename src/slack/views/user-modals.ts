@@ -117,10 +117,32 @@ export function rolesModal(user: UserRecord, roles: Role[], metadata: ModalMetad
         select.initialOption(current ? roleOption(current) : option('No access', NO_ACCESS));
         return Blocks.Input({ label: product, blockId: `${BLOCKS.rolesProductPrefix}${product}` }).element(select);
       }),
+      Blocks.Input({ label: 'For how long', blockId: BLOCKS.rolesDuration })
+        .hint('Not permanent: the roles added are given until then and end by themselves.')
+        .element(
+          Elements.StaticSelect({ actionId: BLOCKS.rolesDuration })
+            .options(...ROLE_DURATIONS.map((d) => option(d.text, d.value)))
+            .initialOption(option(ROLE_DURATIONS[0].text, ROLE_DURATIONS[0].value)),
+        ),
+      Blocks.Input({ label: 'Or until', blockId: BLOCKS.rolesUntil })
+        .optional(true)
+        .element(Elements.DatePicker({ actionId: BLOCKS.rolesUntil, placeholder: 'A date (its end, UTC)' })),
+      Blocks.Input({ label: 'Why (for a while only)', blockId: BLOCKS.rolesReason })
+        .optional(true)
+        .element(Elements.TextInput({ actionId: BLOCKS.rolesReason, maxLength: 500, placeholder: 'INC-4312' })),
       Blocks.Context({ blockId: BLOCKS.rolesCatalog }).elements(catalog),
     )
     .buildToObject();
 }
+
+/** The roles modal's durations: permanent, or minutes. */
+export const ROLE_DURATIONS = [
+  { text: 'Permanent', value: 'permanent' },
+  { text: '1 hour', value: '60' },
+  { text: '4 hours', value: '240' },
+  { text: '1 day', value: '1440' },
+  { text: '7 days', value: '10080' },
+] as const;
 
 /** Picks users (typed, or everyone matching `metadata.filter`) and the roles to assign and unassign. */
 export function bulkRolesModal(
