@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { presetPath } from '../../src/domain/roles/catalog';
@@ -352,5 +353,66 @@ describe('time-bound access in Slack (embedded store)', () => {
     await h.roster.scheduler.runOnce();
     const told = await waitForPost(`D${BEN.slackId}`, 'Your Admin access ended', beforePass);
     expect(told.text).toContain(`${ADA.email} ended it early.`);
+  });
+
+  it('the roles form gives the roles added for a while (a duration and why), refuses taking one away, and the export lists them', async () => {
+    const lastRolesView = async () => {
+      const opened = await h.fake.waitFor(() =>
+        h.fake
+          .callsTo('views.open')
+          .map((c) => c.args.view as View)
+          .filter((v) => v.callback_id === 'roles.modal')
+          .at(-1),
+      );
+      return opened;
+    };
+    const opens = h.fake.callsTo('views.open').length;
+    await h.slack.blockAction(OWNER.slackId, { actionId: 'card.roles', value: BEN.email });
+    await h.fake.waitFor(() => h.fake.callsTo('views.open').length > opens);
+    const form = await lastRolesView();
+    const labels = JSON.stringify(form.blocks);
+    expect(labels).toContain('For how long');
+    expect(labels).toContain('Or until');
+    const multi = (...keys: string[]) => ({
+      type: 'multi_static_select',
+      selected_options: keys.map((value) => ({ value })),
+    });
+    const values = (keys: string[], duration: string, reason?: string) => ({
+      'roles.general': { 'roles.general': multi(...keys) },
+      'roles.duration': { 'roles.duration': { type: 'static_select', selected_option: { value: duration } } },
+      'roles.until': { 'roles.until': { type: 'datepicker', selected_date: null } },
+      'roles.reason': { 'roles.reason': { type: 'plain_text_input', value: reason ?? null } },
+    });
+    const submitForm = (v: ReturnType<typeof values>) =>
+      h.slack.viewSubmission(OWNER.slackId, { callbackId: 'roles.modal', privateMetadata: form.private_metadata, values: v });
+
+    // No reason, or a save that drops Viewer: refused in the form, naming the field; nothing written.
+    const before = (await grantsOf(BEN.email)).length;
+    const noReason = await submitForm(values(['viewer', 'editor'], '1440'));
+    expect(noReason.json?.errors?.['roles.reason']).toContain('Say why');
+    const dropping = await submitForm(values(['editor'], '1440', 'Cover for Ann'));
+    expect(dropping.json?.errors?.['roles.general']).toContain('keep Viewer chosen');
+    expect(await grantsOf(BEN.email)).toHaveLength(before);
+
+    // Viewer kept, Editor added for a day: Editor is a time-bound grant, Viewer stays for good.
+    const saved = await submitForm(values(['viewer', 'editor'], '1440', 'Cover for Ann'));
+    expect(saved.status).toBe(200);
+    const editor = await until(async () => (await grantsOf(BEN.email)).find((g) => g.role?.key === 'editor'));
+    expect(editor.endsAt.getTime() - editor.startsAt.getTime()).toBe(24 * 3_600_000);
+    expect(editor.reason).toBe('Cover for Ann');
+    const ben = await h.roster.prisma.user.findFirstOrThrow({
+      where: { email: BEN.email },
+      include: { roles: { include: { role: true } } },
+    });
+    expect(ben.roles.map((r) => r.role.key)).toEqual(['viewer']);
+
+    // The export's temporary_access column names it with its end.
+    const uploads = h.fake.uploads.length;
+    await ask('export');
+    const file = await h.fake.waitFor(() => h.fake.uploads[uploads]);
+    const csv = parseCsv(file.bytes as Buffer, { columns: true }) as Record<string, string>[];
+    const row = csv.find((r) => r.email === BEN.email);
+    expect(row?.temporary_access).toBe(`editor until ${editor.endsAt.toISOString().slice(0, 19)}Z`);
+    expect(csv.find((r) => r.email === OWNER.email)?.temporary_access).toBe('');
   });
 });
