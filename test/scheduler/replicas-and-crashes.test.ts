@@ -459,6 +459,70 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
     expect(await h.db.prisma.reviewCampaign.count()).toBe(1);
   });
 
+  it('time-bound grants across replicas: each holder warned once, each end recorded, audited and told once, break-glass raised once a day', async () => {
+    h = await store.fresh();
+    const admin = await h.db.prisma.role.findFirstOrThrow({ where: { accountId: h.accountId, key: 'admin' } });
+    const now = h.clock.now();
+    const holders: string[] = [];
+    // 30 grants: more than one batch (25) of each step.
+    for (let i = 0; i < 30; i++) {
+      const email = `holder${i}@example.com`;
+      const user = await seedUser({ prisma: h.db.prisma, accountId: h.accountId }, { email, roles: ['viewer'] });
+      holders.push(email);
+      await h.db.prisma.timedGrant.create({
+        data: {
+          accountId: h.accountId,
+          userId: user.id,
+          roleId: admin.id,
+          reason: `INC-${i}`,
+          startsAt: now,
+          endsAt: new Date(now.getTime() + (30 + (i % 5)) * 60_000),
+          grantedBy: 'owner@example.com',
+          via: i === 0 ? 'break-glass' : 'admin',
+          breakGlass: i === 0,
+        },
+      });
+    }
+    const recorder = newRecorder();
+    const { a, b } = await twoReplicas(recorder);
+    const told = (words: string) => recorder.dms.filter((dm) => dm.includes(words));
+
+    // Twenty minutes on: every grant ends within the 15-minute warning, and each holder is warned once.
+    h.clock.advanceHours(20 / 60);
+    await bothPass(a, b);
+    await bothPass(a, b);
+    expect(
+      told('ends soon')
+        .map((dm) => dm.split(':')[0])
+        .sort(),
+    ).toEqual([...holders].sort());
+
+    // Past every end: each is recorded once, with one audit entry and one DM.
+    h.clock.advanceHours(20 / 60);
+    await bothPass(a, b);
+    await bothPass(a, b);
+    expect(
+      told('access ended')
+        .map((dm) => dm.split(':')[0])
+        .sort(),
+    ).toEqual([...holders].sort());
+    expect(await h.db.prisma.timedGrant.count({ where: { endReason: 'expired' } })).toBe(30);
+    expect(await h.db.prisma.auditEvent.count({ where: { action: 'grant.ended' } })).toBe(30);
+    expect(told('ends soon')).toHaveLength(30);
+
+    // The break-glass use nobody reviewed: raised to the Admins once a day, not on every pass.
+    expect(told("review holder0@example.com's break-glass")).toEqual([]);
+    h.clock.advanceHours(24);
+    await bothPass(a, b);
+    await bothPass(a, b);
+    expect(told("review holder0@example.com's break-glass")).toEqual([
+      "owner@example.com: review holder0@example.com's break-glass",
+    ]);
+    h.clock.advanceHours(2);
+    await bothPass(a, b);
+    expect(told("review holder0@example.com's break-glass")).toHaveLength(1);
+  });
+
   it('a scheduled access review that cannot start is recorded once for its period, the owner told once', async () => {
     h = await store.fresh();
     const catalogPolicy = loadCatalog().catalog.policy;
