@@ -1,4 +1,3 @@
-import { systemClock } from '../../src/domain/clock';
 /**
  * Partner access as the partner network has it (issue 22, item 1), over the change layer and a
  * migrated store: partners granted to a Normal user add data scope (verify/login answer them as
@@ -6,6 +5,7 @@ import { systemClock } from '../../src/domain/clock';
  * are renamed (grants follow) and deleted (refused while held, naming the holders, or reassigned).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock';
 import { createHolderReader } from '../../src/domain/credentials/verified-holder';
 import { changeKit, domainStore } from '../support/domain-harness';
 import { testTargets } from '../support/test-database';

@@ -389,9 +389,10 @@ describe('time-bound access in Slack (embedded store)', () => {
     // No reason, or a save that drops Viewer: refused in the form, naming the field; nothing written.
     const before = (await grantsOf(BEN.email)).length;
     const noReason = await submitForm(values(['viewer', 'editor'], '1440'));
-    expect(noReason.json?.errors?.['roles.reason']).toContain('Say why');
+    const errorsOf = (answer: typeof noReason) => (answer.json?.errors ?? {}) as Record<string, string>;
+    expect(errorsOf(noReason)['roles.reason']).toContain('Say why');
     const dropping = await submitForm(values(['editor'], '1440', 'Cover for Ann'));
-    expect(dropping.json?.errors?.['roles.general']).toContain('keep Viewer chosen');
+    expect(errorsOf(dropping)['roles.general']).toContain('keep Viewer chosen');
     expect(await grantsOf(BEN.email)).toHaveLength(before);
 
     // Viewer kept, Editor added for a day: Editor is a time-bound grant, Viewer stays for good.

@@ -303,8 +303,9 @@ export const grantExtend: ChangeHandler<'grant-extend', GrantResult> = {
       stored: change,
       summary: `${own ? `${holder.email} asks to keep` : `Extend ${holder.email}'s`} ${label} until ${formatWhen(end)} (now until ${formatWhen(grant.endsAt)}). Reason: ${reason}`,
       outcome: `${holder.email} holds ${label} until ${formatWhen(end)}.`,
-      // What the holder keeps past the old end is judged as a grant of it, unless they extend it themselves.
-      gains: own ? [] : gainOf(context, without, now, [access]),
+      // What the holder keeps past the old end is judged as a new grant of it (as a new request for it would
+      // be), unless the policy lets them extend it themselves.
+      gains: own && selfExtension ? [] : gainOf(context, without, now, [access]),
       audit: [
         {
           action: 'grant.extended',
@@ -419,8 +420,12 @@ export const breakGlassReview: ChangeHandler<'break-glass-review', BreakGlassRev
     const { actor, tx } = context;
     const grant = await findGrant(tx, context.accountId, change.grant);
     if (!grant?.breakGlass) throw fail.notFound('That break-glass use is not in this directory.');
-    if (!actor.roleKeys.includes(ADMIN_ROLE)) throw fail.forbidden('Only an Admin reviews break-glass access.');
     if (actor.userId === grant.userId) throw fail.forbidden('Another Admin reviews your break-glass access, not you.');
+    // An Admin for good: one who holds Admin only for a while (by break-glass, say) does not review another's use.
+    const reviewer = actor.userId ? await findUser(context, { id: actor.userId }) : null;
+    if (!reviewer?.roles.some((h) => h.role.key === ADMIN_ROLE)) {
+      throw fail.forbidden('Only an Admin (for good, not for a while) reviews break-glass access.');
+    }
     const holder = await findUser(context, { id: grant.userId });
     const now = context.clock.now();
     const outcome = change.decision === 'acknowledge' ? 'acknowledged' : 'revoked';

@@ -8,7 +8,6 @@
 
 import { fail, RosterError } from '../../errors';
 import { deleteUnusedPasswordLinks } from '../../store/credentials/password-link-writes';
-import { endGrantsOf } from '../../store/grants/grant-writes';
 import { supersedePendingInvites } from '../../store/invites/invite-writes';
 import type { Json, User } from '../../store/records';
 import { findAccountScimToken } from '../../store/sign-in/scim-token-reads';
@@ -21,6 +20,7 @@ import { desiredHoldings, type Holding } from '../roles/role-grants';
 import { hashToken, randomToken } from '../secrets';
 import type { Applied, ChangeContext, ChangeHandler } from './change-handler';
 import type { ChangeOf } from './directory-change';
+import { endGrantsWithUser } from './grants-ended-with-user';
 import { type HeldRow, heldRows, writeHoldings } from './role-changes';
 import { applyCreatesTogether } from './scim-user-batch';
 import { refusePermanentTimeBound } from './time-bound-only';
@@ -229,9 +229,7 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
       ...(status === 'active' && before.status !== 'active' && !before.acceptedAt ? { acceptedAt: context.clock.now() } : {}),
     });
     if (email !== before.email) await deleteUnusedPasswordLinks(tx, before.id);
-    if (status === 'disabled' && before.status === 'active') {
-      await endGrantsOf(tx, before.id, { now: context.clock.now(), reason: 'disabled', by: context.actor.email });
-    }
+    const ended = status === 'disabled' && before.status === 'active' ? await endGrantsWithUser(context, before, 'disabled') : [];
     if (status === 'active' && (before.status === 'invited' || before.status === 'expired')) {
       // Provisioned users sign in through the identity provider; a pending invite link is no longer needed.
       await supersedePendingInvites(tx, before.id);
@@ -241,7 +239,9 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     const wanted = await holdingsFor(context, before.roles, attrs.roles);
     if (wanted) await writeHoldings(context, before, wanted);
     const after = await getUserRecord(tx, before.id);
-    return applied(context, change, before, after, 'user.updated');
+    const done = await applied(context, change, before, after, 'user.updated');
+    done.audit.push(...ended);
+    return done;
   },
   // A run of plain creates (SCIM /Bulk) goes together; anything else throws, and the batch applies them one by one.
   applyMany: (context, changes) =>

@@ -7,6 +7,7 @@
  * another change of the run, or is refused in any way throws, and the change layer undoes the run and
  * applies its changes one by one, so every refusal is the single path's own.
  */
+
 import { randomUUID } from 'node:crypto';
 import {
   anyUserNamed,
@@ -16,6 +17,7 @@ import {
 } from '../../store/users/scim-user-batch-writes';
 import type { UserRecord } from '../../store/users/user-reads';
 import { isValidEmail, normaliseEmail } from '../email';
+import { timeBoundOnlyRoles } from '../grants/grant-policy';
 import { checkScopes, scopeKey } from '../partners/partners';
 import type { Applied, ChangeContext } from './change-handler';
 import type { ChangeOf } from './directory-change';
@@ -61,6 +63,9 @@ export async function applyCreatesTogether<R>(
   // Without roles every new user gets the same holdings (the default role), checked once for the run.
   const wanted = await holdingsFor(context, [], undefined);
   if (!wanted || wanted.length === 0) throw new NotTogether('no default role');
+  // A default role the catalog gives only for a while: each create refuses it on its own, in its words.
+  const timeBoundOnly = new Set(timeBoundOnlyRoles(context.grantPolicy));
+  if (wanted.some((h) => timeBoundOnly.has(h.role.key))) throw new NotTogether('a role given only for a while');
   const rows = (await checkScopes(tx, accountId, wanted, 'roles')).map((h) => ({
     roleId: h.role.id,
     scope: h.scope,

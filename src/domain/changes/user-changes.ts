@@ -10,12 +10,12 @@ import { setAccountOwner } from '../../store/accounts/account-writes';
 import { deletePendingCredentialsOf, deleteSecretRevealsOf } from '../../store/credentials/credential-handoff-rows';
 import { deletePasswordLinks } from '../../store/credentials/password-link-writes';
 import { deleteApiKeysOf, revokePasscodesOf } from '../../store/credentials/revocation-writes';
-import { endGrantsOf } from '../../store/grants/grant-writes';
 import { addGroupMembers, removeMembership } from '../../store/groups/group-writes';
 import { findLatestPendingInvite } from '../../store/invites/invite-reads';
 import { createInvite, revokePendingInvites, supersedePendingInvites } from '../../store/invites/invite-writes';
 import { countUserProperties } from '../../store/users/user-reads';
 import {
+  addUserRole,
   editUser,
   removeUserProperty,
   revokeUserRecord,
@@ -23,6 +23,7 @@ import {
   setUserStatus,
   type UserEdit,
 } from '../../store/users/user-writes';
+import type { AuditEntry } from '../audit/audit-service';
 import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserCard } from '../directory/user-view';
@@ -39,6 +40,7 @@ import {
   tellBothAddresses,
 } from './accepted-email-change';
 import type { Applied, ChangeHandler } from './change-handler';
+import { endGrantsWithUser } from './grants-ended-with-user';
 import { adminPowerHeld, cardOf, changeOneUser, findUser } from './user-change';
 
 /** A user can have at most this many custom properties. */
@@ -249,19 +251,21 @@ export const props: ChangeHandler<'props', UserCard> = {
 export const disable: ChangeHandler<'disable', UserCard> = {
   permissions: () => ['users:manage'],
   async apply(context, change) {
-    return changeOneUser(context, change.user, {
+    const ended: AuditEntry[] = [];
+    const done = await changeOneUser(context, change.user, {
       action: 'user.disabled',
       async mutate(user) {
         if (user.status !== 'active')
           throw fail.invalidState(`${user.email} is ${user.status}; only active users can be disabled.`);
         await setUserStatus(context.tx, user.id, 'disabled');
         // Access given for a while ends with the user's access, not when they are enabled again.
-        await endGrantsOf(context.tx, user.id, { now: context.clock.now(), reason: 'disabled', by: context.actor.email });
+        ended.push(...(await endGrantsWithUser(context, user, 'disabled')));
       },
       stored: (id) => ({ ...change, user: { id } }),
       summary: (before) => `Disable ${before.email}.`,
       outcome: (after) => `Disabled ${after.email}.`,
     });
+    return { ...done, audit: [...done.audit, ...ended] };
   },
 };
 
@@ -293,14 +297,15 @@ export const revoke: ChangeHandler<'revoke', UserCard> = {
   permissions: () => ['users:manage'],
   async apply(context, change) {
     const { tx } = context;
-    return changeOneUser(context, change.user, {
+    const ended: AuditEntry[] = [];
+    const done = await changeOneUser(context, change.user, {
       action: 'user.revoked',
       async mutate(user) {
         if (user.status !== 'active' && user.status !== 'disabled') {
           throw fail.invalidState(`${user.email} is ${user.status}; only active or disabled users can be revoked.`);
         }
         await revokeUserRecord(tx, user.id);
-        await endGrantsOf(tx, user.id, { now: context.clock.now(), reason: 'revoked', by: context.actor.email });
+        ended.push(...(await endGrantsWithUser(context, user, 'revoked')));
         await deleteApiKeysOf(tx, user.id);
         await revokePasscodesOf(tx, user.id);
         await revokePendingInvites(tx, user.id);
@@ -314,6 +319,7 @@ export const revoke: ChangeHandler<'revoke', UserCard> = {
         `Revoke ${before.email}: status → revoked; their API key, passcode, password and pending links stop working.`,
       outcome: (after) => `Revoked ${after.email}.`,
     });
+    return { ...done, audit: [...done.audit, ...ended] };
   },
 };
 
@@ -328,8 +334,15 @@ export const owner: ChangeHandler<'owner', UserCard> = {
     }
     const target = await findUser(context, change.user);
     if (target.id === actor.userId) throw fail.badInput('You already own the account.');
-    if (target.status !== 'active' || !target.roles.some((h) => h.role.key === ADMIN_ROLE)) {
+    // An Admin for a while may take ownership too (where the catalog gives Admin only for a while, nobody
+    // else holds it for good): the owner holds Admin for good, so they are given it with the account.
+    const now = context.clock.now();
+    const timedAdmin = target.timedGrants.find((g) => g.role?.key === ADMIN_ROLE && g.endsAt > now);
+    if (target.status !== 'active' || (!target.roles.some((h) => h.role.key === ADMIN_ROLE) && !timedAdmin)) {
       throw fail.invalidState(`${target.email} must be an active Admin to own the account. Make them an Admin first.`);
+    }
+    if (timedAdmin?.roleId && !target.roles.some((h) => h.role.key === ADMIN_ROLE)) {
+      await addUserRole(tx, target.id, timedAdmin.roleId);
     }
     await setAccountOwner(tx, accountId, target.id);
     const touched = [target.id, ...(account.ownerId ? [account.ownerId] : [])];

@@ -128,11 +128,19 @@ export function raiseUnreviewedBreakGlass(
     RETURNING g."id"`;
 }
 
-/** Ends every grant of `userId` still in force at `now` (the user was disabled or revoked); returns how many. */
-export async function endGrantsOf(tx: Tx, userId: string, end: { now: Date; reason: string; by: string }): Promise<number> {
-  const { count } = await tx.timedGrant.updateMany({
+/**
+ * Ends every grant of `userId` still in force at `now` (the user was disabled or revoked); returns those
+ * ended, with their roles.
+ */
+export async function endGrantsOf(tx: Tx, userId: string, end: { now: Date; reason: string; by: string }) {
+  const ended = await tx.timedGrant.findMany({
     where: { userId, endedAt: null, endsAt: { gt: end.now } },
+    include: { role: true },
+  });
+  if (ended.length === 0) return [];
+  await tx.timedGrant.updateMany({
+    where: { id: { in: ended.map((g) => g.id) } },
     data: { endsAt: end.now, endedAt: end.now, endReason: end.reason, endedBy: end.by },
   });
-  return count;
+  return ended;
 }
