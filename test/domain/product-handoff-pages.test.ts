@@ -122,6 +122,7 @@ describe.each(testTargets())('hand-off to the product through the pages and the 
       overriddenRoles: [],
       permissions: expect.arrayContaining(['content:read']),
       properties: {},
+      temporaryGrants: [],
     });
     const again = await t.exchange({ code });
     expect(again.status).toBe(400);
