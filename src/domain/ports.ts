@@ -212,8 +212,10 @@ export interface SchedulerNotifier {
   reviewOverdue(owner: DmRecipient, campaign: ReviewCampaign, late: { email: string; open: number }[]): Promise<boolean>;
   /** Sends a closed access review's report (CSV and JSON) to the owner's DM; false when they have no Slack link. */
   reviewReport(owner: DmRecipient, report: ReviewReport): Promise<boolean>;
-  /** Tells a holder their time-bound access ended (and refreshes their App Home); false when they are not in the workspace. */
+  /** Tells a holder their time-bound access ended; false when they are not in the workspace. */
   grantEnded(holder: DmRecipient, grant: GrantNotice): Promise<boolean>;
+  /** Redraws a directory user's App Home (their access changed); never throws. */
+  refreshHome(person: DmRecipient): Promise<void>;
   /** Warns a holder their access ends soon, with Extend and End now; false when they are not in the workspace. */
   grantEnding(holder: DmRecipient, grant: GrantNotice): Promise<boolean>;
   /** Raises a break-glass use no Admin has reviewed: the approvals channel and a DM to each of `admins`. */

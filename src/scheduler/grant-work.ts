@@ -6,6 +6,7 @@
 import { systemActor } from '../domain/access/actor';
 import type { ChangeOf } from '../domain/changes/directory-change';
 import { grantNotice } from '../domain/grants/grant-notice';
+import type { DmRecipient } from '../domain/ports';
 import type { GrantService } from '../domain/grants/grant-service';
 import { findGrantForNotice } from '../store/grants/grant-reads';
 import { BATCH, type DueWorkDeps } from './due-work';
@@ -34,17 +35,25 @@ export const raiseBreakGlass = (deps: DueWorkDeps) => batchOf(deps, 'break-glass
 
 const NOTICE_BATCH = 100;
 
+/** At most this many holders told at once get their App Home redrawn with the DM. */
+const HOME_REFRESHES = 20;
+
 /** What sending the grants' notices needs besides the other sends'. */
 export type GrantSendDeps = SendDeps & { grants: Pick<GrantService, 'breakGlassAudience'> };
 
 /** Sends what grants queued: holders told of ends and of ends coming, unreviewed break-glass raised. */
 export async function sendGrantNotices(deps: GrantSendDeps): Promise<number> {
   let sent = 0;
+  const told: DmRecipient[] = [];
   sent += await sendClaimed(deps, 'grant-ended', NOTICE_BATCH, async (notice) => {
     const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
     if (grant?.user.status !== 'active') return;
-    await deps.notifier.grantEnded(grant.user, grantNotice(grant));
+    if (await deps.notifier.grantEnded(grant.user, grantNotice(grant))) told.push(grant.user);
   });
+  // Their App Home is redrawn too, when a few ended; after a mass end (Slack takes about 100 redraws a
+  // minute, and 10 000 took the pass past its minute) it shows the end when next opened, as Slack then asks
+  // Roster to draw it.
+  if (told.length <= HOME_REFRESHES) for (const holder of told) await deps.notifier.refreshHome(holder);
   sent += await sendClaimed(deps, 'grant-warning', NOTICE_BATCH, async (notice) => {
     const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
     // Ended or extended since it was queued: the warning would be wrong.

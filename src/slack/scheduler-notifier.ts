@@ -49,10 +49,9 @@ export function createSchedulerNotifier(deps: {
       return true;
     },
     approvalSettled: (request) => deps.approvalChannel.settle(request),
-    async grantEnded(holder, grant) {
-      const told = await dm(holder, { text: grantEndedText(grant) });
-      if (holder.slackUserId) await deps.refreshHome?.(holder.slackUserId);
-      return told;
+    grantEnded: (holder, grant) => dm(holder, { text: grantEndedText(grant) }),
+    async refreshHome(person) {
+      if (person.slackUserId) await deps.refreshHome?.(person.slackUserId);
     },
     grantEnding: (holder, grant) => dm(holder, grantEndingMessage(grant)),
     async breakGlassUnreviewed(grant, admins) {

@@ -134,6 +134,7 @@ function accountWork(
       recorder.dms.push(`${holder.email}: your ${grant.access} access ended`);
       return true;
     },
+    async refreshHome() {},
     async grantEnding(holder, grant) {
       recorder.dms.push(`${holder.email}: your ${grant.access} access ends soon`);
       return true;

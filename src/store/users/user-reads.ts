@@ -152,9 +152,13 @@ export async function findUserEmails(db: Db, ids: string[]): Promise<UserEmail[]
 export async function countActiveHolders(db: Db, accountId: string, roleKey: string): Promise<number> {
   // From the role's holders, each looked up by id: it costs the holders, not the directory (a semi-join
   // over every active user took ~0.6 s at 100 000 users on App Home after each change).
+  // The role's id is read first and passed as a value: behind a subquery the planner could not use the
+  // index on "roleId" and scanned every holding (270 ms at 100 000 users, with PostgreSQL's JIT; 0.9 ms so).
+  const role = await db.role.findUnique({ where: { accountId_key: { accountId, key: roleKey } }, select: { id: true } });
+  if (!role) return 0;
   const rows = await db.$queryRaw<{ n: number }[]>`
     SELECT count(DISTINCT ur."userId")::int AS n FROM "UserRole" ur
-    WHERE ur."roleId" = (SELECT r."id" FROM "Role" r WHERE r."accountId" = ${accountId} AND r."key" = ${roleKey})
+    WHERE ur."roleId" = ${role.id}
       AND (SELECT u."status" FROM "User" u WHERE u."id" = ur."userId") = 'active'`;
   return rows[0]?.n ?? 0;
 }
