@@ -300,8 +300,17 @@ describe('time-bound access in Slack (embedded store)', () => {
 
     // The next pass records the end once and tells him.
     const beforeEnd = posts().length;
+    const publishedBefore = h.fake.callsTo('views.publish').length;
     await h.roster.scheduler.runOnce();
     const endedDm = await waitForPost(`D${VIC.slackId}`, 'Your Admin access ended 2026-11-22 15:00 UTC', beforeEnd);
+    // His App Home is redrawn with it: the access shows as ended.
+    const redrawn = await h.fake.waitFor(() =>
+      h.fake
+        .callsTo('views.publish')
+        .slice(publishedBefore)
+        .find((c) => c.args.user_id === VIC.slackId),
+    );
+    expect(JSON.stringify(redrawn.args.view)).toContain('Admin — ended 2026-11-22 15:00 UTC');
     expect(endedDm.text).toContain('`/users request`');
     const recorded = await h.roster.prisma.timedGrant.findUniqueOrThrow({ where: { id: grant.id } });
     expect(recorded.endReason).toBe('expired');
