@@ -6,11 +6,11 @@
 import { systemActor } from '../domain/access/actor';
 import type { ChangeOf } from '../domain/changes/directory-change';
 import { grantNotice } from '../domain/grants/grant-notice';
-import type { DmRecipient } from '../domain/ports';
 import type { GrantService } from '../domain/grants/grant-service';
-import { findGrantForNotice } from '../store/grants/grant-reads';
+import type { DmRecipient } from '../domain/ports';
+import { findGrantsForNotice, type GrantForNotice } from '../store/grants/grant-reads';
 import { BATCH, type DueWorkDeps } from './due-work';
-import { type SendDeps, sendClaimed } from './send-notices';
+import { type SendDeps, settle } from './send-notices';
 
 const SCHEDULER = systemActor('scheduler');
 
@@ -33,7 +33,7 @@ export const warnGrantHolders = (deps: DueWorkDeps) => batchOf(deps, 'grant-warn
 /** Break-glass uses unreviewed for a day: one batch, a `break-glass-raise` change. */
 export const raiseBreakGlass = (deps: DueWorkDeps) => batchOf(deps, 'break-glass-raise');
 
-const NOTICE_BATCH = 100;
+const NOTICE_BATCH = 500;
 
 /** At most this many holders told at once get their App Home redrawn with the DM. */
 const HOME_REFRESHES = 20;
@@ -41,28 +41,46 @@ const HOME_REFRESHES = 20;
 /** What sending the grants' notices needs besides the other sends'. */
 export type GrantSendDeps = SendDeps & { grants: Pick<GrantService, 'breakGlassAudience'> };
 
+/**
+ * Claims up to NOTICE_BATCH notices of `rule`, reads their grants in one query, and sends each with
+ * `send` (a grant gone meanwhile is settled as sent: there is nobody to tell). Returns how many were sent.
+ */
+async function sendForGrants(deps: GrantSendDeps, rule: string, send: (grant: GrantForNotice) => Promise<void>): Promise<number> {
+  const claimed = await deps.outbox.claim(rule, NOTICE_BATCH);
+  if (claimed.length === 0) return 0;
+  const grants = new Map(
+    (
+      await findGrantsForNotice(
+        deps.prisma,
+        claimed.map((n) => n.subjectId),
+      )
+    ).map((g) => [g.id, g]),
+  );
+  return settle(deps, claimed, async (notice) => {
+    const grant = grants.get(notice.subjectId);
+    if (grant) await send(grant);
+  });
+}
+
 /** Sends what grants queued: holders told of ends and of ends coming, unreviewed break-glass raised. */
 export async function sendGrantNotices(deps: GrantSendDeps): Promise<number> {
   let sent = 0;
   const told: DmRecipient[] = [];
-  sent += await sendClaimed(deps, 'grant-ended', NOTICE_BATCH, async (notice) => {
-    const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
-    if (grant?.user.status !== 'active') return;
+  sent += await sendForGrants(deps, 'grant-ended', async (grant) => {
+    if (grant.user.status !== 'active') return;
     if (await deps.notifier.grantEnded(grant.user, grantNotice(grant))) told.push(grant.user);
   });
   // Their App Home is redrawn too, when a few ended; after a mass end (Slack takes about 100 redraws a
   // minute, and 10 000 took the pass past its minute) it shows the end when next opened, as Slack then asks
   // Roster to draw it.
   if (told.length <= HOME_REFRESHES) for (const holder of told) await deps.notifier.refreshHome(holder);
-  sent += await sendClaimed(deps, 'grant-warning', NOTICE_BATCH, async (notice) => {
-    const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
+  sent += await sendForGrants(deps, 'grant-warning', async (grant) => {
     // Ended or extended since it was queued: the warning would be wrong.
-    if (!grant || grant.endedAt || grant.warnedAt === null || grant.user.status !== 'active') return;
+    if (grant.endedAt || grant.warnedAt === null || grant.user.status !== 'active') return;
     await deps.notifier.grantEnding(grant.user, grantNotice(grant));
   });
-  sent += await sendClaimed(deps, 'break-glass-raise', NOTICE_BATCH, async (notice) => {
-    const grant = await findGrantForNotice(deps.prisma, notice.subjectId);
-    if (!grant || grant.reviewedAt) return;
+  sent += await sendForGrants(deps, 'break-glass-raise', async (grant) => {
+    if (grant.reviewedAt) return;
     await deps.notifier.breakGlassUnreviewed(grantNotice(grant), await deps.grants.breakGlassAudience(grant.user.email));
   });
   return sent;

@@ -50,7 +50,11 @@ function isRefusal(error: unknown): string | null {
 export const SEND_CONCURRENCY = 8;
 
 /** Sends each claimed notice with `send`, settling it as sent, failed (refused) or left for retry. */
-async function settle(deps: SendDeps, claimed: ClaimedNotice[], send: (notice: ClaimedNotice) => Promise<void>): Promise<number> {
+export async function settle(
+  deps: SendDeps,
+  claimed: ClaimedNotice[],
+  send: (notice: ClaimedNotice) => Promise<void>,
+): Promise<number> {
   const sent: string[] = [];
   await forEachLimited(claimed, SEND_CONCURRENCY, async (notice) => {
     try {

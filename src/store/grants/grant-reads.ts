@@ -81,6 +81,15 @@ export function findGrantForNotice(db: Db, id: string) {
 
 export type GrantForNotice = NonNullable<Awaited<ReturnType<typeof findGrantForNotice>>>;
 
+/** The grants `ids` as notices show them (in no particular order): one read for a batch of notices. */
+export function findGrantsForNotice(db: Db, ids: readonly string[]): Promise<GrantForNotice[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.timedGrant.findMany({
+    where: { id: { in: [...ids] } },
+    include: { role: true, user: { select: { id: true, email: true, name: true, slackUserId: true, status: true } } },
+  });
+}
+
 /** The grants `ids`, with their roles (in no particular order). */
 export function findGrantsByIds(db: Db, ids: readonly string[]): Promise<GrantWithRole[]> {
   if (ids.length === 0) return Promise.resolve([]);
