@@ -367,6 +367,48 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
     });
   });
 
+  describe("with approvals off and the preset's approval policy (grant-admin among its actions)", () => {
+    it("a request for Admin, and a holder's extension beyond what the policy allows, are refused, never granted unseen", async () => {
+      const { catalog } = loadCatalog();
+      const { h, addUser, actor, submit, prisma } = await setup({ actionsWhileOff: catalog.policy.approvals.actions });
+      const ann = await addUser('ann@example.com', ['viewer']);
+      const off = { code: 'forbidden', message: expect.stringContaining('approvals are off') };
+      await expect(
+        submit<'access-request'>(
+          { kind: 'access-request', access: ['admin'], span: { minutes: 60 }, reason: 'INC-9' },
+          await actor(ann),
+        ),
+      ).rejects.toMatchObject(off);
+      expect(await prisma.timedGrant.count()).toBe(0);
+      // Admin given by the owner for an hour (approvals off: no approver to wait for), then Ann asks for more.
+      await submit<'grant-timed'>({
+        kind: 'grant-timed',
+        user: { email: 'ann@example.com' },
+        roles: ['admin'],
+        perms: [],
+        span: { minutes: 60 },
+        reason: 'INC-9',
+      });
+      const [timed] = await prisma.timedGrant.findMany();
+      await expect(
+        submit<'grant-extend'>({ kind: 'grant-extend', grant: timed?.id ?? '', span: { minutes: 60 } }, await actor(ann)),
+      ).rejects.toMatchObject(off);
+      expect((await prisma.timedGrant.findFirstOrThrow()).endsAt).toEqual(new Date(h.clock.now().getTime() + 3_600_000));
+    });
+
+    it('holding Admin for a while counts as admin power where power must not move: SCIM does not re-address them', async () => {
+      const { addUser, grant, services } = await setup();
+      const ann = await addUser('ann@example.com', ['viewer']);
+      await grant('ann@example.com', ['admin']);
+      const move = services.changes.submit(scimActor(), {
+        kind: 'scim-user',
+        user: { id: ann },
+        attributes: { email: 'attacker@example.com', name: null, externalId: 'ext-ann', active: true, properties: {} },
+      });
+      await expect(move).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('holds admin powers') });
+    });
+  });
+
   describe('grant-extend', () => {
     it('the holder extends once as the policy allows, then asks, and the approval extends it', async () => {
       const { h, addUser, actor, submit, services, grant, grantRow, events } = await setup({
@@ -826,9 +868,9 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
     it('timeBoundOnly Admin: the owner can still hand ownership on, to someone holding Admin for a while', async () => {
       // Nobody but the owner may hold Admin for good, and only an Admin may be given ownership: the transfer
       // itself is the way a new owner comes to hold it for good (as the owner rule then requires).
-      const { h, addUser, submit, grant, prisma } = await setup({ grants: { admin: { timeBoundOnly: true } } });
+      const { h, addUser, submit, grant, grantRow, prisma, events } = await setup({ grants: { admin: { timeBoundOnly: true } } });
       const ann = await addUser('ann@example.com', ['viewer']);
-      await grant('ann@example.com', ['admin']);
+      const timed = await grant('ann@example.com', ['admin']);
       await expect(submit<'owner'>({ kind: 'owner', user: { email: 'ann@example.com' } })).resolves.toMatchObject({
         status: 'done',
       });
@@ -836,6 +878,36 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
       expect(
         (await prisma.userRole.findMany({ where: { userId: ann }, include: { role: true } })).map((r) => r.role.key),
       ).toContain('admin');
+      // Admin for good replaces Admin for a while, and the trail says so.
+      expect(await grantRow(timed.id)).toMatchObject({ endedAt: h.clock.now(), endReason: 'permanent' });
+      expect(await events('user.roles-changed')).toMatchObject([
+        { targetEmail: 'ann@example.com', after: { roles: ['admin', 'viewer'] } },
+      ]);
+    });
+
+    it('ownership to someone holding Admin only for a while is a grant of Admin: it waits for an approver', async () => {
+      const { h, addUser, submit, prisma } = await setup({ approvals: { 'grant-admin': { approvals: 1 } } });
+      await addUser('ada@example.com', ['admin']);
+      const ann = await addUser('ann@example.com', ['viewer']);
+      const admin = await prisma.role.findFirstOrThrow({ where: { accountId: h.accountId, key: 'admin' } });
+      const now = h.clock.now();
+      await prisma.timedGrant.create({
+        data: {
+          accountId: h.accountId,
+          userId: ann,
+          roleId: admin.id,
+          reason: 'INC-1',
+          startsAt: now,
+          endsAt: new Date(now.getTime() + 3_600_000),
+          grantedBy: 'owner@example.com',
+          via: 'admin',
+        },
+      });
+      await expect(submit<'owner'>({ kind: 'owner', user: { email: 'ann@example.com' } })).resolves.toMatchObject({
+        status: 'awaiting',
+        request: { action: 'grant-admin' },
+      });
+      expect(await prisma.userRole.count({ where: { userId: ann, role: { key: 'admin' } } })).toBe(0);
     });
 
     it('timeBoundOnly: SCIM creates refuse a role given only for a while, one by one and in a /Bulk run alike', async () => {

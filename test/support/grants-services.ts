@@ -18,6 +18,8 @@ export interface GrantServicesOptions {
   grantWarningMinutes?: number;
   /** Approvals on (with these actions) when given, off otherwise, as in `DomainHarness['services']`. */
   approvals?: Policy['approvals']['actions'];
+  /** With approvals off: the catalog's actions all the same (the preset's, by default none). */
+  actionsWhileOff?: Policy['approvals']['actions'];
   /** Another connection to the store (a second replica); the harness's own by default. */
   prisma?: Database['prisma'];
 }
@@ -34,7 +36,7 @@ export function grantServices(h: DomainHarness, options: GrantServicesOptions = 
       ...standard.policy,
       grants,
       grantWarningMinutes: options.grantWarningMinutes ?? standard.policy.grantWarningMinutes,
-      approvals: { ...standard.policy.approvals, actions: options.approvals ?? {} },
+      approvals: { ...standard.policy.approvals, actions: options.approvals ?? options.actionsWhileOff ?? {} },
     },
   };
   const delivery: Delivery = {

@@ -8,7 +8,7 @@ import { fail } from '../../errors';
 import { deleteUnusedPasswordLinks } from '../../store/credentials/password-link-writes';
 import { findUserClashes, type UserRecord } from '../../store/users/user-reads';
 import type { ChangeContext } from './change-handler';
-import { adminPowerHeld } from './user-change';
+import { adminPowerAt } from './user-change';
 
 /** Whether one address was told of the change: by Slack DM (the messenger other notices use), and by e-mail. */
 export interface AddressNotice {
@@ -60,7 +60,7 @@ export async function moveAcceptedUser(context: ChangeContext, user: UserRecord,
       { field: 'email' },
     );
   }
-  const power = [...adminPowerHeld(user, context.multipleRoles)];
+  const power = [...adminPowerAt(user, context.multipleRoles, context.clock.now())];
   if (user.id === context.actor.userId && power.length > 0) {
     throw fail.forbidden('You hold admin powers, so another admin must change your e-mail (it may wait for an approver).', {
       field: 'email',

@@ -93,13 +93,14 @@ export function onlyAdminsDecide(action: string): boolean {
 export function requiredApproval(policy: Policy['approvals'], facts: ChangeFacts): RequiredApproval | null {
   if (facts.fromConsole || neverWaits(facts.kind)) return null;
   const candidates: ApprovalAction[] = [];
+  // First, so that it names the request on a tie: access someone asks for themselves.
+  if (facts.request) candidates.push('access-request');
   if (facts.grantsAdmin) candidates.push('grant-admin');
   if (facts.kind === 'delete') candidates.push('delete');
   if (facts.kind === 'revoke') candidates.push('revoke');
   if (facts.tenureDays !== undefined && facts.tenureDays > policy.passcodeMaxDays) candidates.push('passcode-long');
   if ((facts.kind === 'bulk-roles' || facts.kind === 'delete') && facts.users > policy.bulkThreshold) candidates.push('bulk');
   if (facts.kind === 'recover-owner') candidates.push('recover-owner');
-  if (facts.request) candidates.push('access-request');
   let best: RequiredApproval | null = null;
   for (const action of candidates) {
     const rule = policy.actions[action] ?? (MANDATORY.includes(action) ? { approvals: 1 } : undefined);
@@ -152,7 +153,8 @@ export function decideApproval(
   }
   const approval = requiredApproval(policy, { ...facts, grantsAdmin: gains.length > 0, fromConsole: asker.source === 'console' });
   if (asker.approvalsEnabled || !approval) return approval;
-  if (approval.action === 'access-request') {
+  // Access someone asks for themselves never goes without another's approval, whatever else it needs.
+  if (facts.request) {
     throw fail.forbidden(
       'Access you ask for needs an approver, and approvals are off (APPROVALS_CHANNEL is unset). Ask an Admin to grant it with `/users roles <you> +<role> --for 4h`.',
     );

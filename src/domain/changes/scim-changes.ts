@@ -24,7 +24,7 @@ import { endGrantsWithUser } from './grants-ended-with-user';
 import { type HeldRow, heldRows, writeHoldings } from './role-changes';
 import { applyCreatesTogether } from './scim-user-batch';
 import { refusePermanentTimeBound } from './time-bound-only';
-import { adminPowerHeld, diff, powerGain, snapshot } from './user-change';
+import { adminPowerAt, diff, powerGain, snapshot } from './user-change';
 
 /** SCIM bearer tokens look like `rs_…`. */
 export const SCIM_TOKEN_PREFIX = 'rs_';
@@ -130,7 +130,7 @@ function refuseStale(user: UserRecord, ifVersion: number | undefined): void {
  */
 async function refuseIdentityMove(context: ChangeContext, before: UserRecord, next: { email: string; active: boolean }) {
   const owner = (await context.directory.ownerId(context.tx)) === before.id;
-  if (!owner && adminPowerHeld(before, context.multipleRoles).size === 0) return;
+  if (!owner && adminPowerAt(before, context.multipleRoles, context.clock.now()).size === 0) return;
   const who = owner ? 'is the account owner' : 'holds admin powers';
   if (next.email !== before.email) {
     throw fail.forbidden(

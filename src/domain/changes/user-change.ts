@@ -8,6 +8,7 @@ import { getUserRecord, type UserRecord } from '../../store/users/user-reads';
 import type { AuditEntry } from '../audit/audit-service';
 import type { UserRef } from '../directory/directory-service';
 import { rolesByPrecedence, toCard, type UserCard } from '../directory/user-view';
+import { withGrantsInForce } from '../grants/grants-in-force';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
@@ -48,7 +49,24 @@ export function powerGain(before: UserRecord | null, after: UserRecord, multiple
   return added.length > 0 ? [{ userId: after.id, email: after.email, added }] : [];
 }
 
-/** The admin-plane permissions a user's roles in force and extra permissions give. */
+/**
+ * The admin-plane permissions a user holds at `now`: their roles and extras with their time-bound grants
+ * in force. What the guards against handing power to another address judge (a change of e-mail, SCIM's
+ * re-addressing); `adminPowerHeld` counts what they hold for good, as a grant's gain is judged.
+ */
+export function adminPowerAt(user: UserRecord, multipleRoles: MultipleRoles, now: Date): Set<AdminPermission> {
+  const held = withGrantsInForce({
+    roles: user.roles,
+    extraPermissions: user.extraPermissions,
+    timedGrants: user.timedGrants.filter((grant) => grant.endsAt > now),
+  });
+  return adminPowerOf(
+    holdingsInForce(held.roles, multipleRoles).effective.map((h) => h.role),
+    held.extraPermissions,
+  );
+}
+
+/** The admin-plane permissions a user's roles in force and extra permissions give (held for good). */
 export function adminPowerHeld(user: UserRecord, multipleRoles: MultipleRoles): Set<AdminPermission> {
   return adminPowerOf(
     holdingsInForce(user.roles, multipleRoles).effective.map((h) => h.role),

@@ -10,10 +10,11 @@ import { setAccountOwner } from '../../store/accounts/account-writes';
 import { deletePendingCredentialsOf, deleteSecretRevealsOf } from '../../store/credentials/credential-handoff-rows';
 import { deletePasswordLinks } from '../../store/credentials/password-link-writes';
 import { deleteApiKeysOf, revokePasscodesOf } from '../../store/credentials/revocation-writes';
+import { endGrantNow } from '../../store/grants/grant-writes';
 import { addGroupMembers, removeMembership } from '../../store/groups/group-writes';
 import { findLatestPendingInvite } from '../../store/invites/invite-reads';
 import { createInvite, revokePendingInvites, supersedePendingInvites } from '../../store/invites/invite-writes';
-import { countUserProperties } from '../../store/users/user-reads';
+import { countUserProperties, getUserRecord } from '../../store/users/user-reads';
 import {
   addUserRole,
   editUser,
@@ -41,7 +42,7 @@ import {
 } from './accepted-email-change';
 import type { Applied, ChangeHandler } from './change-handler';
 import { endGrantsWithUser } from './grants-ended-with-user';
-import { adminPowerHeld, cardOf, changeOneUser, findUser } from './user-change';
+import { adminPowerAt, cardOf, changeOneUser, diff, findUser, powerGain, snapshot } from './user-change';
 
 /** A user can have at most this many custom properties. */
 export const MAX_PROPERTIES = 50;
@@ -104,7 +105,7 @@ export const edit: ChangeHandler<'edit', EditResult> = {
             from: user.email,
             to: email,
             unlinked: user.slackUserId,
-            power: [...adminPowerHeld(user, context.multipleRoles)],
+            power: [...adminPowerAt(user, context.multipleRoles, context.clock.now())],
           };
           const pending = await findLatestPendingInvite(tx, user.id);
           await supersedePendingInvites(tx, user.id);
@@ -335,14 +336,29 @@ export const owner: ChangeHandler<'owner', UserCard> = {
     const target = await findUser(context, change.user);
     if (target.id === actor.userId) throw fail.badInput('You already own the account.');
     // An Admin for a while may take ownership too (where the catalog gives Admin only for a while, nobody
-    // else holds it for good): the owner holds Admin for good, so they are given it with the account.
+    // else holds it for good): the owner holds Admin for good, so the transfer gives it, as a grant of
+    // Admin the approval policy judges, and the grant for a while ends.
     const now = context.clock.now();
     const timedAdmin = target.timedGrants.find((g) => g.role?.key === ADMIN_ROLE && g.endsAt > now);
-    if (target.status !== 'active' || (!target.roles.some((h) => h.role.key === ADMIN_ROLE) && !timedAdmin)) {
+    const permanentAdmin = target.roles.some((h) => h.role.key === ADMIN_ROLE);
+    if (target.status !== 'active' || (!permanentAdmin && !timedAdmin)) {
       throw fail.invalidState(`${target.email} must be an active Admin to own the account. Make them an Admin first.`);
     }
-    if (timedAdmin?.roleId && !target.roles.some((h) => h.role.key === ADMIN_ROLE)) {
+    let becameAdmin: Pick<Applied<UserCard>, 'gains' | 'audit'> = { gains: [], audit: [] };
+    if (!permanentAdmin && timedAdmin?.roleId) {
       await addUserRole(tx, target.id, timedAdmin.roleId);
+      await endGrantNow(tx, timedAdmin.id, { now, reason: 'permanent', by: actor.email });
+      const after = await getUserRecord(tx, target.id);
+      becameAdmin = {
+        gains: powerGain(target, after, context.multipleRoles),
+        audit: [
+          {
+            action: 'user.roles-changed',
+            target: { id: target.id, email: target.email, name: target.name },
+            ...diff({ roles: snapshot(target).roles }, { roles: snapshot(after).roles }),
+          },
+        ],
+      };
     }
     await setAccountOwner(tx, accountId, target.id);
     const touched = [target.id, ...(account.ownerId ? [account.ownerId] : [])];
@@ -353,9 +369,10 @@ export const owner: ChangeHandler<'owner', UserCard> = {
       outcome: `${target.email} now owns the account.`,
       touched,
       targets: touched,
-      gains: [],
+      gains: becameAdmin.gains,
       facts: { users: 1 },
       audit: [
+        ...becameAdmin.audit,
         {
           action: 'account.owner-transferred',
           target: { id: target.id, email: target.email, name: target.name },
