@@ -12,7 +12,7 @@ import { catalogFor, effectiveSettings, settingsDefaults } from './domain/accoun
 import type { Clock } from './domain/clock';
 import type { Mailer, WebhookPoster } from './domain/ports';
 import type { Metrics } from './metrics/metrics-port';
-
+import { sendBreakGlassNotices } from './scheduler/grant-work';
 import type { AccountWork } from './scheduler/scheduler';
 import { createApprovalChannel } from './slack/approval-channel';
 import { publishHome } from './slack/events';
@@ -92,6 +92,7 @@ export function createAccountScope(shared: SharedDeps, account: Account, botToke
     dm,
     approvalChannel,
     viewState: createViewStateStore({ prisma, accountId, clock }),
+    sendBreakGlassNotices: () => sendBreakGlassNotices(work.send),
   });
   const { outbox, changes } = domain;
   const work: AccountWork = {

@@ -218,8 +218,11 @@ export interface SchedulerNotifier {
   refreshHome(person: DmRecipient): Promise<void>;
   /** Warns a holder their access ends soon, with Extend and End now; false when they are not in the workspace. */
   grantEnding(holder: DmRecipient, grant: GrantNotice): Promise<boolean>;
-  /** Raises a break-glass use no Admin has reviewed: the approvals channel and a DM to each of `admins`. */
-  breakGlassUnreviewed(grant: GrantNotice, admins: DmRecipient[]): Promise<void>;
+  /**
+   * Makes a break-glass use loud, just taken or still not reviewed: the approvals channel and a DM to each
+   * of `admins`, with Acknowledge and Revoke.
+   */
+  breakGlass(grant: GrantNotice, admins: DmRecipient[], why: 'used' | 'unreviewed'): Promise<void>;
 }
 
 /** A time-bound grant as its notices show it. */

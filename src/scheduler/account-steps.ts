@@ -228,7 +228,15 @@ const STEPS: readonly Step[] = [
   },
   {
     name: 'send time-bound access notices',
-    when: ['grants-end', 'grants-warn', 'break-glass', 'notice:grant-ended', 'notice:grant-warning', 'notice:break-glass-raise'],
+    when: [
+      'grants-end',
+      'grants-warn',
+      'break-glass',
+      'notice:grant-ended',
+      'notice:grant-warning',
+      'notice:break-glass-used',
+      'notice:break-glass-raise',
+    ],
     run: async ({ send }, report, drain) => {
       report.sent += await drain(() => sendGrantNotices(send));
     },

@@ -79,9 +79,24 @@ export async function sendGrantNotices(deps: GrantSendDeps): Promise<number> {
     if (grant.endedAt || grant.warnedAt === null || grant.user.status !== 'active') return;
     await deps.notifier.grantEnding(grant.user, grantNotice(grant));
   });
-  sent += await sendForGrants(deps, 'break-glass-raise', async (grant) => {
-    if (grant.reviewedAt) return;
-    await deps.notifier.breakGlassUnreviewed(grantNotice(grant), await deps.grants.breakGlassAudience(grant.user.email));
-  });
+  sent += await sendBreakGlassNotices(deps);
+  return sent;
+}
+
+/**
+ * Break-glass uses just taken (queued by the change itself, sent at once by the listener that took it and
+ * otherwise by the next pass) and those raised again while nobody has reviewed them.
+ */
+export async function sendBreakGlassNotices(deps: GrantSendDeps): Promise<number> {
+  let sent = 0;
+  for (const [rule, why] of [
+    ['break-glass-used', 'used'],
+    ['break-glass-raise', 'unreviewed'],
+  ] as const) {
+    sent += await sendForGrants(deps, rule, async (grant) => {
+      if (why === 'unreviewed' && grant.reviewedAt) return;
+      await deps.notifier.breakGlass(grantNotice(grant), await deps.grants.breakGlassAudience(grant.user.email), why);
+    });
+  }
   return sent;
 }

@@ -54,9 +54,9 @@ export function createSchedulerNotifier(deps: {
       if (person.slackUserId) await deps.refreshHome?.(person.slackUserId);
     },
     grantEnding: (holder, grant) => dm(holder, grantEndingMessage(grant)),
-    async breakGlassUnreviewed(grant, admins) {
-      await deps.approvalChannel.breakGlass(grant, 'unreviewed');
-      const message = breakGlassMessage(grant, 'unreviewed');
+    async breakGlass(grant, admins, why) {
+      await deps.approvalChannel.breakGlass(grant, why);
+      const message = breakGlassMessage(grant, why);
       for (const admin of admins) await dm(admin, message);
     },
     reviewPage: (reviewer, page, why) => dm(reviewer, reviewPageMessage(page, scheduledReviewIntro(page, why))),

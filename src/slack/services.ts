@@ -40,12 +40,14 @@ export type SlackServices = Pick<Services, (typeof SLACK_DOMAIN_SERVICES)[number
   approvalChannel: ApprovalBoard;
   dm: DirectMessages;
   viewState: ViewStateStore;
+  /** Sends the break-glass notices waiting in the outbox now (one just taken), as the scheduler would. */
+  sendBreakGlassNotices: () => Promise<unknown>;
 };
 
 /** The Slack surface's part of an account's domain services, and nothing else. */
 export function slackServicesOf(
   domain: Services,
-  own: Pick<SlackServices, 'client' | 'approvalChannel' | 'dm' | 'viewState'>,
+  own: Pick<SlackServices, 'client' | 'approvalChannel' | 'dm' | 'viewState' | 'sendBreakGlassNotices'>,
 ): SlackServices {
   const picked = Object.fromEntries(SLACK_DOMAIN_SERVICES.map((key) => [key, domain[key]]));
   return { ...(picked as Pick<Services, (typeof SLACK_DOMAIN_SERVICES)[number]>), ...own };

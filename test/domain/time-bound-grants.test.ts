@@ -553,7 +553,7 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
 
   describe('break-glass', () => {
     it('is granted at once where the catalog allows it, with approvals on, and counts as a break-glass grant', async () => {
-      const { addUser, actor, run, holder, prisma, events } = await setup({
+      const { addUser, actor, run, holder, prisma, events, notices } = await setup({
         grants: { admin: { breakGlass: true, maxHours: 2 } },
         approvals: { 'grant-admin': { approvals: 2 } },
       });
@@ -570,6 +570,9 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
       expect((await actor(ann)).roleKeys).toContain('admin');
       expect((await holder(ann)).temporaryGrants).toMatchObject([{ role: 'admin', breakGlass: true }]);
       expect(await events('grant.break-glass')).toMatchObject([{ actorEmail: 'ann@example.com', after: { via: 'break-glass' } }]);
+      // Its loud notice is queued with it: it goes out whether or not the listener that took it can send it.
+      const [grant] = await prisma.timedGrant.findMany();
+      expect((await notices('break-glass-used')).map((n) => [n.subjectId, n.status])).toEqual([[grant?.id, 'queued']]);
     });
 
     it('is refused where the catalog does not allow it, and over maxHours', async () => {

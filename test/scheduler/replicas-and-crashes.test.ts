@@ -139,7 +139,7 @@ function accountWork(
       recorder.dms.push(`${holder.email}: your ${grant.access} access ends soon`);
       return true;
     },
-    async breakGlassUnreviewed(grant, admins) {
+    async breakGlass(grant, admins) {
       for (const admin of admins) recorder.dms.push(`${admin.email}: review ${grant.holder.email}'s break-glass`);
     },
   };

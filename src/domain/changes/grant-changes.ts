@@ -392,6 +392,11 @@ export const breakGlass: ChangeHandler<'break-glass', GrantResult> = {
     const wanted = await accessFor(context, user, [role.key], []);
     const end = endFor(context, wanted, change.span);
     const { audit, granted } = await grantAll(context, user, wanted, { end, reason: change.reason, via: 'break-glass' });
+    // Loud, and surely so: the notice is queued with the grant, sent at once by the listener, else by the next pass.
+    await context.outbox.queue(
+      context.tx,
+      granted.flatMap((g) => (g.id ? [{ rule: 'break-glass-used', subjectId: g.id }] : [])),
+    );
     return grantApplied(context, user, {
       stored: change,
       summary: `${user.email} takes ${role.name} by break-glass ${spanWords(change.span)}. Reason: ${change.reason}`,

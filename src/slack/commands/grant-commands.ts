@@ -32,11 +32,10 @@ export const request: CommandHandler<CommandOf<'request'>> = async (command, { s
   const change = { kind: 'break-glass' as const, role: command.access[0] ?? '', span: command.span, reason: command.reason };
   const submission = await services.changes.submit(actor, change);
   if (submission.status !== 'done') throw new Error('break-glass waited for approval');
-  const { result } = submission;
+  await alertBreakGlass(services);
   await respond({
-    text: `${grantedText(result)}\n:rotating_light: This was break-glass: the approvals channel, the owner and every Admin are told, and an Admin reviews it.`,
+    text: `${grantedText(submission.result)}\n:rotating_light: This was break-glass: the approvals channel, the owner and every Admin are told, and an Admin reviews it.`,
   });
-  for (const grant of result.granted) if (grant.id) await alertBreakGlass(services, grant.id);
 };
 
 export const temporary: CommandHandler<CommandOf<'temporary'>> = async (_command, { services, actor, respond }) => {

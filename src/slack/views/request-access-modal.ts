@@ -106,7 +106,7 @@ export function registerRequestAccess(app: App): void {
       }
       const done = await services.changes.submit(actor, { kind: 'break-glass', role: access, span, reason });
       if (done.status !== 'done') throw new Error('break-glass waited for approval');
-      for (const grant of done.result.granted) if (grant.id) await alertBreakGlass(services, grant.id);
+      await alertBreakGlass(services);
       return {
         text: `${grantedText(done.result)}\n:rotating_light: This was break-glass: every Admin is told, and one reviews it.`,
       };
