@@ -139,10 +139,10 @@ async function seedGrants(h: Harness, windowOpens: number): Promise<number> {
   const at = (ms: string) => `(to_timestamp((${ms})::double precision / 1000) AT TIME ZONE 'UTC')::timestamp(3)`;
   const inserted = await prisma.$executeRawUnsafe(
     `INSERT INTO "TimedGrant" ("id", "accountId", "userId", "roleId", "permission", "reason", "startsAt", "endsAt",
-       "grantedBy", "via", "warnedAt", "createdAt")
+       "spanMinutes", "grantedBy", "via", "warnedAt", "createdAt")
      SELECT gen_random_uuid()::text, $1, u."id", CASE WHEN u.n % 2 = 0 THEN $2 END, CASE WHEN u.n % 2 = 1 THEN $3 END,
        'Bench: on call this week', ${at('$4')}, ${at(`$5::bigint + least(u.n, $6::int - 2) * $7::int`)},
-       'owner@example.com', 'admin', ${at('$8')}, ${at('$4')}
+       120, 'owner@example.com', 'admin', ${at('$8')}, ${at('$4')}
      FROM (SELECT "id", substring("email" FROM '^bench([0-9]+)@')::int AS n FROM "User"
            WHERE "accountId" = $1 AND "email" LIKE 'bench%') u
      WHERE u.n < $6`,

@@ -128,6 +128,7 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
         reason: 'INC-1',
         via: 'admin',
         grantedBy: 'owner@example.com',
+        spanMinutes: 60,
         breakGlass: false,
         startsAt: new Date(t0),
         endsAt: end,
@@ -410,6 +411,32 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
   });
 
   describe('grant-extend', () => {
+    it('without a span keeps it as long again as it was given for, each time (at most maxHours); break-glass only by an approver', async () => {
+      const { h, addUser, actor, submit, grant, grantRow, prisma } = await setup({
+        grants: { editor: { maxHours: 5, selfExtensions: 3 }, admin: { breakGlass: true, maxHours: 1, selfExtensions: 3 } },
+        approvals: {},
+      });
+      await addUser('admin2@example.com', ['admin']);
+      const ann = await addUser('ann@example.com', ['viewer']);
+      const t0 = h.clock.now().getTime();
+      const { id } = await grant('ann@example.com', ['editor'], 180);
+      const again = async () => submit<'grant-extend'>({ kind: 'grant-extend', grant: id }, await actor(ann));
+      await expect(again()).resolves.toMatchObject({ status: 'done' });
+      await expect(again()).resolves.toMatchObject({ status: 'done' });
+      // 3 h, then 3 h more, then 3 h more: never doubling.
+      expect(await grantRow(id)).toMatchObject({ endsAt: new Date(t0 + 9 * 60 * MINUTE_MS), spanMinutes: 180 });
+
+      // Break-glass: the holder's Extend waits for an approver, whatever selfExtensions says.
+      await submit<'break-glass'>(
+        { kind: 'break-glass', role: 'admin', span: { minutes: 30 }, reason: 'SEV-2' },
+        await actor(ann),
+      );
+      const glass = await prisma.timedGrant.findFirstOrThrow({ where: { breakGlass: true } });
+      const asked = await submit<'grant-extend'>({ kind: 'grant-extend', grant: glass.id }, await actor(ann));
+      expect(asked).toMatchObject({ status: 'awaiting', request: { action: 'access-request' } });
+      expect((await grantRow(glass.id)).endsAt).toEqual(glass.endsAt);
+    });
+
     it('the holder extends once as the policy allows, then asks, and the approval extends it', async () => {
       const { h, addUser, actor, submit, services, grant, grantRow, events } = await setup({
         grants: { admin: { maxHours: 4, selfExtensions: 1 } },
@@ -797,6 +824,7 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
           startsAt: new Date(t0),
           endsAt: new Date(t0 + HOUR_MS + n * 1000),
           grantedBy: 'owner@example.com',
+          spanMinutes: 60,
           via: 'admin',
         })),
       });
@@ -903,6 +931,7 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
           startsAt: now,
           endsAt: new Date(now.getTime() + 3_600_000),
           grantedBy: 'owner@example.com',
+          spanMinutes: 60,
           via: 'admin',
         },
       });

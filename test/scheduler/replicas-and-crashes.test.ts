@@ -479,6 +479,7 @@ describe.each(testTargets())('scheduler passes across replicas and crashes (%s s
           startsAt: now,
           endsAt: new Date(now.getTime() + (30 + (i % 5)) * 60_000),
           grantedBy: 'owner@example.com',
+          spanMinutes: 60,
           via: i === 0 ? 'break-glass' : 'admin',
           breakGlass: i === 0,
         },

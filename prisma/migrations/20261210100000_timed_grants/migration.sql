@@ -10,6 +10,7 @@ CREATE TABLE "TimedGrant" (
     "reason" TEXT NOT NULL,
     "startsAt" TIMESTAMP(3) NOT NULL,
     "endsAt" TIMESTAMP(3) NOT NULL,
+    "spanMinutes" INTEGER NOT NULL,
     "grantedBy" TEXT NOT NULL,
     "via" TEXT NOT NULL,
     "breakGlass" BOOLEAN NOT NULL DEFAULT false,
@@ -39,6 +40,9 @@ CREATE INDEX "TimedGrant_userId_endsAt_idx" ON "TimedGrant"("userId", "endsAt");
 
 -- CreateIndex
 CREATE INDEX "TimedGrant_accountId_breakGlass_reviewedAt_idx" ON "TimedGrant"("accountId", "breakGlass", "reviewedAt");
+
+-- CreateIndex
+CREATE INDEX "TimedGrant_breakGlass_reviewedAt_idx" ON "TimedGrant"("breakGlass", "reviewedAt");
 
 -- CreateIndex
 CREATE INDEX "TimedGrant_roleId_idx" ON "TimedGrant"("roleId");

@@ -104,8 +104,13 @@ export const directoryChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('grant-timed'), user, roles: names, perms: names, span, reason: grantReason }),
   /** The actor asks for roles (`key`, `key=scope`, `product=level`) or extra permissions for themselves, for a while: always waits for an approver. */
   z.object({ kind: z.literal('access-request'), access: names, span, reason: grantReason }),
-  /** A grant in force made longer: by its holder (a request, or a self-extension the policy allows) or an Admin. */
-  z.object({ kind: z.literal('grant-extend'), grant: z.uuid(), span, reason: z.string().trim().max(500).optional() }),
+  /** A grant in force made longer (by default as long again as it was given for): by its holder (a request, or a self-extension the policy allows) or an Admin. */
+  z.object({
+    kind: z.literal('grant-extend'),
+    grant: z.uuid(),
+    span: span.optional(),
+    reason: z.string().trim().max(500).optional(),
+  }),
   /** A grant in force ended now: by its holder (End now) or an Admin. */
   z.object({ kind: z.literal('grant-end'), grant: z.uuid(), reason: z.string().trim().max(500).optional() }),
   /** The actor takes a role for themselves at once, where the catalog allows break-glass; reviewed afterwards. */

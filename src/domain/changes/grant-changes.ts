@@ -130,6 +130,7 @@ async function grantAll(
       reason: grant.reason,
       startsAt: now,
       endsAt: grant.end,
+      spanMinutes: Math.max(1, Math.round((grant.end.getTime() - now.getTime()) / 60_000)),
       grantedBy: context.actor.email,
       via: grant.via,
       breakGlass,
@@ -264,10 +265,10 @@ const accessOfGrant = (grant: GrantWithRole): Access =>
 
 /**
  * Extend: by the holder, a request approved as a new one would be, unless the policy lets them extend
- * it themselves (`selfExtensions`) and they have not used that up; by someone else, an Admin's grant
- * (`roles:manage`), judged by the approval policy as granting what the grant gives. A break-glass use is
- * never extended: its holder asks with a request. The new end is the old one moved by the span (or the
- * moment asked, after the old end).
+ * it themselves (`selfExtensions`, never for break-glass) and they have not used that up; by someone
+ * else, an Admin's grant (`roles:manage`), judged by the approval policy as granting what the grant
+ * gives. The new end is the old one moved by the span (by default as long again as the grant was given
+ * for), or the moment asked, after the old end.
  */
 export const grantExtend: ChangeHandler<'grant-extend', GrantResult> = {
   permissions: () => [],
@@ -276,21 +277,20 @@ export const grantExtend: ChangeHandler<'grant-extend', GrantResult> = {
     const { grant, holder } = await grantInForce(context, change.grant);
     const access = accessOfGrant(grant);
     const label = labelOf(access);
-    if (grant.breakGlass) {
-      throw fail.invalidState(`Break-glass access is not extended; ask for ${label} with \`/users request\` instead.`);
-    }
     const own = actor.userId === holder.id;
     if (!own) requirePermission(actor, 'roles:manage');
     const rule = grantRuleOf(context.grantPolicy, keyOf(access));
     const approved = actor.source === 'approval';
-    const selfExtension = own && !approved && grant.selfExtensions < rule.selfExtensions;
+    // Break-glass is extended only by an approver's decision: its holder's Extend is a request.
+    const selfExtension = own && !approved && !grant.breakGlass && grant.selfExtensions < rule.selfExtensions;
     const now = context.clock.now();
-    const end =
-      'minutes' in change.span ? new Date(grant.endsAt.getTime() + change.span.minutes * 60_000) : new Date(change.span.until);
+    const most = maxHoursOf(context.grantPolicy, keyOf(access));
+    // Without a span: as long again as it was given for (at most what the policy allows one grant).
+    const span = change.span ?? { minutes: Math.min(grant.spanMinutes, most * 60) };
+    const end = 'minutes' in span ? new Date(grant.endsAt.getTime() + span.minutes * 60_000) : new Date(span.until);
     if (end <= grant.endsAt) {
       throw fail.badInput(`The new end must be after the current one, ${formatWhen(grant.endsAt)}.`, { field: 'until' });
     }
-    const most = maxHoursOf(context.grantPolicy, keyOf(access));
     if (end.getTime() - grant.endsAt.getTime() > most * HOUR_MS + 60_000) {
       throw fail.badInput(`An extension of ${label} may add at most ${spanText(most * 60)}; ask for less.`, { field: 'for' });
     }

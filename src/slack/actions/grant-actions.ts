@@ -19,13 +19,12 @@ function grantId(value: string | undefined): string {
 }
 
 export function registerGrantActions(app: App): void {
-  // Extend keeps the access as long again as it was given for: a request, unless the policy lets the holder extend it.
+  // Extend keeps the access as long again as it was given for (the change's default): a request, unless the policy lets the holder extend it.
   onButton(app, ACTIONS.grantExtend, async ({ services, actor, action, body, reply }) => {
     const id = grantId(action.value);
     const grant = await services.grants.notice(id);
     if (!grant) throw fail.notFound('That access is not in this directory any more.');
-    const minutes = Math.max(1, Math.round((grant.endsAt.getTime() - grant.startsAt.getTime()) / 60_000));
-    const change = { kind: 'grant-extend' as const, grant: id, span: { minutes } };
+    const change = { kind: 'grant-extend' as const, grant: id };
     const render = (result: Parameters<typeof grantedText>[0]) => ({ text: grantedText(result) });
     await reply(await submitChange(services, actor, change, render, { reason: grant.reason }), true);
     if (body.view?.type === 'home') await publishHome(services, body.user.id);
