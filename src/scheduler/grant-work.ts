@@ -4,6 +4,7 @@
  * src/domain/changes/grant-scheduler-changes.ts), and sending what those queued.
  */
 import { systemActor } from '../domain/access/actor';
+import type { ChangeResult } from '../domain/changes/change-handlers';
 import type { ChangeOf } from '../domain/changes/directory-change';
 import { grantNotice } from '../domain/grants/grant-notice';
 import type { GrantService } from '../domain/grants/grant-service';
@@ -14,24 +15,24 @@ import { type SendDeps, settle } from './send-notices';
 
 const SCHEDULER = systemActor('scheduler');
 
-type GrantBatchKind = 'grant-expiry' | 'grant-warnings' | 'break-glass-raise';
-
-async function batchOf(deps: DueWorkDeps, kind: GrantBatchKind): Promise<number> {
-  const change = { kind, batch: deps.batchSize ?? BATCH } as ChangeOf<GrantBatchKind>;
-  const done = await deps.changes.submit(SCHEDULER, change);
+/** Submits one of the scheduler's grant batches (grant-scheduler-changes.ts), which never waits for approval. */
+async function submitted<K extends 'grant-expiry' | 'grant-warnings' | 'break-glass-raise'>(
+  deps: DueWorkDeps,
+  kind: K,
+): Promise<ChangeResult<K>> {
+  const done = await deps.changes.submit(SCHEDULER, { kind, batch: deps.batchSize ?? BATCH } as ChangeOf<K>);
   if (done.status !== 'done') throw new Error('a scheduler change waits for approval');
-  const result = done.result as { ended?: number; warned?: number; raised?: number };
-  return result.ended ?? result.warned ?? result.raised ?? 0;
+  return done.result;
 }
 
 /** Grants that ended and are not recorded yet: one batch, a `grant-expiry` change. Returns how many. */
-export const recordGrantEnds = (deps: DueWorkDeps) => batchOf(deps, 'grant-expiry');
+export const recordGrantEnds = async (deps: DueWorkDeps) => (await submitted(deps, 'grant-expiry')).ended;
 
 /** Holders of grants ending within the warning time: one batch, a `grant-warnings` change. */
-export const warnGrantHolders = (deps: DueWorkDeps) => batchOf(deps, 'grant-warnings');
+export const warnGrantHolders = async (deps: DueWorkDeps) => (await submitted(deps, 'grant-warnings')).warned;
 
 /** Break-glass uses unreviewed for a day: one batch, a `break-glass-raise` change. */
-export const raiseBreakGlass = (deps: DueWorkDeps) => batchOf(deps, 'break-glass-raise');
+export const raiseBreakGlass = async (deps: DueWorkDeps) => (await submitted(deps, 'break-glass-raise')).raised;
 
 const NOTICE_BATCH = 500;
 

@@ -128,7 +128,7 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
         reason: 'INC-1',
         via: 'admin',
         grantedBy: 'owner@example.com',
-        spanMinutes: 60,
+        spanMinutes: 240,
         breakGlass: false,
         startsAt: new Date(t0),
         endsAt: end,

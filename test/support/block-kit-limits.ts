@@ -74,6 +74,7 @@ function elementProblems(element: Json | undefined, at: string): string[] {
     options.forEach((option, o) => {
       over(`${where}/${o}/text`, textOf(option.text), 75);
       over(`${where}/${o}/value`, String(option.value ?? ''), 150);
+      if (option.description) over(`${where}/${o}/description`, textOf(option.description), 75);
     });
   };
   switch (element.type) {
@@ -87,6 +88,10 @@ function elementProblems(element: Json | undefined, at: string): string[] {
         over(`${at}/confirm/confirm`, textOf(confirm.confirm), 30);
         over(`${at}/confirm/deny`, textOf(confirm.deny), 30);
       }
+      break;
+    case 'checkboxes':
+    case 'radio_buttons':
+      if (element.options) optionProblems(asArray(element.options), `${at}/options`);
       break;
     case 'static_select':
     case 'multi_static_select': {

@@ -16,7 +16,7 @@ import type { AuditEntry } from '../audit/audit-service';
 import { DAY_MS, HOUR_MS } from '../clock';
 import { grantAccessLabel, type UserCard } from '../directory/user-view';
 import { formatWhen } from '../format-when';
-import { checkSpan, type GrantSpan, grantRuleOf, maxHoursOf, spanText } from '../grants/grant-policy';
+import { BREAK_GLASS_HOURS, checkSpan, endOf, type GrantSpan, grantRuleOf, maxHoursOf, spanText } from '../grants/grant-policy';
 import { withGrantsInForce } from '../grants/grants-in-force';
 import { checkScopes, scopeKey } from '../partners/partners';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
@@ -146,11 +146,10 @@ async function grantAll(
 }
 
 /** The end a span gives every access in `wanted`, checked against the policy for each. */
-function endFor(context: ChangeContext, wanted: Access[], span: GrantSpan): Date {
+function endFor(context: ChangeContext, wanted: Access[], span: GrantSpan, policy = context.grantPolicy): Date {
   const now = context.clock.now();
-  let end = now;
-  for (const access of wanted) end = checkSpan(context.grantPolicy, keyOf(access), labelOf(access), span, now);
-  return end;
+  for (const access of wanted) checkSpan(policy, keyOf(access), labelOf(access), span, now);
+  return endOf(span, now);
 }
 
 const spanWords = (span: GrantSpan) =>
@@ -390,7 +389,8 @@ export const breakGlass: ChangeHandler<'break-glass', GrantResult> = {
       );
     }
     const wanted = await accessFor(context, user, [role.key], []);
-    const end = endFor(context, wanted, change.span);
+    // Break-glass lasts what the policy says, or BREAK_GLASS_HOURS where it says nothing (never a year).
+    const end = endFor(context, wanted, change.span, { [role.key]: { ...rule, maxHours: rule.maxHours ?? BREAK_GLASS_HOURS } });
     const { audit, granted } = await grantAll(context, user, wanted, { end, reason: change.reason, via: 'break-glass' });
     // Loud, and surely so: the notice is queued with the grant, sent at once by the listener, else by the next pass.
     await context.outbox.queue(

@@ -21,6 +21,7 @@ export async function writeInvitees(context: ChangeContext, batch: InviteBatch):
       context,
       null,
       row.grants.map((grant) => grant.role),
+      'invite',
       row.email,
     );
   }

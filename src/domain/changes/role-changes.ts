@@ -11,7 +11,7 @@ import { checkGrantable, findRole } from '../roles/resolve-access';
 import { applyRoleChanges, desiredHoldings, type Holding, holdingLabel } from '../roles/role-grants';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 import { NONE_SKIPPED, type Skipped, skippedText, stillMatching } from './filter-targets';
-import { refusePermanentTimeBound } from './time-bound-only';
+import { type GivenBy, refusePermanentTimeBound } from './time-bound-only';
 import { changeOneUser, diff, powerGain, roleLabels, snapshot } from './user-change';
 
 /** One user's roles before and after a (bulk) change, for the review step. */
@@ -29,6 +29,7 @@ export async function writeHoldings(
   context: ChangeContext,
   user: Pick<UserRecord, 'id' | 'extraPermissions'> & { roles: HoldingRow[] },
   wanted: Holding[],
+  givenBy: GivenBy = 'roles',
 ): Promise<HeldRow[]> {
   const rows = await heldRows(context, wanted, user.extraPermissions);
   const added = rows.filter((row) => !user.roles.some((h) => h.roleId === row.roleId && h.scopeKey === row.scopeKey));
@@ -36,6 +37,7 @@ export async function writeHoldings(
     context,
     user.id,
     added.map((row) => row.role),
+    givenBy,
   );
   const { tx } = context;
   // `user` was read in this transaction, under the account lock: what it holds is what the store holds.

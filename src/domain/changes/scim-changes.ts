@@ -237,7 +237,7 @@ export const scimUser: ChangeHandler<'scim-user', ScimUserResult> = {
     const properties = changedProperties(before.properties, attrs.properties);
     if (Object.keys(properties).length > 0) await writeProvisionedProperties(tx, before.id, properties);
     const wanted = await holdingsFor(context, before.roles, attrs.roles);
-    if (wanted) await writeHoldings(context, before, wanted);
+    if (wanted) await writeHoldings(context, before, wanted, 'scim');
     const after = await getUserRecord(tx, before.id);
     const done = await applied(context, change, before, after, 'user.updated');
     done.audit.push(...ended);
@@ -278,6 +278,7 @@ async function create(
     context,
     null,
     held.map((h) => h.role),
+    'scim',
     fields.email,
   );
   const written = await createProvisionedUser(tx, accountId, provisioned, context.clock.now(), held);

@@ -11,10 +11,13 @@ import { DAY_MS, HOUR_MS } from '../clock';
 /** The longest any time-bound grant may last, whatever the policy says (a year). */
 export const LONGEST_GRANT_HOURS = 366 * 24;
 
+/** How long break-glass may last where the policy names no `maxHours` for the role. */
+export const BREAK_GLASS_HOURS = 4;
+
 /** What the policy says about time-bound grants of one role or permission. */
 export const grantRuleSchema = z
   .object({
-    /** The longest one grant (or one extension) may last, in hours. */
+    /** The longest one grant (or one extension) may last, in hours (default a year; break-glass 4 h). */
     maxHours: z.number().positive().max(LONGEST_GRANT_HOURS).optional(),
     /** Break-glass may take it: granted at once to oneself, reviewed by an Admin afterwards (roles only). */
     breakGlass: z.boolean().default(false),

@@ -158,7 +158,6 @@ const parseReviewStart: Parse = (input) => {
   };
 };
 
-/** `remove | test | resume <url>`. */
 /** `<who> +x… --for …`: only additions, each given for the span. */
 function timedGrant(input: CommandInput, what: 'roles' | 'perms', timed: { span: GrantSpan; reason: string }) {
   const [first, ...rest] = input.args;
@@ -170,6 +169,7 @@ function timedGrant(input: CommandInput, what: 'roles' | 'perms', timed: { span:
   return { kind: 'timed-grant' as const, who: input.who(first), what, add: changes.add, ...timed };
 }
 
+/** `remove | test | resume <url>`. */
 function webhookAt(action: 'remove' | 'test' | 'resume'): Parse {
   return (input) => {
     input.noExtra(2);

@@ -87,7 +87,12 @@ function yourAccess(summary: HomeSummary) {
       ? [
           Blocks.Section({ text: line }),
           Blocks.Actions().elements(
-            grant.breakGlass ? undefined : Elements.Button({ text: 'Extend', actionId: ACTIONS.grantExtend, value: grant.id }),
+            // Extend asks an approver unless the policy lets the holder extend it themselves (never break-glass).
+            Elements.Button({
+              text: grant.selfExtend ? 'Extend' : 'Ask to extend',
+              actionId: ACTIONS.grantExtend,
+              value: grant.id,
+            }),
             Elements.Button({ text: 'End now', actionId: ACTIONS.grantEnd, value: grant.id }),
           ),
         ]

@@ -56,10 +56,12 @@ export function requestAccessModal(roles: Role[], permissions: string[], breakGl
       breakGlassRoles.length > 0
         ? Blocks.Input({ label: 'Break-glass', blockId: BLOCKS.requestBreakGlass })
             .optional()
+            .hint('Granted at once without an approver; every Admin is told, and one reviews it.')
             .element(
               Elements.Checkboxes({ actionId: BLOCKS.requestBreakGlass }).options(
                 Bits.Option({
-                  text: `Emergency: take it now (${glass}); every Admin is told and one reviews it`,
+                  text: 'Emergency: take it now (break-glass)',
+                  description: `For ${glass}`.slice(0, 75),
                   value: BREAK_GLASS,
                 }),
               ),

@@ -186,8 +186,8 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
   const invited = card.invitedAt
     ? `Invited by ${escapeMrkdwn(card.invitedBy ?? 'Roster')} on ${formatWhen(card.invitedAt)}`
     : `Added ${formatWhen(card.createdAt)}`;
-  // Properties take as many sections of 3 000 characters as they need: up to 40, as the rest of the card
-  // takes at most 8 of the 50 blocks a message may have.
+  // Properties take as many sections of 3 000 characters as they need: up to 38, as the rest of the card
+  // takes at most 10 of the 50 blocks a message may have (with its time-bound access and their End buttons).
   const properties = chunkLines(
     card.properties.map((p) => `\`${p.key}\` = ${escapeMrkdwn(p.value)}`),
     LIMITS.sectionText - 20,
