@@ -602,6 +602,16 @@ describe.each(testTargets())('time-bound grants (%s store)', (target) => {
       expect((await notices('break-glass-used')).map((n) => [n.subjectId, n.status])).toEqual([[grant?.id, 'queued']]);
     });
 
+    it('lasts at most 4 hours where the policy names no maxHours for the role', async () => {
+      const { addUser, actor, submit, prisma } = await setup({ grants: { admin: { breakGlass: true } } });
+      const asAnn = await actor(await addUser('ann@example.com', ['viewer']));
+      const glass = (minutes: number) =>
+        submit<'break-glass'>({ kind: 'break-glass', role: 'admin', span: { minutes }, reason: 'SEV-1' }, asAnn);
+      await expect(glass(5 * 60)).rejects.toMatchObject({ code: 'bad_input', field: 'for' });
+      await expect(glass(4 * 60)).resolves.toMatchObject({ status: 'done' });
+      expect(await prisma.timedGrant.count()).toBe(1);
+    });
+
     it('is refused where the catalog does not allow it, and over maxHours', async () => {
       const { addUser, actor, submit, prisma } = await setup({
         grants: { admin: { maxHours: 1 }, editor: { breakGlass: true, maxHours: 1 } },
