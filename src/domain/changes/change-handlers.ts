@@ -1,11 +1,13 @@
 /** Every kind of change and its handler: the table the change layer dispatches on. */
+
+import { breakGlass, breakGlassReview } from './break-glass-changes';
 import type { ChangeHandler } from './change-handler';
 import { apiKey, grantPasscode, passwordLink, resetPasscode, signIn } from './credential-changes';
 import { credentialActivate, scimTokenEnd } from './credential-handoff-changes';
 import { deleteUsers } from './delete-change';
 import type { ChangeKind } from './directory-change';
 import { firstApprover } from './first-approver-change';
-import { accessRequest, breakGlass, breakGlassReview, grantEnd, grantExtend, grantTimed } from './grant-changes';
+import { accessRequest, grantEnd, grantExtend, grantTimed } from './grant-changes';
 import { breakGlassRaise, grantExpiry, grantWarnings } from './grant-scheduler-changes';
 import { groupCreate, groupDelete, groupMembers, groupRename } from './group-changes';
 import { inheritedKeyRevoke } from './inherited-key-change';

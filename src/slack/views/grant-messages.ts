@@ -69,7 +69,7 @@ export function breakGlassMessage(grant: GrantNotice, why: 'used' | 'unreviewed'
           .confirm(
             Bits.ConfirmationDialog({
               title: 'Revoke break-glass?',
-              text: `End ${grant.holder.email}'s ${grant.access} now?`,
+              text: `End ${grant.holder.email}'s ${grant.access} now?`.slice(0, 300),
               confirm: 'Revoke',
               deny: 'Cancel',
             }),

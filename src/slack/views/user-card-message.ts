@@ -177,7 +177,7 @@ export function userCardMessage(card: UserCard, notice?: string): Reply {
     Elements.Button({ text: `End ${g.access}`.slice(0, 75), actionId: ACTIONS.grantEnd, value: g.id }).confirm(
       Bits.ConfirmationDialog({
         title: 'End it now?',
-        text: `${card.email} loses ${g.access} now instead of ${formatWhen(g.endsAt)}.`,
+        text: `${card.email} loses ${g.access} now instead of ${formatWhen(g.endsAt)}.`.slice(0, 300),
         confirm: 'End now',
         deny: 'Cancel',
       }),
