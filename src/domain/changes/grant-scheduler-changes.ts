@@ -5,18 +5,13 @@
  * and End now), and break-glass uses no Admin has reviewed raised again each day. The grants themselves
  * stopped counting at their end, whenever this runs.
  */
-import { fail } from '../../errors';
 import { findGrantsByIds } from '../../store/grants/grant-reads';
 import { markGrantsWarned, raiseUnreviewedBreakGlass, recordEndedGrants } from '../../store/grants/grant-writes';
 import { findUserTargets } from '../../store/users/user-reads';
-import type { Actor } from '../access/actor';
 import { DAY_MS } from '../clock';
 import { grantAccessLabel } from '../directory/user-view';
-import { type ChangeHandler, touchingNoUser } from './change-handler';
-
-function schedulerOnly(actor: Actor): void {
-  if (actor.source !== 'scheduler') throw fail.forbidden('Only the scheduler makes that change.');
-}
+import type { ChangeHandler } from './change-handler';
+import { batchOf, schedulerOnly } from './scheduler-changes';
 
 /** Grants that ended by now and whose end is not recorded: recorded once, audited, the holder's DM queued. One batch. */
 export const grantExpiry: ChangeHandler<'grant-expiry', { ended: number }> = {
@@ -25,12 +20,7 @@ export const grantExpiry: ChangeHandler<'grant-expiry', { ended: number }> = {
     schedulerOnly(context.actor);
     const { tx, accountId } = context;
     const ended = await recordEndedGrants(tx, accountId, context.clock.now(), change.batch);
-    if (ended.length === 0) {
-      return touchingNoUser(
-        { ended: 0 },
-        { stored: change, summary: 'No access was due to end.', outcome: 'No access was due to end.', audit: [] },
-      );
-    }
+    if (ended.length === 0) return batchOf({ ended: 0 }, change, 'No access was due to end.');
     const grants = await findGrantsByIds(
       tx,
       ended.map((g) => g.id),
@@ -40,28 +30,21 @@ export const grantExpiry: ChangeHandler<'grant-expiry', { ended: number }> = {
       tx,
       ended.map((g) => ({ rule: 'grant-ended', subjectId: g.id })),
     );
-    const outcome = `${ended.length} time-bound grants ended.`;
-    return touchingNoUser(
-      { ended: ended.length },
-      {
-        stored: change,
-        summary: outcome,
-        outcome,
-        targets: [...holders.keys()],
-        audit: grants.flatMap((grant) => {
-          const holder = holders.get(grant.userId);
-          if (!holder) return [];
-          return [
-            {
-              action: 'grant.ended',
-              target: holder,
-              before: { access: grantAccessLabel(grant), until: grant.endsAt.toISOString() },
-              after: { access: grantAccessLabel(grant), ended: grant.endsAt.toISOString(), endReason: 'expired' },
-            },
-          ];
-        }),
-      },
-    );
+    return batchOf({ ended: ended.length }, change, `${ended.length} time-bound grants ended.`, {
+      targets: [...holders.keys()],
+      audit: grants.flatMap((grant) => {
+        const holder = holders.get(grant.userId);
+        if (!holder) return [];
+        return [
+          {
+            action: 'grant.ended',
+            target: holder,
+            before: { access: grantAccessLabel(grant), until: grant.endsAt.toISOString() },
+            after: { access: grantAccessLabel(grant), ended: grant.endsAt.toISOString(), endReason: 'expired' },
+          },
+        ];
+      }),
+    });
   },
 };
 
@@ -77,8 +60,7 @@ export const grantWarnings: ChangeHandler<'grant-warnings', { warned: number }> 
       context.tx,
       warned.map((g) => ({ rule: 'grant-warning', subjectId: g.id, occasion: String(now.getTime()) })),
     );
-    const outcome = `${warned.length} holders warned their access ends soon.`;
-    return touchingNoUser({ warned: warned.length }, { stored: change, summary: outcome, outcome, audit: [] });
+    return batchOf({ warned: warned.length }, change, `${warned.length} holders warned their access ends soon.`);
   },
 };
 
@@ -98,7 +80,6 @@ export const breakGlassRaise: ChangeHandler<'break-glass-raise', { raised: numbe
       context.tx,
       raised.map((g) => ({ rule: 'break-glass-raise', subjectId: g.id, occasion: now.toISOString().slice(0, 10) })),
     );
-    const outcome = `${raised.length} unreviewed break-glass uses raised again.`;
-    return touchingNoUser({ raised: raised.length }, { stored: change, summary: outcome, outcome, audit: [] });
+    return batchOf({ raised: raised.length }, change, `${raised.length} unreviewed break-glass uses raised again.`);
   },
 };

@@ -2,7 +2,6 @@
  * The scheduler's part in access reviews as changes: reminders of open rows, and the owner told once a
  * campaign is past due (its overdue rule then runs in src/scheduler/review-work.ts).
  */
-import { fail } from '../../errors';
 import { findCampaignOfPeriod, nextCampaignNumber, type ReviewCampaign } from '../../store/reviews/review-reads';
 import {
   claimDueReminders,
@@ -10,16 +9,12 @@ import {
   createFailedCampaign,
   findOpenReviewers,
 } from '../../store/reviews/review-writes';
-import type { Actor } from '../access/actor';
 import type { AuditEntry } from '../audit/audit-service';
 import { DAY_MS } from '../clock';
 import type { ChangeHandler } from './change-handler';
 import { touchingNoUser } from './change-handler';
 import { REMIND_EVERY_DAYS } from './review-start-change';
-
-function schedulerOnly(actor: Actor): void {
-  if (actor.source !== 'scheduler') throw fail.forbidden('Only the scheduler makes that change.');
-}
+import { schedulerOnly } from './scheduler-changes';
 
 /**
  * Campaigns whose reminder is due: each reviewer with open rows gets a reminder queued (sent by the

@@ -16,11 +16,12 @@ import type { DirectoryChange } from './directory-change';
 import { linkToResend } from './invite-link-renewal';
 
 /** The scheduler's changes are its own: no person, link or surface may submit them. */
-function schedulerOnly(actor: Actor): void {
+export function schedulerOnly(actor: Actor): void {
   if (actor.source !== 'scheduler') throw fail.forbidden('Only the scheduler makes that change.');
 }
 
-function batchOf<R>(
+/** What one of the scheduler's batches came to: it touches no user's record; `more` names targets and the trail. */
+export function batchOf<R>(
   result: R,
   stored: DirectoryChange,
   outcome: string,
