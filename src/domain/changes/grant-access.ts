@@ -14,14 +14,13 @@ import type { AuditEntry } from '../audit/audit-service';
 import { grantAccessLabel, type UserCard } from '../directory/user-view';
 import { formatWhen } from '../format-when';
 import { checkSpan, endOf, type GrantSpan, spanText } from '../grants/grant-policy';
-import { withGrantsInForce } from '../grants/grants-in-force';
+import { inForceAt, type TimedHolding } from '../grants/grants-in-force';
 import { checkScopes, scopeKey } from '../partners/partners';
-import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
-import { holdingsInForce } from '../roles/precedence';
+import { addedAdminPower } from '../roles/admin-power';
 import { checkGrantable, findRole } from '../roles/resolve-access';
 import { resolveGrant } from '../roles/role-grants';
 import type { Applied, ChangeContext, PowerGain } from './change-handler';
-import { cardOf, findUser } from './user-change';
+import { adminPowerAt, cardOf, findUser } from './user-change';
 
 /** One thing a grant gives: a role with its scope, or an extra permission. */
 export type Access = { role: Role; scope: string | null } | { permission: string };
@@ -35,32 +34,23 @@ export const labelOf = (access: Access) =>
     'role' in access ? { role: access.role, scope: access.scope, permission: null } : { ...access, role: null, scope: null },
   );
 
-/** The user's grants whose end is not recorded and that are still in force at `now`. */
-const inForceOf = (user: UserRecord, now: Date) => user.timedGrants.filter((grant) => grant.endsAt > now);
-
-/** The admin-plane power `user` holds at `now` with their grants in force and `more` besides. */
-function powerAt(context: ChangeContext, user: UserRecord, now: Date, more: Access[] = []) {
-  const held = withGrantsInForce({
-    roles: user.roles,
-    extraPermissions: user.extraPermissions,
-    timedGrants: [
-      ...inForceOf(user, now),
-      ...more.map((a) =>
-        'role' in a
-          ? { role: a.role, scope: a.scope, permission: null, endsAt: now }
-          : { role: null, scope: null, permission: a.permission, endsAt: now },
-      ),
-    ],
-  });
-  return adminPowerOf(
-    holdingsInForce(held.roles, context.multipleRoles).effective.map((h) => h.role),
-    held.extraPermissions,
-  );
-}
+/** Access being given, as the power a user holds reads a grant (its end does not matter there). */
+const asHolding = (access: Access, now: Date): TimedHolding<Role> =>
+  'role' in access
+    ? { role: access.role, scope: access.scope, permission: null, endsAt: now }
+    : { role: null, scope: null, permission: access.permission, endsAt: now };
 
 /** What giving `more` to `user` adds to their admin-plane power, as the approval policy judges it. */
 export function gainOf(context: ChangeContext, user: UserRecord, now: Date, more: Access[]): PowerGain[] {
-  const added = addedAdminPower(powerAt(context, user, now), powerAt(context, user, now, more));
+  const added = addedAdminPower(
+    adminPowerAt(user, context.multipleRoles, now),
+    adminPowerAt(
+      user,
+      context.multipleRoles,
+      now,
+      more.map((access) => asHolding(access, now)),
+    ),
+  );
   return added.length > 0 ? [{ userId: user.id, email: user.email, added }] : [];
 }
 
@@ -83,7 +73,7 @@ export async function accessFor(context: ChangeContext, user: UserRecord, roles:
   for (const permission of await checkGrantable(context.tx, context.accountId, heldRoleKeys, perms)) {
     wanted.push({ permission });
   }
-  const inForce = inForceOf(user, now);
+  const inForce = inForceAt(user.timedGrants, now);
   for (const access of wanted) {
     const label = labelOf(access);
     const permanent =

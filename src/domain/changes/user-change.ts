@@ -3,12 +3,12 @@
  * read them back, and describe before → after for the audit trail and the approver.
  */
 
-import type { Json } from '../../store/records';
+import type { Json, Role } from '../../store/records';
 import { getUserRecord, type UserRecord } from '../../store/users/user-reads';
 import type { AuditEntry } from '../audit/audit-service';
 import type { UserRef } from '../directory/directory-service';
 import { rolesByPrecedence, toCard, type UserCard } from '../directory/user-view';
-import { withGrantsInForce } from '../grants/grants-in-force';
+import { inForceAt, type TimedHolding, withGrantsInForce } from '../grants/grants-in-force';
 import { addedAdminPower, adminPowerOf } from '../roles/admin-power';
 import type { AdminPermission } from '../roles/permissions';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
@@ -51,14 +51,20 @@ export function powerGain(before: UserRecord | null, after: UserRecord, multiple
 
 /**
  * The admin-plane permissions a user holds at `now`: their roles and extras with their time-bound grants
- * in force. What the guards against handing power to another address judge (a change of e-mail, SCIM's
- * re-addressing); `adminPowerHeld` counts what they hold for good, as a grant's gain is judged.
+ * in force, and `more` grants besides (what a grant being made would add). What the guards against handing
+ * power to another address judge (a change of e-mail, SCIM's re-addressing) and what a time-bound grant's
+ * gain is judged by; `adminPowerHeld` counts what they hold for good, as a permanent grant's gain is judged.
  */
-export function adminPowerAt(user: UserRecord, multipleRoles: MultipleRoles, now: Date): Set<AdminPermission> {
+export function adminPowerAt(
+  user: UserRecord,
+  multipleRoles: MultipleRoles,
+  now: Date,
+  more: readonly TimedHolding<Role>[] = [],
+): Set<AdminPermission> {
   const held = withGrantsInForce({
     roles: user.roles,
     extraPermissions: user.extraPermissions,
-    timedGrants: user.timedGrants.filter((grant) => grant.endsAt > now),
+    timedGrants: [...inForceAt(user.timedGrants, now), ...more],
   });
   return adminPowerOf(
     holdingsInForce(held.roles, multipleRoles).effective.map((h) => h.role),

@@ -29,6 +29,7 @@ import { addHours } from '../clock';
 import { type DeliveryOutcome, sendAll } from '../delivery/delivery';
 import type { UserCard } from '../directory/user-view';
 import { isValidEmail, normaliseEmail } from '../email';
+import { inForceAt } from '../grants/grants-in-force';
 import { findGroup } from '../groups/find-group';
 import type { IssuedLink } from '../invites/invite-links';
 import { ADMIN_ROLE } from '../roles/catalog';
@@ -339,7 +340,7 @@ export const owner: ChangeHandler<'owner', UserCard> = {
     // else holds it for good): the owner holds Admin for good, so the transfer gives it, as a grant of
     // Admin the approval policy judges, and the grant for a while ends.
     const now = context.clock.now();
-    const timedAdmin = target.timedGrants.find((g) => g.role?.key === ADMIN_ROLE && g.endsAt > now);
+    const timedAdmin = inForceAt(target.timedGrants, now).find((g) => g.role?.key === ADMIN_ROLE);
     const permanentAdmin = target.roles.some((h) => h.role.key === ADMIN_ROLE);
     if (target.status !== 'active' || (!permanentAdmin && !timedAdmin)) {
       throw fail.invalidState(`${target.email} must be an active Admin to own the account. Make them an Admin first.`);

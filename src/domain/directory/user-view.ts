@@ -4,6 +4,7 @@
  */
 import type { UserStatus } from '../../store/records';
 import type { SummaryRecord, UserRecord } from '../../store/users/user-reads';
+import { inForceAt } from '../grants/grants-in-force';
 import { holdingsInForce, type MultipleRoles } from '../roles/precedence';
 
 export type PasscodeStatus = { state: 'none' } | { state: 'active'; expiresAt: Date } | { state: 'expired'; expiresAt: Date };
@@ -64,16 +65,14 @@ export interface TemporaryView {
 
 /** The time-bound grants of `user` still in force at `now`. */
 export function temporaryViews(user: Pick<UserRecord, 'timedGrants'>, now: Date): TemporaryView[] {
-  return user.timedGrants
-    .filter((grant) => grant.endsAt > now)
-    .map((grant) => ({
-      id: grant.id,
-      access: grantAccessLabel(grant),
-      endsAt: grant.endsAt,
-      reason: grant.reason,
-      breakGlass: grant.breakGlass,
-      reviewed: grant.reviewedAt !== null,
-    }));
+  return inForceAt(user.timedGrants, now).map((grant) => ({
+    id: grant.id,
+    access: grantAccessLabel(grant),
+    endsAt: grant.endsAt,
+    reason: grant.reason,
+    breakGlass: grant.breakGlass,
+    reviewed: grant.reviewedAt !== null,
+  }));
 }
 
 /** What a grant gives, as people read it: a role's name (with its scope) or a permission's key. */

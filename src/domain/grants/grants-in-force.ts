@@ -12,6 +12,14 @@ export interface TimedHolding<R> {
   endsAt: Date;
 }
 
+/**
+ * Those of a user's grants (read with their end not yet recorded, as a user's record holds them) in force
+ * at `now`: ending at `now` is ended.
+ */
+export function inForceAt<G extends { endsAt: Date }>(grants: readonly G[], now: Date): G[] {
+  return grants.filter((grant) => grant.endsAt > now);
+}
+
 /** The roles and extra permissions of `user` with its grants in force (`timedGrants`, as read) added. */
 export function withGrantsInForce<R, H extends { role: R; scope: string | null }>(user: {
   roles: readonly H[];
