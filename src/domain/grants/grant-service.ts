@@ -9,7 +9,6 @@ import {
   findAccountGrantsInForce,
   findGrantForNotice,
   findRecentGrantsOf,
-  findUnreviewedBreakGlass,
 } from '../../store/grants/grant-reads';
 import type { Store } from '../../store/tx';
 import { findActiveRoleHolderContacts } from '../../store/users/user-reads';
@@ -99,12 +98,6 @@ export function createGrantService(deps: { prisma: Store; accountId: string; clo
       return Object.entries(deps.policy)
         .filter(([, rule]) => rule.breakGlass)
         .map(([key]) => key);
-    },
-
-    /** Break-glass uses no Admin has reviewed, oldest first (at most 20). */
-    async unreviewedBreakGlass(): Promise<GrantNotice[]> {
-      const rows = await findUnreviewedBreakGlass(prisma, accountId, 20);
-      return rows.map((g) => grantNotice({ ...g, user: { ...g.user, status: 'active' } }));
     },
 
     /** The grant `id` as a notice shows it, or null. */

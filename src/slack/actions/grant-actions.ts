@@ -1,15 +1,17 @@
 /**
- * The buttons of time-bound access: Extend and End now (the holder's DM before the end, App Home, the
- * card), and Acknowledge and Revoke on a break-glass notice. Each is a change; the message answers in
- * place with what it came to.
+ * The buttons of time-bound access: App Home's Request access (opens its form), Extend and End now (the
+ * holder's DM before the end, App Home, the card), and Acknowledge and Revoke on a break-glass notice.
+ * Each but the first is a change; the message answers in place with what it came to.
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { fail } from '../../errors';
+import { asView } from '../block-kit';
 import { publishHome } from '../events';
 import { ACTIONS } from '../ids';
 import { submitChange } from '../submit-change';
 import { breakGlassReviewedText, grantedText } from '../views/grant-messages';
+import { requestAccessModal } from '../views/request-access-modal';
 import { onButton } from '.';
 
 function grantId(value: string | undefined): string {
@@ -19,6 +21,13 @@ function grantId(value: string | undefined): string {
 }
 
 export function registerGrantActions(app: App): void {
+  // App Home's Request access: the form, with the catalog's roles, permissions and break-glass roles.
+  onButton(app, ACTIONS.homeRequestAccess, async ({ services, body }) => {
+    const [roles, permissions] = await Promise.all([services.roles.catalogRoles(), services.roles.catalogPermissions()]);
+    const view = requestAccessModal(roles, permissions, services.grants.breakGlassRoles());
+    await services.client.views.open({ trigger_id: body.trigger_id, view: asView(view) });
+  });
+
   // Extend keeps the access as long again as it was given for (the change's default): a request, unless the policy lets the holder extend it.
   onButton(app, ACTIONS.grantExtend, async ({ services, actor, action, body, reply }) => {
     const id = grantId(action.value);

@@ -2,16 +2,13 @@
  * App Home's Request access: a role or extra permission, for how long, and why; with break-glass where
  * the catalog allows it for a role. Its submission is an `access-request` (or `break-glass`) change.
  */
-import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import { fail } from '../../errors';
 import type { Role } from '../../store/records';
 import { servicesIn } from '../account-context';
-import { asView } from '../block-kit';
 import { alertBreakGlass } from '../break-glass-alert';
-import { ACTIONS, BLOCKS, VIEWS } from '../ids';
-import type { Reply } from '../reply';
-import { respondSafely } from '../respond-safely';
+import { BLOCKS, VIEWS } from '../ids';
 import { submitChange } from '../submit-change';
 import { grantedText } from './grant-messages';
 import { selected, selectedMany, submit, text } from './modal-submission';
@@ -78,19 +75,8 @@ const FIELDS = {
   role: BLOCKS.requestAccess,
 };
 
+/** The form's submission (App Home's Request access button opens it: src/slack/actions/grant-actions.ts). */
 export function registerRequestAccess(app: App): void {
-  app.action<BlockAction<ButtonAction>>(ACTIONS.homeRequestAccess, async ({ ack, body, context }) => {
-    await ack();
-    const services = servicesIn(context);
-    const reply = (message: Reply) => services.dm.toUser(body.user.id, message);
-    await respondSafely(services.logger, reply, async () => {
-      await services.access.actorForSlackUser(body.user.id, 'command');
-      const [roles, permissions] = await Promise.all([services.roles.catalogRoles(), services.roles.catalogPermissions()]);
-      const view = requestAccessModal(roles, permissions, services.grants.breakGlassRoles());
-      await services.client.views.open({ trigger_id: body.trigger_id, view: asView(view) });
-    });
-  });
-
   app.view<ViewSubmitAction>(VIEWS.requestAccess, async ({ ack, body, view, context }) => {
     const services = servicesIn(context);
     await submit(services, { ack, body }, FIELDS, undefined, async (actor) => {

@@ -16,16 +16,6 @@ const WITH_ROLE = { role: true } as const;
 /** A grant with the role it names (null for an extra permission). */
 export type GrantWithRole = Prisma.TimedGrantGetPayload<{ include: typeof WITH_ROLE }>;
 
-/** The grants in force at `now` of each of `userIds`, soonest end first. */
-export function findGrantsInForce(db: Db, userIds: readonly string[], now: Date): Promise<GrantWithRole[]> {
-  if (userIds.length === 0) return Promise.resolve([]);
-  return db.timedGrant.findMany({
-    where: { userId: { in: [...userIds] }, ...inForce(now) },
-    include: WITH_ROLE,
-    orderBy: [{ endsAt: 'asc' }, { id: 'asc' }],
-  });
-}
-
 /** The account's grant `id` with its role, or null. */
 export function findGrant(db: Db, accountId: string, id: string): Promise<GrantWithRole | null> {
   return db.timedGrant.findFirst({ where: { id, accountId }, include: WITH_ROLE });
@@ -61,33 +51,23 @@ export function countBreakGlassSince(db: Db, userId: string, roleId: string, sin
   return db.timedGrant.count({ where: { userId, roleId, breakGlass: true, startsAt: { gte: since } } });
 }
 
-/** The account's break-glass uses not yet reviewed, oldest first, with their holders. */
-export function findUnreviewedBreakGlass(db: Db, accountId: string, limit: number) {
-  return db.timedGrant.findMany({
-    where: { accountId, breakGlass: true, reviewedAt: null },
-    include: { role: true, user: { select: { id: true, email: true, name: true, slackUserId: true } } },
-    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-    take: limit,
-  });
-}
+const FOR_NOTICE = {
+  role: true,
+  user: { select: { id: true, email: true, name: true, slackUserId: true, status: true } },
+} as const;
 
-/** A grant as a notice shows it: its access, end and holder (null when gone). */
-export function findGrantForNotice(db: Db, id: string) {
-  return db.timedGrant.findUnique({
-    where: { id },
-    include: { role: true, user: { select: { id: true, email: true, name: true, slackUserId: true, status: true } } },
-  });
-}
+/** A grant as a notice shows it: its access, end and holder. */
+export type GrantForNotice = Prisma.TimedGrantGetPayload<{ include: typeof FOR_NOTICE }>;
 
-export type GrantForNotice = NonNullable<Awaited<ReturnType<typeof findGrantForNotice>>>;
+/** The grant `id` as a notice shows it, or null. */
+export function findGrantForNotice(db: Db, id: string): Promise<GrantForNotice | null> {
+  return db.timedGrant.findUnique({ where: { id }, include: FOR_NOTICE });
+}
 
 /** The grants `ids` as notices show them (in no particular order): one read for a batch of notices. */
 export function findGrantsForNotice(db: Db, ids: readonly string[]): Promise<GrantForNotice[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.timedGrant.findMany({
-    where: { id: { in: [...ids] } },
-    include: { role: true, user: { select: { id: true, email: true, name: true, slackUserId: true, status: true } } },
-  });
+  return db.timedGrant.findMany({ where: { id: { in: [...ids] } }, include: FOR_NOTICE });
 }
 
 /** The grants `ids`, with their roles (in no particular order). */
