@@ -11,6 +11,7 @@ import { hashToken } from '../../src/domain/secrets';
 import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
 import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
+import { until } from '../support/until';
 
 interface Block {
   type: string;
@@ -65,17 +66,6 @@ describe('access reviews in Slack (embedded store)', () => {
       privateMetadata: metadata,
       values: { 'review.note': { 'review.note': { type: 'plain_text_input', value: note } } },
     });
-
-  /** Waits until `check` (a store read) answers something truthy. */
-  async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const value = await check();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error('timed out waiting');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 
   beforeAll(async () => {
     h = await startListenerHarness('embedded', { APPROVALS_CHANNEL });

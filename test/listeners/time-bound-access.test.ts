@@ -19,6 +19,7 @@ import { hashToken } from '../../src/domain/secrets';
 import { APPROVALS_CHANNEL, decide, latestRequestButton } from '../support/approvals';
 import { type ListenerHarness, OWNER, startListenerHarness } from '../support/listener-harness';
 import { seedUser } from '../support/seed';
+import { until } from '../support/until';
 import { postJson } from '../support/web-client';
 
 interface Element {
@@ -71,16 +72,6 @@ describe('time-bound access in Slack (embedded store)', () => {
     return found;
   };
 
-  /** Waits until `check` (a store read) answers something truthy. */
-  async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const value = await check();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error('timed out waiting');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
   const grantsOf = (email: string) =>
     h.roster.prisma.timedGrant.findMany({ where: { user: { email } }, include: { role: true }, orderBy: { createdAt: 'asc' } });
   const pendingRequests = () => h.roster.prisma.approvalRequest.findMany({ where: { status: 'pending' } });
