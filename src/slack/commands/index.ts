@@ -73,6 +73,7 @@ const READ_ONLY = new Set<UsersCommand['kind']>([
   'home',
   'help',
   'list',
+  'temporary',
   'show',
   'seats',
   'audit',
