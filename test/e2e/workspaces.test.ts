@@ -180,6 +180,7 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
 
   it("every command, card button, modal and approval naming the other workspace's people is refused and writes nothing", async () => {
     const accountB = await accountOf(b.teamId);
+    const mark = h.fake.calls.length;
     // B has a person of its own, and (with approvals on) a request waiting for an approver.
     expect((await b.slack.commandAndWait(b.owner.slackId, 'invite bea@b-only.example.com')).text).toContain('Invited');
     const bea = await h.roster.prisma.user.findUniqueOrThrow({
@@ -205,6 +206,11 @@ describe.each(testTargets())('many workspaces through the OAuth install (%s stor
       where: { accountId: accountB.id, status: 'pending' },
     });
 
+    // Each of B's two commands redraws its owner's App Home after answering: let those land before counting.
+    await h.fake.waitFor(
+      () => h.fake.calls.slice(mark).filter((c) => c.token === b.botToken && c.method === 'views.publish').length >= 2,
+      20_000,
+    );
     const before = await dump();
     h.fake.reset();
     const target = bea.email;
